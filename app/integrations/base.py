@@ -1,0 +1,384 @@
+"""What every sales channel looks like to StoreSync: typed objects and the PlatformAdapter protocol.
+
+Adapters translate platform JSON to these models and back; nothing platform-shaped leaves them.
+Conventions: money is ``int`` minor units (rupiah have no decimals in practice, so 125000 is
+Rp 125.000); times are timezone-aware UTC ``datetime``; platform ids are ``str`` whatever their
+JSON type, so that domain code stores them uniformly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+class Platform(StrEnum):
+    SHOPEE = "shopee"
+    TIKTOK = "tiktok"
+
+
+class DomainModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# Minor-unit exponents of the currencies the marketplaces use. IDR is 2 in ISO 4217 but rupiah
+# have no cents in practice and both platforms send whole numbers, so StoreSync stores rupiah.
+CURRENCY_EXPONENT = {"IDR": 0, "MYR": 2, "SGD": 2, "PHP": 2, "THB": 2, "VND": 0, "USD": 2}
+
+
+def to_minor_units(amount: str | int | float | Decimal, currency: str = "IDR") -> int:
+    """A platform amount (JSON number or decimal string) as integer minor units of ``currency``."""
+    exponent = CURRENCY_EXPONENT.get(currency.upper(), 2)
+    return int((Decimal(str(amount)) * (10**exponent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_minor_units(value: int, currency: str = "IDR") -> Decimal:
+    """Integer minor units back to a Decimal amount, as platforms expect it in write calls."""
+    exponent = CURRENCY_EXPONENT.get(currency.upper(), 2)
+    return Decimal(value).scaleb(-exponent)
+
+
+def from_epoch(seconds: int | float | str | None) -> datetime | None:
+    """Unix seconds (as platforms send them) to an aware UTC datetime; None and 0 stay None."""
+    if seconds in (None, "", 0, "0"):
+        return None
+    return datetime.fromtimestamp(int(seconds), tz=UTC)
+
+
+# -- authorization ------------------------------------------------------------------------------
+
+
+class TokenSet(DomainModel):
+    """A store's tokens with absolute UTC expiries."""
+
+    access_token: str
+    refresh_token: str
+    access_expires_at: AwareDatetime
+    refresh_expires_at: AwareDatetime | None = None
+    # The platform's shop id when the token response names it (Shopee: the shop_id we asked for).
+    shop_id: str | None = None
+    # TikTok: the seller's open id and name; useful to show which account was connected.
+    open_id: str | None = None
+    seller_name: str | None = None
+    scopes: tuple[str, ...] = ()
+
+    def expires_within(self, seconds: float, *, now: datetime | None = None) -> bool:
+        now = now or datetime.now(UTC)
+        return (self.access_expires_at - now).total_seconds() <= seconds
+
+
+class AuthorizationResult(DomainModel):
+    """What the seller's browser brings back from the platform's consent page."""
+
+    code: str
+    shop_id: str | None = None  # Shopee sends it; TikTok does not (ask authorized shops later)
+    state: str | None = None
+
+
+class ShopInfo(DomainModel):
+    shop_id: str
+    name: str
+    region: str | None = None
+    # TikTok's shop cipher, required on every shop-scoped call; None on Shopee.
+    cipher: str | None = None
+    status: str | None = None
+    authorization_expires_at: AwareDatetime | None = None
+
+
+class TokenSource(Protocol):
+    """Gives the current access token of one store and renews it when the platform rejects it."""
+
+    async def access_token(self) -> str: ...
+
+    async def renew(self, rejected_token: str) -> str:
+        """Return a token newer than ``rejected_token``, refreshing it unless another worker already did."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ShopConnection:
+    """Everything a shop-scoped call needs: whose shop, which token source, which key for limits."""
+
+    shop_id: str
+    tokens: TokenSource
+    cipher: str | None = None
+    # Identifies the store for the rate limiter and circuit breaker (e.g. StoreSync's store id).
+    # Defaults to the platform shop id.
+    store_key: str | None = None
+
+    @property
+    def limit_key(self) -> str:
+        return self.store_key or self.shop_id
+
+
+# -- catalog -------------------------------------------------------------------------------------
+
+
+class ListingVariant(DomainModel):
+    """One sellable unit on the platform (Shopee model, TikTok SKU)."""
+
+    variant_id: str  # "0" for a Shopee item without models
+    seller_sku: str | None = None
+    name: str | None = None  # variation label, e.g. "Merah, XL"
+    price: int  # minor units
+    quantity: int
+    location_id: str | None = None  # warehouse of ``quantity`` when the platform names one
+
+
+class Listing(DomainModel):
+    """A product as listed on one platform, with all its variants."""
+
+    listing_id: str
+    title: str
+    status: str
+    seller_sku: str | None = None
+    has_variants: bool
+    variants: tuple[ListingVariant, ...]
+    updated_at: AwareDatetime | None = None
+
+
+class StockUpdate(DomainModel):
+    """Set the absolute quantity of one variant (never a delta: replays must change nothing)."""
+
+    listing_id: str
+    variant_id: str
+    quantity: int = Field(ge=0)
+    location_id: str | None = None
+
+
+class PriceUpdate(DomainModel):
+    listing_id: str
+    variant_id: str
+    price: int = Field(gt=0)  # minor units
+
+
+class UpdateFailure(DomainModel):
+    listing_id: str
+    variant_id: str
+    reason: str
+
+
+class UpdateResult(DomainModel):
+    """Per-variant outcome of a batched write: one failure does not hide the other successes."""
+
+    succeeded: tuple[tuple[str, str], ...] = ()  # (listing_id, variant_id)
+    failed: tuple[UpdateFailure, ...] = ()
+
+    def merged(self, other: UpdateResult) -> UpdateResult:
+        return UpdateResult(succeeded=self.succeeded + other.succeeded, failed=self.failed + other.failed)
+
+
+# -- orders --------------------------------------------------------------------------------------
+
+
+class OrderStatus(StrEnum):
+    """Platform order statuses folded into the steps StoreSync acts on."""
+
+    UNPAID = "unpaid"
+    ON_HOLD = "on_hold"  # paid but the platform holds it (TikTok's cancellation window)
+    TO_SHIP = "to_ship"  # paid, stock must be reserved and the parcel prepared
+    PROCESSED = "processed"  # shipment arranged, waiting for the courier
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    CANCEL_REQUESTED = "cancel_requested"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+class OrderSummary(DomainModel):
+    """An order id seen in a change window; fetch details with ``get_orders``."""
+
+    order_id: str
+    status: OrderStatus
+    raw_status: str
+    updated_at: AwareDatetime | None = None
+
+
+class Address(DomainModel):
+    name: str | None = None
+    phone: str | None = None
+    full_address: str | None = None
+    city: str | None = None
+    region: str | None = None  # province
+    postal_code: str | None = None
+
+
+class OrderLine(DomainModel):
+    """Quantity of one variant in an order; ``line_ids`` lists the platform line ids merged into it."""
+
+    line_ids: tuple[str, ...]
+    listing_id: str
+    variant_id: str
+    seller_sku: str | None = None
+    name: str | None = None
+    quantity: int
+    unit_price: int  # minor units, after the seller's discount
+
+
+class Order(DomainModel):
+    order_id: str
+    status: OrderStatus
+    raw_status: str
+    currency: str = "IDR"
+    total: int  # minor units
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    paid_at: AwareDatetime | None = None
+    ship_by: AwareDatetime | None = None
+    lines: tuple[OrderLine, ...]
+    buyer_name: str | None = None
+    recipient: Address | None = None
+    cash_on_delivery: bool = False
+    payment_method: str | None = None
+    shipping_carrier: str | None = None
+    package_ids: tuple[str, ...] = ()
+    tracking_number: str | None = None
+
+
+# -- shipping ------------------------------------------------------------------------------------
+
+
+class PickupSlot(DomainModel):
+    slot_id: str
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime | None = None
+
+
+class PickupAddress(DomainModel):
+    address_id: str
+    address: str
+    slots: tuple[PickupSlot, ...]
+
+
+class DropoffBranch(DomainModel):
+    branch_id: str
+    address: str
+
+
+class ShippingOptions(DomainModel):
+    """How a parcel can be handed to the courier; empty tuples mean that mode is unavailable."""
+
+    order_id: str
+    package_id: str | None = None
+    pickup_addresses: tuple[PickupAddress, ...] = ()
+    dropoff_branches: tuple[DropoffBranch, ...] = ()
+    dropoff_available: bool = False
+
+    @property
+    def pickup_available(self) -> bool:
+        return bool(self.pickup_addresses)
+
+
+class ShipRequest(DomainModel):
+    """Arrange shipment: a pickup (address and slot) or a drop-off (optional branch)."""
+
+    order_id: str
+    mode: Literal["pickup", "dropoff"]
+    package_id: str | None = None
+    address_id: str | None = None
+    slot_id: str | None = None
+    branch_id: str | None = None
+
+
+# -- webhooks ------------------------------------------------------------------------------------
+
+
+class EventKind(StrEnum):
+    ORDER_STATUS = "order_status"
+    TRACKING = "tracking"
+    SHOP_AUTHORIZED = "shop_authorized"
+    DEAUTHORIZED = "deauthorized"
+    AUTHORIZATION_EXPIRING = "authorization_expiring"
+    PRODUCT = "product"
+    INVENTORY = "inventory"
+    OTHER = "other"
+
+
+class WebhookEvent(DomainModel):
+    """A verified platform notification. Equal ``dedupe_key`` means the same notification."""
+
+    platform: Platform
+    kind: EventKind
+    code: str  # the platform's own event code/type
+    shop_id: str
+    dedupe_key: str
+    occurred_at: AwareDatetime | None = None
+    order_id: str | None = None
+    order_status: OrderStatus | None = None
+    raw_status: str | None = None
+    data: Mapping[str, object] = Field(default_factory=dict)
+
+
+# -- the protocol --------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class PlatformAdapter(Protocol):
+    """One sales channel. All methods raise only ``app.integrations.errors.IntegrationError``."""
+
+    platform: Platform
+
+    def authorization_url(self, *, redirect_url: str, state: str) -> str:
+        """URL of the platform's consent page; the seller comes back to the redirect with a code."""
+        ...
+
+    async def exchange_code(self, result: AuthorizationResult) -> TokenSet:
+        """Trade a single-use authorization code for tokens."""
+        ...
+
+    async def refresh_tokens(self, tokens: TokenSet) -> TokenSet:
+        """Trade the (single-use) refresh token for a new TokenSet; AuthError(REAUTHORIZE) if it is gone."""
+        ...
+
+    async def authorized_shops(self, tokens: TokenSet) -> list[ShopInfo]:
+        """The shops a fresh authorization covers (call right after ``exchange_code``)."""
+        ...
+
+    async def shop_info(self, conn: ShopConnection) -> ShopInfo:
+        """Name, region and (TikTok) cipher of the connected shop."""
+        ...
+
+    def fetch_listings(self, conn: ShopConnection) -> AsyncIterator[Listing]:
+        """Every listing of the shop with its variants, each exactly once, across all pages."""
+        ...
+
+    async def update_stock(self, conn: ShopConnection, updates: Sequence[StockUpdate]) -> UpdateResult:
+        """Set absolute quantities, split into the platform's batch sizes."""
+        ...
+
+    async def update_price(self, conn: ShopConnection, updates: Sequence[PriceUpdate]) -> UpdateResult:
+        """Set variant prices (minor units), split into the platform's batch sizes."""
+        ...
+
+    def fetch_order_changes(
+        self, conn: ShopConnection, since: datetime, until: datetime
+    ) -> AsyncIterator[OrderSummary]:
+        """Orders updated in [since, until), each once; the window is split to the platform maximum."""
+        ...
+
+    async def get_orders(self, conn: ShopConnection, order_ids: Sequence[str]) -> list[Order]:
+        """Full details of the given orders, fetched in batches of at most 50."""
+        ...
+
+    async def shipping_options(self, conn: ShopConnection, order_id: str) -> ShippingOptions:
+        """What ``ship_order`` accepts for this order."""
+        ...
+
+    async def ship_order(self, conn: ShopConnection, request: ShipRequest) -> None:
+        """Arrange pickup or drop-off for the order."""
+        ...
+
+    async def tracking_number(self, conn: ShopConnection, order_id: str) -> str | None:
+        """The courier's tracking number, or None while the platform has not assigned it yet."""
+        ...
+
+    def verify_webhook(self, *, headers: Mapping[str, str], body: bytes, url: str) -> WebhookEvent:
+        """Check the signature over the raw body and parse it; WebhookRejected when it does not match."""
+        ...

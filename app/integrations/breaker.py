@@ -1,0 +1,105 @@
+"""A circuit breaker per store whose state lives in Redis, so every process sees the same circuit.
+
+Closed: calls flow and consecutive failures are counted. After ``threshold`` consecutive
+failures the circuit opens: calls fail fast with CircuitOpenError for ``cooldown`` seconds. Then
+it is half-open: exactly one process wins a probe slot and sends one call; success closes the
+circuit, failure opens it for another cooldown.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from redis.asyncio import Redis
+
+from app.integrations import errors
+
+log = logging.getLogger(__name__)
+
+
+class CircuitState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerPolicy:
+    threshold: int = 5
+    cooldown: float = 30.0
+
+
+# Atomically count one failure and open the circuit at the threshold (or at once when the failed
+# call was the half-open probe). KEYS[1] hash; ARGV: threshold, now, ttl seconds, was_probe.
+_RECORD_FAILURE = """
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+local opened = 0
+if failures >= tonumber(ARGV[1]) or ARGV[4] == '1' then
+  redis.call('HSET', KEYS[1], 'opened_at', ARGV[2])
+  opened = 1
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return {failures, opened}
+"""
+
+
+class CircuitBreaker:
+    """Shared per-store breaker: call ``before_call`` first, then ``record_success``/``record_failure``."""
+
+    def __init__(self, redis: Redis, policy: BreakerPolicy, *, prefix: str = "storesync") -> None:
+        self._redis = redis
+        self._prefix = f"{prefix}:breaker"
+        self.policy = policy
+        self._record_failure = redis.register_script(_RECORD_FAILURE)
+
+    def _key(self, store: str) -> str:
+        return f"{self._prefix}:{store}"
+
+    async def state(self, store: str) -> CircuitState:
+        """The circuit's state as the next caller would see it."""
+        opened_at = await self._redis.hget(self._key(store), "opened_at")
+        if opened_at is None:
+            return CircuitState.CLOSED
+        if time.time() - float(opened_at) < self.policy.cooldown:
+            return CircuitState.OPEN
+        return CircuitState.HALF_OPEN
+
+    async def before_call(self, store: str) -> bool:
+        """Allow the call or raise CircuitOpenError; returns True when this call is the half-open probe."""
+        opened_at = await self._redis.hget(self._key(store), "opened_at")
+        if opened_at is None:
+            return False
+        remaining = float(opened_at) + self.policy.cooldown - time.time()
+        if remaining > 0:
+            raise errors.CircuitOpenError(f"circuit open for {store}", retry_after=remaining)
+        # Half-open: one probe per cooldown across all processes.
+        probe_key = f"{self._key(store)}:probe:{opened_at}"
+        won = await self._redis.set(probe_key, "1", nx=True, px=max(1, int(self.policy.cooldown * 1000)))
+        if not won:
+            raise errors.CircuitOpenError(
+                f"circuit half-open for {store}, probe in flight", retry_after=self.policy.cooldown
+            )
+        log.info("circuit half-open, probing store=%s", store)
+        return True
+
+    async def record_success(self, store: str) -> None:
+        """Close the circuit and forget past failures."""
+        if await self._redis.delete(self._key(store)):
+            log.info("circuit closed store=%s", store)
+
+    async def record_failure(self, store: str, *, probe: bool = False) -> None:
+        """Count a consecutive failure; opens the circuit at the threshold or when a probe failed."""
+        ttl = int(self.policy.cooldown * 10) + 3600
+        failures, opened = await self._record_failure(
+            keys=[self._key(store)],
+            args=[self.policy.threshold, repr(time.time()), ttl, "1" if probe else "0"],
+        )
+        if int(opened):
+            log.warning("circuit open store=%s failures=%s cooldown=%ss", store, failures, self.policy.cooldown)
+
+    async def reset(self, store: str) -> None:
+        """Close the circuit by hand (an operator's "try again now")."""
+        await self._redis.delete(self._key(store))

@@ -1,0 +1,64 @@
+"""A per-shop request rate limit that every web and worker process shares through Redis.
+
+Built on the ``limits`` library's moving window over the caller's own ``redis.asyncio`` client
+(its connection pool is reused, so no second set of connections and no global state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
+
+from app.integrations import errors
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitPolicy:
+    """``requests`` per ``seconds`` per shop; wait at most ``max_wait`` seconds for a slot."""
+
+    requests: int
+    seconds: int = 1
+    max_wait: float = 30.0
+
+
+class ShopRateLimiter:
+    """Blocks until the shop has a free request slot in the shared window."""
+
+    def __init__(self, redis: Redis, policy: RateLimitPolicy, *, prefix: str = "storesync") -> None:
+        storage = RedisStorage(
+            "async+redis://",
+            implementation="redispy",
+            connection_pool=redis.connection_pool,
+            key_prefix=f"{prefix}:ratelimit",
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._item = RateLimitItemPerSecond(policy.requests, policy.seconds)
+        self.policy = policy
+
+    async def acquire(self, key: str) -> None:
+        """Take one slot for ``key`` or raise RateLimitError after ``max_wait`` seconds."""
+        deadline = time.monotonic() + self.policy.max_wait
+        while not await self._limiter.hit(self._item, key):
+            stats = await self._limiter.get_window_stats(self._item, key)
+            # Small jitter so processes woken by the same reset do not stampede the same slot.
+            pause = max(0.005, stats.reset_time - time.time()) + random.uniform(0, 0.01)
+            if time.monotonic() + pause > deadline:
+                raise errors.RateLimitError(
+                    f"local rate limit for {key} still full after {self.policy.max_wait}s",
+                    retry_after=pause,
+                )
+            await asyncio.sleep(pause)
+
+    async def try_acquire(self, key: str) -> bool:
+        """Take one slot for ``key`` if one is free right now."""
+        return await self._limiter.hit(self._item, key)

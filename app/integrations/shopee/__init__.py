@@ -1,0 +1,1 @@
+"""Shopee Open Platform v2: signing, client and adapter."""

@@ -1,0 +1,472 @@
+"""Emulated TikTok Shop Partner API (202309 paths), its token host and its consent page.
+
+Choices where the documentation is silent:
+- HTTP status: 200 with a non-zero ``code`` for parameter errors; 401 for signature, credential
+  and token errors; 403 for a missing scope; 429 for 36009002; 500 for injected server errors.
+- 105001 is answered for an unknown access token, 105002 for an expired one; 40006 for an invalid
+  parameter; 36004004 on the token host for an unknown, used or expired code or refresh token.
+- Inventory quantity 0 is accepted (see the adapter's note on zero).
+- Fulfillment uses the 202309 package endpoints: handover_time_slots, ship, package detail.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from litestar import Request, Response, Router, get, route
+from litestar.enums import HttpMethod
+
+from app.integrations.tiktok import signing
+from app.sandbox.responses import apply_fault, html_page, json_response, request_id
+from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop
+
+TIMESTAMP_PAST = 300
+TIMESTAMP_FUTURE = 30
+MAX_PAGE = 100
+MAX_BATCH = 50
+SCOPES = ["seller.product.basic", "seller.order.info", "seller.fulfillment.basic", "seller.authorization.info"]
+
+
+@dataclass
+class Call:
+    path: str
+    params: dict[str, str]
+    body: dict[str, Any]
+    app_key: str
+    shop: Shop | None
+    tokens_shop: Shop | None
+    match: dict[str, str] = field(default_factory=dict)
+
+
+def _ok(data: Any) -> Response:
+    return json_response({"code": 0, "message": "Success", "request_id": request_id(), "data": data})
+
+
+def _error(code: int, message: str, status: int = 200) -> Response:
+    return json_response({"code": code, "message": message, "request_id": request_id(), "data": None}, status)
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def _offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        return int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("o:"))
+    except (ValueError, UnicodeDecodeError):
+        raise SandboxError(40006, "Invalid page_token.") from None
+
+
+def _page_size(params: dict[str, str]) -> int:
+    try:
+        size = int(params.get("page_size", ""))
+    except ValueError:
+        size = 0
+    if not 1 <= size <= MAX_PAGE:
+        raise SandboxError(40006, f"page_size must be between 1 and {MAX_PAGE}.")
+    return size
+
+
+class TikTokApi:
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        table: list[tuple[str, str, Callable[[Call], Awaitable[Any]]]] = [
+            ("GET", r"/authorization/202309/shops", self.authorized_shops),
+            ("POST", r"/product/202309/products/search", self.product_search),
+            ("GET", r"/product/202309/products/(?P<product_id>\d+)", self.product_detail),
+            ("POST", r"/product/202309/products/(?P<product_id>\d+)/inventory/update", self.inventory_update),
+            ("POST", r"/product/202309/products/(?P<product_id>\d+)/prices/update", self.price_update),
+            ("POST", r"/order/202309/orders/search", self.order_search),
+            ("GET", r"/order/202309/orders", self.order_detail),
+            ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)/handover_time_slots", self.time_slots),
+            ("POST", r"/fulfillment/202309/packages/(?P<package_id>\w+)/ship", self.ship_package),
+            ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)", self.package_detail),
+        ]
+        self.routes = [(method, re.compile(pattern + "$"), fn) for method, pattern, fn in table]
+
+    # -- pipeline ---------------------------------------------------------------------------
+
+    async def handle(self, request: Request, path: str) -> Response:
+        params = {k: v for k, v in request.query_params.items()}
+        cipher = params.get("shop_cipher")
+        shop = self.state.shop_by_cipher(cipher) if cipher else None
+        shop_id = shop.shop_id if shop else None
+        outcome = "ok"
+        try:
+            faulted = await apply_fault(
+                self.state, "tiktok", shop_id,
+                rate_limited=self._rate_limited,
+                server_error=lambda: _error(36009005, "Internal error, please retry.", 500),
+            )
+            if faulted is not None:
+                outcome = "fault"
+                return faulted
+            endpoint, match = self._route(request.method, path)
+            call = await self._authenticate(request, path, params, shop)
+            call.match = match
+            if self.state.over_rate_limit("tiktok", shop_id, path):
+                outcome = "36009002"
+                return self._rate_limited()
+            return _ok(await endpoint(call))
+        except SandboxError as exc:
+            outcome = str(exc.code)
+            return _error(int(exc.code), exc.message, exc.http_status)
+        finally:
+            self.state.record_call("tiktok", path, shop_id, outcome)
+
+    def _rate_limited(self) -> Response:
+        response = _error(36009002, "Too many requests.", 429)
+        if self.state.config.rate_limit_retry_after is not None:
+            response.headers["Retry-After"] = str(self.state.config.rate_limit_retry_after)
+        return response
+
+    def _route(self, method: str, path: str) -> tuple[Callable[[Call], Awaitable[Any]], dict[str, str]]:
+        for route_method, pattern, endpoint in self.routes:
+            matched = pattern.match(path)
+            if matched and route_method == method:
+                return endpoint, matched.groupdict()
+        if re.match(r"/\w+/(?!202309)\d{6}/", path):
+            raise SandboxError(36009014, "Invalid API version.", 404)
+        raise SandboxError(40006, f"No API {method} {path}.", 404)
+
+    async def _authenticate(self, request: Request, path: str, params: dict[str, str], shop: Shop | None) -> Call:
+        app_key, timestamp, sign = params.get("app_key"), params.get("timestamp"), params.get("sign")
+        if not (app_key and timestamp and sign):
+            raise SandboxError(36009004, "app_key, timestamp and sign are required.", 401)
+        with self.state.lock:
+            app = self.state.tiktok_apps.get(app_key)
+        if app is None:
+            raise SandboxError(36009004, "Invalid credentials: unknown app_key.", 401)
+        try:
+            ts = int(timestamp)
+        except ValueError:
+            raise SandboxError(36009004, "Invalid timestamp.", 401) from None
+        now = self.state.now()
+        if ts < now - TIMESTAMP_PAST or ts > now + TIMESTAMP_FUTURE:
+            raise SandboxError(36009004, "Invalid timestamp: outside the accepted window.", 401)
+        raw = await request.body()
+        multipart = request.headers.get("content-type", "").startswith("multipart/")
+        expected = signing.api_sign(app["secret"], path=path, query=params, body=None if multipart else raw)
+        if sign != expected:
+            raise SandboxError(106001, "Invalid sign.", 401)
+        shop_scoped = not path.startswith(("/authorization/", "/seller/"))
+        if shop_scoped:
+            if not params.get("shop_cipher"):
+                raise SandboxError(106013, "shop_cipher is required.", 400)
+            if shop is None or shop.app_id != app_key:
+                raise SandboxError(36009004, "Invalid shop_cipher.", 401)
+        token = request.headers.get("x-tts-access-token")
+        grant = self.state.access_grant(token) if token else None
+        if grant is None or grant.platform != "tiktok" or grant.app_id != app_key:
+            raise SandboxError(105001, "Invalid access token.", 401)
+        if grant.expires_at <= self.state.now():
+            raise SandboxError(105002, "Access token expired.", 401)
+        if shop_scoped and grant.shop_id != shop.shop_id:
+            raise SandboxError(105001, "The access token is not authorized for this shop.", 401)
+        body: dict[str, Any] = {}
+        if raw and not multipart:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise SandboxError(40006, "The request body is not valid JSON.") from None
+        return Call(path=path, params=params, body=body if isinstance(body, dict) else {}, app_key=app_key,
+                    shop=shop, tokens_shop=self.state.shop("tiktok", grant.shop_id))
+
+    # -- authorization ----------------------------------------------------------------------
+
+    async def authorized_shops(self, call: Call) -> dict[str, Any]:
+        shop = call.tokens_shop
+        return {"shops": [{"id": shop.shop_id, "name": shop.name, "region": shop.region, "seller_type": "LOCAL",
+                           "cipher": shop.cipher, "code": "IDLC" + shop.shop_id[-6:]}]}
+
+    # -- products ---------------------------------------------------------------------------
+
+    def _product(self, product: Product) -> dict[str, Any]:
+        return {
+            "id": product.product_id, "title": product.title, "status": product.status,
+            "create_time": product.create_time, "update_time": product.update_time,
+            "skus": [
+                {"id": s.sku_id, "seller_sku": s.seller_sku,
+                 "price": {"currency": "IDR", "sale_price": str(s.price), "tax_exclusive_price": str(s.price)},
+                 "inventory": [{"warehouse_id": s.warehouse_id, "quantity": s.stock}],
+                 "sales_attributes": [{"name": name, "value_name": value}
+                                      for (name, _), value in zip(product.tiers, s.label, strict=False)]}
+                for s in product.skus
+            ],
+        }
+
+    async def product_search(self, call: Call) -> dict[str, Any]:
+        size = _page_size(call.params)
+        offset = _offset(call.params.get("page_token"))
+        skus = call.body.get("seller_skus") or []
+        if len(skus) > 10:
+            raise SandboxError(40006, "seller_skus holds at most 10 values.")
+        status = call.body.get("status")
+        ge, le = call.body.get("update_time_ge"), call.body.get("update_time_le")
+        with self.state.lock:
+            products = [
+                p for p in call.shop.products.values()
+                if (not status or status == "ALL" or p.status == status)
+                and (not skus or any(s.seller_sku in skus for s in p.skus))
+                and (ge is None or p.update_time >= int(ge)) and (le is None or p.update_time <= int(le))
+            ]
+            page = products[offset : offset + size]
+            more = offset + size < len(products)
+            return {"total_count": len(products), "next_page_token": _page_token(offset + size) if more else "",
+                    "products": [self._product(p) for p in page]}
+
+    async def product_detail(self, call: Call) -> dict[str, Any]:
+        with self.state.lock:
+            product = call.shop.products.get(call.match["product_id"])
+            if product is None:
+                raise SandboxError(12052048, "Product not found.")
+            return self._product(product)
+
+    async def inventory_update(self, call: Call) -> dict[str, Any]:
+        return self._update_skus(call, self._apply_inventory)
+
+    async def price_update(self, call: Call) -> dict[str, Any]:
+        return self._update_skus(call, self._apply_price)
+
+    def _update_skus(self, call: Call, apply: Callable[[Any, dict], str | None]) -> dict[str, Any]:
+        entries = call.body.get("skus")
+        if not isinstance(entries, list) or not entries:
+            raise SandboxError(40006, "skus is required.")
+        with self.state.lock:
+            product = call.shop.products.get(call.match["product_id"])
+            if product is None:
+                raise SandboxError(12052048, "Product not found.")
+            errors = []
+            for entry in entries:
+                sku = next((s for s in product.skus if s.sku_id == str(entry.get("id"))), None)
+                problem = "SKU not found in this product." if sku is None else apply(sku, entry)
+                if problem:
+                    errors.append({"code": 12052700, "message": problem, "detail": {"sku_id": str(entry.get("id"))}})
+            product.update_time = int(self.state.now())
+            return {"errors": errors}
+
+    @staticmethod
+    def _apply_inventory(sku: Any, entry: dict) -> str | None:
+        inventory = entry.get("inventory")
+        if not isinstance(inventory, list) or not inventory:
+            return "inventory is required."
+        total = 0
+        for row in inventory:
+            if row.get("warehouse_id") not in (None, sku.warehouse_id):
+                return "Unknown warehouse_id."
+            try:
+                quantity = int(row["quantity"])
+            except (KeyError, TypeError, ValueError):
+                return "quantity must be an integer."
+            if not 0 <= quantity <= 99_999:
+                return "quantity must be between 0 and 99999."
+            total += quantity
+        sku.stock = total
+        return None
+
+    @staticmethod
+    def _apply_price(sku: Any, entry: dict) -> str | None:
+        try:
+            amount = int(str((entry.get("price") or {})["amount"]))
+        except (KeyError, TypeError, ValueError):
+            return "price.amount must be a whole number of rupiah."
+        if amount <= 0:
+            return "price.amount must be positive."
+        sku.price = amount
+        return None
+
+    # -- orders -----------------------------------------------------------------------------
+
+    def _order(self, shop: Shop, order: Order) -> dict[str, Any]:
+        # The API has no quantity on a line item: a line item per unit.
+        line_items = []
+        for line in order.lines:
+            for unit in range(line.quantity):
+                line_items.append({
+                    "id": f"{line.line_id}{unit:02d}", "sku_id": line.sku_id, "product_id": line.product_id,
+                    "product_name": line.name, "seller_sku": line.seller_sku, "sale_price": str(line.unit_price),
+                    "original_price": str(line.unit_price), "currency": "IDR", "package_id": order.package_id,
+                    "display_status": order.status,
+                })
+        recipient = order.recipient
+        return {
+            "id": order.order_id, "status": order.status, "create_time": order.create_time,
+            "update_time": order.update_time, "paid_time": order.pay_time, "user_id": "7" + order.order_id[-10:],
+            "buyer_message": "", "is_cod": order.payment_method == "COD",
+            "payment_method_name": order.payment_method, "shipping_provider": order.carrier,
+            "payment": {"currency": "IDR", "total_amount": str(order.total), "sub_total": str(order.total),
+                        "shipping_fee": "0"},
+            "recipient_address": {
+                "name": recipient["name"], "phone_number": recipient["phone"],
+                "full_address": recipient["full_address"], "postal_code": recipient["zipcode"],
+                "region_code": "ID",
+                "district_info": [{"address_level_name": "Province", "address_name": recipient["state"]},
+                                  {"address_level_name": "City", "address_name": recipient["city"]}],
+            },
+            "line_items": line_items,
+            "packages": [{"id": order.package_id}],
+            "tracking_number": order.tracking_number,
+            "rts_sla_time": order.create_time + 2 * 86400,
+        }
+
+    async def order_search(self, call: Call) -> dict[str, Any]:
+        size = _page_size(call.params)
+        offset = _offset(call.params.get("page_token"))
+        sort_field = call.params.get("sort_field", "create_time")
+        if sort_field not in ("create_time", "update_time"):
+            raise SandboxError(40006, "sort_field must be create_time or update_time.")
+        descending = call.params.get("sort_order", "DESC") == "DESC"
+        body = call.body
+        bounds = [("create_time", body.get("create_time_ge"), body.get("create_time_lt")),
+                  ("update_time", body.get("update_time_ge"), body.get("update_time_lt"))]
+        status = body.get("order_status")
+        with self.state.lock:
+            orders = [
+                o for o in call.shop.orders.values()
+                if (not status or o.status == status)
+                and all((ge is None or getattr(o, name) >= int(ge)) and (lt is None or getattr(o, name) < int(lt))
+                        for name, ge, lt in bounds)
+            ]
+            orders.sort(key=lambda o: (getattr(o, sort_field), o.order_id), reverse=descending)
+            page = orders[offset : offset + size]
+            more = offset + size < len(orders)
+            return {"total_count": len(orders), "next_page_token": _page_token(offset + size) if more else "",
+                    "orders": [self._order(call.shop, o) for o in page]}
+
+    async def order_detail(self, call: Call) -> dict[str, Any]:
+        ids = [i for i in (call.params.get("ids") or "").split(",") if i]
+        if not ids or len(ids) > MAX_BATCH:
+            raise SandboxError(40006, f"ids must hold 1 to {MAX_BATCH} order ids.")
+        with self.state.lock:
+            return {"orders": [self._order(call.shop, call.shop.orders[i]) for i in ids if i in call.shop.orders]}
+
+    # -- fulfillment ------------------------------------------------------------------------
+
+    def _package_order(self, call: Call) -> Order:
+        package_id = call.match["package_id"]
+        order = next((o for o in call.shop.orders.values() if o.package_id == package_id), None)
+        if order is None:
+            raise SandboxError(21001001, "Package not found.")
+        return order
+
+    async def time_slots(self, call: Call) -> dict[str, Any]:
+        with self.state.lock:
+            self._package_order(call)
+            day = 86400
+            base = (int(self.state.now()) // day + 1) * day
+            return {"can_pickup": True, "can_drop_off": True,
+                    "pickup_slots": [{"start_time": base + i * day + 9 * 3600, "end_time": base + i * day + 17 * 3600,
+                                      "avaliable": True} for i in range(3)],
+                    "drop_off_point_url": "https://seller-id.tiktok.com/dropoff-points"}
+
+    async def ship_package(self, call: Call) -> dict[str, Any]:
+        method = call.body.get("handover_method")
+        if method not in ("PICKUP", "DROP_OFF"):
+            raise SandboxError(40006, "handover_method must be PICKUP or DROP_OFF.")
+        with self.state.lock:
+            order = self._package_order(call)
+            if order.status != "AWAITING_SHIPMENT":
+                raise SandboxError(21011001, f"Package cannot be shipped in status {order.status}.")
+            if method == "PICKUP" and not (call.body.get("pickup_slot") or {}).get("start_time"):
+                raise SandboxError(40006, "pickup_slot is required for PICKUP.")
+            order.shipped_via = method
+            order.tracking_number = "JX" + self.state.seed.digits(10)
+        self.state.set_order_status("tiktok", call.shop.shop_id, order.order_id, "AWAITING_COLLECTION")
+        return {}
+
+    async def package_detail(self, call: Call) -> dict[str, Any]:
+        with self.state.lock:
+            order = self._package_order(call)
+            return {"id": order.package_id, "order_id": order.order_id, "tracking_number": order.tracking_number,
+                    "shipping_provider_name": order.carrier, "status": order.status}
+
+
+class TikTokAuth:
+    """The token host (no sign; app_secret in the query) and the seller consent page."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+
+    def token(self, params: dict[str, str], grant_type: str) -> Response:
+        app_key, secret = params.get("app_key", ""), params.get("app_secret", "")
+        with self.state.lock:
+            app = self.state.tiktok_apps.get(app_key)
+        if app is None or app["secret"] != secret:
+            return _error(36009004, "Invalid credentials: app_key or app_secret.", 401)
+        if params.get("grant_type") != grant_type:
+            return _error(36009004, f"grant_type must be {grant_type}.", 400)
+        if grant_type == "authorized_code":
+            table, value = self.state.codes, params.get("auth_code", "")
+        else:
+            table, value = self.state.refresh_tokens, params.get("refresh_token", "")
+        try:
+            grant = self.state.redeem(table, value, "tiktok", app_key)
+        except KeyError as exc:
+            return _error(36004004, f"Invalid {'auth_code' if table is self.state.codes else 'refresh_token'} "
+                                    f"({exc.args[0]}).", 400)
+        shop = self.state.shop("tiktok", grant.shop_id)
+        access, access_exp, refresh, refresh_exp = self.state.issue_tokens("tiktok", shop.shop_id, app_key)
+        return _ok({"access_token": access, "access_token_expire_in": int(access_exp), "refresh_token": refresh,
+                    "refresh_token_expire_in": int(refresh_exp), "open_id": shop.open_id,
+                    "seller_name": shop.name, "seller_base_region": "ID", "user_type": 0,
+                    "granted_scopes": SCOPES})
+
+    def consent_page(self, params: dict[str, str]) -> Response:
+        service_id = params.get("service_id", "")
+        with self.state.lock:
+            found = next(((k, a) for k, a in self.state.tiktok_apps.items() if a["service_id"] == service_id), None)
+        if found is None:
+            return Response(content="Unknown service_id", status_code=400, media_type="text/plain")
+        app_key, app = found
+        redirect = app["redirect_url"] or params.get("redirect_uri", "")
+        if not redirect:
+            return Response(content="The app has no redirect URL", status_code=400, media_type="text/plain")
+        shops = self.state.shops_of_app("tiktok", app_key) or [
+            self.state.create_shop("tiktok", app_id=app_key, products=30)
+        ]
+        items = []
+        for shop in shops:
+            code = self.state.issue_code("tiktok", shop.shop_id)
+            parts = urlsplit(redirect)
+            query = parse_qsl(parts.query) + [("code", code), ("state", params.get("state", ""))]
+            target = urlunsplit(parts._replace(query=urlencode(query)))
+            items.append(f'<li><p>Authorize StoreSync for <strong>{html.escape(shop.name)}</strong></p>'
+                         f'<a class="button" data-shop-id="{shop.shop_id}" href="{html.escape(target)}">'
+                         f"Authorize</a></li>")
+        return html_page("TikTok Shop Partner Center (sandbox)", "Authorize StoreSync", "".join(items))
+
+
+def tiktok_routers(state: SandboxState) -> list[Router]:
+    api = TikTokApi(state)
+    auth = TikTokAuth(state)
+
+    @route("/{rest:path}", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200, name="sandbox:tiktok")
+    async def tiktok_endpoint(request: Request, rest: str) -> Response:
+        return await api.handle(request, "/" + rest.lstrip("/"))
+
+    @get("/api/v2/token/get", name="sandbox:tiktok-token-get")
+    async def token_get(request: Request) -> Response:
+        return auth.token(dict(request.query_params.items()), "authorized_code")
+
+    @get("/api/v2/token/refresh", name="sandbox:tiktok-token-refresh")
+    async def token_refresh(request: Request) -> Response:
+        return auth.token(dict(request.query_params.items()), "refresh_token")
+
+    @get("/open/authorize", name="sandbox:tiktok-authorize")
+    async def authorize(request: Request) -> Response:
+        return auth.consent_page(dict(request.query_params.items()))
+
+    return [
+        Router(path="/tiktok", route_handlers=[tiktok_endpoint]),
+        Router(path="/tiktok-auth", route_handlers=[token_get, token_refresh]),
+        Router(path="/tiktok-services", route_handlers=[authorize]),
+    ]
