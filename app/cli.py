@@ -1,0 +1,188 @@
+"""The `storesync` command: serve, worker, migrate, demo, createsuperuser, run, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import multiprocessing
+import os
+import sys
+
+from app.settings import PROJECT_ROOT, get_settings
+
+log = logging.getLogger("storesync")
+
+
+def _prepare() -> None:
+    # piccolo_conf.py sits at the project root; make it importable however we were started.
+    sys.path.insert(0, str(PROJECT_ROOT))
+    os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+async def _with_db(coro_fn):
+    from app.core.database import start_database, stop_database
+
+    await start_database()
+    try:
+        return await coro_fn()
+    finally:
+        await stop_database()
+
+
+def cmd_migrate(_args) -> None:
+    from app.core.database import migrate
+
+    asyncio.run(migrate())
+    print("Database is up to date.")
+
+
+def cmd_demo(_args) -> None:
+    from app.core.database import migrate
+    from app.demo import seed_demo
+
+    async def go():
+        await migrate()
+        return await _with_db(seed_demo)
+
+    info = asyncio.run(go())
+    _print_login(info)
+
+
+def _print_login(info) -> None:
+    settings = get_settings()
+    print("\n" + "=" * 64)
+    print(f"  StoreSync demo: {settings.base_url}")
+    print(f"  Log in as {info['email']} / {info['password']}  (Toko Demo, owner)")
+    print("=" * 64 + "\n", flush=True)
+
+
+def cmd_createsuperuser(args) -> None:
+    from app.domains.accounts.services import create_user
+
+    password = args.password or getpass.getpass("Password: ")
+    user_id = asyncio.run(_with_db(lambda: create_user(args.email, password, args.name or args.email, superuser=True)))
+    print(f"Superuser {args.email} created (id {user_id}). They can open /admin.")
+
+
+def _run_uvicorn(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    from app.core.redis import ensure_redis
+
+    ensure_redis()
+    config = uvicorn.Config("app.asgi:app", host=host, port=port, workers=workers if workers > 1 else None,
+                            proxy_headers=True, log_level="info", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        sock = config.bind_socket()
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+    else:
+        server.run()
+
+
+def cmd_serve(args) -> None:
+    settings = get_settings()
+    if args.with_worker:
+        settings.run_worker_in_web = True
+        os.environ["RUN_WORKER_IN_WEB"] = "true"  # the ASGI module re-reads settings in its process
+    from app.core.redis import ensure_redis
+
+    os.environ["REDIS_URL"] = ensure_redis(settings)
+    _run_uvicorn(args.host or settings.host, args.port or settings.port, args.workers)
+
+
+def cmd_run(args) -> None:
+    """Everything a fresh machine needs: migrate, seed the demo, serve with a worker inside."""
+    cmd_demo(args)
+    args.with_worker = True
+    cmd_serve(args)
+
+
+def _worker_process(index: int) -> None:
+    _prepare()
+    from saq import Worker
+
+    from tasks import worker_settings
+
+    logging.getLogger("saq").setLevel(logging.INFO)
+    worker = Worker(**worker_settings())
+
+    async def main():
+        await worker.start()
+
+    asyncio.run(main())
+
+
+def cmd_worker(args) -> None:
+    settings = get_settings()
+    from app.core.redis import ensure_redis
+
+    os.environ["REDIS_URL"] = ensure_redis(settings)
+    if args.processes <= 1:
+        _worker_process(0)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_worker_process, args=(i,), daemon=False) for i in range(args.processes)]
+    for p in procs:
+        p.start()
+    try:
+        for p in procs:
+            p.join()
+    except KeyboardInterrupt:
+        for p in procs:
+            p.terminate()
+
+
+def cmd_sandbox(args) -> None:
+    from app.sandbox.server import run_sandbox
+
+    run_sandbox(host=args.host, port=args.port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _prepare()
+    parser = argparse.ArgumentParser(prog="storesync", description="StoreSync back office")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the web server (add --with-worker to run jobs in it too)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1, help="web processes")
+    p.add_argument("--with-worker", action="store_true", help="also run a job worker inside the web process")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run job worker process(es)")
+    p.add_argument("--processes", type=int, default=1)
+    p.set_defaults(func=cmd_worker)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="migrate and seed the Toko Demo organisation").set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="migrate, seed the demo and serve with a worker (what `make run` does)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("createsuperuser", help="create a platform admin who can open /admin")
+    p.add_argument("--email", required=True)
+    p.add_argument("--password")
+    p.add_argument("--name")
+    p.set_defaults(func=cmd_createsuperuser)
+
+    p = sub.add_parser("sandbox", help="run the marketplace sandbox on its own")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8100)
+    p.set_defaults(func=cmd_sandbox)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The database engine, chosen from settings: PostgreSQL when DATABASE_URL says so, else SQLite."""
+
+from __future__ import annotations
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from app.settings import get_settings
+
+
+def build_engine() -> PostgresEngine | SQLiteEngine:
+    settings = get_settings()
+    if settings.uses_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    # A generous busy timeout: writers queue behind each other instead of failing with "locked".
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+
+
+def engine():
+    """The engine Piccolo tables use (the one piccolo_conf built)."""
+    from piccolo.engine.finder import engine_finder
+
+    found = engine_finder()
+    assert found is not None, "piccolo_conf.py did not define DB"
+    return found
+
+
+def is_postgres() -> bool:
+    return isinstance(engine(), PostgresEngine)
+
+
+async def start_database() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=1, max_size=20)
+    else:
+        # WAL lets readers run beside the one writer; it is a property of the file, set once.
+        await db.run_ddl("PRAGMA journal_mode=WAL;")
+
+
+async def stop_database() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+
+
+async def ping_database() -> None:
+    await engine().run_ddl("SELECT 1;")
+
+
+async def migrate() -> None:
+    """Apply every pending migration of every registered app."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all", migration_id="all", fake=False)
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")
+
+
+def transaction():
+    """A write transaction: SQLite takes its write lock up front (BEGIN IMMEDIATE) so that two
+    writers queue instead of deadlocking on a lock upgrade; PostgreSQL uses a plain transaction."""
+    from piccolo.engine.sqlite import TransactionType
+
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()

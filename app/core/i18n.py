@@ -1,0 +1,72 @@
+"""English and Bahasa Indonesia. Message catalogs are .po files compiled in memory at start-up.
+
+The current language lives in a context variable set per request, so templates (Jinja's i18n
+extension) and Python code (`_()`) translate into the reader's language.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES: dict[str, str] = {"en": "English", "id": "Bahasa Indonesia"}
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+current_locale: ContextVar[str] = ContextVar("current_locale", default="en")
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    po_file = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if locale == "en" or not po_file.exists():
+        return _gettext.NullTranslations()
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def normalize_locale(value: str | None, default: str = "en") -> str:
+    value = (value or "").strip().lower()[:2]
+    return value if value in LOCALES else default
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(current_locale.get()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(current_locale.get()).ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    return text % variables
+
+
+_ = gettext
+
+
+def install(env) -> None:
+    """Give a Jinja environment the i18n extension bound to the per-request language."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction whose translation happens later (roles, statuses, menu)."""
+    return message
+
+
+# Words shown through a variable (`_(role.value)`), listed so the extractor finds them.
+DYNAMIC_LABELS = [
+    N_("owner"), N_("admin"), N_("member"), N_("viewer"), N_("warehouse"),
+    N_("queued"), N_("active"), N_("complete"), N_("failed"), N_("aborted"),
+    N_("Dashboard"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"),
+]

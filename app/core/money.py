@@ -1,0 +1,40 @@
+"""Money: integer minor units in the database, Decimal in Python, "Rp 1.250.000" on screen."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision
+
+# IDR has two official minor digits that nobody uses; StoreSync stores whole rupiah, so one
+# minor unit is one rupiah. Other currencies keep their ISO precision.
+_DIGITS_OVERRIDE = {"IDR": 0}
+
+
+def currency_digits(currency: str = "IDR") -> int:
+    return _DIGITS_OVERRIDE.get(currency, get_currency_precision(currency))
+
+
+def to_minor(amount: Decimal | int | str, currency: str = "IDR") -> int:
+    """Decimal (or its text) -> integer minor units, rounding half up. Raises ValueError on junk."""
+    try:
+        value = Decimal(str(amount).strip().replace(" ", ""))
+    except InvalidOperation as exc:
+        raise ValueError(f"{amount!r} is not an amount of money") from exc
+    if not value.is_finite():
+        raise ValueError(f"{amount!r} is not an amount of money")
+    scale = Decimal(10) ** currency_digits(currency)
+    return int((value * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_minor(minor: int, currency: str = "IDR") -> Decimal:
+    return Decimal(minor) / (Decimal(10) ** currency_digits(currency))
+
+
+def format_money(minor: int | None, currency: str = "IDR", locale: str = "id_ID") -> str:
+    """Format minor units the way sellers write them: "Rp 1.250.000"."""
+    if minor is None:
+        return "—"
+    digits = currency_digits(currency)
+    pattern = "¤ #,##0" if digits == 0 else "¤ #,##0." + "0" * digits
+    return format_currency(from_minor(minor, currency), currency, format=pattern, locale=locale, currency_digits=False)

@@ -1,0 +1,25 @@
+"""The navigation: sidebar on a desktop, bottom tab bar on a phone. Domains add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.permissions import Permission
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str  # English msgid, translated in the template
+    path: str
+    icon: str  # name of a symbol in static/icons.svg
+    permission: Permission = Permission.VIEW
+    on_phone_bar: bool = False  # the phone's bottom bar has room for five
+
+
+NAV: list[NavItem] = [
+    NavItem("Dashboard", "/", "home", on_phone_bar=True),
+    NavItem("Jobs", "/jobs", "activity", on_phone_bar=True),
+    NavItem("Members", "/members", "users", on_phone_bar=True),
+    NavItem("Audit log", "/audit", "list", Permission.AUDIT_VIEW),
+    NavItem("Settings", "/settings", "settings", on_phone_bar=True),
+]

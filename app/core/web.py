@@ -1,0 +1,48 @@
+"""Rendering for the one-URL-two-shapes rule: a full page normally, its fragment for htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.plugins.flash import flash as _flash
+from litestar.response import Template
+
+from app.core.i18n import current_locale
+from app.core.navigation import NAV
+
+VARY = {"Vary": "HX-Request"}
+
+
+def wants_fragment(request: Request) -> bool:
+    """True for an htmx request that swaps part of the page (boosted navigation wants the page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
+    """The page `template`, or `fragment` when the request is an htmx partial swap."""
+    name = fragment if fragment and wants_fragment(request) else template
+    context.setdefault("ctx", request.state.get("ctx"))
+    context.setdefault("locale", current_locale.get())
+    context.setdefault("nav", NAV)
+    return Template(
+        template_name=name,
+        context=context,
+        status_code=status_code,
+        headers={**VARY, **(headers or {})},
+    )
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    if not isinstance(request.scope.get("session"), dict):  # cleared (logout, reset): start afresh
+        request.set_session({})
+    _flash(request, message, category=category)

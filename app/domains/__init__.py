@@ -1,0 +1,1 @@
+"""One package per business domain: tables, services, controllers, schemas."""

@@ -1,0 +1,185 @@
+"""Members of an organisation: invitations, roles, removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from piccolo.apps.user.tables import BaseUser
+
+from app.core.clock import utcnow
+from app.core.database import transaction
+from app.core.errors import ValidationFailed
+from app.core.i18n import _
+from app.core.mail import send_mail
+from app.core.permissions import GRANTABLE
+from app.core.secrets import new_token, token_hash
+from app.core.statuses import Role
+from app.core.tenancy import Tenant
+from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner
+from app.domains.accounts.schemas import InviteForm
+from app.domains.accounts.services import create_user
+from app.domains.accounts.tables import Invitation, Membership, Organization, UserPreference
+from app.domains.audit.services import record
+from app.settings import get_settings
+
+INVITE_LIFETIME = timedelta(days=7)
+
+
+@dataclass(slots=True)
+class SentInvitation:
+    id: int
+    link: str
+    mailed: bool
+
+
+def _check_grantable(tenant: Tenant, role: Role) -> None:
+    if role not in GRANTABLE.get(tenant.role, ()):
+        raise Forbidden(_("Your role cannot give the role %(role)s.", role=role.value))
+
+
+async def members(tenant: Tenant) -> list[dict]:
+    return await (
+        tenant.scoped(Membership)
+        .select(
+            Membership.id,
+            Membership.role,
+            Membership.created_at,
+            Membership.user.id.as_alias("user_id"),
+            Membership.user.email.as_alias("email"),
+            Membership.user.first_name.as_alias("first_name"),
+            Membership.user.last_name.as_alias("last_name"),
+        )
+        .order_by(Membership.id)
+    )
+
+
+async def pending_invitations(tenant: Tenant) -> list[dict]:
+    return await (
+        tenant.scoped(Invitation)
+        .select()
+        .where(Invitation.accepted_at.is_null() & (Invitation.revoked == False) & (Invitation.expires_at > utcnow()))  # noqa: E712
+        .order_by(Invitation.id, ascending=False)
+    )
+
+
+async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
+    """Invite an e-mail with a role; the link is returned (shown on screen) and mailed if SMTP is set."""
+    _check_grantable(tenant, form.role)
+    already = await tenant.scoped(Membership).exists().where(Membership.user.email == form.email)
+    if already:
+        raise ValidationFailed({"email": _("%(email)s is already a member.", email=form.email)})
+    token = new_token()
+    row = tenant.scoped(Invitation).new(
+        email=form.email,
+        role=form.role,
+        token_hash=token_hash(token),
+        invited_by=tenant.actor.user_id,
+        expires_at=utcnow() + INVITE_LIFETIME,
+    )
+    await row.save()
+    link = f"{get_settings().base_url}/invitations/{token}"
+    org = await Organization.select(Organization.name).where(Organization.id == tenant.organization_id).first()
+    mailed = await send_mail(
+        form.email,
+        _("You are invited to %(org)s on StoreSync", org=org["name"]),
+        _("%(who)s invited you to join %(org)s on StoreSync as %(role)s.\n\nAccept within 7 days:\n%(link)s",
+          who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.value, link=link),
+    )
+    await record(tenant.organization_id, tenant.actor, "member.invited", "invitation", row.id,
+                 after={"email": form.email, "role": form.role.value})
+    return SentInvitation(row.id, link, mailed)
+
+
+async def revoke_invitation(tenant: Tenant, invitation_id: int) -> None:
+    row = await tenant.scoped(Invitation).get(invitation_id, _("Invitation not found."))
+    await tenant.scoped(Invitation).update({Invitation.revoked: True}).where(Invitation.id == row.id)
+    await record(tenant.organization_id, tenant.actor, "member.invitation_revoked", "invitation", row.id,
+                 before={"email": row.email})
+
+
+async def invitation_by_token(token: str) -> dict:
+    """The live invitation for a link token, with its organisation's name; raises InvalidLink."""
+    row = await Invitation.select(Invitation.all_columns(), Invitation.organization.name.as_alias("org_name")).where(
+        Invitation.token_hash == token_hash(token)
+    ).first()
+    if row is None or row["revoked"] or row["accepted_at"] is not None or row["expires_at"] < utcnow():
+        raise InvalidLink(_("This invitation is invalid, was already used or has expired."))
+    return row
+
+
+async def accept_invitation(token: str, *, user_id: int | None, name: str = "", password: str = "",
+                            ip: str | None = None) -> tuple[int, int]:
+    """Join the invitation's organisation, as the signed-in user or as a new account for the
+    invited e-mail; single use. Returns (user_id, org_id)."""
+    from app.core.tenancy import Actor
+
+    async with transaction():
+        inv = await invitation_by_token(token)
+        claimed = await Invitation.update({Invitation.accepted_at: utcnow()}).where(
+            (Invitation.id == inv["id"]) & Invitation.accepted_at.is_null()
+        ).returning(Invitation.id)
+        if not claimed:
+            raise InvalidLink(_("This invitation is invalid, was already used or has expired."))
+        if user_id is None:
+            user_id = await create_user(inv["email"], password, name)
+            await UserPreference(user=user_id, last_organization=inv["organization"]).save()
+        exists = await Membership.exists().where(
+            (Membership.user == user_id) & (Membership.organization == inv["organization"])
+        )
+        if not exists:
+            await Membership(organization=inv["organization"], user=user_id, role=inv["role"]).save()
+        await record(inv["organization"], Actor(user_id, ip), "member.joined", "membership", None,
+                     after={"role": inv["role"]})
+    return user_id, inv["organization"]
+
+
+async def _owner_count(tenant: Tenant) -> int:
+    return await tenant.scoped(Membership).count().where(Membership.role == Role.OWNER)
+
+
+async def change_role(tenant: Tenant, membership_id: int, role: Role) -> None:
+    """Give a member another role; never leaves the organisation without an owner."""
+    row = await tenant.scoped(Membership).get(membership_id, _("Member not found."))
+    _check_grantable(tenant, role)
+    if Role(row.role) == Role.OWNER and tenant.role != Role.OWNER:
+        raise Forbidden(_("Only an owner can change another owner's role."))
+    if Role(row.role) == Role.OWNER and role != Role.OWNER and await _owner_count(tenant) <= 1:
+        raise LastOwner(_("The organisation needs at least one owner."))
+    await tenant.scoped(Membership).update({Membership.role: role}).where(Membership.id == row.id)
+    await record(tenant.organization_id, tenant.actor, "member.role_changed", "membership", row.id,
+                 before={"role": row.role}, after={"role": role.value})
+
+
+async def remove_member(tenant: Tenant, membership_id: int) -> None:
+    row = await tenant.scoped(Membership).get(membership_id, _("Member not found."))
+    if Role(row.role) == Role.OWNER and tenant.role != Role.OWNER:
+        raise Forbidden(_("Only an owner can remove an owner."))
+    if Role(row.role) == Role.OWNER and await _owner_count(tenant) <= 1:
+        raise LastOwner(_("The organisation needs at least one owner."))
+    await tenant.scoped(Membership).delete().where(Membership.id == row.id)
+    email = await BaseUser.select(BaseUser.email).where(BaseUser.id == row.user).first()
+    await record(tenant.organization_id, tenant.actor, "member.removed", "membership", row.id,
+                 before={"role": row.role, "email": email["email"] if email else None})
+
+
+async def update_organization(tenant: Tenant, name: str, timezone: str) -> None:
+    org = await Organization.select().where(Organization.id == tenant.organization_id).first()
+    await Organization.update({Organization.name: name, Organization.timezone: timezone}).where(
+        Organization.id == tenant.organization_id
+    )
+    await record(tenant.organization_id, tenant.actor, "organization.updated", "organization", tenant.organization_id,
+                 before={"name": org["name"], "timezone": org["timezone"]}, after={"name": name, "timezone": timezone})
+
+
+async def create_organization(user_id: int, name: str, *, ip: str | None) -> int:
+    """A further organisation owned by an existing user (one person, several businesses)."""
+    from app.core.tenancy import Actor
+
+    settings = get_settings()
+    async with transaction():
+        org = Organization(name=name, timezone=settings.default_timezone, currency=settings.default_currency)
+        await org.save()
+        await Membership(organization=org.id, user=user_id, role=Role.OWNER).save()
+        await record(org.id, Actor(user_id, ip), "organization.created", "organization", org.id, after={"name": name})
+    return org.id

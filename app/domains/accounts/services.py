@@ -1,0 +1,193 @@
+"""Identity: sign-up, login, passwords, the request context, language and organisation choice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from piccolo.apps.user.tables import BaseUser
+
+from app.core import throttle
+from app.core.auth import OrgChoice, RequestContext
+from app.core.clock import utcnow
+from app.core.database import transaction
+from app.core.i18n import _, normalize_locale
+from app.core.mail import send_mail
+from app.core.secrets import new_token, token_hash
+from app.core.statuses import Role
+from app.core.tenancy import Actor, Tenant
+from app.domains.accounts.errors import BadCredentials, EmailTaken, InvalidLink, LoginThrottled, NotFound
+from app.domains.accounts.schemas import ChangePasswordForm, SignupForm
+from app.domains.accounts.tables import Membership, Organization, PasswordReset, UserPreference
+from app.domains.audit.services import record
+from app.settings import get_settings
+
+RESET_LIFETIME = timedelta(hours=1)
+
+
+async def email_taken(email: str) -> bool:
+    return await BaseUser.exists().where(BaseUser.email == email.lower())
+
+
+async def create_user(email: str, password: str, name: str, *, superuser: bool = False) -> int:
+    """Create an active user (the e-mail is the username); raises EmailTaken."""
+    email = email.lower()
+    if await email_taken(email):
+        raise EmailTaken()
+    first, _sep, last = name.partition(" ")
+    user = BaseUser(
+        username=email,
+        email=email,
+        password=password,
+        first_name=first,
+        last_name=last,
+        active=True,
+        admin=superuser,
+        superuser=superuser,
+    )
+    await user.save()
+    return user.id
+
+
+async def sign_up(form: SignupForm, *, ip: str | None, locale: str = "en") -> tuple[int, int]:
+    """Create a user, their organisation and their owner membership; returns (user_id, org_id)."""
+    settings = get_settings()
+    async with transaction():
+        user_id = await create_user(form.email, form.password, form.name)
+        org = Organization(name=form.organization_name, timezone=settings.default_timezone, currency=settings.default_currency)
+        await org.save()
+        await Membership(organization=org.id, user=user_id, role=Role.OWNER).save()
+        await UserPreference(user=user_id, locale=normalize_locale(locale), last_organization=org.id).save()
+        await record(org.id, Actor(user_id, ip, form.email), "account.signed_up", "organization", org.id,
+                     after={"organization": org.name, "email": form.email})
+    return user_id, org.id
+
+
+async def authenticate(email: str, password: str, *, ip: str) -> int:
+    """The user id for these credentials; raises LoginThrottled after repeated failures,
+    BadCredentials otherwise. The same message whether the e-mail exists or not."""
+    email = email.strip().lower()
+    if not await throttle.login_allowed(email, ip):
+        raise LoginThrottled(_("Too many failed attempts. Wait a few minutes and try again."))
+    user_id = await BaseUser.login(username=email, password=password)
+    if user_id is None:
+        await throttle.record_login_failure(email, ip)
+        await record(None, Actor(None, ip, email), "account.login_failed", "user", None, after={"email": email})
+        raise BadCredentials(_("Wrong e-mail or password."))
+    await throttle.clear_login_failures(email, ip)
+    return user_id
+
+
+async def memberships_of(user_id: int) -> list[OrgChoice]:
+    rows = await (
+        Membership.select(Membership.organization.id, Membership.organization.name, Membership.role)
+        .where(Membership.user == user_id)
+        .order_by(Membership.organization.name)
+    )
+    return [OrgChoice(r["organization.id"], r["organization.name"], Role(r["role"])) for r in rows]
+
+
+async def context_for(user_id: int, org_id: int | None, ip: str | None) -> RequestContext | None:
+    """The request context for a signed-in user in the organisation they chose (if still a member)."""
+    user = await BaseUser.select(
+        BaseUser.id, BaseUser.email, BaseUser.first_name, BaseUser.last_name, BaseUser.superuser, BaseUser.active
+    ).where(BaseUser.id == user_id).first()
+    if user is None or not user["active"]:
+        return None
+    choices = await memberships_of(user_id)
+    chosen = next((c for c in choices if c.id == org_id), None) or (choices[0] if len(choices) == 1 else None)
+    tenant = None
+    org_name = ""
+    if chosen is not None:
+        org = await Organization.select(Organization.timezone, Organization.currency).where(
+            Organization.id == chosen.id
+        ).first()
+        tenant = Tenant(chosen.id, Actor(user_id, ip, user["email"]), chosen.role, org["timezone"], org["currency"])
+        org_name = chosen.name
+    name = f"{user['first_name'] or ''} {user['last_name'] or ''}".strip() or user["email"]
+    return RequestContext(user_id, user["email"], name, bool(user["superuser"]), tenant, org_name, choices)
+
+
+async def default_organization(user_id: int) -> int | None:
+    """The organisation to open at login: the last one used if still a member, else the first."""
+    choices = await memberships_of(user_id)
+    pref = await UserPreference.select(UserPreference.last_organization).where(UserPreference.user == user_id).first()
+    last = pref["last_organization"] if pref else None
+    if any(c.id == last for c in choices):
+        return last
+    return choices[0].id if choices else None
+
+
+async def switch_organization(user_id: int, org_id: int) -> None:
+    """Remember org_id as the user's current organisation; NotFound unless they are a member."""
+    if not await Membership.exists().where((Membership.user == user_id) & (Membership.organization == org_id)):
+        raise NotFound(_("Organisation not found."))
+    await _upsert_preference(user_id, last_organization=org_id)
+
+
+async def user_locale(user_id: int) -> str | None:
+    pref = await UserPreference.select(UserPreference.locale).where(UserPreference.user == user_id).first()
+    return pref["locale"] if pref else None
+
+
+async def set_locale(user_id: int, locale: str) -> str:
+    locale = normalize_locale(locale)
+    await _upsert_preference(user_id, locale=locale)
+    return locale
+
+
+async def _upsert_preference(user_id: int, **values) -> None:
+    updated = await UserPreference.update(values).where(UserPreference.user == user_id).returning(UserPreference.id)
+    if not updated:
+        await UserPreference(user=user_id, **values).save()
+
+
+async def change_password(user_id: int, form: ChangePasswordForm, *, ip: str | None) -> None:
+    """Replace the password after checking the current one; raises BadCredentials."""
+    email = await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id).first()
+    if email is None or await BaseUser.login(username=email["email"], password=form.current_password) is None:
+        raise BadCredentials(_("Your current password is not right."))
+    await BaseUser.update_password(user_id, form.new_password)
+    await record(None, Actor(user_id, ip, email["email"]), "account.password_changed", "user", user_id)
+
+
+async def request_password_reset(email: str, *, ip: str | None) -> str | None:
+    """E-mail a one-hour reset link if the account exists; returns the link (for the log), or None.
+    The caller shows the same message either way so nobody learns which e-mails have accounts."""
+    user = await BaseUser.select(BaseUser.id, BaseUser.email).where(BaseUser.email == email.lower()).first()
+    if user is None:
+        return None
+    token = new_token()
+    await PasswordReset(user=user["id"], token_hash=token_hash(token), expires_at=utcnow() + RESET_LIFETIME).save()
+    link = f"{get_settings().base_url}/password/reset/{token}"
+    await send_mail(
+        user["email"],
+        _("Reset your StoreSync password"),
+        _("Someone asked to reset your StoreSync password. Open this link within an hour to choose a new one:\n\n%(link)s\n\nIf it was not you, ignore this e-mail.", link=link),
+    )
+    await record(None, Actor(user["id"], ip, user["email"]), "account.password_reset_requested", "user", user["id"])
+    return link
+
+
+async def _live_reset(token: str) -> dict:
+    row = await PasswordReset.select().where(PasswordReset.token_hash == token_hash(token)).first()
+    if row is None or row["used_at"] is not None or row["expires_at"] < utcnow():
+        raise InvalidLink(_("This reset link is invalid or has expired. Ask for a new one."))
+    return row
+
+
+async def check_reset_token(token: str) -> None:
+    await _live_reset(token)
+
+
+async def reset_password(token: str, new_password: str, *, ip: str | None) -> int:
+    """Set a new password through a live reset link (used once); returns the user id."""
+    async with transaction():
+        row = await _live_reset(token)
+        used = await PasswordReset.update({PasswordReset.used_at: utcnow()}).where(
+            (PasswordReset.id == row["id"]) & PasswordReset.used_at.is_null()
+        ).returning(PasswordReset.id)
+        if not used:
+            raise InvalidLink(_("This reset link is invalid or has expired. Ask for a new one."))
+        await BaseUser.update_password(row["user"], new_password)
+    await record(None, Actor(row["user"], ip), "account.password_reset", "user", row["user"])
+    return row["user"]

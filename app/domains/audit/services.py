@@ -1,0 +1,43 @@
+"""The audit trail: `record()` after every change a person makes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.tenancy import Actor, Tenant
+from app.domains.audit.tables import AuditEntry
+
+
+async def record(
+    organization_id: int | None,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append one audit entry: who did `action` to which row, what it was and became, from where."""
+    await AuditEntry.insert(
+        AuditEntry(
+            organization=organization_id,
+            actor=actor.user_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            ip=actor.ip,
+        )
+    )
+
+
+async def recent(tenant: Tenant, limit: int = 100) -> list[dict[str, Any]]:
+    """The organisation's latest audit entries, newest first, with the actor's e-mail."""
+    return (
+        await tenant.scoped(AuditEntry)
+        .select(AuditEntry.all_columns(), AuditEntry.actor.email.as_alias("actor_email"))
+        .order_by(AuditEntry.id, ascending=False)
+        .limit(limit)
+    )

@@ -1,0 +1,20 @@
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.domains.accounts.tables import Organization
+
+
+class AuditEntry(Table):
+    """One change a person made. Append-only."""
+
+    organization = ForeignKey(Organization, null=True, index=True, help_text="Empty for sign-up and login events.")
+    actor = ForeignKey(BaseUser, null=True)
+    action = Varchar(length=64, help_text="What happened, e.g. member.invited.")
+    entity = Varchar(length=64, help_text="Kind of row changed.")
+    entity_id = Integer(null=True, default=None)
+    before = JSON(null=True, default=None)
+    after = JSON(null=True, default=None)
+    ip = Varchar(length=64, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -1,0 +1,1 @@
+"""Dashboard: the first screen after login, a summary of the organisation."""

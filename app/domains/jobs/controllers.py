@@ -1,0 +1,50 @@
+"""Background jobs: the list, starting the demo job, and live progress over server-sent events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from litestar import Controller, Request, get, post
+from litestar.response import Response, ServerSentEvent
+from litestar.response.sse import ServerSentEventMessage
+
+from app.core.i18n import _
+from app.core.permissions import Permission
+from app.core.tenancy import Tenant
+from app.core.web import flash, render
+from app.domains.jobs import services
+
+
+class JobsController(Controller):
+    path = "/jobs"
+
+    @get("/", name="jobs:index")
+    async def index(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "jobs/index.html", fragment="jobs/_list.html", jobs=await services.recent(tenant))
+
+    @post("/demo", name="jobs:start_demo", opt={"permission": Permission.JOBS_RUN})
+    async def start_demo(self, request: Request, tenant: Tenant) -> Response:
+        row = await services.start(tenant, "demo_count", _("Demo job: 20 steps"), timeout=300, retries=1, steps=20)
+        flash(request, _("Job started."))
+        progress = await services.progress(tenant, row.id)
+        return render(request, "jobs/index.html", fragment="jobs/_progress.html", jobs=await services.recent(tenant),
+                      progress=progress)
+
+    @get("/{job_id:int}", name="jobs:show")
+    async def show(self, request: Request, tenant: Tenant, job_id: int) -> Response:
+        progress = await services.progress(tenant, job_id)
+        return render(request, "jobs/show.html", fragment="jobs/_progress.html", progress=progress)
+
+    @get("/{job_id:int}/events", name="jobs:events")
+    async def events(self, request: Request, tenant: Tenant, job_id: int) -> ServerSentEvent:
+        await services.progress(tenant, job_id)  # NotFound before the stream starts
+        template = request.app.template_engine.get_template("jobs/_progress_bar.html")
+
+        async def stream() -> AsyncIterator[ServerSentEventMessage]:
+            async for progress in services.follow(tenant, job_id):
+                html = template.render(progress=progress)
+                yield ServerSentEventMessage(data=html.replace("\n", " "), event="progress")
+                if progress.status.finished:
+                    yield ServerSentEventMessage(data=html.replace("\n", " "), event="done")
+
+        return ServerSentEvent(stream(), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

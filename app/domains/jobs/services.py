@@ -1,0 +1,122 @@
+"""Starting background jobs for an organisation and following them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from saq.job import Job, Status
+
+from app.core.clock import utcnow
+from app.core.i18n import _
+from app.core.queue import get_queue
+from app.core.tenancy import Tenant
+from app.domains.audit.services import record
+from app.domains.jobs.statuses import JobStatus
+from app.domains.jobs.tables import BackgroundJob
+
+# SAQ's own statuses mapped to the ones people see.
+_FROM_SAQ = {
+    Status.NEW: JobStatus.QUEUED,
+    Status.QUEUED: JobStatus.QUEUED,
+    Status.ACTIVE: JobStatus.ACTIVE,
+    Status.COMPLETE: JobStatus.COMPLETE,
+    Status.FAILED: JobStatus.FAILED,
+    Status.ABORTED: JobStatus.ABORTED,
+    Status.ABORTING: JobStatus.ACTIVE,
+}
+
+
+@dataclass(slots=True)
+class Progress:
+    """A job's progress as the browser shows it."""
+
+    job_id: int
+    label: str
+    status: JobStatus
+    done: int
+    total: int
+    errors: int
+    current: str
+    error: str | None
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.COMPLETE:
+            return 100
+        return int(round(100 * self.done / self.total)) if self.total else 0
+
+
+async def start(tenant: Tenant, task: str, label: str, *, timeout: int = 3600, retries: int = 3,
+                heartbeat: int = 120, **kwargs: Any) -> BackgroundJob:
+    """Record a BackgroundJob and enqueue the SAQ task `task` with keyword arguments."""
+    key = f"bg:{uuid.uuid4().hex}"
+    row = tenant.scoped(BackgroundJob).new(kind=task, label=label, saq_key=key, created_by=tenant.actor.user_id)
+    await row.save()
+    await get_queue().enqueue(
+        Job(function=task, kwargs={**kwargs, "organization_id": tenant.organization_id, "background_job_id": row.id},
+            key=key, timeout=timeout, retries=retries, heartbeat=heartbeat, retry_backoff=True)
+    )
+    await record(tenant.organization_id, tenant.actor, "job.started", "background_job", row.id, after={"task": task})
+    return row
+
+
+async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
+    return await tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(limit)
+
+
+def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
+    if job is None:  # Redis forgot it; the row holds the outcome
+        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error)
+    meta = job.meta or {}
+    status = _FROM_SAQ.get(job.status, JobStatus.QUEUED)
+    error = None
+    if status == JobStatus.FAILED:
+        lines = (job.error or "").strip().splitlines()
+        error = _("The job failed: %(reason)s", reason=lines[-1] if lines else "unknown")
+    return Progress(row.id, row.label, status, int(meta.get("done", 0)), int(meta.get("total", 0)),
+                    int(meta.get("errors", 0)), str(meta.get("current", "")), error)
+
+
+async def progress(tenant: Tenant, job_id: int) -> Progress:
+    row = await tenant.scoped(BackgroundJob).get(job_id, _("Job not found."))
+    return _progress_of(row, await get_queue().job(row.saq_key))
+
+
+async def follow(tenant: Tenant, job_id: int, *, wait: float = 1.0) -> AsyncIterator[Progress]:
+    """Yield the job's progress now and after every change until it finishes (NotFound for
+    another organisation's job). Changes arrive through Redis, so any web process can follow."""
+    row = await tenant.scoped(BackgroundJob).get(job_id, _("Job not found."))
+    queue = get_queue()
+    last = None
+    while True:
+        current = _progress_of(row, await queue.job(row.saq_key))
+        if current != last:
+            yield current
+            last = current
+        if current.status.finished:
+            return
+        try:
+            await queue.listen([row.saq_key], lambda _key, _status: True, timeout=wait)
+        except TimeoutError:
+            pass
+
+
+async def mark(background_job_id: int, job: Job) -> None:
+    """Mirror a SAQ job's state onto its BackgroundJob row (called by the worker around each job)."""
+    meta = job.meta or {}
+    status = _FROM_SAQ.get(job.status, JobStatus.ACTIVE)
+    values: dict[Any, Any] = {
+        BackgroundJob.status: status,
+        BackgroundJob.done: int(meta.get("done", 0)),
+        BackgroundJob.total: int(meta.get("total", 0)),
+        BackgroundJob.errors: int(meta.get("errors", 0)),
+    }
+    if status.finished:
+        values[BackgroundJob.finished_at] = utcnow()
+        values[BackgroundJob.result] = job.result if isinstance(job.result, dict) else {"result": job.result}
+        if job.error:
+            values[BackgroundJob.error] = job.error.strip().splitlines()[-1][:500]
+    await BackgroundJob.update(values).where(BackgroundJob.id == background_job_id)

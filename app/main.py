@@ -1,0 +1,150 @@
+"""create_app(): plugins, middleware, routes. Wiring only; behaviour lives in the domains."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.logging import LoggingConfig
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
+from litestar.response import Response
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from redis.asyncio import Redis
+
+from app.admin import admin_mount
+from app.core import i18n
+from app.core.auth import permission_guard, provide_ctx, provide_tenant
+from app.core.clock import format_local
+from app.core.database import start_database, stop_database
+from app.core.errors import AppError, NotFound
+from app.core.money import format_money
+from app.core.redis import ensure_redis
+from app.core.web import render, wants_fragment
+from app.domains.accounts.controllers import (
+    AccountController,
+    AuthController,
+    MembersController,
+    OrganizationSettingsController,
+    not_logged_in,
+)
+from app.domains.audit.controllers import AuditController
+from app.domains.dashboard.controllers import DashboardController
+from app.domains.jobs.controllers import JobsController
+from app.domains.system.controllers import healthz
+from app.settings import Settings, get_settings
+
+APP_DIR = Path(__file__).resolve().parent
+log = logging.getLogger("storesync")
+
+ROUTE_HANDLERS = [
+    AuthController,
+    AccountController,
+    MembersController,
+    OrganizationSettingsController,
+    DashboardController,
+    JobsController,
+    AuditController,
+    healthz,
+    admin_mount,
+]
+
+
+def _configure_templates(engine: Jinja) -> None:
+    env = engine.engine
+    i18n.install(env)
+    env.filters["money"] = lambda minor, currency="IDR": format_money(minor, currency)
+    env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
+    env.globals["LOCALES"] = i18n.LOCALES
+    env.policies["ext.i18n.trimmed"] = True
+
+
+def app_error(request: Request, exc: AppError) -> Response:
+    """A domain error becomes its status code and a sentence: a flash for htmx, a page otherwise."""
+    if wants_fragment(request):
+        return render(request, "_flash_error.html", status_code=exc.status_code, message=exc.message,
+                      headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+    return render(request, "error.html", status_code=exc.status_code, message=exc.message)
+
+
+def not_found(request: Request, exc: NotFoundException) -> Response:
+    return app_error(request, NotFound(i18n._("Not found.")))
+
+
+def _in_process_worker_lifespan(settings: Settings):
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        await start_database()
+        worker_task = None
+        worker = None
+        if settings.run_worker_in_web:
+            from saq import Worker
+
+            from tasks import worker_settings
+
+            opts = worker_settings()
+            worker = Worker(**opts)
+            worker.context["in_web_process"] = True
+            worker_task = asyncio.create_task(worker.start())
+            log.info("job worker running inside the web process")
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+                if worker_task is not None:
+                    worker_task.cancel()
+                    with suppress(asyncio.CancelledError, Exception):
+                        await worker_task
+            await stop_database()
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    redis_url = ensure_redis(settings)
+    session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")
+    template_config = TemplateConfig(directory=APP_DIR / "templates", engine=Jinja,
+                                     engine_callback=_configure_templates)
+    return Litestar(
+        route_handlers=[
+            *ROUTE_HANDLERS,
+            create_static_files_router(path="/static", directories=[APP_DIR / "static"], opt={"public": True},
+                                       name="static", send_as_attachment=False),
+        ],
+        guards=[permission_guard],
+        dependencies={"ctx": Provide(provide_ctx), "tenant": Provide(provide_tenant)},
+        middleware=[
+            ServerSideSessionConfig(
+                key="ss_session", max_age=settings.session_max_age, secure=settings.secure_cookies,
+                exclude=["^/static/", "^/healthz"], store="sessions",
+            ).middleware
+        ],
+        stores={"sessions": session_store},
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_name="ss_csrf", header_name="x-csrftoken",
+            cookie_secure=settings.secure_cookies, exclude=["/admin", "/static", "/healthz", "/webhooks", "/sandbox"],
+        ),
+        template_config=template_config,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        exception_handlers={
+            AppError: app_error,
+            NotAuthorizedException: not_logged_in,
+            NotFoundException: not_found,
+        },
+        lifespan=[_in_process_worker_lifespan(settings)],
+        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={404, 401, 403, 422, 429},
+                                     root={"level": "INFO", "handlers": ["queue_listener"]}),
+        debug=settings.debug,
+    )

@@ -1,0 +1,98 @@
+"""The one settings object. Every environment variable StoreSync reads is declared here.
+
+README.md has a table of these; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # -- storage ---------------------------------------------------------------------------
+    database_url: str = Field(
+        default="",
+        description="PostgreSQL DSN (postgresql://user@host/db). Empty: a SQLite file under VAR_DIR.",
+    )
+    redis_url: str = Field(
+        default="",
+        description="Redis URL (redis://host:6379/0 or unix:///path). Empty: StoreSync starts its own.",
+    )
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Where the SQLite file and the embedded Redis live.")
+    queue_name: str = Field(default="storesync", description="SAQ queue name (tests use their own).")
+
+    # -- web -------------------------------------------------------------------------------
+    secret_key: str = Field(
+        default="dev-only-secret-change-me-0123456789abcdef",
+        min_length=32,
+        description="Signs CSRF tokens. Set a long random value in production.",
+    )
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL, used in e-mailed links.")
+    host: str = Field(default="127.0.0.1", description="Address `storesync serve` binds.")
+    port: int = Field(default=8000, description="Port `storesync serve` binds.")
+    debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in responses).")
+    session_max_age: int = Field(default=14 * 24 * 3600, description="Seconds a login lasts.")
+    secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS).")
+    login_max_attempts: int = Field(default=5, description="Failed logins per e-mail and IP before throttling.")
+    login_window_seconds: int = Field(default=900, description="Window of the login throttle.")
+    default_locale: str = Field(default="en", description="UI language for visitors with no choice yet (en or id).")
+    default_timezone: str = Field(default="Asia/Jakarta", description="Time zone of new organisations.")
+    default_currency: str = Field(default="IDR", description="Currency of new organisations.")
+
+    # -- jobs ------------------------------------------------------------------------------
+    worker_concurrency: int = Field(default=10, description="Jobs one worker process runs at once.")
+    run_worker_in_web: bool = Field(
+        default=False,
+        description="`storesync serve` also runs a job worker in its own process (make run sets it).",
+    )
+
+    # -- e-mail ----------------------------------------------------------------------------
+    smtp_host: str = Field(default="", description="SMTP server. Empty: e-mail is not sent (links are shown on screen).")
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_user: str = Field(default="", description="SMTP login, if the server wants one.")
+    smtp_password: str = Field(default="", description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS.")
+    mail_from: str = Field(default="StoreSync <no-reply@storesync.local>", description="From address of e-mails.")
+
+    # -- secrets at rest -------------------------------------------------------------------
+    encryption_keys: str = Field(
+        default="",
+        description="Comma-separated Fernet keys, newest first; old keys still decrypt (rotation). "
+        "Empty: a key derived from SECRET_KEY.",
+    )
+
+    # -- demo ------------------------------------------------------------------------------
+    demo_email: str = Field(default="owner@tokodemo.id", description="Login of the demo owner.")
+    demo_password: str = Field(default="tokodemo123", description="Password of the demo owner.")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.var_dir / "storesync.sqlite"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    def child_env(self) -> dict[str, str]:
+        """Environment for child processes (workers) so they reach the same database and Redis."""
+        import os
+
+        env = dict(os.environ)
+        env["DATABASE_URL"] = self.database_url
+        env["REDIS_URL"] = self.redis_url
+        env["VAR_DIR"] = str(self.var_dir)
+        env["QUEUE_NAME"] = self.queue_name
+        return env
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

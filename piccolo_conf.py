@@ -1,0 +1,17 @@
+"""Piccolo's configuration: the engine comes from DATABASE_URL, SQLite under var/ when unset."""
+
+from piccolo.conf.apps import AppRegistry
+
+from app.core.database import build_engine
+
+DB = build_engine()
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "piccolo.apps.user.piccolo_app",
+        "piccolo_api.session_auth.piccolo_app",
+        "app.domains.accounts.piccolo_app",
+        "app.domains.audit.piccolo_app",
+        "app.domains.jobs.piccolo_app",
+    ]
+)

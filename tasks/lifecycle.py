@@ -1,0 +1,44 @@
+"""Worker start-up/shutdown and the hooks that mirror each job onto its BackgroundJob row."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    from app.core.database import start_database
+
+    if not ctx.get("in_web_process"):
+        await start_database()
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    from app.core.database import stop_database
+
+    if not ctx.get("in_web_process"):
+        await stop_database()
+
+
+def _background_job_id(ctx: dict[str, Any]) -> int | None:
+    job = ctx.get("job")
+    return (job.kwargs or {}).get("background_job_id") if job else None
+
+
+async def before_process(ctx: dict[str, Any]) -> None:
+    from app.domains.jobs.services import mark
+
+    if (bg := _background_job_id(ctx)) is not None:
+        await mark(bg, ctx["job"])
+
+
+async def after_process(ctx: dict[str, Any]) -> None:
+    from app.domains.jobs.services import mark
+
+    if (bg := _background_job_id(ctx)) is not None:
+        try:
+            await mark(bg, ctx["job"])
+        except Exception:  # the job's outcome stays in Redis; losing the mirror must not kill the worker
+            log.exception("could not record the outcome of background job %s", bg)
