@@ -30,7 +30,7 @@ TIKTOK_APP_KEY = "fake_app_key"
 TIKTOK_APP_SECRET = "fake_app_secret"
 TIKTOK_SERVICE_ID = "7000000000000000042"
 
-FAST_RETRY = RetryPolicy(attempts=5, initial=0.01, maximum=0.05, jitter=0.01)
+FAST_RETRY = RetryPolicy(attempts=8, initial=0.01, maximum=0.05, jitter=0.01)
 
 
 @pytest.fixture(scope="session")
