@@ -487,6 +487,7 @@ def shopee_router(state: SandboxState) -> Router:
 
     @route("/api/v2/{rest:path}", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200, name="sandbox:shopee")
     async def shopee_endpoint(request: Request, rest: str) -> Response:
-        return await api.handle(request, "/api/v2/" + rest.lstrip("/"))
+        # A mount may hand over the path with a trailing slash added; the platform path has none.
+        return await api.handle(request, "/api/v2/" + rest.strip("/"))
 
     return Router(path="/shopee", route_handlers=[shopee_endpoint])

@@ -451,7 +451,8 @@ def tiktok_routers(state: SandboxState) -> list[Router]:
 
     @route("/{rest:path}", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200, name="sandbox:tiktok")
     async def tiktok_endpoint(request: Request, rest: str) -> Response:
-        return await api.handle(request, "/" + rest.lstrip("/"))
+        # A mount may hand over the path with a trailing slash added; the platform path has none.
+        return await api.handle(request, "/" + rest.strip("/"))
 
     @get("/api/v2/token/get", name="sandbox:tiktok-token-get")
     async def token_get(request: Request) -> Response:
