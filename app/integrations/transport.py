@@ -156,7 +156,7 @@ class Transport:
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(
-            initial=self.retry.initial, max=self.retry.maximum, jitter=self.retry.jitter
+            multiplier=self.retry.initial, max=self.retry.maximum, jitter=self.retry.jitter
         )(state)
         exc = state.outcome.exception() if state.outcome else None
         retry_after = getattr(exc, "retry_after", None)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import anyio.to_thread
 from litestar import Request, Response, Router, delete, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
 from app.sandbox.responses import json_response
@@ -120,61 +121,61 @@ def control_router(state: SandboxState) -> Router:
         return data.app_key
 
     @post("/apps", status_code=201)
-    async def create_app(data: AppIn) -> dict[str, Any]:
+    async def create_app(data: JSONBody[AppIn]) -> dict[str, Any]:
         return {"app_id": register(data)}
 
     @post("/shops", status_code=201)
-    async def create_shop(data: ShopIn) -> dict[str, Any]:
+    async def create_shop(data: JSONBody[ShopIn]) -> dict[str, Any]:
         app_id = register(data)
         shop = state.create_shop(data.platform, app_id=app_id, shop_id=data.shop_id, name=data.name,
                                  products=data.products, callback_url=data.callback_url)
         return shop_out(shop)
 
     @get("/shops/{platform:str}/{shop_id:str}")
-    async def read_shop(platform: PlatformName, shop_id: str) -> dict[str, Any]:
+    async def read_shop(platform: FromPath[PlatformName], shop_id: FromPath[str]) -> dict[str, Any]:
         with state.lock:
             return shop_out(state.shop(platform, shop_id))
 
     @post("/shops/{platform:str}/{shop_id:str}/products", status_code=201)
-    async def seed_products(platform: PlatformName, shop_id: str, data: CountIn) -> list[dict[str, Any]]:
+    async def seed_products(platform: FromPath[PlatformName], shop_id: FromPath[str], data: JSONBody[CountIn]) -> list[dict[str, Any]]:
         return [product_out(p) for p in state.add_products(platform, shop_id, data.count)]
 
     @get("/shops/{platform:str}/{shop_id:str}/products")
-    async def list_products(platform: PlatformName, shop_id: str) -> list[dict[str, Any]]:
+    async def list_products(platform: FromPath[PlatformName], shop_id: FromPath[str]) -> list[dict[str, Any]]:
         with state.lock:
             return [product_out(p) for p in state.shop(platform, shop_id).products.values()]
 
     @get("/shops/{platform:str}/{shop_id:str}/listings/{product_id:str}")
-    async def read_listing(platform: PlatformName, shop_id: str, product_id: str) -> dict[str, Any]:
+    async def read_listing(platform: FromPath[PlatformName], shop_id: FromPath[str], product_id: FromPath[str]) -> dict[str, Any]:
         with state.lock:
             return product_out(state.shop(platform, shop_id).products[product_id])
 
     @post("/shops/{platform:str}/{shop_id:str}/orders", status_code=201)
-    async def create_orders(platform: PlatformName, shop_id: str, data: OrdersIn) -> list[dict[str, Any]]:
+    async def create_orders(platform: FromPath[PlatformName], shop_id: FromPath[str], data: JSONBody[OrdersIn]) -> list[dict[str, Any]]:
         lines = [(x.product_id, x.sku_id, x.quantity) for x in data.lines] if data.lines else None
         return [order_out(state.create_order(platform, shop_id, lines=lines, status=data.status,
                                              create_time=data.create_time)) for _ in range(data.count)]
 
     @post("/shops/{platform:str}/{shop_id:str}/orders/{order_id:str}/status")
-    async def change_status(platform: PlatformName, shop_id: str, order_id: str, data: StatusIn) -> dict[str, Any]:
+    async def change_status(platform: FromPath[PlatformName], shop_id: FromPath[str], order_id: FromPath[str], data: JSONBody[StatusIn]) -> dict[str, Any]:
         return order_out(state.set_order_status(platform, shop_id, order_id, data.status))
 
     @post("/shops/{platform:str}/{shop_id:str}/tokens/expire")
-    async def expire_tokens(platform: PlatformName, shop_id: str, data: ExpireIn) -> dict[str, Any]:
+    async def expire_tokens(platform: FromPath[PlatformName], shop_id: FromPath[str], data: JSONBody[ExpireIn]) -> dict[str, Any]:
         state.expire_tokens(platform, shop_id, refresh_too=data.refresh_too)
         return {"expired": True}
 
     @post("/shops/{platform:str}/{shop_id:str}/authorization-code")
-    async def authorization_code(platform: PlatformName, shop_id: str) -> dict[str, Any]:
+    async def authorization_code(platform: FromPath[PlatformName], shop_id: FromPath[str]) -> dict[str, Any]:
         return {"code": state.issue_code(platform, shop_id), "shop_id": shop_id}
 
     @put("/shops/{platform:str}/{shop_id:str}/webhook")
-    async def set_webhook(platform: PlatformName, shop_id: str, data: CallbackIn) -> dict[str, Any]:
+    async def set_webhook(platform: FromPath[PlatformName], shop_id: FromPath[str], data: JSONBody[CallbackIn]) -> dict[str, Any]:
         state.set_callback(platform, shop_id, data.callback_url)
         return {"callback_url": data.callback_url}
 
     @post("/faults", status_code=201)
-    async def add_fault(data: FaultIn) -> dict[str, Any]:
+    async def add_fault(data: JSONBody[FaultIn]) -> dict[str, Any]:
         fault = state.add_fault(Fault(kind=data.kind, platform=data.platform, shop_id=data.shop_id,
                                       remaining=data.count, seconds=data.seconds, after=data.after))
         return {"id": fault.id}
@@ -185,30 +186,30 @@ def control_router(state: SandboxState) -> Router:
         return {"cleared": True}
 
     @put("/config")
-    async def set_config(data: ConfigIn) -> dict[str, Any]:
+    async def set_config(data: JSONBody[ConfigIn]) -> dict[str, Any]:
         with state.lock:
             for name, value in data.model_dump(exclude_unset=True).items():
                 setattr(state.config, name, value)
             return dict(vars(state.config))
 
     @post("/clock/advance")
-    async def advance_clock(data: dict[str, float]) -> dict[str, Any]:
+    async def advance_clock(data: JSONBody[dict[str, float]]) -> dict[str, Any]:
         state.advance(float(data.get("seconds", 0)))
         return {"offset": state.clock_offset}
 
     @get("/calls")
-    async def calls(platform: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+    async def calls(platform: FromQuery[str | None] = None, path: FromQuery[str | None] = None) -> list[dict[str, Any]]:
         with state.lock:
             return [vars(c) for c in state.calls
                     if (platform is None or c.platform == platform) and (path is None or c.path == path)]
 
     @post("/sink/{name:str}")
-    async def sink_receive(request: Request, name: str) -> Response:
+    async def sink_receive(request: Request, name: FromPath[str]) -> Response:
         state.record_sink(name, dict(request.headers), await request.body(), str(request.url))
         return Response(content=b"", status_code=200)
 
     @get("/sink/{name:str}")
-    async def sink_read(name: str) -> list[dict[str, Any]]:
+    async def sink_read(name: FromPath[str]) -> list[dict[str, Any]]:
         return [{"headers": e["headers"], "body": e["body"].decode(), "url": e["url"]} for e in state.sink(name)]
 
     @post("/webhooks/flush")

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from litestar import Request, Response, Router, route
 from litestar.enums import HttpMethod
+from litestar.params import FromPath
 
 from app.integrations.shopee import signing
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
@@ -486,7 +487,7 @@ def shopee_router(state: SandboxState) -> Router:
     api = ShopeeApi(state)
 
     @route("/api/v2/{rest:path}", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200, name="sandbox:shopee")
-    async def shopee_endpoint(request: Request, rest: str) -> Response:
+    async def shopee_endpoint(request: Request, rest: FromPath[str]) -> Response:
         # A mount may hand over the path with a trailing slash added; the platform path has none.
         return await api.handle(request, "/api/v2/" + rest.strip("/"))
 

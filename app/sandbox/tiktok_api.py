@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from litestar import Request, Response, Router, get, route
 from litestar.enums import HttpMethod
+from litestar.params import FromPath
 
 from app.integrations.tiktok import signing
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
@@ -450,7 +451,7 @@ def tiktok_routers(state: SandboxState) -> list[Router]:
     auth = TikTokAuth(state)
 
     @route("/{rest:path}", http_method=[HttpMethod.GET, HttpMethod.POST], status_code=200, name="sandbox:tiktok")
-    async def tiktok_endpoint(request: Request, rest: str) -> Response:
+    async def tiktok_endpoint(request: Request, rest: FromPath[str]) -> Response:
         # A mount may hand over the path with a trailing slash added; the platform path has none.
         return await api.handle(request, "/" + rest.strip("/"))
 

@@ -17,7 +17,7 @@ from app.sandbox.app import sandbox_routers
 def _host_apps(state: SandboxState) -> list[Litestar]:
     child = create_sandbox_app(state)
 
-    @asgi("/sandbox", is_mount=True)
+    @asgi("/sandbox", is_mount=True, copy_scope=True)
     async def mounted(scope: Scope, receive: Receive, send: Send) -> None:
         await child(scope, receive, send)
 
