@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from litestar import asgi
-from litestar.response import Redirect
+from litestar.response.redirect import ASGIRedirectResponse
 from litestar.types import Receive, Scope, Send
 
 
@@ -29,7 +29,7 @@ async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
     """Hand the request to piccolo-admin with the path it expects (full path under root /admin)."""
     raw = scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
     if raw.rstrip("/") == "/admin" and not raw.endswith("/"):
-        await Redirect(path="/admin/")(scope, receive, send)
+        await ASGIRedirectResponse(path="/admin/", status_code=307)(scope, receive, send)
         return
     scope = dict(scope)
     scope["path"] = raw

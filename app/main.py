@@ -146,5 +146,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[_in_process_worker_lifespan(settings)],
         logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={404, 401, 403, 422, 429},
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),
+        openapi_config=None,  # an HTML app; no public schema of its internals
         debug=settings.debug,
     )

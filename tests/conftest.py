@@ -78,9 +78,6 @@ async def database():
 async def _drop_postgres_database() -> None:
     import asyncpg
 
-    from piccolo.engine.finder import engine_finder
-
-    await engine_finder().close_connection_pool()
     base = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     conn = await asyncpg.connect(base)
     try:

@@ -24,7 +24,10 @@ def to_minor(amount: Decimal | int | str, currency: str = "IDR") -> int:
     if not value.is_finite():
         raise ValueError(f"{amount!r} is not an amount of money")
     scale = Decimal(10) ** currency_digits(currency)
-    return int((value * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return int((value * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation as exc:  # too many digits to be money
+        raise ValueError(f"{amount!r} is not an amount of money") from exc
 
 
 def from_minor(minor: int, currency: str = "IDR") -> Decimal:

@@ -41,7 +41,9 @@ async def form_data(request: Request) -> dict[str, str]:
 def _go(request: Request, url: str):
     """Redirect after a successful POST, as htmx expects it or as a browser expects it."""
     if getattr(request, "htmx", None):
-        return ClientRedirect(redirect_to=url)
+        response = ClientRedirect(redirect_to=url)
+        response.status_code = 200  # htmx follows HX-Redirect only on a 2xx it swaps
+        return response
     return Redirect(path=url, status_code=303)
 
 

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from app.core.clock import format_local, to_local
+from app.core.money import format_money, from_minor, to_minor
+
+
+def test_rupiah_is_shown_the_way_sellers_write_it():
+    assert format_money(1_250_000) == "Rp 1.250.000"
+    assert format_money(0) == "Rp 0"
+    assert format_money(None) == "—"
+
+
+def test_money_round_trips_exactly_without_float():
+    assert to_minor("1250000") == 1_250_000
+    assert to_minor(Decimal("19999.5")) == 20_000  # half up, whole rupiah
+    assert from_minor(1_250_000) == Decimal("1250000")
+    assert to_minor("12.34", "USD") == 1234
+    for junk in ("abc", "", "1e999999", "NaN"):
+        with pytest.raises(ValueError):
+            to_minor(junk)
+
+
+def test_times_are_shown_in_the_organisation_zone():
+    moment = datetime(2026, 1, 31, 17, 30, tzinfo=UTC)
+    assert to_local(moment, "Asia/Jakarta").hour == 0 and to_local(moment, "Asia/Jakarta").day == 1
+    assert "1 Feb 2026, 00:30" in format_local(moment, "Asia/Jakarta", "id")
+    assert "1 Feb 2026, 01:30" in format_local(moment, "Asia/Makassar", "en")
+    assert to_local(moment, "Not/AZone").utcoffset().total_seconds() == 7 * 3600

@@ -1,0 +1,59 @@
+"""What the cross-tenant route walker needs to know. EVERY new route must be covered here.
+
+- ROW_FACTORIES: for each path parameter name, a coroutine that creates a row owned by the given
+  account's organisation and returns the value to put in the URL.
+- PUBLIC_ROUTES: routes reachable without login; walked anonymously, never tenant data.
+- SKIPPED_ROUTES: routes the walker cannot call meaningfully, each with the test that covers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from app.core.clock import utcnow
+from app.core.secrets import new_token, token_hash
+from tests.support import Account, add_member, unique
+
+
+async def _job(account: Account) -> int:
+    from app.domains.jobs.tables import BackgroundJob
+
+    row = BackgroundJob(organization=account.org_id, kind="demo_count", label=f"Secret job {account.org_name}",
+                        saq_key=f"bg:{unique()}", status="complete")
+    await row.save()
+    return row.id
+
+
+async def _membership(account: Account) -> int:
+    from app.domains.accounts.tables import Membership
+
+    member = await add_member(account.org_id, "member")
+    row = await Membership.select(Membership.id).where(Membership.user == member.user_id).first()
+    return row["id"]
+
+
+async def _invitation(account: Account) -> int:
+    from app.domains.accounts.tables import Invitation
+
+    row = Invitation(organization=account.org_id, email=f"{unique('inv')}@example.id", role="member",
+                     token_hash=token_hash(new_token()), expires_at=utcnow() + timedelta(days=1))
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES: dict[str, Callable[[Account], Awaitable[int | str]]] = {
+    "job_id": _job,
+    "membership_id": _membership,
+    "invitation_id": _invitation,
+}
+
+PUBLIC_ROUTES = {
+    "/signup", "/login", "/logout", "/language", "/password/forgot", "/password/reset/{token:str}",
+    "/invitations/{token:str}", "/healthz",
+}
+
+SKIPPED_ROUTES = {
+    "/static/{file_path:path}": "static files hold no tenant data",
+    "/admin": "superusers only; tests/system/test_admin.py",
+}
