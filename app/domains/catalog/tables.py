@@ -1,0 +1,49 @@
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.domains.accounts.tables import Organization
+from app.domains.catalog.statuses import ProductStatus
+
+
+class Product(Table):
+    """A master product; what is sold is one of its variants."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    name = Varchar(length=255, help_text="Product name as the seller writes it.")
+    brand = Varchar(length=120, default="", index=True)
+    category = Varchar(length=120, default="", index=True)
+    description = Text(default="")
+    status = Varchar(length=16, choices=ProductStatus, default=ProductStatus.ACTIVE, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Variant(Table):
+    """A sellable SKU. SKUs are unique per organisation (a unique index in the migration)."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    product = ForeignKey(Product, null=False, index=True)
+    sku = Varchar(length=64, help_text="Seller SKU, unique within the organisation.")
+    barcode = Varchar(length=64, default="", index=True, help_text="EAN/UPC or the seller's own code.")
+    name = Varchar(length=255, default="", help_text="Variant label, e.g. 'Merah / XL'.")
+    attributes = JSON(default={}, help_text='Options such as {"colour": "Merah", "size": "XL"}.')
+    price = Integer(default=0, help_text="Selling price in minor units (rupiah).")
+    cost = Integer(default=0, help_text="Unit cost in minor units.")
+    weight_grams = Integer(default=0)
+    image_url = Varchar(length=500, default="")
+    reorder_point = Integer(default=0, help_text="Low-stock alert when available falls to this.")
+    is_bundle = Boolean(default=False, help_text="Made of component variants; has no stock of its own.")
+    archived = Boolean(default=False, index=True)
+    search_text = Text(default="", help_text="Lower-cased name, SKU, barcode, brand and category for search.")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class BundleComponent(Table):
+    """One component of a bundle variant: selling one bundle consumes `quantity` of it."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    bundle = ForeignKey(Variant, null=False, index=True)
+    component = ForeignKey(Variant, null=False, index=True)
+    quantity = Integer(default=1)
