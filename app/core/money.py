@@ -41,3 +41,26 @@ def format_money(minor: int | None, currency: str = "IDR", locale: str = "id_ID"
     digits = currency_digits(currency)
     pattern = "¤ #,##0" if digits == 0 else "¤ #,##0." + "0" * digits
     return format_currency(from_minor(minor, currency), currency, format=pattern, locale=locale, currency_digits=False)
+
+
+def parse_rupiah(text: str | int | None) -> int:
+    """Read a price as sellers type it ("Rp 1.250.000", "1250000", "1.250.000,00") into whole
+    rupiah; ValueError with a readable message for anything else or a negative amount."""
+    if isinstance(text, int):
+        value = text
+    else:
+        raw = (text or "").strip().replace("Rp", "").replace("rp", "").replace(" ", "")
+        if not raw:
+            raise ValueError("enter an amount")
+        whole, _sep, cents = raw.partition(",")
+        if cents and not cents.isdigit():
+            raise ValueError(f"{text!r} is not an amount of money")
+        digits = whole.replace(".", "")
+        if not digits.isdigit():
+            raise ValueError(f"{text!r} is not an amount of money")
+        value = to_minor(f"{digits}.{cents or '0'}", "IDR")
+    if value < 0:
+        raise ValueError("the amount cannot be negative")
+    if value > 10**13:
+        raise ValueError("the amount is too large")
+    return value

@@ -1,0 +1,92 @@
+"""Forms of the catalog: a product with its variants."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from app.core.errors import ValidationFailed
+from app.core.i18n import _
+from app.core.money import parse_rupiah
+from app.domains.accounts.schemas import _Form
+
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+
+
+class VariantForm(_Form):
+    id: int | None = None
+    sku: str = Field(min_length=1, max_length=64)
+    barcode: str = Field(default="", max_length=64)
+    name: str = Field(default="", max_length=255)
+    price: int = 0
+    cost: int = 0
+    weight_grams: int = Field(default=0, ge=0, le=1_000_000)
+    reorder_point: int = Field(default=0, ge=0, le=1_000_000)
+    image_url: str = Field(default="", max_length=500)
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("sku")
+    @classmethod
+    def sku_shape(cls, value: str) -> str:
+        if not SKU_PATTERN.match(value):
+            raise ValueError("SKU may use letters, digits and . _ / - (at most 64)")
+        return value.upper()
+
+    @field_validator("price", "cost", mode="before")
+    @classmethod
+    def rupiah(cls, value: Any) -> int:
+        if value in (None, ""):
+            return 0
+        return parse_rupiah(value)
+
+
+class ProductForm(_Form):
+    name: str = Field(min_length=1, max_length=255)
+    brand: str = Field(default="", max_length=120)
+    category: str = Field(default="", max_length=120)
+    description: str = Field(default="", max_length=5000)
+    variants: list[VariantForm] = Field(min_length=1, max_length=200)
+
+
+def product_form_from(data: dict[str, str]) -> ProductForm:
+    """Build a ProductForm from flat form fields (`variants-0-sku`, `variants-0-price`, ...).
+    Field errors are keyed like the inputs so the form can show them in place."""
+    variants: dict[int, dict[str, Any]] = {}
+    for key, value in data.items():
+        match = re.fullmatch(r"variants-(\d+)-(\w+)", key)
+        if match:
+            index, field = int(match.group(1)), match.group(2)
+            row = variants.setdefault(index, {})
+            if field in ("colour", "size"):
+                if value.strip():
+                    row.setdefault("attributes", {})[field] = value.strip()[:60]
+            elif field == "id":
+                row["id"] = int(value) if value.strip().isdigit() else None
+            else:
+                row[field] = value
+    rows = [variants[i] for i in sorted(variants) if any(str(v).strip() for k, v in variants[i].items() if k != "id")]
+    payload = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
+    payload["variants"] = rows
+    errors: dict[str, str] = {}
+    for index, row in enumerate(rows):
+        try:
+            VariantForm.parse(row)
+        except ValidationFailed as exc:
+            for field, message in exc.errors.items():
+                errors[f"variants-{index}-{field}"] = message
+    skus = [str(r.get("sku", "")).strip().upper() for r in rows]
+    for index, sku in enumerate(skus):
+        if sku and skus.index(sku) != index:
+            errors[f"variants-{index}-sku"] = _("SKU %(sku)s appears twice in this product.", sku=sku)
+    try:
+        form = ProductForm.parse(payload)
+    except ValidationFailed as exc:
+        errors.update({k: v for k, v in exc.errors.items() if k != "variants" or not rows})
+        if "variants" in exc.errors and not rows:
+            errors["variants"] = _("Add at least one variant with a SKU.")
+        raise ValidationFailed(errors) from None
+    if errors:
+        raise ValidationFailed(errors)
+    return form

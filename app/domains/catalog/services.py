@@ -1,0 +1,184 @@
+"""Catalog operations: create and edit products with variants, archive, look up, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.query import WhereRaw
+
+from app.core.clock import utcnow
+from app.core.database import transaction
+from app.core.i18n import _
+from app.core.tenancy import Tenant
+from app.domains.audit.services import record
+from app.domains.catalog.errors import DuplicateSku, NotFound
+from app.domains.catalog.schemas import ProductForm, VariantForm
+from app.domains.catalog.statuses import ProductStatus
+from app.domains.catalog.tables import BundleComponent, Product, Variant
+
+PAGE_SIZE = 50
+
+
+def search_text_of(product: dict[str, Any] | ProductForm, variant: VariantForm | dict[str, Any]) -> str:
+    get_p = product.get if isinstance(product, dict) else lambda k, d="": getattr(product, k, d)
+    get_v = variant.get if isinstance(variant, dict) else lambda k, d="": getattr(variant, k, d)
+    attrs = get_v("attributes", {}) or {}
+    parts = [get_p("name", ""), get_p("brand", ""), get_p("category", ""), get_v("sku", ""), get_v("barcode", ""),
+             get_v("name", ""), *attrs.values()]
+    return " ".join(str(p) for p in parts if p).lower()
+
+
+def _variant_values(form: ProductForm, v: VariantForm) -> dict[str, Any]:
+    return {
+        "sku": v.sku, "barcode": v.barcode, "name": v.name or " / ".join(v.attributes.values()),
+        "attributes": v.attributes, "price": v.price, "cost": v.cost, "weight_grams": v.weight_grams,
+        "reorder_point": v.reorder_point, "image_url": v.image_url, "search_text": search_text_of(form, v),
+    }
+
+
+async def _check_skus(tenant: Tenant, form: ProductForm, product_id: int | None) -> None:
+    skus = [v.sku for v in form.variants]
+    clash = await tenant.scoped(Variant).select(Variant.sku, Variant.product).where(Variant.sku.is_in(skus))
+    for row in clash:
+        if row["product"] != product_id:
+            index = skus.index(row["sku"])
+            raise DuplicateSku(row["sku"], field=f"variants-{index}-sku")
+
+
+async def create_product(tenant: Tenant, form: ProductForm) -> int:
+    """Create a product with its variants; raises DuplicateSku when a SKU is taken in the org."""
+    async with transaction():
+        await _check_skus(tenant, form, None)
+        product = tenant.scoped(Product).new(name=form.name, brand=form.brand, category=form.category,
+                                             description=form.description)
+        await product.save()
+        for v in form.variants:
+            await tenant.scoped(Variant).new(product=product.id, **_variant_values(form, v)).save()
+        await record(tenant.organization_id, tenant.actor, "product.created", "product", product.id,
+                     after={"name": form.name, "skus": [v.sku for v in form.variants]})
+    return product.id
+
+
+async def update_product(tenant: Tenant, product_id: int, form: ProductForm) -> None:
+    """Replace a product's fields and upsert its variants by id; variants left out are archived
+    (never deleted: orders and the ledger refer to them)."""
+    async with transaction():
+        product = await tenant.scoped(Product).get(product_id, _("Product not found."))
+        await _check_skus(tenant, form, product.id)
+        existing = {r["id"]: r for r in await tenant.scoped(Variant).select().where(Variant.product == product.id)}
+        kept = set()
+        for v in form.variants:
+            values = _variant_values(form, v)
+            if v.id in existing:
+                kept.add(v.id)
+                await tenant.scoped(Variant).update({**values, "archived": False, "updated_at": utcnow()}).where(
+                    Variant.id == v.id)
+            else:
+                await tenant.scoped(Variant).new(product=product.id, **values).save()
+        dropped = [vid for vid in existing if vid not in kept]
+        if dropped:
+            await tenant.scoped(Variant).update({Variant.archived: True}).where(Variant.id.is_in(dropped))
+        before = {"name": product.name, "brand": product.brand, "category": product.category}
+        await tenant.scoped(Product).update({Product.name: form.name, Product.brand: form.brand,
+                                             Product.category: form.category, Product.description: form.description,
+                                             Product.updated_at: utcnow()}).where(Product.id == product.id)
+        await record(tenant.organization_id, tenant.actor, "product.updated", "product", product.id, before=before,
+                     after={"name": form.name, "brand": form.brand, "category": form.category,
+                            "archived_variants": dropped})
+
+
+async def set_archived(tenant: Tenant, product_id: int, archived: bool) -> None:
+    product = await tenant.scoped(Product).get(product_id, _("Product not found."))
+    status = ProductStatus.ARCHIVED if archived else ProductStatus.ACTIVE
+    async with transaction():
+        await tenant.scoped(Product).update({Product.status: status}).where(Product.id == product.id)
+        await tenant.scoped(Variant).update({Variant.archived: archived}).where(Variant.product == product.id)
+    await record(tenant.organization_id, tenant.actor, "product.archived" if archived else "product.restored",
+                 "product", product.id, before={"status": product.status}, after={"status": status.value})
+
+
+async def get_product(tenant: Tenant, product_id: int) -> tuple[Product, list[dict]]:
+    product = await tenant.scoped(Product).get(product_id, _("Product not found."))
+    variants = await tenant.scoped(Variant).select().where(Variant.product == product.id).order_by(Variant.id)
+    return product, variants
+
+
+async def require_variant(tenant: Tenant, variant_id: int) -> dict:
+    """The variant row of this organisation, or NotFound."""
+    row = await tenant.scoped(Variant).select().where(Variant.id == _int(variant_id)).first()
+    if row is None:
+        raise NotFound(_("Variant not found."))
+    return row
+
+
+async def variant_by_code(tenant: Tenant, code: str) -> dict | None:
+    """A variant by barcode or SKU (what a scanner types), or None."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return await tenant.scoped(Variant).select().where(
+        (Variant.barcode == code) | (Variant.sku == code.upper())).order_by(Variant.archived).first()
+
+
+async def variants_by_sku(tenant: Tenant, skus: list[str]) -> dict[str, dict]:
+    if not skus:
+        return {}
+    rows = await tenant.scoped(Variant).select().where(Variant.sku.is_in([s.upper() for s in skus]))
+    return {r["sku"]: r for r in rows}
+
+
+async def components_of(tenant: Tenant, variant_id: int) -> list[dict]:
+    """The components of a bundle variant ([] for an ordinary variant)."""
+    return await tenant.scoped(BundleComponent).select(BundleComponent.component, BundleComponent.quantity).where(
+        BundleComponent.bundle == variant_id).order_by(BundleComponent.component)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(_("Variant not found.")) from None
+
+
+@dataclass(slots=True)
+class Page:
+    rows: list[dict]
+    next_after: int | None
+
+
+async def search_variants(tenant: Tenant, query: str = "", *, after: int | None = None, limit: int = PAGE_SIZE,
+                          include_archived: bool = False, brand: str = "", category: str = "") -> Page:
+    """Variants matching every word of `query` in name, SKU, barcode, brand, category or options,
+    newest first, one keyset page at a time (`after` is the last id of the previous page)."""
+    q = tenant.scoped(Variant).select(
+        Variant.id, Variant.sku, Variant.barcode, Variant.name, Variant.price, Variant.reorder_point,
+        Variant.archived, Variant.is_bundle, Variant.image_url, Variant.product.id.as_alias("product_id"),
+        Variant.product.name.as_alias("product_name"), Variant.product.brand.as_alias("brand"),
+        Variant.product.category.as_alias("category"),
+    )
+    for word in query.lower().split()[:6]:
+        q = q.where(WhereRaw("variant.search_text LIKE {}", f"%{_escape_like(word)}%"))
+    if not include_archived:
+        q = q.where(Variant.archived == False)  # noqa: E712
+    if brand:
+        q = q.where(Variant.product.brand == brand)
+    if category:
+        q = q.where(Variant.product.category == category)
+    if after:
+        q = q.where(Variant.id < after)
+    rows = await q.order_by(Variant.id, ascending=False).limit(limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, rows[-1]["id"] if more and rows else None)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("%", "").replace("_", " ").strip()
+
+
+async def facets(tenant: Tenant) -> dict[str, list[str]]:
+    brands = await tenant.scoped(Product).select(Product.brand).distinct().where(Product.brand != "").order_by(Product.brand)
+    categories = await tenant.scoped(Product).select(Product.category).distinct().where(
+        Product.category != "").order_by(Product.category)
+    return {"brands": [r["brand"] for r in brands], "categories": [r["category"] for r in categories]}

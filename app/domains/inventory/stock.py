@@ -1,0 +1,248 @@
+"""The stock service: every change of stock, as named operations.
+
+Each operation is one atomic conditional UPDATE (the condition is the business rule, checked by
+the database at write time, never read-modify-write in Python) plus its ledger row and an
+'available changed' signal, in one transaction. That is safe under concurrency on PostgreSQL
+(row locks re-check the condition) and on SQLite (BEGIN IMMEDIATE serialises writers).
+Multi-line operations touch rows in a fixed order (variant, location) so they cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from piccolo.query import WhereRaw
+
+from app.core.clock import utcnow
+from app.core.database import is_postgres, transaction
+from app.core.i18n import _
+from app.core.tenancy import Tenant
+from app.domains.catalog.services import components_of, require_variant
+from app.domains.inventory.errors import InsufficientStock, InvalidQuantity
+from app.domains.inventory.locations import require_location
+from app.domains.inventory.statuses import MovementKind
+from app.domains.inventory.tables import StockChange, StockLevel, StockMovement
+
+MAX_QUANTITY = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    variant_id: int
+    location_id: int
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One variant and quantity at one location, as orders and transfers carry them."""
+
+    variant_id: int
+    location_id: int
+    quantity: int
+
+
+def _check_quantity(quantity: int, *, allow_zero: bool = False) -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise InvalidQuantity(_("Quantity must be a whole number."))
+    if quantity < 0 or (quantity == 0 and not allow_zero) or quantity > MAX_QUANTITY:
+        raise InvalidQuantity(_("Quantity must be between 1 and %(max)s.", max=f"{MAX_QUANTITY:,}"))
+    return quantity
+
+
+async def _ensure_level(tenant: Tenant, variant_id: int, location_id: int) -> None:
+    """Make sure the stock row exists (created at zero); concurrent callers race harmlessly."""
+    await StockLevel.insert(
+        StockLevel(organization=tenant.organization_id, variant=variant_id, location=location_id)
+    ).on_conflict(target=(StockLevel.variant, StockLevel.location), action="DO NOTHING")
+
+
+async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: int = 0, reserved: int = 0,
+                 condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "") -> Level:
+    """The one write path: conditional update, ledger row, change signal. Raises
+    InsufficientStock (and changes nothing) when the condition does not hold."""
+    values = {StockLevel.updated_at: utcnow()}
+    if on_hand:
+        values[StockLevel.on_hand] = StockLevel.on_hand + on_hand
+    if reserved:
+        values[StockLevel.reserved] = StockLevel.reserved + reserved
+    query = tenant.scoped(StockLevel).update(values).where(
+        (StockLevel.variant == variant_id) & (StockLevel.location == location_id))
+    if condition is not None:
+        query = query.where(condition)
+    rows = await query.returning(StockLevel.on_hand, StockLevel.reserved)
+    if not rows:
+        raise InsufficientStock(variant_id, abs(on_hand or reserved))
+    after = rows[0]
+    await StockMovement.insert(StockMovement(
+        organization=tenant.organization_id, variant=variant_id, location=location_id, kind=kind,
+        on_hand_delta=on_hand, reserved_delta=reserved, on_hand_after=after["on_hand"],
+        reserved_after=after["reserved"], reason=reason[:255], reference=reference[:120], actor=tenant.actor.user_id,
+    ))
+    await StockChange.insert(StockChange(organization=tenant.organization_id, variant=variant_id))
+    return Level(variant_id, location_id, after["on_hand"], after["reserved"])
+
+
+def _enough_available(quantity: int) -> WhereRaw:
+    return WhereRaw("on_hand - reserved >= {}", quantity)
+
+
+async def _expand(tenant: Tenant, lines: Iterable[Line]) -> list[Line]:
+    """Replace bundle lines by their components; sort so rows are always locked in one order."""
+    expanded: dict[tuple[int, int], int] = {}
+    for line in lines:
+        _check_quantity(line.quantity)
+        variant = await require_variant(tenant, line.variant_id)
+        await require_location(tenant, line.location_id)
+        parts = await components_of(tenant, variant["id"]) if variant["is_bundle"] else []
+        for variant_id, per_unit in ([(p["component"], p["quantity"]) for p in parts] or [(variant["id"], 1)]):
+            key = (variant_id, line.location_id)
+            expanded[key] = expanded.get(key, 0) + per_unit * line.quantity
+    return [Line(v, loc, q) for (v, loc), q in sorted(expanded.items())]
+
+
+async def receive(tenant: Tenant, variant_id: int, location_id: int, quantity: int, *, reason: str = "",
+                  reference: str = "", kind: MovementKind = MovementKind.RECEIVE) -> Level:
+    """Add quantity units on hand (goods in, or a received return); records a ledger row."""
+    _check_quantity(quantity)
+    await require_variant(tenant, variant_id)
+    await require_location(tenant, location_id)
+    async with transaction():
+        await _ensure_level(tenant, variant_id, location_id)
+        return await _apply(tenant, variant_id, location_id, on_hand=quantity, condition=None, kind=kind,
+                            reason=reason, reference=reference)
+
+
+async def adjust(tenant: Tenant, variant_id: int, location_id: int, delta: int, *, reason: str) -> Level:
+    """Correct on hand by delta (±) with a reason; never below what is reserved."""
+    if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_QUANTITY:
+        raise InvalidQuantity(_("Enter a change other than zero, e.g. 5 or -3."))
+    if not reason.strip():
+        raise InvalidQuantity(_("Give a reason for the adjustment."))
+    await require_variant(tenant, variant_id)
+    await require_location(tenant, location_id)
+    async with transaction():
+        await _ensure_level(tenant, variant_id, location_id)
+        condition = _enough_available(-delta) if delta < 0 else None
+        return await _apply(tenant, variant_id, location_id, on_hand=delta, condition=condition,
+                            kind=MovementKind.ADJUST, reason=reason)
+
+
+async def reserve(tenant: Tenant, lines: Iterable[Line], *, reference: str) -> list[Level]:
+    """Reserve every line (bundles reserve their components) or none: raises InsufficientStock
+    when any line lacks available units; records a ledger row per line."""
+    expanded = await _expand(tenant, lines)
+    async with transaction():
+        results = []
+        for line in expanded:
+            await _ensure_level(tenant, line.variant_id, line.location_id)
+            results.append(await _apply(tenant, line.variant_id, line.location_id, reserved=line.quantity,
+                                        condition=_enough_available(line.quantity), kind=MovementKind.RESERVE,
+                                        reference=reference))
+        return results
+
+
+async def release(tenant: Tenant, lines: Iterable[Line], *, reference: str, reason: str = "") -> list[Level]:
+    """Give reserved units back to available (an order cancelled before shipping)."""
+    expanded = await _expand(tenant, lines)
+    async with transaction():
+        return [await _apply(tenant, line.variant_id, line.location_id, reserved=-line.quantity,
+                             condition=WhereRaw("reserved >= {}", line.quantity), kind=MovementKind.RELEASE,
+                             reason=reason, reference=reference) for line in expanded]
+
+
+async def commit(tenant: Tenant, lines: Iterable[Line], *, reference: str) -> list[Level]:
+    """Ship reserved units: they leave on hand and reserved together."""
+    expanded = await _expand(tenant, lines)
+    async with transaction():
+        return [await _apply(tenant, line.variant_id, line.location_id, on_hand=-line.quantity,
+                             reserved=-line.quantity,
+                             condition=WhereRaw("reserved >= {} AND on_hand >= {}", line.quantity, line.quantity),
+                             kind=MovementKind.COMMIT, reference=reference) for line in expanded]
+
+
+async def write_off(tenant: Tenant, variant_id: int, location_id: int, quantity: int, *, reason: str,
+                    reference: str = "") -> Level:
+    """Remove damaged or lost units from available stock."""
+    _check_quantity(quantity)
+    async with transaction():
+        return await _apply(tenant, variant_id, location_id, on_hand=-quantity, condition=_enough_available(quantity),
+                            kind=MovementKind.WRITE_OFF, reason=reason, reference=reference)
+
+
+async def transfer(tenant: Tenant, variant_id: int, source_id: int, target_id: int, quantity: int, *,
+                   reason: str = "") -> tuple[Level, Level]:
+    """Move available units from one location to another in one transaction."""
+    _check_quantity(quantity)
+    if source_id == target_id:
+        raise InvalidQuantity(_("Choose two different locations."))
+    await require_variant(tenant, variant_id)
+    await require_location(tenant, source_id)
+    await require_location(tenant, target_id)
+    reference = f"transfer:{source_id}->{target_id}"
+    async with transaction():
+        await _ensure_level(tenant, variant_id, target_id)
+        out = await _apply(tenant, variant_id, source_id, on_hand=-quantity, condition=_enough_available(quantity),
+                           kind=MovementKind.TRANSFER_OUT, reason=reason, reference=reference)
+        into = await _apply(tenant, variant_id, target_id, on_hand=quantity, condition=None,
+                            kind=MovementKind.TRANSFER_IN, reason=reason, reference=reference)
+        return out, into
+
+
+async def count(tenant: Tenant, variant_id: int, location_id: int, counted: int, *, reference: str,
+                expected: int | None = None) -> Level:
+    """Post a counted quantity (stock opname): on hand becomes `counted`, the difference is
+    recorded. With `expected`, refuses if on hand moved since the count sheet was made."""
+    _check_quantity(counted, allow_zero=True)
+    await require_variant(tenant, variant_id)
+    await require_location(tenant, location_id)
+    async with transaction():
+        await _ensure_level(tenant, variant_id, location_id)
+        query = tenant.scoped(StockLevel).select(StockLevel.on_hand, StockLevel.reserved).where(
+            (StockLevel.variant == variant_id) & (StockLevel.location == location_id))
+        if is_postgres():
+            query = query.lock_rows()
+        current = await query.first()
+        if expected is not None and current["on_hand"] != expected:
+            raise InsufficientStock(variant_id, counted, _("Stock moved while you were counting: count again."))
+        delta = counted - current["on_hand"]
+        if counted < current["reserved"]:
+            raise InsufficientStock(variant_id, counted, _(
+                "Counted %(n)s but %(r)s are reserved for orders: check the shelf again.", n=counted,
+                r=current["reserved"]))
+        if delta == 0:
+            return Level(variant_id, location_id, current["on_hand"], current["reserved"])
+        return await _apply(tenant, variant_id, location_id, on_hand=delta,
+                            condition=WhereRaw("on_hand = {}", current["on_hand"]), kind=MovementKind.COUNT,
+                            reason=_("stock count"), reference=reference)
+
+
+async def levels(tenant: Tenant, variant_ids: Iterable[int]) -> list[Level]:
+    ids = list(variant_ids)
+    if not ids:
+        return []
+    rows = await tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.location, StockLevel.on_hand,
+                                                  StockLevel.reserved).where(StockLevel.variant.is_in(ids))
+    return [Level(r["variant"], r["location"], r["on_hand"], r["reserved"]) for r in rows]
+
+
+async def available(tenant: Tenant, variant_id: int, location_ids: Iterable[int] | None = None) -> int:
+    """Available units of a variant across locations; a bundle has what its components allow."""
+    variant = await require_variant(tenant, variant_id)
+    locs = set(location_ids) if location_ids is not None else None
+
+    async def of(vid: int) -> int:
+        return sum(lv.available for lv in await levels(tenant, [vid]) if locs is None or lv.location_id in locs)
+
+    if variant["is_bundle"]:
+        parts = await components_of(tenant, variant_id)
+        if not parts:
+            return 0
+        return max(0, min([await of(p["component"]) // max(p["quantity"], 1) for p in parts]))
+    return max(0, await of(variant_id))
