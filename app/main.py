@@ -39,6 +39,8 @@ from app.domains.accounts.controllers import (
     not_logged_in,
 )
 from app.domains.audit.controllers import AuditController
+from app.domains.catalog.controllers import ProductsController
+from app.domains.inventory.controllers import InventoryController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.jobs.controllers import JobsController
 from app.domains.system.controllers import healthz
@@ -55,6 +57,8 @@ ROUTE_HANDLERS = [
     DashboardController,
     JobsController,
     AuditController,
+    ProductsController,
+    InventoryController,
     healthz,
     admin_mount,
 ]

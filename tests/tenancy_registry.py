@@ -57,3 +57,13 @@ SKIPPED_ROUTES = {
     "/static/{file_path:path}": "static files hold no tenant data",
     "/admin": "superusers only; tests/system/test_admin.py",
 }
+
+
+async def _product(account: Account) -> int:
+    from tests.inventory.factories import make_variant, tenant_of
+
+    variant = await make_variant(tenant_of(account), name=f"Secret product {account.org_name}")
+    return variant["product"]
+
+
+ROW_FACTORIES["product_id"] = _product

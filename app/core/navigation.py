@@ -14,12 +14,15 @@ class NavItem:
     icon: str  # name of a symbol in static/icons.svg
     permission: Permission = Permission.VIEW
     on_phone_bar: bool = False  # the phone's bottom bar has room for five
+    counter_url: str = ""  # a fragment with a live count (e.g. low stock), loaded after the page
 
 
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/", "home", on_phone_bar=True),
-    NavItem("Jobs", "/jobs", "activity", on_phone_bar=True),
-    NavItem("Members", "/members", "users", on_phone_bar=True),
+    NavItem("Products", "/products", "box", on_phone_bar=True),
+    NavItem("Stock", "/inventory", "list", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
+    NavItem("Jobs", "/jobs", "activity"),
+    NavItem("Members", "/members", "users"),
     NavItem("Audit log", "/audit", "list", Permission.AUDIT_VIEW),
     NavItem("Settings", "/settings", "settings", on_phone_bar=True),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.errors import ValidationFailed
+
 from app.domains.inventory import stock
 from app.domains.inventory.errors import InsufficientStock, InvalidQuantity, NotFound
 from app.domains.inventory.stock import Line
@@ -51,7 +53,7 @@ async def test_refusals_change_nothing():
     for bad in (0, -1, 10_000_001):
         with pytest.raises(InvalidQuantity):
             await stock.receive(tenant, v["id"], loc["id"], bad)
-    with pytest.raises(InvalidQuantity):
+    with pytest.raises(ValidationFailed):
         await stock.adjust(tenant, v["id"], loc["id"], 2, reason="  ")
     level = await StockLevel.select().where(StockLevel.variant == v["id"]).first()
     assert (level["on_hand"], level["reserved"]) == (2, 0)

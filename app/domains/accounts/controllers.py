@@ -9,8 +9,8 @@ from litestar.response import Redirect, Response
 
 from app.core.auth import LOCALE_COOKIE, RequestContext, client_ip, load_context
 from app.core.errors import AppError, ValidationFailed
-from app.core.mail import mail_enabled
 from app.core.i18n import LOCALES, _, current_locale, normalize_locale
+from app.core.mail import mail_enabled
 from app.core.permissions import GRANTABLE, MATRIX, Permission
 from app.core.statuses import Role
 from app.core.tenancy import Tenant

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, EmailStr, Field, ValidationError, field_validator
 
@@ -14,12 +14,17 @@ PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 
 
+class FieldProblem(ValueError):
+    """A validator's own sentence for the person (translated when shown)."""
+
+
 def _clean(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
 class _Form(BaseModel):
     model_config = {"str_strip_whitespace": True}
+    labels: ClassVar[dict[str, str]] = {}  # field -> English label, where it differs from the default
 
     @classmethod
     def parse(cls, data: dict[str, Any]):
@@ -30,7 +35,7 @@ class _Form(BaseModel):
             errors: dict[str, str] = {}
             for err in exc.errors():
                 name = str(err["loc"][0]) if err["loc"] else "form"
-                errors.setdefault(name, _friendly(name, err))
+                errors.setdefault(name, _friendly(name, err, cls.labels))
             raise ValidationFailed(errors) from None
 
 
@@ -45,10 +50,12 @@ _FIELD_NAMES = {
 }
 
 
-def _friendly(name: str, err: dict[str, Any]) -> str:
-    label = _(_FIELD_NAMES.get(name, name.replace("_", " ").capitalize()))
+def _friendly(name: str, err: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+    label = _((labels or {}).get(name) or _FIELD_NAMES.get(name, name.replace("_", " ").capitalize()))
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    if isinstance(ctx.get("error"), FieldProblem):
+        return _(str(ctx["error"]))
     if kind in ("missing", "string_too_short") and (kind == "missing" or ctx.get("min_length") == 1):
         return _("%(label)s is required.", label=label)
     if kind == "string_too_short":

@@ -10,12 +10,14 @@ from pydantic import Field, field_validator
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.money import parse_rupiah
-from app.domains.accounts.schemas import _Form
+from app.domains.accounts.schemas import FieldProblem, _Form
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
 class VariantForm(_Form):
+    labels = {"sku": "SKU", "price": "Price", "cost": "Cost", "weight_grams": "Weight", "reorder_point": "Reorder point",
+              "name": "Variant name", "barcode": "Barcode", "image_url": "Image URL"}
     id: int | None = None
     sku: str = Field(min_length=1, max_length=64)
     barcode: str = Field(default="", max_length=64)
@@ -31,7 +33,7 @@ class VariantForm(_Form):
     @classmethod
     def sku_shape(cls, value: str) -> str:
         if not SKU_PATTERN.match(value):
-            raise ValueError("SKU may use letters, digits and . _ / - (at most 64)")
+            raise FieldProblem("SKU may use letters, digits and . _ / - (at most 64).")
         return value.upper()
 
     @field_validator("price", "cost", mode="before")
@@ -43,6 +45,7 @@ class VariantForm(_Form):
 
 
 class ProductForm(_Form):
+    labels = {"name": "Product name", "brand": "Brand", "category": "Category", "description": "Description"}
     name: str = Field(min_length=1, max_length=255)
     brand: str = Field(default="", max_length=120)
     category: str = Field(default="", max_length=120)

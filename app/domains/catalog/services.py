@@ -100,7 +100,8 @@ async def set_archived(tenant: Tenant, product_id: int, archived: bool) -> None:
 
 async def get_product(tenant: Tenant, product_id: int) -> tuple[Product, list[dict]]:
     product = await tenant.scoped(Product).get(product_id, _("Product not found."))
-    variants = await tenant.scoped(Variant).select().where(Variant.product == product.id).order_by(Variant.id)
+    variants = await tenant.scoped(Variant).select().where(Variant.product == product.id).order_by(Variant.id).output(
+        load_json=True)
     return product, variants
 
 

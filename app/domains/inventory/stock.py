@@ -16,6 +16,7 @@ from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, transaction
+from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import components_of, require_variant
@@ -124,7 +125,7 @@ async def adjust(tenant: Tenant, variant_id: int, location_id: int, delta: int, 
     if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_QUANTITY:
         raise InvalidQuantity(_("Enter a change other than zero, e.g. 5 or -3."))
     if not reason.strip():
-        raise InvalidQuantity(_("Give a reason for the adjustment."))
+        raise ValidationFailed({"reason": _("Give a reason for the adjustment.")})
     await require_variant(tenant, variant_id)
     await require_location(tenant, location_id)
     async with transaction():
@@ -246,3 +247,90 @@ async def available(tenant: Tenant, variant_id: int, location_ids: Iterable[int]
             return 0
         return max(0, min([await of(p["component"]) // max(p["quantity"], 1) for p in parts]))
     return max(0, await of(variant_id))
+
+
+async def count_many(tenant: Tenant, lines: Iterable[Line], *, reference: str, reason: str = "",
+                     chunk: int = 500) -> dict[tuple[int, int], Level | InsufficientStock]:
+    """Post many counted quantities at once (a catalog import): for each line on hand becomes its
+    quantity, like count(), with one ledger row per line that changes and none for a line already
+    right. A line counted below what is reserved is refused (its InsufficientStock is returned in
+    its place) and changes nothing; the others are applied, in one transaction."""
+    from app.domains.catalog.tables import Variant  # the ownership check of many ids at once
+    from app.domains.inventory.errors import NotFound
+    from app.domains.inventory.tables import Location
+
+    wanted: dict[tuple[int, int], int] = {}
+    for line in lines:
+        wanted[(line.variant_id, line.location_id)] = _check_quantity(line.quantity, allow_zero=True)
+    if not wanted:
+        return {}
+    variant_ids = sorted({v for v, _loc in wanted})
+    location_ids = sorted({loc for _v, loc in wanted})
+    if await tenant.scoped(Variant).count().where(Variant.id.is_in(variant_ids)) != len(variant_ids):
+        raise NotFound(_("Variant not found."))
+    if await tenant.scoped(Location).count().where(Location.id.is_in(location_ids)) != len(location_ids):
+        raise NotFound(_("Location not found."))
+    keys = sorted(wanted)  # the one lock order: (variant, location)
+    results: dict[tuple[int, int], Level | InsufficientStock] = {}
+    async with transaction():
+        for start in range(0, len(keys), chunk):
+            part = keys[start:start + chunk]
+            await StockLevel.insert(*[StockLevel(organization=tenant.organization_id, variant=v, location=loc)
+                                      for v, loc in part]).on_conflict(
+                target=(StockLevel.variant, StockLevel.location), action="DO NOTHING")
+            query = tenant.scoped(StockLevel).select(
+                StockLevel.variant, StockLevel.location, StockLevel.on_hand, StockLevel.reserved).where(
+                StockLevel.variant.is_in(sorted({v for v, _loc in part}))).order_by(
+                StockLevel.variant).order_by(StockLevel.location)
+            if is_postgres():
+                query = query.lock_rows()
+            current = {(r["variant"], r["location"]): r for r in await query}
+            changes = []
+            for key in part:
+                row, counted = current[key], wanted[key]
+                if counted < row["reserved"]:
+                    results[key] = InsufficientStock(key[0], counted, _(
+                        "Counted %(n)s but %(r)s are reserved for orders.", n=counted, r=row["reserved"]))
+                elif counted == row["on_hand"]:
+                    results[key] = Level(key[0], key[1], row["on_hand"], row["reserved"])
+                else:
+                    changes.append((key[0], key[1], row["on_hand"], counted))
+            if changes:
+                results.update(await _set_counted(tenant, changes, reference, reason or _("stock count")))
+    return results
+
+
+async def _set_counted(tenant: Tenant, changes: list[tuple[int, int, int, int]], reference: str,
+                       reason: str) -> dict[tuple[int, int], Level | InsufficientStock]:
+    """One conditional UPDATE for many (variant, location, expected on hand, counted) rows, then
+    their ledger rows and change signals. A row whose on hand is no longer `expected` is refused."""
+    values = ", ".join(["(CAST({} AS INTEGER), CAST({} AS INTEGER), CAST({} AS INTEGER), CAST({} AS INTEGER))"]
+                       * len(changes))
+    sql = ("WITH v(variant, location, expected, counted) AS (VALUES " + values + ") "
+           "UPDATE stock_level SET on_hand = v.counted, updated_at = {} FROM v "
+           "WHERE stock_level.organization = {} AND stock_level.variant = v.variant "
+           "AND stock_level.location = v.location AND stock_level.on_hand = v.expected "
+           "RETURNING stock_level.variant, stock_level.location, stock_level.on_hand, stock_level.reserved")
+    args = [x for change in changes for x in change] + [utcnow(), tenant.organization_id]
+    updated = {(r["variant"], r["location"]): r for r in await StockLevel.raw(sql, *args)}
+    results: dict[tuple[int, int], Level | InsufficientStock] = {}
+    movements = []
+    changed_variants = set()
+    for variant_id, location_id, expected, counted in changes:
+        row = updated.get((variant_id, location_id))
+        if row is None:
+            results[(variant_id, location_id)] = InsufficientStock(variant_id, counted, _(
+                "Stock moved while the count was posted: count again."))
+            continue
+        results[(variant_id, location_id)] = Level(variant_id, location_id, row["on_hand"], row["reserved"])
+        changed_variants.add(variant_id)
+        movements.append(StockMovement(
+            organization=tenant.organization_id, variant=variant_id, location=location_id, kind=MovementKind.COUNT,
+            on_hand_delta=row["on_hand"] - expected, reserved_delta=0, on_hand_after=row["on_hand"],
+            reserved_after=row["reserved"], reason=reason[:255], reference=reference[:120],
+            actor=tenant.actor.user_id))
+    if movements:
+        await StockMovement.insert(*movements)
+        await StockChange.insert(*[StockChange(organization=tenant.organization_id, variant=v)
+                                   for v in sorted(changed_variants)])
+    return results

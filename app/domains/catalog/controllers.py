@@ -1,0 +1,112 @@
+"""Products and variants: list with search and filters, create, edit, archive."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.response import Response
+
+from app.core.errors import ValidationFailed
+from app.core.i18n import _
+from app.core.permissions import Permission
+from app.core.tenancy import Tenant
+from app.core.web import flash, render
+from app.domains.accounts.controllers import _go, form_data
+from app.domains.catalog import services
+from app.domains.catalog.schemas import product_form_from
+from app.domains.inventory import overview
+
+
+def _blank_variant() -> dict:
+    return {"sku": "", "barcode": "", "name": "", "price": "", "cost": "", "weight_grams": 0, "reorder_point": 0,
+            "attributes": {}}
+
+
+class ProductsController(Controller):
+    path = "/products"
+
+    @get("/", name="catalog:index")
+    async def index(self, request: Request, tenant: Tenant, q: str = "", brand: str = "", category: str = "",
+                    stock: str = "", after: int | None = None, archived: bool = False) -> Response:
+        page = await services.search_variants(tenant, q, after=after, brand=brand, category=category,
+                                              include_archived=archived)
+        availability = await overview.availability(tenant, [r["id"] for r in page.rows])
+        rows = [dict(r, **availability.get(r["id"], {"on_hand": 0, "reserved": 0, "available": 0})) for r in page.rows]
+        if stock == "out":
+            rows = [r for r in rows if r["available"] <= 0]
+        elif stock == "low":
+            rows = [r for r in rows if 0 < r["available"] <= r["reorder_point"]]
+        fragment = "catalog/_rows.html" if after else "catalog/_results.html"
+        return render(request, "catalog/index.html", fragment=fragment, rows=rows, next_after=page.next_after,
+                      filters={"q": q, "brand": brand, "category": category, "stock": stock, "archived": archived},
+                      facets=await services.facets(tenant))
+
+    @get("/new", name="catalog:new", opt={"permission": Permission.CATALOG_EDIT})
+    async def new(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "catalog/form.html", product=None,
+                      form={"variants": [_blank_variant()]}, errors={})
+
+    @get("/variant-row", name="catalog:variant_row", opt={"permission": Permission.CATALOG_EDIT})
+    async def variant_row(self, request: Request, tenant: Tenant, index: int = 0) -> Response:
+        return render(request, "catalog/_variant_row.html", index=max(0, min(index, 199)), v=_blank_variant(),
+                      errors={})
+
+    @post("/", name="catalog:create", opt={"permission": Permission.CATALOG_EDIT})
+    async def create(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        try:
+            product_id = await services.create_product(tenant, product_form_from(data))
+        except ValidationFailed as exc:
+            return render(request, "catalog/form.html", fragment="catalog/_form.html", status_code=422,
+                          product=None, form=_redisplay(data), errors=exc.errors)
+        flash(request, _("Product created."))
+        return _go(request, f"/products/{product_id}")
+
+    @get("/{product_id:int}", name="catalog:show")
+    async def show(self, request: Request, tenant: Tenant, product_id: int) -> Response:
+        product, variants = await services.get_product(tenant, product_id)
+        stock_rows = await overview.levels_by_location(tenant, [v["id"] for v in variants])
+        return render(request, "catalog/show.html", product=product, variants=variants, stock_rows=stock_rows,
+                      form={"variants": variants, "name": product.name, "brand": product.brand,
+                            "category": product.category, "description": product.description}, errors={})
+
+    @post("/{product_id:int}", name="catalog:update", opt={"permission": Permission.CATALOG_EDIT})
+    async def update(self, request: Request, tenant: Tenant, product_id: int) -> Response:
+        product, _variants = await services.get_product(tenant, product_id)
+        data = await form_data(request)
+        try:
+            await services.update_product(tenant, product_id, product_form_from(data))
+        except ValidationFailed as exc:
+            return render(request, "catalog/show.html", fragment="catalog/_form.html", status_code=422,
+                          product=product, form=_redisplay(data), errors=exc.errors)
+        flash(request, _("Product saved."))
+        return _go(request, f"/products/{product_id}")
+
+    @post("/{product_id:int}/archive", name="catalog:archive", opt={"permission": Permission.CATALOG_EDIT})
+    async def archive(self, request: Request, tenant: Tenant, product_id: int) -> Response:
+        await services.set_archived(tenant, product_id, True)
+        flash(request, _("Product archived. Its history stays."))
+        return _go(request, f"/products/{product_id}")
+
+    @post("/{product_id:int}/restore", name="catalog:restore", opt={"permission": Permission.CATALOG_EDIT})
+    async def restore(self, request: Request, tenant: Tenant, product_id: int) -> Response:
+        await services.set_archived(tenant, product_id, False)
+        flash(request, _("Product restored."))
+        return _go(request, f"/products/{product_id}")
+
+
+def _redisplay(data: dict[str, str]) -> dict:
+    """The submitted form, shaped like the template expects, so nothing typed is lost."""
+    import re
+
+    variants: dict[int, dict] = {}
+    for key, value in data.items():
+        match = re.fullmatch(r"variants-(\d+)-(\w+)", key)
+        if match:
+            row = variants.setdefault(int(match.group(1)), {"attributes": {}})
+            if match.group(2) in ("colour", "size"):
+                row["attributes"][match.group(2)] = value
+            else:
+                row[match.group(2)] = value
+    form = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
+    form["variants"] = [variants[i] for i in sorted(variants)] or [_blank_variant()]
+    return form

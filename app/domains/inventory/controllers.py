@@ -1,0 +1,143 @@
+"""Stock screens: levels with adjust and transfer, the movement ledger, locations, low stock."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from litestar import Controller, Request, get, post
+from litestar.response import Response, Stream
+
+from app.core.clock import format_local
+from app.core.errors import AppError, ValidationFailed
+from app.core.i18n import _
+from app.core.permissions import Permission
+from app.core.tenancy import Tenant
+from app.core.web import flash, render
+from app.domains.accounts.controllers import form_data
+from app.domains.catalog.services import variant_by_code
+from app.domains.inventory import locations, overview, stock
+from app.domains.inventory.statuses import MovementKind
+
+
+def _int(value: str | None, field: str, message: str) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        raise ValidationFailed({field: message}) from None
+
+
+class InventoryController(Controller):
+    path = "/inventory"
+
+    async def _page(self, request: Request, tenant: Tenant, *, q: str = "", location: int | None = None,
+                    low: bool = False, after: int | None = None, status_code: int = 200, errors: dict | None = None,
+                    form: dict | None = None) -> Response:
+        rows, next_after = await overview.stock_table(tenant, location_id=location, low_only=low, q=q, after=after)
+        return render(request, "inventory/index.html", fragment="inventory/_stock.html", status_code=status_code,
+                      rows=rows, next_after=next_after, locations=await locations.list_locations(tenant),
+                      filters={"q": q, "location": location, "low": low}, errors=errors or {}, form=form or {})
+
+    @get("/", name="inventory:index")
+    async def index(self, request: Request, tenant: Tenant, q: str = "", location: int | None = None,
+                    low: bool = False, after: int | None = None) -> Response:
+        if after:
+            rows, next_after = await overview.stock_table(tenant, location_id=location, low_only=low, q=q, after=after)
+            return render(request, "inventory/_stock_rows.html", rows=rows, next_after=next_after,
+                          filters={"q": q, "location": location, "low": low})
+        return await self._page(request, tenant, q=q, location=location, low=low)
+
+    @post("/adjust", name="inventory:adjust", opt={"permission": Permission.INVENTORY_ADJUST})
+    async def adjust(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        try:
+            variant = await variant_by_code(tenant, data.get("code", ""))
+            if variant is None:
+                raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
+            location = _int(data.get("location_id"), "location_id", _("Choose a location."))
+            delta = _int(data.get("delta"), "delta", _("Enter a whole number such as 5 or -3."))
+            level = await stock.adjust(tenant, variant["id"], location, delta, reason=data.get("reason", ""))
+        except AppError as exc:
+            errors = dict(getattr(exc, "errors", None) or {"delta": exc.message})
+            if "quantity" in errors:
+                errors["delta"] = errors.pop("quantity")
+            return await self._page(request, tenant, q=data.get("code", ""), status_code=422, errors=errors, form=data)
+        flash(request, _("%(sku)s now has %(n)s available.", sku=variant["sku"], n=level.available))
+        return await self._page(request, tenant, q=variant["sku"])
+
+    @post("/transfer", name="inventory:transfer", opt={"permission": Permission.INVENTORY_ADJUST})
+    async def transfer(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        try:
+            variant = await variant_by_code(tenant, data.get("code", ""))
+            if variant is None:
+                raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
+            source = _int(data.get("source_id"), "source_id", _("Choose where the goods leave."))
+            target = _int(data.get("target_id"), "target_id", _("Choose where the goods arrive."))
+            qty = _int(data.get("quantity"), "quantity", _("Enter how many units move."))
+            await stock.transfer(tenant, variant["id"], source, target, qty, reason=data.get("reason", ""))
+        except AppError as exc:
+            errors = getattr(exc, "errors", None) or {"quantity": exc.message}
+            return await self._page(request, tenant, q=data.get("code", ""), status_code=422,
+                                    errors={f"transfer_{k}": v for k, v in errors.items()}, form=data)
+        flash(request, _("Moved %(n)s × %(sku)s.", n=qty, sku=variant["sku"]))
+        return await self._page(request, tenant, q=variant["sku"])
+
+    @get("/low-stock-count", name="inventory:low_count")
+    async def low_count(self, request: Request, tenant: Tenant) -> Response:
+        count = await overview.low_stock_count(tenant)
+        return render(request, "inventory/_low_count.html", count=count)
+
+    @get("/movements", name="inventory:movements")
+    async def movements(self, request: Request, tenant: Tenant, variant: int | None = None,
+                        location: int | None = None, kind: str = "", after: int | None = None) -> Response:
+        rows, next_after = await overview.movements(tenant, variant_id=variant, location_id=location,
+                                                    kind=kind if kind in set(MovementKind) else "", after=after)
+        return render(request, "inventory/movements.html", fragment="inventory/_movement_rows.html" if after else None,
+                      rows=rows, next_after=next_after, kinds=list(MovementKind),
+                      locations=await locations.list_locations(tenant, active_only=False),
+                      filters={"variant": variant, "location": location, "kind": kind})
+
+    @get("/movements.csv", name="inventory:movements_csv")
+    async def movements_csv(self, request: Request, tenant: Tenant, variant: int | None = None,
+                            location: int | None = None, kind: str = "") -> Stream:
+        async def lines():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(["time", "sku", "location", "kind", "on_hand_change", "reserved_change", "on_hand_after",
+                             "reserved_after", "reason", "reference", "by"])
+            after = None
+            while True:
+                rows, after = await overview.movements(tenant, variant_id=variant, location_id=location,
+                                                       kind=kind if kind in set(MovementKind) else "", after=after,
+                                                       limit=1000)
+                for r in rows:
+                    writer.writerow([format_local(r["created_at"], tenant.timezone), r["sku"], r["location_code"],
+                                     r["kind"], r["on_hand_delta"], r["reserved_delta"], r["on_hand_after"],
+                                     r["reserved_after"], r["reason"], r["reference"], r["actor_email"] or ""])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+                if after is None:
+                    return
+
+        return Stream(lines(), media_type="text/csv; charset=utf-8",
+                      headers={"Content-Disposition": 'attachment; filename="stock-movements.csv"'})
+
+    @get("/locations", name="inventory:locations")
+    async def locations_page(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "inventory/locations.html", fragment="inventory/_locations.html",
+                      locations=await locations.list_locations(tenant, active_only=False), errors={}, form={})
+
+    @post("/locations", name="inventory:create_location", opt={"permission": Permission.INVENTORY_ADJUST})
+    async def create_location(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        try:
+            await locations.create_location(tenant, data.get("name", ""), data.get("code", ""))
+        except ValidationFailed as exc:
+            return render(request, "inventory/locations.html", fragment="inventory/_locations.html", status_code=422,
+                          locations=await locations.list_locations(tenant, active_only=False), errors=exc.errors,
+                          form=data)
+        flash(request, _("Location added."))
+        return render(request, "inventory/locations.html", fragment="inventory/_locations.html",
+                      locations=await locations.list_locations(tenant, active_only=False), errors={}, form={})

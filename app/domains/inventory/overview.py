@@ -1,0 +1,102 @@
+"""Read models of stock for screens: availability per variant, levels per location, low stock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from piccolo.query import WhereRaw
+
+from app.core.tenancy import Tenant
+from app.domains.inventory.tables import StockLevel, StockMovement
+
+
+async def availability(tenant: Tenant, variant_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """on_hand / reserved / available per variant, summed over locations."""
+    ids = list(variant_ids)
+    if not ids:
+        return {}
+    rows = await tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.on_hand, StockLevel.reserved).where(
+        StockLevel.variant.is_in(ids))
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: {"on_hand": 0, "reserved": 0, "available": 0})
+    for r in rows:
+        t = totals[r["variant"]]
+        t["on_hand"] += r["on_hand"]
+        t["reserved"] += r["reserved"]
+        t["available"] += r["on_hand"] - r["reserved"]
+    return dict(totals)
+
+
+async def levels_by_location(tenant: Tenant, variant_ids: Iterable[int]) -> list[dict]:
+    ids = list(variant_ids)
+    if not ids:
+        return []
+    return await tenant.scoped(StockLevel).select(
+        StockLevel.variant, StockLevel.location, StockLevel.on_hand, StockLevel.reserved,
+        StockLevel.location.name.as_alias("location_name"), StockLevel.location.code.as_alias("location_code"),
+        StockLevel.variant.sku.as_alias("sku"),
+    ).where(StockLevel.variant.is_in(ids)).order_by(StockLevel.variant).order_by(StockLevel.location)
+
+
+async def stock_table(tenant: Tenant, *, location_id: int | None = None, low_only: bool = False, q: str = "",
+                      after: int | None = None, limit: int = 50) -> tuple[list[dict], int | None]:
+    """Stock rows (variant × location) with SKU and names, keyset-paged by stock row id."""
+    query = tenant.scoped(StockLevel).select(
+        StockLevel.id, StockLevel.variant, StockLevel.location, StockLevel.on_hand, StockLevel.reserved,
+        StockLevel.variant.sku.as_alias("sku"), StockLevel.variant.name.as_alias("variant_name"),
+        StockLevel.variant.reorder_point.as_alias("reorder_point"),
+        StockLevel.variant.product.id.as_alias("product_id"),
+        StockLevel.variant.product.name.as_alias("product_name"), StockLevel.location.code.as_alias("location_code"),
+    )
+    if location_id:
+        query = query.where(StockLevel.location == location_id)
+    if low_only:
+        query = query.where(WhereRaw("stock_level.on_hand - stock_level.reserved <= (SELECT v.reorder_point FROM variant v WHERE v.id = stock_level.variant)"))
+    for word in q.lower().split()[:4]:
+        query = query.where(WhereRaw(
+            "stock_level.variant IN (SELECT v.id FROM variant v WHERE v.search_text LIKE {})", f"%{word}%"))
+    if after:
+        query = query.where(StockLevel.id < after)
+    rows = await query.order_by(StockLevel.id, ascending=False).limit(limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    for r in rows:
+        r["available"] = r["on_hand"] - r["reserved"]
+    return rows, (rows[-1]["id"] if more and rows else None)
+
+
+async def low_stock_count(tenant: Tenant) -> int:
+    """Variants at or below their reorder point (summed over locations), for the nav counter."""
+    rows = await tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.on_hand, StockLevel.reserved,
+                                                  StockLevel.variant.reorder_point.as_alias("reorder_point"),
+                                                  StockLevel.variant.archived.as_alias("archived"))
+    totals: dict[int, list[int]] = {}
+    for r in rows:
+        if r["archived"]:
+            continue
+        t = totals.setdefault(r["variant"], [0, r["reorder_point"]])
+        t[0] += r["on_hand"] - r["reserved"]
+    return sum(1 for available, point in totals.values() if point > 0 and available <= point)
+
+
+async def movements(tenant: Tenant, *, variant_id: int | None = None, location_id: int | None = None,
+                    kind: str = "", after: int | None = None, limit: int = 100) -> tuple[list[dict], int | None]:
+    """The ledger, newest first, filterable; keyset-paged by movement id."""
+    query = tenant.scoped(StockMovement).select(
+        StockMovement.all_columns(), StockMovement.variant.sku.as_alias("sku"),
+        StockMovement.location.code.as_alias("location_code"), StockMovement.actor.email.as_alias("actor_email"),
+    )
+    if variant_id:
+        query = query.where(StockMovement.variant == variant_id)
+    if location_id:
+        query = query.where(StockMovement.location == location_id)
+    if kind:
+        query = query.where(StockMovement.kind == kind)
+    if after:
+        query = query.where(StockMovement.id < after)
+    rows = await query.order_by(StockMovement.id, ascending=False).limit(limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1]["id"] if more and rows else None)
+
+

@@ -1,0 +1,90 @@
+"""Products over HTTP: create with variants, validation, SKU uniqueness per organisation,
+search, edit, archive."""
+
+from __future__ import annotations
+
+from app.domains.catalog.tables import Product, Variant
+from tests.inventory.factories import make_variant, tenant_of
+from tests.support import add_member, http_client, login, make_account, post, unique
+
+
+def product_data(name: str, *variants: dict) -> dict:
+    data = {"name": name, "brand": "Batik Keris", "category": "Fashion", "description": "Katun"}
+    for i, v in enumerate(variants):
+        for key, value in v.items():
+            data[f"variants-{i}-{key}"] = value
+    return data
+
+
+async def test_create_product_with_variants_and_find_it(owner_client):
+    sku = unique("KMJ-").upper()
+    response = await post(owner_client, "/products", product_data(
+        "Kemeja Batik Parang", {"sku": sku + "-M", "price": "Rp 250.000", "colour": "Biru", "size": "M"},
+        {"sku": sku + "-L", "price": "275000", "size": "L", "barcode": "8991234567890"}))
+    assert response.status_code in (200, 303), response.text[:500]
+    rows = await Variant.select(Variant.sku, Variant.price, Variant.attributes).where(
+        Variant.organization == owner_client.account.org_id).order_by(Variant.sku).output(load_json=True)
+    assert [(r["sku"], r["price"]) for r in rows] == [(sku + "-L", 275_000), (sku + "-M", 250_000)]
+    assert rows[1]["attributes"] == {"colour": "Biru", "size": "M"}
+    found = await owner_client.get("/products", params={"q": "parang biru"}, headers={"HX-Request": "true"})
+    assert sku + "-M" in found.text and sku + "-L" not in found.text
+    by_barcode = await owner_client.get("/products", params={"q": "8991234567890"})
+    assert sku + "-L" in by_barcode.text
+    assert "Rp 275.000" in by_barcode.text
+
+
+async def test_bad_product_input_is_refused_and_changes_nothing(owner_client):
+    org = owner_client.account.org_id
+    taken = await make_variant(tenant_of(owner_client.account))
+    before = await Variant.count().where(Variant.organization == org)
+    cases = [
+        (product_data("", {"sku": "A1"}), "Product name is required"),
+        (product_data("Kaos", {"sku": "bad sku!"}), "SKU may use letters"),
+        (product_data("Kaos", {"sku": "A1", "price": "-5"}), "is not valid"),
+        (product_data("Kaos", {"sku": "A1", "price": "dua ribu"}), "is not valid"),
+        (product_data("Kaos", {"sku": "A1"}, {"sku": "a1"}), "appears twice"),
+        (product_data("Kaos", {"sku": taken["sku"]}), "already used"),
+        (product_data("K" * 256, {"sku": "A2"}), "at most 255"),
+        ({"name": "Kaos"}, "Add at least one variant"),
+    ]
+    for data, message in cases:
+        response = await post(owner_client, "/products", data, htmx=True)
+        assert response.status_code == 422, data
+        assert message in response.text, (message, response.text[:2000])
+    assert await Variant.count().where(Variant.organization == org) == before
+
+
+async def test_the_same_sku_may_exist_in_two_organisations(owner_client):
+    other = tenant_of(await make_account())
+    sku = unique("SAME-").upper()
+    await make_variant(other, sku=sku)
+    response = await post(owner_client, "/products", product_data("Kaos", {"sku": sku, "price": "1000"}))
+    assert response.status_code in (200, 303)
+
+
+async def test_edit_archives_dropped_variants_and_archive_keeps_history(owner_client):
+    tenant = tenant_of(owner_client.account)
+    v = await make_variant(tenant)
+    product_id = v["product"]
+    response = await post(owner_client, f"/products/{product_id}", product_data(
+        "Kaos Baru", {"sku": unique("NEW-").upper(), "price": "50000"}))
+    assert response.status_code in (200, 303)
+    old = await Variant.select(Variant.archived).where(Variant.id == v["id"]).first()
+    assert old["archived"] is True
+    assert (await Product.select(Product.name).where(Product.id == product_id).first())["name"] == "Kaos Baru"
+    await post(owner_client, f"/products/{product_id}/archive")
+    assert (await Product.select(Product.status).where(Product.id == product_id).first())["status"] == "archived"
+    listing = await owner_client.get("/products")
+    assert "Kaos Baru" not in listing.text
+    page = await owner_client.get(f"/products/{product_id}")
+    assert page.status_code == 200 and "archived" in page.text
+
+
+async def test_warehouse_staff_can_see_but_not_edit_products(app):
+    account = await make_account()
+    staff = await add_member(account.org_id, "warehouse")
+    async with http_client(app) as client:
+        await login(client, staff)
+        assert (await client.get("/products")).status_code == 200
+        response = await post(client, "/products", product_data("Kaos", {"sku": "WH-1"}), htmx=True)
+        assert response.status_code == 403
