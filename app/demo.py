@@ -55,4 +55,10 @@ async def seed_demo() -> dict[str, str | int]:
     return {"organization_id": org_id, "email": settings.demo_email, "password": settings.demo_password}
 
 
-SEEDERS: list = []
+def _seeders() -> list:
+    from app.domains.catalog.demo import seed_catalog
+
+    return [seed_catalog]
+
+
+SEEDERS: list = _seeders()
