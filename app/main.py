@@ -40,7 +40,7 @@ from app.domains.accounts.controllers import (
 )
 from app.domains.audit.controllers import AuditController
 from app.domains.catalog.controllers import ProductsController
-from app.domains.inventory.controllers import InventoryController
+from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.jobs.controllers import JobsController
 from app.domains.system.controllers import healthz
@@ -59,6 +59,7 @@ ROUTE_HANDLERS = [
     AuditController,
     ProductsController,
     InventoryController,
+    StockCountController,
     healthz,
     admin_mount,
 ]

@@ -67,3 +67,16 @@ async def _product(account: Account) -> int:
 
 
 ROW_FACTORIES["product_id"] = _product
+
+
+async def _count(account: Account) -> int:
+    from tests.inventory.factories import make_location, tenant_of
+
+    from app.domains.inventory.counts import open_count
+
+    tenant = tenant_of(account)
+    location = await make_location(tenant)
+    return await open_count(tenant, location["id"], note=f"Secret count {account.org_name}")
+
+
+ROW_FACTORIES["count_id"] = _count

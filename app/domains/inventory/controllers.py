@@ -14,9 +14,9 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, render
-from app.domains.accounts.controllers import form_data
+from app.domains.accounts.controllers import _go, form_data
 from app.domains.catalog.services import variant_by_code
-from app.domains.inventory import locations, overview, stock
+from app.domains.inventory import counts, locations, overview, stock
 from app.domains.inventory.statuses import MovementKind
 
 
@@ -141,3 +141,55 @@ class InventoryController(Controller):
         flash(request, _("Location added."))
         return render(request, "inventory/locations.html", fragment="inventory/_locations.html",
                       locations=await locations.list_locations(tenant, active_only=False), errors={}, form={})
+
+
+class StockCountController(Controller):
+    """Stock opname on a tablet: a scan box that keeps focus, the counted lines, review, post."""
+
+    path = "/inventory/counts"
+    opt = {"permission": Permission.INVENTORY_ADJUST}
+
+    @get("/", name="counts:index")
+    async def index(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "inventory/counts.html", counts=await counts.recent_counts(tenant),
+                      locations=await locations.list_locations(tenant))
+
+    @post("/", name="counts:open")
+    async def open(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        count_id = await counts.open_count(tenant, _int(data.get("location_id"), "location_id", _("Choose a location.")),
+                                           data.get("note", ""))
+        return _go(request, f"/inventory/counts/{count_id}")
+
+    async def _sheet(self, request: Request, tenant: Tenant, count_id: int, *, status_code: int = 200,
+                     error: str = "", last=None) -> Response:
+        return render(request, "inventory/count.html", fragment="inventory/_count_sheet.html",
+                      status_code=status_code, count=await counts.get_count(tenant, count_id),
+                      lines=await counts.lines(tenant, count_id), error=error, last=last)
+
+    @get("/{count_id:int}", name="counts:show")
+    async def show(self, request: Request, tenant: Tenant, count_id: int) -> Response:
+        return await self._sheet(request, tenant, count_id)
+
+    @post("/{count_id:int}/scan", name="counts:scan")
+    async def scan(self, request: Request, tenant: Tenant, count_id: int) -> Response:
+        data = await form_data(request)
+        raw_qty = (data.get("quantity") or "").strip()
+        try:
+            quantity = int(raw_qty) if raw_qty else None
+            last = await counts.scan(tenant, count_id, data.get("code", ""), quantity)
+        except ValueError:
+            return await self._sheet(request, tenant, count_id, status_code=422,
+                                     error=_("Quantity must be a whole number."))
+        except AppError as exc:
+            return await self._sheet(request, tenant, count_id, status_code=exc.status_code, error=exc.message)
+        return await self._sheet(request, tenant, count_id, last=last)
+
+    @post("/{count_id:int}/post", name="counts:post")
+    async def post_count(self, request: Request, tenant: Tenant, count_id: int) -> Response:
+        try:
+            changed = await counts.post_count(tenant, count_id)
+        except AppError as exc:
+            return await self._sheet(request, tenant, count_id, status_code=exc.status_code, error=exc.message)
+        flash(request, _("Count posted: %(n)s stock figures changed.", n=changed))
+        return _go(request, f"/inventory/counts/{count_id}")

@@ -56,3 +56,27 @@ class StockChange(Table):
     variant = ForeignKey(Variant, null=False, index=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     consumed_at = Timestamptz(null=True, default=None, index=True)
+
+
+class StockCount(Table):
+    """A stock count (stock opname) of one location: lines are scanned, reviewed, then posted."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    location = ForeignKey(Location, null=False)
+    status = Varchar(length=16, default="open", help_text="open or posted")
+    note = Varchar(length=200, default="")
+    created_by = ForeignKey(BaseUser, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    posted_at = Timestamptz(null=True, default=None)
+
+
+class StockCountLine(Table):
+    """What was counted of one variant; `expected` is on hand when the variant was first counted,
+    so posting can tell whether stock moved in the meantime."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    stock_count = ForeignKey(StockCount, null=False, index=True)
+    variant = ForeignKey(Variant, null=False)
+    expected = Integer(default=0)
+    counted = Integer(default=0)
+    updated_at = Timestamptz(default=TimestamptzNow())
