@@ -1,0 +1,195 @@
+"""HTTP figures: the logged-in dashboard under 50 concurrent sessions, and the same load on a bare
+Litestar route served the same way, so the ratio shows what the app costs on top of the framework.
+
+Both servers are real subprocesses on loopback ports: `storesync serve` (one web process, no job
+worker) and `python -m bench.http --port N`, which serves `bare_app` with the uvicorn settings of
+app/cli.py. Each session logs in with its own httpx.AsyncClient (GET /login for the CSRF cookie,
+POST /login); the measured requests then go through bench.loadgen, one keep-alive connection per
+session carrying that session's cookies, all sessions at once, a fixed count each, bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import socket
+import subprocess
+import time
+
+import httpx
+from litestar import Litestar, MediaType, get
+
+from bench import benchmark
+from bench.environment import BenchEnvironment
+from bench.loadgen import Phase, Session, run_phase
+
+log = logging.getLogger("bench.http")
+
+HOST = "127.0.0.1"
+SESSIONS = 50
+WARMUP_REQUESTS = 3  # per session, not measured
+DASHBOARD_REQUESTS = 20  # per session, measured
+BARE_REQUESTS = 200  # per session: the bare route is fast, and a phase of a second or less is noise
+PHASE_SECONDS = 40.0  # a measured phase stops early (with fewer requests) past this
+JOBS_PER_ORGANIZATION = 5  # so the dashboard's "recent jobs" list has rows to render
+LOGIN_CONCURRENCY = 10
+PASSWORD = "bench-password-42"
+SHOPS = ["Toko Sumber Rejeki", "Batik Laweyan", "Kopi Gayo Asli", "Sambal Bu Rudy", "Tenun Sumba",
+         "Keripik Maicih", "Kerajinan Jepara", "Madu Hutan Riau", "Rendang Uni Ros", "Sepatu Cibaduyut"]
+OWNERS = ["Budi Santoso", "Siti Rahayu", "Agus Wijaya", "Dewi Lestari", "Made Wirawan",
+          "Rina Marlina", "Yusuf Hidayat", "Putu Ayu", "Fajar Nugroho", "Intan Permata"]
+
+
+@get("/", media_type=MediaType.TEXT)
+async def ok() -> str:
+    return "ok"
+
+
+bare_app = Litestar(route_handlers=[ok], openapi_config=None)
+
+
+def serve_bare(host: str, port: int) -> None:
+    """Serve `bare_app` exactly as app/cli.py serves the app (keep the two in step)."""
+    import uvicorn
+
+    config = uvicorn.Config("bench.http:bare_app", host=host, port=port, proxy_headers=True,
+                            log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+async def _wait_ready(env: BenchEnvironment, proc: subprocess.Popen, url: str, log_name: str,
+                      timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=2) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{log_name} exited with {proc.returncode}:\n{env.log_tail(log_name)}")
+            try:
+                await client.get(url)
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.2)
+    raise RuntimeError(f"{log_name} did not answer {url} within {timeout:.0f}s:\n{env.log_tail(log_name)}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+async def _seed(env: BenchEnvironment) -> list[tuple[str, str]]:
+    """SESSIONS organisations, each with its owner and a few (queued) jobs, through the services;
+    (owner e-mail, organisation name) of each."""
+    from app.core.tenancy import Actor, Tenant
+    from app.domains.accounts.schemas import SignupForm
+    from app.domains.accounts.services import sign_up
+    from app.domains.jobs import services as jobs
+
+    owners = []
+    for i in range(SESSIONS):
+        email = f"bench{i:02d}.{env.run_id}@example.id"
+        org_name = f"{SHOPS[i % len(SHOPS)]} {i:02d}"
+        form = SignupForm(name=OWNERS[i % len(OWNERS)], organization_name=org_name, email=email, password=PASSWORD)
+        user_id, org_id = await sign_up(form, ip=HOST)
+        tenant = Tenant(org_id, Actor(user_id, HOST, email))
+        for j in range(JOBS_PER_ORGANIZATION):
+            await jobs.start(tenant, "demo_count", f"Hitung anggota #{j + 1}")
+        owners.append((email, org_name))
+    return owners
+
+
+async def _login(base_url: str, email: str) -> dict[str, str]:
+    """Log in as the browser does; the session's cookies."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        await client.get("/login")
+        token = client.cookies.get("ss_csrf") or ""
+        response = await client.post("/login", data={"email": email, "password": PASSWORD},
+                                     headers={"x-csrftoken": token})
+        if response.status_code not in (200, 303) or not client.cookies.get("ss_session"):
+            raise RuntimeError(f"login of {email} failed: {response.status_code} {response.text[:300]}")
+        return {cookie.name: cookie.value for cookie in client.cookies.jar}
+
+
+async def _logged_in_sessions(owners: list[tuple[str, str]], port: int) -> list[Session]:
+    began = time.monotonic()
+    gate = asyncio.Semaphore(LOGIN_CONCURRENCY)
+
+    async def login(email: str, org_name: str) -> Session:
+        async with gate:
+            cookies = await _login(f"http://{HOST}:{port}", email)
+        return Session(HOST, port, "/", cookies, expect=org_name.encode())
+
+    sessions = await asyncio.gather(*(login(email, org) for email, org in owners))
+    log.info("logged in %d sessions in %.1fs", len(sessions), time.monotonic() - began)
+    return list(sessions)
+
+
+async def _measure(what: str, sessions: list[Session], requests_each: int) -> Phase:
+    await run_phase(sessions, WARMUP_REQUESTS, PHASE_SECONDS)
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cores:
+        log.warning("%s: load average %.1f on %d cores; other work on this machine will skew the figures",
+                    what, load, cores)
+    phase = await run_phase(sessions, requests_each, PHASE_SECONDS)
+    if len(phase.latencies) < len(sessions) * requests_each:
+        log.warning("%s: stopped at %.0fs after %d requests", what, PHASE_SECONDS, len(phase.latencies))
+    log.info("%s: %d requests in %.2fs, %.0f req/s, p50 %.1f ms, p95 %.1f ms; load generator at %.0f%% of a core",
+             what, len(phase.latencies), phase.wall, phase.rps, phase.percentile_ms(50), phase.percentile_ms(95),
+             100 * phase.client_load)
+    if phase.client_load > 0.9:
+        log.warning("%s: the load generator was near a full core; the server may not have been the limit", what)
+    return phase
+
+
+@benchmark("http.")
+async def dashboard_against_bare(env: BenchEnvironment) -> None:
+    """http.dashboard.p50_ms / p95_ms / rps, http.bare.rps and http.page_vs_bare.ratio."""
+    app_port, bare_port = _free_port(), _free_port()
+    app_server = env.spawn(["-m", "app.cli", "serve", "--host", HOST, "--port", str(app_port)], "app-server")
+    bare_server = env.spawn(["-m", "bench.http", "--host", HOST, "--port", str(bare_port)], "bare-server")
+    sessions: list[Session] = []
+    bare_sessions: list[Session] = []
+    try:
+        began = time.monotonic()
+        owners = await _seed(env)  # while the servers start
+        log.info("seeded %d organisations in %.1fs", len(owners), time.monotonic() - began)
+        await _wait_ready(env, app_server, f"http://{HOST}:{app_port}/login", "app-server")
+        await _wait_ready(env, bare_server, f"http://{HOST}:{bare_port}/", "bare-server")
+        sessions = await _logged_in_sessions(owners, app_port)
+        dashboard = await _measure("dashboard", sessions, DASHBOARD_REQUESTS)
+        bare_sessions = [Session(HOST, bare_port, "/", expect=b"ok") for _ in range(SESSIONS)]
+        bare = await _measure("bare route", bare_sessions, BARE_REQUESTS)
+    finally:
+        for session in [*sessions, *bare_sessions]:
+            await session.close()
+        _stop(app_server)
+        _stop(bare_server)
+
+    n = len(dashboard.latencies)
+    env.report("http.dashboard.p50_ms", round(dashboard.percentile_ms(50), 2), "ms", n)
+    env.report("http.dashboard.p95_ms", round(dashboard.percentile_ms(95), 2), "ms", n)
+    env.report("http.dashboard.rps", round(dashboard.rps, 1), "req/s", n)
+    env.report("http.bare.rps", round(bare.rps, 1), "req/s", len(bare.latencies))
+    env.report("http.page_vs_bare.ratio", round(dashboard.rps / bare.rps, 4), "ratio", n)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="serve the bare Litestar route the http benchmark compares with")
+    parser.add_argument("--host", default=HOST)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    serve_bare(args.host, args.port)
