@@ -13,6 +13,7 @@ APP_REGISTRY = AppRegistry(
         "app.domains.accounts.piccolo_app",
         "app.domains.audit.piccolo_app",
         "app.domains.jobs.piccolo_app",
+        "app.domains.stores.piccolo_app",
         "app.domains.catalog.piccolo_app",
         "app.domains.inventory.piccolo_app",
     ]

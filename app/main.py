@@ -43,6 +43,8 @@ from app.domains.catalog.controllers import ProductsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.jobs.controllers import JobsController
+from app.domains.stores.controllers import StoresController, WebhooksController
+from app.domains.stores.sandbox import sandbox_mount
 from app.domains.system.controllers import healthz
 from app.settings import Settings, get_settings
 
@@ -62,6 +64,8 @@ ROUTE_HANDLERS = [
     StockCountController,
     healthz,
     admin_mount,
+    StoresController,
+    WebhooksController,
 ]
 
 
@@ -125,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
+            *([sandbox_mount] if settings.sandbox_enabled else []),
             create_static_files_router(path="/static", directories=[APP_DIR / "static"], opt={"public": True},
                                        name="static", send_as_attachment=False),
         ],

@@ -69,6 +69,43 @@ class Settings(BaseSettings):
         "Empty: a key derived from SECRET_KEY.",
     )
 
+    # -- marketplaces ----------------------------------------------------------------------
+    # Empty hosts mean: the mounted sandbox when SANDBOX_ENABLED, else the platform's live host.
+    # The credential defaults are the sandbox's; real ones come from the platforms' consoles.
+    shopee_partner_id: int = Field(default=1000001, description="Shopee Open Platform partner id.")
+    shopee_partner_key: str = Field(default="storesync-sandbox-shopee-partner-key",
+                                    description="Shopee partner key (signs requests and verifies pushes).")
+    shopee_api_base: str = Field(default="", description="Shopee API host, e.g. https://partner.shopeemobile.com. "
+                                 "Empty: BASE_URL/sandbox/shopee with the sandbox, else the live host.")
+    tiktok_app_key: str = Field(default="storesync-sandbox-app", description="TikTok Shop app key.")
+    tiktok_app_secret: str = Field(default="storesync-sandbox-app-secret",
+                                   description="TikTok Shop app secret (signs requests and verifies webhooks).")
+    tiktok_service_id: str = Field(default="7000000000000000001",
+                                   description="TikTok Shop service id, used in the authorization link.")
+    tiktok_api_base: str = Field(default="", description="TikTok Shop API host, e.g. https://open-api.tiktokglobalshop.com. "
+                                 "Empty: BASE_URL/sandbox/tiktok with the sandbox, else the live host.")
+    tiktok_auth_base: str = Field(default="", description="TikTok Shop token host, e.g. https://auth.tiktok-shops.com. "
+                                  "Empty: BASE_URL/sandbox/tiktok-auth with the sandbox, else the live host.")
+    tiktok_authorize_url: str = Field(default="", description="TikTok Shop consent page. Empty: the sandbox's with "
+                                      "the sandbox, else https://services.tiktokshop.com/open/authorize.")
+    sandbox_enabled: bool = Field(default=True, description="Mount the marketplace sandbox under /sandbox and register "
+                                  "the credentials above in it, so stores connect with no internet.")
+
+    def marketplace_host(self, name: str) -> str:
+        """The configured host ``name`` (shopee_api_base, tiktok_api_base, ...) with its default resolved."""
+        from app.integrations.tiktok.client import LIVE_API_BASE, LIVE_AUTH_BASE, LIVE_AUTHORIZE_URL
+
+        configured = getattr(self, name)
+        if configured:
+            return configured.rstrip("/")
+        sandbox = {"shopee_api_base": "/shopee", "tiktok_api_base": "/tiktok", "tiktok_auth_base": "/tiktok-auth",
+                   "tiktok_authorize_url": "/tiktok-services/open/authorize"}
+        live = {"shopee_api_base": "https://partner.shopeemobile.com", "tiktok_api_base": LIVE_API_BASE,
+                "tiktok_auth_base": LIVE_AUTH_BASE, "tiktok_authorize_url": LIVE_AUTHORIZE_URL}
+        if self.sandbox_enabled:
+            return self.base_url.rstrip("/") + "/sandbox" + sandbox[name]
+        return live[name]
+
     # -- demo ------------------------------------------------------------------------------
     demo_email: str = Field(default="owner@tokodemo.id", description="Login of the demo owner.")
     demo_password: str = Field(default="tokodemo123", description="Password of the demo owner.")

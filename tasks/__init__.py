@@ -11,9 +11,13 @@ from saq import CronJob
 
 from tasks.demo import demo_count
 from tasks.lifecycle import after_process, before_process, shutdown, startup
+from tasks.stores import process_webhook, refresh_store_tokens
 
-FUNCTIONS = [demo_count]
-CRON_JOBS: list[CronJob] = []
+FUNCTIONS = [demo_count, refresh_store_tokens, process_webhook]
+CRON_JOBS: list[CronJob] = [
+    # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
+    CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
+]
 
 
 def worker_settings() -> dict[str, Any]:

@@ -42,20 +42,33 @@ async def _invitation(account: Account) -> int:
     return row.id
 
 
+async def _store(account: Account) -> int:
+    from app.core.secrets import encrypt
+    from app.domains.stores.tables import Store
+
+    row = Store(organization=account.org_id, platform="shopee", name=f"Secret store {account.org_name}",
+                platform_shop_id=unique("shop"), access_token=encrypt("secret-access"),
+                refresh_token=encrypt("secret-refresh"), access_expires_at=utcnow() + timedelta(hours=4))
+    await row.save()
+    return row.id
+
 ROW_FACTORIES: dict[str, Callable[[Account], Awaitable[int | str]]] = {
     "job_id": _job,
     "membership_id": _membership,
     "invitation_id": _invitation,
+    "store_id": _store,
 }
 
 PUBLIC_ROUTES = {
     "/signup", "/login", "/logout", "/language", "/password/forgot", "/password/reset/{token:str}",
     "/invitations/{token:str}", "/healthz",
+    "/webhooks/shopee", "/webhooks/tiktok",
 }
 
 SKIPPED_ROUTES = {
     "/static/{file_path:path}": "static files hold no tenant data",
     "/admin": "superusers only; tests/system/test_admin.py",
+    "/sandbox": "the marketplace emulator, mounted; holds no tenant data (tests/sandbox, tests/stores)",
 }
 
 

@@ -19,6 +19,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/", "home", on_phone_bar=True),
+    NavItem("Stores", "/stores", "store", on_phone_bar=True),
     NavItem("Products", "/products", "box", on_phone_bar=True),
     NavItem("Stock", "/inventory", "list", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
     NavItem("Jobs", "/jobs", "activity"),

@@ -1,0 +1,161 @@
+"""HTTP surface of stores: the list, a store's page, connecting, status changes, settings, webhooks."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Controller, Request, get, post
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Response
+
+from app.core.auth import RequestContext, actor_of, client_ip
+from app.core.errors import AppError, ValidationFailed
+from app.core.i18n import _
+from app.core.permissions import Permission
+from app.core.tenancy import Tenant
+from app.core.web import flash, render
+from app.domains.stores import connections, services, webhooks
+from app.domains.stores.connections import HealthCheckFailed
+from app.domains.stores.schemas import StoreSettingsForm, parse_platform
+from app.integrations import errors as integration_errors
+from app.integrations.base import Platform
+
+log = logging.getLogger(__name__)
+MANAGE = {"permission": Permission.STORES_MANAGE}
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def go(request: Request, url: str) -> Response:
+    """After a POST: htmx follows HX-Redirect, a browser follows a 303."""
+    if getattr(request, "htmx", None):
+        response = ClientRedirect(redirect_to=url)
+        response.status_code = 200
+        return response
+    return Redirect(path=url, status_code=303)
+
+
+def acting(tenant: Tenant, ctx: RequestContext, request: Request) -> Tenant:
+    """The tenant with the person and IP filled in, for the audit trail."""
+    return Tenant(tenant.organization_id, actor=actor_of(ctx, request), role=tenant.role,
+                  timezone=tenant.timezone, currency=tenant.currency)
+
+
+class StoresController(Controller):
+    path = "/stores"
+
+    @get("/", name="stores:index")
+    async def index(self, request: Request, tenant: Tenant) -> Response:
+        stores = await services.list_stores(tenant)
+        return render(request, "stores/index.html", fragment="stores/_store_list.html", stores=stores,
+                      platforms=services.PLATFORM_LABELS, label=services.platform_label, tz=tenant.timezone)
+
+    @get("/{store_id:int}", name="stores:detail")
+    async def detail(self, request: Request, tenant: Tenant, store_id: int) -> Response:
+        store = await services.store_view(tenant, store_id)
+        return render(request, "stores/detail.html", store=store, form=store, errors={},
+                      label=services.platform_label, tz=tenant.timezone)
+
+    @post("/connect", name="stores:connect", opt=MANAGE)
+    async def connect(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
+        platform = parse_platform((await form_data(request)).get("platform"))
+        url = await connections.start_connection(acting(tenant, ctx, request), platform)
+        return go(request, url)
+
+    @get("/callback", name="stores:callback", opt=MANAGE)
+    async def callback(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
+        query = request.query_params
+        if not query.get("state"):  # opened directly, not a return from a marketplace
+            return Redirect(path="/stores", status_code=303)
+        try:
+            connected = await connections.finish_connection(
+                acting(tenant, ctx, request), state=query.get("state"), code=query.get("code"),
+                shop_id=query.get("shop_id"))
+        except AppError as exc:
+            flash(request, exc.message, "error")
+            return Redirect(path="/stores", status_code=303)
+        for store_id, created in connected:
+            store = await services.store_view(tenant, store_id)
+            flash(request, (_("%(name)s is connected.") if created else _("%(name)s is reconnected."))
+                  % {"name": store["name"]})
+        return Redirect(path=f"/stores/{connected[0][0]}" if len(connected) == 1 else "/stores", status_code=303)
+
+    @post("/{store_id:int}/reconnect", name="stores:reconnect", opt=MANAGE)
+    async def reconnect(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        store = await services.get_store(tenant, store_id)
+        url = await connections.start_connection(acting(tenant, ctx, request), Platform(store.platform))
+        return go(request, url)
+
+    @post("/{store_id:int}/pause", name="stores:pause", opt=MANAGE)
+    async def pause(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        await services.pause(acting(tenant, ctx, request), store_id)
+        flash(request, _("Store paused: nothing is synced until you resume it."))
+        return go(request, f"/stores/{store_id}")
+
+    @post("/{store_id:int}/resume", name="stores:resume", opt=MANAGE)
+    async def resume(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        await services.resume(acting(tenant, ctx, request), store_id)
+        flash(request, _("Store resumed."))
+        return go(request, f"/stores/{store_id}")
+
+    @post("/{store_id:int}/disconnect", name="stores:disconnect", opt=MANAGE)
+    async def disconnect(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        await services.disconnect(acting(tenant, ctx, request), store_id)
+        flash(request, _("Store disconnected. Its access was removed; its history is kept."))
+        return go(request, f"/stores/{store_id}")
+
+    @post("/{store_id:int}/health", name="stores:health", opt=MANAGE)
+    async def health(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        try:
+            info = await connections.check_health(acting(tenant, ctx, request), store_id)
+        except HealthCheckFailed as exc:
+            flash(request, exc.message, "error")
+        else:
+            flash(request, _("%(name)s answered: the connection works.", name=info.name))
+        return go(request, f"/stores/{store_id}")
+
+    @post("/{store_id:int}/settings", name="stores:settings", opt=MANAGE)
+    async def settings(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        store = await services.store_view(tenant, store_id)
+        data = await form_data(request)
+        try:
+            form = StoreSettingsForm.parse(data)
+        except ValidationFailed as exc:
+            return render(request, "stores/detail.html", fragment="stores/_settings_form.html", status_code=422,
+                          store=store, form=data, errors=exc.errors, label=services.platform_label,
+                          tz=tenant.timezone)
+        await services.update_settings(acting(tenant, ctx, request), store_id, form)
+        flash(request, _("Store settings saved."))
+        return go(request, f"/stores/{store_id}")
+
+
+class WebhooksController(Controller):
+    """Marketplace notifications: public, CSRF-exempt, verified by signature, answered at once."""
+
+    path = "/webhooks"
+    opt = {"public": True}
+
+    async def _receive(self, request: Request, platform: Platform) -> Response:
+        body = await request.body()
+        try:
+            receipt = await webhooks.receive(platform, headers=dict(request.headers), body=body)
+        except integration_errors.WebhookRejected as exc:
+            # The body is not trusted, so it is not logged: only who sent how much.
+            log.warning("rejected %s webhook from %s (%d bytes): %s", platform.value, client_ip(request),
+                        len(body), exc.detail)
+            return Response(content=b"", status_code=401)
+        # A duplicate is acknowledged like a first delivery, so that the platform stops resending it.
+        log.debug("%s webhook stored=%s duplicate=%s", platform.value, receipt.event_id, receipt.duplicate)
+        return Response(content=b"", status_code=200)
+
+    @post("/shopee", name="webhooks:shopee", status_code=200)
+    async def shopee(self, request: Request) -> Response:
+        return await self._receive(request, Platform.SHOPEE)
+
+    @post("/tiktok", name="webhooks:tiktok", status_code=200)
+    async def tiktok(self, request: Request) -> Response:
+        return await self._receive(request, Platform.TIKTOK)
+

@@ -1,0 +1,90 @@
+"""Marketplace notifications: verify, store once, hand to a job; and the job's first steps.
+
+A webhook arrives before any tenant is known: the shop id in the verified body names the store
+(and so the organisation). Rows here are written by the system, never by a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from saq.job import Job
+
+from app.core.clock import utcnow
+from app.core.i18n import _
+from app.core.queue import get_queue
+from app.core.tenancy import Actor, Tenant
+from app.domains.stores import services
+from app.domains.stores.adapters import open_adapter
+from app.domains.stores.statuses import StoreStatus
+from app.domains.stores.tables import Store, WebhookEventRecord
+from app.integrations.base import EventKind, Platform
+from app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def webhook_url(platform: Platform) -> str:
+    """The public URL the marketplace posts to (Shopee signs it, so it must be the configured one,
+    not whatever a proxy made of the request URL)."""
+    return f"{get_settings().base_url.rstrip('/')}/webhooks/{platform.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    event_id: int | None
+    duplicate: bool
+
+
+async def receive(platform: Platform, *, headers: dict[str, str], body: bytes) -> Receipt:
+    """Verify a notification, store it once by its dedupe key and enqueue ``process_webhook``.
+
+    Raises ``integrations.errors.WebhookRejected`` for a bad signature or shape (nothing stored).
+    A duplicate or replay returns ``Receipt(duplicate=True)`` and enqueues nothing.
+    """
+    async with open_adapter(platform) as adapter:
+        event = adapter.verify_webhook(headers=headers, body=body, url=webhook_url(platform))
+    store = await Store.select(Store.id, Store.organization).where(
+        (Store.platform == platform) & (Store.platform_shop_id == event.shop_id)
+        & (Store.status != StoreStatus.DISCONNECTED)
+    ).first()
+    row = WebhookEventRecord(
+        platform=platform, dedupe_key=event.dedupe_key[:200], kind=event.kind.value, code=event.code[:16],
+        platform_shop_id=event.shop_id[:64], store=store["id"] if store else None,
+        organization=store["organization"] if store else None, payload=dict(event.data),
+    )
+    inserted = await WebhookEventRecord.insert(row).on_conflict(
+        target=WebhookEventRecord.dedupe_key, action="DO NOTHING").returning(WebhookEventRecord.id)
+    if not inserted:
+        log.info("duplicate %s webhook %s ignored", platform, event.dedupe_key)
+        return Receipt(None, True)
+    event_id = inserted[0]["id"]
+    await get_queue().enqueue(Job(function="process_webhook", kwargs={"event_id": event_id},
+                                  key=f"webhook:{event.dedupe_key}", timeout=300, retries=5, heartbeat=60,
+                                  retry_backoff=True))
+    return Receipt(event_id, False)
+
+
+async def process(event_id: int) -> str:
+    """Act on one stored notification once, then mark it processed; returns what was done.
+
+    For now only the authorization events are acted on: a deauthorization marks the store
+    needs_reauth. Order, tracking and inventory events are stored and marked processed here;
+    fetching and applying their details is the sync engine's job, which will hook in at this point
+    (the stored rows keep everything it needs).
+    """
+    event = await WebhookEventRecord.objects().where(WebhookEventRecord.id == event_id).first()
+    if event is None or event.processed_at is not None:
+        return "skipped"
+    outcome = "recorded"
+    if event.kind == EventKind.DEAUTHORIZED and event.store is not None and event.organization is not None:
+        tenant = Tenant(event.organization, actor=Actor(None))
+        await services.mark_needs_reauth(
+            tenant, event.store,
+            _("The seller cancelled StoreSync's access on the marketplace. Reconnect the store to sync again."),
+            action="store.deauthorized")
+        outcome = "needs_reauth"
+    await WebhookEventRecord.update({WebhookEventRecord.processed_at: utcnow()}).where(
+        WebhookEventRecord.id == event_id)
+    return outcome
