@@ -16,5 +16,7 @@ APP_REGISTRY = AppRegistry(
         "app.domains.stores.piccolo_app",
         "app.domains.catalog.piccolo_app",
         "app.domains.inventory.piccolo_app",
+        "app.domains.listings.piccolo_app",
+        "app.domains.sync.piccolo_app",
     ]
 )

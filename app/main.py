@@ -45,6 +45,7 @@ from app.domains.dashboard.controllers import DashboardController
 from app.domains.jobs.controllers import JobsController
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
+from app.domains.sync.controllers import ListingsController, SyncController
 from app.domains.system.controllers import healthz
 from app.settings import Settings, get_settings
 
@@ -62,6 +63,8 @@ ROUTE_HANDLERS = [
     ProductsController,
     InventoryController,
     StockCountController,
+    SyncController,
+    ListingsController,
     healthz,
     admin_mount,
     StoresController,

@@ -10,6 +10,7 @@ log = logging.getLogger(__name__)
 
 async def startup(ctx: dict[str, Any]) -> None:
     from app.core.database import start_database
+    from app.domains.sync import dispatch  # noqa: F401  (stock changes made by jobs enqueue pushes)
 
     if not ctx.get("in_web_process"):
         await start_database()

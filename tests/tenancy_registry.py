@@ -93,3 +93,28 @@ async def _count(account: Account) -> int:
 
 
 ROW_FACTORIES["count_id"] = _count
+
+
+async def _listing(account: Account) -> int:
+    from app.domains.listings.tables import Listing
+
+    store_id = await ROW_FACTORIES["store_id"](account)
+    row = Listing(organization=account.org_id, store=store_id, platform_item_id=unique("item"),
+                  platform_model_id="0", title=f"Secret listing {account.org_name}", seller_sku=unique("SKU"))
+    await row.save()
+    return row.id
+
+
+async def _variant(account: Account) -> int:
+    from tests.inventory.factories import make_variant, tenant_of
+
+    return (await make_variant(tenant_of(account), name=f"Secret variant {account.org_name}"))["id"]
+
+
+async def _sync_action(account: Account) -> str:
+    return "push"  # not a row: the walker only needs a valid action name
+
+
+ROW_FACTORIES["listing_id"] = _listing
+ROW_FACTORIES["variant_id"] = _variant
+ROW_FACTORIES["action"] = _sync_action

@@ -68,5 +68,5 @@ def N_(message: str) -> str:
 DYNAMIC_LABELS = [
     N_("owner"), N_("admin"), N_("member"), N_("viewer"), N_("warehouse"),
     N_("queued"), N_("active"), N_("complete"), N_("failed"), N_("aborted"),
-    N_("Dashboard"), N_("Products"), N_("Stock"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
+    N_("Dashboard"), N_("Products"), N_("Stock"), N_("Sync"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
 ]

@@ -22,6 +22,7 @@ NAV: list[NavItem] = [
     NavItem("Stores", "/stores", "store", on_phone_bar=True),
     NavItem("Products", "/products", "box", on_phone_bar=True),
     NavItem("Stock", "/inventory", "list", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
+    NavItem("Sync", "/sync", "activity"),
     NavItem("Jobs", "/jobs", "activity"),
     NavItem("Members", "/members", "users"),
     NavItem("Audit log", "/audit", "list", Permission.AUDIT_VIEW),

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
-from app.core import throttle
+from app.core import passwords, throttle
 from app.core.auth import OrgChoice, RequestContext
 from app.core.clock import utcnow
 from app.core.database import transaction
@@ -37,7 +37,7 @@ async def create_user(email: str, password: str, name: str, *, superuser: bool =
     user = BaseUser(
         username=email,
         email=email,
-        password=password,
+        password=await passwords.hash_password(password),
         first_name=first,
         last_name=last,
         active=True,
@@ -68,7 +68,7 @@ async def authenticate(email: str, password: str, *, ip: str) -> int:
     email = email.strip().lower()
     if not await throttle.login_allowed(email, ip):
         raise LoginThrottled(_("Too many failed attempts. Wait a few minutes and try again."))
-    user_id = await BaseUser.login(username=email, password=password)
+    user_id = await passwords.verify(email, password)
     if user_id is None:
         await throttle.record_login_failure(email, ip)
         await record(None, Actor(None, ip, email), "account.login_failed", "user", None, after={"email": email})
@@ -144,9 +144,9 @@ async def _upsert_preference(user_id: int, **values) -> None:
 async def change_password(user_id: int, form: ChangePasswordForm, *, ip: str | None) -> None:
     """Replace the password after checking the current one; raises BadCredentials."""
     email = await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id).first()
-    if email is None or await BaseUser.login(username=email["email"], password=form.current_password) is None:
+    if email is None or await passwords.verify(email["email"], form.current_password) is None:
         raise BadCredentials(_("Your current password is not right."))
-    await BaseUser.update_password(user_id, form.new_password)
+    await passwords.set_password(user_id, form.new_password)
     await record(None, Actor(user_id, ip, email["email"]), "account.password_changed", "user", user_id)
 
 
@@ -188,6 +188,6 @@ async def reset_password(token: str, new_password: str, *, ip: str | None) -> in
         ).returning(PasswordReset.id)
         if not used:
             raise InvalidLink(_("This reset link is invalid or has expired. Ask for a new one."))
-        await BaseUser.update_password(row["user"], new_password)
+        await passwords.set_password(row["user"], new_password)
     await record(None, Actor(row["user"], ip), "account.password_reset", "user", row["user"])
     return row["user"]

@@ -12,7 +12,7 @@ from app.core.i18n import _
 from app.core.money import parse_rupiah
 from app.domains.accounts.schemas import FieldProblem, _Form
 
-SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+SKU_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/-]{0,62}[A-Za-z0-9._/-])?$")
 
 
 class VariantForm(_Form):
@@ -33,7 +33,7 @@ class VariantForm(_Form):
     @classmethod
     def sku_shape(cls, value: str) -> str:
         if not SKU_PATTERN.match(value):
-            raise FieldProblem("SKU may use letters, digits and . _ / - (at most 64).")
+            raise FieldProblem("SKU may use letters, digits, spaces and . _ / - (at most 64).")
         return value.upper()
 
     @field_validator("price", "cost", mode="before")

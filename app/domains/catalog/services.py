@@ -183,3 +183,12 @@ async def facets(tenant: Tenant) -> dict[str, list[str]]:
     categories = await tenant.scoped(Product).select(Product.category).distinct().where(
         Product.category != "").order_by(Product.category)
     return {"brands": [r["brand"] for r in brands], "categories": [r["category"] for r in categories]}
+
+
+async def bundles_containing(tenant: Tenant, variant_ids: list[int]) -> list[int]:
+    """Bundle variants that use any of these variants as a component (their available changes too)."""
+    if not variant_ids:
+        return []
+    rows = await tenant.scoped(BundleComponent).select(BundleComponent.bundle).where(
+        BundleComponent.component.is_in(list(variant_ids)))
+    return sorted({r["bundle"] for r in rows})

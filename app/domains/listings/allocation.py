@@ -1,0 +1,80 @@
+"""Channel allocation: how many units each store is offered of each variant.
+
+offered = max(0, floor((available - store buffer) × store percent / 100)), where available is
+summed over the organisation's active locations (a bundle has what its components allow).
+When available is at or below the organisation's last-units threshold and some store is marked
+preferred, only preferred stores are offered anything, so two channels never sell the same last
+unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.core.tenancy import Tenant
+from app.domains.catalog.services import components_of, require_variant
+from app.domains.inventory.overview import availability
+from app.domains.listings.tables import AllocationRule
+
+
+@dataclass(frozen=True, slots=True)
+class StoreRule:
+    store_id: int
+    buffer: int
+    percent: int
+    preferred: bool
+
+
+def offer(available: int, rule: StoreRule, *, threshold: int = 0, any_preferred: bool = False) -> int:
+    """The quantity one store is offered of `available` units under its rule."""
+    if threshold and available <= threshold and any_preferred and not rule.preferred:
+        return 0
+    return max(0, (available - max(rule.buffer, 0)) * min(max(rule.percent, 0), 100) // 100)
+
+
+async def threshold(tenant: Tenant) -> int:
+    row = await tenant.scoped(AllocationRule).select(AllocationRule.last_units_threshold).first()
+    return row["last_units_threshold"] if row else 0
+
+
+async def set_threshold(tenant: Tenant, value: int) -> None:
+    from app.core.errors import ValidationFailed
+    from app.core.i18n import _
+    from app.domains.audit.services import record
+
+    if not 0 <= value <= 100_000:
+        raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")})
+    before = await threshold(tenant)
+    updated = await tenant.scoped(AllocationRule).update({AllocationRule.last_units_threshold: value}).returning(
+        AllocationRule.id)
+    if not updated:
+        await tenant.scoped(AllocationRule).new(last_units_threshold=value).save()
+    await record(tenant.organization_id, tenant.actor, "allocation.threshold_changed", "allocation_rule", None,
+                 before={"threshold": before}, after={"threshold": value})
+
+
+async def available_by_variant(tenant: Tenant, variant_ids: Iterable[int], bundles: Iterable[int] = ()) -> dict[int, int]:
+    """Available units per variant in one query; bundles from their components."""
+    ids = set(variant_ids)
+    bundle_ids = set(bundles) & ids
+    plain = ids - bundle_ids
+    parts = {b: await components_of(tenant, b) for b in bundle_ids}
+    needed = plain | {p["component"] for comps in parts.values() for p in comps}
+    totals = await availability(tenant, needed)
+    result = {v: max(0, totals.get(v, {}).get("available", 0)) for v in plain}
+    for bundle, comps in parts.items():
+        result[bundle] = max(0, min((totals.get(p["component"], {}).get("available", 0) // max(p["quantity"], 1)
+                                     for p in comps), default=0))
+    return result
+
+
+async def preview(tenant: Tenant, variant_id: int, rules: list[StoreRule], *, threshold_value: int | None = None,
+                  ) -> dict[str, object]:
+    """What every store would be offered of one variant under `rules` (saved or proposed)."""
+    variant = await require_variant(tenant, variant_id)
+    avail = (await available_by_variant(tenant, [variant["id"]], [variant["id"]] if variant["is_bundle"] else []))[variant["id"]]
+    limit = await threshold(tenant) if threshold_value is None else threshold_value
+    any_preferred = any(r.preferred for r in rules)
+    return {"variant": variant, "available": avail, "threshold": limit,
+            "offers": {r.store_id: offer(avail, r, threshold=limit, any_preferred=any_preferred) for r in rules}}

@@ -1,0 +1,180 @@
+"""Listings: import a store's marketplace listings, map them to master variants by SKU (the rest
+wait in the unmapped queue), and record what was pushed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.clock import utcnow
+from app.core.database import transaction
+from app.core.errors import NotFound, ValidationFailed
+from app.core.i18n import _
+from app.core.tenancy import Tenant
+from app.domains.audit.services import record
+from app.domains.catalog.services import variant_by_code, variants_by_sku
+from app.domains.listings.statuses import MappingStatus
+from app.domains.listings.tables import Listing
+from app.integrations.base import Listing as PlatformListing
+
+
+@dataclass(slots=True)
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    auto_mapped: int = 0
+    unmapped: int = 0
+
+    def add(self, other: ImportCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.auto_mapped += other.auto_mapped
+        self.unmapped += other.unmapped
+
+
+async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[PlatformListing]) -> ImportCounts:
+    """Insert or refresh one page of a store's listings; new or still-unmapped rows are mapped by
+    seller SKU when a master variant has it. A person's mapping (or ignore) is never overwritten."""
+    units = []
+    for item in listings:
+        for v in item.variants:
+            sku = (v.seller_sku or (item.seller_sku if not item.has_variants else None) or "").strip()
+            units.append((item, v, sku))
+    counts = ImportCounts()
+    if not units:
+        return counts
+    by_sku = await variants_by_sku(tenant, [sku for _i, _v, sku in units if sku])
+    keys = [(item.listing_id, v.variant_id) for item, v, _sku in units]
+    existing = {
+        (r["platform_item_id"], r["platform_model_id"]): r
+        for r in await tenant.scoped(Listing).select(
+            Listing.id, Listing.platform_item_id, Listing.platform_model_id, Listing.status, Listing.variant
+        ).where((Listing.store == store_id) & Listing.platform_item_id.is_in(list({k[0] for k in keys})))
+    }
+    now = utcnow()
+    async with transaction():
+        for item, v, sku in units:
+            match = by_sku.get(sku.upper()) if sku else None
+            fields = {
+                "title": item.title[:255], "model_name": (v.name or "")[:255], "seller_sku": sku[:64],
+                "platform_price": v.price, "platform_quantity": v.quantity,
+                "platform_location_id": v.location_id or "", "imported_at": now,
+            }
+            row = existing.get((item.listing_id, v.variant_id))
+            if row is None:
+                mapped = match is not None and not match["archived"]
+                await tenant.scoped(Listing).new(
+                    store=store_id, platform_item_id=item.listing_id, platform_model_id=v.variant_id,
+                    variant=match["id"] if mapped else None,
+                    status=MappingStatus.MAPPED if mapped else MappingStatus.UNMAPPED, **fields).save()
+                counts.created += 1
+            else:
+                if row["status"] == MappingStatus.UNMAPPED and match is not None and not match["archived"]:
+                    fields.update(variant=match["id"], status=MappingStatus.MAPPED)
+                    mapped = True
+                else:
+                    mapped = row["status"] == MappingStatus.MAPPED
+                await tenant.scoped(Listing).update(fields).where(Listing.id == row["id"])
+                counts.updated += 1
+            if mapped:
+                counts.auto_mapped += 1
+            else:
+                counts.unmapped += 1
+    return counts
+
+
+async def listings_of_store(tenant: Tenant, store_id: int, *, status: str = "", after: int | None = None,
+                            limit: int = 50) -> tuple[list[dict[str, Any]], int | None]:
+    query = tenant.scoped(Listing).select(
+        Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
+        Listing.variant.product.name.as_alias("product_name"),
+    ).where(Listing.store == store_id)
+    if status in set(MappingStatus):
+        query = query.where(Listing.status == status)
+    if after:
+        query = query.where(Listing.id > after)
+    rows = await query.order_by(Listing.id).limit(limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1]["id"] if more and rows else None)
+
+
+async def unmapped_count(tenant: Tenant) -> int:
+    return await tenant.scoped(Listing).count().where(Listing.status == MappingStatus.UNMAPPED)
+
+
+async def _listing(tenant: Tenant, listing_id: int) -> Listing:
+    return await tenant.scoped(Listing).get(listing_id, _("Listing not found."))
+
+
+async def map_listing(tenant: Tenant, listing_id: int, code: str) -> dict:
+    """Map a listing to the master variant with this SKU or barcode."""
+    listing = await _listing(tenant, listing_id)
+    variant = await variant_by_code(tenant, code)
+    if variant is None or variant["archived"]:
+        raise ValidationFailed({"code": _("No active variant has the SKU or barcode %(code)s.", code=code.strip()[:64])})
+    await tenant.scoped(Listing).update({Listing.variant: variant["id"], Listing.status: MappingStatus.MAPPED}).where(
+        Listing.id == listing.id)
+    await record(tenant.organization_id, tenant.actor, "listing.mapped", "listing", listing.id,
+                 before={"status": listing.status, "variant": listing.variant},
+                 after={"status": "mapped", "variant": variant["id"], "sku": variant["sku"]})
+    return variant
+
+
+async def ignore_listing(tenant: Tenant, listing_id: int) -> None:
+    listing = await _listing(tenant, listing_id)
+    await tenant.scoped(Listing).update({Listing.variant: None, Listing.status: MappingStatus.IGNORED}).where(
+        Listing.id == listing.id)
+    await record(tenant.organization_id, tenant.actor, "listing.ignored", "listing", listing.id,
+                 before={"status": listing.status})
+
+
+async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> int:
+    """Create a master product+variant from a listing's title, SKU and price, and map it."""
+    from app.domains.catalog.schemas import ProductForm, VariantForm
+    from app.domains.catalog.services import create_product
+
+    listing = await _listing(tenant, listing_id)
+    sku = (listing.seller_sku or f"{listing.platform_item_id}-{listing.platform_model_id}").upper()[:64]
+    form = ProductForm(name=listing.title or sku, variants=[VariantForm(sku=sku.replace(" ", "-"), name=listing.model_name,
+                                                                          price=listing.platform_price)])
+    await create_product(tenant, form)
+    await map_listing(tenant, listing.id, form.variants[0].sku)
+    return listing.id
+
+
+async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[dict]:
+    """Mapped listings of a store (optionally only for some variants), with their variant's bundle flag."""
+    query = tenant.scoped(Listing).select(
+        Listing.id, Listing.platform_item_id, Listing.platform_model_id, Listing.platform_location_id,
+        Listing.variant, Listing.last_pushed_qty, Listing.variant.is_bundle.as_alias("is_bundle"),
+    ).where((Listing.store == store_id) & (Listing.status == MappingStatus.MAPPED))
+    if variant_ids is not None:
+        ids = list(variant_ids)
+        if not ids:
+            return []
+        query = query.where(Listing.variant.is_in(ids))
+    return await query.order_by(Listing.id)
+
+
+async def record_pushes(tenant: Tenant, pushed: dict[int, int], failed: dict[int, str]) -> None:
+    """Remember what each listing was sent (absolute quantities) and what failed, in words."""
+    now = utcnow()
+    async with transaction():
+        by_qty: dict[int, list[int]] = {}
+        for listing_id, qty in pushed.items():
+            by_qty.setdefault(qty, []).append(listing_id)
+        for qty, ids in by_qty.items():
+            await tenant.scoped(Listing).update({Listing.last_pushed_qty: qty, Listing.last_pushed_at: now,
+                                                 Listing.last_push_error: ""}).where(Listing.id.is_in(ids))
+        for listing_id, reason in failed.items():
+            await tenant.scoped(Listing).update({Listing.last_push_error: reason[:500]}).where(Listing.id == listing_id)
+
+
+async def get_listing(tenant: Tenant, listing_id: int) -> dict:
+    row = await tenant.scoped(Listing).select(
+        Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku")).where(Listing.id == listing_id).first()
+    if row is None:
+        raise NotFound(_("Listing not found."))
+    return row

@@ -1,0 +1,61 @@
+"""Turning stock changes into store pushes: coalesced jobs, and a sweep over the outbox.
+
+A stock operation signals 'available changed' after it commits; we enqueue one
+push_stock_changes job per organisation, keyed so that many changes within a second become one
+job. The job claims the outbox rows, works out which variants (and bundles using them) changed,
+and pushes them to every active store. The sweep cron re-enqueues for any organisation whose
+outbox still holds rows (a signal lost in a crash, or changes made while a push was running).
+"""
+
+from __future__ import annotations
+
+import time
+
+from saq.job import Job
+
+from app.core.clock import utcnow
+from app.core.queue import get_queue
+from app.core.tenancy import Tenant
+from app.domains.catalog.services import bundles_containing
+from app.domains.inventory.signals import on_available_changed
+from app.domains.inventory.tables import StockChange
+from app.domains.stores import services as stores
+from app.domains.sync.push import PushReport, push_store
+
+COALESCE_SECONDS = 1.0
+
+
+def push_job_key(organization_id: int) -> str:
+    return f"stockpush:{organization_id}"
+
+
+@on_available_changed
+async def enqueue_push(organization_id: int) -> None:
+    """Schedule one push of this organisation's changes shortly (coalesced by key)."""
+    await get_queue().enqueue(Job(
+        function="push_stock_changes", kwargs={"organization_id": organization_id}, key=push_job_key(organization_id),
+        scheduled=int(time.time() + COALESCE_SECONDS), timeout=900, retries=5, retry_backoff=True, heartbeat=300,
+        ttl=1))
+
+
+async def push_changes(tenant: Tenant) -> list[PushReport]:
+    """Push every variant whose available changed since the last run to every active store."""
+    pending = await tenant.scoped(StockChange).select(StockChange.id, StockChange.variant).where(
+        StockChange.consumed_at.is_null()).order_by(StockChange.id).limit(20_000)
+    if not pending:
+        return []
+    watermark = pending[-1]["id"]
+    variants = sorted({r["variant"] for r in pending})
+    variants += await bundles_containing(tenant, variants)
+    reports = []
+    for store in await stores.active_stores(tenant):
+        if store["auto_push_stock"]:
+            reports.append(await push_store(tenant, store["id"], variant_ids=variants))
+    await tenant.scoped(StockChange).update({StockChange.consumed_at: utcnow()}).where(
+        StockChange.consumed_at.is_null() & (StockChange.id <= watermark))
+    return reports
+
+
+async def organisations_with_pending_changes() -> list[int]:
+    rows = await StockChange.select(StockChange.organization).distinct().where(StockChange.consumed_at.is_null())
+    return [r["organization"] for r in rows]

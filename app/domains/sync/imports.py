@@ -1,0 +1,40 @@
+"""Listing import: read every listing of a store from its marketplace and map it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from app.core.tenancy import Tenant
+from app.domains.listings import services as listings
+from app.domains.stores import services as stores
+from app.domains.stores.adapters import connection_for, open_adapter
+from app.domains.sync import log as sync_log
+
+PAGE = 50
+
+
+async def import_store_listings(tenant: Tenant, store_id: int, *,
+                                progress: Callable[[int, str], Awaitable[None]] | None = None,
+                                background_job_id: int | None = None) -> listings.ImportCounts:
+    """Fetch all listings of a store (every page) and upsert them; idempotent."""
+    store = await stores.get_store(tenant, store_id)
+    totals = listings.ImportCounts()
+    page = []
+    seen = 0
+    async with open_adapter(store.platform) as adapter:
+        conn = connection_for(tenant, store, adapter)
+        async for item in adapter.fetch_listings(conn):
+            page.append(item)
+            seen += len(item.variants)
+            if len(page) >= PAGE:
+                totals.add(await listings.upsert_listings(tenant, store_id, page))
+                page = []
+                if progress:
+                    await progress(seen, item.title)
+        if page:
+            totals.add(await listings.upsert_listings(tenant, store_id, page))
+    await stores.mark_synced(tenant, store_id)
+    await sync_log.write(tenant, "import", f"{totals.created} new, {totals.updated} updated, "
+                         f"{totals.auto_mapped} mapped, {totals.unmapped} waiting to be mapped",
+                         store_id=store_id, background_job_id=background_job_id)
+    return totals
