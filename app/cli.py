@@ -93,7 +93,11 @@ def cmd_serve(args) -> None:
     from app.core.redis import ensure_redis
 
     os.environ["REDIS_URL"] = ensure_redis(settings)
-    _run_uvicorn(args.host or settings.host, args.port or settings.port, args.workers)
+    host, port = args.host or settings.host, args.port or settings.port
+    if "BASE_URL" not in os.environ:
+        # Links in e-mails and on screen must point at the port actually served.
+        os.environ["BASE_URL"] = settings.base_url = f"http://{host}:{port}"
+    _run_uvicorn(host, port, args.workers)
 
 
 def cmd_run(args) -> None:

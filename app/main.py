@@ -113,7 +113,10 @@ def _in_process_worker_lifespan(settings: Settings):
             yield
         finally:
             if worker is not None:
-                await worker.stop()
+                try:
+                    await asyncio.wait_for(worker.stop(), timeout=5)
+                except (TimeoutError, asyncio.TimeoutError):
+                    log.warning("job worker did not stop within 5 s; its jobs will be retried")
                 if worker_task is not None:
                     worker_task.cancel()
                     with suppress(asyncio.CancelledError, Exception):

@@ -30,7 +30,10 @@ def render(
     **context: Any,
 ) -> Template:
     """The page `template`, or `fragment` when the request is an htmx partial swap."""
-    name = fragment if fragment and wants_fragment(request) else template
+    name = template
+    if fragment and wants_fragment(request):
+        # Fragments go out with any flash message attached out of band (see _fragment.html).
+        name, context["fragment_template"] = "_fragment.html", fragment
     context.setdefault("ctx", request.state.get("ctx"))
     context.setdefault("locale", current_locale.get())
     context.setdefault("nav", NAV)

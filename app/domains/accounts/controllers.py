@@ -218,7 +218,6 @@ class AccountController(Controller):
         except AppError as exc:
             return render(request, "accounts/account.html", fragment="accounts/_password_form.html",
                           status_code=422, errors={"current_password": exc.message}, locales=LOCALES)
-        flash(request, _("Password changed."))
         return render(request, "accounts/account.html", fragment="accounts/_password_form.html", errors={},
                       locales=LOCALES, saved=True)
 

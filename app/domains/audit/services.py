@@ -40,4 +40,5 @@ async def recent(tenant: Tenant, limit: int = 100) -> list[dict[str, Any]]:
         .select(AuditEntry.all_columns(), AuditEntry.actor.email.as_alias("actor_email"))
         .order_by(AuditEntry.id, ascending=False)
         .limit(limit)
+        .output(load_json=True)
     )

@@ -92,7 +92,12 @@ async def follow(tenant: Tenant, job_id: int, *, wait: float = 1.0) -> AsyncIter
     queue = get_queue()
     last = None
     while True:
-        current = _progress_of(row, await queue.job(row.saq_key))
+        job = await queue.job(row.saq_key)
+        current = _progress_of(row, job)
+        if current.status.finished and job is not None:
+            # The worker records the outcome just after SAQ announces it; record it here too
+            # (idempotent) so whoever reads the job list after the stream ends sees it finished.
+            await mark(row.id, job)
         if current != last:
             yield current
             last = current
