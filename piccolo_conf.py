@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.inventory.piccolo_app",
         "app.domains.listings.piccolo_app",
         "app.domains.sync.piccolo_app",
+        "app.domains.orders.piccolo_app",
     ]
 )

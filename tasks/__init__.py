@@ -12,15 +12,18 @@ from saq import CronJob
 from tasks.demo import demo_count
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.stores import process_webhook, refresh_store_tokens
+from tasks.orders import fetch_orders, schedule_order_fetches
 from tasks.sync import import_listings, push_stock, push_stock_changes, reconcile, sweep_stock_changes
 
 FUNCTIONS = [demo_count, refresh_store_tokens, process_webhook, import_listings, push_stock, push_stock_changes,
-             reconcile, sweep_stock_changes]
+             reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
     # Every 10 seconds: the outbox sweep catches stock changes whose push signal was lost.
     CronJob(sweep_stock_changes, cron="* * * * * */10", timeout=60, retries=0),
+    # Every minute: a scheduled order fetch for each store whose sync interval has passed.
+    CronJob(schedule_order_fetches, cron="* * * * *", timeout=60, retries=0),
 ]
 
 

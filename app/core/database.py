@@ -67,3 +67,28 @@ def transaction():
     if isinstance(db, SQLiteEngine):
         return db.transaction(transaction_type=TransactionType.immediate)
     return db.transaction()
+
+
+class savepoint:
+    """Inside a transaction, undo only this block when it raises (the outer work stays);
+    outside one, an ordinary write transaction."""
+
+    async def __aenter__(self):
+        current = engine().current_transaction.get()
+        if current is None:
+            self._own = transaction()
+            await self._own.__aenter__()
+            self._point = None
+        else:
+            self._own = None
+            self._point = await current.savepoint()
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        if self._own is not None:
+            return await self._own.__aexit__(exc_type, exc, tb)
+        if exc is not None:
+            await self._point.rollback_to()
+        else:
+            await self._point.release()
+        return False

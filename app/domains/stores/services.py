@@ -271,3 +271,18 @@ async def update_settings(tenant: Tenant, store_id: int | str, form: StoreSettin
     changed = [k for k in SETTINGS_FIELDS if before[k] != after[k]]
     await record(tenant.organization_id, tenant.actor, "store.settings_changed", "store", store.id,
                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+
+
+async def stores_due_for_order_fetch() -> list[tuple[int, int, int]]:
+    """(organization_id, store_id, interval minutes) of active stores that import orders
+    automatically and whose interval has passed since their last successful sync."""
+    from datetime import timedelta
+
+    from app.core.clock import utcnow
+
+    rows = await Store.select(Store.organization, Store.id, Store.sync_interval_minutes, Store.last_sync_at).where(
+        (Store.status == StoreStatus.ACTIVE) & (Store.auto_import_orders == True))  # noqa: E712
+    now = utcnow()
+    return [(r["organization"], r["id"], max(int(r["sync_interval_minutes"] or 15), 1)) for r in rows
+            if r["last_sync_at"] is None
+            or now - r["last_sync_at"] >= timedelta(minutes=max(int(r["sync_interval_minutes"] or 15), 1))]

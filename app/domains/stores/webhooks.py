@@ -85,6 +85,22 @@ async def process(event_id: int) -> str:
             _("The seller cancelled StoreSync's access on the marketplace. Reconnect the store to sync again."),
             action="store.deauthorized")
         outcome = "needs_reauth"
+    elif event.kind == EventKind.ORDER_STATUS and event.store is not None and event.organization is not None:
+        order_id = _order_id(event.payload)
+        if order_id:
+            from app.domains.orders.fetch import ingest_orders
+
+            report = await ingest_orders(Tenant(event.organization, actor=Actor(None)), event.store, [order_id])
+            outcome = f"order {order_id}: {report.created} new, {report.updated} updated"
     await WebhookEventRecord.update({WebhookEventRecord.processed_at: utcnow()}).where(
         WebhookEventRecord.id == event_id)
     return outcome
+
+
+def _order_id(payload) -> str | None:
+    """The order number in a stored notification (Shopee: ordersn, TikTok: order_id)."""
+    import json
+
+    data = json.loads(payload) if isinstance(payload, str) else (payload or {})
+    value = data.get("ordersn") or data.get("order_sn") or data.get("order_id")
+    return str(value) if value else None

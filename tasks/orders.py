@@ -1,0 +1,40 @@
+"""Order tasks: the scheduled fetch per store, and the cron that schedules it from each store's
+sync interval. Thin: they call the orders domain."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from saq.job import Job
+
+from app.core.tenancy import Actor, Tenant
+
+
+async def fetch_orders(ctx: dict[str, Any], *, organization_id: int, store_id: int,
+                       background_job_id: int | None = None) -> dict[str, Any]:
+    from app.core.queue import report_progress
+    from app.domains.orders.fetch import fetch_store_orders
+
+    async def progress(done: int, total: int) -> None:
+        await report_progress(ctx, done, total)
+
+    report = await fetch_store_orders(Tenant(organization_id, Actor(None, "worker")), store_id, progress=progress)
+    return {"seen": report.seen, "created": report.created, "updated": report.updated, "oversold": report.oversold}
+
+
+async def schedule_order_fetches(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron (every minute): enqueue fetch_orders for each store whose interval has passed. The job
+    key is per store and time slot, so two workers running this cron enqueue one fetch."""
+    from app.core.queue import get_queue
+    from app.domains.stores.services import stores_due_for_order_fetch
+
+    now = time.time()
+    enqueued = 0
+    for organization_id, store_id, interval in await stores_due_for_order_fetch():
+        slot = int(now // (interval * 60))
+        job = await get_queue().enqueue(Job(
+            function="fetch_orders", kwargs={"organization_id": organization_id, "store_id": store_id},
+            key=f"fetch-orders:{store_id}:{slot}", timeout=1800, retries=5, retry_backoff=True, heartbeat=300))
+        enqueued += job is not None
+    return {"enqueued": enqueued}
