@@ -39,6 +39,7 @@ from app.domains.accounts.controllers import (
     not_logged_in,
 )
 from app.domains.audit.controllers import AuditController
+from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import ProductsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.dashboard.controllers import DashboardController
@@ -61,6 +62,7 @@ ROUTE_HANDLERS = [
     JobsController,
     AuditController,
     ProductsController,
+    CatalogBulkController,
     InventoryController,
     StockCountController,
     SyncController,

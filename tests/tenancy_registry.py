@@ -52,8 +52,21 @@ async def _store(account: Account) -> int:
     await row.save()
     return row.id
 
+async def _catalog_import(account: Account) -> int:
+    """A finished catalog import with its error report on disk."""
+    from app.domains.catalog.importer import RowError, report_path, write_report
+    from app.domains.jobs.tables import BackgroundJob
+
+    row = BackgroundJob(organization=account.org_id, kind="import_catalog", label="Catalog import",
+                        saq_key=f"bg:{unique()}", status="complete", result={"errors": 1})
+    await row.save()
+    write_report(report_path(account.org_id, row.id), [RowError(2, "sku", f"Secret row {account.org_name}")])
+    return row.id
+
+
 ROW_FACTORIES: dict[str, Callable[[Account], Awaitable[int | str]]] = {
     "job_id": _job,
+    "import_id": _catalog_import,
     "membership_id": _membership,
     "invitation_id": _invitation,
     "store_id": _store,
