@@ -42,6 +42,7 @@ async def _invitation(account: Account) -> int:
     return row.id
 
 
+
 async def _store(account: Account) -> int:
     from app.core.secrets import encrypt
     from app.domains.stores.tables import Store
@@ -131,3 +132,15 @@ async def _sync_action(account: Account) -> str:
 ROW_FACTORIES["listing_id"] = _listing
 ROW_FACTORIES["variant_id"] = _variant
 ROW_FACTORIES["action"] = _sync_action
+
+
+async def _order(account: Account) -> int:
+    from app.domains.orders.tables import Order
+
+    row = Order(organization=account.org_id, channel="manual", platform_order_id=unique("M-"),
+                customer_name=f"Secret customer {account.org_name}")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["order_id"] = _order

@@ -19,10 +19,11 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/", "home", on_phone_bar=True),
-    NavItem("Stores", "/stores", "store", on_phone_bar=True),
+    NavItem("Orders", "/orders", "cart", on_phone_bar=True),
+    NavItem("Stores", "/stores", "store"),
     NavItem("Products", "/products", "box", on_phone_bar=True),
-    NavItem("Stock", "/inventory", "list", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
-    NavItem("Sync", "/sync", "activity"),
+    NavItem("Stock", "/inventory", "layers", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
+    NavItem("Sync", "/sync", "refresh"),
     NavItem("Jobs", "/jobs", "activity"),
     NavItem("Members", "/members", "users"),
     NavItem("Audit log", "/audit", "list", Permission.AUDIT_VIEW),

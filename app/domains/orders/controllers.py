@@ -1,0 +1,93 @@
+"""The order queue: tabs per state with live counts, search, detail with timeline, actions."""
+
+from __future__ import annotations
+
+import re
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.response import Response
+
+from app.core.errors import AppError, ValidationFailed
+from app.core.i18n import _
+from app.core.permissions import Permission
+from app.core.tenancy import Tenant
+from app.core.web import flash, render
+from app.domains.accounts.controllers import _go, form_data
+from app.domains.orders import services
+from app.domains.orders.statuses import OrderState
+from app.domains.stores.services import list_stores
+
+
+class OrdersController(Controller):
+    path = "/orders"
+
+    @get("/", name="orders:index")
+    async def index(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default=""),
+                    store: int | None = None, q: str = "", after: int | None = None,
+                    oversold: bool = False) -> Response:
+        state = tab
+        page = await services.list_orders(tenant, state=state, store_id=store, q=q, after=after, oversold=oversold)
+        fragment = "orders/_rows.html" if after else "orders/_queue.html"
+        return render(request, "orders/index.html", fragment=fragment, rows=page.rows, next_after=page.next_after,
+                      counts=await services.counts_by_state(tenant), states=list(OrderState),
+                      stores=await list_stores(tenant),
+                      filters={"state": state, "store": store, "q": q, "oversold": oversold})
+
+    @get("/counts", name="orders:counts")
+    async def counts(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default="")) -> Response:
+        state = tab
+        return render(request, "orders/_tabs.html", counts=await services.counts_by_state(tenant),
+                      states=list(OrderState), filters={"state": state})
+
+    @get("/new", name="orders:new", opt={"permission": Permission.ORDERS_MANAGE})
+    async def new(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "orders/new.html", form={}, errors={})
+
+    @post("/", name="orders:create", opt={"permission": Permission.ORDERS_MANAGE})
+    async def create(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        lines = []
+        for key, code in sorted(data.items()):
+            match = re.fullmatch(r"line-(\d+)-code", key)
+            if match and code.strip():
+                qty = (data.get(f"line-{match.group(1)}-qty") or "1").strip()
+                lines.append((code.strip(), int(qty) if qty.isdigit() else -1))
+        try:
+            order_id = await services.create_manual_order(
+                tenant, customer_name=data.get("customer_name", ""), phone=data.get("phone", ""),
+                address=data.get("address", ""), lines=lines)
+        except AppError as exc:
+            errors = getattr(exc, "errors", None) or {"lines": exc.message}
+            return render(request, "orders/new.html", status_code=422, form=data, errors=errors)
+        flash(request, _("Order created and stock reserved."))
+        return _go(request, f"/orders/{order_id}")
+
+    @get("/{order_id:int}", name="orders:show")
+    async def show(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        return render(request, "orders/show.html", fragment="orders/_detail.html",
+                      order=await services.get_order(tenant, order_id), error="")
+
+    @post("/{order_id:int}/state", name="orders:transition", opt={"permission": Permission.ORDERS_MANAGE})
+    async def transition(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        data = await form_data(request)
+        try:
+            new_state = await services.transition(tenant, order_id, data.get("state", ""))
+            flash(request, _("Order is now %(state)s.", state=_(new_state.value)))
+            error = ""
+        except (ValidationFailed, AppError) as exc:
+            error = exc.message
+        order = await services.get_order(tenant, order_id)
+        return render(request, "orders/show.html", fragment="orders/_detail.html", order=order, error=error,
+                      status_code=409 if error else 200)
+
+    @post("/{order_id:int}/notes", name="orders:note", opt={"permission": Permission.ORDERS_MANAGE})
+    async def note(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        data = await form_data(request)
+        error = ""
+        try:
+            await services.add_note(tenant, order_id, data.get("note", ""))
+        except ValidationFailed as exc:
+            error = exc.message
+        return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
+                      order=await services.get_order(tenant, order_id), error=error)

@@ -1,0 +1,164 @@
+"""The order queue: lists with counts per state, search, detail with timeline, local transitions
+and manual orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.query import WhereRaw
+from piccolo.query.functions.aggregate import Count
+
+from app.core.database import transaction
+from app.core.errors import Conflict, ValidationFailed
+from app.core.i18n import _
+from app.core.tenancy import Tenant
+from app.domains.audit.services import record
+from app.domains.catalog.services import variant_by_code
+from app.domains.inventory.locations import default_location
+from app.domains.orders.ingest import _event, settle_stock
+from app.domains.orders.statuses import ALLOWED, OrderState
+from app.domains.orders.tables import Order, OrderEvent, OrderLine
+
+PAGE = 50
+
+
+@dataclass(slots=True)
+class OrderPage:
+    rows: list[dict[str, Any]]
+    next_after: int | None
+
+
+async def counts_by_state(tenant: Tenant) -> dict[str, int]:
+    rows = await tenant.scoped(Order).select(Order.state, Count(Order.id, alias="n")).group_by(Order.state)
+    return {r["state"]: r["n"] for r in rows}
+
+
+async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None = None, q: str = "",
+                      after: int | None = None, oversold: bool = False) -> OrderPage:
+    """Newest first, keyset-paged by id; search by order number, customer, phone or SKU."""
+    query = tenant.scoped(Order).select(
+        Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
+        Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
+        Order.tracking_number,
+    )
+    if state in set(OrderState):
+        query = query.where(Order.state == state)
+    if store_id:
+        query = query.where(Order.store == store_id)
+    if oversold:
+        query = query.where(Order.oversold == True)  # noqa: E712
+    term = q.strip()
+    if term:
+        like = f"%{term.replace('%', '')}%"
+        query = query.where(
+            Order.platform_order_id.ilike(like) | Order.customer_name.ilike(like) | Order.customer_phone.ilike(like)
+            | WhereRaw('"order".id IN (SELECT l."order" FROM order_line l WHERE l.organization = {} AND '
+                       'UPPER(l.seller_sku) LIKE {})', tenant.organization_id, like.upper()))
+    if after:
+        query = query.where(Order.id < after)
+    rows = await query.order_by(Order.id, ascending=False).limit(PAGE + 1)
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    return OrderPage(rows, rows[-1]["id"] if more and rows else None)
+
+
+async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
+    order = await tenant.scoped(Order).select(
+        Order.all_columns(), Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
+    ).where(Order.id == _pk(order_id)).output(load_json=True).first()
+    if order is None:
+        from app.core.errors import NotFound
+
+        raise NotFound(_("Order not found."))
+    order["lines"] = await tenant.scoped(OrderLine).select(
+        OrderLine.all_columns(), OrderLine.variant.sku.as_alias("variant_sku"),
+        OrderLine.variant.product.name.as_alias("product_name"),
+    ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
+    order["events"] = await tenant.scoped(OrderEvent).select(
+        OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
+    ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
+    order["next_states"] = sorted(ALLOWED[OrderState(order["state"])], key=list(OrderState).index)
+    return order
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+async def transition(tenant: Tenant, order_id: int, target: str) -> OrderState:
+    """Move an order to `target` if the state model allows it, settling stock in the same
+    transaction; Conflict (nothing changed) when it does not."""
+    try:
+        new_state = OrderState(target)
+    except ValueError:
+        raise ValidationFailed({"state": _("Unknown order state.")}) from None
+    async with transaction():
+        order = await get_order(tenant, order_id)
+        current = OrderState(order["state"])
+        if new_state not in ALLOWED[current]:
+            raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=_(current.value),
+                             target=_(new_state.value)))
+        changed = await tenant.scoped(Order).update({Order.state: new_state}).where(
+            (Order.id == order["id"]) & (Order.state == current)).returning(Order.id)
+        if not changed:
+            raise Conflict(_("The order changed meanwhile; reload and try again."))
+        await _event(tenant, order["id"], "status", _("%(from)s → %(to)s", **{"from": _(current.value), "to": _(new_state.value)}))
+        await settle_stock(tenant, order["id"])
+    await record(tenant.organization_id, tenant.actor, "order.transition", "order", order["id"],
+                 before={"state": current.value}, after={"state": new_state.value})
+    return new_state
+
+
+async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
+    note = note.strip()
+    if not note or len(note) > 1000:
+        raise ValidationFailed({"note": _("Write a note of at most 1000 characters.")})
+    order = await get_order(tenant, order_id)
+    await _event(tenant, order["id"], "note", note)
+
+
+async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str, address: str,
+                              lines: list[tuple[str, int]]) -> int:
+    """A sale made by WhatsApp, Instagram or in person: lines are (SKU or barcode, quantity);
+    the order is ready to ship at once, so its stock is reserved like any other order."""
+    errors: dict[str, str] = {}
+    if not customer_name.strip() or len(customer_name) > 200:
+        errors["customer_name"] = _("Customer name is required (at most 200 characters).")
+    if len(phone) > 40:
+        errors["phone"] = _("Phone is at most 40 characters.")
+    resolved = []
+    for index, (code, qty) in enumerate(lines):
+        variant = await variant_by_code(tenant, code)
+        if variant is None or variant["archived"]:
+            errors[f"line-{index}"] = _("No active variant has the SKU or barcode %(code)s.", code=code[:64])
+        elif not 1 <= qty <= 10_000:
+            errors[f"line-{index}"] = _("Quantity must be between 1 and 10000.")
+        else:
+            resolved.append((variant, qty))
+    if not lines:
+        errors["lines"] = _("Add at least one item.")
+    if errors:
+        raise ValidationFailed(errors)
+    location = await default_location(tenant)
+    async with transaction():
+        number = f"M-{await tenant.scoped(Order).count().where(Order.channel == 'manual') + 1:05d}"
+        order = tenant.scoped(Order).new(
+            channel="manual", platform_order_id=number, state=OrderState.READY_TO_SHIP,
+            customer_name=customer_name.strip(), customer_phone=phone.strip(), address={"full_address": address.strip()},
+            total=sum(v["price"] * q for v, q in resolved), location=location["id"])
+        await order.save()
+        await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
+                                           title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],
+                                           variant=v["id"]) for v, q in resolved])
+        await _event(tenant, order.id, "status", _("Manual order created."))
+        await settle_stock(tenant, order.id)
+        final = await tenant.scoped(Order).select(Order.oversold).where(Order.id == order.id).first()
+        if final["oversold"]:
+            raise Conflict(_("Not enough stock for this order; nothing was saved."))
+    await record(tenant.organization_id, tenant.actor, "order.created", "order", order.id,
+                 after={"number": number, "lines": [[v["sku"], q] for v, q in resolved]})
+    return order.id
