@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
-from app.core.database import transaction
+from app.core.database import is_postgres, transaction
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -158,8 +158,7 @@ async def search_variants(tenant: Tenant, query: str = "", *, after: int | None 
         Variant.product.name.as_alias("product_name"), Variant.product.brand.as_alias("brand"),
         Variant.product.category.as_alias("category"),
     )
-    for word in query.lower().split()[:6]:
-        q = q.where(WhereRaw("variant.search_text LIKE {}", f"%{_escape_like(word)}%"))
+    q = _matching(q, query)
     if not include_archived:
         q = q.where(Variant.archived == False)  # noqa: E712
     if brand:
@@ -172,6 +171,20 @@ async def search_variants(tenant: Tenant, query: str = "", *, after: int | None 
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, rows[-1]["id"] if more and rows else None)
+
+
+def _matching(q, query: str):
+    """Every word of `query` must match: on PostgreSQL a substring match the trigram index serves,
+    on SQLite a prefix match per word through the FTS5 table (both built by the migrations)."""
+    words = [w for w in query.lower().split()[:6] if w.strip('"*')]
+    if not words:
+        return q
+    if is_postgres():
+        for word in words:
+            q = q.where(WhereRaw("variant.search_text LIKE {}", f"%{_escape_like(word)}%"))
+        return q
+    match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+    return q.where(WhereRaw("variant.id IN (SELECT rowid FROM variant_fts WHERE variant_fts MATCH {})", match))
 
 
 def _escape_like(word: str) -> str:
