@@ -55,10 +55,9 @@ def test_new_seller_creates_a_product_stocks_it_and_counts_it_by_scanning(tablet
     sign_up(page, seller)
     sku = f"KBS-{seller.email.split('@')[0][-6:].upper()}"
 
-    # -- a new organisation has no warehouse yet: the stock page says so and links to locations --
-    page.goto("/inventory")
-    expect(page.locator("#stock-page .notice a[href='/inventory/locations']")).to_be_visible()
+    # -- a new organisation starts with one warehouse (Gudang Utama); a second is added here --
     page.goto("/inventory/locations")
+    expect(page.locator("#locations .list")).to_contain_text("GU")
     page.fill("#f-name", "Gudang Bandung")
     page.fill("#f-code", "BDG")
     page.click("#locations button.primary")

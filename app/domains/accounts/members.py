@@ -182,4 +182,7 @@ async def create_organization(user_id: int, name: str, *, ip: str | None) -> int
         await org.save()
         await Membership(organization=org.id, user=user_id, role=Role.OWNER).save()
         await record(org.id, Actor(user_id, ip), "organization.created", "organization", org.id, after={"name": name})
+        from app.domains.accounts.services import _first_warehouse
+
+        await _first_warehouse(org.id, Actor(user_id, ip))
     return org.id

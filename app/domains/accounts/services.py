@@ -59,7 +59,15 @@ async def sign_up(form: SignupForm, *, ip: str | None, locale: str = "en") -> tu
         await UserPreference(user=user_id, locale=normalize_locale(locale), last_organization=org.id).save()
         await record(org.id, Actor(user_id, ip, form.email), "account.signed_up", "organization", org.id,
                      after={"organization": org.name, "email": form.email})
+        await _first_warehouse(org.id, Actor(user_id, ip, form.email))
     return user_id, org.id
+
+
+async def _first_warehouse(organization_id: int, actor: Actor) -> None:
+    """Every organisation starts with one warehouse, so stock can be received at once."""
+    from app.domains.inventory.locations import default_location
+
+    await default_location(Tenant(organization_id, actor))
 
 
 async def authenticate(email: str, password: str, *, ip: str) -> int:

@@ -1,24 +1,92 @@
-"""The figures on the dashboard. Later domains (orders, stock, sync) add theirs here."""
+"""The figures on the dashboard: what needs doing now, and orders per day per channel."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from app.core.clock import to_local, utcnow
+from app.core.database import is_postgres
 from app.core.tenancy import Tenant
 from app.domains.accounts.tables import Membership
+from app.domains.inventory.overview import low_stock_count
 from app.domains.jobs.tables import BackgroundJob
+from app.domains.listings.services import unmapped_count
+from app.domains.orders.statuses import OrderState
+from app.domains.orders.tables import Order
+from app.domains.stores.services import list_stores
+
+CHART_DAYS = 14
+
+
+@dataclass(slots=True)
+class DayBar:
+    day: str  # local date, ISO
+    label: str  # "25/11"
+    by_channel: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_channel.values())
 
 
 @dataclass(slots=True)
 class Summary:
     members: int
-    jobs_total: int
+    to_ship: int
+    oversold: int
+    low_stock: int
+    unmapped: int
+    orders_today: int
+    stores: list[dict] = field(default_factory=list)
+    chart: list[DayBar] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
     recent_jobs: list[dict] = field(default_factory=list)
+
+    @property
+    def chart_max(self) -> int:
+        return max([bar.total for bar in self.chart] + [1])
+
+
+async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]:
+    """Orders placed per local day and channel over the last `days` days, grouped in SQL."""
+    now_local = to_local(utcnow(), tenant.timezone)
+    start_local = (now_local - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    since = start_local.astimezone(utcnow().tzinfo)
+    if is_postgres():
+        rows = await Order.raw(
+            'SELECT (placed_at AT TIME ZONE {})::date::text AS day, channel, COUNT(*) AS n FROM "order" '
+            "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", tenant.timezone, tenant.organization_id, since)
+    else:
+        offset_hours = int(now_local.utcoffset().total_seconds() // 3600)
+        rows = await Order.raw(
+            'SELECT date(placed_at, {}) AS day, channel, COUNT(*) AS n FROM "order" '
+            "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", f"{offset_hours:+d} hours",
+            tenant.organization_id, since.isoformat())
+    counts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(str(r["day"])[:10], {})[r["channel"]] = int(r["n"])
+    bars = []
+    for i in range(days):
+        day = (start_local + timedelta(days=i)).date()
+        bars.append(DayBar(day.isoformat(), day.strftime("%d/%m"), counts.get(day.isoformat(), {})))
+    return bars
 
 
 async def summary(tenant: Tenant) -> Summary:
-    """Counts and recent activity of one organisation."""
-    members = await tenant.scoped(Membership).count()
-    jobs_total = await tenant.scoped(BackgroundJob).count()
-    recent = await tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(5)
-    return Summary(members, jobs_total, recent)
+    """Counts and recent activity of one organisation (queries run side by side)."""
+    scoped = tenant.scoped(Order)
+    (members, to_ship, oversold, low, unmapped, stores, chart, jobs) = await asyncio.gather(
+        tenant.scoped(Membership).count(),
+        scoped.count().where(Order.state.is_in([OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED])),
+        scoped.count().where((Order.oversold == True) & Order.state.not_in([OrderState.CANCELLED])),  # noqa: E712
+        low_stock_count(tenant),
+        unmapped_count(tenant),
+        list_stores(tenant),
+        orders_per_day(tenant),
+        tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(5),
+    )
+    channels = sorted({c for bar in chart for c in bar.by_channel})
+    today = chart[-1].total if chart else 0
+    return Summary(members, to_ship, oversold, low, unmapped, today, stores, chart, channels, jobs)
