@@ -88,3 +88,25 @@ async def test_warehouse_staff_can_see_but_not_edit_products(app):
         assert (await client.get("/products")).status_code == 200
         response = await post(client, "/products", product_data("Kaos", {"sku": "WH-1"}), htmx=True)
         assert response.status_code == 403
+
+
+async def test_a_variant_becomes_a_bundle_of_components(owner_client):
+    from app.domains.catalog.tables import BundleComponent
+    from app.domains.inventory import stock
+    from app.domains.inventory.locations import default_location
+
+    tenant = tenant_of(owner_client.account)
+    shirt, cap = await make_variant(tenant), await make_variant(tenant)
+    bundle = await make_variant(tenant, name="Paket Hemat")
+    location = await default_location(tenant)
+    await stock.receive(tenant, shirt["id"], location["id"], 6)
+    await stock.receive(tenant, cap["id"], location["id"], 2)
+    url = f"/products/{bundle['product']}/variants/{bundle['id']}/bundle"
+    ok = await post(owner_client, url, {"components": f"{shirt['sku']} 2\n{cap['sku']}"})
+    assert ok.status_code in (200, 303)
+    assert await stock.available(tenant, bundle["id"]) == 2  # min(6 // 2, 2 // 1)
+    refused = await post(owner_client, url, {"components": f"{bundle['sku']} 1"})
+    assert refused.status_code in (200, 303)
+    assert await BundleComponent.count().where(BundleComponent.bundle == bundle["id"]) == 2, "bad input changed nothing"
+    page = await owner_client.get(f"/products/{bundle['product']}")
+    assert "cannot be a component" in page.text or "bundle" in page.text

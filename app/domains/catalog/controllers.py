@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
-from app.core.errors import ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
@@ -66,6 +66,8 @@ class ProductsController(Controller):
         product, variants = await services.get_product(tenant, product_id)
         stock_rows = await overview.levels_by_location(tenant, [v["id"] for v in variants])
         return render(request, "catalog/show.html", product=product, variants=variants, stock_rows=stock_rows,
+                      bundles=await services.bundle_components(tenant, [v["id"] for v in variants]),
+                      bundle_errors={},
                       form={"variants": variants, "name": product.name, "brand": product.brand,
                             "category": product.category, "description": product.description}, errors={})
 
@@ -79,6 +81,28 @@ class ProductsController(Controller):
             return render(request, "catalog/show.html", fragment="catalog/_form.html", status_code=422,
                           product=product, form=_redisplay(data), errors=exc.errors)
         flash(request, _("Product saved."))
+        return _go(request, f"/products/{product_id}")
+
+    @post("/{product_id:int}/variants/{variant_id:int}/bundle", name="catalog:bundle",
+          opt={"permission": Permission.CATALOG_EDIT})
+    async def bundle(self, request: Request, tenant: Tenant, product_id: int, variant_id: int) -> Response:
+        product, variants = await services.get_product(tenant, product_id)
+        if variant_id not in {v["id"] for v in variants}:
+            raise NotFound(_("Variant not found."))
+        data = await form_data(request)
+        components = []
+        for line in (data.get("components") or "").splitlines():
+            parts = line.replace("×", " ").replace("x ", " ").split()
+            if parts:
+                qty = parts[-1] if len(parts) > 1 and parts[-1].isdigit() else "1"
+                sku = " ".join(parts[:-1]) if len(parts) > 1 and parts[-1].isdigit() else " ".join(parts)
+                components.append((sku, int(qty)))
+        try:
+            await services.set_bundle(tenant, variant_id, components)
+        except ValidationFailed as exc:
+            flash(request, " ".join(exc.errors.values()), "error")
+            return _go(request, f"/products/{product_id}")
+        flash(request, _("Bundle saved.") if components else _("The variant is no longer a bundle."))
         return _go(request, f"/products/{product_id}")
 
     @post("/{product_id:int}/archive", name="catalog:archive", opt={"permission": Permission.CATALOG_EDIT})

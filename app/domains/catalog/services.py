@@ -205,3 +205,47 @@ async def bundles_containing(tenant: Tenant, variant_ids: list[int]) -> list[int
     rows = await tenant.scoped(BundleComponent).select(BundleComponent.bundle).where(
         BundleComponent.component.is_in(list(variant_ids)))
     return sorted({r["bundle"] for r in rows})
+
+
+async def set_bundle(tenant: Tenant, variant_id: int, components: list[tuple[str, int]]) -> None:
+    """Make a variant a bundle of (SKU, quantity) components, or an ordinary variant again with
+    an empty list. Components must be ordinary variants of this organisation."""
+    from app.core.errors import ValidationFailed
+
+    bundle = await require_variant(tenant, variant_id)
+    errors: dict[str, str] = {}
+    resolved: list[tuple[int, int]] = []
+    for index, (sku, qty) in enumerate(components):
+        match = await variant_by_code(tenant, sku)
+        if match is None or match["archived"]:
+            errors[f"component-{index}"] = _("No active variant has the SKU or barcode %(code)s.", code=sku[:64])
+        elif match["id"] == bundle["id"] or match["is_bundle"]:
+            errors[f"component-{index}"] = _("%(sku)s cannot be a component (a bundle cannot contain itself or another bundle).", sku=match["sku"])
+        elif not 1 <= qty <= 1000:
+            errors[f"component-{index}"] = _("Quantity must be between 1 and 1000.")
+        else:
+            resolved.append((match["id"], qty))
+    if len({c for c, _q in resolved}) != len(resolved):
+        errors["components"] = _("Each component may appear once.")
+    if errors:
+        raise ValidationFailed(errors)
+    async with transaction():
+        await tenant.scoped(BundleComponent).delete().where(BundleComponent.bundle == bundle["id"])
+        for component, qty in resolved:
+            await tenant.scoped(BundleComponent).new(bundle=bundle["id"], component=component, quantity=qty).save()
+        await tenant.scoped(Variant).update({Variant.is_bundle: bool(resolved)}).where(Variant.id == bundle["id"])
+    await record(tenant.organization_id, tenant.actor, "variant.bundle_set", "variant", bundle["id"],
+                 after={"components": [[c, q] for c, q in resolved]})
+
+
+async def bundle_components(tenant: Tenant, variant_ids: list[int]) -> dict[int, list[dict]]:
+    """Components (with SKU) of each of these variants that is a bundle."""
+    if not variant_ids:
+        return {}
+    rows = await tenant.scoped(BundleComponent).select(
+        BundleComponent.bundle, BundleComponent.quantity, BundleComponent.component.sku.as_alias("sku"),
+    ).where(BundleComponent.bundle.is_in(variant_ids)).order_by(BundleComponent.id)
+    out: dict[int, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["bundle"], []).append(r)
+    return out
