@@ -96,3 +96,36 @@ async def test_unmapped_listing_waits_and_maps_in_one_tap(owner_client, sandbox)
     assert row["status"] == "mapped"
     refused = await post(owner_client, f"/listings/{listing['id']}/map", {"code": "NOPE"}, htmx=True)
     assert refused.status_code == 422 and "No active variant" in refused.text
+
+
+async def test_a_failed_push_is_shown_and_retried_from_the_listing(owner_client, sandbox):
+    from app.sandbox.state import Fault
+    from tests.support import post
+
+    tenant = tenant_of(owner_client.account)
+    shop, store = await _connected(owner_client, sandbox, "shopee")
+    variants = await _catalog_for(tenant, shop)
+    await import_store_listings(tenant, store["id"])
+    loc = await make_location(tenant)
+    sandbox.add_fault(Fault(kind="server_error", platform="shopee", shop_id=shop.shop_id, remaining=None))
+    for variant_id in variants.values():
+        await stock.receive(tenant, variant_id, loc["id"], 4)
+    try:
+        await push_changes(tenant)
+    except Exception:  # the job would retry; the store and listings record the problem meanwhile
+        pass
+    sandbox.clear_faults()
+    listing = await Listing.select().where(Listing.store == store["id"]).first()
+    blocked = await post(owner_client, f"/listings/{listing['id']}/retry", htmx=True)
+    assert blocked.status_code == 409 and "paused calls" in blocked.text, "the open breaker is explained in words"
+    from app.core.redis import redis_client
+    from app.integrations.breaker import BreakerPolicy, CircuitBreaker
+    from app.settings import get_settings
+
+    # the breaker's cooldown passing, without waiting for it
+    await CircuitBreaker(redis_client(), BreakerPolicy(), prefix=f"{get_settings().queue_name}:shopee").reset(
+        f"store-{store['id']}")
+    response = await post(owner_client, f"/listings/{listing['id']}/retry", htmx=True)
+    assert response.status_code == 200, response.text[:400]
+    row = await Listing.select(Listing.last_pushed_qty, Listing.last_push_error).where(Listing.id == listing["id"]).first()
+    assert row["last_pushed_qty"] == 4 and row["last_push_error"] == ""

@@ -131,6 +131,25 @@ class ListingsController(Controller):
             return await self._row(request, tenant, listing_id, error=exc.message, status_code=422)
         return await self._row(request, tenant, listing_id)
 
+    @post("/{listing_id:int}/retry", name="listings:retry", opt={"permission": Permission.JOBS_RUN})
+    async def retry(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
+        """Push this listing's quantity again now (after a failed push)."""
+        from app.domains.sync.push import push_store
+        from app.integrations.errors import IntegrationError
+
+        row = await listings.get_listing(tenant, listing_id)
+        error = ""
+        if row["variant"] is None:
+            error = _("Map the listing to a variant first.")
+        else:
+            try:
+                report = await push_store(tenant, row["store"], variant_ids=[row["variant"]], force=True)
+                if report.skipped_reason:
+                    error = _("Not pushed: %(why)s.", why=report.skipped_reason)
+            except IntegrationError as exc:
+                error = exc.seller_message
+        return await self._row(request, tenant, listing_id, error=error, status_code=200 if not error else 409)
+
     @get("/{listing_id:int}/history", name="listings:history", opt={"permission": Permission.VIEW})
     async def history(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         row = await listings.get_listing(tenant, listing_id)
