@@ -144,3 +144,15 @@ async def _order(account: Account) -> int:
 
 
 ROW_FACTORIES["order_id"] = _order
+
+
+async def _return(account: Account) -> int:
+    from app.domains.orders.tables import OrderReturn
+
+    order_id = await ROW_FACTORIES["order_id"](account)
+    row = OrderReturn(organization=account.org_id, order=order_id, reason=f"Secret return {account.org_name}")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["return_id"] = _return

@@ -14,7 +14,7 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, render
 from app.domains.accounts.controllers import _go, form_data
-from app.domains.orders import services
+from app.domains.orders import returns, services
 from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
 
@@ -80,6 +80,46 @@ class OrdersController(Controller):
         order = await services.get_order(tenant, order_id)
         return render(request, "orders/show.html", fragment="orders/_detail.html", order=order, error=error,
                       status_code=409 if error else 200)
+
+    @post("/{order_id:int}/returns", name="orders:open_return", opt={"permission": Permission.ORDERS_MANAGE})
+    async def open_return(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        data = await form_data(request)
+        quantities = {}
+        error = ""
+        for key, value in data.items():
+            match = re.fullmatch(r"qty-(\d+)", key)
+            if match and value.strip():
+                if not value.strip().lstrip("-").isdigit():
+                    error = _("Quantities must be whole numbers.")
+                    break
+                quantities[int(match.group(1))] = int(value)
+        if not error:
+            try:
+                await returns.open_return(tenant, order_id, quantities, data.get("reason", ""))
+                flash(request, _("Return opened."))
+            except AppError as exc:
+                error = exc.message
+        return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
+                      order=await services.get_order(tenant, order_id), error=error)
+
+    @post("/returns/{return_id:int}/receive", name="orders:receive_return",
+          opt={"permission": Permission.INVENTORY_ADJUST})
+    async def receive_return(self, request: Request, tenant: Tenant, return_id: int) -> Response:
+        data = await form_data(request)
+        restock = {}
+        for key, value in data.items():
+            match = re.fullmatch(r"restock-(\d+)", key)
+            if match:
+                restock[int(match.group(1))] = int(value) if value.strip().isdigit() else -1
+        order_id = await returns.order_of(tenant, return_id)
+        error = ""
+        try:
+            await returns.receive_return(tenant, return_id, restock)
+            flash(request, _("Return received."))
+        except AppError as exc:
+            error = exc.message
+        return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
+                      order=await services.get_order(tenant, order_id), error=error)
 
     @post("/{order_id:int}/notes", name="orders:note", opt={"permission": Permission.ORDERS_MANAGE})
     async def note(self, request: Request, tenant: Tenant, order_id: int) -> Response:

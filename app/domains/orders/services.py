@@ -79,6 +79,12 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
     order["next_states"] = sorted(ALLOWED[OrderState(order["state"])], key=list(OrderState).index)
+    from app.domains.orders.returns import returned_so_far, returns_of
+
+    order["returns"] = await returns_of(tenant, order["id"])
+    already = await returned_so_far(tenant, order["id"])
+    for line in order["lines"]:
+        line["returnable"] = line["quantity"] - already.get(line["id"], 0)
     return order
 
 

@@ -67,3 +67,23 @@ class StoreWatermark(Table):
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, null=False, unique=True)
     fetched_until = Timestamptz(null=True, default=None)
+
+
+class OrderReturn(Table):
+    """A return of some shipped units of an order: opened, then received unit by unit."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    order = ForeignKey(Order, null=False, index=True)
+    status = Varchar(length=16, default="open", help_text="open or received")
+    reason = Varchar(length=255, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    received_at = Timestamptz(null=True, default=None)
+
+
+class ReturnLine(Table):
+    organization = ForeignKey(Organization, null=False, index=True)
+    order_return = ForeignKey(OrderReturn, null=False, index=True)
+    order_line = ForeignKey(OrderLine, null=False)
+    quantity = Integer(default=1)
+    restocked = Integer(default=0, help_text="Units put back into stock.")
+    written_off = Integer(default=0, help_text="Units damaged or lost.")
