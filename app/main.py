@@ -46,7 +46,7 @@ from app.domains.dashboard.controllers import DashboardController
 from app.domains.jobs.controllers import JobsController
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
-from app.domains.orders.controllers import OrdersController
+from app.domains.orders.controllers import CustomersController, OrdersController
 from app.domains.sync.controllers import ListingsController, SyncController
 from app.domains.system.controllers import healthz
 from app.settings import Settings, get_settings
@@ -69,6 +69,7 @@ ROUTE_HANDLERS = [
     SyncController,
     ListingsController,
     OrdersController,
+    CustomersController,
     healthz,
     admin_mount,
     StoresController,

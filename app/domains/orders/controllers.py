@@ -8,13 +8,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from litestar.response import Response
 
-from app.core.errors import AppError, ValidationFailed
+from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, render
 from app.domains.accounts.controllers import _go, form_data
-from app.domains.orders import returns, services
+from app.domains.orders import customers, returns, services
 from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
 
@@ -131,3 +131,22 @@ class OrdersController(Controller):
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
                       order=await services.get_order(tenant, order_id), error=error)
+
+
+class CustomersController(Controller):
+    """Customers across channels, merged by phone number."""
+
+    path = "/customers"
+
+    @get("/", name="customers:index")
+    async def index(self, request: Request, tenant: Tenant, q: str = "") -> Response:
+        return render(request, "orders/customers.html", fragment="orders/_customers.html",
+                      customers=await customers.list_customers(tenant, q), q=q)
+
+    @get("/{phone:str}", name="customers:show")
+    async def show(self, request: Request, tenant: Tenant, phone: str) -> Response:
+        orders = await customers.customer_orders(tenant, phone)
+        if not orders:
+            raise NotFound(_("Customer not found."))
+        return render(request, "orders/customer.html", phone=customers.normalize_phone(phone), orders=orders,
+                      spent=sum(o["total"] for o in orders))

@@ -22,6 +22,7 @@ from app.domains.inventory.errors import InsufficientStock
 from app.domains.inventory.locations import default_location
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
+from app.domains.orders.customers import normalize_phone
 from app.domains.orders.statuses import (
     FROM_PLATFORM,
     NEEDS_DEDUCTION,
@@ -119,7 +120,7 @@ async def ingest(tenant: Tenant, store: dict, order: PlatformOrder) -> IngestRes
         fields = {
             "platform_status": order.raw_status[:40], "currency": order.currency, "total": order.total,
             "customer_name": ((recipient.name if recipient else None) or order.buyer_name or "")[:200],
-            "customer_phone": ((recipient.phone if recipient else None) or "")[:40],
+            "customer_phone": normalize_phone(recipient.phone if recipient else None),
             "address": recipient.model_dump(mode="json") if recipient else {},
             "cash_on_delivery": order.cash_on_delivery, "shipping_carrier": (order.shipping_carrier or "")[:80],
             "ship_by": order.ship_by, "platform_updated_at": order.updated_at, "updated_at": utcnow(),

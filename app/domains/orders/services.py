@@ -16,6 +16,7 @@ from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code
 from app.domains.inventory.locations import default_location
+from app.domains.orders.customers import normalize_phone
 from app.domains.orders.ingest import _event, settle_stock
 from app.domains.orders.statuses import ALLOWED, OrderState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
@@ -154,7 +155,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         number = f"M-{await tenant.scoped(Order).count().where(Order.channel == 'manual') + 1:05d}"
         order = tenant.scoped(Order).new(
             channel="manual", platform_order_id=number, state=OrderState.READY_TO_SHIP,
-            customer_name=customer_name.strip(), customer_phone=phone.strip(), address={"full_address": address.strip()},
+            customer_name=customer_name.strip(), customer_phone=normalize_phone(phone), address={"full_address": address.strip()},
             total=sum(v["price"] * q for v, q in resolved), location=location["id"])
         await order.save()
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
