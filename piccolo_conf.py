@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.listings.piccolo_app",
         "app.domains.sync.piccolo_app",
         "app.domains.orders.piccolo_app",
+        "app.domains.notifications.piccolo_app",
     ]
 )

@@ -46,6 +46,7 @@ from app.domains.dashboard.controllers import DashboardController
 from app.domains.jobs.controllers import JobsController
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
+from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
 from app.domains.sync.controllers import ListingsController, SyncController
 from app.domains.system.controllers import healthz
@@ -70,6 +71,7 @@ ROUTE_HANDLERS = [
     ListingsController,
     OrdersController,
     CustomersController,
+    NotificationsController,
     healthz,
     admin_mount,
     StoresController,

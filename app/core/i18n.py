@@ -74,5 +74,5 @@ DYNAMIC_LABELS = [
     N_("transfer_out"), N_("transfer_in"), N_("count"), N_("open"), N_("posted"),
     N_("paused"), N_("needs_reauth"), N_("disconnected"),
     N_("queued"), N_("active"), N_("complete"), N_("failed"), N_("aborted"),
-    N_("Dashboard"), N_("Orders"), N_("Customers"), N_("Products"), N_("Stock"), N_("Sync"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
+    N_("Dashboard"), N_("Orders"), N_("Customers"), N_("Notifications"), N_("Products"), N_("Stock"), N_("Sync"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
 ]

@@ -21,6 +21,7 @@ NAV: list[NavItem] = [
     NavItem("Dashboard", "/", "home", on_phone_bar=True),
     NavItem("Orders", "/orders", "cart", on_phone_bar=True),
     NavItem("Customers", "/customers", "users"),
+    NavItem("Notifications", "/notifications", "bell", counter_url="/notifications/count"),
     NavItem("Stores", "/stores", "store"),
     NavItem("Products", "/products", "box", on_phone_bar=True),
     NavItem("Stock", "/inventory", "layers", on_phone_bar=True, counter_url="/inventory/low-stock-count"),

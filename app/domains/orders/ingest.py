@@ -22,6 +22,7 @@ from app.domains.inventory.errors import InsufficientStock
 from app.domains.inventory.locations import default_location
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
+from app.domains.notifications.services import notify
 from app.domains.orders.customers import normalize_phone
 from app.domains.orders.statuses import (
     FROM_PLATFORM,
@@ -96,6 +97,8 @@ async def settle_stock(tenant: Tenant, order_id: int) -> StockState:
             target = StockState.COMMITTED
     except InsufficientStock as exc:
         await tenant.scoped(Order).update({Order.oversold: True}).where(Order.id == order_id)
+        await notify(tenant, "oversold", _("Order %(id)s was sold without stock here: check it.", id=order_id),
+                     link=f"/orders/{order_id}", dedupe_key=f"oversold:{order_id}")
         await _event(tenant, order_id, "oversold",
                      _("Not enough stock to reserve this order (%(why)s). Sold by the platform without stock here.",
                        why=exc.message))
@@ -143,6 +146,9 @@ async def ingest(tenant: Tenant, store: dict, order: PlatformOrder) -> IngestRes
                 for line, variant in zip(order.lines, variants, strict=True)])
             await _event(tenant, row.id, "status", _("Imported from %(channel)s: %(status)s",
                                                      channel=store["platform"], status=order.raw_status))
+            await notify(tenant, "new_order", _("New order %(number)s from %(channel)s", number=order.order_id,
+                                                channel=store["platform"]), link=f"/orders/{row.id}",
+                         dedupe_key=f"order:{row.id}")
             order_id, created, changed = row.id, True, True
         else:
             order_id, created = existing["id"], False

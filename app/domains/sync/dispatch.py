@@ -47,6 +47,7 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
     watermark = pending[-1]["id"]
     variants = sorted({r["variant"] for r in pending})
     variants += await bundles_containing(tenant, variants)
+    await _warn_low_stock(tenant, variants)
     reports = []
     for store in await stores.active_stores(tenant):
         if store["auto_push_stock"]:
@@ -59,3 +60,22 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
 async def organisations_with_pending_changes() -> list[int]:
     rows = await StockChange.select(StockChange.organization).distinct().where(StockChange.consumed_at.is_null())
     return [r["organization"] for r in rows]
+
+
+async def _warn_low_stock(tenant: Tenant, variant_ids: list[int]) -> None:
+    """A notification (once a day per variant) for changed variants at or below their reorder point."""
+    from app.domains.catalog.tables import Variant
+    from app.domains.inventory.overview import availability
+    from app.domains.notifications.services import notify
+
+    points = {r["id"]: r for r in await tenant.scoped(Variant).select(Variant.id, Variant.sku, Variant.reorder_point).where(
+        Variant.id.is_in(variant_ids) & (Variant.reorder_point > 0) & (Variant.is_bundle == False))}  # noqa: E712
+    if not points:
+        return
+    totals = await availability(tenant, points)
+    today = utcnow().date().isoformat()
+    for variant_id, row in points.items():
+        available = totals.get(variant_id, {}).get("available", 0)
+        if available <= row["reorder_point"]:
+            await notify(tenant, "low_stock", f"{row['sku']}: {available}", link=f"/inventory?q={row['sku']}",
+                         dedupe_key=f"low:{variant_id}:{today}")

@@ -10,9 +10,11 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
+from app.core.clock import utcnow
 from app.core.tenancy import Tenant
 from app.domains.listings import allocation
 from app.domains.listings import services as listings
+from app.domains.notifications.services import notify
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
 from app.domains.stores.statuses import StoreStatus
@@ -90,6 +92,8 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
                 report.failed += len(batch)
                 report.errors.append(exc.seller_message)
                 await stores.record_problem(tenant, store_id, exc.seller_message)
+                await notify(tenant, "sync_failed", f"{store.name}: {exc.seller_message}", link="/sync",
+                             dedupe_key=f"sync_failed:{store_id}:{utcnow():%Y-%m-%d %H}")
                 await sync_log.write(tenant, "push", exc.seller_message, level="error", store_id=store_id,
                                      background_job_id=background_job_id)
                 if report.sent == 0:

@@ -1,0 +1,85 @@
+"""Raising and reading notifications."""
+
+from __future__ import annotations
+
+import logging
+
+from app.core.i18n import N_, _
+from app.core.mail import mail_enabled, send_mail
+from app.core.tenancy import Tenant
+from app.domains.accounts.tables import Membership
+from app.domains.notifications.tables import Notification, NotificationPreference, NotificationRead
+from app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+KINDS = {
+    "new_order": N_("New orders"),
+    "late_order": N_("Orders late to ship"),
+    "oversold": N_("Oversold orders"),
+    "sync_failed": N_("Sync failures"),
+    "low_stock": N_("Low stock"),
+}
+
+
+async def notify(tenant: Tenant, kind: str, message: str, *, link: str = "", dedupe_key: str = "") -> bool:
+    """Add to the organisation's feed (once per dedupe_key) and e-mail the members who asked for
+    this kind by e-mail. Returns False when it was a duplicate. Never raises on mail trouble."""
+    if dedupe_key and await tenant.scoped(Notification).exists().where(
+            (Notification.dedupe_key == dedupe_key[:120]) & (Notification.kind == kind)):
+        return False
+    await tenant.scoped(Notification).new(kind=kind, message=message[:1000], link=link[:300],
+                                          dedupe_key=dedupe_key[:120]).save()
+    if mail_enabled():
+        recipients = await tenant.scoped(NotificationPreference).select(
+            NotificationPreference.user.email.as_alias("email")).where(
+            (NotificationPreference.kind == kind) & (NotificationPreference.email == True))  # noqa: E712
+        for row in recipients:
+            await send_mail(row["email"], f"StoreSync: {_(KINDS.get(kind, kind))}",
+                            f"{message}\n\n{get_settings().base_url}{link}")
+    return True
+
+
+async def feed(tenant: Tenant, user_id: int, limit: int = 50) -> list[dict]:
+    muted = {r["kind"] for r in await tenant.scoped(NotificationPreference).select(NotificationPreference.kind).where(
+        (NotificationPreference.user == user_id) & (NotificationPreference.in_app == False))}  # noqa: E712
+    rows = await tenant.scoped(Notification).select().order_by(Notification.id, ascending=False).limit(limit)
+    last = await _last_read(tenant, user_id)
+    return [dict(r, unread=r["id"] > last) for r in rows if r["kind"] not in muted]
+
+
+async def _last_read(tenant: Tenant, user_id: int) -> int:
+    row = await tenant.scoped(NotificationRead).select(NotificationRead.last_read_id).where(
+        NotificationRead.user == user_id).first()
+    return int(row["last_read_id"]) if row else 0
+
+
+async def unread_count(tenant: Tenant, user_id: int) -> int:
+    return await tenant.scoped(Notification).count().where(Notification.id > await _last_read(tenant, user_id))
+
+
+async def mark_read(tenant: Tenant, user_id: int) -> None:
+    newest = await tenant.scoped(Notification).select(Notification.id).order_by(Notification.id, ascending=False).first()
+    value = str(newest["id"] if newest else 0)
+    updated = await tenant.scoped(NotificationRead).update({NotificationRead.last_read_id: value}).where(
+        NotificationRead.user == user_id).returning(NotificationRead.id)
+    if not updated:
+        await tenant.scoped(NotificationRead).new(user=user_id, last_read_id=value).save()
+
+
+async def preferences(tenant: Tenant, user_id: int) -> dict[str, dict[str, bool]]:
+    rows = await tenant.scoped(NotificationPreference).select().where(NotificationPreference.user == user_id)
+    chosen = {r["kind"]: {"in_app": r["in_app"], "email": r["email"]} for r in rows}
+    return {kind: chosen.get(kind, {"in_app": True, "email": False}) for kind in KINDS}
+
+
+async def save_preferences(tenant: Tenant, user_id: int, choices: dict[str, dict[str, bool]]) -> None:
+    if not await tenant.scoped(Membership).exists().where(Membership.user == user_id):
+        return
+    await tenant.scoped(NotificationPreference).delete().where(NotificationPreference.user == user_id)
+    for kind in KINDS:
+        choice = choices.get(kind, {})
+        await tenant.scoped(NotificationPreference).new(user=user_id, kind=kind, in_app=bool(choice.get("in_app")),
+                                                        email=bool(choice.get("email"))).save()
+
+
