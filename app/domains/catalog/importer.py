@@ -31,6 +31,7 @@ import re
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,8 @@ def _money(column: str, raw: str, errors: list[RowError], number: int, sku: str)
     if _NEGATIVE.match(value.replace("Rp", "").strip()):
         errors.append(RowError(number, column, _("%(column)s cannot be negative.", column=column), sku, raw))
         return None
+    if value.isdigit() and len(value) <= 13:
+        return int(value)
     try:
         return parse_rupiah(value)
     except ValueError:
@@ -583,12 +586,37 @@ class CatalogImport:
 
 async def insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[tuple[Any, ...]], *,
                       returning: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One multi-row INSERT ... RETURNING: building a Piccolo object per row costs more than the
-    database does, and an import inserts hundreds of thousands of rows."""
-    one = "(" + ", ".join(["{}"] * len(columns)) + ")"
-    sql = (f"INSERT INTO {table._meta.tablename} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))} "
+    """One multi-row INSERT ... RETURNING. An import inserts hundreds of thousands of rows, and
+    building a Piccolo object or a parameter per value costs more than the database does: whole
+    numbers, booleans and our own timestamps are written into the statement (they cannot carry
+    SQL), text goes as parameters."""
+    args: list[Any] = []
+    tuples = []
+    for row in rows:
+        cells = []
+        for value in row:
+            literal = _literal(value)
+            if literal is None:
+                cells.append("{}")
+                args.append(value)
+            else:
+                cells.append(literal)
+        tuples.append("(" + ", ".join(cells) + ")")
+    sql = (f"INSERT INTO {table._meta.tablename} ({', '.join(columns)}) VALUES {', '.join(tuples)} "
            f"RETURNING {', '.join(returning)}")
-    return await table.raw(sql, *[value for row in rows for value in row])
+    return await table.raw(sql, *args)
+
+
+def _literal(value: Any) -> str | None:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, datetime):
+        return "'" + str(value.astimezone(UTC)) + "'"
+    return None
 
 
 # -- the whole run ----------------------------------------------------------------------------
