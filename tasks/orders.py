@@ -38,3 +38,10 @@ async def schedule_order_fetches(ctx: dict[str, Any]) -> dict[str, int]:
             key=f"fetch-orders:{store_id}:{slot}", timeout=1800, retries=5, retry_backoff=True, heartbeat=300))
         enqueued += job is not None
     return {"enqueued": enqueued}
+
+
+async def notify_late_orders(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron: tell people about orders past their ship-by time."""
+    from app.domains.orders.late import notify_late_orders as run
+
+    return {"notified": await run()}

@@ -46,3 +46,23 @@ async def test_a_muted_kind_stays_out_of_the_feed(owner_client):
     await ingest(tenant, await make_store(tenant), platform_order("Q-1", OrderStatus.UNPAID, variant["sku"]))
     feed = await owner_client.get("/notifications")
     assert "New order Q-1" not in feed.text
+
+
+async def test_orders_past_their_ship_by_time_are_reported_once(owner_client):
+    from datetime import timedelta
+
+    from app.core.clock import utcnow
+    from app.domains.orders.late import notify_late_orders
+    from app.domains.orders.tables import Order
+    from tests.support import unique
+
+    org = owner_client.account.org_id
+    late = Order(organization=org, channel="shopee", platform_order_id=unique("LATE-"), state="ready_to_ship",
+                 ship_by=utcnow() - timedelta(hours=2))
+    await late.save()
+    await Order(organization=org, channel="shopee", platform_order_id=unique("OK-"), state="ready_to_ship",
+                ship_by=utcnow() + timedelta(hours=5)).save()
+    assert await notify_late_orders() >= 1
+    assert await notify_late_orders() == 0
+    feed = await owner_client.get("/notifications")
+    assert f"Order {late.platform_order_id} is late to ship" in feed.text
