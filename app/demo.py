@@ -57,8 +57,9 @@ async def seed_demo() -> dict[str, str | int]:
 
 def _seeders() -> list:
     from app.domains.catalog.demo import seed_catalog
+    from app.domains.orders.demo import seed_orders
 
-    return [seed_catalog]
+    return [seed_catalog, seed_orders]
 
 
 SEEDERS: list = _seeders()
