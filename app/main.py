@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Request
@@ -113,6 +113,9 @@ def _in_process_worker_lifespan(settings: Settings):
 
             opts = worker_settings()
             worker = Worker(**opts)
+            # SAQ would take over SIGTERM/SIGINT for itself; inside the web process the server
+            # owns the signals and stops the worker through this lifespan instead.
+            worker.SIGNALS = []
             worker.context["in_web_process"] = True
             worker_task = asyncio.create_task(worker.start())
             log.info("job worker running inside the web process")
@@ -120,14 +123,15 @@ def _in_process_worker_lifespan(settings: Settings):
             yield
         finally:
             if worker is not None:
-                try:
-                    await asyncio.wait_for(worker.stop(), timeout=5)
-                except (TimeoutError, asyncio.TimeoutError):
+                # Bounded waits that never block on a task ignoring cancellation: the process must
+                # exit on SIGTERM; unfinished jobs are retried by the next worker (SAQ sweep).
+                stopping = asyncio.create_task(worker.stop())
+                done, _pending = await asyncio.wait({stopping}, timeout=5)
+                if not done:
                     log.warning("job worker did not stop within 5 s; its jobs will be retried")
                 if worker_task is not None:
                     worker_task.cancel()
-                    with suppress(asyncio.CancelledError, Exception):
-                        await worker_task
+                    await asyncio.wait({worker_task}, timeout=2)
             await stop_database()
 
     return lifespan

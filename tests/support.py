@@ -124,6 +124,7 @@ async def worker():
 
     opts = worker_settings()
     w = Worker(**opts)
+    w.SIGNALS = []  # leave the test process's signals alone
     w.context["in_web_process"] = True
     task = asyncio.create_task(w.start())
     await asyncio.sleep(0.2)
