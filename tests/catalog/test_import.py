@@ -346,3 +346,13 @@ async def test_stock_levels_stay_equal_to_the_ledger_after_imports():
             StockMovement.variant == level["variant"])
         assert sum(d["on_hand_delta"] for d in deltas) == level["on_hand"]
 
+
+
+async def test_export_neutralises_formulas_and_imports_them_back_unchanged(owner_client):
+    mine = tenant_of(owner_client.account)
+    await run(mine, table([row(product_name="=HYPERLINK(\"http://x\")", sku="KP-FORMULA-1", quantity="")]))
+    response = await owner_client.get("/catalog/export.csv")
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    again = await run(mine, response.content)
+    assert (again.created, again.updated, again.errors) == (0, 0, 0)

@@ -46,9 +46,9 @@ async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
         buffer.truncate()
         for v in variants:
             attributes = v["attributes"] or {}
-            base = [v["product_name"], v["sku"], v["name"], attributes.get("colour", ""), attributes.get("size", ""),
-                    v["brand"], v["category"], v["barcode"], v["price"], v["cost"], v["weight_grams"],
-                    v["reorder_point"]]
+            base = [*map(spreadsheet_safe, (v["product_name"], v["sku"], v["name"], attributes.get("colour", ""),
+                                            attributes.get("size", ""), v["brand"], v["category"], v["barcode"])),
+                    v["price"], v["cost"], v["weight_grams"], v["reorder_point"]]
             archived = "yes" if v["archived"] else ""
             levels = sorted(by_variant.get(v["id"], []), key=lambda lv: codes.get(lv.location_id, ""))
             if not levels:
@@ -58,3 +58,14 @@ async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
                                  archived])
         yield buffer.getvalue().encode()
         after = variants[-1]["id"]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection);
+    the importer removes it again, so an export still imports back unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

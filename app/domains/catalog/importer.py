@@ -285,6 +285,8 @@ def check_row(number: int, cells: dict[str, str]) -> tuple[Row | None, list[RowE
             text[column] = None
             continue
         value = cells[column].strip()
+        if value.startswith("'") and value[1:2] in ("=", "+", "-", "@"):
+            value = value[1:]  # written by our export to keep spreadsheets from running it
         if len(value) > limit:
             errors.append(RowError(number, column, _("%(column)s is longer than %(n)s characters (%(len)s).",
                                                      column=column, n=limit, len=len(value)), sku, value[:80]))
