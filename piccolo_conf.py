@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.sync.piccolo_app",
         "app.domains.orders.piccolo_app",
         "app.domains.notifications.piccolo_app",
+        "app.domains.fulfillment.piccolo_app",
     ]
 )

@@ -43,6 +43,7 @@ from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import ProductsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.dashboard.controllers import DashboardController
+from app.domains.fulfillment.controllers import FulfillmentController
 from app.domains.jobs.controllers import JobsController
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
@@ -72,6 +73,7 @@ ROUTE_HANDLERS = [
     OrdersController,
     CustomersController,
     NotificationsController,
+    FulfillmentController,
     healthz,
     admin_mount,
     StoresController,

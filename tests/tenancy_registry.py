@@ -146,6 +146,19 @@ async def _order(account: Account) -> int:
 ROW_FACTORIES["order_id"] = _order
 
 
+async def _pick_list(account: Account) -> int:
+    from app.domains.fulfillment.tables import PickList, PickListOrder
+
+    order_id = await ROW_FACTORIES["order_id"](account)
+    row = PickList(organization=account.org_id, order_count=1)
+    await row.save()
+    await PickListOrder(organization=account.org_id, pick_list=row.id, order=order_id).save()
+    return row.id
+
+
+ROW_FACTORIES["pick_list_id"] = _pick_list
+
+
 async def _return(account: Account) -> int:
     from app.domains.orders.tables import OrderReturn
 

@@ -75,4 +75,5 @@ DYNAMIC_LABELS = [
     N_("paused"), N_("needs_reauth"), N_("disconnected"),
     N_("queued"), N_("active"), N_("complete"), N_("failed"), N_("aborted"),
     N_("Dashboard"), N_("Orders"), N_("Customers"), N_("Notifications"), N_("Products"), N_("Stock"), N_("Sync"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
+    N_("Warehouse"), N_("pickup"), N_("dropoff"), N_("manual"),
 ]

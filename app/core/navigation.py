@@ -20,6 +20,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/", "home", on_phone_bar=True),
     NavItem("Orders", "/orders", "cart", on_phone_bar=True),
+    NavItem("Warehouse", "/fulfillment", "box", Permission.FULFILLMENT),
     NavItem("Customers", "/customers", "users"),
     NavItem("Notifications", "/notifications", "bell", counter_url="/notifications/count"),
     NavItem("Stores", "/stores", "store"),

@@ -9,6 +9,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 from piccolo.query.functions.aggregate import Count
 
+from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _
@@ -169,3 +170,36 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
     await record(tenant.organization_id, tenant.actor, "order.created", "order", order.id,
                  after={"number": number, "lines": [[v["sku"], q] for v, q in resolved]})
     return order.id
+
+
+async def start_picking(tenant: Tenant, order_ids: list[int] | None) -> list[int]:
+    """Move ready-to-ship orders (these ids, or every one when None) to picking in one statement,
+    skipping oversold orders and orders with unmapped lines; returns the ids that moved.
+    No stock effect: picking keeps the reservation."""
+    query = tenant.scoped(Order).update({Order.state: OrderState.PICKING, Order.updated_at: utcnow()}).where(
+        (Order.state == OrderState.READY_TO_SHIP) & (Order.oversold == False)  # noqa: E712
+        & (Order.has_unmapped_lines == False))  # noqa: E712
+    if order_ids is not None:
+        ids = sorted({_pk(i) for i in order_ids} - {-1})
+        if not ids:
+            return []
+        query = query.where(Order.id.is_in(ids))
+    async with transaction():
+        moved = [r["id"] for r in await query.returning(Order.id)]
+        if moved:
+            message = _("%(from)s → %(to)s", **{"from": _(OrderState.READY_TO_SHIP.value), "to": _(OrderState.PICKING.value)})
+            await OrderEvent.insert(*[OrderEvent(organization=tenant.organization_id, order=i, kind="status",
+                                                 message=message, actor=tenant.actor.user_id) for i in moved])
+    if moved:
+        await record(tenant.organization_id, tenant.actor, "order.picking", "order", moved[0],
+                     after={"orders": len(moved)})
+    return moved
+
+
+async def record_tracking(tenant: Tenant, order_id: int, *, carrier: str, tracking_number: str) -> None:
+    """Store the courier and tracking number on the order (joins the caller's transaction)."""
+    fields: dict[Any, Any] = {Order.tracking_number: tracking_number.strip()[:80], Order.updated_at: utcnow()}
+    if carrier.strip():
+        fields[Order.shipping_carrier] = carrier.strip()[:80]
+    await tenant.scoped(Order).update(fields).where(Order.id == _pk(order_id))
+    await _event(tenant, _pk(order_id), "status", _("Tracking number %(number)s", number=tracking_number.strip()[:80]))

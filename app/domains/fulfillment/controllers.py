@@ -1,0 +1,127 @@
+"""The warehouse on a tablet: pick lists, the packing bench, shipping, labels and the manifest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.response import Response
+
+from app.core.errors import AppError, NotFound
+from app.core.i18n import _
+from app.core.permissions import Permission
+from app.core.tenancy import Tenant
+from app.core.web import render
+from app.domains.accounts.controllers import _go, form_data
+from app.domains.fulfillment import packing, picking, shipping
+from app.domains.fulfillment.barcodes import code128_svg
+from app.domains.orders.services import get_order
+
+
+class FulfillmentController(Controller):
+    """Every action is one or two taps; the scan box keeps focus (static/js/scan.js)."""
+
+    path = "/fulfillment"
+    opt = {"permission": Permission.FULFILLMENT}
+
+    @get("/", name="fulfillment:index")
+    async def index(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "fulfillment/index.html", fragment="fulfillment/_ready.html",
+                      counts=await picking.counts(tenant), ready=await picking.ready_orders(tenant),
+                      packed=await shipping.packed_orders(tenant), pick_lists=await picking.recent_pick_lists(tenant),
+                      error="")
+
+    @post("/picklists", name="fulfillment:picklist_create")
+    async def create_pick_list(self, request: Request, tenant: Tenant) -> Response:
+        form = await request.form()
+        ids = None if form.get("all") else [value for value in form.getall("order_id") if isinstance(value, str)]
+        try:
+            pick_list_id = await picking.create_pick_list(tenant, ids)
+        except AppError as exc:
+            return render(request, "fulfillment/index.html", fragment="fulfillment/_ready.html",
+                          status_code=exc.status_code, counts=await picking.counts(tenant),
+                          ready=await picking.ready_orders(tenant), packed=await shipping.packed_orders(tenant),
+                          pick_lists=await picking.recent_pick_lists(tenant), error=exc.message)
+        return _go(request, f"/fulfillment/picklists/{pick_list_id}")
+
+    @get("/picklists/{pick_list_id:int}", name="fulfillment:picklist")
+    async def pick_list(self, request: Request, tenant: Tenant, pick_list_id: int) -> Response:
+        return render(request, "fulfillment/picklist.html", pick_list=await picking.get_pick_list(tenant, pick_list_id),
+                      barcode=code128_svg)
+
+    @get("/pack", name="fulfillment:pack")
+    async def pack(self, request: Request, tenant: Tenant) -> Response:
+        return render(request, "fulfillment/pack.html", fragment="fulfillment/_pack.html", view=None, message="",
+                      error="")
+
+    @get("/pack/{order_id:int}", name="fulfillment:pack_order")
+    async def pack_order(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        result = await packing.open_order(tenant, order_id)
+        return render(request, "fulfillment/pack.html", fragment="fulfillment/_pack.html", view=result.view,
+                      message=result.message, error="")
+
+    @post("/pack", name="fulfillment:pack_scan")
+    async def pack_scan(self, request: Request, tenant: Tenant) -> Response:
+        data = await form_data(request)
+        current = int(data["order_id"]) if data.get("order_id", "").isdigit() else None
+        try:
+            result = await packing.scan(tenant, current, data.get("code", ""))
+        except AppError as exc:
+            view = None
+            if current and not isinstance(exc, NotFound):
+                view = (await packing.open_order(tenant, current)).view
+            return render(request, "fulfillment/pack.html", fragment="fulfillment/_pack.html",
+                          status_code=exc.status_code, view=view, message="", error=exc.message)
+        return render(request, "fulfillment/pack.html", fragment="fulfillment/_pack.html", view=result.view,
+                      message=result.message, error="", finished=result.finished)
+
+    async def _ship_panel(self, request: Request, tenant: Tenant, order_id: int, *, status_code: int = 200,
+                          error: str = "", message: str = "", errors: dict | None = None,
+                          form: dict | None = None) -> Response:
+        return render(request, "fulfillment/ship.html", fragment="fulfillment/_ship.html", status_code=status_code,
+                      order=await get_order(tenant, order_id), shipment=await shipping.shipment_of(tenant, order_id),
+                      error=error, message=message, errors=errors or {}, form=form or {})
+
+    @get("/orders/{order_id:int}/ship", name="fulfillment:ship_form")
+    async def ship_form(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        return await self._ship_panel(request, tenant, order_id)
+
+    @post("/orders/{order_id:int}/ship", name="fulfillment:ship")
+    async def ship(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        data = await form_data(request)
+        try:
+            result = await shipping.ship(tenant, order_id, carrier=data.get("carrier", ""),
+                                         tracking_number=data.get("tracking_number", ""))
+        except NotFound:
+            raise
+        except AppError as exc:
+            return await self._ship_panel(request, tenant, order_id, status_code=exc.status_code, error=exc.message,
+                                          errors=getattr(exc, "errors", None), form=data)
+        if result.already:
+            message = _("Already shipped — nothing sent again. Tracking number %(number)s.", number=result.tracking_number)
+        elif result.shipped:
+            message = _("Shipped with %(carrier)s, tracking number %(number)s. Stock deducted.",
+                        carrier=result.carrier, number=result.tracking_number)
+        else:
+            message = _("Shipment arranged. The marketplace has no tracking number yet: try again in a minute.")
+        return await self._ship_panel(request, tenant, order_id, message=message)
+
+    @get("/orders/{order_id:int}/label", name="fulfillment:label")
+    async def label(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        order = await get_order(tenant, order_id)
+        return render(request, "fulfillment/label.html", order=order, barcode=code128_svg,
+                      shipment=await shipping.shipment_of(tenant, order_id), slip=True)
+
+    @get("/orders/{order_id:int}/packing-slip", name="fulfillment:slip")
+    async def slip(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        order = await get_order(tenant, order_id)
+        return render(request, "fulfillment/slip.html", order=order, barcode=code128_svg)
+
+    @get("/manifest", name="fulfillment:manifest")
+    async def manifest(self, request: Request, tenant: Tenant, day: str = "") -> Response:
+        try:
+            wanted = date.fromisoformat(day) if day else None
+        except ValueError:
+            wanted = None
+        shown, by_carrier = await shipping.manifest(tenant, wanted)
+        return render(request, "fulfillment/manifest.html", day=shown, by_carrier=by_carrier, barcode=code128_svg)

@@ -1,0 +1,200 @@
+"""Scan-to-pack: scan the order number, then every unit; a wrong or surplus item counts nothing,
+and the order is packed (reservation kept) when the last unit is scanned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from app.core.database import is_postgres, transaction
+from app.core.errors import NotFound
+from app.core.i18n import _
+from app.core.tenancy import Tenant
+from app.domains.catalog.services import variant_by_code
+from app.domains.fulfillment.errors import ScanRefused
+from app.domains.fulfillment.statuses import ScanOutcome
+from app.domains.fulfillment.tables import PackScan
+from app.domains.orders import services as orders
+from app.domains.orders.statuses import OrderState
+from app.domains.orders.tables import Order, OrderLine
+
+PACKABLE = {OrderState.READY_TO_SHIP, OrderState.PICKING}
+DONE = {OrderState.PACKED, OrderState.SHIPPED, OrderState.DELIVERED, OrderState.COMPLETED}
+
+
+@dataclass(slots=True)
+class PackLine:
+    variant: int
+    sku: str
+    barcode: str
+    title: str
+    quantity: int
+    scanned: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.scanned >= self.quantity
+
+
+@dataclass(slots=True)
+class PackView:
+    order: dict[str, Any]
+    lines: list[PackLine] = field(default_factory=list)
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def scanned(self) -> int:
+        return sum(min(line.scanned, line.quantity) for line in self.lines)
+
+    @property
+    def packed(self) -> bool:
+        return self.order["state"] in DONE
+
+    @property
+    def packable(self) -> bool:
+        return self.order["state"] in PACKABLE and not self.order["has_unmapped_lines"]
+
+
+@dataclass(slots=True)
+class ScanResult:
+    view: PackView
+    message: str
+    finished: bool = False
+
+
+_ORDER_COLUMNS = (Order.id, Order.platform_order_id, Order.state, Order.channel, Order.customer_name,
+                  Order.has_unmapped_lines, Order.tracking_number, Order.store)
+
+
+async def find_order(tenant: Tenant, number: str) -> int:
+    """The id of this organisation's order with this number (typed or scanned), or NotFound —
+    the same answer for another organisation's order as for a number that does not exist."""
+    number = (number or "").strip()[:64]
+    if not number:
+        raise NotFound(_("Scan or type an order number."))
+    rows = await tenant.scoped(Order).select(Order.id, Order.state).where(
+        Order.platform_order_id.is_in(list({number, number.upper()}))).order_by(Order.id, ascending=False)
+    if not rows:
+        raise NotFound(_("No order %(number)s in this organisation.", number=number))
+    packable = [r for r in rows if r["state"] in PACKABLE]
+    return (packable or rows)[0]["id"]
+
+
+async def pack_view(tenant: Tenant, order_id: int) -> PackView:
+    """The order with each item's ordered and scanned units (three queries)."""
+    order = await tenant.scoped(Order).select(*_ORDER_COLUMNS).where(Order.id == _pk(order_id)).first()
+    if order is None:
+        raise NotFound(_("Order not found."))
+    rows = await tenant.scoped(OrderLine).select(
+        OrderLine.variant, OrderLine.quantity, OrderLine.title, OrderLine.variant.sku.as_alias("sku"),
+        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant.name.as_alias("variant_name"),
+        OrderLine.variant.product.name.as_alias("product_name"),
+    ).where((OrderLine.order == order["id"]) & OrderLine.variant.is_not_null()).order_by(OrderLine.id)
+    scans = await tenant.scoped(PackScan).select(PackScan.variant, Count(PackScan.id, alias="n")).where(
+        (PackScan.order == order["id"]) & (PackScan.outcome == ScanOutcome.COUNTED)).group_by(PackScan.variant)
+    scanned = {r["variant"]: r["n"] for r in scans}
+    lines: dict[int, PackLine] = {}
+    for row in rows:
+        line = lines.get(row["variant"])
+        if line is None:
+            title = " · ".join(p for p in (row["product_name"], row["variant_name"]) if p) or row["title"]
+            line = lines[row["variant"]] = PackLine(row["variant"], row["sku"], row["barcode"] or "", title, 0,
+                                                    scanned.get(row["variant"], 0))
+        line.quantity += row["quantity"]
+    return PackView(order, list(lines.values()))
+
+
+async def scan_item(tenant: Tenant, order_id: int, code: str) -> ScanResult:
+    """Count one unit of the scanned barcode or SKU for this order, or ScanRefused (nothing counted)
+    for an unknown code, an item not in the order, or one more unit than ordered. The last unit
+    packs the order."""
+    code = (code or "").strip()[:64]
+    view = await pack_view(tenant, order_id)
+    number = view.order["platform_order_id"]
+    if not view.packable:
+        raise ScanRefused(_("Order %(number)s is %(state)s: there is nothing to pack.", number=number,
+                            state=_(view.order["state"])))
+    variant = await variant_by_code(tenant, code)
+    if variant is None:
+        await _log(tenant, view.order["id"], None, code, ScanOutcome.UNKNOWN)
+        raise ScanRefused(_("Unknown barcode or SKU: %(code)s. Nothing counted.", code=code or "—"))
+    async with transaction():
+        lock = tenant.scoped(Order).select(Order.id).where(Order.id == view.order["id"])
+        if is_postgres():
+            await lock.lock_rows()  # one packer per order at a time: counts cannot overshoot
+        view = await pack_view(tenant, view.order["id"])
+        line = next((x for x in view.lines if x.variant == variant["id"]), None)
+        outcome = ScanOutcome.COUNTED
+        if line is None:
+            outcome = ScanOutcome.WRONG
+        elif line.done:
+            outcome = ScanOutcome.SURPLUS
+        await _log(tenant, view.order["id"], variant["id"], code, outcome)
+        if outcome is ScanOutcome.COUNTED:
+            line.scanned += 1
+            finished = all(x.done for x in view.lines)
+            if finished:
+                await orders.transition(tenant, view.order["id"], OrderState.PACKED)
+    if outcome is ScanOutcome.WRONG:
+        raise ScanRefused(_("Wrong item: %(sku)s is not in order %(number)s. Nothing counted — put it back.",
+                            sku=variant["sku"], number=number))
+    if outcome is ScanOutcome.SURPLUS:
+        raise ScanRefused(_("Too many: all %(n)s × %(sku)s are already packed. Nothing counted — put it back.",
+                            n=line.quantity, sku=variant["sku"]))
+    if finished:
+        return ScanResult(await pack_view(tenant, view.order["id"]),
+                          _("Order %(number)s is packed: every unit scanned.", number=number), finished=True)
+    return ScanResult(view, _("%(sku)s: %(scanned)s of %(quantity)s", sku=line.sku, scanned=line.scanned,
+                              quantity=line.quantity))
+
+
+async def _log(tenant: Tenant, order_id: int, variant_id: int | None, code: str, outcome: ScanOutcome) -> None:
+    await tenant.scoped(PackScan).new(order=order_id, variant=variant_id, code=code, outcome=outcome,
+                                      actor=tenant.actor.user_id).save()
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+async def _order_id_by_number(tenant: Tenant, code: str) -> int | None:
+    try:
+        return await find_order(tenant, code)
+    except NotFound:
+        return None
+
+
+async def open_order(tenant: Tenant, order_id: int) -> ScanResult:
+    view = await pack_view(tenant, order_id)
+    number = view.order["platform_order_id"]
+    if view.packable:
+        message = _("Order %(number)s: scan each item (%(n)s units).", number=number, n=view.units)
+    elif view.packed:
+        message = _("Order %(number)s is already packed.", number=number)
+    elif view.order["has_unmapped_lines"]:
+        message = _("Order %(number)s has unmapped lines: map them in the order queue first.", number=number)
+    else:
+        message = _("Order %(number)s is %(state)s: there is nothing to pack.", number=number,
+                    state=_(view.order["state"]))
+    return ScanResult(view, message)
+
+
+async def scan(tenant: Tenant, current: int | None, code: str) -> ScanResult:
+    """The packing bench's one input. With no order open (or the open one done) the code is an
+    order number; otherwise it is an item of the open order — unless it is no item at all but
+    another order's number, which opens that order (the scans so far are kept)."""
+    if current:
+        view = await pack_view(tenant, current)
+        if view.packable:
+            if await variant_by_code(tenant, code) is None and (other := await _order_id_by_number(tenant, code)):
+                return await open_order(tenant, other)
+            return await scan_item(tenant, current, code)
+    return await open_order(tenant, await find_order(tenant, code))

@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.domains.fulfillment.tables import PackScan, PickList, PickListOrder, Shipment
+
+APP_CONFIG = AppConfig(
+    app_name="fulfillment",
+    migrations_folder_path=str(Path(__file__).resolve().parents[3] / "migrations" / "fulfillment"),
+    table_classes=[PickList, PickListOrder, PackScan, Shipment],
+    migration_dependencies=["app.domains.orders.piccolo_app"],
+)

@@ -1,0 +1,24 @@
+"""The words fulfillment rows are in."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ScanOutcome(StrEnum):
+    COUNTED = "counted"
+    WRONG = "wrong"  # not an item of this order
+    SURPLUS = "surplus"  # every unit of that item is already scanned
+    UNKNOWN = "unknown"  # no variant has this barcode or SKU
+
+
+class ShipmentStatus(StrEnum):
+    ARRANGING = "arranging"  # claimed: the adapter call is under way
+    AWAITING_TRACKING = "awaiting_tracking"  # arranged on the marketplace, no tracking number yet
+    SHIPPED = "shipped"
+
+
+class ShipMode(StrEnum):
+    PICKUP = "pickup"
+    DROPOFF = "dropoff"
+    MANUAL = "manual"  # a courier booked by hand; tracking number typed

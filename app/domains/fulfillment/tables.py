@@ -1,0 +1,52 @@
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.domains.accounts.tables import Organization
+from app.domains.catalog.tables import Variant
+from app.domains.fulfillment.statuses import ScanOutcome, ShipmentStatus, ShipMode
+from app.domains.orders.tables import Order
+
+
+class PickList(Table):
+    """A batch of orders picked together; its lines are computed from the orders' lines."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    order_count = Integer(default=0)
+    created_by = ForeignKey(BaseUser, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class PickListOrder(Table):
+    organization = ForeignKey(Organization, null=False, index=True)
+    pick_list = ForeignKey(PickList, null=False, index=True)
+    order = ForeignKey(Order, null=False, index=True)
+
+
+class PackScan(Table):
+    """Every scan at the packing bench, refused ones too; counted scans are the packed units."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    order = ForeignKey(Order, null=False, index=True)
+    variant = ForeignKey(Variant, null=True, help_text="Empty for an unknown code.")
+    code = Varchar(length=64, default="", help_text="What the scanner typed.")
+    outcome = Varchar(length=16, choices=ScanOutcome, default=ScanOutcome.COUNTED)
+    actor = ForeignKey(BaseUser, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Shipment(Table):
+    """One per order: how it was handed to the courier. Its uniqueness is what makes shipping
+    twice ship once (the adapter is called only by whoever created the row)."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    order = ForeignKey(Order, null=False, unique=True)
+    status = Varchar(length=20, choices=ShipmentStatus, default=ShipmentStatus.ARRANGING, index=True)
+    mode = Varchar(length=10, choices=ShipMode, default=ShipMode.MANUAL)
+    carrier = Varchar(length=80, default="", index=True)
+    tracking_number = Varchar(length=80, default="")
+    note = Text(default="", help_text="Last problem reported by the marketplace, if any.")
+    actor = ForeignKey(BaseUser, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    shipped_at = Timestamptz(null=True, default=None, index=True)
