@@ -51,7 +51,7 @@ async def test_every_route_keeps_tenants_apart(app):
 
     async with http_client(app) as client:
         await login(client, a)
-        for path, method, handler in _routes(app):
+        for path, method, _handler in _routes(app):
             if path in SKIPPED_ROUTES or path in PUBLIC_ROUTES:
                 continue
             params = PARAM.findall(path)

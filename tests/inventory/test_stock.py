@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import ValidationFailed
-
 from app.domains.inventory import stock
 from app.domains.inventory.errors import InsufficientStock, InvalidQuantity, NotFound
 from app.domains.inventory.stock import Line
@@ -71,7 +70,7 @@ async def test_a_multi_line_reservation_is_all_or_nothing():
         StockLevel.variant.is_in([a["id"], b["id"]]))
     assert all(r["reserved"] == 0 for r in rows)
     assert await StockMovement.count().where(StockMovement.kind == "reserve") >= 0
-    assert await StockMovement.count().where((StockMovement.reference == "O-2")) == 0
+    assert await StockMovement.count().where(StockMovement.reference == "O-2") == 0
 
 
 async def test_transfer_and_count():

@@ -36,7 +36,7 @@ async def test_progress_streams_live_through_any_web_process():
         # follow it through the OTHER web process, with the same session cookie
         second = httpx.Client(base_url=f"http://127.0.0.1:{ports[1]}", timeout=30, cookies=first.cookies)
         percents, events = [], []
-        with second.stream("GET", f"/jobs/{job_id}/events") as stream:
+        with second.stream("GET", f"/jobs/{job_id}/events") as stream:  # noqa: ASYNC212 (a real server in another process)
             assert stream.headers["content-type"].startswith("text/event-stream")
             event = None
             for line in stream.iter_lines():
@@ -52,7 +52,7 @@ async def test_progress_streams_live_through_any_web_process():
         assert len(set(percents)) >= 3, f"expected several live updates, got {percents}"
         assert percents == sorted(percents), "progress never goes backwards"
 
-        health = httpx.get(f"http://127.0.0.1:{ports[1]}/healthz").json()
+        health = httpx.get(f"http://127.0.0.1:{ports[1]}/healthz").json()  # noqa: ASYNC210
         assert health["workers"]["ok"] and health["workers"]["count"] >= 1, json.dumps(health)
     finally:
         for proc in [*webs, worker]:
