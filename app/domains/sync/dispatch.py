@@ -52,6 +52,10 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
     for store in await stores.active_stores(tenant):
         if store["auto_push_stock"]:
             reports.append(await push_store(tenant, store["id"], variant_ids=variants))
+    if any(r.errors for r in reports):
+        # A batch failed after others were sent (push_store swallows that): its listings keep
+        # their old quantity, so keep the outbox for the sweep's next run; what was sent is skipped.
+        return reports
     await tenant.scoped(StockChange).update({StockChange.consumed_at: utcnow()}).where(
         StockChange.consumed_at.is_null() & (StockChange.id <= watermark))
     return reports
