@@ -99,3 +99,21 @@ async def test_the_warehouse_page_lists_ready_and_packed_orders(owner_client):
     assert f'value="{ready}"' in page.text and f"/fulfillment/orders/{packed}/ship" in page.text
     nav = await owner_client.get("/")
     assert 'href="/fulfillment"' in nav.text
+
+
+async def test_the_warehouse_role_packs_and_ships_but_a_viewer_cannot(app, owner):
+    from tests.support import add_member, http_client, login
+
+    tenant = tenant_of(owner)
+    order_id = await ready_order(tenant, [(await stocked_variant(tenant), 1)])
+    packer, viewer = await add_member(owner.org_id, "warehouse"), await add_member(owner.org_id, "viewer")
+    async with http_client(app) as client:
+        await login(client, viewer)
+        assert (await client.get("/fulfillment")).status_code == 403
+        refused = await post(client, "/fulfillment/pack", {"code": "M-00001"}, htmx=True)
+        assert refused.status_code == 403
+    async with http_client(app) as client:
+        await login(client, packer)
+        assert (await client.get("/fulfillment")).status_code == 200
+        opened = await post(client, "/fulfillment/pack", {"code": "M-00001"}, htmx=True)
+        assert opened.status_code == 200 and f'value="{order_id}"' in opened.text

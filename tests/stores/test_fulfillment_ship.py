@@ -128,3 +128,19 @@ async def test_without_a_tracking_number_yet_the_shipment_waits_and_a_retry_read
     assert not sandbox.calls_to("shopee", "/api/v2/logistics/ship_order", outcome=None), "arranged once only"
     row = await Order.select().where(Order.id == order_id).first()
     assert row["state"] == "shipped" and await _level(variant["id"]) == (4, 0)
+
+
+async def test_a_later_platform_status_does_not_make_a_shipped_order_ship_again(owner_client, sandbox):
+    from app.domains.orders.fetch import fetch_store_orders
+
+    tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
+    await _pack(tenant, order_id, variant, 1)
+    await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    store_id = (await Order.select(Order.store).where(Order.id == order_id).first())["store"]
+    await fetch_store_orders(tenant, store_id)  # reads the platform's PROCESSED status of the handed-over parcel
+    sandbox.reset_calls()
+    again = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    assert again.status_code == 200 and "Already shipped" in again.text
+    assert not sandbox.calls_to("shopee", "/api/v2/logistics/ship_order", outcome=None)
+    assert await _level(variant["id"]) == (4, 0)
+    assert f"/fulfillment/orders/{order_id}/ship" not in (await owner_client.get("/fulfillment")).text

@@ -77,9 +77,13 @@ async def ship(tenant: Tenant, order_id: int, *, carrier: str = "", tracking_num
     if order["state"] in ALREADY_SHIPPED:
         return ShipResult(order["id"], ShipmentStatus.SHIPPED, order["tracking_number"], order["shipping_carrier"],
                           already=True)
+    existing = await shipment_of(tenant, order["id"])
+    if existing and existing["status"] == ShipmentStatus.SHIPPED:
+        # handed over already, though a later platform status moved the order back (processed -> packed)
+        return ShipResult(order["id"], ShipmentStatus.SHIPPED, existing["tracking_number"], existing["carrier"],
+                          already=True)
     if order["store"] is None:
         return await _ship_manual(tenant, order, carrier, tracking_number)
-    existing = await shipment_of(tenant, order["id"])
     if existing and existing["status"] == ShipmentStatus.AWAITING_TRACKING:
         return await refresh_tracking(tenant, order["id"])
     _check_shippable(order)
@@ -219,7 +223,7 @@ async def packed_orders(tenant: Tenant, limit: int = 200) -> list[dict[str, Any]
                .where(Shipment.order.is_in([r["id"] for r in rows] or [-1]))}
     for row in rows:
         row["shipment"] = waiting.get(row["id"], "")
-    return rows
+    return [r for r in rows if r["shipment"] != ShipmentStatus.SHIPPED]
 
 
 def _pk(value: Any) -> int:
