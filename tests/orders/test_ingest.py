@@ -128,3 +128,20 @@ async def test_unmapped_lines_are_flagged_not_dropped():
 @pytest.mark.parametrize("status", list(OrderStatus))
 def test_every_platform_status_has_a_state(status):
     assert status in FROM_PLATFORM
+
+
+async def test_a_platform_update_never_moves_an_order_backwards():
+    from app.domains.orders.services import transition
+
+    tenant, variant, _loc = await _setup(5)
+    store = await make_store(tenant)
+    r = await ingest(tenant, store, platform_order("SO-9", OrderStatus.TO_SHIP, variant["sku"], 1, minutes=1))
+    await transition(tenant, r.order_id, "picking")
+    r2 = await ingest(tenant, store, platform_order("SO-9", OrderStatus.TO_SHIP, variant["sku"], 1, minutes=2))
+    assert r2.state == OrderState.PICKING
+    await transition(tenant, r.order_id, "packed")
+    await transition(tenant, r.order_id, "shipped")
+    r3 = await ingest(tenant, store, platform_order("SO-9", OrderStatus.PROCESSED, variant["sku"], 1, minutes=3))
+    assert r3.state == OrderState.SHIPPED and await _level(variant["id"]) == (4, 0)
+    r4 = await ingest(tenant, store, platform_order("SO-9", OrderStatus.COMPLETED, variant["sku"], 1, minutes=4))
+    assert r4.state == OrderState.COMPLETED and await _level(variant["id"]) == (4, 0)

@@ -30,6 +30,7 @@ from app.domains.orders.statuses import (
     NEEDS_RESERVATION,
     OrderState,
     StockState,
+    platform_move,
 )
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
 from app.integrations.base import Order as PlatformOrder
@@ -155,6 +156,7 @@ async def ingest(tenant: Tenant, store: dict, order: PlatformOrder) -> IngestRes
             last = existing["platform_updated_at"]
             if last is not None and order.updated_at < last:
                 return IngestResult(order_id, False, False, OrderState(existing["state"]), existing["oversold"])
+            state = platform_move(OrderState(existing["state"]), state)
             changed = existing["state"] != state
             if changed:
                 fields["state"] = state

@@ -59,3 +59,17 @@ ALLOWED: dict[OrderState, set[OrderState]] = {
     OrderState.CANCELLED: set(),
     OrderState.RETURNED: set(),
 }
+
+
+# Forward progress of an order. A platform update that would move an order backwards along it
+# (the platform says PROCESSED after we shipped, or AWAITING_SHIPMENT while we are picking) keeps
+# the local state: the warehouse is ahead of the platform, not behind it.
+PROGRESS = [OrderState.UNPAID, OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED,
+            OrderState.SHIPPED, OrderState.DELIVERED, OrderState.COMPLETED]
+
+
+def platform_move(current: OrderState, reported: OrderState) -> OrderState:
+    """The state to keep when the platform reports `reported` for an order that is `current`."""
+    if current in PROGRESS and reported in PROGRESS and PROGRESS.index(reported) < PROGRESS.index(current):
+        return current
+    return reported
