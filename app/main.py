@@ -41,14 +41,14 @@ from app.domains.accounts.controllers import (
 from app.domains.audit.controllers import AuditController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import ProductsController
-from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController
+from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
-from app.domains.stores.controllers import StoresController, WebhooksController
-from app.domains.stores.sandbox import sandbox_mount
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
+from app.domains.stores.controllers import StoresController, WebhooksController
+from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import ListingsController, SyncController
 from app.domains.system.controllers import healthz
 from app.settings import Settings, get_settings
