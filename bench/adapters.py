@@ -158,9 +158,9 @@ async def _measure(platform: str, adapter, conn, rng: random.Random) -> tuple[fl
     t0 = time.perf_counter()
     listings = [listing async for listing in adapter.fetch_listings(conn)]
     listing_seconds = time.perf_counter() - t0
-    variants = sum(len(l.variants) for l in listings)
-    updates = [StockUpdate(listing_id=l.listing_id, variant_id=v.variant_id, quantity=rng.randint(0, 200),
-                           location_id=v.location_id) for l in listings for v in l.variants][:STOCK_UPDATES]
+    variants = sum(len(item.variants) for item in listings)
+    updates = [StockUpdate(listing_id=item.listing_id, variant_id=v.variant_id, quantity=rng.randint(0, 200),
+                           location_id=v.location_id) for item in listings for v in item.variants][:STOCK_UPDATES]
     t0 = time.perf_counter()
     result = await adapter.update_stock(conn, updates)
     stock_seconds = time.perf_counter() - t0

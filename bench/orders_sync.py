@@ -120,6 +120,8 @@ async def _run(env: BenchEnvironment, state) -> None:
 
 
 async def _webhooks(env: BenchEnvironment, state, shop) -> None:
+    import json
+
     from app.domains.orders.tables import Order
     from app.domains.stores.tables import WebhookEventRecord
     from app.domains.stores.webhooks import process, webhook_url
@@ -127,8 +129,6 @@ async def _webhooks(env: BenchEnvironment, state, shop) -> None:
     from app.integrations.shopee import signing
     from app.main import create_app
     from app.settings import get_settings
-
-    import json
 
     key = get_settings().shopee_partner_key
     url = webhook_url(Platform.SHOPEE)

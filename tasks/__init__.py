@@ -12,8 +12,8 @@ from saq import CronJob
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
 from tasks.lifecycle import after_process, before_process, shutdown, startup
-from tasks.stores import process_webhook, refresh_store_tokens
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
+from tasks.stores import process_webhook, refresh_store_tokens
 from tasks.sync import import_listings, push_stock, push_stock_changes, reconcile, sweep_stock_changes
 
 FUNCTIONS = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,

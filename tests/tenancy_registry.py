@@ -97,9 +97,8 @@ ROW_FACTORIES["product_id"] = _product
 
 
 async def _count(account: Account) -> int:
-    from tests.inventory.factories import make_location, tenant_of
-
     from app.domains.inventory.counts import open_count
+    from tests.inventory.factories import make_location, tenant_of
 
     tenant = tenant_of(account)
     location = await make_location(tenant)

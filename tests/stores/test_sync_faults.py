@@ -23,7 +23,6 @@ from tests.inventory.factories import tenant_of
 from tests.stores.sync_helpers import as_job, catalog_for, connected_store, fault_after, quick_adapters  # noqa: F401
 
 
-
 def fault_sequence(sandbox, platform: str, shop_id: str, gap: int = 2) -> None:
     """One after another, each after ``gap`` good calls: a 429 storm and a 5xx storm longer than
     the transport's own retries (the second also opens the store's circuit), hung calls longer than
