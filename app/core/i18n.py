@@ -71,7 +71,7 @@ DYNAMIC_LABELS = [
     N_("completed"), N_("cancelled"), N_("returned"), N_("reserved"), N_("committed"), N_("released"), N_("none"),
     N_("mapped"), N_("unmapped"), N_("ignored"), N_("status"), N_("stock"), N_("note"), N_("oversold"),
     N_("receive"), N_("adjust"), N_("reserve"), N_("release"), N_("commit"), N_("return"), N_("write_off"),
-    N_("transfer_out"), N_("transfer_in"), N_("count"), N_("open"), N_("posted"),
+    N_("transfer_out"), N_("transfer_in"), N_("count"), N_("open"), N_("posted"), N_("received"),
     N_("paused"), N_("needs_reauth"), N_("disconnected"),
     N_("queued"), N_("active"), N_("complete"), N_("failed"), N_("aborted"),
     N_("Dashboard"), N_("Orders"), N_("Customers"), N_("Notifications"), N_("Products"), N_("Stock"), N_("Sync"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
