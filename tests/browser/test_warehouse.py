@@ -96,7 +96,7 @@ def test_pick_pack_with_a_wrong_scan_ship_and_print_the_label(tablet, seller):
 
     # -- pack: the scan box has the focus; the order number, then the items --------------------
     page.get_by_role("link", name="Pack", exact=True).click()
-    page.wait_for_url(re.compile(r"/fulfillment/pack$"))
+    page.wait_for_url(re.compile(r"/fulfillment/pack$"), timeout=30_000)
     expect(page.locator("#scan-code")).to_be_focused()
     scan(page, number)
     expect(page.locator(".pack-order")).to_contain_text(number)
