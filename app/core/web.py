@@ -6,7 +6,8 @@ from typing import Any
 
 from litestar import Request
 from litestar.plugins.flash import flash as _flash
-from litestar.response import Template
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Response, Template
 
 from app.core.i18n import current_locale
 from app.core.navigation import NAV
@@ -49,3 +50,18 @@ def flash(request: Request, message: str, category: str = "success") -> None:
     if not isinstance(request.scope.get("session"), dict):  # cleared (logout, reset): start afresh
         request.set_session({})
     _flash(request, message, category=category)
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The submitted form's text fields (uploads are read by their own handlers)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def redirect_after_post(request: Request, url: str) -> Response:
+    """Redirect after a successful POST, as htmx expects it or as a browser expects it."""
+    if getattr(request, "htmx", None):
+        response = ClientRedirect(redirect_to=url)
+        response.status_code = 200  # htmx follows HX-Redirect only on a 2xx it swaps
+        return response
+    return Redirect(path=url, status_code=303)

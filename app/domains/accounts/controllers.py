@@ -14,7 +14,7 @@ from app.core.mail import mail_enabled
 from app.core.permissions import GRANTABLE, MATRIX, Permission
 from app.core.statuses import Role
 from app.core.tenancy import Tenant
-from app.core.web import flash, render, wants_fragment
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains.accounts import members as member_service
 from app.domains.accounts import services
 from app.domains.accounts.schemas import (
@@ -31,20 +31,6 @@ from app.domains.accounts.schemas import (
 
 PUBLIC = {"public": True}
 NO_ORG = {"no_org": True}
-
-
-async def form_data(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-def _go(request: Request, url: str):
-    """Redirect after a successful POST, as htmx expects it or as a browser expects it."""
-    if getattr(request, "htmx", None):
-        response = ClientRedirect(redirect_to=url)
-        response.status_code = 200  # htmx follows HX-Redirect only on a 2xx it swaps
-        return response
-    return Redirect(path=url, status_code=303)
 
 
 def _safe_next(value: str | None) -> str:
@@ -84,7 +70,7 @@ class AuthController(Controller):
                           status_code=422, form=data, errors=exc.errors)
         await _begin_session(request, user_id, org_id)
         flash(request, _("Welcome to StoreSync! Your organisation %(org)s is ready.", org=form.organization_name))
-        return _go(request, "/")
+        return redirect_after_post(request, "/")
 
     @get("/login", name="accounts:login")
     async def login_page(self, request: Request, next: str | None = None) -> Response:
@@ -105,12 +91,12 @@ class AuthController(Controller):
                           status_code=exc.status_code if exc.status_code == 429 else 422,
                           form={"email": data.get("email", ""), "next": next_url}, errors=errors)
         await _begin_session(request, user_id)
-        return _go(request, next_url)
+        return redirect_after_post(request, next_url)
 
     @post("/logout", name="accounts:logout")
     async def logout(self, request: Request) -> Response:
         request.clear_session()
-        return _go(request, "/login")
+        return redirect_after_post(request, "/login")
 
     @post("/language", name="accounts:language")
     async def language(self, request: Request) -> Response:
@@ -120,7 +106,7 @@ class AuthController(Controller):
         if ctx is not None:
             await services.set_locale(ctx.user_id, locale)
             request.session["locale"] = locale
-        response = _go(request, _safe_next(data.get("next")))
+        response = redirect_after_post(request, _safe_next(data.get("next")))
         response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
         return response
 
@@ -160,7 +146,7 @@ class AuthController(Controller):
             return render(request, "accounts/reset.html", status_code=400, token=None, errors={"form": exc.message})
         request.clear_session()
         flash(request, _("Your password was changed. Log in with the new one."))
-        return _go(request, "/login")
+        return redirect_after_post(request, "/login")
 
     @get("/invitations/{token:str}", name="accounts:invitation")
     async def invitation_page(self, request: Request, token: str) -> Response:
@@ -194,7 +180,7 @@ class AuthController(Controller):
         await _begin_session(request, user_id, org_id)
         await services.switch_organization(user_id, org_id)
         flash(request, _("Welcome aboard!"))
-        return _go(request, "/")
+        return redirect_after_post(request, "/")
 
 
 class AccountController(Controller):
@@ -234,7 +220,7 @@ class AccountController(Controller):
             org_id = -1
         await services.switch_organization(ctx.user_id, org_id)
         request.session["org_id"] = org_id
-        return _go(request, "/")
+        return redirect_after_post(request, "/")
 
     @post("/organizations", name="accounts:create_org")
     async def create(self, request: Request, ctx: RequestContext) -> Response:
@@ -247,7 +233,7 @@ class AccountController(Controller):
         await services.switch_organization(ctx.user_id, org_id)
         request.session["org_id"] = org_id
         flash(request, _("Organisation %(org)s created.", org=name))
-        return _go(request, "/")
+        return redirect_after_post(request, "/")
 
 
 class MembersController(Controller):
@@ -320,7 +306,7 @@ class OrganizationSettingsController(Controller):
                           status_code=422, org=data, errors=exc.errors)
         await member_service.update_organization(tenant, form.name, form.timezone)
         flash(request, _("Settings saved."))
-        return _go(request, "/settings")
+        return redirect_after_post(request, "/settings")
 
 
 def not_logged_in(request: Request, exc: NotAuthorizedException) -> Response:

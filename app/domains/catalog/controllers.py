@@ -9,8 +9,7 @@ from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
-from app.domains.accounts.controllers import _go, form_data
+from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.catalog import services
 from app.domains.catalog.schemas import product_form_from
 from app.domains.inventory import overview
@@ -59,7 +58,7 @@ class ProductsController(Controller):
             return render(request, "catalog/form.html", fragment="catalog/_form.html", status_code=422,
                           product=None, form=_redisplay(data), errors=exc.errors)
         flash(request, _("Product created."))
-        return _go(request, f"/products/{product_id}")
+        return redirect_after_post(request, f"/products/{product_id}")
 
     @get("/{product_id:int}", name="catalog:show")
     async def show(self, request: Request, tenant: Tenant, product_id: int) -> Response:
@@ -81,7 +80,7 @@ class ProductsController(Controller):
             return render(request, "catalog/show.html", fragment="catalog/_form.html", status_code=422,
                           product=product, form=_redisplay(data), errors=exc.errors)
         flash(request, _("Product saved."))
-        return _go(request, f"/products/{product_id}")
+        return redirect_after_post(request, f"/products/{product_id}")
 
     @post("/{product_id:int}/variants/{variant_id:int}/bundle", name="catalog:bundle",
           opt={"permission": Permission.CATALOG_EDIT})
@@ -101,21 +100,21 @@ class ProductsController(Controller):
             await services.set_bundle(tenant, variant_id, components)
         except ValidationFailed as exc:
             flash(request, " ".join(exc.errors.values()), "error")
-            return _go(request, f"/products/{product_id}")
+            return redirect_after_post(request, f"/products/{product_id}")
         flash(request, _("Bundle saved.") if components else _("The variant is no longer a bundle."))
-        return _go(request, f"/products/{product_id}")
+        return redirect_after_post(request, f"/products/{product_id}")
 
     @post("/{product_id:int}/archive", name="catalog:archive", opt={"permission": Permission.CATALOG_EDIT})
     async def archive(self, request: Request, tenant: Tenant, product_id: int) -> Response:
         await services.set_archived(tenant, product_id, True)
         flash(request, _("Product archived. Its history stays."))
-        return _go(request, f"/products/{product_id}")
+        return redirect_after_post(request, f"/products/{product_id}")
 
     @post("/{product_id:int}/restore", name="catalog:restore", opt={"permission": Permission.CATALOG_EDIT})
     async def restore(self, request: Request, tenant: Tenant, product_id: int) -> Response:
         await services.set_archived(tenant, product_id, False)
         flash(request, _("Product restored."))
-        return _go(request, f"/products/{product_id}")
+        return redirect_after_post(request, f"/products/{product_id}")
 
 
 def _redisplay(data: dict[str, str]) -> dict:

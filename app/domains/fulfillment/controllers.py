@@ -11,8 +11,7 @@ from app.core.errors import AppError, NotFound
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import render
-from app.domains.accounts.controllers import _go, form_data
+from app.core.web import form_data, redirect_after_post, render
 from app.domains.fulfillment import packing, picking, shipping
 from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.orders.services import get_order
@@ -42,7 +41,7 @@ class FulfillmentController(Controller):
                           status_code=exc.status_code, counts=await picking.counts(tenant),
                           ready=await picking.ready_orders(tenant), packed=await shipping.packed_orders(tenant),
                           pick_lists=await picking.recent_pick_lists(tenant), error=exc.message)
-        return _go(request, f"/fulfillment/picklists/{pick_list_id}")
+        return redirect_after_post(request, f"/fulfillment/picklists/{pick_list_id}")
 
     @get("/picklists/{pick_list_id:int}", name="fulfillment:picklist")
     async def pick_list(self, request: Request, tenant: Tenant, pick_list_id: int) -> Response:

@@ -13,8 +13,7 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
-from app.domains.accounts.controllers import _go, form_data
+from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.catalog.services import variant_by_code
 from app.domains.inventory import counts, locations, overview, stock
 from app.domains.inventory.statuses import MovementKind
@@ -159,7 +158,7 @@ class StockCountController(Controller):
         data = await form_data(request)
         count_id = await counts.open_count(tenant, _int(data.get("location_id"), "location_id", _("Choose a location.")),
                                            data.get("note", ""))
-        return _go(request, f"/inventory/counts/{count_id}")
+        return redirect_after_post(request, f"/inventory/counts/{count_id}")
 
     async def _sheet(self, request: Request, tenant: Tenant, count_id: int, *, status_code: int = 200,
                      error: str = "", last=None) -> Response:
@@ -192,4 +191,4 @@ class StockCountController(Controller):
         except AppError as exc:
             return await self._sheet(request, tenant, count_id, status_code=exc.status_code, error=exc.message)
         flash(request, _("Count posted: %(n)s stock figures changed.", n=changed))
-        return _go(request, f"/inventory/counts/{count_id}")
+        return redirect_after_post(request, f"/inventory/counts/{count_id}")

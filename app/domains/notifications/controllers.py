@@ -6,8 +6,7 @@ from litestar.response import Response
 from app.core.auth import RequestContext
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
-from app.domains.accounts.controllers import form_data
+from app.core.web import flash, form_data, render
 from app.domains.notifications import services
 
 

@@ -12,8 +12,7 @@ from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
-from app.domains.accounts.controllers import _go, form_data
+from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.orders import customers, returns, services
 from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
@@ -61,7 +60,7 @@ class OrdersController(Controller):
             errors = getattr(exc, "errors", None) or {"lines": exc.message}
             return render(request, "orders/new.html", status_code=422, form=data, errors=errors)
         flash(request, _("Order created and stock reserved."))
-        return _go(request, f"/orders/{order_id}")
+        return redirect_after_post(request, f"/orders/{order_id}")
 
     @get("/{order_id:int}", name="orders:show")
     async def show(self, request: Request, tenant: Tenant, order_id: int) -> Response:

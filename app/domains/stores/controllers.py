@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from litestar import Controller, Request, get, post
-from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response
 
 from app.core.auth import RequestContext, actor_of, client_ip
@@ -13,7 +12,7 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
+from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.stores import connections, services, webhooks
 from app.domains.stores.connections import HealthCheckFailed
 from app.domains.stores.schemas import StoreSettingsForm, parse_platform
@@ -22,20 +21,6 @@ from app.integrations.base import Platform
 
 log = logging.getLogger(__name__)
 MANAGE = {"permission": Permission.STORES_MANAGE}
-
-
-async def form_data(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-def go(request: Request, url: str) -> Response:
-    """After a POST: htmx follows HX-Redirect, a browser follows a 303."""
-    if getattr(request, "htmx", None):
-        response = ClientRedirect(redirect_to=url)
-        response.status_code = 200
-        return response
-    return Redirect(path=url, status_code=303)
 
 
 def acting(tenant: Tenant, ctx: RequestContext, request: Request) -> Tenant:
@@ -63,7 +48,7 @@ class StoresController(Controller):
     async def connect(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
         platform = parse_platform((await form_data(request)).get("platform"))
         url = await connections.start_connection(acting(tenant, ctx, request), platform)
-        return go(request, url)
+        return redirect_after_post(request, url)
 
     @get("/callback", name="stores:callback", opt=MANAGE)
     async def callback(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
@@ -87,25 +72,25 @@ class StoresController(Controller):
     async def reconnect(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
         store = await services.get_store(tenant, store_id)
         url = await connections.start_connection(acting(tenant, ctx, request), Platform(store.platform))
-        return go(request, url)
+        return redirect_after_post(request, url)
 
     @post("/{store_id:int}/pause", name="stores:pause", opt=MANAGE)
     async def pause(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
         await services.pause(acting(tenant, ctx, request), store_id)
         flash(request, _("Store paused: nothing is synced until you resume it."))
-        return go(request, f"/stores/{store_id}")
+        return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/{store_id:int}/resume", name="stores:resume", opt=MANAGE)
     async def resume(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
         await services.resume(acting(tenant, ctx, request), store_id)
         flash(request, _("Store resumed."))
-        return go(request, f"/stores/{store_id}")
+        return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/{store_id:int}/disconnect", name="stores:disconnect", opt=MANAGE)
     async def disconnect(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
         await services.disconnect(acting(tenant, ctx, request), store_id)
         flash(request, _("Store disconnected. Its access was removed; its history is kept."))
-        return go(request, f"/stores/{store_id}")
+        return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/{store_id:int}/health", name="stores:health", opt=MANAGE)
     async def health(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
@@ -115,7 +100,7 @@ class StoresController(Controller):
             flash(request, exc.message, "error")
         else:
             flash(request, _("%(name)s answered: the connection works.", name=info.name))
-        return go(request, f"/stores/{store_id}")
+        return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/{store_id:int}/settings", name="stores:settings", opt=MANAGE)
     async def settings(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
@@ -129,7 +114,7 @@ class StoresController(Controller):
                           tz=tenant.timezone)
         await services.update_settings(acting(tenant, ctx, request), store_id, form)
         flash(request, _("Store settings saved."))
-        return go(request, f"/stores/{store_id}")
+        return redirect_after_post(request, f"/stores/{store_id}")
 
 
 class WebhooksController(Controller):

@@ -10,8 +10,7 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import N_, _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
-from app.domains.accounts.controllers import form_data
+from app.core.web import flash, form_data, render
 from app.domains.catalog.services import variant_by_code
 from app.domains.jobs import services as jobs
 from app.domains.listings import allocation
