@@ -222,6 +222,19 @@ class OrderLine(DomainModel):
     unit_price: int  # minor units, after the seller's discount
 
 
+class OrderAmounts(DomainModel):
+    """What the buyer paid, broken down, in minor units. The buyer's total is
+    subtotal - seller_discount - platform_discount + shipping_fee. ``platform_fees`` (commission
+    and service fees taken from the seller's payout) is None when the platform's order detail
+    does not report it (both report it only in their settlement APIs)."""
+
+    subtotal: int  # items at their list price
+    shipping_fee: int = 0  # paid by the buyer
+    seller_discount: int = 0  # item discounts and vouchers the seller funds
+    platform_discount: int = 0  # vouchers and subsidies the platform funds
+    platform_fees: int | None = None
+
+
 class Order(DomainModel):
     order_id: str
     status: OrderStatus
@@ -234,12 +247,14 @@ class Order(DomainModel):
     ship_by: AwareDatetime | None = None
     lines: tuple[OrderLine, ...]
     buyer_name: str | None = None
+    buyer_email: str | None = None
     recipient: Address | None = None
     cash_on_delivery: bool = False
     payment_method: str | None = None
     shipping_carrier: str | None = None
     package_ids: tuple[str, ...] = ()
     tracking_number: str | None = None
+    amounts: OrderAmounts | None = None
 
 
 # -- shipping ------------------------------------------------------------------------------------

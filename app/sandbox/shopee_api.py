@@ -375,7 +375,7 @@ class ShopeeApi:
                  "item_sku": shop.products[line.product_id].seller_sku,
                  "model_id": model_id(shop.products[line.product_id], shop.sku(line.product_id, line.sku_id)),
                  "model_sku": line.seller_sku, "model_quantity_purchased": line.quantity,
-                 "model_original_price": line.unit_price, "model_discounted_price": line.unit_price,
+                 "model_original_price": line.list_price, "model_discounted_price": line.unit_price,
                  "order_item_id": int(line.line_id)}
                 for line in order.lines
             ],
@@ -383,6 +383,7 @@ class ShopeeApi:
             "package_list": [{"package_number": order.package_id, "logistics_status": "LOGISTICS_READY",
                               "shipping_carrier": order.carrier}],
             "total_amount": order.total,
+            "estimated_shipping_fee": order.shipping_fee,
             "shipping_carrier": order.carrier,
             "payment_method": order.payment_method,
         }

@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
@@ -93,7 +94,12 @@ class OrderLine:
     name: str
     seller_sku: str
     quantity: int
-    unit_price: int
+    unit_price: int  # what the buyer pays per unit, after the seller's discount
+    original_price: int = 0  # list price; 0 means no seller discount
+
+    @property
+    def list_price(self) -> int:
+        return max(self.original_price, self.unit_price)
 
 
 @dataclass
@@ -111,10 +117,21 @@ class Order:
     package_id: str
     tracking_number: str = ""
     shipped_via: str | None = None
+    shipping_fee: int = 0  # paid by the buyer
+    platform_discount: int = 0  # the platform's voucher
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.list_price * line.quantity for line in self.lines)
+
+    @property
+    def seller_discount(self) -> int:
+        return sum((line.list_price - line.unit_price) * line.quantity for line in self.lines)
 
     @property
     def total(self) -> int:
-        return sum(line.unit_price * line.quantity for line in self.lines)
+        """What the buyer pays: items after discounts, plus shipping."""
+        return self.subtotal - self.seller_discount - self.platform_discount + self.shipping_fee
 
 
 @dataclass
@@ -306,11 +323,16 @@ class SandboxState:
     # -- orders -----------------------------------------------------------------------------
 
     def create_order(self, platform: str, shop_id: str, *, lines: list[tuple[str, str, int]] | None = None,
-                     status: str | None = None, create_time: float | None = None, push: bool = True) -> Order:
+                     status: str | None = None, create_time: float | None = None, push: bool = True,
+                     shipping_fee: int | None = None, platform_discount: int | None = None,
+                     seller_discount_percent: int = 0) -> Order:
         """Place an order (random lines from the catalog unless given as (product, sku, qty)).
 
         Stock is taken from the SKUs as the platforms do on checkout; a webhook is pushed.
+        A random order also gets a shipping fee and sometimes a platform voucher (derived from its
+        id, so the seeded random sequence stays as it was); given lines get only what is asked.
         """
+        random_lines = lines is None
         with self.lock:
             shop = self.shop(platform, shop_id)
             if not shop.products:
@@ -328,9 +350,11 @@ class SandboxState:
                 if sku is None:
                     raise KeyError(f"no sku {sku_id} in product {product_id}")
                 sku.stock = max(0, sku.stock - quantity)
+                discount = sku.price * seller_discount_percent // 100
                 order_lines.append(OrderLine(
                     line_id=self._new_id(platform, "line"), product_id=product_id, sku_id=sku_id,
-                    name=product.title, seller_sku=sku.seller_sku, quantity=quantity, unit_price=sku.price,
+                    name=product.title, seller_sku=sku.seller_sku, quantity=quantity,
+                    unit_price=sku.price - discount, original_price=sku.price if discount else 0,
                 ))
             status = status or INITIAL_ORDER_STATUS[platform]
             self._check_status(platform, status)
@@ -345,6 +369,13 @@ class SandboxState:
                 buyer_username=self.seed.username(), recipient=self.seed.recipient(), payment_method=payment,
                 carrier=self.seed.carrier(), package_id=("OFG" if platform == "shopee" else "11") + self.seed.digits(14),
             )
+            mark = zlib.crc32(order_id.encode())
+            if shipping_fee is None:
+                shipping_fee = 8_000 + (mark % 5) * 2_000 if random_lines else 0
+            if platform_discount is None:
+                platform_discount = 5_000 if random_lines and mark % 3 == 0 else 0
+            order.shipping_fee = max(0, shipping_fee)
+            order.platform_discount = max(0, min(platform_discount, order.subtotal - order.seller_discount))
             shop.orders[order_id] = order
         if push:
             self.push_order_status(shop, order)

@@ -295,7 +295,7 @@ class TikTokApi:
                 line_items.append({
                     "id": f"{line.line_id}{unit:02d}", "sku_id": line.sku_id, "product_id": line.product_id,
                     "product_name": line.name, "seller_sku": line.seller_sku, "sale_price": str(line.unit_price),
-                    "original_price": str(line.unit_price), "currency": "IDR", "package_id": order.package_id,
+                    "original_price": str(line.list_price), "currency": "IDR", "package_id": order.package_id,
                     "display_status": order.status,
                 })
         recipient = order.recipient
@@ -304,8 +304,14 @@ class TikTokApi:
             "update_time": order.update_time, "paid_time": order.pay_time, "user_id": "7" + order.order_id[-10:],
             "buyer_message": "", "is_cod": order.payment_method == "COD",
             "payment_method_name": order.payment_method, "shipping_provider": order.carrier,
-            "payment": {"currency": "IDR", "total_amount": str(order.total), "sub_total": str(order.total),
-                        "shipping_fee": "0"},
+            # sub_total is after both discounts; the list prices are original_total_product_price.
+            "payment": {"currency": "IDR", "total_amount": str(order.total),
+                        "sub_total": str(order.subtotal - order.seller_discount - order.platform_discount),
+                        "original_total_product_price": str(order.subtotal),
+                        "seller_discount": str(order.seller_discount),
+                        "platform_discount": str(order.platform_discount),
+                        "shipping_fee": str(order.shipping_fee), "original_shipping_fee": str(order.shipping_fee),
+                        "tax": "0"},
             "recipient_address": {
                 "name": recipient["name"], "phone_number": recipient["phone"],
                 "full_address": recipient["full_address"], "postal_code": recipient["zipcode"],

@@ -145,3 +145,26 @@ async def test_a_platform_update_never_moves_an_order_backwards():
     assert r3.state == OrderState.SHIPPED and await _level(variant["id"]) == (4, 0)
     r4 = await ingest(tenant, store, platform_order("SO-9", OrderStatus.COMPLETED, variant["sku"], 1, minutes=4))
     assert r4.state == OrderState.COMPLETED and await _level(variant["id"]) == (4, 0)
+
+
+async def test_the_amounts_breakdown_is_stored_and_follows_platform_updates():
+    from app.integrations.base import OrderAmounts
+
+    tenant, variant, _loc = await _setup(5)
+    store = await make_store(tenant)
+    first = platform_order("SO-AMT", OrderStatus.TO_SHIP, variant["sku"], 2).model_copy(update={
+        "total": 243_000, "amounts": OrderAmounts(subtotal=250_000, shipping_fee=18_000, seller_discount=10_000,
+                                                  platform_discount=15_000)})
+    r = await ingest(tenant, store, first)
+    row = await Order.select().where(Order.id == r.order_id).first()
+    assert (row["subtotal"], row["shipping_fee"], row["seller_discount"], row["platform_discount"], row["total"]) == (
+        250_000, 18_000, 10_000, 15_000, 243_000)
+    assert row["platform_fees"] is None, "the order detail does not report fees: unknown, not zero"
+    later = first.model_copy(update={"updated_at": first.updated_at + timedelta(minutes=5), "amounts": OrderAmounts(
+        subtotal=250_000, shipping_fee=18_000, seller_discount=10_000, platform_discount=15_000, platform_fees=12_500)})
+    await ingest(tenant, store, later)
+    row = await Order.select().where(Order.id == r.order_id).first()
+    assert row["platform_fees"] == 12_500
+    plain = await ingest(tenant, store, platform_order("SO-NOAMT", OrderStatus.UNPAID, variant["sku"], 3))
+    row = await Order.select().where(Order.id == plain.order_id).first()
+    assert (row["subtotal"], row["shipping_fee"], row["seller_discount"]) == (375_000, 0, 0)

@@ -26,6 +26,15 @@ def normalize_phone(raw: str | None) -> str:
     return ("+" + digits)[:40] if digits else ""
 
 
+def normalize_email(raw: str | None) -> str:
+    """Trimmed and lower-cased; masked addresses ('a***@…') and anything without an @ merge
+    nobody, so they become ''."""
+    text = (raw or "").strip().lower()
+    if "@" not in text or "*" in text or len(text) > 200 or " " in text:
+        return ""
+    return text
+
+
 async def list_customers(tenant: Tenant, q: str = "", limit: int = 100) -> list[dict]:
     query = tenant.scoped(Order).select(
         Order.customer_phone, Max(Order.customer_name, alias="name"), Count(Order.id, alias="orders"),

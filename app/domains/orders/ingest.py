@@ -23,7 +23,8 @@ from app.domains.inventory.locations import default_location
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
 from app.domains.notifications.services import notify
-from app.domains.orders.customers import normalize_phone
+from app.domains.orders import amounts
+from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.statuses import (
     FROM_PLATFORM,
     NEEDS_DEDUCTION,
@@ -128,6 +129,7 @@ async def ingest(tenant: Tenant, store: dict, order: PlatformOrder) -> IngestRes
             "address": recipient.model_dump(mode="json") if recipient else {},
             "cash_on_delivery": order.cash_on_delivery, "shipping_carrier": (order.shipping_carrier or "")[:80],
             "ship_by": order.ship_by, "platform_updated_at": order.updated_at, "updated_at": utcnow(),
+            "customer_email": normalize_email(order.buyer_email), **amounts.from_platform(order),
         }
         if order.tracking_number:
             fields["tracking_number"] = order.tracking_number[:80]

@@ -26,8 +26,15 @@ class Order(Table):
     customer_name = Varchar(length=200, default="")
     customer_phone = Varchar(length=40, default="", index=True)
     address = JSON(default={})
+    customer_email = Varchar(length=200, default="", index=True, help_text="Lower-cased; merges customers.")
     currency = Varchar(length=3, default="IDR")
-    total = Integer(default=0, help_text="Minor units.")
+    total = Integer(default=0, help_text="Minor units: what the buyer pays.")
+    subtotal = Integer(default=0, help_text="Minor units: items at their list price.")
+    shipping_fee = Integer(default=0, help_text="Minor units: shipping paid by the buyer.")
+    seller_discount = Integer(default=0, help_text="Minor units: discounts and vouchers the seller funds.")
+    platform_discount = Integer(default=0, help_text="Minor units: vouchers the marketplace funds.")
+    platform_fees = Integer(null=True, default=None,
+                            help_text="Minor units: commission and fees; empty when the marketplace has not said.")
     cash_on_delivery = Boolean(default=False)
     shipping_carrier = Varchar(length=80, default="")
     tracking_number = Varchar(length=80, default="")
@@ -87,3 +94,12 @@ class ReturnLine(Table):
     quantity = Integer(default=1)
     restocked = Integer(default=0, help_text="Units put back into stock.")
     written_off = Integer(default=0, help_text="Units damaged or lost.")
+
+
+class OrderTag(Table):
+    """A free-text label on an order ("gift wrap", "VIP"), lower-cased, once per order."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    order = ForeignKey(Order, null=False, index=True)
+    tag = Varchar(length=32, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())

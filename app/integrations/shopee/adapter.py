@@ -22,6 +22,7 @@ from app.integrations.base import (
     Listing,
     ListingVariant,
     Order,
+    OrderAmounts,
     OrderLine,
     OrderStatus,
     OrderSummary,
@@ -80,7 +81,7 @@ PUSH_KINDS = {
 
 ORDER_DETAIL_FIELDS = (
     "buyer_username,recipient_address,item_list,pay_time,package_list,total_amount,"
-    "shipping_carrier,payment_method"
+    "shipping_carrier,payment_method,estimated_shipping_fee"
 )
 
 
@@ -337,13 +338,14 @@ class ShopeeAdapter:
             line["line_ids"].append(str(item.get("order_item_id") or f"{listing_id}:{variant_id}"))
             line["quantity"] += int(item.get("model_quantity_purchased", 0))
         address = raw.get("recipient_address") or {}
+        total = to_minor_units(raw.get("total_amount", 0), currency)
         status_raw = raw.get("order_status", "")
         return Order(
             order_id=raw["order_sn"],
             status=order_status(status_raw),
             raw_status=status_raw,
             currency=currency,
-            total=to_minor_units(raw.get("total_amount", 0), currency),
+            total=total,
             created_at=from_epoch(raw.get("create_time")),
             updated_at=from_epoch(raw.get("update_time")),
             paid_at=from_epoch(raw.get("pay_time")),
@@ -359,7 +361,28 @@ class ShopeeAdapter:
             shipping_carrier=raw.get("shipping_carrier"),
             package_ids=tuple(str(p.get("package_number")) for p in raw.get("package_list") or []
                               if p.get("package_number")),
+            amounts=ShopeeAdapter._amounts(raw, currency, total),
         )
+
+    @staticmethod
+    def _amounts(raw: Mapping[str, Any], currency: str, total: int) -> OrderAmounts | None:
+        """The order detail has list and discounted prices per item, the buyer's shipping fee and
+        the total. It names no platform voucher: what the buyer did not pay beyond the seller's
+        discounts is Shopee's (vouchers, coins). Fees come only with the escrow detail: unknown."""
+        items = raw.get("item_list")
+        if not items:
+            return None
+        subtotal = seller_discount = 0
+        for item in items:
+            qty = int(item.get("model_quantity_purchased", 0))
+            discounted = to_minor_units(item.get("model_discounted_price", 0), currency)
+            original = to_minor_units(item.get("model_original_price") or item.get("model_discounted_price", 0), currency)
+            subtotal += max(original, discounted) * qty
+            seller_discount += max(0, original - discounted) * qty
+        shipping = to_minor_units(raw.get("estimated_shipping_fee") or 0, currency)
+        platform_discount = max(0, subtotal - seller_discount + shipping - total)
+        return OrderAmounts(subtotal=subtotal, shipping_fee=shipping, seller_discount=seller_discount,
+                            platform_discount=platform_discount)
 
     # -- shipping ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from app.integrations.base import (
     Listing,
     ListingVariant,
     Order,
+    OrderAmounts,
     OrderLine,
     OrderStatus,
     OrderSummary,
@@ -327,6 +328,7 @@ class TikTokAdapter:
             ship_by=from_epoch(raw.get("rts_sla_time")),
             lines=tuple(OrderLine(**{**v, "line_ids": tuple(v["line_ids"])}) for v in grouped.values()),
             buyer_name=address.get("name"),
+            buyer_email=raw.get("buyer_email") or None,
             recipient=Address(
                 name=address.get("name"), phone=address.get("phone_number"),
                 full_address=address.get("full_address"), city=districts.get("City"),
@@ -337,7 +339,23 @@ class TikTokAdapter:
             shipping_carrier=raw.get("shipping_provider"),
             package_ids=tuple(str(p["id"]) for p in raw.get("packages") or [] if p.get("id")),
             tracking_number=raw.get("tracking_number") or None,
+            amounts=TikTokAdapter._amounts(payment, currency),
         )
+
+    @staticmethod
+    def _amounts(payment: Mapping[str, Any], currency: str) -> OrderAmounts | None:
+        """payment: original_total_product_price (list prices), seller_discount, platform_discount,
+        shipping_fee (what the buyer pays for shipping). Fees are in the finance APIs: unknown."""
+        if not payment:
+            return None
+
+        def amount(key: str) -> int:
+            return to_minor_units(payment.get(key) or 0, currency)
+
+        discounts = amount("seller_discount") + amount("platform_discount")
+        subtotal = amount("original_total_product_price") or amount("sub_total") + discounts
+        return OrderAmounts(subtotal=subtotal, shipping_fee=amount("shipping_fee"),
+                            seller_discount=amount("seller_discount"), platform_discount=amount("platform_discount"))
 
     # -- fulfillment ------------------------------------------------------------------------
 
