@@ -58,6 +58,24 @@ async def migrate() -> None:
         raise RuntimeError(f"migrations failed: {result.message}")
 
 
+async def pg_fetch(sql: str, *args) -> list:
+    """PostgreSQL only: one statement with the server's own $1..$n placeholders (a parameter may
+    be used more than once, which Piccolo's raw() cannot say), on the current transaction's
+    connection, else on a pooled one. Rows are asyncpg records (read them by column name)."""
+    db = engine()
+    current = db.current_transaction.get()
+    if current is not None:
+        return await current.connection.fetch(sql, *args)
+    if db.pool is None:  # scripts that never started the pool
+        connection = await db.get_new_connection()
+        try:
+            return await connection.fetch(sql, *args)
+        finally:
+            await connection.close()
+    async with db.pool.acquire() as connection:
+        return await connection.fetch(sql, *args)
+
+
 def transaction():
     """A write transaction: SQLite takes its write lock up front (BEGIN IMMEDIATE) so that two
     writers queue instead of deadlocking on a lock upgrade; PostgreSQL uses a plain transaction."""

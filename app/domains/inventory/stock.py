@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
-from app.core.database import is_postgres, transaction
+from app.core.database import is_postgres, pg_fetch, savepoint, transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
@@ -154,16 +154,164 @@ async def adjust(tenant: Tenant, variant_id: int, location_id: int, delta: int, 
 @_signals
 async def reserve(tenant: Tenant, lines: Iterable[Line], *, reference: str) -> list[Level]:
     """Reserve every line (bundles reserve their components) or none: raises InsufficientStock
-    when any line lacks available units; records a ledger row per line."""
-    expanded = await _expand(tenant, lines)
-    async with transaction():
-        results = []
-        for line in expanded:
-            await _ensure_level(tenant, line.variant_id, line.location_id)
-            results.append(await _apply(tenant, line.variant_id, line.location_id, reserved=line.quantity,
-                                        condition=_enough_available(line.quantity), kind=MovementKind.RESERVE,
-                                        reference=reference))
-        return results
+    when any line lacks available units, NotFound for a variant or location not of this
+    organisation; records a ledger row per reserved (variant, location).
+
+    On PostgreSQL this is one statement (bundle expansion, row locks in (variant, location) order,
+    the all-or-nothing conditional UPDATE, ledger and outbox rows), so it needs no transaction of
+    its own; on SQLite the same steps run as a few statements in one write transaction. Why
+    nothing was reserved is worked out only when nothing was."""
+    requested: dict[tuple[int, int], int] = {}
+    for line in lines:
+        _check_quantity(line.quantity)
+        key = (_id(line.variant_id, _("Variant not found.")), _id(line.location_id, _("Location not found.")))
+        requested[key] = requested.get(key, 0) + line.quantity
+    if not requested:
+        return []
+    if is_postgres():
+        rows = await _reserve_in_one_statement(tenant, requested, reference)
+    else:
+        rows = await _reserve_in_steps(tenant, requested, reference)
+    if not rows:
+        await _why_not_reserved(tenant, requested)
+    return [Level(r["variant"], r["location"], r["on_hand"], r["reserved"]) for r in rows]
+
+
+def _id(value, not_found: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        from app.domains.inventory.errors import NotFound
+
+        raise NotFound(not_found) from None
+
+
+# $1 variants, $2 locations, $3 quantities (one per requested line), $4 organisation, $5 now,
+# $6 reference, $7 actor. `wanted` expands bundles into components (a bundle without components
+# reserves itself; an unknown variant becomes a row no stock level can match); `locked` takes the
+# row locks in (variant, location) order, so multi-line reservations cannot deadlock, and reads the
+# rows as they are once locked; the UPDATE runs only when every wanted row is there with enough
+# available, so a reservation is whole or nothing without a transaction around it.
+_RESERVE_SQL = """
+WITH requested AS (
+    SELECT * FROM unnest($1::integer[], $2::integer[], $3::integer[]) AS r(variant, location, quantity)
+), wanted AS (
+    SELECT COALESCE(c.component, v.id) AS variant, r.location,
+           SUM(r.quantity * COALESCE(c.quantity, 1))::integer AS quantity
+    FROM requested r
+    LEFT JOIN variant v ON v.id = r.variant AND v.organization = $4
+    LEFT JOIN bundle_component c ON v.is_bundle AND c.bundle = v.id AND c.organization = $4
+    GROUP BY 1, 2
+), locked AS MATERIALIZED (
+    SELECT s.id, w.quantity, s.on_hand - s.reserved >= w.quantity AS enough
+    FROM stock_level s JOIN wanted w ON s.variant = w.variant AND s.location = w.location
+    WHERE s.organization = $4
+    ORDER BY s.variant, s.location
+    FOR UPDATE OF s
+), verdict AS (
+    SELECT count(*) = (SELECT count(*) FROM wanted) AND coalesce(bool_and(enough), false) AS ok FROM locked
+), updated AS (
+    UPDATE stock_level s SET reserved = s.reserved + l.quantity, updated_at = $5
+    FROM locked l, verdict
+    WHERE s.id = l.id AND verdict.ok AND s.on_hand - s.reserved >= l.quantity
+    RETURNING s.variant, s.location, s.on_hand, s.reserved, l.quantity
+), ledger AS (
+    INSERT INTO stock_movement (organization, variant, location, kind, on_hand_delta, reserved_delta,
+                                on_hand_after, reserved_after, reason, reference, actor, created_at)
+    SELECT $4, variant, location, 'reserve', 0, quantity, on_hand, reserved, '', $6, $7::integer, $5
+    FROM updated
+), outbox AS (
+    INSERT INTO stock_change (organization, variant, created_at) SELECT $4, variant, $5 FROM updated
+)
+SELECT variant, location, on_hand, reserved FROM updated ORDER BY variant, location
+"""
+
+
+async def _reserve_in_one_statement(tenant: Tenant, requested: dict[tuple[int, int], int],
+                                    reference: str) -> list[dict]:
+    keys = list(requested)
+    return await pg_fetch(
+        _RESERVE_SQL, [v for v, _loc in keys], [loc for _v, loc in keys], [requested[k] for k in keys],
+        int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
+
+
+async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int], reference: str) -> list[dict]:
+    """The portable path (SQLite): the same steps as _RESERVE_SQL in one write transaction, which
+    SQLite serialises (BEGIN IMMEDIATE); each row is still a conditional UPDATE."""
+    wanted = await _expand_requested(tenant, requested)
+    if wanted is None:
+        return []
+    org, now, actor = int(tenant.organization_id), utcnow(), tenant.actor.user_id
+    try:
+        return await _reserve_rows(tenant, wanted, reference, org, now, actor)
+    except _NothingReserved:
+        return []
+
+
+async def _reserve_rows(tenant: Tenant, wanted: dict[tuple[int, int], int], reference: str, org: int, now,
+                        actor: int | None) -> list[dict]:
+    # A savepoint inside a caller's transaction, so that a short line undoes only this reservation.
+    async with savepoint():
+        rows = []
+        for (variant_id, location_id), quantity in sorted(wanted.items()):
+            updated = await tenant.scoped(StockLevel).update({
+                StockLevel.reserved: StockLevel.reserved + quantity, StockLevel.updated_at: now,
+            }).where((StockLevel.variant == variant_id) & (StockLevel.location == location_id)).where(
+                _enough_available(quantity)).returning(StockLevel.on_hand, StockLevel.reserved)
+            if not updated:
+                raise _NothingReserved
+            rows.append({"variant": variant_id, "location": location_id, "quantity": quantity, **updated[0]})
+        await StockMovement.insert(*[StockMovement(
+            organization=org, variant=r["variant"], location=r["location"], kind=MovementKind.RESERVE,
+            on_hand_delta=0, reserved_delta=r["quantity"], on_hand_after=r["on_hand"], reserved_after=r["reserved"],
+            reason="", reference=reference[:120], actor=actor, created_at=now) for r in rows])
+        await StockChange.insert(*[StockChange(organization=org, variant=r["variant"], created_at=now) for r in rows])
+        return rows
+
+
+class _NothingReserved(Exception):
+    """Inside _reserve_in_steps: a row lacked stock, undo the rows already reserved."""
+
+
+async def _expand_requested(tenant: Tenant, requested: dict[tuple[int, int], int]) -> dict[tuple[int, int], int] | None:
+    """(variant, location) -> quantity with bundles replaced by their components, in two queries;
+    None when a variant is not this organisation's."""
+    from app.domains.catalog.tables import BundleComponent, Variant
+
+    variant_ids = sorted({v for v, _loc in requested})
+    found = await tenant.scoped(Variant).select(Variant.id, Variant.is_bundle).where(Variant.id.is_in(variant_ids))
+    if len(found) != len(variant_ids):
+        return None
+    bundles = {r["id"] for r in found if r["is_bundle"]}
+    parts: dict[int, list[tuple[int, int]]] = {}
+    if bundles:
+        for r in await tenant.scoped(BundleComponent).select(
+                BundleComponent.bundle, BundleComponent.component, BundleComponent.quantity).where(
+                BundleComponent.bundle.is_in(sorted(bundles))).order_by(BundleComponent.component):
+            parts.setdefault(r["bundle"], []).append((r["component"], r["quantity"]))
+    wanted: dict[tuple[int, int], int] = {}
+    for (variant_id, location_id), quantity in requested.items():
+        for component, per_unit in parts.get(variant_id) or [(variant_id, 1)]:
+            key = (component, location_id)
+            wanted[key] = wanted.get(key, 0) + per_unit * quantity
+    return wanted
+
+
+async def _why_not_reserved(tenant: Tenant, requested: dict[tuple[int, int], int]) -> None:
+    """Nothing was reserved: raise what the caller should hear, in the order of the lines — a
+    variant or location not of this organisation, else the first (component) line short of stock."""
+    for variant_id, location_id in requested:
+        await require_variant(tenant, variant_id)
+        await require_location(tenant, location_id)
+    wanted = await _expand_requested(tenant, requested) or {}
+    have = {(lv.variant_id, lv.location_id): lv for lv in await levels(tenant, {v for v, _loc in wanted})}
+    for key, quantity in sorted(wanted.items()):
+        level = have.get(key)
+        if level is None or level.available < quantity:
+            raise InsufficientStock(key[0], quantity)
+    # Enough now, not when the reservation looked (another order released stock in between).
+    first, quantity = min(wanted.items()) if wanted else (next(iter(requested)), 0)
+    raise InsufficientStock(first[0], quantity)
 
 
 @_signals
