@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -185,13 +186,30 @@ def link_in(text, path_prefix: str) -> str:
 
 
 def spawn(args: list[str], **env: str) -> subprocess.Popen:
-    """Start a storesync process with the test run's settings (same database, Redis, queue)."""
+    """Start a storesync process with the test run's settings (same database, Redis, queue).
+
+    Its output goes to a temporary file, never a pipe: nobody reads a pipe until stop(), and a
+    full pipe (64 KB of access and job logs) blocks the child's event loop on its next log line.
+    """
     from app.settings import get_settings
 
     full_env = get_settings().child_env()
     full_env.update(env)
-    return subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=full_env,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    proc.log_file = log  # type: ignore[attr-defined]
+    return proc
+
+
+def output(proc: subprocess.Popen) -> str:
+    """What a spawned process has printed so far."""
+    log = getattr(proc, "log_file", None)
+    if log is None or log.closed:
+        return ""
+    log.flush()
+    log.seek(0)
+    return log.read()
 
 
 def wait_http(url: str, timeout: float = 30) -> None:
@@ -206,13 +224,18 @@ def wait_http(url: str, timeout: float = 30) -> None:
 
 
 def stop(proc: subprocess.Popen) -> str:
+    """Stop a spawned process (SIGTERM, then SIGKILL after 10 s) and return all it printed."""
     proc.terminate()
     try:
-        out, _ = proc.communicate(timeout=10)
+        proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-        out, _ = proc.communicate()
-    return out or ""
+        proc.wait()
+    text = output(proc)
+    log = getattr(proc, "log_file", None)
+    if log is not None:
+        log.close()
+    return text
 
 
 @pytest.fixture

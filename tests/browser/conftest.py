@@ -51,6 +51,8 @@ def live_url(database) -> Iterator[str]:
         raise
     yield url
     output = stop(proc)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "server.log").write_text(output)
     if re.search(r"Traceback|ERROR", output):
         print(output[-4000:])
 

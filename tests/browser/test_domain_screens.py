@@ -72,7 +72,7 @@ def test_new_seller_creates_a_product_stocks_it_and_counts_it_by_scanning(tablet
     page.fill("#f-variants-0-price", "185000")
     expect(page.locator("#variant-rows .variant-row")).to_have_count(1)
     page.get_by_role("button", name="Add variant").click()
-    expect(page.locator("#variant-rows .variant-row")).to_have_count(2)
+    expect(page.locator("#variant-rows .variant-row")).to_have_count(2, timeout=30_000)
     page.fill("#f-variants-1-sku", f"{sku}-L")
     page.fill("#f-variants-1-size", "L")
     page.fill("#f-variants-1-price", "195000")

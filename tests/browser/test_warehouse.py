@@ -59,6 +59,8 @@ def test_pick_pack_with_a_wrong_scan_ship_and_print_the_label(tablet, seller):
     page.fill("#f-variants-0-sku", shirt)
     page.fill("#f-variants-0-price", "185000")
     page.get_by_role("button", name="Add variant").click()
+    # the second row comes from the server (htmx); a loaded CI machine can take a while
+    expect(page.locator("#variant-rows .variant-row")).to_have_count(2, timeout=30_000)
     page.fill("#f-variants-1-sku", sarong)
     page.fill("#f-variants-1-price", "95000")
     page.click("#product-form button[type=submit]")
