@@ -12,7 +12,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.logging import LoggingConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
@@ -30,6 +29,7 @@ from app.core.database import start_database, stop_database
 from app.core.errors import AppError, NotFound
 from app.core.money import format_money
 from app.core.redis import ensure_redis
+from app.core.sessions import RotatingSessionConfig
 from app.core.web import render, wants_fragment
 from app.domains.accounts.controllers import (
     AccountController,
@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[permission_guard],
         dependencies={"ctx": Provide(provide_ctx), "tenant": Provide(provide_tenant)},
         middleware=[
-            ServerSideSessionConfig(
+            RotatingSessionConfig(
                 key="ss_session", max_age=settings.session_max_age, secure=settings.secure_cookies,
                 exclude=["^/static/", "^/healthz"], store="sessions",
             ).middleware

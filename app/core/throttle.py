@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from limits import RateLimitItemPerSecond
+from limits import RateLimitItemPerHour, RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
@@ -40,3 +40,28 @@ async def clear_login_failures(email: str, ip: str) -> None:
     await _limiter(ensure_redis()).clear(_login_item(), "login", email.lower(), ip)
 
 
+
+
+# Accounts created from one address per hour, and reset e-mails asked for per hour: enough for an
+# office behind one NAT, too few to script organisations or flood someone's inbox.
+SIGNUPS_PER_IP = RateLimitItemPerHour(30)
+RESETS_PER_IP = RateLimitItemPerHour(20)
+RESETS_PER_EMAIL = RateLimitItemPerHour(3)
+
+
+def _namespace() -> str:
+    # Limits of one deployment (or one test run) never count another's on a shared Redis.
+    return get_settings().queue_name
+
+
+async def signup_allowed(ip: str) -> bool:
+    """Counts this sign-up; False once this address has created too many this hour."""
+    return await _limiter(ensure_redis()).hit(SIGNUPS_PER_IP, _namespace(), "signup", ip)
+
+
+async def reset_request_allowed(email: str, ip: str) -> bool:
+    """Counts this reset request; False when the address or the mailbox has asked too often."""
+    limiter = _limiter(ensure_redis())
+    by_ip = await limiter.hit(RESETS_PER_IP, _namespace(), "reset-ip", ip)
+    by_email = await limiter.hit(RESETS_PER_EMAIL, _namespace(), "reset-email", email.lower())
+    return by_ip and by_email

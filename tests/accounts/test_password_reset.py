@@ -31,3 +31,16 @@ async def test_unknown_email_sends_nothing_and_says_the_same(client, smtp_server
 async def test_forged_reset_token_is_refused(client):
     response = await post(client, "/password/reset/not-a-real-token", {"new_password": "whatever-123"})
     assert response.status_code == 400
+
+
+async def test_reset_requests_for_one_mailbox_are_throttled_and_send_nothing_more(client, smtp_server):
+    from app.core.throttle import RESETS_PER_EMAIL
+
+    account = await make_account()
+    for _ in range(RESETS_PER_EMAIL.amount):
+        assert (await post(client, "/password/forgot", {"email": account.email})).status_code == 200
+    sent = len(smtp_server)
+    assert sent == RESETS_PER_EMAIL.amount
+    refused = await post(client, "/password/forgot", {"email": account.email.upper()})
+    assert refused.status_code == 429 and "Too many reset requests" in refused.text
+    assert len(smtp_server) == sent, "a throttled request still mailed a link"

@@ -125,3 +125,39 @@ def test_csrf_helper_needs_cookie(client):
 
     with pytest.raises(AssertionError):
         csrf_token(client)
+
+
+async def test_signing_in_gives_a_new_session_id_so_a_planted_one_is_worthless(app):
+    attacker, victim = await make_account(), await make_account()
+    async with http_client(app) as mallory, http_client(app) as browser:
+        await login(mallory, attacker)
+        planted = mallory.cookies.get("ss_session")
+        browser.cookies.set("ss_session", planted, domain="testserver.local")
+        await login(browser, victim)
+        assert browser.cookies.get("ss_session") != planted, "the session id survived signing in"
+        assert victim.org_name in (await browser.get("/")).text
+        # the id the attacker planted (and still holds) is no longer anybody's session
+        mallory.cookies.set("ss_session", planted, domain="testserver.local")
+        page = await mallory.get("/", follow_redirects=False)
+        assert page.status_code in (302, 303) and "/login" in page.headers["location"]
+
+
+async def test_signups_from_one_address_are_throttled_and_create_nothing(app):
+    import httpx
+
+    from app.core.redis import ensure_redis
+    from app.core.throttle import SIGNUPS_PER_IP, _limiter, _namespace
+
+    ip = "203.0.113.77"
+    limiter = _limiter(ensure_redis())
+    for _ in range(SIGNUPS_PER_IP.amount):  # this address has used up its hour
+        await limiter.hit(SIGNUPS_PER_IP, _namespace(), "signup", ip)
+    before = await Organization.count()
+    email = f"{unique('flood')}@example.id"
+    transport = httpx.ASGITransport(app=app, client=(ip, 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as bot:
+        response = await post(bot, "/signup", {"name": "Bot", "organization_name": "Spam", "email": email,
+                                               "password": PASSWORD})
+    assert response.status_code == 429 and "Too many sign-ups" in response.text
+    assert await Organization.count() == before
+    assert await BaseUser.exists().where(BaseUser.email == email).run() is False

@@ -7,11 +7,13 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response
 
+from app.core import throttle
 from app.core.auth import LOCALE_COOKIE, RequestContext, client_ip, load_context
-from app.core.errors import AppError, ValidationFailed
+from app.core.errors import AppError, Throttled, ValidationFailed
 from app.core.i18n import LOCALES, _, current_locale, normalize_locale
 from app.core.mail import mail_enabled
 from app.core.permissions import GRANTABLE, MATRIX, Permission
+from app.core.sessions import rotate_session
 from app.core.statuses import Role
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
@@ -46,6 +48,7 @@ async def _begin_session(request: Request, user_id: int, org_id: int | None = No
             "locale": await services.user_locale(user_id) or current_locale.get(),
         }
     )
+    rotate_session(request.session)  # a new session id: one known before signing in is worthless
     current_locale.set(request.session["locale"])
 
 
@@ -63,11 +66,14 @@ class AuthController(Controller):
         data = await form_data(request)
         try:
             form = SignupForm.parse(data)
+            if not await throttle.signup_allowed(client_ip(request)):
+                raise Throttled(_("Too many sign-ups from this network. Try again in an hour."))
             user_id, org_id = await services.sign_up(form, ip=client_ip(request), locale=current_locale.get())
-        except ValidationFailed as exc:
+        except (ValidationFailed, Throttled) as exc:
             data.pop("password", None)
             return render(request, "accounts/signup.html", fragment="accounts/_signup_form.html",
-                          status_code=422, form=data, errors=exc.errors)
+                          status_code=exc.status_code, form=data,
+                          errors=getattr(exc, "errors", None) or {"form": exc.message})
         await _begin_session(request, user_id, org_id)
         flash(request, _("Welcome to StoreSync! Your organisation %(org)s is ready.", org=form.organization_name))
         return redirect_after_post(request, "/")
@@ -121,6 +127,9 @@ class AuthController(Controller):
             form = ResetRequestForm.parse(data)
         except ValidationFailed as exc:
             return render(request, "accounts/forgot.html", status_code=422, form=data, errors=exc.errors, sent=False)
+        if not await throttle.reset_request_allowed(form.email, client_ip(request)):
+            return render(request, "accounts/forgot.html", status_code=429, form=data, sent=False,
+                          errors={"form": _("Too many reset requests. Wait an hour and try again.")})
         link = await services.request_password_reset(form.email, ip=client_ip(request))
         if link and not mail_enabled():
             # Without SMTP (a developer's machine) the terminal is the only way to reach the link.
