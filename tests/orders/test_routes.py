@@ -93,3 +93,31 @@ async def test_viewers_see_orders_but_cannot_act(app, owner_client):
         assert (await client.get(f"/orders/{order_id}")).status_code == 200
         assert (await post(client, f"/orders/{order_id}/state", {"state": "cancelled"}, htmx=True)).status_code == 403
     assert await _level(variant["id"]) == (5, 2)
+
+
+async def test_manual_order_amounts_and_refused_amounts(owner_client):
+    tenant = tenant_of(owner_client.account)
+    variant = await make_variant(tenant)  # price from the factory
+    await stock.receive(tenant, variant["id"], (await default_location(tenant))["id"], 10)
+    before = await Order.count().where(Order.organization == tenant.organization_id)
+    for fee, discount, field_error in (("lima ribu", "", "Type an amount in rupiah"),
+                                       ("", "-5", "Type an amount in rupiah"),
+                                       ("0", str(variant["price"] * 2 + 1), "cannot be more than")):
+        refused = await post(owner_client, "/orders/", {"customer_name": "Rudi", "line-0-code": variant["sku"],
+                                                        "line-0-qty": "2", "shipping_fee": fee, "discount": discount})
+        assert refused.status_code == 422 and field_error in refused.text
+    bad_mail = await post(owner_client, "/orders/", {"customer_name": "Rudi", "email": "rudi at contoh",
+                                                     "line-0-code": variant["sku"]})
+    assert bad_mail.status_code == 422 and "e-mail address" in bad_mail.text
+    assert await Order.count().where(Order.organization == tenant.organization_id) == before
+    assert await _level(variant["id"]) == (10, 0)
+    ok = await post(owner_client, "/orders/", {"customer_name": "Rudi", "email": "Rudi@Contoh.id",
+                                               "line-0-code": variant["sku"], "line-0-qty": "2",
+                                               "shipping_fee": "Rp 15.000", "discount": "5.000"})
+    assert ok.status_code in (200, 303), ok.text[:300]
+    row = await Order.select().where(Order.organization == tenant.organization_id).order_by(
+        Order.id, ascending=False).first()
+    assert (row["subtotal"], row["shipping_fee"], row["seller_discount"]) == (variant["price"] * 2, 15_000, 5_000)
+    assert row["total"] == variant["price"] * 2 + 10_000 and row["customer_email"] == "rudi@contoh.id"
+    page = await owner_client.get(f"/orders/{row['id']}")
+    assert "Rp 15.000" in page.text and "Seller discount" in page.text

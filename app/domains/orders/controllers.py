@@ -55,7 +55,8 @@ class OrdersController(Controller):
         try:
             order_id = await services.create_manual_order(
                 tenant, customer_name=data.get("customer_name", ""), phone=data.get("phone", ""),
-                address=data.get("address", ""), lines=lines)
+                address=data.get("address", ""), lines=lines, email=data.get("email", ""),
+                shipping_fee=data.get("shipping_fee", ""), discount=data.get("discount", ""))
         except AppError as exc:
             errors = getattr(exc, "errors", None) or {"lines": exc.message}
             return render(request, "orders/new.html", status_code=422, form=data, errors=errors)
@@ -133,7 +134,7 @@ class OrdersController(Controller):
 
 
 class CustomersController(Controller):
-    """Customers across channels, merged by phone number."""
+    """Customers across channels, merged by phone number or e-mail address."""
 
     path = "/customers"
 
@@ -147,5 +148,7 @@ class CustomersController(Controller):
         orders = await customers.customer_orders(tenant, phone)
         if not orders:
             raise NotFound(_("Customer not found."))
-        return render(request, "orders/customer.html", phone=customers.normalize_phone(phone), orders=orders,
+        contacts = sorted({o["customer_phone"] for o in orders if o["customer_phone"]}
+                          | {o["customer_email"] for o in orders if o["customer_email"]})
+        return render(request, "orders/customer.html", contacts=contacts, orders=orders,
                       spent=sum(o["total"] for o in orders))

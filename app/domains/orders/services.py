@@ -13,11 +13,13 @@ from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _
+from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code
 from app.domains.inventory.locations import default_location
-from app.domains.orders.customers import normalize_phone
+from app.domains.orders import amounts
+from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.ingest import _event, settle_stock
 from app.domains.orders.statuses import ALLOWED, OrderState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
@@ -129,15 +131,31 @@ async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
     await _event(tenant, order["id"], "note", note)
 
 
+def _optional_rupiah(text: str, field: str, errors: dict[str, str]) -> int:
+    if not (text or "").strip():
+        return 0
+    try:
+        return parse_rupiah(text)
+    except ValueError:
+        errors[field] = _("Type an amount in rupiah, for example 15.000, or leave it empty.")
+        return 0
+
+
 async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str, address: str,
-                              lines: list[tuple[str, int]]) -> int:
-    """A sale made by WhatsApp, Instagram or in person: lines are (SKU or barcode, quantity);
-    the order is ready to ship at once, so its stock is reserved like any other order."""
+                              lines: list[tuple[str, int]], email: str = "", shipping_fee: str = "",
+                              discount: str = "") -> int:
+    """A sale made by WhatsApp, Instagram or in person: lines are (SKU or barcode, quantity),
+    with an optional shipping fee charged and discount given (rupiah as typed); the order is
+    ready to ship at once, so its stock is reserved like any other order."""
     errors: dict[str, str] = {}
     if not customer_name.strip() or len(customer_name) > 200:
         errors["customer_name"] = _("Customer name is required (at most 200 characters).")
     if len(phone) > 40:
         errors["phone"] = _("Phone is at most 40 characters.")
+    if email.strip() and not normalize_email(email):
+        errors["email"] = _("Type an e-mail address like nama@contoh.id, or leave it empty.")
+    shipping = _optional_rupiah(shipping_fee, "shipping_fee", errors)
+    off = _optional_rupiah(discount, "discount", errors)
     resolved = []
     for index, (code, qty) in enumerate(lines):
         variant = await variant_by_code(tenant, code)
@@ -149,6 +167,9 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
             resolved.append((variant, qty))
     if not lines:
         errors["lines"] = _("Add at least one item.")
+    subtotal = sum(v["price"] * q for v, q in resolved)
+    if resolved and "discount" not in errors and off > subtotal + shipping:
+        errors["discount"] = _("The discount cannot be more than the items and shipping together.")
     if errors:
         raise ValidationFailed(errors)
     location = await default_location(tenant)
@@ -156,8 +177,9 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         number = f"M-{await tenant.scoped(Order).count().where(Order.channel == 'manual') + 1:05d}"
         order = tenant.scoped(Order).new(
             channel="manual", platform_order_id=number, state=OrderState.READY_TO_SHIP,
-            customer_name=customer_name.strip(), customer_phone=normalize_phone(phone), address={"full_address": address.strip()},
-            total=sum(v["price"] * q for v, q in resolved), location=location["id"])
+            customer_name=customer_name.strip(), customer_phone=normalize_phone(phone),
+            customer_email=normalize_email(email), address={"full_address": address.strip()},
+            location=location["id"], **amounts.for_manual(subtotal, shipping, off))
         await order.save()
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
                                            title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],
