@@ -180,3 +180,12 @@ async def _customer_phone(account: Account) -> str:
 
 
 ROW_FACTORIES["phone"] = _customer_phone
+
+
+async def _location(account: Account) -> int:
+    from tests.inventory.factories import make_location, tenant_of
+
+    return (await make_location(tenant_of(account)))["id"]
+
+
+ROW_FACTORIES["location_id"] = _location

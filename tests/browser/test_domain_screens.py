@@ -60,7 +60,7 @@ def test_new_seller_creates_a_product_stocks_it_and_counts_it_by_scanning(tablet
     expect(page.locator("#locations .list")).to_contain_text("GU")
     page.fill("#f-name", "Gudang Bandung")
     page.fill("#f-code", "BDG")
-    page.click("#locations button.primary")
+    page.locator("#locations form[hx-post='/inventory/locations']").get_by_role("button", name="Add").click()
     expect(page.locator("#locations .list")).to_contain_text("BDG")
 
     # -- a product with two variants; the second row comes from "Add variant" (htmx) -----------

@@ -123,10 +123,42 @@ class InventoryController(Controller):
         return Stream(lines(), media_type="text/csv; charset=utf-8",
                       headers={"Content-Disposition": 'attachment; filename="stock-movements.csv"'})
 
+    async def _locations(self, request: Request, tenant: Tenant, *, status_code: int = 200, errors: dict | None = None,
+                         form: dict | None = None, editing: int | None = None) -> Response:
+        return render(request, "inventory/locations.html", fragment="inventory/_locations.html",
+                      status_code=status_code, locations=await locations.list_locations(tenant, active_only=False),
+                      units=await locations.units_by_location(tenant), errors=errors or {}, form=form or {},
+                      editing=editing)
+
     @get("/locations", name="inventory:locations")
     async def locations_page(self, request: Request, tenant: Tenant) -> Response:
-        return render(request, "inventory/locations.html", fragment="inventory/_locations.html",
-                      locations=await locations.list_locations(tenant, active_only=False), errors={}, form={})
+        return await self._locations(request, tenant)
+
+    @post("/locations/{location_id:int}", name="inventory:update_location",
+          opt={"permission": Permission.INVENTORY_ADJUST})
+    async def update_location(self, request: Request, tenant: Tenant, location_id: int) -> Response:
+        data = await form_data(request)
+        try:
+            row = await locations.update_location(tenant, location_id, data.get("name", ""), data.get("code", ""))
+        except ValidationFailed as exc:
+            return await self._locations(request, tenant, status_code=422, errors=exc.errors, form=data,
+                                         editing=location_id)
+        flash(request, _("Location %(code)s saved.", code=row["code"]))
+        return await self._locations(request, tenant)
+
+    @post("/locations/{location_id:int}/active", name="inventory:location_active",
+          opt={"permission": Permission.INVENTORY_ADJUST})
+    async def location_active(self, request: Request, tenant: Tenant, location_id: int) -> Response:
+        data = await form_data(request)
+        active = data.get("active") == "on"
+        try:
+            row = await locations.set_active(tenant, location_id, active)
+        except AppError as exc:
+            flash(request, exc.message, "error")
+            return await self._locations(request, tenant, status_code=exc.status_code)
+        flash(request, _("%(code)s is active again.", code=row["code"]) if active
+              else _("%(code)s is deactivated.", code=row["code"]))
+        return await self._locations(request, tenant)
 
     @post("/locations", name="inventory:create_location", opt={"permission": Permission.INVENTORY_ADJUST})
     async def create_location(self, request: Request, tenant: Tenant) -> Response:
@@ -134,12 +166,9 @@ class InventoryController(Controller):
         try:
             await locations.create_location(tenant, data.get("name", ""), data.get("code", ""))
         except ValidationFailed as exc:
-            return render(request, "inventory/locations.html", fragment="inventory/_locations.html", status_code=422,
-                          locations=await locations.list_locations(tenant, active_only=False), errors=exc.errors,
-                          form=data)
+            return await self._locations(request, tenant, status_code=422, errors=exc.errors, form=data)
         flash(request, _("Location added."))
-        return render(request, "inventory/locations.html", fragment="inventory/_locations.html",
-                      locations=await locations.list_locations(tenant, active_only=False), errors={}, form={})
+        return await self._locations(request, tenant)
 
 
 class StockCountController(Controller):

@@ -35,17 +35,26 @@ async def default_location(tenant: Tenant) -> dict:
     return row
 
 
-async def create_location(tenant: Tenant, name: str, code: str, parent_id: int | None = None) -> dict:
-    from app.core.errors import ValidationFailed
-
-    name, code = name.strip(), code.strip().upper()
+async def _check_name_and_code(tenant: Tenant, name: str, code: str, *, other_than: int | None = None) -> dict:
     errors = {}
     if not name or len(name) > 120:
         errors["name"] = _("Name is required (at most 120 characters).")
     if not code or len(code) > 32:
         errors["code"] = _("Code is required (at most 32 characters).")
-    elif await tenant.scoped(Location).exists().where(Location.code == code):
-        errors["code"] = _("Code %(code)s is already used.", code=code)
+    else:
+        taken = tenant.scoped(Location).exists().where(Location.code == code)
+        if other_than is not None:
+            taken = taken.where(Location.id != other_than)
+        if await taken:
+            errors["code"] = _("Code %(code)s is already used.", code=code)
+    return errors
+
+
+async def create_location(tenant: Tenant, name: str, code: str, parent_id: int | None = None) -> dict:
+    from app.core.errors import ValidationFailed
+
+    name, code = name.strip(), code.strip().upper()
+    errors = await _check_name_and_code(tenant, name, code)
     if parent_id is not None:
         await require_location(tenant, parent_id)
     if errors:
@@ -55,3 +64,57 @@ async def create_location(tenant: Tenant, name: str, code: str, parent_id: int |
     await record(tenant.organization_id, tenant.actor, "location.created", "location", row.id,
                  after={"name": name, "code": code})
     return await require_location(tenant, row.id)
+
+
+async def update_location(tenant: Tenant, location_id: int, name: str, code: str) -> dict:
+    """Rename a location or change its code (pick lists and labels show the new code at once)."""
+    from app.core.errors import ValidationFailed
+
+    before = await require_location(tenant, location_id)
+    name, code = (name or "").strip(), (code or "").strip().upper()
+    if errors := await _check_name_and_code(tenant, name, code, other_than=before["id"]):
+        raise ValidationFailed(errors)
+    if (name, code) != (before["name"], before["code"]):
+        await tenant.scoped(Location).update({Location.name: name, Location.code: code}).where(
+            Location.id == before["id"])
+        await record(tenant.organization_id, tenant.actor, "location.updated", "location", before["id"],
+                     before={"name": before["name"], "code": before["code"]}, after={"name": name, "code": code})
+    return await require_location(tenant, before["id"])
+
+
+async def set_active(tenant: Tenant, location_id: int, active: bool) -> dict:
+    """Deactivate a location that holds nothing (or bring one back). Refused, with the reason,
+    while it holds or reserves stock, while a store sells from it, or when it is the last one."""
+    from app.core.errors import Conflict
+    from app.domains.inventory.tables import StockLevel
+    from app.domains.listings.tables import StoreLocation
+
+    row = await require_location(tenant, location_id)
+    if row["active"] == active:
+        return row
+    if not active:
+        held = await tenant.scoped(StockLevel).exists().where(
+            (StockLevel.location == row["id"]) & ((StockLevel.on_hand != 0) | (StockLevel.reserved != 0)))
+        if held:
+            raise Conflict(_("%(code)s still holds stock. Transfer it or write it off first.", code=row["code"]))
+        if await tenant.scoped(StoreLocation).exists().where(StoreLocation.location == row["id"]):
+            raise Conflict(_("A store sells the stock of %(code)s. Change that store's locations first.",
+                             code=row["code"]))
+        others = await tenant.scoped(Location).count().where((Location.active == True) & (Location.id != row["id"]))  # noqa: E712
+        if not others:
+            raise Conflict(_("%(code)s is the only active location.", code=row["code"]))
+    await tenant.scoped(Location).update({Location.active: active}).where(Location.id == row["id"])
+    await record(tenant.organization_id, tenant.actor, "location.activated" if active else "location.deactivated",
+                 "location", row["id"], before={"active": row["active"]}, after={"active": active})
+    return await require_location(tenant, row["id"])
+
+
+async def units_by_location(tenant: Tenant) -> dict[int, int]:
+    """Units on hand per location (for the locations page)."""
+    from piccolo.query.functions.aggregate import Sum
+
+    from app.domains.inventory.tables import StockLevel
+
+    rows = await tenant.scoped(StockLevel).select(StockLevel.location, Sum(StockLevel.on_hand).as_alias("units")
+                                                  ).group_by(StockLevel.location)
+    return {r["location"]: int(r["units"] or 0) for r in rows}

@@ -11,13 +11,17 @@ from app.core.tenancy import Tenant
 from app.domains.inventory.tables import StockLevel, StockMovement
 
 
-async def availability(tenant: Tenant, variant_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """on_hand / reserved / available per variant, summed over locations."""
+async def availability(tenant: Tenant, variant_ids: Iterable[int], *, locations: Iterable[int] = (),
+                       ) -> dict[int, dict[str, int]]:
+    """on_hand / reserved / available per variant, summed over locations (only `locations`, when given)."""
     ids = list(variant_ids)
     if not ids:
         return {}
-    rows = await tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.on_hand, StockLevel.reserved).where(
+    query = tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.on_hand, StockLevel.reserved).where(
         StockLevel.variant.is_in(ids))
+    if only := list(locations):
+        query = query.where(StockLevel.location.is_in(only))
+    rows = await query
     totals: dict[int, dict[str, int]] = defaultdict(lambda: {"on_hand": 0, "reserved": 0, "available": 0})
     for r in rows:
         t = totals[r["variant"]]

@@ -1,7 +1,8 @@
 """Channel allocation: how many units each store is offered of each variant.
 
 offered = max(0, floor((available - store buffer) × store percent / 100)), where available is
-summed over the organisation's active locations (a bundle has what its components allow).
+summed over the store's locations — every location unless the store lists some (StoreLocation) —
+and a bundle has what its components allow there.
 When available is at or below the organisation's last-units threshold and some store is marked
 preferred, only preferred stores are offered anything, so two channels never sell the same last
 unit.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import components_of, require_variant
 from app.domains.inventory.overview import availability
-from app.domains.listings.tables import AllocationRule
+from app.domains.listings.tables import AllocationRule, StoreLocation
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class StoreRule:
     buffer: int
     percent: int
     preferred: bool
+    locations: frozenset[int] = frozenset()  # empty: every location
 
 
 def offer(available: int, rule: StoreRule, *, threshold: int = 0, any_preferred: bool = False) -> int:
@@ -54,14 +56,16 @@ async def set_threshold(tenant: Tenant, value: int) -> None:
                  before={"threshold": before}, after={"threshold": value})
 
 
-async def available_by_variant(tenant: Tenant, variant_ids: Iterable[int], bundles: Iterable[int] = ()) -> dict[int, int]:
-    """Available units per variant in one query; bundles from their components."""
+async def available_by_variant(tenant: Tenant, variant_ids: Iterable[int], bundles: Iterable[int] = (),
+                               locations: Iterable[int] = ()) -> dict[int, int]:
+    """Available units per variant in one query (at `locations` only, when given); bundles from
+    their components."""
     ids = set(variant_ids)
     bundle_ids = set(bundles) & ids
     plain = ids - bundle_ids
     parts = {b: await components_of(tenant, b) for b in bundle_ids}
     needed = plain | {p["component"] for comps in parts.values() for p in comps}
-    totals = await availability(tenant, needed)
+    totals = await availability(tenant, needed, locations=locations)
     result = {v: max(0, totals.get(v, {}).get("available", 0)) for v in plain}
     for bundle, comps in parts.items():
         result[bundle] = max(0, min((totals.get(p["component"], {}).get("available", 0) // max(p["quantity"], 1)
@@ -73,8 +77,57 @@ async def preview(tenant: Tenant, variant_id: int, rules: list[StoreRule], *, th
                   ) -> dict[str, object]:
     """What every store would be offered of one variant under `rules` (saved or proposed)."""
     variant = await require_variant(tenant, variant_id)
-    avail = (await available_by_variant(tenant, [variant["id"]], [variant["id"]] if variant["is_bundle"] else []))[variant["id"]]
+    bundles = [variant["id"]] if variant["is_bundle"] else []
+    avail = (await available_by_variant(tenant, [variant["id"]], bundles))[variant["id"]]
     limit = await threshold(tenant) if threshold_value is None else threshold_value
     any_preferred = any(r.preferred for r in rules)
-    return {"variant": variant, "available": avail, "threshold": limit,
-            "offers": {r.store_id: offer(avail, r, threshold=limit, any_preferred=any_preferred) for r in rules}}
+    offers, availables = {}, {}
+    for r in rules:
+        here = avail if not r.locations else (
+            await available_by_variant(tenant, [variant["id"]], bundles, r.locations))[variant["id"]]
+        availables[r.store_id] = here
+        offers[r.store_id] = offer(here, r, threshold=limit, any_preferred=any_preferred)
+    return {"variant": variant, "available": avail, "threshold": limit, "offers": offers,
+            "available_by_store": availables}
+
+
+async def store_locations(tenant: Tenant, store_ids: Iterable[int] | None = None) -> dict[int, frozenset[int]]:
+    """The locations each store lists (stores that list none are absent: they get every location)."""
+    query = tenant.scoped(StoreLocation).select(StoreLocation.store, StoreLocation.location)
+    if store_ids is not None:
+        query = query.where(StoreLocation.store.is_in(list(store_ids) or [0]))
+    found: dict[int, set[int]] = {}
+    for row in await query:
+        found.setdefault(row["store"], set()).add(row["location"])
+    return {store: frozenset(locs) for store, locs in found.items()}
+
+
+async def set_store_locations(tenant: Tenant, store_id: int, location_ids: Iterable[int]) -> frozenset[int]:
+    """Offer a store the stock of these locations only (none: every location). Every id must be
+    one of the organisation's active locations; otherwise nothing changes."""
+    from app.core.database import transaction
+    from app.core.errors import ValidationFailed
+    from app.core.i18n import _
+    from app.domains.audit.services import record
+    from app.domains.inventory.locations import list_locations
+    from app.domains.stores.services import get_store
+
+    await get_store(tenant, store_id)  # another organisation's store is "not found"
+    try:
+        wanted = frozenset(int(i) for i in location_ids)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"locations": _("Choose locations from the list.")}) from None
+    active = {row["id"] for row in await list_locations(tenant)}
+    if not wanted <= active:
+        raise ValidationFailed({"locations": _("Choose locations from the list.")})
+    before = (await store_locations(tenant, [store_id])).get(store_id, frozenset())
+    if wanted == before:
+        return wanted
+    async with transaction():
+        await tenant.scoped(StoreLocation).delete().where(StoreLocation.store == store_id)
+        if wanted:
+            await StoreLocation.insert(*[StoreLocation(organization=tenant.organization_id, store=store_id, location=loc)
+                                         for loc in sorted(wanted)])
+    await record(tenant.organization_id, tenant.actor, "store.locations_changed", "store", store_id,
+                 before={"locations": sorted(before)}, after={"locations": sorted(wanted)})
+    return wanted

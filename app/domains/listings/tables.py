@@ -4,6 +4,7 @@ from piccolo.table import Table
 
 from app.domains.accounts.tables import Organization
 from app.domains.catalog.tables import Variant
+from app.domains.inventory.tables import Location
 from app.domains.listings.statuses import MappingStatus
 from app.domains.stores.tables import Store
 
@@ -36,3 +37,12 @@ class AllocationRule(Table):
 
     organization = ForeignKey(Organization, null=False, unique=True)
     last_units_threshold = Integer(default=0, help_text="0 turns the rule off.")
+
+
+class StoreLocation(Table):
+    """A location a store is offered stock from. A store with none listed is offered the stock of
+    every active location (the default); listing some narrows it to those."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    store = ForeignKey(Store, null=False, index=True)
+    location = ForeignKey(Location, null=False)

@@ -42,7 +42,25 @@ class StoresController(Controller):
     async def detail(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         store = await services.store_view(tenant, store_id)
         return render(request, "stores/detail.html", store=store, form=store, errors={},
-                      label=services.platform_label, tz=tenant.timezone)
+                      label=services.platform_label, tz=tenant.timezone,
+                      **await _location_choices(tenant, store_id))
+
+    @post("/{store_id:int}/locations", name="stores:locations", opt=MANAGE)
+    async def locations(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
+        from app.domains.listings.allocation import set_store_locations
+        from app.domains.sync.dispatch import enqueue_store_push
+
+        store = await services.store_view(tenant, store_id)
+        chosen = (await request.form()).getall("location")
+        try:
+            await set_store_locations(acting(tenant, ctx, request), store_id, chosen)
+        except ValidationFailed as exc:
+            return render(request, "stores/detail.html", fragment="stores/_locations_form.html", status_code=422,
+                          store=store, form=store, errors={}, location_errors=exc.errors, label=services.platform_label,
+                          tz=tenant.timezone, **await _location_choices(tenant, store_id))
+        await enqueue_store_push(tenant.organization_id, store_id)
+        flash(request, _("%(store)s now gets the stock of the chosen locations.", store=store["name"]))
+        return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/connect", name="stores:connect", opt=MANAGE)
     async def connect(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
@@ -111,10 +129,18 @@ class StoresController(Controller):
         except ValidationFailed as exc:
             return render(request, "stores/detail.html", fragment="stores/_settings_form.html", status_code=422,
                           store=store, form=data, errors=exc.errors, label=services.platform_label,
-                          tz=tenant.timezone)
+                          tz=tenant.timezone, **await _location_choices(tenant, store_id))
         await services.update_settings(acting(tenant, ctx, request), store_id, form)
         flash(request, _("Store settings saved."))
         return redirect_after_post(request, f"/stores/{store_id}")
+
+
+async def _location_choices(tenant: Tenant, store_id: int) -> dict:
+    from app.domains.inventory.locations import list_locations
+    from app.domains.listings.allocation import store_locations
+
+    chosen = (await store_locations(tenant, [store_id])).get(store_id, frozenset())
+    return {"locations": await list_locations(tenant), "chosen_locations": chosen}
 
 
 class WebhooksController(Controller):

@@ -38,6 +38,13 @@ async def enqueue_push(organization_id: int) -> None:
         ttl=1))
 
 
+async def enqueue_store_push(organization_id: int, store_id: int) -> None:
+    """Push a store's changed offers after its rules changed (one queued job per store at a time)."""
+    await get_queue().enqueue(Job(
+        function="push_stock", kwargs={"organization_id": organization_id, "store_id": store_id},
+        key=f"storepush:{organization_id}:{store_id}", timeout=900, retries=5, retry_backoff=True, heartbeat=300))
+
+
 async def push_changes(tenant: Tenant) -> list[PushReport]:
     """Push every variant whose available changed since the last run to every active store."""
     pending = await tenant.scoped(StockChange).select(StockChange.id, StockChange.variant).where(

@@ -39,9 +39,11 @@ class PushReport:
 
 
 async def store_rules(tenant: Tenant) -> dict[int, allocation.StoreRule]:
+    active = await stores.active_stores(tenant)
+    locations = await allocation.store_locations(tenant, [s["id"] for s in active])
     return {s["id"]: allocation.StoreRule(s["id"], s["stock_buffer"], s["stock_percent"],
-                                          bool(s["preferred_for_last_units"]))
-            for s in await stores.active_stores(tenant)}
+                                          bool(s["preferred_for_last_units"]), locations.get(s["id"], frozenset()))
+            for s in active}
 
 
 async def offers_for_store(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None
@@ -53,7 +55,7 @@ async def offers_for_store(tenant: Tenant, store_id: int, variant_ids: Iterable[
         return []
     rows = await listings.mapped_for_push(tenant, store_id, variant_ids)
     available = await allocation.available_by_variant(tenant, {r["variant"] for r in rows},
-                                                      {r["variant"] for r in rows if r["is_bundle"]})
+                                                      {r["variant"] for r in rows if r["is_bundle"]}, rule.locations)
     limit = await allocation.threshold(tenant)
     any_preferred = any(r.preferred for r in rules.values())
     return [(r, allocation.offer(available.get(r["variant"], 0), rule, threshold=limit, any_preferred=any_preferred))
