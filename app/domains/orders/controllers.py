@@ -13,6 +13,8 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
+from app.domains.fulfillment import bulk
+from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.orders import customers, returns, services
 from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
@@ -29,9 +31,49 @@ class OrdersController(Controller):
         page = await services.list_orders(tenant, state=state, store_id=store, q=q, after=after, oversold=oversold)
         fragment = "orders/_rows.html" if after else "orders/_queue.html"
         return render(request, "orders/index.html", fragment=fragment, rows=page.rows, next_after=page.next_after,
+                      selectable=request.state.get("ctx").can(Permission.FULFILLMENT), max_bulk=bulk.MAX_IDS,
                       counts=await services.counts_by_state(tenant), states=list(OrderState),
                       stores=await list_stores(tenant),
                       filters={"state": state, "store": store, "q": q, "oversold": oversold})
+
+    @post("/bulk", name="orders:bulk", opt={"permission": Permission.FULFILLMENT})
+    async def bulk(self, request: Request, tenant: Tenant) -> Response:
+        """One action for the orders ticked in the queue; the outcome comes back as a flash."""
+        form = await request.form()
+        back = form.get("back") if isinstance(form.get("back"), str) else ""
+        back = back if back.startswith("/orders") and "//" not in back else "/orders"
+        try:
+            action = bulk.BulkAction(form.get("action") or "")
+        except ValueError:
+            flash(request, _("Choose what to do with the selected orders."), "error")
+            return redirect_after_post(request, back)
+        try:
+            chosen = form.getall("order_id") if "order_id" in form else []
+            ids = bulk.parse_ids([v for v in chosen if isinstance(v, str)])
+        except ValidationFailed as exc:
+            flash(request, exc.message, "error")
+            return redirect_after_post(request, back)
+        outcome = await bulk.run(tenant, action, ids)
+        category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting else "error")
+        if action is bulk.BulkAction.LABELS and outcome.done:
+            if outcome.refused:
+                flash(request, outcome.message, category)
+            return redirect_after_post(request, "/orders/labels?ids=" + ",".join(map(str, outcome.done)))
+        flash(request, outcome.message, category)
+        if outcome.pick_list_id:
+            return redirect_after_post(request, f"/fulfillment/picklists/{outcome.pick_list_id}")
+        return redirect_after_post(request, back)
+
+    @get("/labels", name="orders:labels", opt={"permission": Permission.FULFILLMENT})
+    async def labels(self, request: Request, tenant: Tenant, ids: str = "") -> Response:
+        """One print-ready page with the shipping label of each chosen order."""
+        error = ""
+        try:
+            chosen = bulk.parse_ids([x for x in ids.split(",") if x.strip()])
+        except ValidationFailed as exc:
+            chosen, error = [], exc.message
+        return render(request, "orders/labels.html", orders=await bulk.label_orders(tenant, chosen) if chosen else [],
+                      barcode=code128_svg, error=error)
 
     @get("/counts", name="orders:counts")
     async def counts(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default="")) -> Response:

@@ -1,0 +1,194 @@
+"""Bulk actions on orders chosen in the order queue: accept (start picking), one pick list, labels,
+mark packed, ship. Each order is checked on its own: the ones that may not take the action are
+refused with a reason and left exactly as they were. Ids of other organisations are treated like
+ids that do not exist: refused as not found, never read or touched."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from app.core.errors import AppError, ValidationFailed
+from app.core.i18n import _
+from app.core.tenancy import Tenant
+from app.domains.fulfillment import picking, shipping
+from app.domains.fulfillment.statuses import ShipmentStatus
+from app.domains.fulfillment.tables import PickListOrder, Shipment
+from app.domains.orders import services as orders
+from app.domains.orders.statuses import OrderState
+from app.domains.orders.tables import Order, OrderLine
+
+log = logging.getLogger(__name__)
+
+MAX_IDS = 500
+
+
+class BulkAction(StrEnum):
+    ACCEPT = "accept"  # ready to ship -> picking
+    PICK_LIST = "pick_list"  # the same, recorded as one pick list to print
+    LABELS = "labels"
+    PACK = "pack"
+    SHIP = "ship"
+
+
+@dataclass(slots=True)
+class BulkOutcome:
+    done: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)  # shipment arranged, no tracking number yet
+    refused: Counter[str] = field(default_factory=Counter)  # reason -> how many
+    pick_list_id: int | None = None
+
+    def refuse(self, reason: str) -> None:
+        self.refused[reason] += 1
+
+    @property
+    def message(self) -> str:
+        parts = [_("%(n)s done", n=len(self.done))]
+        if self.waiting:
+            parts.append(_("%(n)s waiting for a tracking number", n=len(self.waiting)))
+        text = ", ".join(parts)
+        if self.refused:
+            reasons = "; ".join(f"{reason} ({n})" for reason, n in self.refused.most_common())
+            text += ", " + _("%(n)s refused: %(reasons)s", n=sum(self.refused.values()), reasons=reasons)
+        return text + "."
+
+
+def _word(state: str) -> str:
+    return _(state).replace("_", " ")  # the English msgid is the identifier itself
+
+
+def parse_ids(values: list[str]) -> list[int]:
+    """The chosen order ids, each once; ValidationFailed for none, junk or more than MAX_IDS."""
+    ids: list[int] = []
+    for value in values:
+        text = value.strip()
+        if not text.isdigit() or len(text) > 18:
+            raise ValidationFailed({"order_id": _("The selection is not valid: reload the page and choose again.")})
+        ids.append(int(text))
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise ValidationFailed({"order_id": _("Select at least one order first.")})
+    if len(ids) > MAX_IDS:
+        raise ValidationFailed({"order_id": _(
+            "You selected %(n)s orders; one bulk action takes at most %(max)s. Filter the queue and do it in parts.",
+            n=len(ids), max=MAX_IDS)})
+    return ids
+
+
+async def _own(tenant: Tenant, ids: list[int], outcome: BulkOutcome) -> list[dict[str, Any]]:
+    rows = await tenant.scoped(Order).select(
+        Order.id, Order.platform_order_id, Order.state, Order.oversold, Order.has_unmapped_lines, Order.store,
+        Order.shipping_carrier, Order.tracking_number,
+    ).where(Order.id.is_in(ids)).order_by(Order.id)
+    for _missing in range(len(ids) - len(rows)):
+        outcome.refuse(_("not found"))
+    return rows
+
+
+def _pickable(row: dict[str, Any], outcome: BulkOutcome) -> bool:
+    if row["state"] != OrderState.READY_TO_SHIP:
+        outcome.refuse(_("%(state)s, not ready to ship", state=_word(row["state"])))
+    elif row["oversold"]:
+        outcome.refuse(_("oversold: not enough stock"))
+    elif row["has_unmapped_lines"]:
+        outcome.refuse(_("has unmapped items"))
+    else:
+        return True
+    return False
+
+
+async def run(tenant: Tenant, action: BulkAction, ids: list[int]) -> BulkOutcome:
+    """Apply `action` to each chosen order that allows it; the outcome counts done and refused."""
+    outcome = BulkOutcome()
+    rows = await _own(tenant, ids, outcome)
+    if action in (BulkAction.ACCEPT, BulkAction.PICK_LIST):
+        eligible = [r["id"] for r in rows if _pickable(r, outcome)]
+        if eligible and action is BulkAction.PICK_LIST:
+            try:
+                outcome.pick_list_id = await picking.create_pick_list(tenant, eligible)
+            except ValidationFailed:
+                moved = []
+            else:
+                moved = [r["order"] for r in await tenant.scoped(PickListOrder).select(PickListOrder.order).where(
+                    PickListOrder.pick_list == outcome.pick_list_id)]
+        else:
+            moved = await orders.start_picking(tenant, eligible) if eligible else []
+        outcome.done = moved
+        for _late in range(len(eligible) - len(moved)):
+            outcome.refuse(_("changed meanwhile"))
+    elif action is BulkAction.PACK:
+        for row in rows:
+            if row["state"] not in (OrderState.READY_TO_SHIP, OrderState.PICKING):
+                outcome.refuse(_("%(state)s, cannot be packed", state=_word(row["state"])))
+            elif row["oversold"] or row["has_unmapped_lines"]:
+                outcome.refuse(_("oversold or unmapped: check it first"))
+            else:
+                await _apply(outcome, row, orders.transition(tenant, row["id"], OrderState.PACKED))
+    elif action is BulkAction.SHIP:
+        await _ship(tenant, rows, outcome)
+    elif action is BulkAction.LABELS:
+        for row in rows:
+            if row["state"] == OrderState.CANCELLED:
+                outcome.refuse(_("cancelled"))
+            else:
+                outcome.done.append(row["id"])
+    return outcome
+
+
+async def _apply(outcome: BulkOutcome, row: dict[str, Any], step) -> None:
+    try:
+        await step
+    except AppError as exc:
+        log.info("bulk action refused for order %s: %s", row["id"], exc.message)
+        outcome.refuse(_("changed meanwhile"))
+    else:
+        outcome.done.append(row["id"])
+
+
+async def _ship(tenant: Tenant, rows: list[dict[str, Any]], outcome: BulkOutcome) -> None:
+    """Marketplace orders through the store's adapter (each order once, as on the ship page);
+    manual orders only when they already carry a courier and tracking number."""
+    waiting = {r["order"] for r in await tenant.scoped(Shipment).select(Shipment.order).where(
+        Shipment.order.is_in([r["id"] for r in rows] or [-1]) & (Shipment.status == ShipmentStatus.AWAITING_TRACKING))}
+    for row in rows:
+        state = OrderState(row["state"])
+        if state in shipping.ALREADY_SHIPPED:
+            outcome.refuse(_("already shipped"))
+            continue
+        if state is not OrderState.PACKED and row["id"] not in waiting:
+            outcome.refuse(_("%(state)s, pack it first", state=_word(state.value)))
+            continue
+        if row["store"] is None and not (row["tracking_number"] and row["shipping_carrier"]):
+            outcome.refuse(_("manual order without a tracking number: ship it on its own page"))
+            continue
+        try:
+            result = await shipping.ship(tenant, row["id"], carrier=row["shipping_carrier"],
+                                         tracking_number=row["tracking_number"])
+        except AppError as exc:
+            log.info("bulk ship refused for order %s: %s", row["id"], exc.message)
+            outcome.refuse(_("the marketplace refused or could not be reached"))
+            continue
+        (outcome.done if result.shipped else outcome.waiting).append(row["id"])
+
+
+async def label_orders(tenant: Tenant, ids: list[int]) -> list[dict[str, Any]]:
+    """The chosen orders (not cancelled) with what a label shows, in four queries whatever the count."""
+    rows = await tenant.scoped(Order).select(
+        Order.id, Order.platform_order_id, Order.customer_name, Order.customer_phone, Order.address, Order.total,
+        Order.currency, Order.cash_on_delivery, Order.shipping_carrier, Order.tracking_number,
+        Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
+    ).where(Order.id.is_in(ids) & (Order.state != OrderState.CANCELLED)).order_by(Order.id).output(load_json=True)
+    found = [r["id"] for r in rows] or [-1]
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for line in await tenant.scoped(OrderLine).select(OrderLine.order, OrderLine.quantity).where(
+            OrderLine.order.is_in(found)):
+        lines.setdefault(line["order"], []).append(line)
+    carriers = {r["order"]: r for r in await tenant.scoped(Shipment).select(Shipment.order, Shipment.carrier).where(
+        Shipment.order.is_in(found))}
+    for row in rows:
+        row["lines"] = lines.get(row["id"], [])
+        row["shipment"] = carriers.get(row["id"])
+    return rows
