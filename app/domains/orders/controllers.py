@@ -12,10 +12,10 @@ from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains.fulfillment import bulk
 from app.domains.fulfillment.barcodes import code128_svg
-from app.domains.orders import customers, returns, services
+from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
 
@@ -26,15 +26,17 @@ class OrdersController(Controller):
     @get("/", name="orders:index")
     async def index(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default=""),
                     store: int | None = None, q: str = "", after: int | None = None,
-                    oversold: bool = False) -> Response:
+                    oversold: bool = False, tag: str = "") -> Response:
         state = tab
-        page = await services.list_orders(tenant, state=state, store_id=store, q=q, after=after, oversold=oversold)
+        page = await services.list_orders(tenant, state=state, store_id=store, q=q, after=after, oversold=oversold,
+                                          tag=tag[:64])
         fragment = "orders/_rows.html" if after else "orders/_queue.html"
         return render(request, "orders/index.html", fragment=fragment, rows=page.rows, next_after=page.next_after,
                       selectable=request.state.get("ctx").can(Permission.FULFILLMENT), max_bulk=bulk.MAX_IDS,
                       counts=await services.counts_by_state(tenant), states=list(OrderState),
                       stores=await list_stores(tenant),
-                      filters={"state": state, "store": store, "q": q, "oversold": oversold})
+                      tags=await tags.all_tags(tenant),
+                      filters={"state": state, "store": store, "q": q, "oversold": oversold, "tag": tag[:64]})
 
     @post("/bulk", name="orders:bulk", opt={"permission": Permission.FULFILLMENT})
     async def bulk(self, request: Request, tenant: Tenant) -> Response:
@@ -173,6 +175,29 @@ class OrdersController(Controller):
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
                       order=await services.get_order(tenant, order_id), error=error)
+
+
+    async def _tags(self, request: Request, tenant: Tenant, order_id: int, change) -> Response:
+        data = await form_data(request)
+        error = ""
+        try:
+            current = await change(tenant, order_id, data.get("tag", ""))
+        except ValidationFailed as exc:
+            error, current = exc.message, await tags.tags_of(tenant, order_id)
+        if not wants_fragment(request):
+            if error:
+                flash(request, error, "error")
+            return redirect_after_post(request, f"/orders/{order_id}")
+        return render(request, "orders/_tags.html", status_code=422 if error else 200,
+                      order={"id": order_id, "tags": current}, tag_error=error, tag_value=data.get("tag", "")[:64])
+
+    @post("/{order_id:int}/tags", name="orders:tag_add", opt={"permission": Permission.ORDERS_MANAGE})
+    async def add_tag(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        return await self._tags(request, tenant, order_id, tags.add_tag)
+
+    @post("/{order_id:int}/tags/remove", name="orders:tag_remove", opt={"permission": Permission.ORDERS_MANAGE})
+    async def remove_tag(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        return await self._tags(request, tenant, order_id, tags.remove_tag)
 
 
 class CustomersController(Controller):

@@ -18,7 +18,7 @@ from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code
 from app.domains.inventory.locations import default_location
-from app.domains.orders import amounts
+from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.ingest import _event, settle_stock
 from app.domains.orders.statuses import ALLOWED, OrderState
@@ -39,8 +39,9 @@ async def counts_by_state(tenant: Tenant) -> dict[str, int]:
 
 
 async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None = None, q: str = "",
-                      after: int | None = None, oversold: bool = False) -> OrderPage:
-    """Newest first, keyset-paged by id; search by order number, customer, phone or SKU."""
+                      after: int | None = None, oversold: bool = False, tag: str = "") -> OrderPage:
+    """Newest first, keyset-paged by id; search by order number, customer, phone or SKU; filter
+    by state, store and tag. Each row carries its tags."""
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
@@ -52,6 +53,8 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
         query = query.where(Order.store == store_id)
     if oversold:
         query = query.where(Order.oversold == True)  # noqa: E712
+    if tag.strip():
+        query = query.where(Order.id.is_in(tags.tagged(tenant, tag)))
     term = q.strip()
     if term:
         like = f"%{term.replace('%', '')}%"
@@ -64,6 +67,9 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
     rows = await query.order_by(Order.id, ascending=False).limit(PAGE + 1)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
+    by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
+    for row in rows:
+        row["tags"] = by_order.get(row["id"], [])
     return OrderPage(rows, rows[-1]["id"] if more and rows else None)
 
 
@@ -82,6 +88,7 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order["events"] = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
+    order["tags"] = await tags.tags_of(tenant, order["id"])
     order["next_states"] = sorted(ALLOWED[OrderState(order["state"])], key=list(OrderState).index)
     from app.domains.orders.returns import returned_so_far, returns_of
 
