@@ -40,7 +40,7 @@ from app.domains.accounts.controllers import (
 )
 from app.domains.audit.controllers import AuditController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
-from app.domains.catalog.controllers import ProductsController
+from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController
 from app.domains.inventory.controllers import InventoryController, StockCountController
@@ -65,6 +65,7 @@ ROUTE_HANDLERS = [
     JobsController,
     AuditController,
     ProductsController,
+    MediaController,
     CatalogBulkController,
     InventoryController,
     StockCountController,

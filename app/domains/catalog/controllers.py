@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.response import Response
+from litestar.datastructures import UploadFile
+from litestar.response import File, Response
 
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
+from app.core.media import MAX_BYTES, image_path
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.catalog import services
+from app.domains.catalog.images import set_variant_image
 from app.domains.catalog.schemas import product_form_from
 from app.domains.inventory import overview
 
@@ -104,6 +107,21 @@ class ProductsController(Controller):
         flash(request, _("Bundle saved.") if components else _("The variant is no longer a bundle."))
         return redirect_after_post(request, f"/products/{product_id}")
 
+    @post("/{product_id:int}/variants/{variant_id:int}/image", name="catalog:variant_image",
+          opt={"permission": Permission.CATALOG_EDIT}, request_max_body_size=MAX_BYTES + 64 * 1024)
+    async def variant_image(self, request: Request, tenant: Tenant, product_id: int, variant_id: int) -> Response:
+        """Upload a variant's photo (multipart field "image"); a refused file changes nothing."""
+        form = await request.form()
+        upload = form.get("image")
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        try:
+            await set_variant_image(tenant, product_id, variant_id, data)
+        except ValidationFailed as exc:
+            flash(request, " ".join(exc.errors.values()), "error")
+        else:
+            flash(request, _("Photo saved."))
+        return redirect_after_post(request, f"/products/{product_id}")
+
     @post("/{product_id:int}/archive", name="catalog:archive", opt={"permission": Permission.CATALOG_EDIT})
     async def archive(self, request: Request, tenant: Tenant, product_id: int) -> Response:
         await services.set_archived(tenant, product_id, True)
@@ -133,3 +151,17 @@ def _redisplay(data: dict[str, str]) -> dict:
     form = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
     form["variants"] = [variants[i] for i in sorted(variants)] or [_blank_variant()]
     return form
+
+
+class MediaController(Controller):
+    """Uploaded photos, each visible only to the organisation that uploaded it."""
+
+    path = "/media"
+
+    @get("/{media_name:str}", name="media:file")
+    async def file(self, tenant: Tenant, media_name: str) -> File:
+        path = image_path(tenant.organization_id, media_name)
+        if path is None:
+            raise NotFound(_("Photo not found."))
+        return File(path=path, media_type="image/webp", content_disposition_type="inline",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
