@@ -47,6 +47,9 @@ class Shipment(Table):
     carrier = Varchar(length=80, default="", index=True)
     tracking_number = Varchar(length=80, default="")
     note = Text(default="", help_text="Last problem reported by the marketplace, if any.")
+    tracking_attempts = Integer(default=0, help_text="Scheduled reads of a missing tracking number so far.")
+    next_tracking_check_at = Timestamptz(null=True, default=None, index=True,
+                                         help_text="When the scheduled retry asks the marketplace again.")
     actor = ForeignKey(BaseUser, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     shipped_at = Timestamptz(null=True, default=None, index=True)
