@@ -69,3 +69,17 @@ async def sweep_stock_changes(ctx: dict[str, Any]) -> dict[str, int]:
     for organization_id in orgs:
         await enqueue_push(organization_id)
     return {"organisations": len(orgs)}
+
+
+async def push_prices(ctx: dict[str, Any], *, organization_id: int, store_id: int | None = None,
+                      force: bool = False) -> dict[str, Any]:
+    """Send catalog prices (with each store's markup) where the marketplace's differ: one store,
+    or every store that takes prices from the catalog."""
+    from app.domains.sync.prices import push_prices as push_store_prices
+    from app.domains.sync.prices import push_prices_everywhere
+
+    tenant = _tenant(organization_id)
+    reports = ([await push_store_prices(tenant, store_id, force=force)] if store_id is not None
+               else await push_prices_everywhere(tenant))
+    return {"sent": sum(r.sent for r in reports), "failed": sum(r.failed for r in reports),
+            "skipped": [r.skipped_reason for r in reports if r.skipped_reason]}

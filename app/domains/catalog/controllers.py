@@ -16,6 +16,7 @@ from app.domains.catalog import services
 from app.domains.catalog.images import set_variant_image
 from app.domains.catalog.schemas import product_form_from
 from app.domains.inventory import overview
+from app.domains.sync.prices import enqueue_price_push
 
 
 def _blank_variant() -> dict:
@@ -79,6 +80,7 @@ class ProductsController(Controller):
         data = await form_data(request)
         try:
             await services.update_product(tenant, product_id, product_form_from(data))
+            await enqueue_price_push(tenant.organization_id)  # stores taking catalog prices get changed ones
         except ValidationFailed as exc:
             return render(request, "catalog/show.html", fragment="catalog/_form.html", status_code=422,
                           product=product, form=_redisplay(data), errors=exc.errors)

@@ -120,6 +120,16 @@ class StoresController(Controller):
             flash(request, _("%(name)s answered: the connection works.", name=info.name))
         return redirect_after_post(request, f"/stores/{store_id}")
 
+    @post("/{store_id:int}/prices", name="stores:push_prices", opt=MANAGE)
+    async def push_prices(self, request: Request, tenant: Tenant, store_id: int) -> Response:
+        """Send every mapped listing its catalog price (with the markup) now."""
+        from app.domains.sync.prices import enqueue_price_push
+
+        store = await services.store_view(tenant, store_id)
+        await enqueue_price_push(tenant.organization_id, store_id, force=True)
+        flash(request, _("Prices are on their way to %(store)s; the Sync page shows each one.", store=store["name"]))
+        return redirect_after_post(request, f"/stores/{store_id}")
+
     @post("/{store_id:int}/settings", name="stores:settings", opt=MANAGE)
     async def settings(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
         store = await services.store_view(tenant, store_id)
@@ -130,7 +140,11 @@ class StoresController(Controller):
             return render(request, "stores/detail.html", fragment="stores/_settings_form.html", status_code=422,
                           store=store, form=data, errors=exc.errors, label=services.platform_label,
                           tz=tenant.timezone, **await _location_choices(tenant, store_id))
-        await services.update_settings(acting(tenant, ctx, request), store_id, form)
+        changed = await services.update_settings(acting(tenant, ctx, request), store_id, form)
+        if form.auto_push_prices and {"auto_push_prices", "price_markup_percent"} & set(changed):
+            from app.domains.sync.prices import enqueue_price_push
+
+            await enqueue_price_push(tenant.organization_id, store_id)
         flash(request, _("Store settings saved."))
         return redirect_after_post(request, f"/stores/{store_id}")
 

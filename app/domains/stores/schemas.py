@@ -23,8 +23,10 @@ class StoreSettingsForm(BaseModel):
     stock_percent: int = Field(ge=1, le=100)
     price_markup_percent: int = Field(ge=-50, le=500)
     preferred_for_last_units: bool = False
+    auto_push_prices: bool = False
 
-    @field_validator("auto_push_stock", "auto_import_orders", "preferred_for_last_units", mode="before")
+    @field_validator("auto_push_stock", "auto_import_orders", "preferred_for_last_units", "auto_push_prices",
+                     mode="before")
     @classmethod
     def _checkbox(cls, value: Any) -> bool:
         return str(value).strip().lower() in _CHECKED if isinstance(value, str) else bool(value)

@@ -30,7 +30,7 @@ from app.integrations.base import Platform, ShopInfo, TokenSet
 
 PLATFORM_LABELS = {Platform.SHOPEE: "Shopee", Platform.TIKTOK: "TikTok Shop"}
 SETTINGS_FIELDS = ("auto_push_stock", "auto_import_orders", "sync_interval_minutes", "stock_buffer",
-                   "stock_percent", "price_markup_percent", "preferred_for_last_units")
+                   "stock_percent", "price_markup_percent", "preferred_for_last_units", "auto_push_prices")
 # What a page may show of a store: everything except the (encrypted) tokens.
 VIEW_COLUMNS = Store.all_columns(exclude=[Store.access_token, Store.refresh_token])
 
@@ -259,18 +259,20 @@ async def mark_synced(tenant: Tenant, store_id: int, at: datetime | None = None)
         Store.id == store_id)
 
 
-async def update_settings(tenant: Tenant, store_id: int | str, form: StoreSettingsForm) -> None:
-    """Save the store's sync settings (already validated by the form) and audit what changed."""
+async def update_settings(tenant: Tenant, store_id: int | str, form: StoreSettingsForm) -> list[str]:
+    """Save the store's sync settings (already validated by the form), audit what changed and
+    return the names of the settings that changed."""
     store = await get_store(tenant, store_id)
     before = {name: getattr(store, name) for name in SETTINGS_FIELDS}
     after = form.model_dump(include=set(SETTINGS_FIELDS))
     if before == after:
-        return
+        return []
     await tenant.scoped(Store).update({**{Store._meta.get_column_by_name(k): v for k, v in after.items()},
                                        Store.updated_at: utcnow()}).where(Store.id == store.id)
     changed = [k for k in SETTINGS_FIELDS if before[k] != after[k]]
     await record(tenant.organization_id, tenant.actor, "store.settings_changed", "store", store.id,
                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return changed
 
 
 async def stores_due_for_order_fetch() -> list[tuple[int, int, int]]:

@@ -33,6 +33,7 @@ class Store(Table):
     stock_buffer = Integer(default=0, help_text="Units held back from this channel.")
     stock_percent = Integer(default=100, help_text="Percentage of available stock offered here (1..100).")
     price_markup_percent = Integer(default=0, help_text="Markup over the catalog price, percent (-50..500).")
+    auto_push_prices = Boolean(default=False, help_text="Send catalog prices (with the markup) to this store.")
     preferred_for_last_units = Boolean(default=False,
                                        help_text="When stock runs low, the last units stay on this channel.")
     connected_by = ForeignKey(BaseUser, null=True, help_text="Who connected (or last reconnected) the store.")
