@@ -95,22 +95,32 @@ async def memberships_of(user_id: int) -> list[OrgChoice]:
 
 
 async def context_for(user_id: int, org_id: int | None, ip: str | None) -> RequestContext | None:
-    """The request context for a signed-in user in the organisation they chose (if still a member)."""
-    user = await BaseUser.select(
-        BaseUser.id, BaseUser.email, BaseUser.first_name, BaseUser.last_name, BaseUser.superuser, BaseUser.active
-    ).where(BaseUser.id == user_id).first()
+    """The request context for a signed-in user in the organisation they chose (if still a member).
+
+    Every logged-in request asks this, so it is one query: the user's memberships joined to the
+    user and the organisations; only a user with no membership at all needs a second one."""
+    rows = await (
+        Membership.select(
+            Membership.organization.id, Membership.organization.name, Membership.organization.timezone,
+            Membership.organization.currency, Membership.role, Membership.user.email, Membership.user.first_name,
+            Membership.user.last_name, Membership.user.superuser, Membership.user.active,
+        ).where(Membership.user == user_id).order_by(Membership.organization.name)
+    )
+    if rows:
+        user = {k: rows[0][f"user.{k}"] for k in ("email", "first_name", "last_name", "superuser", "active")}
+    else:
+        user = await BaseUser.select(BaseUser.email, BaseUser.first_name, BaseUser.last_name, BaseUser.superuser,
+                                     BaseUser.active).where(BaseUser.id == user_id).first()
     if user is None or not user["active"]:
         return None
-    choices = await memberships_of(user_id)
-    chosen = next((c for c in choices if c.id == org_id), None) or (choices[0] if len(choices) == 1 else None)
+    choices = [OrgChoice(r["organization.id"], r["organization.name"], Role(r["role"])) for r in rows]
+    chosen = next((r for r in rows if r["organization.id"] == org_id), None) or (rows[0] if len(rows) == 1 else None)
     tenant = None
     org_name = ""
     if chosen is not None:
-        org = await Organization.select(Organization.timezone, Organization.currency).where(
-            Organization.id == chosen.id
-        ).first()
-        tenant = Tenant(chosen.id, Actor(user_id, ip, user["email"]), chosen.role, org["timezone"], org["currency"])
-        org_name = chosen.name
+        tenant = Tenant(chosen["organization.id"], Actor(user_id, ip, user["email"]), Role(chosen["role"]),
+                        chosen["organization.timezone"], chosen["organization.currency"])
+        org_name = chosen["organization.name"]
     name = f"{user['first_name'] or ''} {user['last_name'] or ''}".strip() or user["email"]
     return RequestContext(user_id, user["email"], name, bool(user["superuser"]), tenant, org_name, choices)
 
