@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import AppError, NotFound, ValidationFailed
-from app.domains.inventory import locations, stock
+from app.domains.inventory import locations, overview, stock
 from app.domains.listings import allocation
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing, StoreLocation
@@ -127,3 +127,21 @@ async def test_store_page_chooses_its_locations(owner_client):
     saved = await post(owner_client, f"/stores/{store_id}/locations", {"location": str(medan["id"])})
     assert saved.status_code in (200, 303)
     assert await allocation.store_locations(tenant, [store_id]) == {store_id: frozenset({medan["id"]})}
+
+
+async def test_no_stock_goes_into_a_deactivated_location():
+    _account, tenant, _store_id, variant, jakarta, bandung = await _shop_with_stock()
+    await stock.transfer(tenant, variant["id"], bandung["id"], jakarta["id"], 4, reason="tutup gudang")
+    await locations.set_active(tenant, bandung["id"], False)
+    attempts = [
+        lambda: stock.receive(tenant, variant["id"], bandung["id"], 5),
+        lambda: stock.adjust(tenant, variant["id"], bandung["id"], 5, reason="salah input"),
+        lambda: stock.transfer(tenant, variant["id"], jakarta["id"], bandung["id"], 1),
+        lambda: stock.count(tenant, variant["id"], bandung["id"], 3, reference="opname"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AppError, match="is deactivated"):
+            await attempt()
+    levels = {(r["location"]): (r["on_hand"], r["reserved"]) for r in await overview.levels_by_location(
+        tenant, [variant["id"]])}
+    assert levels[jakarta["id"]] == (14, 0) and levels.get(bandung["id"], (0, 0)) == (0, 0)

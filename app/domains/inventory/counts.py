@@ -14,7 +14,7 @@ from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code
 from app.domains.inventory import stock
 from app.domains.inventory.errors import InsufficientStock
-from app.domains.inventory.locations import require_location
+from app.domains.inventory.locations import require_active_location
 from app.domains.inventory.tables import StockCount, StockCountLine, StockLevel
 
 
@@ -25,7 +25,7 @@ class ScanResult:
 
 
 async def open_count(tenant: Tenant, location_id: int, note: str = "") -> int:
-    await require_location(tenant, location_id)
+    await require_active_location(tenant, location_id)
     row = tenant.scoped(StockCount).new(location=location_id, note=note.strip()[:200], created_by=tenant.actor.user_id)
     await row.save()
     await record(tenant.organization_id, tenant.actor, "stock_count.opened", "stock_count", row.id,

@@ -20,6 +20,16 @@ async def require_location(tenant: Tenant, location_id: int) -> dict:
     return row
 
 
+async def require_active_location(tenant: Tenant, location_id: int) -> dict:
+    """A location stock may go into: refused with a clear message when it was deactivated."""
+    from app.core.errors import Conflict
+
+    row = await require_location(tenant, location_id)
+    if not row["active"]:
+        raise Conflict(_("%(code)s is deactivated. Reactivate it on the Locations page first.", code=row["code"]))
+    return row
+
+
 async def list_locations(tenant: Tenant, *, active_only: bool = True) -> list[dict]:
     query = tenant.scoped(Location).select().order_by(Location.code)
     if active_only:

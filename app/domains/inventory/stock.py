@@ -23,7 +23,7 @@ from app.core.tenancy import Tenant
 from app.domains.catalog.services import components_of, require_variant
 from app.domains.inventory import signals
 from app.domains.inventory.errors import InsufficientStock, InvalidQuantity
-from app.domains.inventory.locations import require_location
+from app.domains.inventory.locations import require_active_location, require_location
 from app.domains.inventory.statuses import MovementKind
 from app.domains.inventory.tables import StockChange, StockLevel, StockMovement
 
@@ -128,7 +128,7 @@ async def receive(tenant: Tenant, variant_id: int, location_id: int, quantity: i
     """Add quantity units on hand (goods in, or a received return); records a ledger row."""
     _check_quantity(quantity)
     await require_variant(tenant, variant_id)
-    await require_location(tenant, location_id)
+    await require_active_location(tenant, location_id)
     async with transaction():
         await _ensure_level(tenant, variant_id, location_id)
         return await _apply(tenant, variant_id, location_id, on_hand=quantity, condition=None, kind=kind,
@@ -143,7 +143,7 @@ async def adjust(tenant: Tenant, variant_id: int, location_id: int, delta: int, 
     if not reason.strip():
         raise ValidationFailed({"reason": _("Give a reason for the adjustment.")})
     await require_variant(tenant, variant_id)
-    await require_location(tenant, location_id)
+    await require_active_location(tenant, location_id)
     async with transaction():
         await _ensure_level(tenant, variant_id, location_id)
         condition = _enough_available(-delta) if delta < 0 else None
@@ -354,7 +354,7 @@ async def transfer(tenant: Tenant, variant_id: int, source_id: int, target_id: i
         raise InvalidQuantity(_("Choose two different locations."))
     await require_variant(tenant, variant_id)
     await require_location(tenant, source_id)
-    await require_location(tenant, target_id)
+    await require_active_location(tenant, target_id)
     reference = f"transfer:{source_id}->{target_id}"
     async with transaction():
         await _ensure_level(tenant, variant_id, target_id)
@@ -372,7 +372,7 @@ async def count(tenant: Tenant, variant_id: int, location_id: int, counted: int,
     recorded. With `expected`, refuses if on hand moved since the count sheet was made."""
     _check_quantity(counted, allow_zero=True)
     await require_variant(tenant, variant_id)
-    await require_location(tenant, location_id)
+    await require_active_location(tenant, location_id)
     async with transaction():
         await _ensure_level(tenant, variant_id, location_id)
         query = tenant.scoped(StockLevel).select(StockLevel.on_hand, StockLevel.reserved).where(
