@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
@@ -20,23 +21,35 @@ from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
 
 
+def _day(text: str) -> date | None:
+    """A date filter as the date input sends it (YYYY-MM-DD); anything else means no filter."""
+    try:
+        return date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
 class OrdersController(Controller):
     path = "/orders"
 
     @get("/", name="orders:index")
     async def index(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default=""),
                     store: int | None = None, q: str = "", after: int | None = None,
-                    oversold: bool = False, tag: str = "") -> Response:
+                    oversold: bool = False, tag: str = "", since: str = Parameter(query="from", default=""),
+                    until: str = Parameter(query="to", default="")) -> Response:
         state = tab
+        placed_from, placed_to = _day(since), _day(until)
         page = await services.list_orders(tenant, state=state, store_id=store, q=q, after=after, oversold=oversold,
-                                          tag=tag[:64])
+                                          tag=tag[:64], placed_from=placed_from, placed_to=placed_to)
         fragment = "orders/_rows.html" if after else "orders/_queue.html"
         return render(request, "orders/index.html", fragment=fragment, rows=page.rows, next_after=page.next_after,
                       selectable=request.state.get("ctx").can(Permission.FULFILLMENT), max_bulk=bulk.MAX_IDS,
                       counts=await services.counts_by_state(tenant), states=list(OrderState),
                       stores=await list_stores(tenant),
                       tags=await tags.all_tags(tenant),
-                      filters={"state": state, "store": store, "q": q, "oversold": oversold, "tag": tag[:64]})
+                      filters={"state": state, "store": store, "q": q, "oversold": oversold, "tag": tag[:64],
+                               "from": placed_from.isoformat() if placed_from else "",
+                               "to": placed_to.isoformat() if placed_to else ""})
 
     @post("/bulk", name="orders:bulk", opt={"permission": Permission.FULFILLMENT})
     async def bulk(self, request: Request, tenant: Tenant) -> Response:

@@ -3,14 +3,16 @@ and manual orders."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from piccolo.query import WhereRaw
-from piccolo.query.functions.aggregate import Count
 
-from app.core.clock import utcnow
-from app.core.database import transaction
+from app.core.clock import utcnow, zone
+from app.core.database import engine, is_postgres, transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _
 from app.core.money import parse_rupiah
@@ -25,6 +27,7 @@ from app.domains.orders.statuses import ALLOWED, OrderState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
 
 PAGE = 50
+COUNT_CAP = 10_000  # a tab counts exactly up to this many orders
 
 
 @dataclass(slots=True)
@@ -33,15 +36,60 @@ class OrderPage:
     next_after: int | None
 
 
-async def counts_by_state(tenant: Tenant) -> dict[str, int]:
-    rows = await tenant.scoped(Order).select(Order.state, Count(Order.id, alias="n")).group_by(Order.state)
-    return {r["state"]: r["n"] for r in rows}
+@dataclass(slots=True)
+class StateCounts:
+    """Orders per state for the queue's tabs, exact up to COUNT_CAP: past it a tab says "10000+"
+    (counting a million completed orders on every page load would cost more than the page)."""
+
+    by_state: dict[str, int]
+
+    def get(self, state: str, default: int = 0) -> int:
+        return min(self.by_state.get(state, default), COUNT_CAP)
+
+    def label(self, state: str | None = None) -> str:
+        """The tab's figure: one state's, or every state's for None ("+" when any was capped)."""
+        values = [self.by_state.get(state, 0)] if state else list(self.by_state.values())
+        total = sum(min(n, COUNT_CAP) for n in values)
+        return f"{total}+" if any(n > COUNT_CAP for n in values) else str(total)
+
+
+async def counts_by_state(tenant: Tenant) -> StateCounts:
+    """Each state's count, capped: one statement of per-state subqueries that each stop after
+    COUNT_CAP + 1 rows of the (organization, state, ...) index."""
+    parts, args = [], []
+    for state in OrderState:
+        parts.append('SELECT CAST({} AS VARCHAR(16)) AS state, (SELECT count(*) FROM (SELECT 1 FROM "order" '
+                     "WHERE organization = {} AND state = {} LIMIT {}) AS capped) AS n")
+        args += [state.value, tenant.organization_id, state.value, COUNT_CAP + 1]
+    rows = await Order.raw(" UNION ALL ".join(parts), *args)
+    return StateCounts({r["state"]: r["n"] for r in rows if r["n"]})
 
 
 async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None = None, q: str = "",
-                      after: int | None = None, oversold: bool = False, tag: str = "") -> OrderPage:
-    """Newest first, keyset-paged by id; search by order number, customer, phone or SKU; filter
-    by state, store and tag. Each row carries its tags."""
+                      after: int | None = None, oversold: bool = False, tag: str = "",
+                      placed_from: date | None = None, placed_to: date | None = None) -> OrderPage:
+    """Newest first, keyset-paged by id (by placing time, then id, within a date range: days in
+    the organisation's zone, both ends included); search by order number, customer, phone or SKU;
+    filter by state, store and tag. Each row carries its tags."""
+    by_date = placed_from is not None or placed_to is not None
+
+    def page_query() -> Any:
+        return _page_query(tenant, state=state, store_id=store_id, after=after, oversold=oversold, tag=tag,
+                           placed_from=placed_from, placed_to=placed_to)
+
+    rows = await _search(tenant, page_query, q.strip(), by_date)
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
+    for row in rows:
+        row["tags"] = by_order.get(row["id"], [])
+    return OrderPage(rows, rows[-1]["id"] if more and rows else None)
+
+
+def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int | None, oversold: bool, tag: str,
+                placed_from: date | None, placed_to: date | None) -> Any:
+    """The queue's query with every filter but the search term, in the page's order."""
+    by_date = placed_from is not None or placed_to is not None
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
@@ -55,22 +103,53 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
         query = query.where(Order.oversold == True)  # noqa: E712
     if tag.strip():
         query = query.where(Order.id.is_in(tags.tagged(tenant, tag)))
-    term = q.strip()
-    if term:
-        like = f"%{term.replace('%', '')}%"
-        query = query.where(
-            Order.platform_order_id.ilike(like) | Order.customer_name.ilike(like) | Order.customer_phone.ilike(like)
-            | WhereRaw('"order".id IN (SELECT l."order" FROM order_line l WHERE l.organization = {} AND '
-                       'UPPER(l.seller_sku) LIKE {})', tenant.organization_id, like.upper()))
-    if after:
+    if placed_from is not None:
+        query = query.where(Order.placed_at >= _day_start(placed_from, tenant.timezone))
+    if placed_to is not None:
+        query = query.where(Order.placed_at < _day_start(placed_to + timedelta(days=1), tenant.timezone))
+    if after and by_date:
+        # Keyset on (placed_at, id): rows after the last one shown, which is looked up by its id.
+        last = '(SELECT placed_at FROM "order" WHERE id = {} AND organization = {})'
+        query = query.where(WhereRaw(f'"order".placed_at <= {last} AND ("order".placed_at < {last} OR "order".id < {{}})',
+                                     after, tenant.organization_id, after, tenant.organization_id, after))
+    elif after:
         query = query.where(Order.id < after)
-    rows = await query.order_by(Order.id, ascending=False).limit(PAGE + 1)
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
-    by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
-    for row in rows:
-        row["tags"] = by_order.get(row["id"], [])
-    return OrderPage(rows, rows[-1]["id"] if more and rows else None)
+    if by_date:
+        query = query.order_by(Order.placed_at, Order.id, ascending=False)
+    else:
+        query = query.order_by(Order.id, ascending=False)
+    return query
+
+
+async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, by_date: bool) -> list[dict[str, Any]]:
+    """The first PAGE + 1 rows of `page_query()` matching `term` (order number, customer, phone or a
+    line's SKU), or all of its rows for no term.
+
+    On PostgreSQL each of the four matches is its own query, limited and in the page's order, and
+    the pages are merged: each can then use its own trigram index (or walk the newest orders,
+    for a term that matches many), where one OR across them made PostgreSQL read every order."""
+    if not term:
+        return await page_query().limit(PAGE + 1)
+    like = f"%{term.replace('%', '')}%"
+    in_lines = WhereRaw('"order".id IN (SELECT l."order" FROM order_line l WHERE l.organization = {} AND '
+                        'UPPER(l.seller_sku) LIKE {})', tenant.organization_id, like.upper())
+    matches = [Order.platform_order_id.ilike(like), Order.customer_name.ilike(like),
+               Order.customer_phone.ilike(like), in_lines]
+    if not is_postgres():
+        return await page_query().where(matches[0] | matches[1] | matches[2] | matches[3]).limit(PAGE + 1)
+    queries = [page_query().where(match).limit(PAGE + 1) for match in matches]
+    if engine().current_transaction.get() is None:
+        pages = await asyncio.gather(*queries)  # four connections of the pool at once
+    else:
+        pages = [await q for q in queries]  # one connection: one query at a time
+    merged = {row["id"]: row for page in pages for row in page}
+    key = (lambda r: (r["placed_at"], r["id"])) if by_date else (lambda r: r["id"])
+    return sorted(merged.values(), key=key, reverse=True)[:PAGE + 1]
+
+
+def _day_start(day: date, tz_name: str | None) -> datetime:
+    """Midnight of `day` in the organisation's zone, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=zone(tz_name)).astimezone(UTC)
 
 
 async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
