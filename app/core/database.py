@@ -11,7 +11,11 @@ from app.settings import get_settings
 def build_engine() -> PostgresEngine | SQLiteEngine:
     settings = get_settings()
     if settings.uses_postgres:
-        return PostgresEngine(config={"dsn": settings.database_url})
+        # Custom plans always: asyncpg prepares every statement, and after five runs PostgreSQL may
+        # switch to a generic plan that cannot see the parameter's value: `ILIKE $1` then walks a
+        # million orders instead of a trigram index, `oversold = $1` misses its partial index.
+        return PostgresEngine(config={"dsn": settings.database_url,
+                                      "server_settings": {"plan_cache_mode": "force_custom_plan"}})
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue behind each other instead of failing with "locked".
     return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
@@ -30,10 +34,20 @@ def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
+POOL_SIZE = 20
+
+
+async def _keep_session(connection) -> None:
+    """What a pooled connection needs on release besides asyncpg's own rollback of an unfinished
+    transaction: nothing. asyncpg's default also sends a reset statement (advisory unlock, CLOSE
+    ALL, UNLISTEN, RESET ALL) — a second round trip after every pooled query — for session state
+    this app never creates: no LISTEN, advisory locks, cursors or SET outside a transaction."""
+
+
 async def start_database() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=1, max_size=20)
+        await db.start_connection_pool(min_size=1, max_size=POOL_SIZE, reset=_keep_session)
     else:
         # WAL lets readers run beside the one writer; it is a property of the file, set once.
         await db.run_ddl("PRAGMA journal_mode=WAL;")
@@ -58,22 +72,33 @@ async def migrate() -> None:
         raise RuntimeError(f"migrations failed: {result.message}")
 
 
-async def pg_fetch(sql: str, *args) -> list:
+async def pg_fetch(sql: str, *args, fresh_plan: bool = False) -> list:
     """PostgreSQL only: one statement with the server's own $1..$n placeholders (a parameter may
     be used more than once, which Piccolo's raw() cannot say), on the current transaction's
-    connection, else on a pooled one. Rows are asyncpg records (read them by column name)."""
+    connection, else on a pooled one. Rows are asyncpg records (read them by column name).
+
+    asyncpg keeps a prepared statement per SQL text, and after five runs PostgreSQL may reuse a
+    generic plan made without the parameters' values. `fresh_plan` prepares the statement anew,
+    so it is planned for these values — for queries whose best plan depends on them (a search
+    word's selectivity), at the price of one more round trip."""
+
+    async def run(connection) -> list:
+        if fresh_plan:
+            return await (await connection.prepare(sql)).fetch(*args)
+        return await connection.fetch(sql, *args)
+
     db = engine()
     current = db.current_transaction.get()
     if current is not None:
-        return await current.connection.fetch(sql, *args)
+        return await run(current.connection)
     if db.pool is None:  # scripts that never started the pool
         connection = await db.get_new_connection()
         try:
-            return await connection.fetch(sql, *args)
+            return await run(connection)
         finally:
             await connection.close()
     async with db.pool.acquire() as connection:
-        return await connection.fetch(sql, *args)
+        return await run(connection)
 
 
 def transaction():
