@@ -114,12 +114,16 @@ async def scan_item(tenant: Tenant, order_id: int, code: str) -> ScanResult:
     for an unknown code, an item not in the order, or one more unit than ordered. The last unit
     packs the order."""
     code = (code or "").strip()[:64]
-    view = await pack_view(tenant, order_id)
+    return await _scan_item(tenant, await pack_view(tenant, order_id), code, await variant_by_code(tenant, code))
+
+
+async def _scan_item(tenant: Tenant, view: PackView, code: str, variant: dict | None) -> ScanResult:
+    """scan_item with the order's view and the scanned variant already looked up (the view is
+    read again under the order's lock before anything is counted)."""
     number = view.order["platform_order_id"]
     if not view.packable:
         raise ScanRefused(_("Order %(number)s is %(state)s: there is nothing to pack.", number=number,
                             state=_(view.order["state"])))
-    variant = await variant_by_code(tenant, code)
     if variant is None:
         await _log(tenant, view.order["id"], None, code, ScanOutcome.UNKNOWN)
         raise ScanRefused(_("Unknown barcode or SKU: %(code)s. Nothing counted.", code=code or "—"))
@@ -140,6 +144,7 @@ async def scan_item(tenant: Tenant, order_id: int, code: str) -> ScanResult:
             finished = all(x.done for x in view.lines)
             if finished:
                 await orders.transition(tenant, view.order["id"], OrderState.PACKED)
+                view.order["state"] = OrderState.PACKED.value  # what reading the view again would show
     if outcome is ScanOutcome.WRONG:
         raise ScanRefused(_("Wrong item: %(sku)s is not in order %(number)s. Nothing counted — put it back.",
                             sku=variant["sku"], number=number))
@@ -147,8 +152,7 @@ async def scan_item(tenant: Tenant, order_id: int, code: str) -> ScanResult:
         raise ScanRefused(_("Too many: all %(n)s × %(sku)s are already packed. Nothing counted — put it back.",
                             n=line.quantity, sku=variant["sku"]))
     if finished:
-        return ScanResult(await pack_view(tenant, view.order["id"]),
-                          _("Order %(number)s is packed: every unit scanned.", number=number), finished=True)
+        return ScanResult(view, _("Order %(number)s is packed: every unit scanned.", number=number), finished=True)
     return ScanResult(view, _("%(sku)s: %(scanned)s of %(quantity)s", sku=line.sku, scanned=line.scanned,
                               quantity=line.quantity))
 
@@ -194,7 +198,9 @@ async def scan(tenant: Tenant, current: int | None, code: str) -> ScanResult:
     if current:
         view = await pack_view(tenant, current)
         if view.packable:
-            if await variant_by_code(tenant, code) is None and (other := await _order_id_by_number(tenant, code)):
+            code = (code or "").strip()[:64]
+            variant = await variant_by_code(tenant, code)
+            if variant is None and (other := await _order_id_by_number(tenant, code)):
                 return await open_order(tenant, other)
-            return await scan_item(tenant, current, code)
+            return await _scan_item(tenant, view, code, variant)
     return await open_order(tenant, await find_order(tenant, code))
