@@ -53,6 +53,18 @@ class Settings(BaseSettings):
         default=False,
         description="`storesync serve` also runs a job worker in its own process (make run sets it).",
     )
+    job_heartbeat_seconds: int = Field(
+        default=30,
+        description="A running job tells Redis it is alive every third of this; a job silent for longer "
+        "(its worker process died) is taken back by the next sweep and run again.",
+    )
+    worker_sweep_seconds: int = Field(
+        default=10, description="How often one of the workers looks for jobs whose worker died (SAQ's sweep).",
+    )
+    job_retry_delay_seconds: float = Field(
+        default=2.0, description="Base of the exponential backoff (with jitter, at most 5 minutes) between "
+        "attempts of a failed job.",
+    )
 
     # -- e-mail ----------------------------------------------------------------------------
     smtp_host: str = Field(default="", description="SMTP server. Empty: e-mail is not sent (links are shown on screen).")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from saq import CronJob
@@ -42,14 +43,18 @@ CRON_JOBS: list[CronJob] = [
 
 
 def worker_settings() -> dict[str, Any]:
-    from app.core.queue import get_queue
+    from app.core.queue import get_queue, keep_alive
     from app.settings import get_settings
 
+    settings = get_settings()
+    # Every task keeps its job alive while it runs, so the sweep re-runs only jobs whose worker died.
+    alive = {function: keep_alive(function) for function in FUNCTIONS}
     return {
         "queue": get_queue(),
-        "functions": FUNCTIONS,
-        "cron_jobs": CRON_JOBS,
-        "concurrency": get_settings().worker_concurrency,
+        "functions": list(alive.values()),
+        "cron_jobs": [dataclasses.replace(cron, function=alive[cron.function]) for cron in CRON_JOBS],
+        "concurrency": settings.worker_concurrency,
+        "timers": {"sweep": settings.worker_sweep_seconds},
         "startup": startup,
         "shutdown": shutdown,
         "before_process": before_process,

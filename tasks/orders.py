@@ -33,11 +33,18 @@ async def schedule_order_fetches(ctx: dict[str, Any]) -> dict[str, int]:
     enqueued = 0
     for organization_id, store_id, interval in await stores_due_for_order_fetch():
         slot = int(now // (interval * 60))
-        job = await get_queue().enqueue(Job(
-            function="fetch_orders", kwargs={"organization_id": organization_id, "store_id": store_id},
-            key=f"fetch-orders:{store_id}:{slot}", timeout=1800, retries=5, retry_backoff=True, heartbeat=300))
+        job = await get_queue().enqueue(order_fetch_job(organization_id, store_id, key=f"fetch-orders:{store_id}:{slot}"))
         enqueued += job is not None
     return {"enqueued": enqueued}
+
+
+def order_fetch_job(organization_id: int, store_id: int, *, key: str) -> Job:
+    """The scheduled order fetch of one store as a SAQ job (re-run after a crash: the watermark
+    only moves when a run completes, and the upsert keeps each order once)."""
+    from app.core.queue import job_options
+
+    return Job(function="fetch_orders", kwargs={"organization_id": organization_id, "store_id": store_id},
+               key=key, **job_options(timeout=1800, retries=5))
 
 
 async def notify_late_orders(ctx: dict[str, Any]) -> dict[str, int]:

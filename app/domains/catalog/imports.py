@@ -74,7 +74,7 @@ async def start_import(tenant: Tenant, path: Path) -> int:
     except ImportFileError:
         await asyncio.to_thread(path.unlink, True)
         raise
-    row = await jobs.start(tenant, TASK, _("Catalog import"), timeout=3600, retries=2, heartbeat=300,
+    row = await jobs.start(tenant, TASK, _("Catalog import"), timeout=3600, retries=2,
                            path=str(path), actor_id=tenant.actor.user_id)
     return row.id
 

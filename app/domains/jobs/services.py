@@ -11,7 +11,7 @@ from saq.job import Job, Status
 
 from app.core.clock import utcnow
 from app.core.i18n import _
-from app.core.queue import get_queue
+from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.jobs.statuses import JobStatus
@@ -50,14 +50,15 @@ class Progress:
 
 
 async def start(tenant: Tenant, task: str, label: str, *, timeout: int = 3600, retries: int = 3,
-                heartbeat: int = 120, **kwargs: Any) -> BackgroundJob:
-    """Record a BackgroundJob and enqueue the SAQ task `task` with keyword arguments."""
+                **kwargs: Any) -> BackgroundJob:
+    """Record a BackgroundJob and enqueue the SAQ task `task` with keyword arguments (kept alive
+    while it runs, re-run after a worker crash, backoff between failed attempts)."""
     key = f"bg:{uuid.uuid4().hex}"
     row = tenant.scoped(BackgroundJob).new(kind=task, label=label, saq_key=key, created_by=tenant.actor.user_id)
     await row.save()
     await get_queue().enqueue(
         Job(function=task, kwargs={**kwargs, "organization_id": tenant.organization_id, "background_job_id": row.id},
-            key=key, timeout=timeout, retries=retries, heartbeat=heartbeat, retry_backoff=True)
+            key=key, **job_options(timeout=timeout, retries=retries))
     )
     await record(tenant.organization_id, tenant.actor, "job.started", "background_job", row.id, after={"task": task})
     return row

@@ -13,7 +13,7 @@ from saq.job import Job
 
 from app.core.clock import utcnow
 from app.core.i18n import _
-from app.core.queue import get_queue
+from app.core.queue import get_queue, job_options
 from app.core.tenancy import Actor, Tenant
 from app.domains.stores import services
 from app.domains.stores.adapters import open_adapter
@@ -61,8 +61,7 @@ async def receive(platform: Platform, *, headers: dict[str, str], body: bytes) -
         return Receipt(None, True)
     event_id = inserted[0]["id"]
     await get_queue().enqueue(Job(function="process_webhook", kwargs={"event_id": event_id},
-                                  key=f"webhook:{event.dedupe_key}", timeout=300, retries=5, heartbeat=60,
-                                  retry_backoff=True))
+                                  key=f"webhook:{event.dedupe_key}", **job_options(timeout=300, retries=5)))
     return Receipt(event_id, False)
 
 

@@ -43,7 +43,7 @@ class SyncController(Controller):
             raise ValidationFailed({"action": _("Unknown sync action.")})
         task, label = TASKS[action]
         extra = {"force": True} if action == "push" else {}
-        row = await jobs.start(tenant, task, _(label, store=store["name"]), timeout=3600, retries=3, heartbeat=300,
+        row = await jobs.start(tenant, task, _(label, store=store["name"]), timeout=3600, retries=3,
                                store_id=store_id, **extra)
         flash(request, _("Started: %(label)s", label=row.label))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",
