@@ -9,12 +9,13 @@ outbox still holds rows (a signal lost in a crash, or changes made while a push 
 
 from __future__ import annotations
 
+import math
 import time
 
 from saq.job import Job
 
 from app.core.clock import utcnow
-from app.core.queue import get_queue
+from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import bundles_containing
 from app.domains.inventory.signals import on_available_changed
@@ -31,18 +32,19 @@ def push_job_key(organization_id: int) -> str:
 
 @on_available_changed
 async def enqueue_push(organization_id: int) -> None:
-    """Schedule one push of this organisation's changes shortly (coalesced by key)."""
+    """Schedule one push of this organisation's changes shortly (coalesced by key). SAQ schedules
+    in whole seconds: rounding up keeps at least COALESCE_SECONDS between the first change and the
+    push (rounding down left as little as a few milliseconds, and a burst became several pushes)."""
     await get_queue().enqueue(Job(
         function="push_stock_changes", kwargs={"organization_id": organization_id}, key=push_job_key(organization_id),
-        scheduled=int(time.time() + COALESCE_SECONDS), timeout=900, retries=5, retry_backoff=True, heartbeat=300,
-        ttl=1))
+        scheduled=math.ceil(time.time() + COALESCE_SECONDS), ttl=1, **job_options(timeout=900, retries=5)))
 
 
 async def enqueue_store_push(organization_id: int, store_id: int) -> None:
     """Push a store's changed offers after its rules changed (one queued job per store at a time)."""
     await get_queue().enqueue(Job(
         function="push_stock", kwargs={"organization_id": organization_id, "store_id": store_id},
-        key=f"storepush:{organization_id}:{store_id}", timeout=900, retries=5, retry_backoff=True, heartbeat=300))
+        key=f"storepush:{organization_id}:{store_id}", **job_options(timeout=900, retries=5)))
 
 
 async def push_changes(tenant: Tenant) -> list[PushReport]:
