@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
-from app.core.database import is_postgres, transaction
+from app.core.database import is_postgres, pg_fetch, transaction
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -151,7 +151,12 @@ class Page:
 async def search_variants(tenant: Tenant, query: str = "", *, after: int | None = None, limit: int = PAGE_SIZE,
                           include_archived: bool = False, brand: str = "", category: str = "") -> Page:
     """Variants matching every word of `query` in name, SKU, barcode, brand, category or options,
-    newest first, one keyset page at a time (`after` is the last id of the previous page)."""
+    newest first, one keyset page at a time (`after` is the last id of the previous page).
+    A word of three or more characters matches anywhere on PostgreSQL (trigram index), a shorter
+    one at the start of a word (tsvector index); on SQLite every word matches a word's start."""
+    if is_postgres() and _words(query):
+        return await _search_postgres(tenant, _words(query), after=after, limit=limit,
+                                      include_archived=include_archived, brand=brand, category=category)
     q = tenant.scoped(Variant).select(
         Variant.id, Variant.sku, Variant.barcode, Variant.name, Variant.price, Variant.reorder_point,
         Variant.archived, Variant.is_bundle, Variant.image_url, Variant.product.id.as_alias("product_id"),
@@ -173,10 +178,93 @@ async def search_variants(tenant: Tenant, query: str = "", *, after: int | None 
     return Page(rows, rows[-1]["id"] if more and rows else None)
 
 
+def _words(query: str) -> list[str]:
+    return [w for w in query.lower().split()[:6] if w.strip('"*')]
+
+
+# How a PostgreSQL search reads (see _search_postgres): the newest SEARCH_WINDOW variants in id
+# order first; then, if at least DENSE_MATCHES of them matched (so the rest is likely near), up to
+# FURTHER_WINDOW more in id order; the indexes only for what is still missing below those.
+SEARCH_WINDOW = 5_000
+FURTHER_WINDOW = 25_000
+DENSE_MATCHES = 8
+
+
+async def _search_postgres(tenant: Tenant, words: list[str], *, after: int | None, limit: int,
+                           include_archived: bool, brand: str, category: str) -> Page:
+    """One statement, so that neither many matches nor few cost a scan of the whole catalog,
+    whatever the planner guesses about how many rows match. `near` reads the newest variants in id
+    order (an index range), at most SEARCH_WINDOW, and stops as soon as the page is full: a word
+    many variants have fills it there. When it does not but matches were frequent enough, `further`
+    goes on in id order through at most FURTHER_WINDOW more. Only what is still missing comes from
+    `older`: the trigram/tsvector indexes asked for every match below the rows read (few, or the
+    ordered steps would have found them). One-time filters skip the steps a page does not need.
+    Products are joined to the page's rows only, not to every match."""
+    args: list[Any] = [int(tenant.organization_id)]
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    scope = ["organization = $1"]
+    if not include_archived:
+        scope.append("NOT archived")
+    if brand or category:
+        product_scope = ["organization = $1"]
+        if brand:
+            product_scope.append(f"brand = {arg(brand)}")
+        if category:
+            product_scope.append(f"category = {arg(category)}")
+        scope.append(f"product IN (SELECT id FROM product WHERE {' AND '.join(product_scope)})")
+    if after:
+        scope.append(f"id < {arg(int(after))}")
+    match = []
+    for word in words:
+        if len(word) >= 3:
+            match.append(f"search_text LIKE {arg('%' + _escape_like(word) + '%')}")
+        elif letters := "".join(c for c in word if c.isalnum()):
+            match.append(f"search_words @@ to_tsquery('simple', {arg(letters + ':*')})")
+    if not match:  # only punctuation: nothing to look for
+        match.append("true")
+    where, matches, n = " AND ".join(scope), " AND ".join(match), int(limit) + 1
+    newest = f"SELECT id FROM variant WHERE {where} ORDER BY id DESC LIMIT"
+    found_near = "(SELECT count(*) FROM near)"
+    sql = f"""
+WITH near AS MATERIALIZED (
+    SELECT id FROM (
+        SELECT id, search_text, search_words FROM variant WHERE {where} ORDER BY id DESC LIMIT {SEARCH_WINDOW}
+    ) recent WHERE {matches} ORDER BY id DESC LIMIT {n}
+), further AS MATERIALIZED (
+    SELECT id FROM (
+        SELECT id, search_text, search_words FROM variant
+        WHERE {where} AND {found_near} BETWEEN {DENSE_MATCHES} AND {n - 1}
+          AND id < (SELECT min(id) FROM ({newest} {SEARCH_WINDOW}) w)
+        ORDER BY id DESC LIMIT {FURTHER_WINDOW}
+    ) recent WHERE {matches} ORDER BY id DESC LIMIT {n}
+), older AS MATERIALIZED (
+    SELECT id FROM variant
+    WHERE {where} AND {matches} AND {found_near} + (SELECT count(*) FROM further) < {n} AND id < (
+        CASE WHEN {found_near} >= {DENSE_MATCHES}
+             THEN (SELECT min(id) FROM ({newest} {SEARCH_WINDOW + FURTHER_WINDOW}) w)
+             ELSE (SELECT min(id) FROM ({newest} {SEARCH_WINDOW}) w) END)
+), page AS (
+    SELECT id FROM near UNION ALL SELECT id FROM further UNION ALL (SELECT id FROM older ORDER BY id DESC LIMIT {n})
+)
+SELECT v.id, v.sku, v.barcode, v.name, v.price, v.reorder_point, v.archived, v.is_bundle, v.image_url,
+       p.id AS product_id, p.name AS product_name, p.brand, p.category
+FROM (SELECT id FROM page ORDER BY id DESC LIMIT {n}) h
+JOIN variant v ON v.id = h.id LEFT JOIN product p ON p.id = v.product
+ORDER BY v.id DESC"""
+    rows = [dict(r) for r in await pg_fetch(sql, *args, fresh_plan=True)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, rows[-1]["id"] if more and rows else None)
+
+
 def _matching(q, query: str):
     """Every word of `query` must match: on PostgreSQL a substring match the trigram index serves,
     on SQLite a prefix match per word through the FTS5 table (both built by the migrations)."""
-    words = [w for w in query.lower().split()[:6] if w.strip('"*')]
+    words = _words(query)
     if not words:
         return q
     if is_postgres():
