@@ -30,14 +30,32 @@ def push_job_key(organization_id: int) -> str:
     return f"stockpush:{organization_id}"
 
 
+# Until when this process need not enqueue an organisation's push again, per queue. A change
+# signalled while a job this process enqueued is still waiting needs no enqueue of its own: its
+# outbox row was committed before the signal, and that job, which cannot start before it is due,
+# reads the whole outbox when it runs. When SAQ refuses the enqueue because a job with the key
+# exists (waiting, or running), asking again at once would only be refused again: wait a little.
+_quiet_until: dict[tuple[str, int], float] = {}
+DUE_MARGIN_SECONDS = 0.25  # clock differences between processes, and the worker's pick-up
+REFUSED_RETRY_SECONDS = 0.25
+
+
 @on_available_changed
 async def enqueue_push(organization_id: int) -> None:
     """Schedule one push of this organisation's changes shortly (coalesced by key). SAQ schedules
     in whole seconds: rounding up keeps at least COALESCE_SECONDS between the first change and the
-    push (rounding down left as little as a few milliseconds, and a burst became several pushes)."""
-    await get_queue().enqueue(Job(
+    push (rounding down left as little as a few milliseconds, and a burst became several pushes).
+    Hundreds of reservations a second cost a few Redis calls a second, not one each (above); a
+    change that a running job missed is pushed by the next change's job or the sweep, as before."""
+    queue = get_queue()
+    slot, now = (queue.name, organization_id), time.time()
+    if _quiet_until.get(slot, 0.0) > now:
+        return
+    scheduled = math.ceil(now + COALESCE_SECONDS)
+    job = await queue.enqueue(Job(
         function="push_stock_changes", kwargs={"organization_id": organization_id}, key=push_job_key(organization_id),
-        scheduled=math.ceil(time.time() + COALESCE_SECONDS), ttl=1, **job_options(timeout=900, retries=5)))
+        scheduled=scheduled, ttl=1, **job_options(timeout=900, retries=5)))
+    _quiet_until[slot] = scheduled - DUE_MARGIN_SECONDS if job is not None else now + REFUSED_RETRY_SECONDS
 
 
 async def enqueue_store_push(organization_id: int, store_id: int) -> None:
