@@ -293,6 +293,11 @@ async def _load_postgres(queue, locations, variants, count, rng, now, customers)
         indexes = await conn.fetch(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename IN "
             "('order', 'order_line') AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+        # Statistics targets set on index columns by a migration go with a dropped index: keep them.
+        targets = await conn.fetch(
+            "SELECT c.relname AS index, a.attnum, a.attstattarget FROM pg_attribute a JOIN pg_class c "
+            "ON c.oid = a.attrelid WHERE c.relname = ANY($1::text[]) AND a.attstattarget > 0",
+            [row["indexname"] for row in indexes])
         for row in indexes:
             await conn.execute(f'DROP INDEX "{row["indexname"]}"')
         first_id = await conn.fetchval('SELECT coalesce(max(id), 0) + 1 FROM "order"')
@@ -313,6 +318,9 @@ async def _load_postgres(queue, locations, variants, count, rng, now, customers)
             began = time.monotonic()
             await conn.execute(row["indexdef"])
             log.info("  %s: %.1fs", row["indexname"], time.monotonic() - began)
+        for row in targets:
+            await conn.execute(f'ALTER INDEX "{row["index"]}" ALTER COLUMN {row["attnum"]} '
+                               f'SET STATISTICS {row["attstattarget"]}')
         log.info("indexes rebuilt in %.1fs", time.monotonic() - t0)
         t0 = time.monotonic()
         await conn.execute('VACUUM ANALYZE "order"')
