@@ -8,11 +8,14 @@ reads the outbox. Listeners register at import time; they must be quick (enqueue
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 log = logging.getLogger(__name__)
 Listener = Callable[[int], Awaitable[None]]
 _listeners: list[Listener] = []
+_held: ContextVar[set[int] | None] = ContextVar("held_available_changed", default=None)
 
 
 def on_available_changed(listener: Listener) -> Listener:
@@ -21,7 +24,29 @@ def on_available_changed(listener: Listener) -> Listener:
     return listener
 
 
+@asynccontextmanager
+async def held() -> AsyncIterator[None]:
+    """Inside the block, 'available changed' is collected and raised once per organisation when
+    the block ends: wrap it around a transaction that makes many stock changes (a page of orders),
+    so listeners hear of them once, and only after the commit."""
+    if _held.get() is not None:  # an outer block raises them
+        yield
+        return
+    pending: set[int] = set()
+    token = _held.set(pending)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        for organization_id in sorted(pending):
+            await available_changed(organization_id)
+
+
 async def available_changed(organization_id: int) -> None:
+    pending = _held.get()
+    if pending is not None:
+        pending.add(organization_id)
+        return
     for listener in _listeners:
         try:
             await listener(organization_id)

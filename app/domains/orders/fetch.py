@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from app.core.clock import utcnow
 from app.core.tenancy import Tenant
-from app.domains.orders.ingest import IngestResult, ingest
+from app.domains.orders.ingest import IngestResult, ingest_page
 from app.domains.orders.tables import StoreWatermark
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
@@ -37,8 +37,9 @@ class FetchReport:
 async def _ingest_ids(tenant: Tenant, store_row: dict, adapter, conn, ids: list[str], report: FetchReport,
                       progress: Callable[[int, int], Awaitable[None]] | None = None, total: int = 0) -> None:
     for start in range(0, len(ids), DETAIL_BATCH):
-        for order in await adapter.get_orders(conn, ids[start:start + DETAIL_BATCH]):
-            report.add(await ingest(tenant, store_row, order), order.order_id)
+        orders = await adapter.get_orders(conn, ids[start:start + DETAIL_BATCH])
+        for order, result in zip(orders, await ingest_page(tenant, store_row, orders), strict=True):
+            report.add(result, order.order_id)
         if progress:
             await progress(min(start + DETAIL_BATCH, len(ids)), total or len(ids))
 
