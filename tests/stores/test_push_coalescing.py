@@ -56,3 +56,28 @@ async def test_a_refused_enqueue_is_retried_shortly_not_on_every_change(monkeypa
     queue.accept = True
     await dispatch.enqueue_push(9)
     assert len(queue.jobs) == 2
+
+
+async def test_a_change_committed_late_below_the_watermark_stays_in_the_outbox(monkeypatch):
+    """A page of orders commits its outbox rows after a push read the outbox, with lower ids than
+    the rows that push read: the push marks only what it read, the late row waits for the next."""
+    from app.domains.inventory.tables import StockChange
+    from app.domains.stores import services as stores
+    from tests.inventory.factories import make_tenant, make_variant
+
+    tenant = await make_tenant()
+    variant = await make_variant(tenant)
+    rows = [StockChange(organization=tenant.organization_id, variant=variant["id"]) for _ in range(2)]
+    await StockChange.insert(*rows)
+    late_id = rows[0].id
+    await StockChange.delete().where(StockChange.id == late_id)  # not committed yet when the push reads
+
+    async def no_stores_but_the_late_commit(_tenant):
+        await StockChange.insert(StockChange(id=late_id, organization=tenant.organization_id, variant=variant["id"]))
+        return []
+
+    monkeypatch.setattr(stores, "active_stores", no_stores_but_the_late_commit)
+    await dispatch.push_changes(tenant)
+    pending = await StockChange.select(StockChange.id).where(
+        (StockChange.organization == tenant.organization_id) & StockChange.consumed_at.is_null())
+    assert [r["id"] for r in pending] == [late_id]

@@ -83,8 +83,11 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
         # A batch failed after others were sent (push_store swallows that): its listings keep
         # their old quantity, so keep the outbox for the sweep's next run; what was sent is skipped.
         return reports
+    # Exactly the rows read: a transaction that was still open when they were read (a page of
+    # orders) may commit rows with lower ids than the watermark, and those are not pushed yet.
     await tenant.scoped(StockChange).update({StockChange.consumed_at: utcnow()}).where(
-        StockChange.consumed_at.is_null() & (StockChange.id <= watermark))
+        StockChange.consumed_at.is_null() & (StockChange.id <= watermark)
+        & StockChange.id.is_in([r["id"] for r in pending]))
     return reports
 
 
