@@ -168,3 +168,20 @@ async def test_the_amounts_breakdown_is_stored_and_follows_platform_updates():
     plain = await ingest(tenant, store, platform_order("SO-NOAMT", OrderStatus.UNPAID, variant["sku"], 3))
     row = await Order.select().where(Order.id == plain.order_id).first()
     assert (row["subtotal"], row["shipping_fee"], row["seller_discount"]) == (375_000, 0, 0)
+
+
+async def test_a_stores_orders_take_stock_from_the_location_it_sells_from():
+    from app.domains.inventory.tables import StockLevel
+    from app.domains.listings.allocation import set_store_locations
+    from tests.inventory.factories import make_location
+
+    tenant, variant, default = await _setup(5)
+    bandung = await make_location(tenant, unique("BDG")[:10])
+    await stock.receive(tenant, variant["id"], bandung["id"], 3)
+    store = await make_store(tenant)
+    await set_store_locations(tenant, store["id"], [bandung["id"]])
+    r = await ingest(tenant, store, platform_order("SO-LOC", OrderStatus.TO_SHIP, variant["sku"], 2))
+    assert r.state == OrderState.READY_TO_SHIP
+    levels = {row["location"]: (row["on_hand"], row["reserved"]) for row in await StockLevel.select().where(
+        StockLevel.variant == variant["id"])}
+    assert levels == {default["id"]: (5, 0), bandung["id"]: (3, 2)}

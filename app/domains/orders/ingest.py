@@ -236,12 +236,21 @@ async def _map_many(tenant: Tenant, store_id: int, orders: list[PlatformOrder]) 
     return mapped
 
 
+async def _store_location(tenant: Tenant, store_id: int) -> int:
+    """Where a store's orders take their stock: the first location the store sells from (it
+    lists some), else the organisation's default one."""
+    from app.domains.listings.allocation import store_locations
+
+    listed = (await store_locations(tenant, [store_id])).get(store_id)
+    return min(listed) if listed else (await default_location(tenant))["id"]
+
+
 async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> dict[str, IngestResult]:
     """Insert new orders (skipping any a concurrent ingest inserted first), their lines and
     events, then settle each one's stock in page order. Returns results by order number."""
     org = tenant.organization_id
     mapped = await _map_many(tenant, store["id"], orders)
-    location = (await default_location(tenant))["id"]
+    location = await _store_location(tenant, store["id"])
     # Rows in order-number order: two pages inserting some of the same numbers wait, never deadlock.
     inserted = await Order.insert(*[
         Order(organization=org, store=store["id"], channel=store["platform"], platform_order_id=order.order_id,
