@@ -8,7 +8,6 @@ its floor, a promotion running) is logged against the listing and does not stop 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from app.core.tenancy import Tenant
 from app.domains.listings.statuses import MappingStatus
@@ -17,6 +16,7 @@ from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
 from app.domains.stores.statuses import StoreStatus
 from app.domains.sync import log as sync_log
+from app.domains.sync.push import PushReport
 from app.domains.sync.tables import SyncLog
 from app.integrations.base import PriceUpdate
 from app.integrations.errors import IntegrationError
@@ -29,14 +29,8 @@ def store_price(catalog_price: int, markup_percent: int) -> int:
     return max(1, (catalog_price * (100 + markup_percent) + 50) // 100)
 
 
-@dataclass(slots=True)
-class PriceReport:
-    store_id: int
-    considered: int = 0
-    sent: int = 0
-    failed: int = 0
-    skipped_reason: str = ""
-    errors: list[str] = field(default_factory=list)
+# A price push reports the same counts as a stock push.
+PriceReport = PushReport
 
 
 async def price_targets(tenant: Tenant, store_id: int, markup: int,
