@@ -14,28 +14,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.flows import own_shots, sign_up
+
 pytestmark = pytest.mark.browser
 
 DEMO_SHOPS = {"Shopee": "Toko Demo Official Shop", "TikTok Shop": "Toko Demo TikTok Shop"}
 CONSENT_PAGES = {"Shopee": "/sandbox/shopee/", "TikTok Shop": "/sandbox/tiktok-services/open/authorize"}
-
-
-def sign_up(page: Page, seller) -> None:
-    page.goto("/signup")
-    page.fill("#f-name", seller.name)
-    page.fill("#f-organization_name", seller.organization)
-    page.fill("#f-email", seller.email)
-    page.fill("#f-password", seller.password)
-    page.click("#signup-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def own_shots(screen):
-    """stores-<viewport>-NN-step.png: the foundation fixtures clear <viewport>-*.png, not these."""
-    screen.name = f"stores-{screen.name}"
-    for old in screen.directory.glob(f"{screen.name}-*.png"):
-        old.unlink()
-    return screen
 
 
 def assert_no_page_overflow(page: Page) -> None:
@@ -85,7 +69,7 @@ def check_health(screen, store_id: int, name: str, step: str) -> None:
 
 
 def test_seller_connects_shopee_and_tiktok_in_the_demo_and_both_are_healthy(desktop, seller):
-    screen = own_shots(desktop)
+    screen = own_shots(desktop, "stores")
     page = screen.page
     sign_up(page, seller)
 

@@ -8,19 +8,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.flows import own_shots, sign_up
+
 pytestmark = pytest.mark.browser
 
 TAP = 44  # px: the smallest comfortable touch target
-
-
-def sign_up(page: Page, seller) -> None:
-    page.goto("/signup")
-    page.fill("#f-name", seller.name)
-    page.fill("#f-organization_name", seller.organization)
-    page.fill("#f-email", seller.email)
-    page.fill("#f-password", seller.password)
-    page.click("#signup-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def focused_id(page: Page) -> str:
@@ -40,17 +32,8 @@ def assert_tap_targets(page: Page, selector: str) -> None:
             assert height >= TAP - 0.5, f"{selector} #{i} is {height:.0f}px high, below {TAP}px"
 
 
-def own_shots(screen):
-    """Name this test's screenshots domains-<viewport>-NN-step.png, so that the foundation flow's
-    fixtures (which clear <viewport>-*.png when they open) leave them alone."""
-    screen.name = f"domains-{screen.name}"
-    for old in screen.directory.glob(f"{screen.name}-*.png"):
-        old.unlink()
-    return screen
-
-
 def test_new_seller_creates_a_product_stocks_it_and_counts_it_by_scanning(tablet, phone, seller):
-    tablet, phone = own_shots(tablet), own_shots(phone)
+    tablet, phone = own_shots(tablet, "domains"), own_shots(phone, "domains")
     page = tablet.page
     sign_up(page, seller)
     sku = f"KBS-{seller.email.split('@')[0][-6:].upper()}"

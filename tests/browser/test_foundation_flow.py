@@ -9,19 +9,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.flows import sign_up
+
 pytestmark = pytest.mark.browser
 
 TAP = 44  # px: the smallest comfortable touch target
-
-
-def sign_up(page: Page, seller) -> None:
-    page.goto("/signup")
-    page.fill("#f-name", seller.name)
-    page.fill("#f-organization_name", seller.organization)
-    page.fill("#f-email", seller.email)
-    page.fill("#f-password", seller.password)
-    page.click("#signup-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def log_in(page: Page, email: str, password: str) -> None:

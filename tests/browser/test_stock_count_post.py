@@ -11,25 +11,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.flows import own_shots, sign_up
+
 pytestmark = pytest.mark.browser
-
-
-def sign_up(page: Page, seller) -> None:
-    page.goto("/signup")
-    page.fill("#f-name", seller.name)
-    page.fill("#f-organization_name", seller.organization)
-    page.fill("#f-email", seller.email)
-    page.fill("#f-password", seller.password)
-    page.click("#signup-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def own_shots(screen):
-    """count-<viewport>-NN-step.png: the foundation fixtures clear <viewport>-*.png, not these."""
-    screen.name = f"count-{screen.name}"
-    for old in screen.directory.glob(f"{screen.name}-*.png"):
-        old.unlink()
-    return screen
 
 
 def assert_no_page_overflow(page: Page) -> None:
@@ -42,7 +26,7 @@ def wait_for_scan_focus(page: Page) -> None:
 
 
 def test_stock_count_by_scanning_posts_the_difference_to_the_ledger(tablet, seller):
-    screen = own_shots(tablet)
+    screen = own_shots(tablet, "count")
     page = screen.page
     sign_up(page, seller)
     tag = seller.email.split("@")[0][-6:].upper()

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_connect_stores import sign_up
+from tests.browser.flows import sign_up
 
 pytestmark = pytest.mark.browser
 

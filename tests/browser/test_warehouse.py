@@ -9,19 +9,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.flows import own_shots, sign_up
+
 pytestmark = pytest.mark.browser
 
 TAP = 44
-
-
-def sign_up(page: Page, seller) -> None:
-    page.goto("/signup")
-    page.fill("#f-name", seller.name)
-    page.fill("#f-organization_name", seller.organization)
-    page.fill("#f-email", seller.email)
-    page.fill("#f-password", seller.password)
-    page.click("#signup-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def scan(page: Page, code: str) -> None:
@@ -38,16 +30,8 @@ def assert_tap_targets(page: Page, selector: str) -> None:
             assert box["height"] >= TAP, f"{selector} #{i} is {box['height']}px tall"
 
 
-def own_shots(screen):
-    """Name the screenshots warehouse-tablet-NN-step.png (other tests clear tablet-*.png)."""
-    screen.name = f"warehouse-{screen.name}"
-    for old in screen.directory.glob(f"{screen.name}-*.png"):
-        old.unlink()
-    return screen
-
-
 def test_pick_pack_with_a_wrong_scan_ship_and_print_the_label(tablet, seller):
-    tablet = own_shots(tablet)
+    tablet = own_shots(tablet, "warehouse")
     page = tablet.page
     sign_up(page, seller)
     tag = seller.email.split("@")[0][-6:].upper()
