@@ -145,10 +145,13 @@ async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> int:
 
 
 async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[dict]:
-    """Mapped listings of a store (optionally only for some variants), with their variant's bundle flag."""
+    """Mapped listings of a store (optionally only for some variants), with what a stock or price
+    push needs: the last pushed quantity, the marketplace's price, the variant's bundle flag and
+    catalog price."""
     query = tenant.scoped(Listing).select(
         Listing.id, Listing.platform_item_id, Listing.platform_model_id, Listing.platform_location_id,
-        Listing.variant, Listing.last_pushed_qty, Listing.variant.is_bundle.as_alias("is_bundle"),
+        Listing.variant, Listing.last_pushed_qty, Listing.platform_price,
+        Listing.variant.is_bundle.as_alias("is_bundle"), Listing.variant.price.as_alias("catalog_price"),
     ).where((Listing.store == store_id) & (Listing.status == MappingStatus.MAPPED))
     if variant_ids is not None:
         ids = list(variant_ids)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.core.tenancy import Tenant
-from app.domains.listings.statuses import MappingStatus
+from app.domains.listings import services as listings
 from app.domains.listings.tables import Listing
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
@@ -36,16 +36,7 @@ PriceReport = PushReport
 async def price_targets(tenant: Tenant, store_id: int, markup: int,
                         variant_ids: Iterable[int] | None = None) -> list[tuple[dict, int]]:
     """(listing, price it should have) for the store's mapped listings whose variant has a price."""
-    query = tenant.scoped(Listing).select(
-        Listing.id, Listing.platform_item_id, Listing.platform_model_id, Listing.platform_price, Listing.variant,
-        Listing.variant.price.as_alias("catalog_price"),
-    ).where((Listing.store == store_id) & (Listing.status == MappingStatus.MAPPED))
-    if variant_ids is not None:
-        ids = list(variant_ids)
-        if not ids:
-            return []
-        query = query.where(Listing.variant.is_in(ids))
-    rows = await query.order_by(Listing.id)
+    rows = await listings.mapped_for_push(tenant, store_id, variant_ids)
     return [(r, store_price(r["catalog_price"], markup)) for r in rows if (r["catalog_price"] or 0) > 0]
 
 
