@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import benchmark
-from bench.environment import BenchEnvironment
+from bench.environment import BenchEnvironment, percentile
 
 log = logging.getLogger("bench.catalog")
 
@@ -114,16 +114,6 @@ class Catalog:
 
 _seeded: dict[str, Catalog] = {}
 _seed_lock = asyncio.Lock()
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = (len(ordered) - 1) * p / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _product_fields(rng: random.Random, brands: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
@@ -300,12 +290,12 @@ async def search(env: BenchEnvironment) -> None:
                 page = await search_variants(tenant, q, after=page.next_after)
                 pages.append((time.perf_counter() - t0) * 1000)
     log.info("keyset next pages: %d, median %.1f ms, p95 %.1f ms", len(pages), statistics.median(pages),
-             _percentile(pages, 95))
+             percentile(pages, 95))
     if catalog.scaled:
         log.warning("catalog figures are on %d variants, not %d", catalog.variants, PRODUCTS * VARIANTS_PER_PRODUCT)
-    env.report("catalog.search.p50_ms", round(_percentile(samples, 50), 2), "ms", len(samples))
-    env.report("catalog.search.p95_ms", round(_percentile(samples, 95), 2), "ms", len(samples))
-    env.report("catalog.page_next.p95_ms", round(_percentile(pages, 95), 2), "ms", len(pages))
+    env.report("catalog.search.p50_ms", round(percentile(samples, 50), 2), "ms", len(samples))
+    env.report("catalog.search.p95_ms", round(percentile(samples, 95), 2), "ms", len(samples))
+    env.report("catalog.page_next.p95_ms", round(percentile(pages, 95), 2), "ms", len(pages))
 
 
 @benchmark("inventory.")
@@ -327,8 +317,8 @@ async def reservations(env: BenchEnvironment) -> None:
         t0 = time.perf_counter()
         await reserve(tenant, [Line(v, loc, 1)], reference=f"bench:order-{i}")
         samples.append((time.perf_counter() - t0) * 1000)
-    log.info("sequential reserve: median %.2f ms, p95 %.2f ms", _percentile(samples, 50), _percentile(samples, 95))
-    env.report("inventory.reserve.p50_ms", round(_percentile(samples, 50), 2), "ms", len(samples))
+    log.info("sequential reserve: median %.2f ms, p95 %.2f ms", percentile(samples, 50), percentile(samples, 95))
+    env.report("inventory.reserve.p50_ms", round(percentile(samples, 50), 2), "ms", len(samples))
 
     # 200 buyers at once on one variant that has exactly 200 available: every one must succeed.
     variant_id, location_id = stocked[-1]

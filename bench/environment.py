@@ -190,3 +190,14 @@ async def stop(env: BenchEnvironment) -> None:
             log.exception("dropping %s failed", env.database_name)
     stop_embedded_redis()
     shutil.rmtree(env.var_dir, ignore_errors=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0–100) by linear interpolation between the closest ranks; NaN when empty."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)

@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 
 from bench import benchmark
-from bench.environment import BenchEnvironment
+from bench.environment import BenchEnvironment, percentile
 from bench.http import HOST, _free_port, _login, _stop, _wait_ready
 from bench.loadgen import Session
 
@@ -136,14 +136,6 @@ class Queue:
 
 _seeded: dict[str, Queue] = {}
 _seed_lock = asyncio.Lock()
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 # -- seeding ---------------------------------------------------------------------------------------
@@ -552,8 +544,8 @@ async def order_queue(env: BenchEnvironment) -> None:
                 await session.close()
     list_p50 = statistics.median(listed)
     env.report("orders.list.p50_ms", round(1000 * list_p50, 2), "ms", len(listed))
-    env.report("orders.list.p95_ms", round(1000 * _percentile(listed, 95), 2), "ms", len(listed))
-    env.report("orders.search.p95_ms", round(1000 * _percentile(searched, 95), 2), "ms", len(searched))
+    env.report("orders.list.p95_ms", round(1000 * percentile(listed, 95), 2), "ms", len(listed))
+    env.report("orders.search.p95_ms", round(1000 * percentile(searched, 95), 2), "ms", len(searched))
     env.report("orders.list_vs_bare.ratio", round(bare / list_p50, 4), "ratio", len(listed))
     log.info("bare route p50 %.2f ms", 1000 * bare)
 
@@ -603,7 +595,7 @@ async def warehouse(env: BenchEnvironment) -> None:
                 log.info("pick list of %d orders: %.0f ms (%d bytes)", len(batch), 1000 * elapsed, len(page.content))
             scans = await _scan_orders(client, headers, tenant, pick_lists[0][:SCAN_ORDERS])
     env.report("fulfillment.picklist_500.ms", round(statistics.median(pick_ms), 1), "ms", len(pick_ms))
-    env.report("fulfillment.scan.p95_ms", round(_percentile(scans, 95), 2), "ms", len(scans))
+    env.report("fulfillment.scan.p95_ms", round(percentile(scans, 95), 2), "ms", len(scans))
 
 
 async def _scan_orders(client: httpx.AsyncClient, headers: dict[str, str], tenant, orders: list[dict]) -> list[float]:
@@ -629,5 +621,5 @@ async def _scan_orders(client: httpx.AsyncClient, headers: dict[str, str], tenan
         if state["state"] != "packed":
             raise RuntimeError(f"{order['platform_order_id']} is {state['state']} after every unit was scanned")
     log.info("scan to pack: %d orders, %d scans, p50 %.1f ms, p95 %.1f ms, max %.1f ms", len(orders), len(latencies),
-             statistics.median(latencies), _percentile(latencies, 95), max(latencies))
+             statistics.median(latencies), percentile(latencies, 95), max(latencies))
     return latencies

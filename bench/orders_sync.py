@@ -29,7 +29,7 @@ import httpx
 
 from bench import benchmark
 from bench.adapters import sandbox_settings
-from bench.environment import BenchEnvironment
+from bench.environment import BenchEnvironment, percentile
 
 log = logging.getLogger("bench.orders_sync")
 
@@ -38,14 +38,6 @@ BACKFILL_SKUS = 3_000
 BACKFILL_ORDERS = 10_000  # ingested a page (50) per transaction: ~30-60 s on PostgreSQL
 SAMPLES = 30
 WARMUP = 3
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @benchmark("sync.")
@@ -163,6 +155,6 @@ async def _webhooks(env: BenchEnvironment, state, shop) -> None:
             if i >= WARMUP:
                 samples.append(elapsed)
     log.info("webhook to reserved order: %d samples, median %.1f ms, p95 %.1f ms, max %.1f ms", len(samples),
-             _percentile(samples, 50), _percentile(samples, 95), max(samples))
-    env.report("sync.webhook_to_order.p50_ms", round(_percentile(samples, 50), 1), "ms", len(samples))
-    env.report("sync.webhook_to_order.p95_ms", round(_percentile(samples, 95), 1), "ms", len(samples))
+             percentile(samples, 50), percentile(samples, 95), max(samples))
+    env.report("sync.webhook_to_order.p50_ms", round(percentile(samples, 50), 1), "ms", len(samples))
+    env.report("sync.webhook_to_order.p95_ms", round(percentile(samples, 95), 1), "ms", len(samples))

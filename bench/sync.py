@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import benchmark
-from bench.environment import BenchEnvironment
+from bench.environment import BenchEnvironment, percentile
 
 log = logging.getLogger("bench.sync")
 
@@ -48,14 +48,6 @@ class Shop:
     # seller SKU -> (sandbox product id, sandbox SKU id)
     skus: dict[str, tuple[str, str]] = field(default_factory=dict)
     store_id: int = 0
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def _sandbox_shop(state, platform: str, listings: int, settings) -> Shop:
@@ -254,7 +246,7 @@ async def _run(env: BenchEnvironment, state, settings) -> None:
         stop.set()
         await pusher
     log.info("stock to listing on %d stores: %d samples, median %.0f ms, p95 %.0f ms, max %.0f ms "
-             "(worker loop ran %d times, %d listing pushes)", len(shops), len(samples), _percentile(samples, 50),
-             _percentile(samples, 95), max(samples), rounds["runs"], rounds["pushed"])
-    env.report("sync.stock_to_listing.p50_ms", round(_percentile(samples, 50), 1), "ms", len(samples))
-    env.report("sync.stock_to_listing.p95_ms", round(_percentile(samples, 95), 1), "ms", len(samples))
+             "(worker loop ran %d times, %d listing pushes)", len(shops), len(samples), percentile(samples, 50),
+             percentile(samples, 95), max(samples), rounds["runs"], rounds["pushed"])
+    env.report("sync.stock_to_listing.p50_ms", round(percentile(samples, 50), 1), "ms", len(samples))
+    env.report("sync.stock_to_listing.p95_ms", round(percentile(samples, 95), 1), "ms", len(samples))
