@@ -18,7 +18,9 @@ transaction each. Re-importing the same file writes nothing: fields are compared
 written and stock is counted only where on hand differs.
 
 CSV is read as UTF-8 (with or without BOM, or UTF-16 with BOM) and otherwise as Windows-1252,
-the encoding Excel on Windows saves; the delimiter (comma, semicolon or tab) is sniffed.
+the encoding Excel on Windows saves; the delimiter (comma, semicolon or tab) is sniffed. A cell
+holding a NUL or another control character is an error on its row (in XLSX too, however the
+program that wrote it encoded the character); only a file that is not text at all is refused whole.
 """
 
 from __future__ import annotations
