@@ -1,4 +1,4 @@
-"""The `storesync` command: serve, worker, migrate, demo, createsuperuser, run, sandbox."""
+"""The `storesync` command: serve, worker, migrate, demo, createsuperuser, backup, restore, run, sandbox."""
 
 from __future__ import annotations
 
@@ -65,6 +65,60 @@ def cmd_createsuperuser(args) -> None:
     password = args.password or getpass.getpass("Password: ")
     user_id = asyncio.run(_with_db(lambda: create_user(args.email, password, args.name or args.email, superuser=True)))
     print(f"Superuser {args.email} created (id {user_id}). They can open /admin.")
+
+
+def cmd_backup(args) -> None:
+    """Write the database (and uploaded photos) to one file; see app/domains/system/backups.py."""
+    from pathlib import Path
+
+    from app.domains.system import backups
+
+    settings = get_settings()
+    output = Path(args.output) if args.output else backups.default_output()
+    try:
+        outcome = asyncio.run(backups.backup(backups.Database.from_settings(settings), output,
+                                             media_dir=settings.var_dir / "media"))
+    except backups.BackupError as exc:
+        sys.exit(f"Backup refused: {exc.message}")
+    manifest = outcome.manifest
+    print(f"Backup of the {manifest['engine']} database written to {output.resolve()} "
+          f"({outcome.tables} tables, {sum(len(ids) for ids in manifest['migrations'].values())} migrations applied, "
+          f"StoreSync {manifest['storesync_version']}).")
+
+
+def cmd_restore(args) -> None:
+    """Restore a backup file into the configured database, which must be empty unless --force."""
+    from pathlib import Path
+
+    from app.core.database import migrate
+    from app.core.secrets import decrypt
+    from app.domains.system import backups
+
+    settings = get_settings()
+    database = backups.Database.from_settings(settings)
+    try:
+        outcome = asyncio.run(backups.restore(database, Path(args.file), decrypt=decrypt,
+                                              media_dir=settings.var_dir / "media", force=args.force))
+    except backups.BackupError as exc:
+        sys.exit(f"Restore refused: {exc.message}")
+    print(f"Restored {outcome.rows} rows in {outcome.tables} tables into the {database.label} "
+          f"(backup of {outcome.manifest['created_at']}, StoreSync {outcome.manifest['storesync_version']}).")
+    if outcome.pending_migrations:
+        asyncio.run(migrate())
+        print(f"Applied {outcome.pending_migrations} migration(s) newer than the backup.")
+
+
+def _add_backup_commands(sub) -> None:
+    p = sub.add_parser("backup", help="write the database (and uploaded photos) to one file")
+    p.add_argument("--output", "-o", help="the file to write (default: storesync-backup-<UTC time>.tar here)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup file into an empty database")
+    p.add_argument("file", help="a file written by `storesync backup`")
+    p.add_argument("--force", action="store_true",
+                   help="replace a database that is not empty; restore even when the current keys cannot "
+                   "decrypt the backup's marketplace tokens")
+    p.set_defaults(func=cmd_restore)
 
 
 def _run_uvicorn(host: str, port: int, workers: int) -> None:
@@ -178,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--password")
     p.add_argument("--name")
     p.set_defaults(func=cmd_createsuperuser)
+
+    _add_backup_commands(sub)
 
     p = sub.add_parser("sandbox", help="run the marketplace sandbox on its own")
     p.add_argument("--host", default="127.0.0.1")
