@@ -80,6 +80,8 @@ def cmd_backup(args) -> None:
                                              media_dir=settings.var_dir / "media"))
     except backups.BackupError as exc:
         sys.exit(f"Backup refused: {exc.message}")
+    except OSError as exc:  # the output folder is not writable, the disk is full, ...
+        sys.exit(f"Backup failed: {exc}")
     manifest = outcome.manifest
     print(f"Backup of the {manifest['engine']} database written to {output.resolve()} "
           f"({outcome.tables} tables, {sum(len(ids) for ids in manifest['migrations'].values())} migrations applied, "
@@ -101,6 +103,8 @@ def cmd_restore(args) -> None:
                                               media_dir=settings.var_dir / "media", force=args.force))
     except backups.BackupError as exc:
         sys.exit(f"Restore refused: {exc.message}")
+    except OSError as exc:
+        sys.exit(f"Restore failed: {exc}")
     print(f"Restored {outcome.rows} rows in {outcome.tables} tables into the {database.label} "
           f"(backup of {outcome.manifest['created_at']}, StoreSync {outcome.manifest['storesync_version']}).")
     if outcome.pending_migrations:

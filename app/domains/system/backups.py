@@ -90,7 +90,10 @@ async def _fetch(db: Database, sql: str) -> list[tuple]:
         return await asyncio.to_thread(_sqlite_fetch, db.sqlite_path, sql)
     import asyncpg
 
-    connection = await asyncpg.connect(db.dsn)
+    try:
+        connection = await asyncpg.connect(db.dsn)
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise BackupError(f"Could not connect to the {db.label}: {exc}") from None
     try:
         return [tuple(r) for r in await connection.fetch(sql)]
     finally:
@@ -390,29 +393,38 @@ async def restore(db: Database, path: Path, *, decrypt: Callable[[str], str], me
                                  dir=db.sqlite_path.parent if db.sqlite_path else None))
     try:
         extracted = work / MEMBER[db.engine]
-        await asyncio.to_thread(_extract, path, manifest["database"], extracted, media_dir)
+        await asyncio.to_thread(_extract_database, path, manifest["database"], extracted)
         if db.engine == SQLITE:
             db.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             await asyncio.to_thread(_copy_sqlite, extracted, db.sqlite_path)
         else:
             await _restore_postgres(db, extracted, manifest, clean=has_tables)
+        if media_dir is not None:  # only once the database is in: a refused restore leaves no photos behind
+            await asyncio.to_thread(_extract_media, path, media_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     counts = await row_counts(db)
     return Outcome(manifest, len(counts), sum(counts.values()), pending)
 
 
-def _extract(path: Path, member_name: str, target: Path, media_dir: Path | None) -> None:
+def _extract_database(path: Path, member_name: str, target: Path) -> None:
     with tarfile.open(path, "r:*") as archive:
-        member = archive.getmember(member_name)
-        source = archive.extractfile(member)
+        try:
+            source = archive.extractfile(member_name)
+        except KeyError:
+            source = None
         if source is None:
             raise BackupError(f"{path} holds no database ({member_name} is missing).")
         with target.open("wb") as out:
             shutil.copyfileobj(source, out, 1024 * 1024)
-        if media_dir is not None:
-            photos = [m for m in archive.getmembers() if m.name.startswith(f"{MEDIA}/")]
-            media_dir.mkdir(parents=True, exist_ok=True)
-            for member in photos:  # the "data" filter refuses absolute paths, links out and devices
-                member.name = member.name[len(MEDIA) + 1:]
-                archive.extract(member, media_dir, filter="data")
+
+
+def _extract_media(path: Path, media_dir: Path) -> None:
+    with tarfile.open(path, "r:*") as archive:
+        photos = [m for m in archive.getmembers() if m.name.startswith(f"{MEDIA}/")]
+        if not photos:
+            return
+        media_dir.mkdir(parents=True, exist_ok=True)
+        for member in photos:  # the "data" filter refuses absolute paths, links out and devices
+            member.name = member.name[len(MEDIA) + 1:]
+            archive.extract(member, media_dir, filter="data")
