@@ -84,7 +84,7 @@ class Outcome:
 # -- reading a database -------------------------------------------------------------------------
 
 
-async def _fetch(db: Database, sql: str) -> list[tuple]:
+async def fetch_rows(db: Database, sql: str) -> list[tuple]:
     """Rows of one statement, on a connection of its own (a backup runs outside the app's pools)."""
     if db.engine == SQLITE:
         return await asyncio.to_thread(_sqlite_fetch, db.sqlite_path, sql)
@@ -113,26 +113,26 @@ async def user_tables(db: Database) -> list[str]:
     if db.engine == SQLITE:
         if not db.sqlite_path or not db.sqlite_path.exists() or db.sqlite_path.stat().st_size == 0:
             return []
-        rows = await _fetch(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        rows = await fetch_rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                                 "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
-        virtual = await _fetch(db, "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")
+        virtual = await fetch_rows(db, "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL%'")
         shadows = tuple(f"{v[0]}_" for v in virtual)
         return [r[0] for r in rows if not r[0].startswith(shadows)]
-    rows = await _fetch(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    rows = await fetch_rows(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     return [r[0] for r in rows]
 
 
 async def row_counts(db: Database) -> dict[str, int]:
     counts = {}
     for table in await user_tables(db):
-        counts[table] = (await _fetch(db, f'SELECT count(*) FROM "{table}"'))[0][0]
+        counts[table] = (await fetch_rows(db, f'SELECT count(*) FROM "{table}"'))[0][0]
     return counts
 
 
 async def holds_rows(db: Database) -> bool:
     """Whether any table (Piccolo's migration list aside) has a row: an empty schema is still empty."""
     for table in await user_tables(db):
-        if table not in BOOKKEEPING_TABLES and await _fetch(db, f'SELECT 1 FROM "{table}" LIMIT 1'):
+        if table not in BOOKKEEPING_TABLES and await fetch_rows(db, f'SELECT 1 FROM "{table}" LIMIT 1'):
             return True
     return False
 
@@ -141,7 +141,7 @@ async def applied_migrations(db: Database) -> dict[str, list[str]]:
     if "migration" not in await user_tables(db):
         return {}
     applied: dict[str, list[str]] = {}
-    for app_name, name in await _fetch(db, "SELECT app_name, name FROM migration ORDER BY app_name, name"):
+    for app_name, name in await fetch_rows(db, "SELECT app_name, name FROM migration ORDER BY app_name, name"):
         applied.setdefault(app_name, []).append(name)
     return applied
 
@@ -151,7 +151,7 @@ async def secret_sample(db: Database) -> str:
     tables = set(await user_tables(db))
     for table, column in ENCRYPTED_COLUMNS:
         if table in tables:
-            rows = await _fetch(db, f"SELECT {column} FROM \"{table}\" WHERE {column} <> '' ORDER BY id LIMIT 1")
+            rows = await fetch_rows(db, f"SELECT {column} FROM \"{table}\" WHERE {column} <> '' ORDER BY id LIMIT 1")
             if rows:
                 return rows[0][0]
     return ""
@@ -218,7 +218,7 @@ def _run_tool(args: list[str], env: dict[str, str], what: str) -> None:
 
 
 async def _server_major(db: Database) -> int:
-    return int((await _fetch(db, "SHOW server_version_num"))[0][0]) // 10000
+    return int((await fetch_rows(db, "SHOW server_version_num"))[0][0]) // 10000
 
 
 async def _dump_postgres(db: Database, target: Path) -> dict[str, Any]:
