@@ -77,7 +77,7 @@ class Database:
 class Outcome:
     manifest: dict[str, Any]
     tables: int
-    rows: int
+    rows: int = 0  # counted after a restore
     pending_migrations: int = 0
 
 
@@ -100,8 +100,12 @@ async def fetch_rows(db: Database, sql: str) -> list[tuple]:
         await connection.close()
 
 
+def _read_only(path: Path) -> str:
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def _sqlite_fetch(path: Path | None, sql: str) -> list[tuple]:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(_read_only(path), uri=True)
     try:
         return connection.execute(sql).fetchall()
     finally:
@@ -256,7 +260,7 @@ async def _restore_postgres(db: Database, dump: Path, manifest: dict[str, Any], 
 
 def _copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a live database: the backup API reads one snapshot while others write."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    src = sqlite3.connect(_read_only(source), uri=True, timeout=30)
     dst = sqlite3.connect(target, timeout=30)
     try:
         src.backup(dst)
@@ -288,16 +292,16 @@ async def backup(db: Database, output: Path, *, media_dir: Path | None = None,
         else:
             described = db
             engine_details = await _dump_postgres(db, copy)
-        if not await applied_migrations(described):
+        migrations = await applied_migrations(described)
+        if not migrations:
             raise BackupError(f"The {db.label} has no StoreSync tables: run `storesync migrate` first, or point "
                               "DATABASE_URL / VAR_DIR at the database to back up.")
-        counts = await row_counts(described)
+        tables = await user_tables(described)
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "engine": db.engine,
             "created_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
             "storesync_version": storesync_version(), "database": MEMBER[db.engine],
-            "migrations": await applied_migrations(described), "secret_sample": await secret_sample(described),
-            db.engine: engine_details,
+            "migrations": migrations, "secret_sample": await secret_sample(described), db.engine: engine_details,
         }
         partial = work / "backup.tar"
         await asyncio.to_thread(_write_archive, partial, manifest, copy, media_dir)
@@ -305,7 +309,7 @@ async def backup(db: Database, output: Path, *, media_dir: Path | None = None,
         os.replace(partial, output)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return Outcome(manifest, len(counts), sum(counts.values()) if counts else 0)
+    return Outcome(manifest, len(tables))
 
 
 def _workspace(output: Path) -> tuple[Path, Path]:
