@@ -3,6 +3,7 @@ wait in the unmapped queue), and record what was pushed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -130,8 +131,9 @@ async def ignore_listing(tenant: Tenant, listing_id: int) -> None:
                  before={"status": listing.status})
 
 
-async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> int:
-    """Create a master product+variant from a listing's title, SKU and price, and map it."""
+async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> dict:
+    """Create a master product+variant from a listing's title, SKU and price, and map it; returns
+    the variant."""
     from app.domains.catalog.schemas import ProductForm, VariantForm
     from app.domains.catalog.services import create_product
 
@@ -140,8 +142,37 @@ async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> int:
     form = ProductForm(name=listing.title or sku, variants=[VariantForm(sku=sku.replace(" ", "-"), name=listing.model_name,
                                                                           price=listing.platform_price)])
     await create_product(tenant, form)
-    await map_listing(tenant, listing.id, form.variants[0].sku)
-    return listing.id
+    return await map_listing(tenant, listing.id, form.variants[0].sku)
+
+
+def _sku_forms(sku: str) -> list[str]:
+    """The spellings of a seller SKU a catalog SKU may use: as typed, and with spaces, underscores
+    and dots as dashes or left out ("KAOS_M", "kaos m" and "KAOS-M" suggest the same variant)."""
+    text = sku.strip().upper()
+    if not text:
+        return []
+    dashed = re.sub(r"[\s_.]+", "-", text)
+    return list(dict.fromkeys([text, dashed, dashed.replace("-", "")]))
+
+
+async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, dict]:
+    """The active variant each unmapped listing's seller SKU suggests (by listing id), if any."""
+    wanted = {r["id"]: _sku_forms(r["seller_sku"] or "") for r in rows if r["status"] != MappingStatus.MAPPED}
+    by_sku = await variants_by_sku(tenant, sorted({f for forms in wanted.values() for f in forms}))
+    found = {}
+    for listing_id, forms in wanted.items():
+        match = next((by_sku[f] for f in forms if f in by_sku and not by_sku[f]["archived"]), None)
+        if match is not None:
+            found[listing_id] = match
+    return found
+
+
+async def listings_by_id(tenant: Tenant, ids: Iterable[int]) -> list[dict]:
+    """These listings of the organisation (other ids are left out), in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return await tenant.scoped(Listing).select().where(Listing.id.is_in(wanted)).order_by(Listing.id)
 
 
 async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[dict]:
