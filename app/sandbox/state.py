@@ -381,6 +381,14 @@ class SandboxState:
             self.push_order_status(shop, order)
         return order
 
+    def restock(self, shop: Shop, order: Order) -> None:
+        """A cancelled order's units go back on sale, as the platforms do."""
+        with self.lock:
+            for line in order.lines:
+                sku = shop.sku(line.product_id, line.sku_id)
+                if sku is not None:
+                    sku.stock += line.quantity
+
     def set_order_status(self, platform: str, shop_id: str, order_id: str, status: str, *,
                          push: bool = True) -> Order:
         """Move an order to ``status`` (platform spelling), bump update_time and push a webhook."""
