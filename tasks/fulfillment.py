@@ -19,3 +19,10 @@ async def run_order_action(ctx: dict[str, Any], *, organization_id: int, action_
     from app.domains.fulfillment.platform_actions import run_action
 
     return {"outcome": await run_action(Tenant(organization_id, Actor(None, "worker")), action_id)}
+
+
+async def sweep_order_actions(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron: re-enqueue marketplace actions whose job was lost; give up on long-failing ones."""
+    from app.domains.fulfillment.platform_actions import sweep_pending
+
+    return await sweep_pending()

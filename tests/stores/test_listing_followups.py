@@ -172,3 +172,20 @@ async def test_reconcile_reports_drift_and_asks_before_stopping_a_selling_listin
     assert confirmed["waiting_confirmation"] == 0
     assert sandbox.listing_stock("shopee", shop.shop_id, product.product_id)[first.sku_id] == 0
     assert f"/sync/stores/{store['id']}/reconcile/confirm" not in (await owner_client.get("/sync")).text
+
+
+async def test_mapping_twice_at_once_reserves_the_waiting_order_once(owner_client, sandbox):
+    import asyncio
+
+    from app.domains.sync import mapping
+
+    tenant, shop, store, product, sku, order, listing = await _unmapped_order(owner_client, sandbox, "shopee",
+                                                                              "READY_TO_SHIP")
+    variant = await _variant(tenant, "PETA-3")
+    await stock.receive(tenant, variant["id"], (await default_location(tenant))["id"], 5)
+    await asyncio.gather(mapping.map_listing(tenant, listing["id"], "PETA-3"),
+                         mapping.map_listing(tenant, listing["id"], "PETA-3"))
+    level = await StockLevel.select().where(StockLevel.variant == variant["id"]).first()
+    assert (level["on_hand"], level["reserved"]) == (5, 2)
+    after = await Order.select().where(Order.id == order["id"]).first()
+    assert (after["has_unmapped_lines"], after["stock_state"]) == (False, "reserved")

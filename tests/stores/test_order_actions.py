@@ -115,3 +115,24 @@ async def test_the_sandbox_cancel_endpoints_check_the_signature(sandbox, marketp
                                    json={"order_id": "1"})
     assert shopee.json()["error"] != "" and shopee.json().get("response") is None
     assert tiktok.json()["code"] != 0
+
+
+async def test_an_action_the_marketplace_never_answered_is_given_up_in_words(owner_client, sandbox):
+    from datetime import timedelta
+
+    from app.core.clock import utcnow
+    from app.domains.fulfillment.platform_actions import sweep_pending
+
+    tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
+    await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "buyer_request"}, htmx=True)
+    fresh = await _action(order_id)
+    await sweep_pending()
+    assert (await _action(order_id))["status"] == "pending", "a fresh action is left to its job"
+    await OrderAction.update({OrderAction.created_at: utcnow() - timedelta(hours=2)}).where(
+        OrderAction.id == fresh["id"])
+    await sweep_pending()
+    stale = await _action(order_id)
+    assert stale["status"] == "failed" and "could not be reached" in stale["message"]
+    assert shop.orders[placed.order_id].status == "READY_TO_SHIP"
+    again = await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "buyer_request"}, htmx=True)
+    assert again.status_code == 200, "the seller may ask again"

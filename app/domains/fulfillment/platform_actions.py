@@ -9,6 +9,7 @@ read back from it, so the order, its stock and the push follow the platform's wo
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from saq.job import Job
@@ -120,6 +121,33 @@ async def enqueue(organization_id: int, action_id: int) -> None:
     await get_queue().enqueue(Job(function="run_order_action",
                                   kwargs={"organization_id": organization_id, "action_id": action_id},
                                   key=f"order-action:{action_id}", **job_options(timeout=300, retries=3)))
+
+
+RESEND_AFTER = timedelta(minutes=2)  # a pending action whose job was lost (enqueue failed, worker died)
+GIVE_UP_AFTER = timedelta(hours=1)  # the marketplace kept failing: tell the seller instead of waiting
+
+
+async def sweep_pending() -> dict[str, int]:
+    """Cron: enqueue again the jobs of actions still pending after RESEND_AFTER; mark failed, in
+    words, those pending past GIVE_UP_AFTER (the seller may ask again). Every organisation."""
+    from app.core.tenancy import Actor
+
+    now = utcnow()
+    rows = await OrderAction.select(OrderAction.id, OrderAction.organization, OrderAction.created_at).where(
+        (OrderAction.status == ActionStatus.PENDING) & (OrderAction.created_at < now - RESEND_AFTER)).order_by(
+        OrderAction.id).limit(500)
+    counts = {"resent": 0, "given_up": 0}
+    for row in rows:
+        if row["created_at"] < now - GIVE_UP_AFTER:
+            tenant = Tenant(row["organization"], Actor(None, "worker"))
+            action = await tenant.scoped(OrderAction).select().where(OrderAction.id == row["id"]).first()
+            await _finish(tenant, action, ActionStatus.FAILED,
+                          _("The marketplace could not be reached for an hour. Nothing changed there; try again."))
+            counts["given_up"] += 1
+        else:
+            await enqueue(row["organization"], row["id"])
+            counts["resent"] += 1
+    return counts
 
 
 async def run_action(tenant: Tenant, action_id: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.core.database import savepoint, transaction
+from app.core.database import is_postgres, savepoint, transaction
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.inventory import signals, stock
@@ -35,12 +35,17 @@ async def resolve_listing_lines(tenant: Tenant, store_id: int, item_id: str, mod
     result = Resolved()
     async with signals.held():
         async with transaction():
-            lines = await tenant.scoped(OrderLine).select(OrderLine.id, OrderLine.order).where(
-                (OrderLine.order.store == store_id) & (OrderLine.platform_item_id == item_id)
-                & (OrderLine.platform_model_id == model_id) & OrderLine.variant.is_null()
-                & OrderLine.order.state.is_in(OPEN_STATES))
+            lines = await _waiting_lines(tenant, store_id, item_id, model_id)
             if not lines:
                 return result
+            if is_postgres():
+                # An ingest of the same orders settles their stock too: take them in id order, as it
+                # does, then read the lines again (one may have been mapped meanwhile).
+                await tenant.scoped(Order).select(Order.id).where(
+                    Order.id.is_in(sorted({r["order"] for r in lines}))).order_by(Order.id).lock_rows()
+                lines = await _waiting_lines(tenant, store_id, item_id, model_id)
+                if not lines:
+                    return result
             await tenant.scoped(OrderLine).update({OrderLine.variant: variant_id}).where(
                 OrderLine.id.is_in([r["id"] for r in lines]))
             new_lines: dict[int, list[int]] = {}
@@ -49,6 +54,13 @@ async def resolve_listing_lines(tenant: Tenant, store_id: int, item_id: str, mod
             for order_id in sorted(new_lines):
                 await _resolve_order(tenant, order_id, new_lines[order_id], result)
     return result
+
+
+async def _waiting_lines(tenant: Tenant, store_id: int, item_id: str, model_id: str) -> list[dict]:
+    return await tenant.scoped(OrderLine).select(OrderLine.id, OrderLine.order).where(
+        (OrderLine.order.store == store_id) & (OrderLine.platform_item_id == item_id)
+        & (OrderLine.platform_model_id == model_id) & OrderLine.variant.is_null()
+        & OrderLine.order.state.is_in(OPEN_STATES)).order_by(OrderLine.id)
 
 
 async def waiting_units(tenant: Tenant, store_id: int, item_id: str, model_id: str) -> int:
