@@ -49,11 +49,22 @@ async def test_the_demo_shops_listings_map_by_sku_and_leave_a_few_to_map(owner_c
 
 async def test_bulk_create_products_from_ticked_listings_with_marketplace_stock(owner_client, sandbox):
     tenant = tenant_of(owner_client.account)
-    shop, store = await _demo_store(owner_client, sandbox, "tiktok", skip_last=12, extras=False, unmatched=2)
+    shop, store = await _demo_store(owner_client, sandbox, "tiktok", skip_last=12, extras=False)
+    sandbox.add_listing("tiktok", shop.shop_id, "Kaos Anak Katun", [
+        ("KAK-MERAH-S", ("Merah", "S"), 45_000, 7), ("KAK-MERAH-M", ("Merah", "M"), 45_000, 4),
+        ("KAK-BIRU-S", ("Biru", "S"), 45_000, 2)])
+    sandbox.add_listing("tiktok", shop.shop_id, "Gantungan Kunci Wayang", [("GKW-1", (), 15_000, 30)])
     await import_store_listings(tenant, store["id"])
     rows = await Listing.select().where((Listing.store == store["id"]) & (Listing.status == "unmapped")).order_by(
         Listing.id)
-    chosen, left = rows[:2], rows[2:]
+    # Two models of one item (the sandbox generates items with variants) and one of another item.
+    by_item: dict[str, list] = {}
+    for row in rows:
+        by_item.setdefault(row["platform_item_id"], []).append(row)
+    multi = next(group for group in by_item.values() if len(group) > 1)
+    single = next(group for item, group in by_item.items() if item != multi[0]["platform_item_id"])
+    chosen = multi[:2] + single[:1]
+    left = [r for r in rows if r not in chosen]
     page = await owner_client.get(f"/sync/stores/{store['id']}/listings?status=unmapped")
     assert 'name="listing_id"' in page.text and "Create products" in page.text
 
@@ -62,7 +73,7 @@ async def test_bulk_create_products_from_ticked_listings_with_marketplace_stock(
                                                           "listing_id": [str(r["id"]) for r in chosen] + ["999999999"]})
     assert response.status_code == 303 and response.headers["location"] == back
     text = (await owner_client.get(back)).text
-    assert "2 listings done, 1 refused: not found (1)" in text
+    assert "3 listings done, 1 refused: not found (1)" in text
     for row in chosen:
         after = await Listing.select().where(Listing.id == row["id"]).first()
         assert after["status"] == "mapped"
@@ -70,6 +81,11 @@ async def test_bulk_create_products_from_ticked_listings_with_marketplace_stock(
         assert sum(m["on_hand_delta"] for m in moves) == row["platform_quantity"]
     for row in left:
         assert (await Listing.select(Listing.status).where(Listing.id == row["id"]).first())["status"] == "unmapped"
+    from app.domains.catalog.tables import Variant
+
+    variant_ids = [(await Listing.select(Listing.variant).where(Listing.id == r["id"]).first())["variant"] for r in chosen]
+    products = {v["product"] for v in await Variant.select(Variant.product).where(Variant.id.is_in(variant_ids))}
+    assert len(products) == len({r["platform_item_id"] for r in chosen}), "one product per marketplace item"
     await push_changes(tenant)
     product = shop.products[chosen[0]["platform_item_id"]]
     assert sandbox.listing_stock("tiktok", shop.shop_id, product.product_id)[chosen[0]["platform_model_id"]] == \
@@ -81,7 +97,9 @@ async def test_bulk_create_products_from_ticked_listings_with_marketplace_stock(
 
 async def test_bulk_map_by_sku_suggestion(owner_client, sandbox):
     tenant = tenant_of(owner_client.account)
-    shop, store = await _demo_store(owner_client, sandbox, "shopee", skip_last=12, extras=False, unmatched=2)
+    shop, store = await _demo_store(owner_client, sandbox, "shopee", skip_last=12, extras=False)
+    sandbox.add_listing("shopee", shop.shop_id, "Peci Rajut Hitam", [("PRH-0001-HTM", (), 35_000, 5)])
+    sandbox.add_listing("shopee", shop.shop_id, "Kipas Angin Mini USB", [("KAMU-77", (), 60_000, 3)])
     await import_store_listings(tenant, store["id"])
     rows = await Listing.select().where((Listing.store == store["id"]) & (Listing.status == "unmapped")).order_by(
         Listing.id)

@@ -134,15 +134,31 @@ async def ignore_listing(tenant: Tenant, listing_id: int) -> None:
 async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> dict:
     """Create a master product+variant from a listing's title, SKU and price, and map it; returns
     the variant."""
+    return (await create_product_from_listings(tenant, [listing_id]))[0]
+
+
+async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -> list[dict]:
+    """Create one master product from listings of one marketplace item (its models or SKUs), a
+    variant each with the listing's SKU, option name and price, and map them; returns the variants
+    in the listings' order. ValidationFailed (nothing created) when a SKU is taken."""
     from app.domains.catalog.schemas import ProductForm, VariantForm
     from app.domains.catalog.services import create_product
 
-    listing = await _listing(tenant, listing_id)
-    sku = (listing.seller_sku or f"{listing.platform_item_id}-{listing.platform_model_id}").upper()[:64]
-    form = ProductForm(name=listing.title or sku, variants=[VariantForm(sku=sku.replace(" ", "-"), name=listing.model_name,
-                                                                          price=listing.platform_price)])
+    listings = [await _listing(tenant, listing_id) for listing_id in listing_ids]
+    skus: list[str] = []
+    for listing in listings:
+        sku = (listing.seller_sku or f"{listing.platform_item_id}-{listing.platform_model_id}").upper()
+        sku = sku.replace(" ", "-")[:64]
+        if sku in skus:  # two models with one seller SKU: keep them apart by their platform ids
+            sku = f"{listing.platform_item_id}-{listing.platform_model_id}"[:64]
+        skus.append(sku)
+    first = listings[0]
+    form = ProductForm(name=first.title or skus[0], variants=[
+        VariantForm(sku=sku, name=listing.model_name, price=listing.platform_price)
+        for sku, listing in zip(skus, listings, strict=True)])
     await create_product(tenant, form)
-    return await map_listing(tenant, listing.id, form.variants[0].sku)
+    return [await map_listing(tenant, listing.id, variant.sku)
+            for listing, variant in zip(listings, form.variants, strict=True)]
 
 
 def _sku_forms(sku: str) -> list[str]:

@@ -76,18 +76,32 @@ async def create_product(tenant: Tenant, listing_id: int, opening: int | None = 
     the marketplace's quantity plus the units of open orders waiting for the listing (the
     marketplace has already taken those off its figure, and they are still on the shelf here).
     A ledger row records it at the location the store's orders take stock from."""
-    listing = await listings.get_listing(tenant, listing_id)
-    if listing["status"] == MappingStatus.MAPPED:
+    return (await _create_products(tenant, [listing_id], {listing_id: opening}))[0]
+
+
+async def _create_products(tenant: Tenant, listing_ids: list[int], openings: dict[int, int | None]
+                           ) -> list[MapOutcome]:
+    """One product for listings of one marketplace item, a variant each, with opening stock."""
+    rows = [await listings.get_listing(tenant, listing_id) for listing_id in listing_ids]
+    if any(row["status"] == MappingStatus.MAPPED for row in rows):
         raise ValidationFailed({"listing": _("This listing is mapped already.")})
-    if opening is None:
-        opening = max(0, listing["platform_quantity"]) + await waiting_units(
-            tenant, listing["store"], listing["platform_item_id"], listing["platform_model_id"])
-    variant = await listings.create_variant_from_listing(tenant, listing_id)
-    if opening:
-        location = await _store_location(tenant, listing["store"])
-        await stock.receive(tenant, variant["id"], location, opening,
-                            reason=_("opening stock from the marketplace listing"), reference=f"listing:{listing_id}")
-    return MapOutcome(variant, await _after_mapping(tenant, listing_id, variant["id"]), opening)
+    quantities = {}
+    for row in rows:
+        opening = openings.get(row["id"])
+        if opening is None:
+            opening = max(0, row["platform_quantity"]) + await waiting_units(
+                tenant, row["store"], row["platform_item_id"], row["platform_model_id"])
+        quantities[row["id"]] = opening
+    variants = await listings.create_product_from_listings(tenant, listing_ids)
+    outcomes = []
+    for row, variant in zip(rows, variants, strict=True):
+        if quantities[row["id"]]:
+            location = await _store_location(tenant, row["store"])
+            await stock.receive(tenant, variant["id"], location, quantities[row["id"]],
+                                reason=_("opening stock from the marketplace listing"), reference=f"listing:{row['id']}")
+        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row["id"], variant["id"]),
+                                   quantities[row["id"]]))
+    return outcomes
 
 
 async def _store_location(tenant: Tenant, store_id: int) -> int:
@@ -122,22 +136,26 @@ def parse_listing_ids(values: list[str]) -> list[int]:
 
 
 async def bulk_create_products(tenant: Tenant, ids: list[int]) -> BulkOutcome:
-    """Create a product for each ticked listing, the marketplace's quantity as opening stock."""
+    """Create products for the ticked listings, the marketplace's quantity as opening stock: one
+    product per marketplace item, with a variant for each of its ticked models."""
     outcome = BulkOutcome()
     rows = await listings.listings_by_id(tenant, ids)
     outcome.refused.update({_("not found"): len(ids) - len(rows)} if len(ids) > len(rows) else {})
+    groups: dict[tuple[int, str], list[int]] = {}
     for row in rows:
         if row["status"] == MappingStatus.MAPPED:
             outcome.refused[_("mapped already")] += 1
-            continue
+        else:
+            groups.setdefault((row["store"], row["platform_item_id"]), []).append(row["id"])
+    for group in groups.values():
         try:
-            result = await create_product(tenant, row["id"])
+            results = await _create_products(tenant, group, {})
         except AppError as exc:
-            log.info("bulk create product refused for listing %s: %s", row["id"], exc.message)
-            outcome.refused[_("its SKU is taken or not valid: create it on its own")] += 1
+            log.info("bulk create product refused for listings %s: %s", group, exc.message)
+            outcome.refused[_("its SKU is taken or not valid: create it on its own")] += len(group)
             continue
-        outcome.done += 1
-        outcome.orders += len(result.resolved.orders)
+        outcome.done += len(results)
+        outcome.orders += sum(len(r.resolved.orders) for r in results)
     return outcome
 
 
