@@ -189,3 +189,16 @@ async def test_mapping_twice_at_once_reserves_the_waiting_order_once(owner_clien
     assert (level["on_hand"], level["reserved"]) == (5, 2)
     after = await Order.select().where(Order.id == order["id"]).first()
     assert (after["has_unmapped_lines"], after["stock_state"]) == (False, "reserved")
+
+
+async def test_a_reimport_that_maps_a_listing_by_sku_resolves_its_waiting_orders(owner_client, sandbox):
+    tenant, shop, store, product, sku, order, listing = await _unmapped_order(owner_client, sandbox, "tiktok",
+                                                                              "AWAITING_SHIPMENT")
+    variant = await _variant(tenant, sku.seller_sku)  # the seller adds the SKU to the catalog afterwards
+    await stock.receive(tenant, variant["id"], (await default_location(tenant))["id"], 4)
+    counts = await import_store_listings(tenant, store["id"])
+    assert counts.mapped_now and (await Listing.select().where(Listing.id == listing["id"]).first())["status"] == "mapped"
+    after = await Order.select().where(Order.id == order["id"]).first()
+    assert (after["has_unmapped_lines"], after["stock_state"]) == (False, "reserved")
+    level = await StockLevel.select().where(StockLevel.variant == variant["id"]).first()
+    assert (level["on_hand"], level["reserved"]) == (4, 2)

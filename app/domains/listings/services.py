@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.clock import utcnow
@@ -26,12 +26,15 @@ class ImportCounts:
     updated: int = 0
     auto_mapped: int = 0
     unmapped: int = 0
+    # (item id, model id, variant id) of listings this import mapped: orders may wait for them.
+    mapped_now: list[tuple[str, str, int]] = field(default_factory=list)
 
     def add(self, other: ImportCounts) -> None:
         self.created += other.created
         self.updated += other.updated
         self.auto_mapped += other.auto_mapped
         self.unmapped += other.unmapped
+        self.mapped_now += other.mapped_now
 
 
 async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[PlatformListing]) -> ImportCounts:
@@ -70,10 +73,13 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
                     variant=match["id"] if mapped else None,
                     status=MappingStatus.MAPPED if mapped else MappingStatus.UNMAPPED, **fields).save()
                 counts.created += 1
+                if mapped:
+                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
             else:
                 if row["status"] == MappingStatus.UNMAPPED and match is not None and not match["archived"]:
                     fields.update(variant=match["id"], status=MappingStatus.MAPPED)
                     mapped = True
+                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
                 else:
                     mapped = row["status"] == MappingStatus.MAPPED
                 await tenant.scoped(Listing).update(fields).where(Listing.id == row["id"])

@@ -56,6 +56,22 @@ async def resolve_listing_lines(tenant: Tenant, store_id: int, item_id: str, mod
     return result
 
 
+async def listings_with_waiting_lines(tenant: Tenant, store_id: int, keys: list[tuple[str, str]]
+                                      ) -> set[tuple[str, str]]:
+    """Which of these (item id, model id) listings have unmapped lines in the store's open orders."""
+    if not keys:
+        return set()
+    wanted = set(keys)
+    found: set[tuple[str, str]] = set()
+    items = sorted({item for item, _model in wanted})
+    for start in range(0, len(items), 500):
+        rows = await tenant.scoped(OrderLine).select(OrderLine.platform_item_id, OrderLine.platform_model_id).where(
+            (OrderLine.order.store == store_id) & OrderLine.variant.is_null()
+            & OrderLine.order.state.is_in(OPEN_STATES) & OrderLine.platform_item_id.is_in(items[start:start + 500]))
+        found |= {(r["platform_item_id"], r["platform_model_id"]) for r in rows} & wanted
+    return found
+
+
 async def _waiting_lines(tenant: Tenant, store_id: int, item_id: str, model_id: str) -> list[dict]:
     return await tenant.scoped(OrderLine).select(OrderLine.id, OrderLine.order).where(
         (OrderLine.order.store == store_id) & (OrderLine.platform_item_id == item_id)
