@@ -182,7 +182,12 @@ async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
             order_id=order["platform_order_id"], reason=CancelReason(action["reason"]),
             lines=tuple((r["platform_item_id"], r["platform_model_id"]) for r in lines)))
     # The marketplace's word on the order (cancelled, stock released, pushed) comes by reading it back.
-    await ingest_orders(tenant, order["store"], [order["platform_order_id"]])
+    # The cancel is done whatever happens next: a failed read must not make the job cancel again.
+    try:
+        await ingest_orders(tenant, order["store"], [order["platform_order_id"]])
+    except IntegrationError as exc:
+        log.warning("order %s cancelled on the marketplace but not read back: %s", order["id"], exc)
+        return _("Cancelled on the marketplace; StoreSync reads the order back with the next fetch.")
     return _("Cancelled on the marketplace.")
 
 
@@ -196,14 +201,14 @@ async def _ship(tenant: Tenant, action: dict[str, Any]) -> str:
 
 
 async def _finish(tenant: Tenant, action: dict[str, Any], status: ActionStatus, message: str) -> str:
-    from app.domains.orders.ingest import _event
+    from app.domains.orders.services import record_event
 
     async with transaction():
         await tenant.scoped(OrderAction).update({OrderAction.status: status, OrderAction.message: message[:1000],
                                                  OrderAction.finished_at: utcnow()}).where(
             OrderAction.id == action["id"])
         label = _(KIND_LABELS[ActionKind(action["kind"])])
-        await _event(tenant, action["order"], "marketplace", f"{label}: {message}" if status is ActionStatus.DONE
+        await record_event(tenant, action["order"], "marketplace", f"{label}: {message}" if status is ActionStatus.DONE
                      else _("%(action)s refused: %(why)s", action=label, why=message))
     return message
 

@@ -225,6 +225,11 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
     return new_state
 
 
+async def record_event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
+    """A line on the order's timeline (joins the caller's transaction)."""
+    await _event(tenant, _pk(order_id), kind, message)
+
+
 async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
     note = note.strip()
     if not note or len(note) > 1000:
