@@ -22,3 +22,14 @@ class ShipMode(StrEnum):
     PICKUP = "pickup"
     DROPOFF = "dropoff"
     MANUAL = "manual"  # a courier booked by hand; tracking number typed
+
+
+class ActionKind(StrEnum):
+    CANCEL = "cancel"  # cancel the order on the marketplace
+    SHIP = "ship"  # arrange the shipment on the marketplace
+
+
+class ActionStatus(StrEnum):
+    PENDING = "pending"  # recorded; a job calls the marketplace after the commit
+    DONE = "done"
+    FAILED = "failed"

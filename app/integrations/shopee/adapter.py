@@ -17,6 +17,8 @@ from app.integrations import errors
 from app.integrations.base import (
     Address,
     AuthorizationResult,
+    CancelReason,
+    CancelRequest,
     DropoffBranch,
     EventKind,
     Listing,
@@ -426,6 +428,23 @@ class ShopeeAdapter:
         answer = await self._shop_call(conn, "GET", "/api/v2/logistics/get_tracking_number",
                                        "shopee.tracking_number", query={"order_sn": order_id})
         return answer.get("tracking_number") or None
+
+    # -- cancellation -----------------------------------------------------------------------
+
+    # The v2 reference lists OUT_OF_STOCK and UNDELIVERABLE_AREA (TW and MY only); CUSTOMER_REQUEST
+    # is v1's and the SDKs still send it. For Indonesian shops we offer the two that apply.
+    cancel_reasons = (CancelReason.OUT_OF_STOCK, CancelReason.BUYER_REQUEST)
+    CANCEL_CODES = {CancelReason.OUT_OF_STOCK: "OUT_OF_STOCK", CancelReason.BUYER_REQUEST: "CUSTOMER_REQUEST"}
+
+    async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
+        code = self.CANCEL_CODES.get(request.reason)
+        if code is None:
+            raise errors.ValidationError(f"Shopee does not take the cancel reason {request.reason}", platform="shopee")
+        body: dict[str, Any] = {"order_sn": request.order_id, "cancel_reason": code}
+        if request.reason is CancelReason.OUT_OF_STOCK:
+            body["item_list"] = [{"item_id": int(item), "model_id": int(model)}
+                                 for item, model in dict.fromkeys(request.lines)]
+        await self._shop_call(conn, "POST", "/api/v2/order/cancel_order", "shopee.cancel_order", body=body)
 
     # -- push -------------------------------------------------------------------------------
 
