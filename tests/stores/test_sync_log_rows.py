@@ -10,6 +10,7 @@ from app.domains.inventory import stock
 from app.domains.listings.tables import Listing
 from app.domains.sync.imports import import_store_listings
 from app.domains.sync.push import push_store
+from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import make_location, tenant_of
 from tests.stores.sync_helpers import catalog_for, connected_store
 from tests.support import post
@@ -48,9 +49,21 @@ async def test_log_lines_name_store_listing_and_sku_and_a_failed_push_is_retried
 
     rows = (await owner_client.get(f"/sync/stores/{store['id']}/listings")).text
     assert f'id="retry-push-{listing["id"]}"' in rows
-    response = await post(owner_client, f"/listings/{listing['id']}/retry", htmx=True)
+    failed_line = await SyncLog.select(SyncLog.id).where(
+        (SyncLog.listing_id == listing["id"]) & (SyncLog.level == "error")).first()
+    raw_page = (await owner_client.get(f"/sync/stores/{store['id']}/history")).text
+    assert f'id="retry-log-{failed_line["id"]}"' in raw_page
+    assert raw_page.count('id="retry-log-') == 1  # only the failed line offers it
+
+    # pressed on the log line: the answer is that line, pushed again
+    response = await post(owner_client, f"/listings/{listing['id']}/retry", htmx=True,
+                          headers={"HX-Target": f"log-{failed_line['id']}"})
     assert response.status_code == 200, response.text[:400]
-    assert f'id="retry-push-{listing["id"]}"' not in response.text
+    line = _text(response.text)
+    assert f'id="log-{failed_line["id"]}"' in response.text and "→ 9 sent again" in line and listing["sku"] in line
+    listing_row = await post(owner_client, f"/listings/{listing['id']}/retry", htmx=True)
+    assert listing_row.status_code == 200 and f'id="listing-{listing["id"]}"' in listing_row.text
+    assert f'id="retry-push-{listing["id"]}"' not in listing_row.text
     after = await Listing.select(Listing.last_pushed_qty, Listing.last_push_error).where(
         Listing.id == listing["id"]).first()
     assert after == {"last_pushed_qty": 9, "last_push_error": ""}
