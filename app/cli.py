@@ -39,7 +39,7 @@ def cmd_migrate(_args) -> None:
     print("Database is up to date.")
 
 
-def cmd_demo(_args) -> None:
+def _migrate_and_seed() -> dict:
     from app.core.database import migrate
     from app.demo import seed_demo
 
@@ -47,14 +47,19 @@ def cmd_demo(_args) -> None:
         await migrate()
         return await _with_db(seed_demo)
 
-    info = asyncio.run(go())
-    _print_login(info)
+    return asyncio.run(go())
 
 
-def _print_login(info) -> None:
+def cmd_demo(_args) -> None:
+    _print_login(_migrate_and_seed())
+
+
+def _print_login(info, url: str | None = None) -> None:
     settings = get_settings()
     print("\n" + "=" * 64)
-    print(f"  StoreSync demo: {settings.base_url}")
+    print(f"  StoreSync demo: {url or settings.base_url}")
+    if url and settings.base_url.rstrip("/") != url:
+        print(f"  (public URL in links: {settings.base_url})")
     print(f"  Log in as {info['email']} / {info['password']}  (Toko Demo, owner)")
     print("=" * 64 + "\n", flush=True)
 
@@ -151,16 +156,24 @@ def cmd_serve(args) -> None:
     from app.core.redis import ensure_redis
 
     os.environ["REDIS_URL"] = ensure_redis(settings)
+    host, port = _serve_address(args)
+    _run_uvicorn(host, port, args.workers)
+
+
+def _serve_address(args) -> tuple[str, int]:
+    """Where `serve` listens (flags over HOST/PORT); BASE_URL follows it unless set explicitly."""
+    settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
     if "BASE_URL" not in os.environ:
         # Links in e-mails and on screen must point at the port actually served.
         os.environ["BASE_URL"] = settings.base_url = f"http://{host}:{port}"
-    _run_uvicorn(host, port, args.workers)
+    return host, port
 
 
 def cmd_run(args) -> None:
     """Everything a fresh machine needs: migrate, seed the demo, serve with a worker inside."""
-    cmd_demo(args)
+    host, port = _serve_address(args)  # before the banner, which must name the URL actually served
+    _print_login(_migrate_and_seed(), url=f"http://{host}:{port}")
     args.with_worker = True
     cmd_serve(args)
 

@@ -234,3 +234,14 @@ async def get_listing(tenant: Tenant, listing_id: int) -> dict:
     if row is None:
         raise NotFound(_("Listing not found."))
     return row
+
+
+async def labels_of(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, dict]:
+    """What people call these listings: {id: title, model_name, seller_sku, variant_sku} (history pages)."""
+    ids = sorted(set(listing_ids))
+    if not ids:
+        return {}
+    rows = await tenant.scoped(Listing).select(
+        Listing.id, Listing.title, Listing.model_name, Listing.seller_sku,
+        Listing.variant.sku.as_alias("variant_sku")).where(Listing.id.is_in(ids))
+    return {r["id"]: r for r in rows}

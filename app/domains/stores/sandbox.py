@@ -5,17 +5,27 @@ StoreSync reaches it only over HTTP through the adapters, exactly as it would th
 apps are registered with the credentials StoreSync is configured with, and one Shopee and one
 TikTok shop exist from the start with their webhook URLs pointing back at this app, so `make run`
 connects stores end to end with no internet.
+
+Its control API (/sandbox/_control: inject faults, fake orders, expire tokens) answers only
+loopback clients and signed-in platform admins; everyone else gets a 404, as for any unknown page.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from functools import lru_cache
 
 from litestar import Litestar, asgi
+from litestar.connection import ASGIConnection
+from litestar.response.base import ASGIResponse
 from litestar.types import Receive, Scope, Send
 
+from app.core.auth import client_ip, load_context
 from app.sandbox import SandboxState, create_sandbox_app
 from app.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +42,7 @@ def mounted_sandbox() -> Litestar:
                                callback_url=f"{base}/webhooks/tiktok")
     seed_demo_listings(state, "shopee", shopee.shop_id)
     seed_demo_listings(state, "tiktok", tiktok.shop_id, skip_last=3)
-    return create_sandbox_app(state)
+    return create_sandbox_app(state, own_logging=False)
 
 
 # Listings of the demo shops that the demo catalog does not map at import: a bundle and a new
@@ -65,4 +75,27 @@ def seed_demo_listings(state: SandboxState, platform: str, shop_id: str, *, skip
 @asgi("/sandbox", is_mount=True, copy_scope=True, opt={"public": True}, name="sandbox:mount")
 async def sandbox_mount(scope: Scope, receive: Receive, send: Send) -> None:
     """Hand /sandbox/... to the emulator with the prefix stripped (its paths stand in for the hosts)."""
+    if _is_control(scope["path"]):
+        connection = ASGIConnection(scope, receive, send)
+        if not await may_control(connection):
+            log.warning("sandbox control API refused to %s: %s %s", client_ip(connection), scope.get("method"),
+                        scope["path"])
+            await ASGIResponse(body=b'{"error":"not_found","message":"Not found."}', status_code=404,
+                               media_type="application/json")(scope, receive, send)
+            return
     await mounted_sandbox()(scope, receive, send)
+
+
+def _is_control(path: str) -> bool:
+    return path.lstrip("/").startswith("_control")
+
+
+async def may_control(connection: ASGIConnection) -> bool:
+    """Loopback clients (tests, the machine's own tools) and signed-in platform admins."""
+    try:
+        if ipaddress.ip_address(client_ip(connection)).is_loopback:
+            return True
+    except ValueError:
+        pass
+    ctx = await load_context(connection)
+    return ctx is not None and ctx.superuser

@@ -3,6 +3,8 @@ allocation preview, and sync history per store, listing and variant."""
 
 from __future__ import annotations
 
+import re
+
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
@@ -211,6 +213,10 @@ class ListingsController(Controller):
                     error = _("Not pushed: %(why)s.", why=report.skipped_reason)
             except IntegrationError as exc:
                 error = exc.seller_message
+        target = request.htmx.target if request.htmx else None
+        if target and re.fullmatch(r"log-\d+", target):  # pressed on a sync log line: answer with that line
+            return render(request, "sync/_log_retry.html", r=await listings.get_listing(tenant, listing_id),
+                          error=error, log_row=target, status_code=200 if not error else 409)
         return await self._row(request, tenant, listing_id, error=error, status_code=200 if not error else 409)
 
     @get("/{listing_id:int}/history", name="listings:history", opt={"permission": Permission.VIEW})

@@ -113,6 +113,7 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
                 SyncLog(organization=tenant.organization_id, background_job=background_job_id, store_id=store_id,
                         listing_id=row["id"], variant_id=row["variant"], action="push",
                         level="error" if row["id"] in failed else "info", quantity=qty,
+                        previous_quantity=row["last_pushed_qty"],
                         message=failed.get(row["id"], "sent")) for row, qty in batch])
             report.sent += len(pushed)
             report.failed += len(failed)

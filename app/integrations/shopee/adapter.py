@@ -458,7 +458,8 @@ class ShopeeAdapter:
             payload = json.loads(body)
             code = int(payload["code"])
             shop_id = str(payload["shop_id"])
-        except (ValueError, KeyError, TypeError) as exc:
+            occurred_at = from_epoch(payload.get("timestamp"))
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
             raise errors.WebhookRejected(f"Shopee push body is not a push: {exc}", platform="shopee") from exc
         data = payload.get("data") or {}
         kind = PUSH_KINDS.get(code, EventKind.OTHER)
@@ -472,7 +473,7 @@ class ShopeeAdapter:
             code=str(code),
             shop_id=shop_id,
             dedupe_key=dedupe,
-            occurred_at=from_epoch(payload.get("timestamp")),
+            occurred_at=occurred_at,
             order_id=data.get("ordersn") or data.get("order_sn"),
             order_status=STATUS_MAP.get(raw_status) if raw_status else None,
             raw_status=raw_status,

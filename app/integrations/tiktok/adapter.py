@@ -433,7 +433,8 @@ class TikTokAdapter:
             payload = json.loads(body)
             kind_code = int(payload["type"])
             shop_id = str(payload["shop_id"])
-        except (ValueError, KeyError, TypeError) as exc:
+            occurred_at = from_epoch(payload.get("timestamp"))
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
             raise errors.WebhookRejected(f"TikTok webhook body is not a notification: {exc}",
                                          platform="tiktok") from exc
         data = payload.get("data") or {}
@@ -447,7 +448,7 @@ class TikTokAdapter:
             code=str(kind_code),
             shop_id=shop_id,
             dedupe_key=dedupe,
-            occurred_at=from_epoch(payload.get("timestamp")),
+            occurred_at=occurred_at,
             order_id=str(data["order_id"]) if data.get("order_id") else None,
             order_status=STATUS_MAP.get(raw_status) if raw_status else None,
             raw_status=raw_status,
