@@ -57,7 +57,7 @@ class BulkOutcome:
 
 
 def _word(state: str) -> str:
-    return _(state).replace("_", " ")  # the English msgid is the identifier itself
+    return OrderState(state).label()
 
 
 def parse_ids(values: list[str]) -> list[int]:
