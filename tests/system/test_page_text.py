@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
-from faker import Faker
 
-from app.core.clock import utcnow
-from app.core.i18n import LOCALE_DIR, deferred, deferred_label, deferred_plural
-from app.core.statuses import Channel
+from app.core.i18n import LOCALE_DIR
 from app.domains.catalog.importer import COLUMNS as IMPORT_COLUMNS
-from tests.support import http_client, login, make_account, post, unique
-from tests.tenancy_registry import PUBLIC_ROUTES, ROW_FACTORIES, SKIPPED_ROUTES
-from tests.test_tenancy_walker import PARAM, _routes
+from tests.seeded_pages import page_urls, seed
+from tests.support import http_client, login, make_account, post
 
-# Pages that are not HTML pages for a person: files, feeds, counters, streams.
-NOT_PAGES = re.compile(r"/(events|count|low-stock-count|export|report|media|labels\.pdf)(/|$)|\.(csv|pdf|png)$|/media/")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # The catalog import's CSV column names are what the seller types in the file's header row.
 SNAKE_ALLOWED = set(IMPORT_COLUMNS)
@@ -68,58 +61,19 @@ def _catalog_messages() -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
-async def _seed(account) -> dict[str, int | str]:
-    """An organisation a seller has used for a while: every kind of row a page may show."""
-    from app.core.tenancy import Actor, Tenant
-    from app.domains.catalog.demo import seed_catalog
-    from app.domains.jobs.tables import BackgroundJob
-    from app.domains.notifications.services import notify
-    from app.domains.orders.demo import seed_orders
-    from app.domains.orders.services import transition
-    from app.domains.orders.tables import Order
-
-    tenant = Tenant(account.org_id, Actor(account.user_id, "127.0.0.1", account.email))
-    fake = Faker("id_ID")
-    fake.seed_instance(7)
-    await seed_catalog(account.org_id, fake)
-    await seed_orders(account.org_id, fake)
-    orders = await tenant.scoped(Order).select(Order.id, Order.state).order_by(Order.id)
-    ready = [o["id"] for o in orders if o["state"] == "ready_to_ship"]
-    if len(ready) > 2:
-        await transition(tenant, ready[0], "cancelled")
-        await transition(tenant, ready[1], "picking")
-    ids = {name: await factory(account) for name, factory in ROW_FACTORIES.items()}
-    ids["order_id"] = orders[-1]["id"]
-    await BackgroundJob(organization=account.org_id, kind="push_inventory", label=deferred("Push stock to %(store)s", store="Toko Kopi"),
-                        saq_key=f"bg:{unique()}", status="failed", error="boom",
-                        created_at=utcnow() - timedelta(minutes=5)).save()
-    await notify(tenant, "low_stock", deferred("%(sku)s: %(n)s available", sku="KPKC-0101", n=2), link="/inventory")
-    await notify(tenant, "new_order", deferred("New order %(number)s from %(channel)s", number="2412XYZ",
-                                               channel=deferred_label(Channel.TIKTOK)), link="/orders")
-    await notify(tenant, "oversold", deferred_plural("%(n)s order was sold without stock here: check it.",
-                                                     "%(n)s orders were sold without stock here: check them.", 2))
-    return ids
-
-
 @pytest.mark.parametrize("locale", ["en", "id"])
 async def test_every_page_shows_words_not_identifiers(app, locale):
     account = await make_account()
-    ids = await _seed(account)
+    ids = await seed(account)
     messages = _catalog_messages() if locale == "id" else []
     failures: list[str] = []
     async with http_client(app) as client:
         await login(client, account)
         await post(client, "/language", {"locale": locale, "next": "/"})
-        paths = []
-        for path, method, _handler in _routes(app):
-            if method != "GET" or path in SKIPPED_ROUTES or path in NOT_YET or NOT_PAGES.search(path):
-                continue
-            if path in PUBLIC_ROUTES and "{" in path:
-                continue
-            paths.append(PARAM.sub(lambda m: str(ids[m.group(1)]), path))
         pages = 0
-        for url in sorted(set(paths)):
+        for url in page_urls(app, ids, NOT_YET):
             response = await client.get(url)
+            assert response.status_code < 500, f"GET {url} gave {response.status_code}"
             if response.status_code != 200 or "text/html" not in response.headers.get("content-type", ""):
                 continue
             pages += 1

@@ -9,4 +9,4 @@ class MappingStatus(Labelled):
 
     @classmethod
     def msgids(cls) -> dict[str, str]:
-        return {"mapped": N_("Linked"), "unmapped": N_("Not linked"), "ignored": N_("Ignored")}
+        return {"mapped": N_("Mapped"), "unmapped": N_("Unmapped"), "ignored": N_("Ignored")}
