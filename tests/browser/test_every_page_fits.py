@@ -83,3 +83,20 @@ def test_every_page_on_the_warehouse_tablet_in_indonesian(tablet, seeded):
     too_wide = walk(screen, seeded, "id")
     assert len(screen.taken) > 30, f"only {len(screen.taken)} pages opened"
     assert not too_wide, "pages wider than the tablet:\n" + "\n".join(too_wide)
+
+
+def test_a_saved_manual_order_moves_the_address_bar_to_the_order(phone, seeded):
+    """Redirect after POST: after saving, the address bar shows the new order, not /orders/new."""
+    screen = own_shots(phone, "pages-new-order")
+    page = screen.page
+    log_in(page, seeded, "en")
+    page.goto("/orders/new")
+    page.fill("#f-customer_name", "Rina Kusuma")
+    page.fill("#f-line-0-code", "MKP-1201")
+    page.get_by_role("button", name="Create order").click()
+    page.wait_for_url(re.compile(r"/orders/\d+$"))
+    page.wait_for_load_state("networkidle")
+    items = page.locator("#order-detail").get_by_role("listitem").filter(has_text="MKP-1201")
+    # the line names the product, not only its variant
+    assert "Minyak Kayu Putih 60 ml" in items.first.inner_text()
+    screen.shot("order-saved")
