@@ -61,7 +61,8 @@ class BulkOutcome:
 
 
 def _word(state: str) -> str:
-    return _(state).replace("_", " ")  # the English msgid is the identifier itself
+    text = OrderState(state).label()  # inside a sentence: "2 refused: ready to ship, pack it first"
+    return text[:1].lower() + text[1:]
 
 
 def parse_ids(values: list[str]) -> list[int]:

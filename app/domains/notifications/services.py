@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, read
 from app.core.mail import mail_enabled, send_mail
 from app.core.tenancy import Tenant
 from app.domains.accounts.tables import Membership
@@ -36,7 +36,7 @@ async def notify(tenant: Tenant, kind: str, message: str, *, link: str = "", ded
             (NotificationPreference.kind == kind) & (NotificationPreference.email == True))  # noqa: E712
         for row in recipients:
             await send_mail(row["email"], f"StoreSync: {_(KINDS.get(kind, kind))}",
-                            f"{message}\n\n{get_settings().base_url}{link}")
+                            f"{read(message)}\n\n{get_settings().base_url}{link}")
     return True
 
 

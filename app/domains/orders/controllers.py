@@ -142,7 +142,7 @@ class OrdersController(Controller):
         data = await form_data(request)
         try:
             new_state = await services.transition(tenant, order_id, data.get("state", ""), by_person=True)
-            flash(request, _("Order is now %(state)s.", state=_(new_state.value)))
+            flash(request, _("Order is now %(state)s.", state=new_state.label()))
             error = ""
         except (ValidationFailed, AppError) as exc:
             error = exc.message

@@ -14,7 +14,7 @@ from piccolo.query import WhereRaw
 from app.core.clock import utcnow, zone
 from app.core.database import engine, is_postgres, transaction
 from app.core.errors import Conflict, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -212,13 +212,14 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
             raise Conflict(_("A marketplace order is %(target)s on the marketplace, not here: use the marketplace "
                              "actions on this page. Nothing changed.", target=_(new_state.value)))
         if new_state not in ALLOWED[current]:
-            raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=_(current.value),
-                             target=_(new_state.value)))
+            raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=current.label(),
+                             target=new_state.label()))
         changed = await tenant.scoped(Order).update({Order.state: new_state}).where(
             (Order.id == order["id"]) & (Order.state == current)).returning(Order.id)
         if not changed:
             raise Conflict(_("The order changed meanwhile; reload and try again."))
-        await _event(tenant, order["id"], "status", _("%(from)s → %(to)s", **{"from": _(current.value), "to": _(new_state.value)}))
+        await _event(tenant, order["id"], "status", deferred("%(from)s → %(to)s", **{
+            "from": deferred_label(current), "to": deferred_label(new_state)}))
         await settle_stock(tenant, order["id"])
     await record(tenant.organization_id, tenant.actor, "order.transition", "order", order["id"],
                  before={"state": current.value}, after={"state": new_state.value})
@@ -291,7 +292,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
                                            title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],
                                            variant=v["id"]) for v, q in resolved])
-        await _event(tenant, order.id, "status", _("Manual order created."))
+        await _event(tenant, order.id, "status", deferred("Manual order created."))
         await settle_stock(tenant, order.id)
         final = await tenant.scoped(Order).select(Order.oversold).where(Order.id == order.id).first()
         if final["oversold"]:
@@ -316,7 +317,8 @@ async def start_picking(tenant: Tenant, order_ids: list[int] | None) -> list[int
     async with transaction():
         moved = [r["id"] for r in await query.returning(Order.id)]
         if moved:
-            message = _("%(from)s → %(to)s", **{"from": _(OrderState.READY_TO_SHIP.value), "to": _(OrderState.PICKING.value)})
+            message = deferred("%(from)s → %(to)s", **{"from": deferred_label(OrderState.READY_TO_SHIP),
+                                                        "to": deferred_label(OrderState.PICKING)})
             await OrderEvent.insert(*[OrderEvent(organization=tenant.organization_id, order=i, kind="status",
                                                  message=message, actor=tenant.actor.user_id) for i in moved])
     if moved:
@@ -331,4 +333,4 @@ async def record_tracking(tenant: Tenant, order_id: int, *, carrier: str, tracki
     if carrier.strip():
         fields[Order.shipping_carrier] = carrier.strip()[:80]
     await tenant.scoped(Order).update(fields).where(Order.id == _pk(order_id))
-    await _event(tenant, _pk(order_id), "status", _("Tracking number %(number)s", number=tracking_number.strip()[:80]))
+    await _event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))

@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Response
 
 from app.core.errors import AppError, ValidationFailed
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, deferred, read
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
@@ -50,9 +50,9 @@ class SyncController(Controller):
             raise ValidationFailed({"action": _("Unknown sync action.")})
         task, label = TASKS[action]
         extra = {"force": True} if action == "push" else {}
-        row = await jobs.start(tenant, task, _(label, store=store["name"]), timeout=3600, retries=3,
+        row = await jobs.start(tenant, task, deferred(label, store=store["name"]), timeout=3600, retries=3,
                                store_id=store_id, **extra)
-        flash(request, _("Started: %(label)s", label=row.label))
+        flash(request, _("Started: %(label)s", label=read(row.label)))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",
                       progress=await jobs.progress(tenant, row.id), stores=[], jobs=[], log=[], unmapped=0)
 
