@@ -8,6 +8,7 @@ from app.core.tenancy import Tenant
 from app.domains.listings import services as listings
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
+from app.domains.stores.statuses import SyncKind
 from app.domains.sync import log as sync_log
 
 PAGE = 50
@@ -33,7 +34,7 @@ async def import_store_listings(tenant: Tenant, store_id: int, *,
                     await progress(seen, item.title)
         if page:
             totals.add(await listings.upsert_listings(tenant, store_id, page))
-    await stores.mark_synced(tenant, store_id)
+    await stores.mark_synced(tenant, store_id, kind=SyncKind.LISTING_IMPORT)
     await sync_log.write(tenant, "import", f"{totals.created} new, {totals.updated} updated, "
                          f"{totals.auto_mapped} mapped, {totals.unmapped} waiting to be mapped",
                          store_id=store_id, background_job_id=background_job_id)
