@@ -92,3 +92,20 @@ async def test_a_stock_push_or_listing_import_does_not_postpone_the_order_fetch(
                for moment in (later, start + INTERVAL, start + INTERVAL + timedelta(seconds=1))}
     assert not due(later)
     assert due(start + INTERVAL) and due(start + INTERVAL + timedelta(seconds=1))
+
+
+async def test_the_sync_page_shows_each_kind_of_sync_and_the_next_order_fetch(owner_client, sandbox):
+    from app.domains.stores.services import mark_synced
+    from app.domains.stores.statuses import SyncKind
+    from tests.inventory.factories import tenant_of
+    from tests.stores.sync_helpers import connected_store
+
+    tenant = tenant_of(owner_client.account)
+    _shop, store = await connected_store(owner_client, sandbox, "shopee")
+    await mark_synced(tenant, store["id"], kind=SyncKind.STOCK_PUSH)
+    page = (await owner_client.get("/sync")).text
+    for label in ("Orders fetched", "Stock pushed", "Listings imported", "Next order fetch"):
+        assert label in page
+    stock_pushed = page.split("Stock pushed")[1].split("</dd>")[0]
+    orders_fetched = page.split("Orders fetched")[1].split("</dd>")[0]
+    assert "never" not in stock_pushed and "never" in orders_fetched

@@ -105,14 +105,14 @@ def _token_values(tokens: TokenSet) -> dict[Any, Any]:
         Store.refresh_token: encrypt(tokens.refresh_token),
         Store.access_expires_at: tokens.access_expires_at,
         Store.refresh_expires_at: tokens.refresh_expires_at,
+        Store.last_token_refresh_at: utcnow(),
     }
 
 
 async def save_tokens(tenant: Tenant, store_id: int, tokens: TokenSet) -> None:
     """Persist refreshed tokens, encrypted (refresh tokens are single use: this must happen at once)."""
-    now = utcnow()
-    await tenant.scoped(Store).update({**_token_values(tokens), Store.updated_at: now,
-                                       Store.last_token_refresh_at: now}).where(Store.id == store_id)
+    await tenant.scoped(Store).update({**_token_values(tokens), Store.updated_at: utcnow()}).where(
+        Store.id == store_id)
 
 
 # -- connecting ---------------------------------------------------------------------------------
@@ -277,6 +277,16 @@ async def update_settings(tenant: Tenant, store_id: int | str, form: StoreSettin
     await record(tenant.organization_id, tenant.actor, "store.settings_changed", "store", store.id,
                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return changed
+
+
+def next_order_fetch_at(store: dict[str, Any]) -> datetime | None:
+    """When the scheduled order fetch of this store (a row of VIEW_COLUMNS) is next due; None when
+    it fetches none (paused, not importing orders). Already due: its last fetch time plus nothing."""
+    if store["status"] != StoreStatus.ACTIVE or not store["auto_import_orders"]:
+        return None
+    last = store["last_order_fetch_at"]
+    interval = timedelta(minutes=max(int(store["sync_interval_minutes"] or 15), 1))
+    return utcnow() if last is None else max(last + interval, utcnow())
 
 
 async def stores_due_for_order_fetch(now: datetime | None = None) -> list[tuple[int, int, int]]:

@@ -33,7 +33,8 @@ class SyncController(Controller):
 
     @staticmethod
     async def _page(tenant: Tenant) -> dict:
-        return {"stores": await stores.list_stores(tenant), "jobs": await jobs.recent(tenant, 15),
+        rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
+        return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
                 "log": await sync_log.history(tenant, limit=30), "unmapped": await listings.unmapped_count(tenant),
                 "failed_events": await webhook_retry.failed_events(tenant), "progress": None}
 
