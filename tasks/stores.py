@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from app.domains.stores import webhook_retry, webhooks
@@ -18,8 +19,8 @@ async def process_webhook(ctx: dict[str, Any], *, event_id: int) -> dict[str, An
     failed attempt is counted on the event, whose retry the sweep schedules once the job gives up."""
     try:
         outcome = await webhooks.process(event_id)
-    except Exception as exc:
-        await webhook_retry.record_failure(event_id, exc)
+    except (Exception, asyncio.CancelledError) as exc:  # a timed-out attempt counts too
+        await asyncio.shield(webhook_retry.record_failure(event_id, exc))
         raise
     return {"event_id": event_id, "outcome": outcome}
 

@@ -134,3 +134,22 @@ async def test_an_event_whose_job_was_never_enqueued_is_swept_after_two_minutes(
     assert await _run_job(row.id) is True
     assert (await _event(shop.shop_id))["processed_at"] is not None
     assert row.id not in {r["id"] for r in await webhook_retry.due_for_retry(received + timedelta(hours=1))}
+
+
+async def test_an_attempt_cut_short_by_the_job_timeout_is_counted(owner_client, sandbox, failing_fast):
+    import asyncio
+
+    shop = new_shop(sandbox, "shopee")
+    await connect(owner_client, shop)
+    body, headers = shopee_push({"code": 3, "shop_id": int(shop.shop_id), "timestamp": int(time.time()),
+                                 "data": {"ordersn": "HANGING1", "status": "READY_TO_SHIP",
+                                          "update_time": int(time.time())}})
+    assert (await owner_client.post("/webhooks/shopee", content=body, headers=headers)).status_code == 200
+    event = await _event(shop.shop_id)
+    # The marketplace answers after 1.5 s; the job's timeout (here 0.2 s) cancels the attempt first.
+    sandbox.add_fault(Fault(kind="hang", platform="shopee", shop_id=shop.shop_id, remaining=1, seconds=1.5))
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(process_webhook({}, event_id=event["id"]), timeout=0.2)
+    event = await _event(shop.shop_id)
+    assert event["processed_at"] is None and event["attempts"] == 1
+    assert event["last_error"] == webhook_retry.REASONS["unreachable"]

@@ -9,6 +9,7 @@ stored event stays unprocessed for ever without anybody seeing it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import datetime, timedelta
@@ -55,6 +56,8 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, asyncio.CancelledError | TimeoutError):  # the job's timeout
+        return REASONS["unreachable"]
     if isinstance(error, AuthError):
         return REASONS["auth"]
     if isinstance(error, IntegrationError):
