@@ -18,6 +18,7 @@ from app.domains.jobs import services as jobs
 from app.domains.listings import allocation
 from app.domains.listings import services as listings
 from app.domains.stores import services as stores
+from app.domains.stores import webhook_retry
 from app.domains.sync import (
     dispatch,  # noqa: F401  (registers the stock-change listener)
     mapping,
@@ -36,12 +37,26 @@ TASKS = {
 class SyncController(Controller):
     path = "/sync"
 
+    @staticmethod
+    async def _page(tenant: Tenant) -> dict:
+        rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
+        return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
+                "log": await sync_log.history(tenant, limit=30), "unmapped": await listings.unmapped_count(tenant),
+                "failed_events": await webhook_retry.failed_events(tenant), "progress": None,
+                "waiting": await reconcile.stores_waiting(tenant)}
+
     @get("/", name="sync:index")
     async def index(self, request: Request, tenant: Tenant) -> Response:
-        return render(request, "sync/index.html", stores=await stores.list_stores(tenant),
-                      jobs=await jobs.recent(tenant, 15), log=await sync_log.history(tenant, limit=30),
-                      unmapped=await listings.unmapped_count(tenant), progress=None,
-                      waiting=await reconcile.stores_waiting(tenant))
+        return render(request, "sync/index.html", **await self._page(tenant))
+
+    @post("/webhook-events/{event_id:int}/retry", name="sync:retry_event", opt={"permission": Permission.JOBS_RUN})
+    async def retry_event(self, request: Request, tenant: Tenant, event_id: int) -> Response:
+        """Process a marketplace notification that failed again now."""
+        if await webhook_retry.retry_now(tenant, event_id):
+            flash(request, _("Trying the notification again."))
+        else:
+            flash(request, _("This notification was processed meanwhile."))
+        return render(request, "sync/index.html", fragment="sync/_failed_events.html", **await self._page(tenant))
 
     @post("/stores/{store_id:int}/{action:str}", name="sync:run", opt={"permission": Permission.JOBS_RUN})
     async def run(self, request: Request, tenant: Tenant, store_id: int, action: str) -> Response:
@@ -54,7 +69,8 @@ class SyncController(Controller):
                                store_id=store_id, **extra)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",
-                      progress=await jobs.progress(tenant, row.id), stores=[], jobs=[], log=[], unmapped=0)
+                      progress=await jobs.progress(tenant, row.id), stores=[], jobs=[], log=[], unmapped=0,
+                      failed_events=[])
 
     @get("/stores/{store_id:int}/listings", name="sync:listings")
     async def store_listings(self, request: Request, tenant: Tenant, store_id: int, status: str = "",

@@ -9,6 +9,7 @@ from app.domains.listings import services as listings
 from app.domains.orders import remap
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
+from app.domains.stores.statuses import SyncKind
 from app.domains.sync import log as sync_log
 
 PAGE = 50
@@ -34,7 +35,7 @@ async def import_store_listings(tenant: Tenant, store_id: int, *,
                     await progress(seen, item.title)
         if page:
             totals.add(await listings.upsert_listings(tenant, store_id, page))
-    await stores.mark_synced(tenant, store_id)
+    await stores.mark_synced(tenant, store_id, kind=SyncKind.LISTING_IMPORT)
     await _resolve_waiting_orders(tenant, store_id, totals)
     await sync_log.write(tenant, "import", f"{totals.created} new, {totals.updated} updated, "
                          f"{totals.auto_mapped} mapped, {totals.unmapped} waiting to be mapped",

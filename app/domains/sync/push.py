@@ -17,7 +17,7 @@ from app.domains.listings import services as listings
 from app.domains.notifications.services import notify
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import StoreStatus
+from app.domains.stores.statuses import StoreStatus, SyncKind
 from app.domains.sync import log as sync_log
 from app.domains.sync.tables import SyncLog
 from app.integrations.base import StockUpdate
@@ -120,5 +120,5 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
             if progress:
                 await progress(min(start + BATCH, len(todo)), len(todo))
     if report.sent:
-        await stores.mark_synced(tenant, store_id)
+        await stores.mark_synced(tenant, store_id, kind=SyncKind.STOCK_PUSH)
     return report
