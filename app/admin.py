@@ -19,7 +19,7 @@ def _admin_app():
     return create_admin(
         tables=Finder().get_table_classes(),
         site_name="StoreSync admin",
-        production=get_settings().secure_cookies,
+        production=get_settings().cookies_secure,
         allowed_hosts=[],
     )
 

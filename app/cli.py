@@ -19,6 +19,9 @@ def _prepare() -> None:
     # piccolo_conf.py sits at the project root; make it importable however we were started.
     sys.path.insert(0, str(PROJECT_ROOT))
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+    from app.core.log_redaction import install_log_redaction
+
+    install_log_redaction()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
@@ -130,6 +133,25 @@ def _add_backup_commands(sub) -> None:
     p.set_defaults(func=cmd_restore)
 
 
+def proxy_options(settings) -> dict:
+    """uvicorn believes X-Forwarded-For/-Proto only from the proxies TRUSTED_PROXIES names.
+
+    uvicorn's own default trusts 127.0.0.1 (or $FORWARDED_ALLOW_IPS), which would let any local
+    process choose the client address the login throttle and the audit trail see."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or ""}
+
+
+def _refuse_unsafe_deployment() -> None:
+    from app.core.security import UnsafeDeployment, check_deployment
+
+    try:
+        check_deployment(get_settings())
+    except UnsafeDeployment as exc:
+        print(exc, file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+
+
 def _run_uvicorn(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -137,7 +159,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
 
     ensure_redis()
     config = uvicorn.Config("app.asgi:app", host=host, port=port, workers=workers if workers > 1 else None,
-                            proxy_headers=True, log_level="info", timeout_graceful_shutdown=5)
+                            log_level="info", timeout_graceful_shutdown=5, **proxy_options(get_settings()))
     server = uvicorn.Server(config)
     if workers > 1:
         from uvicorn.supervisors import Multiprocess
@@ -149,6 +171,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
 
 
 def cmd_serve(args) -> None:
+    _refuse_unsafe_deployment()
     settings = get_settings()
     if args.with_worker:
         settings.run_worker_in_web = True
@@ -172,6 +195,7 @@ def _serve_address(args) -> tuple[str, int]:
 
 def cmd_run(args) -> None:
     """Everything a fresh machine needs: migrate, seed the demo, serve with a worker inside."""
+    _refuse_unsafe_deployment()
     host, port = _serve_address(args)  # before the banner, which must name the URL actually served
     _print_login(_migrate_and_seed(), url=f"http://{host}:{port}")
     args.with_worker = True
@@ -194,6 +218,7 @@ def _worker_process(index: int) -> None:
 
 
 def cmd_worker(args) -> None:
+    _refuse_unsafe_deployment()
     settings = get_settings()
     from app.core.redis import ensure_redis
 

@@ -30,6 +30,7 @@ from app.domains.accounts.schemas import (
     RoleForm,
     SignupForm,
 )
+from app.settings import get_settings
 
 PUBLIC = {"public": True}
 NO_ORG = {"no_org": True}
@@ -113,7 +114,8 @@ class AuthController(Controller):
             await services.set_locale(ctx.user_id, locale)
             request.session["locale"] = locale
         response = redirect_after_post(request, _safe_next(data.get("next")))
-        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                            secure=get_settings().cookies_secure)
         return response
 
     @get("/password/forgot", name="accounts:forgot")
