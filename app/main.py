@@ -26,6 +26,7 @@ from app.core import i18n
 from app.core.auth import permission_guard, provide_ctx, provide_tenant
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
+from app.core.edge import EdgeMiddleware, exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
 from app.core.money import format_money
 from app.core.redis import ensure_redis
@@ -159,7 +160,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RotatingSessionConfig(
                 key="ss_session", max_age=settings.session_max_age, secure=settings.secure_cookies,
                 exclude=["^/static/", "^/healthz"], store="sessions",
-            ).middleware
+            ).middleware,
+            EdgeMiddleware,  # after the session (for the reader's language), before any parsing
         ],
         stores={"sessions": session_store},
         csrf_config=CSRFConfig(
@@ -169,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         exception_handlers={
+            **edge_exception_handlers(),  # Litestar's 4xx, refused values, anything unexpected: as pages
             AppError: app_error,
             NotAuthorizedException: not_logged_in,
             NotFoundException: not_found,
