@@ -121,17 +121,7 @@ class SyncController(Controller):
 
     @get("/allocation", name="sync:allocation")
     async def allocation_page(self, request: Request, tenant: Tenant, sku: str = "") -> Response:
-        preview = None
-        error = ""
-        active = await stores.active_stores(tenant)
-        if sku.strip():
-            variant = await variant_by_code(tenant, sku)
-            if variant is None:
-                error = _("No variant has the SKU or barcode %(code)s.", code=sku.strip()[:64])
-            else:
-                preview = await allocation.preview(tenant, variant["id"], list((await store_rules(tenant)).values()))
-        return render(request, "sync/allocation.html", fragment="sync/_allocation.html", sku=sku, preview=preview,
-                      error=error, stores=active, threshold=await allocation.threshold(tenant), errors={})
+        return await _allocation(request, tenant, sku)
 
     @post("/allocation", name="sync:allocation_save", opt={"permission": Permission.STORES_MANAGE})
     async def allocation_save(self, request: Request, tenant: Tenant) -> Response:
@@ -142,7 +132,22 @@ class SyncController(Controller):
         except ValueError:
             raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")}) from None
         flash(request, _("Allocation rule saved."))
-        return await self.allocation_page(request, tenant, sku=data.get("sku", ""))
+        return await _allocation(request, tenant, data.get("sku", ""))
+
+
+async def _allocation(request: Request, tenant: Tenant, sku: str) -> Response:
+    """The allocation page: the rule, and the split of one variant's stock when a SKU is given."""
+    preview = None
+    error = ""
+    active = await stores.active_stores(tenant)
+    if sku.strip():
+        variant = await variant_by_code(tenant, sku)
+        if variant is None:
+            error = _("No variant has the SKU or barcode %(code)s.", code=sku.strip()[:64])
+        else:
+            preview = await allocation.preview(tenant, variant["id"], list((await store_rules(tenant)).values()))
+    return render(request, "sync/allocation.html", fragment="sync/_allocation.html", sku=sku, preview=preview,
+                  error=error, stores=active, threshold=await allocation.threshold(tenant), errors={})
 
 
 def _orders_note(outcome: mapping.MapOutcome) -> str:
