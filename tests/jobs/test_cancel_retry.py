@@ -58,6 +58,8 @@ async def test_a_running_job_is_cancelled_and_stops_cleanly(owner_client, worker
     done = await get_queue().job(nxt.saq_key)
     await done.refresh(until_complete=20)
     assert done.status.value == "complete"
+    outcome = await owner_client.get(f"/jobs/{nxt.id}")
+    assert "<strong>2</strong> steps" in outcome.text  # the finished job says what it did
     assert await AuditEntry.count().where((AuditEntry.action == "job.cancelled") & (AuditEntry.entity_id == row.id)) == 1
 
 

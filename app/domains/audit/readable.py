@@ -213,6 +213,6 @@ async def readable(tenant: Tenant, entries: list[dict[str, Any]]) -> list[Readab
                          ensure_ascii=False, indent=1, default=str)
         out.append(ReadableEntry(
             entry=e, action=_(ACTION_LABELS.get(e["action"], N_("Change"))),
-            subject=f"{entity} {subject_name}".strip() if subject_name else entity,
+            subject=f"{entity} {subject_name}".strip() if subject_name else "",
             changes=_changes(e, names), raw=raw))
     return out

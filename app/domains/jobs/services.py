@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from saq.job import TERMINAL_STATUSES, Job, Status
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -30,6 +30,25 @@ _FROM_SAQ = {
     Status.ABORTING: JobStatus.ACTIVE,
 }
 CANCELLED_BY_PERSON = "cancelled by a person"
+# The counts a finished job reports (its result), as people read them; other keys are not shown.
+OUTCOME_LABELS = {
+    "created": N_("new"), "updated": N_("updated"), "auto_mapped": N_("mapped automatically"),
+    "unmapped": N_("waiting to be mapped"), "considered": N_("checked"), "sent": N_("sent"),
+    "failed": N_("failed"), "compared": N_("compared"), "drifted": N_("drifted"), "fixed": N_("fixed"),
+    "seen": N_("seen"), "oversold": N_("oversold"), "steps": N_("steps"),
+}
+
+
+def _outcome(result: Any) -> list[tuple[int, str]]:
+    if isinstance(result, str):
+        try:
+            result = json.loads(result)
+        except ValueError:
+            return []
+    if not isinstance(result, dict):
+        return []
+    return [(value, OUTCOME_LABELS[key]) for key, value in result.items()
+            if key in OUTCOME_LABELS and isinstance(value, int) and not isinstance(value, bool)]
 
 
 def _parameters(value: Any) -> dict:
@@ -59,6 +78,7 @@ class Progress:
     errors: int
     current: str
     error: str | None
+    outcome: list[tuple[int, str]] = field(default_factory=list)  # (count, untranslated label)
 
     @property
     def percent(self) -> int:
@@ -89,7 +109,8 @@ async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
 
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
     if job is None:  # Redis forgot it; the row holds the outcome
-        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error)
+        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error,
+                        _outcome(row.result))
     meta = job.meta or {}
     status = _status_of(job, JobStatus.QUEUED, row.parameters)
     error = None
@@ -97,7 +118,8 @@ def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
         lines = (job.error or "").strip().splitlines()
         error = _("The job failed: %(reason)s", reason=lines[-1] if lines else "unknown")
     return Progress(row.id, row.label, status, int(meta.get("done", 0)), int(meta.get("total", 0)),
-                    int(meta.get("errors", 0)), str(meta.get("current", "")), error)
+                    int(meta.get("errors", 0)), str(meta.get("current", "")), error,
+                    _outcome(job.result) if status == JobStatus.COMPLETE else [])
 
 
 async def progress(tenant: Tenant, job_id: int) -> Progress:
