@@ -174,6 +174,8 @@ async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
     from app.domains.orders.fetch import ingest_orders
 
     order = await _marketplace_order(tenant, action["order"])
+    if OrderState(order["state"]) is OrderState.CANCELLED:  # the marketplace's own news came first
+        return _("The order was already cancelled on the marketplace.")
     lines = await tenant.scoped(OrderLine).select(OrderLine.platform_item_id, OrderLine.platform_model_id).where(
         OrderLine.order == order["id"])
     store = await get_store(tenant, order["store"])
