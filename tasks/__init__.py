@@ -12,7 +12,7 @@ from saq import CronJob
 
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
-from tasks.fulfillment import retry_missing_tracking
+from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
@@ -28,8 +28,8 @@ from tasks.sync import (
 
 FUNCTIONS = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
-             notify_late_orders, push_prices, retry_missing_tracking, deliver_mail, sweep_mail,
-             sweep_webhook_events]
+             notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
+             sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -45,6 +45,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(notify_late_orders, cron="*/15 * * * *", timeout=300, retries=0),
     # Every 5 minutes: tracking numbers a marketplace has not given yet (each shipment backs off to 6 h).
     CronJob(retry_missing_tracking, cron="*/5 * * * *", timeout=600, heartbeat=120, retries=0),
+    # Every minute: marketplace actions (cancel, ship) whose job was lost are enqueued again.
+    CronJob(sweep_order_actions, cron="* * * * *", timeout=120, retries=0),
 ]
 
 

@@ -35,7 +35,7 @@ class SentInvitation:
 
 def _check_grantable(tenant: Tenant, role: Role) -> None:
     if role not in GRANTABLE.get(tenant.role, ()):
-        raise Forbidden(_("Your role cannot give the role %(role)s.", role=role.value))
+        raise Forbidden(_("Your role cannot give the role %(role)s.", role=role.label()))
 
 
 async def members(tenant: Tenant) -> list[dict]:
@@ -85,7 +85,7 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
             form.email,
             _("You are invited to %(org)s on StoreSync", org=org["name"]),
             _("%(who)s invited you to join %(org)s on StoreSync as %(role)s.\n\nAccept within 7 days:\n%(link)s",
-              who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.value, link=link),
+              who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.label(), link=link),
             organization_id=tenant.organization_id,
         )
         await record(tenant.organization_id, tenant.actor, "member.invited", "invitation", row.id,

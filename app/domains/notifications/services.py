@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, read
 from app.core.mail import mail_enabled
 from app.core.tenancy import Tenant
 from app.domains.accounts.tables import Membership
@@ -37,7 +37,7 @@ async def notify(tenant: Tenant, kind: str, message: str, *, link: str = "", ded
             NotificationPreference.user.email.as_alias("email")).where(
             (NotificationPreference.kind == kind) & (NotificationPreference.email == True))  # noqa: E712
         subject = f"StoreSync: {_(KINDS.get(kind, kind))}"
-        body = f"{message}\n\n{get_settings().base_url}{link}"
+        body = f"{read(message)}\n\n{get_settings().base_url}{link}"
         await queue_mails([Mail(row["email"], subject, body) for row in recipients],
                           organization_id=tenant.organization_id)
     return True
