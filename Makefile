@@ -36,7 +36,7 @@ lint: install-test
 
 # Refresh the message catalogs after adding or changing UI text.
 i18n: install-test
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -o app/locale/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k deferred -k deferred_plural:1,2 -o app/locale/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -l id --no-fuzzy-matching
 
 clean:

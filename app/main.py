@@ -22,10 +22,11 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from app.admin import admin_mount
-from app.core import i18n
+from app.core import i18n, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
+from app.core.edge import EdgeMiddleware, exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
 from app.core.log_redaction import install_log_redaction
 from app.core.money import format_money
@@ -90,6 +91,8 @@ def _configure_templates(engine: Jinja) -> None:
     env.filters["money"] = lambda minor, currency="IDR": format_money(minor, currency)
     env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
     env.globals["LOCALES"] = i18n.LOCALES
+    env.filters["label"] = statuses.label  # {{ order.state | label('OrderState') }}: never the raw value
+    env.filters["stored"] = i18n.read  # text kept as a message id + parameters, in the reader's language
     env.policies["ext.i18n.trimmed"] = True
 
 
@@ -163,7 +166,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RotatingSessionConfig(
                 key="ss_session", max_age=settings.session_max_age, secure=settings.cookies_secure,
                 exclude=SESSION_EXEMPT, store="sessions",
-            ).middleware
+            ).middleware,
+            EdgeMiddleware,  # after the session (for the reader's language), before any parsing
         ],
         stores={"sessions": session_store},
         csrf_config=CSRFConfig(
@@ -173,6 +177,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         exception_handlers={
+            **edge_exception_handlers(),  # Litestar's 4xx, refused values, anything unexpected: as pages
             AppError: app_error,
             NotAuthorizedException: not_logged_in,
             NotFoundException: not_found,

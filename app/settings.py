@@ -118,6 +118,14 @@ class Settings(BaseSettings):
     sandbox_enabled: bool = Field(default=True, description="Mount the marketplace sandbox under /sandbox and register "
                                   "the credentials above in it, so stores connect with no internet.")
 
+    # -- `storesync sandbox` on its own: the credentials it accepts (defaults: StoreSync's own sandbox ones)
+    sandbox_shopee_partner_id: int = Field(default=1000001, description="Partner id `storesync sandbox` registers.")
+    sandbox_shopee_partner_key: str = Field(default="storesync-sandbox-shopee-partner-key",
+                                            description="Partner key `storesync sandbox` checks signatures with.")
+    sandbox_tiktok_app_key: str = Field(default="storesync-sandbox-app", description="App key `storesync sandbox` registers.")
+    sandbox_tiktok_app_secret: str = Field(default="storesync-sandbox-app-secret",
+                                           description="App secret `storesync sandbox` checks signatures with.")
+
     def marketplace_host(self, name: str) -> str:
         """The configured host ``name`` (shopee_api_base, tiktok_api_base, ...) with its default resolved."""
         from app.integrations.tiktok.client import LIVE_API_BASE, LIVE_AUTH_BASE, LIVE_AUTHORIZE_URL

@@ -7,6 +7,7 @@ extension) and Python code (`_()`) translate into the reader's language.
 from __future__ import annotations
 
 import gettext as _gettext
+import json
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -77,3 +78,47 @@ DYNAMIC_LABELS = [
     N_("Dashboard"), N_("Orders"), N_("Customers"), N_("Notifications"), N_("Products"), N_("Stock"), N_("Sync"), N_("Jobs"), N_("Members"), N_("Audit log"), N_("Settings"), N_("Stores"),
     N_("Warehouse"), N_("pickup"), N_("dropoff"), N_("manual"),
 ]
+
+
+# Text stored in the database (order timeline, notifications, job names) is kept as a message id
+# and its parameters, and translated when somebody reads it, into the reader's language.
+_DEFERRED = '{"msg":'
+
+
+def deferred(message: str, **params: object) -> str:
+    """`message` (an English msgid, marked with N_) and its parameters, to translate when read.
+
+    A parameter may itself be deferred (a label, another message): it is translated too."""
+    return json.dumps({"msg": message, "args": params}, ensure_ascii=False, default=str)
+
+
+def deferred_plural(singular: str, plural: str, n: int, **params: object) -> str:
+    """Like `deferred`, with the plural form chosen for `n` (also the parameter `n`) when read."""
+    params.setdefault("n", n)
+    return json.dumps({"msg": singular, "plural": plural, "count": n, "args": params}, ensure_ascii=False,
+                      default=str)
+
+
+def deferred_label(member) -> str:
+    """A labelled enum member, to translate when read."""
+    return deferred(member.msgid)
+
+
+def read(text: object) -> str:
+    """Stored text in the reader's language: deferred messages are translated, other text is as it was."""
+    if not isinstance(text, str) or not text.startswith(_DEFERRED):
+        # Rows written before messages were deferred hold English: a known message still translates.
+        return "" if text is None else translations(current_locale.get()).gettext(str(text)) if text else ""
+    try:
+        stored = json.loads(text)
+        message, params = str(stored["msg"]), dict(stored.get("args") or {})
+        plural, count = stored.get("plural"), int(stored.get("count") or 0)
+    except (ValueError, KeyError, TypeError):
+        return text
+    catalog = translations(current_locale.get())
+    translated = catalog.ngettext(message, plural, count) if plural else catalog.gettext(message) if message else ""
+    values = {key: read(value) if isinstance(value, str) else value for key, value in params.items()}
+    try:
+        return translated % values if values else translated
+    except (KeyError, TypeError, ValueError):
+        return translated

@@ -109,7 +109,7 @@ def test_pick_pack_with_a_wrong_scan_ship_and_print_the_label(tablet, seller):
     assert_tap_targets(page, ".ship-manual input, .ship-manual button")
     page.locator(".ship-manual").get_by_role("button", name="Ship").click()
     expect(page.locator("#ship-panel .tracking")).to_contain_text("JNE0123456789")
-    expect(page.locator("#ship-panel .status")).to_have_text("shipped")
+    expect(page.locator("#ship-panel .status")).to_have_text("Shipped")
     tablet.shot("shipped")
 
     # -- the label and packing slip, print-ready with barcodes ---------------------------------

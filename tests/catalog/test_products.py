@@ -110,3 +110,25 @@ async def test_a_variant_becomes_a_bundle_of_components(owner_client):
     assert await BundleComponent.count().where(BundleComponent.bundle == bundle["id"]) == 2, "bad input changed nothing"
     page = await owner_client.get(f"/products/{bundle['product']}")
     assert "cannot be a component" in page.text or "bundle" in page.text
+
+
+async def test_a_bundle_shows_in_the_product_list_what_its_components_allow(owner_client):
+    """The product list and the allocation preview agree: a bundle has what its components allow."""
+    import re
+
+    from app.domains.catalog.services import set_bundle
+    from app.domains.inventory import stock
+    from app.domains.inventory.locations import default_location
+    from app.domains.listings.allocation import preview
+
+    tenant = tenant_of(owner_client.account)
+    shirt, cap = await make_variant(tenant), await make_variant(tenant)
+    bundle = await make_variant(tenant, name="Paket Lebaran")
+    location = await default_location(tenant)
+    await stock.receive(tenant, shirt["id"], location["id"], 41)
+    await stock.receive(tenant, cap["id"], location["id"], 7)
+    await set_bundle(tenant, bundle["id"], [(shirt["sku"], 2), (cap["sku"], 1)])
+    page = await owner_client.get("/products", params={"q": "Paket Lebaran"})
+    row = re.search(rf"{re.escape(bundle['sku'])}.*?</tr>", page.text, re.S).group(0)
+    shown = re.search(r'<td class="avail num"><span class="stock \w+">(\d+)</span>', row).group(1)
+    assert int(shown) == 7 == (await preview(tenant, bundle["id"], []))["available"]  # min(41 // 2, 7 // 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from app.core.i18n import read
 from app.domains.inventory import signals
 from app.domains.inventory.tables import StockMovement
 from app.domains.notifications.tables import Notification
@@ -53,7 +54,7 @@ async def test_a_page_of_new_repeated_and_oversold_orders_reserves_in_page_order
     notes = await Notification.select(Notification.kind, Notification.message).where(
         Notification.organization == tenant.organization_id).order_by(Notification.id)
     assert [n["kind"] for n in notes] == ["new_order", "oversold"]  # one of each for the page
-    assert "6 new orders" in notes[0]["message"] and "2 orders" in notes[1]["message"]
+    assert "6 new orders" in read(notes[0]["message"]) and "2 orders" in read(notes[1]["message"])
 
     # The same page twice more, and once order by order: nothing changes, nothing is said again.
     ledger = await StockMovement.count().where(StockMovement.variant == variant["id"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.core.clock import utcnow
+from app.core.i18n import read
 from app.domains.fulfillment.tables import Shipment
 from app.domains.fulfillment.tracking import NOTIFY_AFTER, next_wait, retry_missing_tracking
 from app.domains.notifications.tables import Notification
@@ -74,5 +75,5 @@ async def test_a_number_that_never_comes_backs_off_and_notifies_once(owner_clien
     assert next_wait(30) == timedelta(hours=6)
     notes = await Notification.select().where((Notification.organization == owner_client.account.org_id)
                                               & (Notification.dedupe_key == f"tracking-missing:{order_id}"))
-    assert len(notes) == 1 and "still has no tracking number" in notes[0]["message"]
+    assert len(notes) == 1 and "still has no tracking number" in read(notes[0]["message"])
     assert (await Order.select(Order.state).where(Order.id == order_id).first())["state"] == "packed"

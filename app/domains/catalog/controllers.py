@@ -32,7 +32,7 @@ class ProductsController(Controller):
                     stock: str = "", after: int | None = None, archived: bool = False) -> Response:
         page = await services.search_variants(tenant, q, after=after, brand=brand, category=category,
                                               include_archived=archived)
-        availability = await overview.availability(tenant, [r["id"] for r in page.rows])
+        availability = await overview.availability_with_bundles(tenant, page.rows)
         rows = [dict(r, **availability.get(r["id"], {"on_hand": 0, "reserved": 0, "available": 0})) for r in page.rows]
         if stock == "out":
             rows = [r for r in rows if r["available"] <= 0]

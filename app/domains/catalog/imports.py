@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from app.core.i18n import _
+from app.core.i18n import _, deferred
 from app.core.tenancy import Tenant
 from app.domains.catalog.errors import NotFound
 from app.domains.catalog.importer import (
@@ -74,7 +74,7 @@ async def start_import(tenant: Tenant, path: Path) -> int:
     except ImportFileError:
         await asyncio.to_thread(path.unlink, True)
         raise
-    row = await jobs.start(tenant, TASK, _("Catalog import"), timeout=3600, retries=2,
+    row = await jobs.start(tenant, TASK, deferred("Catalog import"), timeout=3600, retries=2,
                            path=str(path), actor_id=tenant.actor.user_id)
     return row.id
 

@@ -10,7 +10,7 @@ from piccolo.query.functions.aggregate import Count
 
 from app.core.database import is_postgres, transaction
 from app.core.errors import NotFound
-from app.core.i18n import _
+from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import variant_by_code
 from app.domains.fulfillment.errors import ScanRefused
@@ -180,7 +180,8 @@ async def open_order(tenant: Tenant, order_id: int) -> ScanResult:
     view = await pack_view(tenant, order_id)
     number = view.order["platform_order_id"]
     if view.packable:
-        message = _("Order %(number)s: scan each item (%(n)s units).", number=number, n=view.units)
+        message = ngettext("Order %(number)s: scan each item (%(num)s unit).", "Order %(number)s: scan each item (%(num)s units).",
+                           view.units, number=number)
     elif view.packed:
         message = _("Order %(number)s is already packed.", number=number)
     elif view.order["has_unmapped_lines"]:

@@ -67,7 +67,7 @@ def _check_shippable(order: dict[str, Any]) -> None:
                          number=order["platform_order_id"]))
     if state is not OrderState.PACKED:
         raise Conflict(_("Order %(number)s is %(state)s: pack it first (scan its items), then ship.",
-                         number=order["platform_order_id"], state=_(state.value)))
+                         number=order["platform_order_id"], state=state.label()))
 
 
 async def ship(tenant: Tenant, order_id: int, *, carrier: str = "", tracking_number: str = "") -> ShipResult:

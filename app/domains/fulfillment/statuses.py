@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.core.i18n import N_
+from app.core.statuses import Labelled
+
 
 class ScanOutcome(StrEnum):
     COUNTED = "counted"
@@ -12,13 +15,33 @@ class ScanOutcome(StrEnum):
     UNKNOWN = "unknown"  # no variant has this barcode or SKU
 
 
-class ShipmentStatus(StrEnum):
+class ShipmentStatus(Labelled):
     ARRANGING = "arranging"  # claimed: the adapter call is under way
     AWAITING_TRACKING = "awaiting_tracking"  # arranged on the marketplace, no tracking number yet
     SHIPPED = "shipped"
 
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"arranging": N_("Arranging shipment"), "awaiting_tracking": N_("Waiting for the tracking number"),
+                "shipped": N_("Shipped")}
 
-class ShipMode(StrEnum):
+
+class ShipMode(Labelled):
     PICKUP = "pickup"
     DROPOFF = "dropoff"
     MANUAL = "manual"  # a courier booked by hand; tracking number typed
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"pickup": N_("Courier pickup"), "dropoff": N_("Drop-off"), "manual": N_("Own courier")}
+
+
+class ActionKind(StrEnum):
+    CANCEL = "cancel"  # cancel the order on the marketplace
+    SHIP = "ship"  # arrange the shipment on the marketplace
+
+
+class ActionStatus(StrEnum):
+    PENDING = "pending"  # recorded; a job calls the marketplace after the commit
+    DONE = "done"
+    FAILED = "failed"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from app.core.clock import utcnow
 from app.core.errors import AppError
-from app.core.i18n import _
+from app.core.i18n import deferred
 from app.core.tenancy import Actor, Tenant
 from app.domains.fulfillment import shipping
 from app.domains.fulfillment.statuses import ShipmentStatus
@@ -69,7 +69,7 @@ async def retry_missing_tracking(now: datetime | None = None) -> TrackingSweep:
         log.warning("order %s still has no tracking number after %s retries", row["order"], attempts)
         if attempts == NOTIFY_AFTER and await notify(
                 tenant, "late_order",
-                _("Order %(number)s was handed to the marketplace but still has no tracking number. "
+                deferred("Order %(number)s was handed to the marketplace but still has no tracking number. "
                   "Check it on the marketplace.", number=row["number"]),
                 link=f"/fulfillment/orders/{row['order']}/ship", dedupe_key=f"tracking-missing:{row['order']}"):
             sweep.notified += 1

@@ -10,7 +10,7 @@ from litestar.response import Response, Stream
 
 from app.core.clock import format_local
 from app.core.errors import AppError, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, ngettext
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
@@ -219,5 +219,5 @@ class StockCountController(Controller):
             changed = await counts.post_count(tenant, count_id)
         except AppError as exc:
             return await self._sheet(request, tenant, count_id, status_code=exc.status_code, error=exc.message)
-        flash(request, _("Count posted: %(n)s stock figures changed.", n=changed))
+        flash(request, ngettext("Count posted: %(num)s stock figure changed.", "Count posted: %(num)s stock figures changed.", changed))
         return redirect_after_post(request, f"/inventory/counts/{count_id}")

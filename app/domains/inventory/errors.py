@@ -8,11 +8,13 @@ class InventoryError(AppError):
 class InsufficientStock(Conflict, InventoryError):
     """Not enough available (or reserved, or on hand) units for the operation; nothing changed."""
 
-    def __init__(self, sku: str | int, wanted: int, message: str | None = None) -> None:
+    def __init__(self, sku: str | int, wanted: int, message: str | None = None, *, shown_sku: str = "") -> None:
         from app.core.i18n import _
 
-        super().__init__(message or _("Not enough stock of %(sku)s for %(n)s more.", sku=sku, n=wanted))
+        # `sku` is what the caller knows (often a variant id); a person reads `shown_sku`.
+        super().__init__(message or _("Not enough stock of %(sku)s for %(n)s more.", sku=shown_sku or sku, n=wanted))
         self.sku = sku
+        self.shown_sku = shown_sku or str(sku)
         self.wanted = wanted
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from piccolo.query import WhereRaw
 
 from app.core.tenancy import Tenant
+from app.domains.catalog.services import components_of
 from app.domains.inventory.tables import StockLevel, StockMovement
 
 
@@ -29,6 +30,24 @@ async def availability(tenant: Tenant, variant_ids: Iterable[int], *, locations:
         t["reserved"] += r["reserved"]
         t["available"] += r["on_hand"] - r["reserved"]
     return dict(totals)
+
+
+async def availability_with_bundles(tenant: Tenant, variants: Iterable[dict]) -> dict[int, dict[str, int]]:
+    """Like `availability` for rows with `id` and `is_bundle`: a bundle has no stock of its own, so
+    it has what its components allow (the least of each component's units // units per bundle) —
+    the same figure the stores are offered."""
+    rows = list(variants)
+    bundles = {r["id"] for r in rows if r.get("is_bundle")}
+    parts = {b: await components_of(tenant, b) for b in sorted(bundles)}
+    needed = {r["id"] for r in rows} - bundles | {p["component"] for comps in parts.values() for p in comps}
+    totals = await availability(tenant, needed)
+    empty = {"on_hand": 0, "reserved": 0, "available": 0}
+    result = {v: totals.get(v, empty) for v in {r["id"] for r in rows} - bundles}
+    for bundle, comps in parts.items():
+        figures = {key: max(0, min((totals.get(p["component"], empty)[key] // max(p["quantity"], 1) for p in comps),
+                                   default=0)) for key in ("on_hand", "available")}
+        result[bundle] = dict(figures, reserved=max(0, figures["on_hand"] - figures["available"]))
+    return result
 
 
 async def levels_by_location(tenant: Tenant, variant_ids: Iterable[int]) -> list[dict]:

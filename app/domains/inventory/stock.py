@@ -17,7 +17,7 @@ from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, savepoint, transaction
-from app.core.errors import ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import components_of, require_variant
@@ -93,7 +93,7 @@ async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: 
         query = query.where(condition)
     rows = await query.returning(StockLevel.on_hand, StockLevel.reserved)
     if not rows:
-        raise InsufficientStock(variant_id, abs(on_hand or reserved))
+        raise await _insufficient(tenant, variant_id, abs(on_hand or reserved))
     after = rows[0]
     await StockMovement.insert(StockMovement(
         organization=tenant.organization_id, variant=variant_id, location=location_id, kind=kind,
@@ -322,10 +322,19 @@ async def _why_not_reserved(tenant: Tenant, requested: dict[tuple[int, int], int
     for key, quantity in sorted(wanted.items()):
         level = have.get(key)
         if level is None or level.available < quantity:
-            raise InsufficientStock(key[0], quantity)
+            raise await _insufficient(tenant, key[0], quantity)
     # Enough now, not when the reservation looked (another order released stock in between).
     first, quantity = min(wanted.items()) if wanted else (next(iter(requested)), 0)
-    raise InsufficientStock(first[0], quantity)
+    raise await _insufficient(tenant, first[0], quantity)
+
+
+async def _insufficient(tenant: Tenant, variant_id: int, wanted: int) -> InsufficientStock:
+    """The error a person reads names the SKU, not the variant's id."""
+    try:
+        sku = (await require_variant(tenant, variant_id))["sku"]
+    except NotFound:
+        sku = ""
+    return InsufficientStock(variant_id, wanted, shown_sku=sku)
 
 
 @_signals

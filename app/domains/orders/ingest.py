@@ -17,7 +17,8 @@ from asyncpg.exceptions import DeadlockDetectedError
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, savepoint, transaction
-from app.core.i18n import _
+from app.core.i18n import _, deferred, deferred_label, deferred_plural
+from app.core.statuses import Channel
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import variants_by_sku
 from app.domains.inventory import signals, stock
@@ -86,15 +87,16 @@ async def settle_stock(tenant: Tenant, order_id: int) -> StockState:
     except InsufficientStock as exc:
         await tenant.scoped(Order).update({Order.oversold: True}).where(Order.id == order_id)
         if not order["oversold"]:  # flagged before: the seller was told then (maybe in a page's note)
-            await notify(tenant, "oversold", _("Order %(id)s was sold without stock here: check it.", id=order_id),
+            await notify(tenant, "oversold", deferred("Order %(number)s was sold without stock here: check it.",
+                                                      number=order["platform_order_id"]),
                          link=f"/orders/{order_id}", dedupe_key=f"oversold:{order_id}")
         await _event(tenant, order_id, "oversold",
-                     _("Not enough stock to reserve this order (%(why)s). Sold by the platform without stock here.",
-                       why=exc.message))
+                     deferred("Not enough stock to reserve this order (%(why)s). Sold by the platform without "
+                              "stock here.", why=_short(exc)))
         return current
     if target != current:
         await tenant.scoped(Order).update({Order.stock_state: target}).where(Order.id == order_id)
-        await _event(tenant, order_id, "stock", _("Stock %(what)s.", what=_(target.value)))
+        await _event(tenant, order_id, "stock", deferred("Stock: %(what)s", what=deferred_label(target)))
     return target
 
 
@@ -206,8 +208,8 @@ async def _update(tenant: Tenant, store: dict, order: PlatformOrder, row: dict) 
     changed = row["state"] != state
     if changed:
         fields["state"] = state
-        await _event(tenant, order_id, "status", _("%(channel)s: %(status)s", channel=store["platform"],
-                                                   status=order.raw_status))
+        await _event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
+                                                          status=order.raw_status))
     await tenant.scoped(Order).update(fields).where(Order.id == order_id)
     await settle_stock(tenant, order_id)
     final = await tenant.scoped(Order).select(Order.state, Order.oversold).where(Order.id == order_id).first()
@@ -291,15 +293,15 @@ async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> d
                     await stock.commit(tenant, lines, reference=reference)
                 settled[StockState.COMMITTED].append(order_id)
         except InsufficientStock as exc:
-            oversold.append((order_id, exc.message))
+            oversold.append((order_id, _short(exc)))
     for target, order_ids in settled.items():
         if order_ids:
             await tenant.scoped(Order).update({Order.stock_state: target}).where(Order.id.is_in(order_ids))
-            events += [_event_row(tenant, order_id, "stock", _("Stock %(what)s.", what=_(target.value)))
+            events += [_event_row(tenant, order_id, "stock", deferred("Stock: %(what)s", what=deferred_label(target)))
                        for order_id in order_ids]
     if oversold:
         await tenant.scoped(Order).update({Order.oversold: True}).where(Order.id.is_in([i for i, _m in oversold]))
-        events += [_event_row(tenant, order_id, "oversold", _(
+        events += [_event_row(tenant, order_id, "oversold", deferred(
             "Not enough stock to reserve this order (%(why)s). Sold by the platform without stock here.", why=why))
             for order_id, why in oversold]
     await OrderEvent.insert(*events)
@@ -315,22 +317,33 @@ def _event_row(tenant: Tenant, order_id: int, kind: str, message: str) -> OrderE
                       actor=tenant.actor.user_id)
 
 
+def _short(exc: InsufficientStock) -> str:
+    """Why an order could not reserve, to read in the reader's language."""
+    return deferred("Not enough stock of %(sku)s for %(n)s more.", sku=exc.shown_sku, n=exc.wanted)
+
+
 async def _notify_page(tenant: Tenant, store: dict, created: list[tuple[str, int]], oversold: list[int]) -> None:
     """One note for the page's new orders and one for its oversold ones (a single order keeps its
     own words and link)."""
+    numbers = {order_id: number for number, order_id in created}
     if len(created) == 1:
         number, order_id = created[0]
-        await notify(tenant, "new_order", _("New order %(number)s from %(channel)s", number=number,
-                                            channel=store["platform"]), link=f"/orders/{order_id}",
-                     dedupe_key=f"order:{order_id}")
+        await notify(tenant, "new_order", deferred("New order %(number)s from %(channel)s", number=number,
+                                                   channel=deferred_label(Channel(store["platform"]))),
+                     link=f"/orders/{order_id}", dedupe_key=f"order:{order_id}")
     elif created:
         ids = [order_id for _number, order_id in created]
-        await notify(tenant, "new_order", _("%(n)s new orders from %(channel)s, %(first)s to %(last)s", n=len(created),
-                                            channel=store["platform"], first=created[0][0], last=created[-1][0]),
+        await notify(tenant, "new_order", deferred_plural(
+            "%(n)s new order from %(channel)s, %(first)s to %(last)s",
+            "%(n)s new orders from %(channel)s, %(first)s to %(last)s", len(created),
+            channel=deferred_label(Channel(store["platform"])), first=created[0][0], last=created[-1][0]),
                      link="/orders", dedupe_key=f"orders:{min(ids)}-{max(ids)}")
     if len(oversold) == 1:
-        await notify(tenant, "oversold", _("Order %(id)s was sold without stock here: check it.", id=oversold[0]),
+        await notify(tenant, "oversold", deferred("Order %(number)s was sold without stock here: check it.",
+                                                  number=numbers.get(oversold[0], oversold[0])),
                      link=f"/orders/{oversold[0]}", dedupe_key=f"oversold:{oversold[0]}")
     elif oversold:
-        await notify(tenant, "oversold", _("%(n)s orders were sold without stock here: check them.", n=len(oversold)),
+        await notify(tenant, "oversold", deferred_plural(
+            "%(n)s order was sold without stock here: check it.",
+            "%(n)s orders were sold without stock here: check them.", len(oversold)),
                      link="/orders?oversold=true", dedupe_key=f"oversold:{min(oversold)}-{max(oversold)}")

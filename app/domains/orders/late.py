@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core.clock import utcnow
-from app.core.i18n import _
+from app.core.i18n import deferred
 from app.core.tenancy import Actor, Tenant
 from app.domains.notifications.services import notify
 from app.domains.orders.statuses import NEEDS_RESERVATION
@@ -17,6 +17,6 @@ async def notify_late_orders() -> int:
     sent = 0
     for row in rows:
         tenant = Tenant(row["organization"], Actor(None, "worker"))
-        sent += await notify(tenant, "late_order", _("Order %(number)s is late to ship.", number=row["platform_order_id"]),
+        sent += await notify(tenant, "late_order", deferred("Order %(number)s is late to ship.", number=row["platform_order_id"]),
                              link=f"/orders/{row['id']}", dedupe_key=f"late:{row['id']}")
     return sent

@@ -5,12 +5,12 @@ README.md shows the same mapping as a table; tests/orders/test_states.py walks i
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from app.core.i18n import N_, gettext
+from app.core.statuses import Labelled
 from app.integrations.base import OrderStatus as PlatformStatus
 
 
-class OrderState(StrEnum):
+class OrderState(Labelled):
     UNPAID = "unpaid"
     READY_TO_SHIP = "ready_to_ship"  # paid: stock is reserved
     PICKING = "picking"
@@ -21,12 +21,54 @@ class OrderState(StrEnum):
     CANCELLED = "cancelled"  # reservation released
     RETURNED = "returned"
 
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"unpaid": N_("Unpaid"), "ready_to_ship": N_("Ready to ship"), "picking": N_("Picking"),
+                "packed": N_("Packed"), "shipped": N_("Shipped"), "delivered": N_("Delivered"),
+                "completed": N_("Completed"), "cancelled": N_("Cancelled"), "returned": N_("Returned")}
 
-class StockState(StrEnum):
+    def action(self) -> str:
+        """The words of the button that moves an order into this state."""
+        return gettext({"unpaid": N_("Mark unpaid"), "ready_to_ship": N_("Mark ready to ship"),
+                        "picking": N_("Start picking"), "packed": N_("Mark packed"), "shipped": N_("Mark shipped"),
+                        "delivered": N_("Mark delivered"), "completed": N_("Mark completed"),
+                        "cancelled": N_("Cancel order"), "returned": N_("Mark returned, no restock")}[self.value])
+
+
+class StockState(Labelled):
     NONE = "none"
     RESERVED = "reserved"
     COMMITTED = "committed"
     RELEASED = "released"
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"none": N_("Not reserved"), "reserved": N_("Reserved"), "committed": N_("Deducted"),
+                "released": N_("Released")}
+
+
+class EventKind(Labelled):
+    """What an entry of an order's timeline is about."""
+
+    STATUS = "status"
+    STOCK = "stock"
+    NOTE = "note"
+    OVERSOLD = "oversold"
+    RETURN = "return"
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"status": N_("Status"), "stock": N_("Stock"), "note": N_("Note"), "oversold": N_("Oversold"),
+                "return": N_("Return")}
+
+
+class ReturnStatus(Labelled):
+    OPEN = "open"
+    RECEIVED = "received"
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"open": N_("Return open"), "received": N_("Return received")}
 
 
 # The adapters fold each platform's statuses into PlatformStatus; this is the last step.
@@ -59,6 +101,11 @@ ALLOWED: dict[OrderState, set[OrderState]] = {
     OrderState.CANCELLED: set(),
     OrderState.RETURNED: set(),
 }
+
+
+# The steps the warehouse takes on its own; everything else about a marketplace order (paid,
+# cancelled, shipped, delivered) is the marketplace's word, asked through it.
+WAREHOUSE_STEPS = {OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED}
 
 
 # Forward progress of an order. A platform update that would move an order backwards along it

@@ -15,6 +15,7 @@ import time
 from saq.job import Job
 
 from app.core.clock import utcnow
+from app.core.i18n import deferred
 from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import bundles_containing
@@ -111,5 +112,5 @@ async def _warn_low_stock(tenant: Tenant, variant_ids: list[int]) -> None:
     for variant_id, row in points.items():
         available = totals.get(variant_id, {}).get("available", 0)
         if available <= row["reorder_point"]:
-            await notify(tenant, "low_stock", f"{row['sku']}: {available}", link=f"/inventory?q={row['sku']}",
+            await notify(tenant, "low_stock", deferred("%(sku)s: %(n)s available", sku=row["sku"], n=available), link=f"/inventory?q={row['sku']}",
                          dedupe_key=f"low:{variant_id}:{today}")
