@@ -228,24 +228,22 @@ async def test_a_busy_organisation_comes_back_row_for_row_in_a_fresh_database(tm
         assert await target.rows() == after
 
 
-OTHER_SECRET = "another-installation-secret-key-0123456789"
-
-
 async def test_restore_refuses_keys_that_cannot_decrypt_the_stored_tokens_unless_forced(tmp_path):
     await busy_organisation()
     file = tmp_path / "keys.tar"
     await backups.backup(backups.Database.from_settings(get_settings()), file)
     other_key = Fernet.generate_key().decode()
+    # Another installation: other keys and another SECRET_KEY (whose derived keys always decrypt too).
+    other_secret = "another-installation-secret-key-0123456789"
     async with FreshTarget() as target:
-        # Another installation: its own keys and its own SECRET_KEY (the keys derived from that decrypt too).
-        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=other_key, SECRET_KEY=OTHER_SECRET,
+        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=other_key, SECRET_KEY=other_secret,
                                 **target.env)
         assert code == 1 and "encrypted with a key this installation does not have" in printed
         assert "ENCRYPTION_KEYS" in printed and "--force" in printed
         assert not await backups.user_tables(target.database)
         # The old key listed after a new one (a rotation) decrypts: no refusal.
         old = get_settings().encryption_keys or derived_key(get_settings().secret_key)
-        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=f"{other_key},{old}", SECRET_KEY=OTHER_SECRET,
+        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=f"{other_key},{old}", SECRET_KEY=other_secret,
                                 **target.env)
         assert code == 0, printed
 
@@ -256,7 +254,7 @@ async def test_restore_with_foreign_keys_goes_ahead_when_forced(tmp_path):
     await backups.backup(backups.Database.from_settings(get_settings()), file)
     async with FreshTarget() as target:
         code, printed = run_cli(["restore", str(file), "--force"], ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-                                SECRET_KEY=OTHER_SECRET, **target.env)
+                                **target.env)
         assert code == 0, printed
         assert await backups.holds_rows(target.database)
 
