@@ -26,7 +26,7 @@ async def _placed(org: int) -> list[int]:
     times = [t0 + timedelta(hours=5), t0, t0 + timedelta(hours=2), t0 + timedelta(hours=2), t0 + timedelta(hours=9),
              t0 + timedelta(hours=2), t0 - timedelta(days=30), t0 + timedelta(hours=1)]
     ids = [await _order(org, t, name="Sari Dewi") for t in times]
-    return [i for _t, i in sorted(zip(times, ids), key=lambda p: (p[0], p[1]), reverse=True)]
+    return [i for _t, i in sorted(zip(times, ids, strict=True), key=lambda p: (p[0], p[1]), reverse=True)]
 
 
 async def test_pages_follow_placing_time_and_never_skip_or_repeat_on_ties(owner_client, monkeypatch):
