@@ -147,3 +147,9 @@ async def test_a_wrong_method_or_an_unknown_page_is_a_page_too(owner_client):
     assert_page(wrong, 405)
     assert "not available here" in wrong.text
     assert_page(await owner_client.get("/no-such-page"), 404)
+
+
+async def test_dropping_empty_values_keeps_the_other_values_intact(owner_client):
+    response = await owner_client.get("/orders", params={"q": "مرحبا 🛒 a+b", "store": "", "state": ""})
+    assert_page(response, 200)
+    assert 'value="مرحبا 🛒 a+b"' in response.text
