@@ -3,7 +3,8 @@
 `EdgeMiddleware` runs before any handler parses its parameters:
 - an empty query value (`store=` from "All stores") is dropped, so the handler's default applies;
 - a NUL character in the query, a form or a JSON body is refused (no database stores it);
-- an integer query or path parameter outside the 32-bit range of an id column is refused;
+- an integer query or path parameter, or a form field naming a row (`location_id`), outside the
+  32-bit range of an id column is refused;
 - a JSON body nested deeper than MAX_JSON_DEPTH is refused (a parser would hit RecursionError).
 A refusal raises `InputRefused`, rendered like any other application error: nothing has run yet,
 so nothing changed.
@@ -36,6 +37,7 @@ MAX_CHECKED_BODY = 16 * 1024 * 1024  # larger bodies go on unchecked (Litestar r
 SKIPPED_PREFIXES = ("/static/", "/sandbox/", "/healthz")
 KEEP_QUERY_PREFIXES = ("/admin",)  # piccolo-admin gives an empty filter its own meaning
 INTEGER = re.compile(r"[+-]?\d+")
+ID_FIELD = re.compile(r"(^|[_-])id$")
 
 
 class InputRefused(AppError):
@@ -94,7 +96,12 @@ def _int_parameters(handler: Any) -> frozenset[str]:
 
 
 def _out_of_range(value: str) -> bool:
-    return bool(INTEGER.fullmatch(value.strip())) and not INT_MIN <= int(value) <= INT_MAX
+    """An integer literal past an id column's range (checked by length first: Python refuses to
+    convert a literal of more than 4,300 digits)."""
+    value = value.strip()
+    if not INTEGER.fullmatch(value):
+        return False
+    return len(value.lstrip("+-").lstrip("0")) > 10 or not INT_MIN <= int(value) <= INT_MAX
 
 
 def _check_query(scope: Scope) -> None:
@@ -127,6 +134,9 @@ def _check_body(content_type: str, body: bytes, path: str) -> None:
         text = body.decode("latin-1")
         if "%00" in text or "\x00" in text:
             raise _nul_refused()
+        # A field that names a row (location_id, order_id, variants-0-id) holds an id column's value.
+        if any(ID_FIELD.search(key) and _out_of_range(value) for key, value in parse_qsl(text, keep_blank_values=True)):
+            raise _too_large()
     elif kind == "multipart/form-data":
         match = re.search(r'boundary="?([^";]+)"?', content_type)
         if match:
