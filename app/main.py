@@ -185,7 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         before_send=[security_headers(settings)],
         lifespan=[_in_process_worker_lifespan(settings)],
-        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={404, 401, 403, 422, 429},
+        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={400, 404, 401, 403, 405, 409, 413, 422, 429},
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),
         openapi_config=None,  # an HTML app; no public schema of its internals
         debug=settings.debug,
