@@ -19,6 +19,7 @@ APP_REGISTRY = AppRegistry(
         "app.domains.listings.piccolo_app",
         "app.domains.sync.piccolo_app",
         "app.domains.orders.piccolo_app",
+        "app.domains.mail.piccolo_app",
         "app.domains.notifications.piccolo_app",
         "app.domains.fulfillment.piccolo_app",
     ]

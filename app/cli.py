@@ -1,4 +1,4 @@
-"""The `storesync` command: serve, worker, migrate, demo, createsuperuser, run, sandbox."""
+"""The `storesync` command: serve, worker, migrate, demo, createsuperuser, backup, restore, run, sandbox."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ def _prepare() -> None:
     # piccolo_conf.py sits at the project root; make it importable however we were started.
     sys.path.insert(0, str(PROJECT_ROOT))
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+    from app.core.log_redaction import install_log_redaction
+
+    install_log_redaction()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
@@ -39,7 +42,7 @@ def cmd_migrate(_args) -> None:
     print("Database is up to date.")
 
 
-def cmd_demo(_args) -> None:
+def _migrate_and_seed() -> dict:
     from app.core.database import migrate
     from app.demo import seed_demo
 
@@ -47,14 +50,19 @@ def cmd_demo(_args) -> None:
         await migrate()
         return await _with_db(seed_demo)
 
-    info = asyncio.run(go())
-    _print_login(info)
+    return asyncio.run(go())
 
 
-def _print_login(info) -> None:
+def cmd_demo(_args) -> None:
+    _print_login(_migrate_and_seed())
+
+
+def _print_login(info, url: str | None = None) -> None:
     settings = get_settings()
     print("\n" + "=" * 64)
-    print(f"  StoreSync demo: {settings.base_url}")
+    print(f"  StoreSync demo: {url or settings.base_url}")
+    if url and settings.base_url.rstrip("/") != url:
+        print(f"  (public URL in links: {settings.base_url})")
     print(f"  Log in as {info['email']} / {info['password']}  (Toko Demo, owner)")
     print("=" * 64 + "\n", flush=True)
 
@@ -67,6 +75,83 @@ def cmd_createsuperuser(args) -> None:
     print(f"Superuser {args.email} created (id {user_id}). They can open /admin.")
 
 
+def cmd_backup(args) -> None:
+    """Write the database (and uploaded photos) to one file; see app/domains/system/backups.py."""
+    from pathlib import Path
+
+    from app.domains.system import backups
+
+    settings = get_settings()
+    output = Path(args.output) if args.output else backups.default_output()
+    try:
+        outcome = asyncio.run(backups.backup(backups.Database.from_settings(settings), output,
+                                             media_dir=settings.var_dir / "media"))
+    except backups.BackupError as exc:
+        sys.exit(f"Backup refused: {exc.message}")
+    except OSError as exc:  # the output folder is not writable, the disk is full, ...
+        sys.exit(f"Backup failed: {exc}")
+    manifest = outcome.manifest
+    print(f"Backup of the {manifest['engine']} database written to {output.resolve()} "
+          f"({outcome.tables} tables, {sum(len(ids) for ids in manifest['migrations'].values())} migrations applied, "
+          f"StoreSync {manifest['storesync_version']}).")
+
+
+def cmd_restore(args) -> None:
+    """Restore a backup file into the configured database, which must be empty unless --force."""
+    from pathlib import Path
+
+    from app.core.database import migrate
+    from app.core.secrets import decrypt
+    from app.domains.system import backups
+
+    settings = get_settings()
+    database = backups.Database.from_settings(settings)
+    try:
+        outcome = asyncio.run(backups.restore(database, Path(args.file), decrypt=decrypt,
+                                              media_dir=settings.var_dir / "media", force=args.force))
+    except backups.BackupError as exc:
+        sys.exit(f"Restore refused: {exc.message}")
+    except OSError as exc:
+        sys.exit(f"Restore failed: {exc}")
+    print(f"Restored {outcome.rows} rows in {outcome.tables} tables into the {database.label} "
+          f"(backup of {outcome.manifest['created_at']}, StoreSync {outcome.manifest['storesync_version']}).")
+    if outcome.pending_migrations:
+        asyncio.run(migrate())
+        print(f"Applied {outcome.pending_migrations} migration(s) newer than the backup.")
+
+
+def _add_backup_commands(sub) -> None:
+    p = sub.add_parser("backup", help="write the database (and uploaded photos) to one file")
+    p.add_argument("--output", "-o", help="the file to write (default: storesync-backup-<UTC time>.tar here)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup file into an empty database")
+    p.add_argument("file", help="a file written by `storesync backup`")
+    p.add_argument("--force", action="store_true",
+                   help="replace a database that is not empty; restore even when the current keys cannot "
+                   "decrypt the backup's marketplace tokens")
+    p.set_defaults(func=cmd_restore)
+
+
+def proxy_options(settings) -> dict:
+    """uvicorn believes X-Forwarded-For/-Proto only from the proxies TRUSTED_PROXIES names.
+
+    uvicorn's own default trusts 127.0.0.1 (or $FORWARDED_ALLOW_IPS), which would let any local
+    process choose the client address the login throttle and the audit trail see."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or ""}
+
+
+def _refuse_unsafe_deployment() -> None:
+    from app.core.security import UnsafeDeployment, check_deployment
+
+    try:
+        check_deployment(get_settings())
+    except UnsafeDeployment as exc:
+        print(exc, file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+
+
 def _run_uvicorn(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -74,7 +159,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
 
     ensure_redis()
     config = uvicorn.Config("app.asgi:app", host=host, port=port, workers=workers if workers > 1 else None,
-                            proxy_headers=True, log_level="info", timeout_graceful_shutdown=5)
+                            log_level="info", timeout_graceful_shutdown=5, **proxy_options(get_settings()))
     server = uvicorn.Server(config)
     if workers > 1:
         from uvicorn.supervisors import Multiprocess
@@ -86,6 +171,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
 
 
 def cmd_serve(args) -> None:
+    _refuse_unsafe_deployment()
     settings = get_settings()
     if args.with_worker:
         settings.run_worker_in_web = True
@@ -93,16 +179,25 @@ def cmd_serve(args) -> None:
     from app.core.redis import ensure_redis
 
     os.environ["REDIS_URL"] = ensure_redis(settings)
+    host, port = _serve_address(args)
+    _run_uvicorn(host, port, args.workers)
+
+
+def _serve_address(args) -> tuple[str, int]:
+    """Where `serve` listens (flags over HOST/PORT); BASE_URL follows it unless set explicitly."""
+    settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
     if "BASE_URL" not in os.environ:
         # Links in e-mails and on screen must point at the port actually served.
         os.environ["BASE_URL"] = settings.base_url = f"http://{host}:{port}"
-    _run_uvicorn(host, port, args.workers)
+    return host, port
 
 
 def cmd_run(args) -> None:
     """Everything a fresh machine needs: migrate, seed the demo, serve with a worker inside."""
-    cmd_demo(args)
+    _refuse_unsafe_deployment()
+    host, port = _serve_address(args)  # before the banner, which must name the URL actually served
+    _print_login(_migrate_and_seed(), url=f"http://{host}:{port}")
     args.with_worker = True
     cmd_serve(args)
 
@@ -123,6 +218,7 @@ def _worker_process(index: int) -> None:
 
 
 def cmd_worker(args) -> None:
+    _refuse_unsafe_deployment()
     settings = get_settings()
     from app.core.redis import ensure_redis
 
@@ -178,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--password")
     p.add_argument("--name")
     p.set_defaults(func=cmd_createsuperuser)
+
+    _add_backup_commands(sub)
 
     p = sub.add_parser("sandbox", help="run the marketplace sandbox on its own")
     p.add_argument("--host", default="127.0.0.1")

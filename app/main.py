@@ -26,9 +26,12 @@ from app.core import i18n, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
+from app.core.edge import EdgeMiddleware, exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
+from app.core.log_redaction import install_log_redaction
 from app.core.money import format_money
 from app.core.redis import ensure_redis
+from app.core.security import CSRF_EXEMPT, SESSION_EXEMPT, check_deployment, security_headers
 from app.core.sessions import RotatingSessionConfig
 from app.core.web import keep_codes_whole, render, wants_fragment
 from app.domains.accounts.controllers import (
@@ -145,6 +148,8 @@ def _in_process_worker_lifespan(settings: Settings):
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    install_log_redaction()
+    check_deployment(settings)
     redis_url = ensure_redis(settings)
     session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")
     template_config = TemplateConfig(directory=APP_DIR / "templates", engine=Jinja,
@@ -160,22 +165,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"ctx": Provide(provide_ctx), "tenant": Provide(provide_tenant)},
         middleware=[
             RotatingSessionConfig(
-                key="ss_session", max_age=settings.session_max_age, secure=settings.secure_cookies,
-                exclude=["^/static/", "^/healthz"], store="sessions",
-            ).middleware
+                key="ss_session", max_age=settings.session_max_age, secure=settings.cookies_secure,
+                exclude=SESSION_EXEMPT, store="sessions",
+            ).middleware,
+            EdgeMiddleware,  # after the session (for the reader's language), before any parsing
         ],
         stores={"sessions": session_store},
         csrf_config=CSRFConfig(
             secret=settings.secret_key, cookie_name="ss_csrf", header_name="x-csrftoken",
-            cookie_secure=settings.secure_cookies, exclude=["/admin", "/static", "/healthz", "/webhooks", "/sandbox"],
+            cookie_secure=settings.cookies_secure, exclude=CSRF_EXEMPT,
         ),
         template_config=template_config,
         plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
         exception_handlers={
+            **edge_exception_handlers(),  # Litestar's 4xx, refused values, anything unexpected: as pages
             AppError: app_error,
             NotAuthorizedException: not_logged_in,
             NotFoundException: not_found,
         },
+        before_send=[security_headers(settings)],
         lifespan=[_in_process_worker_lifespan(settings)],
         logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={404, 401, 403, 422, 429},
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),

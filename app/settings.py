@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Shipped in the code, so known to everyone: production mode refuses it.
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me-0123456789abcdef"
 
 
 class Settings(BaseSettings):
@@ -29,9 +32,16 @@ class Settings(BaseSettings):
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Where the SQLite file and the embedded Redis live.")
     queue_name: str = Field(default="storesync", description="SAQ queue name (tests use their own).")
 
+    # -- deployment ------------------------------------------------------------------------
+    storesync_env: Literal["development", "production"] = Field(
+        default="development",
+        description="production: refuse to start with the default SECRET_KEY, without ENCRYPTION_KEYS, with "
+        "SANDBOX_ENABLED or with DEBUG. development: start anyway and log one warning.",
+    )
+
     # -- web -------------------------------------------------------------------------------
     secret_key: str = Field(
-        default="dev-only-secret-change-me-0123456789abcdef",
+        default=DEFAULT_SECRET_KEY,
         min_length=32,
         description="Signs CSRF tokens. Set a long random value in production.",
     )
@@ -40,9 +50,14 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, description="Port `storesync serve` binds.")
     debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in responses).")
     session_max_age: int = Field(default=14 * 24 * 3600, description="Seconds a login lasts.")
-    secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS).")
+    secure_cookies: bool = Field(default=False, description="Mark cookies Secure (also when BASE_URL is https).")
     login_max_attempts: int = Field(default=5, description="Failed logins per e-mail and IP before throttling.")
     login_window_seconds: int = Field(default=900, description="Window of the login throttle.")
+    login_account_max_attempts: int = Field(
+        default=20, description="Failed logins per e-mail from any address within the window before throttling.")
+    trusted_proxies: str = Field(
+        default="", description="Comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed. Empty: none; the client address is the TCP peer's.")
     default_locale: str = Field(default="en", description="UI language for visitors with no choice yet (en or id).")
     default_timezone: str = Field(default="Asia/Jakarta", description="Time zone of new organisations.")
     default_currency: str = Field(default="IDR", description="Currency of new organisations.")
@@ -103,6 +118,14 @@ class Settings(BaseSettings):
     sandbox_enabled: bool = Field(default=True, description="Mount the marketplace sandbox under /sandbox and register "
                                   "the credentials above in it, so stores connect with no internet.")
 
+    # -- `storesync sandbox` on its own: the credentials it accepts (defaults: StoreSync's own sandbox ones)
+    sandbox_shopee_partner_id: int = Field(default=1000001, description="Partner id `storesync sandbox` registers.")
+    sandbox_shopee_partner_key: str = Field(default="storesync-sandbox-shopee-partner-key",
+                                            description="Partner key `storesync sandbox` checks signatures with.")
+    sandbox_tiktok_app_key: str = Field(default="storesync-sandbox-app", description="App key `storesync sandbox` registers.")
+    sandbox_tiktok_app_secret: str = Field(default="storesync-sandbox-app-secret",
+                                           description="App secret `storesync sandbox` checks signatures with.")
+
     def marketplace_host(self, name: str) -> str:
         """The configured host ``name`` (shopee_api_base, tiktok_api_base, ...) with its default resolved."""
         from app.integrations.tiktok.client import LIVE_API_BASE, LIVE_AUTH_BASE, LIVE_AUTHORIZE_URL
@@ -125,6 +148,15 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.var_dir / "storesync.sqlite"
+
+    @property
+    def https(self) -> bool:
+        """The public URL is HTTPS: cookies are Secure and browsers are told to stay on HTTPS (HSTS)."""
+        return self.base_url.lower().startswith("https://")
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.secure_cookies or self.https
 
     @property
     def uses_postgres(self) -> bool:

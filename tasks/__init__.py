@@ -12,10 +12,11 @@ from saq import CronJob
 
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
-from tasks.fulfillment import retry_missing_tracking
+from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
+from tasks.mail import deliver_mail, sweep_mail
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
-from tasks.stores import process_webhook, refresh_store_tokens
+from tasks.stores import process_webhook, refresh_store_tokens, sweep_webhook_events
 from tasks.sync import (
     import_listings,
     push_prices,
@@ -27,7 +28,8 @@ from tasks.sync import (
 
 FUNCTIONS = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
-             notify_late_orders, push_prices, retry_missing_tracking]
+             notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
+             sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -35,10 +37,16 @@ CRON_JOBS: list[CronJob] = [
     CronJob(sweep_stock_changes, cron="* * * * * */10", timeout=60, retries=0),
     # Every minute: a scheduled order fetch for each store whose sync interval has passed.
     CronJob(schedule_order_fetches, cron="* * * * *", timeout=60, retries=0),
+    # Every minute: webhook events whose retry (backoff) is due, or whose job was never enqueued.
+    CronJob(sweep_webhook_events, cron="* * * * *", timeout=120, retries=0),
+    # Every minute: e-mails whose delivery job was lost, or whose retry (backoff) is due.
+    CronJob(sweep_mail, cron="* * * * *", timeout=60, retries=0),
     # Every 15 minutes: orders past their ship-by time.
     CronJob(notify_late_orders, cron="*/15 * * * *", timeout=300, retries=0),
     # Every 5 minutes: tracking numbers a marketplace has not given yet (each shipment backs off to 6 h).
     CronJob(retry_missing_tracking, cron="*/5 * * * *", timeout=600, heartbeat=120, retries=0),
+    # Every minute: marketplace actions (cancel, ship) whose job was lost are enqueued again.
+    CronJob(sweep_order_actions, cron="* * * * *", timeout=120, retries=0),
 ]
 
 

@@ -3,7 +3,7 @@ sync interval. Thin: they call the orders domain."""
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
 from typing import Any
 
 from saq.job import Job
@@ -23,16 +23,18 @@ async def fetch_orders(ctx: dict[str, Any], *, organization_id: int, store_id: i
     return {"seen": report.seen, "created": report.created, "updated": report.updated, "oversold": report.oversold}
 
 
-async def schedule_order_fetches(ctx: dict[str, Any]) -> dict[str, int]:
-    """Cron (every minute): enqueue fetch_orders for each store whose interval has passed. The job
-    key is per store and time slot, so two workers running this cron enqueue one fetch."""
+async def schedule_order_fetches(ctx: dict[str, Any], *, now: datetime | None = None) -> dict[str, int]:
+    """Cron (every minute): enqueue fetch_orders for each store whose interval has passed since its
+    last order fetch. The job key is per store and time slot, so two workers running this cron
+    enqueue one fetch. ``now`` (tests) defaults to the clock."""
+    from app.core.clock import utcnow
     from app.core.queue import get_queue
     from app.domains.stores.services import stores_due_for_order_fetch
 
-    now = time.time()
+    moment = now or utcnow()
     enqueued = 0
-    for organization_id, store_id, interval in await stores_due_for_order_fetch():
-        slot = int(now // (interval * 60))
+    for organization_id, store_id, interval in await stores_due_for_order_fetch(moment):
+        slot = int(moment.timestamp() // (interval * 60))
         job = await get_queue().enqueue(order_fetch_job(organization_id, store_id, key=f"fetch-orders:{store_id}:{slot}"))
         enqueued += job is not None
     return {"enqueued": enqueued}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from app.domains.stores import webhooks
+from app.domains.stores import webhook_retry, webhooks
 from app.domains.stores.connections import refresh_expiring_tokens
 
 
@@ -14,5 +15,16 @@ async def refresh_store_tokens(ctx: dict[str, Any]) -> dict[str, list[int]]:
 
 
 async def process_webhook(ctx: dict[str, Any], *, event_id: int) -> dict[str, Any]:
-    """Act on one stored marketplace notification (see app.domains.stores.webhooks.process)."""
-    return {"event_id": event_id, "outcome": await webhooks.process(event_id)}
+    """Act on one stored marketplace notification (see app.domains.stores.webhooks.process); a
+    failed attempt is counted on the event, whose retry the sweep schedules once the job gives up."""
+    try:
+        outcome = await webhooks.process(event_id)
+    except (Exception, asyncio.CancelledError) as exc:  # a timed-out attempt counts too
+        await asyncio.shield(webhook_retry.record_failure(event_id, exc))
+        raise
+    return {"event_id": event_id, "outcome": outcome}
+
+
+async def sweep_webhook_events(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron: process again the events whose retry is due, and those whose job was never enqueued."""
+    return {"enqueued": await webhook_retry.sweep()}

@@ -42,15 +42,16 @@ async def push_stock(ctx: dict[str, Any], *, organization_id: int, store_id: int
 
 
 async def reconcile(ctx: dict[str, Any], *, organization_id: int, store_id: int,
-                    background_job_id: int | None = None) -> dict[str, Any]:
-    """Re-read the store's listings, then fix every quantity that drifted (our figure wins)."""
+                    background_job_id: int | None = None, confirm_zero: list[int] | None = None) -> dict[str, Any]:
+    """Re-read the store's listings, then fix every quantity that drifted (our figure wins); a
+    selling listing goes to 0 only when the seller confirmed it (its id in confirm_zero)."""
     from app.domains.sync.reconcile import reconcile_store
 
     async def progress(done: int, total: int) -> None:
         await report_progress(ctx, done, total)
 
     result = await reconcile_store(_tenant(organization_id), store_id, progress=progress,
-                                   background_job_id=background_job_id)
+                                   background_job_id=background_job_id, confirm_zero=confirm_zero or ())
     return result
 
 

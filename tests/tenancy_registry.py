@@ -53,6 +53,19 @@ async def _store(account: Account) -> int:
     await row.save()
     return row.id
 
+async def _webhook_event(account: Account) -> int:
+    """A marketplace notification for one of the organisation's stores that failed to process."""
+    from app.domains.stores.tables import WebhookEventRecord
+
+    store_id = await _store(account)
+    row = WebhookEventRecord(platform="shopee", dedupe_key=unique("event"), kind="order_status", code="3",
+                             store=store_id, organization=account.org_id, attempts=3,
+                             next_attempt_at=utcnow() + timedelta(hours=1), last_error="secret reason",
+                             payload={"ordersn": f"SECRET{account.org_id}"})
+    await row.save()
+    return row.id
+
+
 async def _catalog_import(account: Account) -> int:
     """A finished catalog import with its error report on disk."""
     from app.domains.catalog.importer import RowError, report_path, write_report
@@ -71,6 +84,7 @@ ROW_FACTORIES: dict[str, Callable[[Account], Awaitable[int | str]]] = {
     "membership_id": _membership,
     "invitation_id": _invitation,
     "store_id": _store,
+    "event_id": _webhook_event,
 }
 
 PUBLIC_ROUTES = {

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 
+_fixed_now: ContextVar[datetime | None] = ContextVar("fixed_now", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC (or the moment a test set with ``clock_at``)."""
+    return _fixed_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Inside the block (and the tasks it starts), ``utcnow()`` answers ``moment``: schedulers
+    and watermarks can be driven through simulated minutes without waiting for them."""
+    token = _fixed_now.set(moment)
+    try:
+        yield
+    finally:
+        _fixed_now.reset(token)
 
 
 def zone(name: str | None) -> ZoneInfo:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar, Token
+
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from app.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 def build_engine() -> PostgresEngine | SQLiteEngine:
@@ -63,6 +69,24 @@ async def ping_database() -> None:
     await engine().run_ddl("SELECT 1;")
 
 
+class MissingExtension(RuntimeError):
+    """A migration needs a PostgreSQL extension this role may not create."""
+
+
+async def create_extension(db, name: str, needed_for: str) -> None:
+    """CREATE EXTENSION IF NOT EXISTS ``name``, or MissingExtension saying who must create it.
+
+    A migration calls this instead of carrying on without the extension: the migration then fails
+    and is not recorded as applied, so `storesync migrate` runs it again once the extension exists."""
+    try:
+        await db.run_ddl(f"CREATE EXTENSION IF NOT EXISTS {name}")
+    except Exception as exc:
+        raise MissingExtension(
+            f"PostgreSQL refused CREATE EXTENSION {name} ({exc}). {needed_for} needs it: have a superuser "
+            f"(or, for a trusted extension such as pg_trgm, a role with CREATE on this database) run "
+            f"`CREATE EXTENSION {name};` in this database, then run `storesync migrate` again.") from exc
+
+
 async def migrate() -> None:
     """Apply every pending migration of every registered app."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -101,15 +125,63 @@ async def pg_fetch(sql: str, *args, fresh_plan: bool = False) -> list:
         return await run(connection)
 
 
-def transaction():
-    """A write transaction: SQLite takes its write lock up front (BEGIN IMMEDIATE) so that two
-    writers queue instead of deadlocking on a lock upgrade; PostgreSQL uses a plain transaction."""
-    from piccolo.engine.sqlite import TransactionType
+_after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("after_commit", default=None)
 
+
+class transaction:
+    """A write transaction: SQLite takes its write lock up front (BEGIN IMMEDIATE) so that two
+    writers queue instead of deadlocking on a lock upgrade; PostgreSQL uses a plain transaction.
+    The outermost one runs the ``after_commit`` callbacks registered inside it once it has
+    committed, and drops them when it rolls back."""
+
+    def __init__(self) -> None:
+        from piccolo.engine.sqlite import TransactionType
+
+        db = engine()
+        self._inner = (db.transaction(transaction_type=TransactionType.immediate) if isinstance(db, SQLiteEngine)
+                       else db.transaction())
+        self._token: Token | None = None
+
+    async def __aenter__(self):
+        outermost = engine().current_transaction.get() is None
+        entered = await self._inner.__aenter__()
+        if outermost:
+            self._token = _after_commit.set([])
+        return entered
+
+    async def __aexit__(self, exc_type, exc, tb):
+        callbacks: list[Callable[[], Awaitable[None]]] = []
+        if self._token is not None:
+            callbacks = _after_commit.get() or []
+            _after_commit.reset(self._token)
+            self._token = None
+        outcome = await self._inner.__aexit__(exc_type, exc, tb)
+        if exc is None and not getattr(self._inner, "_rolled_back", False):
+            for callback in callbacks:
+                await _run_after_commit(callback)
+        return outcome
+
+
+async def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+    """Run ``callback`` (network I/O: enqueue a job, send) once the current transaction has
+    committed, at once when none is open; never when it rolls back. A callback that fails is
+    logged, not raised: what it acts on is already in the database for a sweep to find."""
     db = engine()
-    if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+    if db.current_transaction.get() is None:
+        await _run_after_commit(callback)
+        return
+    pending = _after_commit.get()
+    if pending is None:  # a transaction not opened through transaction(): leave it to the sweep
+        log.warning("after_commit outside transaction(): %s left to its sweep", getattr(callback, "__name__", callback))
+        return
+    pending.append(callback)
+
+
+async def _run_after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await callback()
+    except Exception:
+        log.exception("after-commit callback %s failed", getattr(callback, "__name__", callback))
 
 
 class savepoint:

@@ -1,25 +1,30 @@
 """Outgoing e-mail over SMTP (settings). Without SMTP settings nothing is sent and the caller
-shows the link on screen instead."""
+shows the link on screen instead.
+
+Domain code queues mail through the outbox (``app.domains.mail.outbox.queue_mail``), whose job
+calls ``deliver`` here: an SMTP server may take SMTP_TIMEOUT seconds per call to answer, which
+must never happen while a transaction holds locks."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import smtplib
 from email.message import EmailMessage
 
 from app.settings import get_settings
-
-log = logging.getLogger(__name__)
 
 
 def mail_enabled() -> bool:
     return bool(get_settings().smtp_host)
 
 
-def _send_blocking(message: EmailMessage) -> None:
+SMTP_TIMEOUT = 15.0
+MailError = (OSError, smtplib.SMTPException)
+
+
+def _send_blocking(message: EmailMessage, timeout: float = SMTP_TIMEOUT) -> None:
     settings = get_settings()
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
         if settings.smtp_user:
@@ -27,19 +32,16 @@ def _send_blocking(message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send a plain-text e-mail; True when it was handed to the SMTP server, False when mail is off
-    or the server refused (logged, never raised: a failed e-mail must not undo the action)."""
-    if not mail_enabled():
-        return False
+def _message(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = get_settings().mail_from
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    try:
-        await asyncio.to_thread(_send_blocking, message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send e-mail %r to %s", subject, to)
-        return False
-    return True
+    return message
+
+
+async def deliver(to: str, subject: str, body: str, *, timeout: float = SMTP_TIMEOUT) -> None:
+    """Hand one plain-text e-mail to the SMTP server now; raises one of ``MailError``. Call it
+    outside any database transaction (the outbox job does)."""
+    await asyncio.to_thread(_send_blocking, _message(to, subject, body), timeout)

@@ -26,17 +26,27 @@ def _login_item():
     return RateLimitItemPerSecond(settings.login_max_attempts, settings.login_window_seconds)
 
 
+def _account_item():
+    settings = get_settings()
+    return RateLimitItemPerSecond(settings.login_account_max_attempts, settings.login_window_seconds)
+
+
 async def login_allowed(email: str, ip: str) -> bool:
-    """False once this e-mail from this IP has failed too often within the window."""
+    """False once this e-mail has failed too often within the window, from this IP (a few tries) or
+    from any address (more tries, so that changing one's address buys only a few more guesses)."""
     limiter = _limiter(ensure_redis())
-    return await limiter.test(_login_item(), "login", email.lower(), ip)
+    return (await limiter.test(_login_item(), "login", email.lower(), ip)
+            and await limiter.test(_account_item(), "login-account", email.lower()))
 
 
 async def record_login_failure(email: str, ip: str) -> None:
-    await _limiter(ensure_redis()).hit(_login_item(), "login", email.lower(), ip)
+    limiter = _limiter(ensure_redis())
+    await limiter.hit(_login_item(), "login", email.lower(), ip)
+    await limiter.hit(_account_item(), "login-account", email.lower())
 
 
 async def clear_login_failures(email: str, ip: str) -> None:
+    # Only this address's count: a success here does not give an attacker elsewhere fresh tries.
     await _limiter(ensure_redis()).clear(_login_item(), "login", email.lower(), ip)
 
 

@@ -302,6 +302,25 @@ class ShipRequest(DomainModel):
     branch_id: str | None = None
 
 
+class CancelReason(StrEnum):
+    """Why a seller cancels, in StoreSync's words; each adapter names the ones its platform takes
+    (``cancel_reasons``) and sends the platform's own code."""
+
+    OUT_OF_STOCK = "out_of_stock"
+    BUYER_REQUEST = "buyer_request"
+    UNDELIVERABLE_ADDRESS = "undeliverable_address"
+    WRONG_PRICE = "wrong_price"
+
+
+class CancelRequest(DomainModel):
+    """Cancel a whole order; ``lines`` are its (listing_id, variant_id) pairs, which a platform may
+    need to name (Shopee's OUT_OF_STOCK)."""
+
+    order_id: str
+    reason: CancelReason
+    lines: tuple[tuple[str, str], ...] = ()
+
+
 # -- webhooks ------------------------------------------------------------------------------------
 
 
@@ -392,6 +411,12 @@ class PlatformAdapter(Protocol):
 
     async def tracking_number(self, conn: ShopConnection, order_id: str) -> str | None:
         """The courier's tracking number, or None while the platform has not assigned it yet."""
+        ...
+
+    cancel_reasons: tuple[CancelReason, ...]
+
+    async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
+        """Cancel the order on the platform (before it is handed to the courier)."""
         ...
 
     def verify_webhook(self, *, headers: Mapping[str, str], body: bytes, url: str) -> WebhookEvent:

@@ -15,14 +15,16 @@ def sandbox_routers(state: SandboxState) -> list[Router]:
     return [shopee_router(state), *tiktok_routers(state), control_router(state)]
 
 
-def create_sandbox_app(state: SandboxState | None = None) -> Litestar:
+def create_sandbox_app(state: SandboxState | None = None, *, own_logging: bool = True) -> Litestar:
     """A standalone ASGI app of the sandbox; mount it under a prefix or serve it on its own.
 
     Paths: /shopee/api/v2/..., /tiktok/<api path>, /tiktok-auth/api/v2/token/..., the consent pages
     /shopee/api/v2/shop/auth_partner and /tiktok-services/open/authorize, and /_control/....
-    The state is reachable as ``app.state.sandbox``.
+    The state is reachable as ``app.state.sandbox``. Mounted inside another app, pass
+    ``own_logging=False``: Litestar's default logging config would replace the host's root handlers.
     """
     state = state or SandboxState()
-    app = Litestar(route_handlers=sandbox_routers(state), openapi_config=None)
+    extra = {} if own_logging else {"logging_config": None}
+    app = Litestar(route_handlers=sandbox_routers(state), openapi_config=None, **extra)
     app.state.sandbox = state
     return app

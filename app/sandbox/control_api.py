@@ -131,6 +131,11 @@ def control_router(state: SandboxState) -> Router:
                                  products=data.products, callback_url=data.callback_url)
         return shop_out(shop)
 
+    @get("/shops")
+    async def list_shops(platform: FromQuery[PlatformName | None] = None) -> list[dict[str, Any]]:
+        with state.lock:
+            return [shop_out(s) for s in state.shops.values() if platform is None or s.platform == platform]
+
     @get("/shops/{platform:str}/{shop_id:str}")
     async def read_shop(platform: FromPath[PlatformName], shop_id: FromPath[str]) -> dict[str, Any]:
         with state.lock:
@@ -226,7 +231,7 @@ def control_router(state: SandboxState) -> Router:
 
     return Router(
         path="/_control",
-        route_handlers=[create_app, create_shop, read_shop, seed_products, list_products, read_listing,
+        route_handlers=[create_app, create_shop, list_shops, read_shop, seed_products, list_products, read_listing,
                         create_orders, change_status, expire_tokens, authorization_code, set_webhook, add_fault,
                         clear_faults, set_config, advance_clock, calls, sink_receive, sink_read, flush],
         exception_handlers={KeyError: not_found, ValueError: bad_request},

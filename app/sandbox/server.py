@@ -1,4 +1,5 @@
-"""Run the sandbox on its own: ``serve()`` in the foreground, ``BackgroundSandbox`` in a thread (tests, demo)."""
+"""Run the sandbox on its own: ``run_sandbox()`` (`storesync sandbox`) and ``serve()`` in the foreground,
+``BackgroundSandbox`` in a thread (tests, demo)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,43 @@ import uvicorn
 
 from app.sandbox.app import create_sandbox_app
 from app.sandbox.state import SandboxState
+from app.settings import Settings, get_settings
 
 
 def serve(host: str = "127.0.0.1", port: int = 8090, *, state: SandboxState | None = None,
-          log_level: str = "info") -> None:
+          log_level: str = "info", access_log: bool = True) -> None:
     """Serve the sandbox with uvicorn until interrupted; base URLs are http://host:port/shopee etc."""
-    uvicorn.run(create_sandbox_app(state), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_sandbox_app(state), host=host, port=port, log_level=log_level, access_log=access_log)
+
+
+def standalone_state(settings: Settings) -> SandboxState:
+    """The state `storesync sandbox` starts with: the SANDBOX_* credentials registered (so any client
+    holding them can sign requests) and one shop per platform whose pushes go to StoreSync's BASE_URL."""
+    base = settings.base_url.rstrip("/")
+    state = SandboxState(seed=2026)
+    state.register_shopee_partner(settings.sandbox_shopee_partner_id, settings.sandbox_shopee_partner_key)
+    state.register_tiktok_app(settings.sandbox_tiktok_app_key, settings.sandbox_tiktok_app_secret,
+                              service_id=settings.tiktok_service_id, redirect_url=f"{base}/stores/callback")
+    state.create_shop("shopee", app_id=settings.sandbox_shopee_partner_id, name="Sandbox Shopee Shop", products=30,
+                      callback_url=f"{base}/webhooks/shopee")
+    state.create_shop("tiktok", app_id=settings.sandbox_tiktok_app_key, name="Sandbox TikTok Shop", products=30,
+                      callback_url=f"{base}/webhooks/tiktok")
+    return state
+
+
+def run_sandbox(host: str = "127.0.0.1", port: int = 8100, *, settings: Settings | None = None) -> None:
+    """`storesync sandbox`: serve the emulator on its own until interrupted."""
+    settings = settings or get_settings()
+    state = standalone_state(settings)
+    url = f"http://{host}:{port}"
+    # Ids only: the keys are secrets and never printed.
+    print(f"Marketplace sandbox on {url}: Shopee {url}/shopee (partner id {settings.sandbox_shopee_partner_id}), "
+          f"TikTok Shop {url}/tiktok and {url}/tiktok-auth (app key {settings.sandbox_tiktok_app_key}), "
+          f"control API {url}/_control", flush=True)
+    for shop in state.shops.values():
+        print(f"  {shop.platform} shop {shop.shop_id}: {shop.name}", flush=True)
+    # No access log: TikTok's token host takes app_secret in the query string. /_control/calls lists calls.
+    serve(host, port, state=state, access_log=False)
 
 
 def free_port(host: str = "127.0.0.1") -> int:

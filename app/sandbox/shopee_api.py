@@ -90,6 +90,7 @@ class ShopeeApi:
             ("POST", "/api/v2/product/update_price"): self.update_price,
             ("GET", "/api/v2/order/get_order_list"): self.order_list,
             ("GET", "/api/v2/order/get_order_detail"): self.order_detail,
+            ("POST", "/api/v2/order/cancel_order"): self.cancel_order,
             ("GET", "/api/v2/logistics/get_shipping_parameter"): self.shipping_parameter,
             ("POST", "/api/v2/logistics/ship_order"): self.ship_order,
             ("GET", "/api/v2/logistics/get_tracking_number"): self.tracking_number,
@@ -390,6 +391,29 @@ class ShopeeApi:
         out.update({k: v for k, v in optional.items() if k in fields})
         return out
 
+    async def cancel_order(self, call: Call) -> dict[str, Any]:
+        """The seller cancels: OUT_OF_STOCK names the items out of stock (item_list); the order
+        must not have been arranged for shipping yet. Stock goes back to the listing, and the
+        order's status change is pushed like any other."""
+        reason = call.body.get("cancel_reason")
+        if reason not in SHOPEE_CANCEL_REASONS:
+            raise SandboxError("error_param", f"cancel_reason must be one of {', '.join(SHOPEE_CANCEL_REASONS)}.", 400)
+        items = call.body.get("item_list") or []
+        if reason == "OUT_OF_STOCK" and not items:
+            raise SandboxError("error_param", "item_list is required when cancel_reason is OUT_OF_STOCK.", 400)
+        with self.state.lock:
+            order = call.shop.orders.get(str(call.body.get("order_sn") or ""))
+            if order is None:
+                raise SandboxError("order.order_not_found", "Order not found.", 400)
+            if order.status not in ("UNPAID", "READY_TO_SHIP"):
+                raise SandboxError("order.order_status_error", f"Order status {order.status} cannot be cancelled.", 400)
+            for entry in items:
+                if not any(line.product_id == str(entry.get("item_id")) for line in order.lines):
+                    raise SandboxError("error_param", f"item {entry.get('item_id')} is not in the order.", 400)
+            self.state.restock(call.shop, order)
+        updated = self.state.set_order_status("shopee", call.shop.shop_id, order.order_id, "CANCELLED")
+        return _envelope({"update_time": updated.update_time})
+
     # -- logistics --------------------------------------------------------------------------
 
     def _shippable(self, call: Call, order_sn: str | None) -> Order:
@@ -443,6 +467,12 @@ class ShopeeApi:
                 raise SandboxError("logistics.order_not_found", "Order not found.", 400)
             return _envelope({"tracking_number": order.tracking_number, "plp_number": "",
                               "first_mile_tracking_number": "", "last_mile_tracking_number": ""})
+
+
+# What cancel_order accepts. The v2 reference lists OUT_OF_STOCK and UNDELIVERABLE_AREA (the latter
+# for TW and MY); CUSTOMER_REQUEST comes from v1 and the SDKs that still send it. The sandbox
+# accepts all three; StoreSync offers OUT_OF_STOCK and CUSTOMER_REQUEST for Indonesia.
+SHOPEE_CANCEL_REASONS = ("OUT_OF_STOCK", "CUSTOMER_REQUEST", "UNDELIVERABLE_AREA")
 
 
 def _price(sku: Sku) -> dict[str, Any]:

@@ -298,6 +298,32 @@ class SandboxState:
                 created.append(product)
         return created
 
+    def add_listing(self, platform: str, shop_id: str, title: str,
+                    variants: list[tuple[str, tuple[str, ...], int, int]]) -> Product:
+        """List one product with given variants (seller SKU, option labels, price, stock): how a
+        scenario (the demo) puts a known catalog on sale. Options become tiers by position."""
+        with self.lock:
+            shop = self.shop(platform, shop_id)
+            warehouse = "7" + "0" * 15 + "1" if platform == "tiktok" else ""
+            width = max((len(label) for _sku, label, _p, _s in variants), default=0)
+            names = ["Warna", "Ukuran"][:width] + [f"Opsi {i}" for i in range(3, width + 1)]
+            options = [list(dict.fromkeys(label[t] for _sku, label, _p, _s in variants if len(label) > t))
+                       for t in range(width)]
+            has_variants = width > 0
+            now = int(self.now())
+            skus = [Sku(sku_id=self._new_id(platform, "sku"), seller_sku=sku, label=label,
+                        tier_index=tuple(options[t].index(label[t]) for t in range(len(label))),
+                        price=price, stock=stock, warehouse_id=warehouse)
+                    for sku, label, price, stock in variants]
+            product = Product(product_id=self._new_id(platform, "product"), title=title,
+                              status="NORMAL" if platform == "shopee" else "ACTIVATE",
+                              seller_sku=variants[0][0] if not has_variants else variants[0][0].rsplit("-", 1)[0],
+                              has_variants=has_variants,
+                              tiers=tuple((names[t], tuple(options[t])) for t in range(width)),
+                              skus=skus, create_time=now, update_time=now)
+            shop.products[product.product_id] = product
+            return product
+
     def _new_id(self, platform: str, kind: str) -> str:
         n = next(self._ids)
         if platform == "shopee":
@@ -380,6 +406,14 @@ class SandboxState:
         if push:
             self.push_order_status(shop, order)
         return order
+
+    def restock(self, shop: Shop, order: Order) -> None:
+        """A cancelled order's units go back on sale, as the platforms do."""
+        with self.lock:
+            for line in order.lines:
+                sku = shop.sku(line.product_id, line.sku_id)
+                if sku is not None:
+                    sku.stock += line.quantity
 
     def set_order_status(self, platform: str, shop_id: str, order_id: str, status: str, *,
                          push: bool = True) -> Order:

@@ -77,6 +77,13 @@ def _page_size(params: dict[str, str]) -> int:
     return size
 
 
+# Seller cancel reasons the sandbox accepts. TikTok's reference names seller reasons like
+# seller_cancel_reason_out_of_stock; the exact list per region is not published in one place,
+# so these four are the sandbox's (and StoreSync's) choice.
+TIKTOK_CANCEL_REASONS = ("seller_cancel_reason_out_of_stock", "seller_cancel_reason_wrong_price",
+                         "seller_cancel_paid_reason_address_not_deliver", "seller_cancel_reason_buyer_request")
+
+
 class TikTokApi:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
@@ -88,6 +95,7 @@ class TikTokApi:
             ("POST", r"/product/202309/products/(?P<product_id>\d+)/prices/update", self.price_update),
             ("POST", r"/order/202309/orders/search", self.order_search),
             ("GET", r"/order/202309/orders", self.order_detail),
+            ("POST", r"/return_refund/202309/cancellations", self.cancel_order),
             ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)/handover_time_slots", self.time_slots),
             ("POST", r"/fulfillment/202309/packages/(?P<package_id>\w+)/ship", self.ship_package),
             ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)", self.package_detail),
@@ -355,6 +363,31 @@ class TikTokApi:
             raise SandboxError(40006, f"ids must hold 1 to {MAX_BATCH} order ids.")
         with self.state.lock:
             return {"orders": [self._order(call.shop, call.shop.orders[i]) for i in ids if i in call.shop.orders]}
+
+    # -- cancellation -----------------------------------------------------------------------
+
+    async def cancel_order(self, call: Call) -> dict[str, Any]:
+        """The seller cancels a whole order (no order_line_item_ids) or some of its line items,
+        with one of the seller cancel reasons, before it is handed to the courier."""
+        reason = call.body.get("cancel_reason")
+        if reason not in TIKTOK_CANCEL_REASONS:
+            raise SandboxError(40006, "cancel_reason is not a seller cancel reason.")
+        with self.state.lock:
+            order = call.shop.orders.get(str(call.body.get("order_id") or ""))
+            if order is None:
+                raise SandboxError(21001001, "Order not found.")
+            if order.status not in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"):
+                raise SandboxError(21011001, f"Order in status {order.status} cannot be cancelled by the seller.")
+            wanted = [str(i) for i in call.body.get("order_line_item_ids") or []]
+            known = {f"{line.line_id}{unit:02d}" for line in order.lines for unit in range(line.quantity)}
+            if any(i not in known for i in wanted):
+                raise SandboxError(40006, "order_line_item_ids names a line item not in the order.")
+            if wanted and set(wanted) != known:
+                raise SandboxError(40006, "The sandbox cancels whole orders only: leave out order_line_item_ids.")
+            self.state.restock(call.shop, order)
+            cancel_id = "4" + self.state.seed.digits(17)
+        self.state.set_order_status("tiktok", call.shop.shop_id, order.order_id, "CANCELLED")
+        return {"cancel_id": cancel_id, "cancel_status": "CANCELLATION_REQUEST_COMPLETE"}
 
     # -- fulfillment ------------------------------------------------------------------------
 

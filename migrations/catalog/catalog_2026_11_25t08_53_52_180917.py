@@ -2,18 +2,13 @@
 PostgreSQL a trigram GIN index (LIKE '%word%' uses it), SQLite an FTS5 table kept in step by
 triggers. The catalog search service picks the matching query for the engine."""
 
-import logging
-
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-11-25T08:53:52:180917"
 VERSION = "1.38.0"
 DESCRIPTION = "variant search: pg_trgm on PostgreSQL, FTS5 on SQLite"
 
-log = logging.getLogger(__name__)
-
 POSTGRES = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS variant_search_trgm ON variant USING gin (search_text gin_trgm_ops)",
 ]
 SQLITE = [
@@ -37,14 +32,15 @@ async def forwards():
         from piccolo.engine.finder import engine_finder
         from piccolo.engine.postgres import PostgresEngine
 
+        from app.core.database import create_extension
+
         engine = engine_finder()
         if isinstance(engine, PostgresEngine):
+            # Without pg_trgm this migration fails (and is not recorded), rather than leaving
+            # search without its index while claiming to be applied.
+            await create_extension(engine, "pg_trgm", "Catalog search")
             for statement in POSTGRES:
-                try:
-                    await engine.run_ddl(statement)
-                except Exception as exc:  # no rights to create the extension: search still works, slower
-                    log.warning("could not run %r (%s); catalog search falls back to a plain scan", statement, exc)
-                    return
+                await engine.run_ddl(statement)
         else:
             for statement in SQLITE:
                 await engine.run_ddl(statement)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from app.domains.accounts.tables import Invitation, Membership
+from tests.mailbox import mails_to
 from tests.support import PASSWORD, add_member, http_client, link_in, login, make_account, post, unique
 
 
-async def test_owner_invites_by_email_and_the_invitee_joins_with_the_role(app, owner_client, smtp_server):
+async def test_owner_invites_by_email_and_the_invitee_joins_with_the_role(app, owner_client, smtp_server, worker):
     email = f"{unique('staff')}@example.id"
     response = await post(owner_client, "/members/invite", {"email": email, "role": "warehouse"}, htmx=True)
     assert response.status_code == 200
     assert "/invitations/" in response.text, "the link is shown on screen"
-    assert len(smtp_server) == 1
-    message = smtp_server[0]
-    assert message["To"] == email
+    [message] = await mails_to(smtp_server, email, 1)  # sent by the outbox job after the commit
     link = link_in(message, "/invitations/")
     path = link.split("testserver.local")[-1].split("8000")[-1]
 

@@ -91,7 +91,16 @@ class Screen:
             style = (".tabbar { position: static !important; }"
                      " body.with-nav { display: flex; flex-direction: column; min-height: 100vh; }"
                      " body.with-nav .content { flex: 1 0 auto; width: 100%; padding-bottom: 16px; }")
-        self.page.screenshot(path=str(path), full_page=full_page, style=style)
+        # Playwright's `style=` adds a <style> element, which the Content-Security-Policy refuses;
+        # a constructed style sheet is not subject to it.
+        if style:
+            self.page.evaluate("""css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+                                           document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+                                           window.__shotSheet = sheet; }""", style)
+        self.page.screenshot(path=str(path), full_page=full_page)
+        if style:
+            self.page.evaluate("""() => { document.adoptedStyleSheets = document.adoptedStyleSheets
+                                           .filter(s => s !== window.__shotSheet); }""")
         self.taken.append(path)
         return path
 
@@ -106,7 +115,7 @@ def _open(browser, live_url: str, shots_dir: Path, name: str) -> Iterator[Screen
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # A 4xx answer to a form (422 on a wrong password) is logged by Chromium as "Failed to load
     # resource"; that is the app working, not a script error.
-    page.on("console", lambda msg: errors.append(msg.text)
+    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}")
             if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
     try:
         yield Screen(page, name, shots_dir)

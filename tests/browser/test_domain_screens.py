@@ -94,7 +94,7 @@ def test_new_seller_creates_a_product_stocks_it_and_counts_it_by_scanning(tablet
         page.keyboard.press("Enter")  # ...and presses Enter
         expect(page.locator("#scan-feedback")).to_have_text(re.compile(rf"{re.escape(sku)}-M counted: {n}\b"))
         expect(scan).to_have_value("")
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-code'")
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'scan-code'")
         assert focused_id(page) == "scan-code", f"the scan box lost the focus after scan {n}"
     expect(page.locator("#scan-feedback")).to_contain_text("counted: 2")
     line = page.locator("#count-sheet tbody tr", has_text=f"{sku}-M")
@@ -102,7 +102,7 @@ def test_new_seller_creates_a_product_stocks_it_and_counts_it_by_scanning(tablet
     expect(line.locator("td.difference")).to_contain_text("-5")
     # a stray tap elsewhere gives the focus back to the scan box
     page.locator("#count-sheet h2").click()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-code'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'scan-code'")
     assert_no_page_overflow(page)
     tablet.shot("count-scanned")
 

@@ -22,7 +22,7 @@ def assert_no_page_overflow(page: Page) -> None:
 
 
 def wait_for_scan_focus(page: Page) -> None:
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-code'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'scan-code'")
 
 
 def test_stock_count_by_scanning_posts_the_difference_to_the_ledger(tablet, seller):

@@ -18,7 +18,7 @@ TAP = 44
 
 def scan(page: Page, code: str) -> None:
     """What a USB or Bluetooth scanner does: type into whatever has the focus, then Enter."""
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-code'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'scan-code'")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
 

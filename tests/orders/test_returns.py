@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from app.domains.inventory.tables import StockLevel, StockMovement
 from app.domains.orders.tables import OrderLine, OrderReturn
-from tests.orders.test_routes import _ready_order
+from tests.orders.test_routes import _manual_ready_order
 from tests.support import post
 
 
 async def test_return_restocks_some_units_and_writes_off_the_rest(owner_client):
-    _tenant, variant, order_id = await _ready_order(owner_client.account, units=5, qty=3)
+    _tenant, variant, order_id = await _manual_ready_order(owner_client.account, units=5, qty=3)
     early = await post(owner_client, f"/orders/{order_id}/returns", {"qty-1": "1"}, htmx=True)
     assert early.status_code == 422 and "Only shipped orders" in early.text
     await post(owner_client, f"/orders/{order_id}/state", {"state": "shipped"}, htmx=True)

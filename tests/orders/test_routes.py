@@ -23,6 +23,18 @@ async def _ready_order(account, units: int = 5, qty: int = 2):
     return tenant, variant, result.order_id
 
 
+async def _manual_ready_order(account, units: int = 5, qty: int = 2):
+    """A manual order (its states are StoreSync's own to change), ready to ship with stock reserved."""
+    from app.domains.orders.services import create_manual_order
+
+    tenant = tenant_of(account)
+    variant = await make_variant(tenant)
+    await stock.receive(tenant, variant["id"], (await default_location(tenant))["id"], units)
+    order_id = await create_manual_order(tenant, customer_name="Siti Aminah", phone="", address="Jl. Melati 1",
+                                         lines=[(variant["sku"], qty)])
+    return tenant, variant, order_id
+
+
 async def _level(variant_id):
     row = await StockLevel.select().where(StockLevel.variant == variant_id).first()
     return row["on_hand"], row["reserved"]
@@ -42,7 +54,7 @@ async def test_queue_tabs_search_and_detail(owner_client):
 
 
 async def test_allowed_and_forbidden_transitions_with_their_stock_effects(owner_client):
-    _tenant, variant, order_id = await _ready_order(owner_client.account)
+    _tenant, variant, order_id = await _manual_ready_order(owner_client.account)
     assert await _level(variant["id"]) == (5, 2)
     bad = await post(owner_client, f"/orders/{order_id}/state", {"state": "delivered"}, htmx=True)
     assert bad.status_code == 409 and "cannot become" in bad.text
@@ -56,8 +68,18 @@ async def test_allowed_and_forbidden_transitions_with_their_stock_effects(owner_
     assert await _level(variant["id"]) == (3, 0)
 
 
-async def test_cancelling_a_ready_order_releases_stock_and_a_cancelled_one_cannot_ship(owner_client):
+async def test_a_marketplace_order_takes_only_the_warehouse_steps_locally(owner_client):
     _tenant, variant, order_id = await _ready_order(owner_client.account)
+    for state in ("cancelled", "shipped"):
+        refused = await post(owner_client, f"/orders/{order_id}/state", {"state": state}, htmx=True)
+        assert refused.status_code == 409 and "marketplace" in refused.text
+    assert await _level(variant["id"]) == (5, 2)
+    ok = await post(owner_client, f"/orders/{order_id}/state", {"state": "picking"}, htmx=True)
+    assert ok.status_code == 200 and "Mark as shipped" not in ok.text
+
+
+async def test_cancelling_a_ready_order_releases_stock_and_a_cancelled_one_cannot_ship(owner_client):
+    _tenant, variant, order_id = await _manual_ready_order(owner_client.account)
     await post(owner_client, f"/orders/{order_id}/state", {"state": "cancelled"}, htmx=True)
     assert await _level(variant["id"]) == (5, 0)
     refused = await post(owner_client, f"/orders/{order_id}/state", {"state": "shipped"}, htmx=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.plugins.htmx import ClientRedirect
@@ -30,6 +32,7 @@ from app.domains.accounts.schemas import (
     RoleForm,
     SignupForm,
 )
+from app.settings import get_settings
 
 PUBLIC = {"public": True}
 NO_ORG = {"no_org": True}
@@ -113,7 +116,8 @@ class AuthController(Controller):
             await services.set_locale(ctx.user_id, locale)
             request.session["locale"] = locale
         response = redirect_after_post(request, _safe_next(data.get("next")))
-        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
+        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                            secure=get_settings().cookies_secure)
         return response
 
     @get("/password/forgot", name="accounts:forgot")
@@ -320,9 +324,14 @@ class OrganizationSettingsController(Controller):
 
 def not_logged_in(request: Request, exc: NotAuthorizedException) -> Response:
     """Send people who are not signed in to the login page (or the organisation chooser)."""
-    target = "/account/organizations" if "organisation" in str(exc.detail) else f"/login?next={request.url.path}"
+    # A mounted app (the admin) sees only the path below its mount: take the one the browser asked for.
+    here = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path
+    target = "/account/organizations" if "organisation" in str(exc.detail) else f"/login?next={quote(here)}"
+    ctx = request.state.get("ctx")
+    if target.startswith("/account/") and ctx is not None and ctx.superuser and not ctx.memberships:
+        target = "/admin/"  # a platform admin without an organisation of their own works in the admin
     if request.scope.get("session", {}).get("user_id") is None:
-        target = f"/login?next={request.url.path}"
+        target = f"/login?next={quote(here)}"
     if wants_fragment(request):
         return ClientRedirect(redirect_to=target)
     return Redirect(path=target, status_code=303)

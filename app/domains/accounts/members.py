@@ -11,7 +11,6 @@ from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
-from app.core.mail import send_mail
 from app.core.permissions import GRANTABLE
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
@@ -21,6 +20,7 @@ from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
 from app.domains.accounts.tables import Invitation, Membership, Organization, UserPreference
 from app.domains.audit.services import record
+from app.domains.mail.outbox import queue_mail
 from app.settings import get_settings
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -70,24 +70,26 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
     if already:
         raise ValidationFailed({"email": _("%(email)s is already a member.", email=form.email)})
     token = new_token()
-    row = tenant.scoped(Invitation).new(
-        email=form.email,
-        role=form.role,
-        token_hash=token_hash(token),
-        invited_by=tenant.actor.user_id,
-        expires_at=utcnow() + INVITE_LIFETIME,
-    )
-    await row.save()
     link = f"{get_settings().base_url}/invitations/{token}"
     org = await Organization.select(Organization.name).where(Organization.id == tenant.organization_id).first()
-    mailed = await send_mail(
-        form.email,
-        _("You are invited to %(org)s on StoreSync", org=org["name"]),
-        _("%(who)s invited you to join %(org)s on StoreSync as %(role)s.\n\nAccept within 7 days:\n%(link)s",
-          who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.label(), link=link),
-    )
-    await record(tenant.organization_id, tenant.actor, "member.invited", "invitation", row.id,
-                 after={"email": form.email, "role": form.role.value})
+    async with transaction():  # the invitation and its e-mail commit together; the mail job runs after
+        row = tenant.scoped(Invitation).new(
+            email=form.email,
+            role=form.role,
+            token_hash=token_hash(token),
+            invited_by=tenant.actor.user_id,
+            expires_at=utcnow() + INVITE_LIFETIME,
+        )
+        await row.save()
+        mailed = await queue_mail(
+            form.email,
+            _("You are invited to %(org)s on StoreSync", org=org["name"]),
+            _("%(who)s invited you to join %(org)s on StoreSync as %(role)s.\n\nAccept within 7 days:\n%(link)s",
+              who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.label(), link=link),
+            organization_id=tenant.organization_id,
+        )
+        await record(tenant.organization_id, tenant.actor, "member.invited", "invitation", row.id,
+                     after={"email": form.email, "role": form.role.value})
     return SentInvitation(row.id, link, mailed)
 
 

@@ -11,7 +11,6 @@ from app.core.auth import OrgChoice, RequestContext
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.i18n import _, normalize_locale
-from app.core.mail import send_mail
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Actor, Tenant
@@ -19,6 +18,7 @@ from app.domains.accounts.errors import BadCredentials, EmailTaken, InvalidLink,
 from app.domains.accounts.schemas import ChangePasswordForm, SignupForm
 from app.domains.accounts.tables import Membership, Organization, PasswordReset, UserPreference
 from app.domains.audit.services import record
+from app.domains.mail.outbox import queue_mail
 from app.settings import get_settings
 
 RESET_LIFETIME = timedelta(hours=1)
@@ -175,14 +175,16 @@ async def request_password_reset(email: str, *, ip: str | None) -> str | None:
     if user is None:
         return None
     token = new_token()
-    await PasswordReset(user=user["id"], token_hash=token_hash(token), expires_at=utcnow() + RESET_LIFETIME).save()
     link = f"{get_settings().base_url}/password/reset/{token}"
-    await send_mail(
-        user["email"],
-        _("Reset your StoreSync password"),
-        _("Someone asked to reset your StoreSync password. Open this link within an hour to choose a new one:\n\n%(link)s\n\nIf it was not you, ignore this e-mail.", link=link),
-    )
-    await record(None, Actor(user["id"], ip, user["email"]), "account.password_reset_requested", "user", user["id"])
+    async with transaction():  # the reset and its e-mail commit together; the mail job runs after
+        await PasswordReset(user=user["id"], token_hash=token_hash(token), expires_at=utcnow() + RESET_LIFETIME).save()
+        await queue_mail(
+            user["email"],
+            _("Reset your StoreSync password"),
+            _("Someone asked to reset your StoreSync password. Open this link within an hour to choose a new one:\n\n%(link)s\n\nIf it was not you, ignore this e-mail.", link=link),
+        )
+        await record(None, Actor(user["id"], ip, user["email"]), "account.password_reset_requested", "user",
+                     user["id"])
     return link
 
 

@@ -7,6 +7,7 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import render
 from app.domains.audit import services
+from app.domains.audit.readable import readable
 
 
 class AuditController(Controller):
@@ -15,4 +16,4 @@ class AuditController(Controller):
 
     @get("/", name="audit:index")
     async def index(self, request: Request, tenant: Tenant) -> Response:
-        return render(request, "audit/index.html", entries=await services.recent(tenant))
+        return render(request, "audit/index.html", entries=await readable(tenant, await services.recent(tenant)))

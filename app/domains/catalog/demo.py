@@ -29,6 +29,23 @@ PRODUCTS = [
 ]
 
 
+def demo_sku(index: int, name: str, n: int) -> str:
+    prefix = "".join(word[0] for word in name.split()[:3]).upper()
+    return f"{prefix}-{index:02d}{n:02d}"
+
+
+def demo_listings() -> list[tuple[str, list[tuple[str, tuple[str, ...], int]]]]:
+    """The demo catalog as a marketplace lists it: (title, [(seller SKU, option labels, price)]).
+    The sandbox's demo shops sell these, so importing their listings maps them by SKU."""
+    listings = []
+    for index, (name, _brand, _category, price, options) in enumerate(PRODUCTS, start=1):
+        variants = [(demo_sku(index, name, n), tuple(x for x in (colour, size) if x),
+                     price + (10_000 if size in ("XL", "42") else 0))
+                    for n, (colour, size) in enumerate(options, start=1)]
+        listings.append((name, variants))
+    return listings
+
+
 async def seed_catalog(organization_id: int, fake: Faker) -> None:
     """Idempotent: does nothing when the organisation already has products."""
     tenant = Tenant(organization_id, Actor(None, "demo"))
@@ -40,12 +57,11 @@ async def seed_catalog(organization_id: int, fake: Faker) -> None:
         await create_location(tenant, "Gudang Surabaya", "SBY")
     locations = await list_locations(tenant)
     for index, (name, brand, category, price, options) in enumerate(PRODUCTS, start=1):
-        prefix = "".join(word[0] for word in name.split()[:3]).upper()
         variants = []
         for n, (colour, size) in enumerate(options, start=1):
             attrs = {k: v for k, v in (("colour", colour), ("size", size)) if v}
             variants.append(VariantForm(
-                sku=f"{prefix}-{index:02d}{n:02d}", barcode=f"899{rng.randrange(10**9, 10**10)}",
+                sku=demo_sku(index, name, n), barcode=f"899{rng.randrange(10**9, 10**10)}",
                 price=price + (10_000 if size in ("XL", "42") else 0), cost=int(price * 0.55),
                 weight_grams=rng.choice([150, 250, 400, 800]), reorder_point=rng.choice([3, 5, 10]),
                 attributes=attrs))

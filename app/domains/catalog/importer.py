@@ -18,7 +18,9 @@ transaction each. Re-importing the same file writes nothing: fields are compared
 written and stock is counted only where on hand differs.
 
 CSV is read as UTF-8 (with or without BOM, or UTF-16 with BOM) and otherwise as Windows-1252,
-the encoding Excel on Windows saves; the delimiter (comma, semicolon or tab) is sniffed.
+the encoding Excel on Windows saves; the delimiter (comma, semicolon or tab) is sniffed. A cell
+holding a NUL or another control character is an error on its row (in XLSX too, however the
+program that wrote it encoded the character); only a file that is not text at all is refused whole.
 """
 
 from __future__ import annotations
@@ -62,6 +64,9 @@ MAX_BYTES = 20 * 1024 * 1024
 BATCH_ROWS = 500
 ERROR_COLUMNS = ("row", "sku", "column", "value", "message")
 _DIGITS = re.compile(r"^\d+$")
+# Control characters no spreadsheet cell means to hold (tab, CR and LF are ordinary cell text);
+# PostgreSQL refuses NUL in text outright, so a cell with one must be a row error, not a crash.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEGATIVE = re.compile(r"^-\s*[\d.,]+$")
 
 
@@ -184,6 +189,14 @@ def _read_csv(data: bytes) -> Sheet:
     return Sheet(header, total, f"CSV, {encoding}, {names[dialect.delimiter]}-separated", reader)
 
 
+# Excel writes a control character in a cell as _xHHHH_; some other programs write it raw or as
+# a character reference, which is not well-formed XML and would stop the parser at that cell.
+_XLSX_ESCAPED_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f]|7[Ff])_")
+_XML_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_CONTROL_REFERENCE = re.compile(rb"&#(?:0*([0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*([0-8bBcCeEfF]|1[0-9a-fA-F]));")
+_XLSX_TEXT_PARTS = re.compile(r"^xl/(worksheets/[^/]+|sharedStrings)\.xml$")
+
+
 def _xlsx_text(value: Any) -> str:
     if value is None:
         return ""
@@ -191,23 +204,58 @@ def _xlsx_text(value: Any) -> str:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return _XLSX_ESCAPED_CONTROL.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+
+
+def _escape_control(match: re.Match[bytes]) -> bytes:
+    if match.group(0).startswith(b"&#"):
+        code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+    else:
+        code = match.group(0)[0]
+    return b"_x%04X_" % code
+
+
+def _well_formed(data: bytes) -> bytes:
+    """The workbook with control characters in its cells' XML written the way Excel writes them,
+    so that the row holding one is reported instead of the whole file failing to parse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            parts = {name: book.read(name) for name in book.namelist() if _XLSX_TEXT_PARTS.match(name)}
+            fixed = {name: _XML_CONTROL_REFERENCE.sub(_escape_control, _XML_RAW_CONTROL.sub(_escape_control, xml))
+                     for name, xml in parts.items()}
+            if fixed == parts:
+                return data
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+                for info in book.infolist():
+                    copy.writestr(info, fixed.get(info.filename, book.read(info.filename)))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return data  # openpyxl says what is wrong with it
+    return out.getvalue()
+
+
+def _unreadable_workbook(exc: Exception) -> ImportFileError:
+    return ImportFileError(_("This file could not be read as an Excel workbook (%(reason)s).",
+                             reason=str(exc) or type(exc).__name__))
 
 
 def _read_xlsx(data: bytes) -> Sheet:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("This file could not be read as an Excel workbook (%(reason)s).",
-                                reason=str(exc) or type(exc).__name__)) from None
+        book = openpyxl.load_workbook(io.BytesIO(_well_formed(data)), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:  # SyntaxError: bad XML
+        raise _unreadable_workbook(exc) from None
     sheet = book.worksheets[0]
 
     def rows() -> Iterator[list[str]]:
-        for values in sheet.iter_rows(values_only=True):
-            yield [_xlsx_text(v) for v in values]
-        book.close()
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                yield [_xlsx_text(v) for v in values]
+        except (ValueError, SyntaxError) as exc:
+            raise _unreadable_workbook(exc) from None
+        finally:
+            book.close()
 
     records = rows()
     header = next(records, [])
@@ -223,9 +271,24 @@ def read_sheet(data: bytes) -> Sheet:
         return _read_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("Old Excel .xls files cannot be read: save the sheet as .xlsx or CSV and upload that."))
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _looks_binary(data):
         raise ImportFileError(_("This is not a CSV or XLSX file."))
     return _read_csv(data)
+
+
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF-", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"\x7fELF")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """An image, archive or program rather than text. A stray NUL or control character in one cell
+    does not make a file binary (that cell's row gets an error); many of them in the first bytes do."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text: every other byte is NUL
+    if data.startswith(_BINARY_MAGIC):
+        return True
+    head = data[:4096]
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 or b in (11, 12))
+    return controls > max(8, len(head) // 20)
 
 
 # -- checking one row ---------------------------------------------------------------------------
@@ -271,8 +334,16 @@ def check_row(number: int, cells: dict[str, str]) -> tuple[Row | None, list[RowE
     """A Row from one line of the file, or the list of what is wrong with it."""
     errors: list[RowError] = []
     raw_sku = cells.get("sku", "")
-    sku = raw_sku.strip().upper()
-    if not sku:
+    sku = _CONTROL.sub("\ufffd", raw_sku).strip().upper()
+    garbled = {column for column, value in cells.items() if _CONTROL.search(value)}
+    for column in sorted(garbled, key=COLUMNS.index):
+        errors.append(RowError(number, column, _(
+            "%(column)s contains an invalid character (a control character such as NUL): remove it "
+            "and import the row again.", column=column), sku, _CONTROL.sub("\ufffd", cells[column])[:80]))
+    cells = {column: ("" if column in garbled else value) for column, value in cells.items()}
+    if "sku" in garbled:
+        pass  # reported above
+    elif not sku:
         errors.append(RowError(number, "sku", _("SKU is missing."), "", raw_sku))
     elif len(sku) > 64:
         errors.append(RowError(number, "sku", _("SKU is longer than 64 characters."), sku[:64], raw_sku))

@@ -9,6 +9,7 @@ from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, transaction
+from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -67,6 +68,10 @@ async def update_product(tenant: Tenant, product_id: int, form: ProductForm) -> 
         product = await tenant.scoped(Product).get(product_id, _("Product not found."))
         await _check_skus(tenant, form, product.id)
         existing = {r["id"]: r for r in await tenant.scoped(Variant).select().where(Variant.product == product.id)}
+        foreign = [i for i, v in enumerate(form.variants) if v.id is not None and v.id not in existing]
+        if foreign:  # a tampered or stale form: an id that is not one of this product's variants
+            raise ValidationFailed({f"variants-{foreign[0]}-sku": _("This variant is not part of this product. "
+                                                                    "Reload the page and try again.")})
         kept = set()
         for v in form.variants:
             values = _variant_values(form, v)

@@ -1,5 +1,6 @@
 """Bulk actions on orders chosen in the order queue: accept (start picking), one pick list, labels,
-mark packed, ship. Each order is checked on its own: the ones that may not take the action are
+mark packed (the warehouse's own step, local for every channel), ship (a marketplace order through
+its marketplace, in a job). Each order is checked on its own: the ones that may not take the action are
 refused with a reason and left exactly as they were. Ids of other organisations are treated like
 ids that do not exist: refused as not found, never read or touched."""
 
@@ -14,7 +15,7 @@ from typing import Any
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.fulfillment import picking, shipping
+from app.domains.fulfillment import picking, platform_actions, shipping
 from app.domains.fulfillment.statuses import ShipmentStatus
 from app.domains.fulfillment.tables import PickListOrder, Shipment
 from app.domains.orders import services as orders
@@ -38,6 +39,7 @@ class BulkAction(StrEnum):
 class BulkOutcome:
     done: list[int] = field(default_factory=list)
     waiting: list[int] = field(default_factory=list)  # shipment arranged, no tracking number yet
+    queued: list[int] = field(default_factory=list)  # sent to the marketplace by a job (order page shows the answer)
     refused: Counter[str] = field(default_factory=Counter)  # reason -> how many
     pick_list_id: int | None = None
 
@@ -49,6 +51,8 @@ class BulkOutcome:
         parts = [_("%(n)s done", n=len(self.done))]
         if self.waiting:
             parts.append(_("%(n)s waiting for a tracking number", n=len(self.waiting)))
+        if self.queued:
+            parts.append(_("%(n)s sent to the marketplace (each order page shows its answer)", n=len(self.queued)))
         text = ", ".join(parts)
         if self.refused:
             reasons = "; ".join(f"{reason} ({n})" for reason, n in self.refused.most_common())
@@ -150,8 +154,9 @@ async def _apply(outcome: BulkOutcome, row: dict[str, Any], step) -> None:
 
 
 async def _ship(tenant: Tenant, rows: list[dict[str, Any]], outcome: BulkOutcome) -> None:
-    """Marketplace orders through the store's adapter (each order once, as on the ship page);
-    manual orders only when they already carry a courier and tracking number."""
+    """Marketplace orders go to the marketplace in a job each (arrange shipment, then its tracking
+    number), never hundreds of calls inside this request; manual orders ship at once, only when
+    they already carry a courier and tracking number."""
     waiting = {r["order"] for r in await tenant.scoped(Shipment).select(Shipment.order).where(
         Shipment.order.is_in([r["id"] for r in rows] or [-1]) & (Shipment.status == ShipmentStatus.AWAITING_TRACKING))}
     for row in rows:
@@ -162,7 +167,16 @@ async def _ship(tenant: Tenant, rows: list[dict[str, Any]], outcome: BulkOutcome
         if state is not OrderState.PACKED and row["id"] not in waiting:
             outcome.refuse(_("%(state)s, pack it first", state=_word(state.value)))
             continue
-        if row["store"] is None and not (row["tracking_number"] and row["shipping_carrier"]):
+        if row["store"] is not None:
+            try:
+                await platform_actions.request_ship(tenant, row["id"])
+            except AppError as exc:
+                log.info("bulk ship refused for order %s: %s", row["id"], exc.message)
+                outcome.refuse(_("the marketplace is still answering an earlier action"))
+                continue
+            outcome.queued.append(row["id"])
+            continue
+        if not (row["tracking_number"] and row["shipping_carrier"]):
             outcome.refuse(_("manual order without a tracking number: ship it on its own page"))
             continue
         try:
@@ -170,7 +184,7 @@ async def _ship(tenant: Tenant, rows: list[dict[str, Any]], outcome: BulkOutcome
                                          tracking_number=row["tracking_number"])
         except AppError as exc:
             log.info("bulk ship refused for order %s: %s", row["id"], exc.message)
-            outcome.refuse(_("the marketplace refused or could not be reached"))
+            outcome.refuse(_("changed meanwhile"))
             continue
         (outcome.done if result.shipped else outcome.waiting).append(row["id"])
 

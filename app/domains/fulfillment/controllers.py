@@ -33,7 +33,8 @@ class FulfillmentController(Controller):
     @post("/picklists", name="fulfillment:picklist_create")
     async def create_pick_list(self, request: Request, tenant: Tenant) -> Response:
         form = await request.form()
-        ids = None if form.get("all") else [value for value in form.getall("order_id") if isinstance(value, str)]
+        ticked = form.getall("order_id") if "order_id" in form else []
+        ids = None if form.get("all") else [value for value in ticked if isinstance(value, str)]
         try:
             pick_list_id = await picking.create_pick_list(tenant, ids)
         except AppError as exc:

@@ -34,3 +34,14 @@ class ShipMode(Labelled):
     @classmethod
     def msgids(cls) -> dict[str, str]:
         return {"pickup": N_("Courier pickup"), "dropoff": N_("Drop-off"), "manual": N_("Own courier")}
+
+
+class ActionKind(StrEnum):
+    CANCEL = "cancel"  # cancel the order on the marketplace
+    SHIP = "ship"  # arrange the shipment on the marketplace
+
+
+class ActionStatus(StrEnum):
+    PENDING = "pending"  # recorded; a job calls the marketplace after the commit
+    DONE = "done"
+    FAILED = "failed"

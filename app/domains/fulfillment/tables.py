@@ -5,7 +5,7 @@ from piccolo.table import Table
 
 from app.domains.accounts.tables import Organization
 from app.domains.catalog.tables import Variant
-from app.domains.fulfillment.statuses import ScanOutcome, ShipmentStatus, ShipMode
+from app.domains.fulfillment.statuses import ActionKind, ActionStatus, ScanOutcome, ShipmentStatus, ShipMode
 from app.domains.orders.tables import Order
 
 
@@ -53,3 +53,19 @@ class Shipment(Table):
     actor = ForeignKey(BaseUser, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     shipped_at = Timestamptz(null=True, default=None, index=True)
+
+
+class OrderAction(Table):
+    """A person's action on a marketplace order that must go through the marketplace (cancel it,
+    arrange its shipment): recorded when asked, carried out by a job after the commit (never a
+    network call inside a transaction), its outcome kept for the order page."""
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    order = ForeignKey(Order, null=False, index=True)
+    kind = Varchar(length=16, choices=ActionKind)
+    reason = Varchar(length=32, default="", help_text="Cancel reason chosen from the platform's reasons.")
+    status = Varchar(length=16, choices=ActionStatus, default=ActionStatus.PENDING, index=True)
+    message = Text(default="", help_text="The outcome in the seller's words (the platform's refusal, if any).")
+    actor = ForeignKey(BaseUser, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from litestar import Controller, Request, get, post
-from litestar.response import Response, ServerSentEvent
+from litestar.response import Redirect, Response, ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
 from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, render
+from app.core.web import flash, render, wants_fragment
 from app.domains.jobs import services
 
 
@@ -35,14 +35,33 @@ class JobsController(Controller):
         progress = await services.progress(tenant, job_id)
         return render(request, "jobs/show.html", fragment="jobs/_progress.html", progress=progress)
 
+    @post("/{job_id:int}/cancel", name="jobs:cancel", opt={"permission": Permission.JOBS_RUN})
+    async def cancel(self, request: Request, tenant: Tenant, job_id: int) -> Response:
+        progress = await services.cancel(tenant, job_id)
+        flash(request, _("Job cancelled.") if progress.status.finished else _("Cancelling…"))
+        return self._progress(request, progress)
+
+    @post("/{job_id:int}/retry", name="jobs:retry", opt={"permission": Permission.JOBS_RUN})
+    async def retry(self, request: Request, tenant: Tenant, job_id: int) -> Response:
+        row = await services.retry(tenant, job_id)
+        flash(request, _("Started again: %(label)s", label=row.label))
+        return self._progress(request, await services.progress(tenant, row.id))
+
+    def _progress(self, request: Request, progress: services.Progress) -> Response:
+        if wants_fragment(request):
+            return render(request, "jobs/show.html", fragment="jobs/_progress.html", progress=progress)
+        return Redirect(f"/jobs/{progress.job_id}", status_code=303)
+
     @get("/{job_id:int}/events", name="jobs:events")
     async def events(self, request: Request, tenant: Tenant, job_id: int) -> ServerSentEvent:
         await services.progress(tenant, job_id)  # NotFound before the stream starts
         template = request.app.template_engine.get_template("jobs/_progress_bar.html")
+        ctx = request.state.get("ctx")
+        can_run = bool(ctx and ctx.can(Permission.JOBS_RUN))
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
             async for progress in services.follow(tenant, job_id):
-                html = template.render(progress=progress)
+                html = template.render(progress=progress, can_run=can_run)
                 yield ServerSentEventMessage(data=html.replace("\n", " "), event="progress")
                 if progress.status.finished:
                     yield ServerSentEventMessage(data=html.replace("\n", " "), event="done")

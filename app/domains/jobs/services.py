@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from saq.job import Job, Status
+from saq.job import TERMINAL_STATUSES, Job, Status
 
 from app.core.clock import utcnow
-from app.core.i18n import _
+from app.core.errors import Conflict
+from app.core.i18n import N_, _
 from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -27,6 +29,41 @@ _FROM_SAQ = {
     Status.ABORTED: JobStatus.ABORTED,
     Status.ABORTING: JobStatus.ACTIVE,
 }
+CANCELLED_BY_PERSON = "cancelled by a person"
+# The counts a finished job reports (its result), as people read them; other keys are not shown.
+OUTCOME_LABELS = {
+    "created": N_("new"), "updated": N_("updated"), "auto_mapped": N_("mapped automatically"),
+    "unmapped": N_("waiting to be mapped"), "considered": N_("checked"), "sent": N_("sent"),
+    "failed": N_("failed"), "compared": N_("compared"), "drifted": N_("drifted"), "fixed": N_("fixed"),
+    "seen": N_("seen"), "oversold": N_("oversold"), "steps": N_("steps"),
+}
+
+
+def _outcome(result: Any) -> list[tuple[int, str]]:
+    if isinstance(result, str):
+        try:
+            result = json.loads(result)
+        except ValueError:
+            return []
+    if not isinstance(result, dict):
+        return []
+    return [(value, OUTCOME_LABELS[key]) for key, value in result.items()
+            if key in OUTCOME_LABELS and isinstance(value, int) and not isinstance(value, bool)]
+
+
+def _parameters(value: Any) -> dict:
+    if isinstance(value, str):
+        return json.loads(value)
+    return value or {}
+
+
+def _status_of(job: Job, default: JobStatus, parameters: Any) -> JobStatus:
+    """SAQ's status in people's terms. SAQ says "aborted" both for a job a person cancelled and for
+    one the sweep took from a dead worker; the row's parameters remember who cancelled."""
+    status = _FROM_SAQ.get(job.status, default)
+    if status == JobStatus.ABORTED and "cancelled_by" in _parameters(parameters):
+        return JobStatus.CANCELLED
+    return status
 
 
 @dataclass(slots=True)
@@ -41,6 +78,7 @@ class Progress:
     errors: int
     current: str
     error: str | None
+    outcome: list[tuple[int, str]] = field(default_factory=list)  # (count, untranslated label)
 
     @property
     def percent(self) -> int:
@@ -54,7 +92,8 @@ async def start(tenant: Tenant, task: str, label: str, *, timeout: int = 3600, r
     """Record a BackgroundJob and enqueue the SAQ task `task` with keyword arguments (kept alive
     while it runs, re-run after a worker crash, backoff between failed attempts)."""
     key = f"bg:{uuid.uuid4().hex}"
-    row = tenant.scoped(BackgroundJob).new(kind=task, label=label, saq_key=key, created_by=tenant.actor.user_id)
+    row = tenant.scoped(BackgroundJob).new(kind=task, label=label, saq_key=key, created_by=tenant.actor.user_id,
+                                           parameters={"kwargs": kwargs, "timeout": timeout, "retries": retries})
     await row.save()
     await get_queue().enqueue(
         Job(function=task, kwargs={**kwargs, "organization_id": tenant.organization_id, "background_job_id": row.id},
@@ -70,15 +109,17 @@ async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
 
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
     if job is None:  # Redis forgot it; the row holds the outcome
-        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error)
+        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error,
+                        _outcome(row.result))
     meta = job.meta or {}
-    status = _FROM_SAQ.get(job.status, JobStatus.QUEUED)
+    status = _status_of(job, JobStatus.QUEUED, row.parameters)
     error = None
     if status == JobStatus.FAILED:
         lines = (job.error or "").strip().splitlines()
         error = _("The job failed: %(reason)s", reason=lines[-1] if lines else "unknown")
     return Progress(row.id, row.label, status, int(meta.get("done", 0)), int(meta.get("total", 0)),
-                    int(meta.get("errors", 0)), str(meta.get("current", "")), error)
+                    int(meta.get("errors", 0)), str(meta.get("current", "")), error,
+                    _outcome(job.result) if status == JobStatus.COMPLETE else [])
 
 
 async def progress(tenant: Tenant, job_id: int) -> Progress:
@@ -113,7 +154,11 @@ async def follow(tenant: Tenant, job_id: int, *, wait: float = 1.0) -> AsyncIter
 async def mark(background_job_id: int, job: Job) -> None:
     """Mirror a SAQ job's state onto its BackgroundJob row (called by the worker around each job)."""
     meta = job.meta or {}
-    status = _FROM_SAQ.get(job.status, JobStatus.ACTIVE)
+    stored = None
+    if job.status == Status.ABORTED:
+        stored = await BackgroundJob.select(BackgroundJob.parameters).where(
+            BackgroundJob.id == background_job_id).first()
+    status = _status_of(job, JobStatus.ACTIVE, stored and stored["parameters"])
     values: dict[Any, Any] = {
         BackgroundJob.status: status,
         BackgroundJob.done: int(meta.get("done", 0)),
@@ -123,6 +168,37 @@ async def mark(background_job_id: int, job: Job) -> None:
     if status.finished:
         values[BackgroundJob.finished_at] = utcnow()
         values[BackgroundJob.result] = job.result if isinstance(job.result, dict) else {"result": job.result}
-        if job.error:
+        if job.error and status != JobStatus.CANCELLED:
             values[BackgroundJob.error] = job.error.strip().splitlines()[-1][:500]
     await BackgroundJob.update(values).where(BackgroundJob.id == background_job_id)
+
+
+async def cancel(tenant: Tenant, job_id: int) -> Progress:
+    """Cancel a queued or running job (SAQ abort: a queued one never starts, a running one's task is
+    cancelled by its worker within about a second); refuses a finished one. Returns its progress now."""
+    row = await tenant.scoped(BackgroundJob).get(job_id, _("Job not found."))
+    queue = get_queue()
+    job = await queue.job(row.saq_key)
+    if job is None or not _progress_of(row, job).status.cancellable:
+        raise Conflict(_("This job has already finished."))
+    row.parameters = {**_parameters(row.parameters), "cancelled_by": tenant.actor.user_id or 0}
+    await BackgroundJob.update({BackgroundJob.parameters: row.parameters}).where(BackgroundJob.id == row.id)
+    await queue.abort(job, CANCELLED_BY_PERSON)
+    await job.refresh()
+    if job.status in TERMINAL_STATUSES:  # it was still queued: no worker will record it
+        await mark(row.id, job)
+    await record(tenant.organization_id, tenant.actor, "job.cancelled", "background_job", row.id,
+                 after={"task": row.kind})
+    return _progress_of(row, job)
+
+
+async def retry(tenant: Tenant, job_id: int) -> BackgroundJob:
+    """Start a failed or cancelled job again as a new job with the same parameters; refuses others."""
+    row = await tenant.scoped(BackgroundJob).get(job_id, _("Job not found."))
+    status = _progress_of(row, await get_queue().job(row.saq_key)).status
+    if not status.retryable or not row.parameters:
+        raise Conflict(_("Only a failed or cancelled job can be retried."))
+    request = _parameters(row.parameters)
+    kwargs = {k: v for k, v in request["kwargs"].items() if k not in ("organization_id", "background_job_id")}
+    return await start(tenant, row.kind, row.label, timeout=int(request["timeout"]), retries=int(request["retries"]),
+                       **kwargs)

@@ -20,6 +20,8 @@ class BackgroundJob(Table):
     errors = Integer(default=0)
     result = JSON(null=True, default=None)
     error = Text(null=True, default=None)
+    parameters = JSON(null=True, default=None,
+                   help_text="What the job was asked: task keyword arguments, timeout, retries (Retry repeats it).")
     created_by = ForeignKey(BaseUser, null=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     finished_at = Timestamptz(null=True, default=None)

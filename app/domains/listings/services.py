@@ -3,8 +3,9 @@ wait in the unmapped queue), and record what was pushed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.clock import utcnow
@@ -25,12 +26,15 @@ class ImportCounts:
     updated: int = 0
     auto_mapped: int = 0
     unmapped: int = 0
+    # (item id, model id, variant id) of listings this import mapped: orders may wait for them.
+    mapped_now: list[tuple[str, str, int]] = field(default_factory=list)
 
     def add(self, other: ImportCounts) -> None:
         self.created += other.created
         self.updated += other.updated
         self.auto_mapped += other.auto_mapped
         self.unmapped += other.unmapped
+        self.mapped_now += other.mapped_now
 
 
 async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[PlatformListing]) -> ImportCounts:
@@ -69,10 +73,13 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
                     variant=match["id"] if mapped else None,
                     status=MappingStatus.MAPPED if mapped else MappingStatus.UNMAPPED, **fields).save()
                 counts.created += 1
+                if mapped:
+                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
             else:
                 if row["status"] == MappingStatus.UNMAPPED and match is not None and not match["archived"]:
                     fields.update(variant=match["id"], status=MappingStatus.MAPPED)
                     mapped = True
+                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
                 else:
                     mapped = row["status"] == MappingStatus.MAPPED
                 await tenant.scoped(Listing).update(fields).where(Listing.id == row["id"])
@@ -130,18 +137,64 @@ async def ignore_listing(tenant: Tenant, listing_id: int) -> None:
                  before={"status": listing.status})
 
 
-async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> int:
-    """Create a master product+variant from a listing's title, SKU and price, and map it."""
+async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> dict:
+    """Create a master product+variant from a listing's title, SKU and price, and map it; returns
+    the variant."""
+    return (await create_product_from_listings(tenant, [listing_id]))[0]
+
+
+async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -> list[dict]:
+    """Create one master product from listings of one marketplace item (its models or SKUs), a
+    variant each with the listing's SKU, option name and price, and map them; returns the variants
+    in the listings' order. ValidationFailed (nothing created) when a SKU is taken."""
     from app.domains.catalog.schemas import ProductForm, VariantForm
     from app.domains.catalog.services import create_product
 
-    listing = await _listing(tenant, listing_id)
-    sku = (listing.seller_sku or f"{listing.platform_item_id}-{listing.platform_model_id}").upper()[:64]
-    form = ProductForm(name=listing.title or sku, variants=[VariantForm(sku=sku.replace(" ", "-"), name=listing.model_name,
-                                                                          price=listing.platform_price)])
+    listings = [await _listing(tenant, listing_id) for listing_id in listing_ids]
+    skus: list[str] = []
+    for listing in listings:
+        sku = (listing.seller_sku or f"{listing.platform_item_id}-{listing.platform_model_id}").upper()
+        sku = sku.replace(" ", "-")[:64]
+        if sku in skus:  # two models with one seller SKU: keep them apart by their platform ids
+            sku = f"{listing.platform_item_id}-{listing.platform_model_id}"[:64]
+        skus.append(sku)
+    first = listings[0]
+    form = ProductForm(name=first.title or skus[0], variants=[
+        VariantForm(sku=sku, name=listing.model_name, price=listing.platform_price)
+        for sku, listing in zip(skus, listings, strict=True)])
     await create_product(tenant, form)
-    await map_listing(tenant, listing.id, form.variants[0].sku)
-    return listing.id
+    return [await map_listing(tenant, listing.id, variant.sku)
+            for listing, variant in zip(listings, form.variants, strict=True)]
+
+
+def _sku_forms(sku: str) -> list[str]:
+    """The spellings of a seller SKU a catalog SKU may use: as typed, and with spaces, underscores
+    and dots as dashes or left out ("KAOS_M", "kaos m" and "KAOS-M" suggest the same variant)."""
+    text = sku.strip().upper()
+    if not text:
+        return []
+    dashed = re.sub(r"[\s_.]+", "-", text)
+    return list(dict.fromkeys([text, dashed, dashed.replace("-", "")]))
+
+
+async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, dict]:
+    """The active variant each unmapped listing's seller SKU suggests (by listing id), if any."""
+    wanted = {r["id"]: _sku_forms(r["seller_sku"] or "") for r in rows if r["status"] != MappingStatus.MAPPED}
+    by_sku = await variants_by_sku(tenant, sorted({f for forms in wanted.values() for f in forms}))
+    found = {}
+    for listing_id, forms in wanted.items():
+        match = next((by_sku[f] for f in forms if f in by_sku and not by_sku[f]["archived"]), None)
+        if match is not None:
+            found[listing_id] = match
+    return found
+
+
+async def listings_by_id(tenant: Tenant, ids: Iterable[int]) -> list[dict]:
+    """These listings of the organisation (other ids are left out), in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return await tenant.scoped(Listing).select().where(Listing.id.is_in(wanted)).order_by(Listing.id)
 
 
 async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[dict]:
@@ -181,3 +234,14 @@ async def get_listing(tenant: Tenant, listing_id: int) -> dict:
     if row is None:
         raise NotFound(_("Listing not found."))
     return row
+
+
+async def labels_of(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, dict]:
+    """What people call these listings: {id: title, model_name, seller_sku, variant_sku} (history pages)."""
+    ids = sorted(set(listing_ids))
+    if not ids:
+        return {}
+    rows = await tenant.scoped(Listing).select(
+        Listing.id, Listing.title, Listing.model_name, Listing.seller_sku,
+        Listing.variant.sku.as_alias("variant_sku")).where(Listing.id.is_in(ids))
+    return {r["id"]: r for r in rows}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from app.core.i18n import N_, _, read
-from app.core.mail import mail_enabled, send_mail
+from app.core.mail import mail_enabled
 from app.core.tenancy import Tenant
 from app.domains.accounts.tables import Membership
+from app.domains.mail.outbox import Mail, queue_mails
 from app.domains.notifications.tables import Notification, NotificationPreference, NotificationRead
 from app.settings import get_settings
 
@@ -23,8 +24,9 @@ KINDS = {
 
 
 async def notify(tenant: Tenant, kind: str, message: str, *, link: str = "", dedupe_key: str = "") -> bool:
-    """Add to the organisation's feed (once per dedupe_key) and e-mail the members who asked for
-    this kind by e-mail. Returns False when it was a duplicate. Never raises on mail trouble."""
+    """Add to the organisation's feed (once per dedupe_key) and queue an e-mail to the members who
+    asked for this kind by e-mail (the outbox: rows in the caller's transaction, sent by a job
+    after it commits). Returns False when it was a duplicate. No network I/O here."""
     if dedupe_key and await tenant.scoped(Notification).exists().where(
             (Notification.dedupe_key == dedupe_key[:120]) & (Notification.kind == kind)):
         return False
@@ -34,9 +36,10 @@ async def notify(tenant: Tenant, kind: str, message: str, *, link: str = "", ded
         recipients = await tenant.scoped(NotificationPreference).select(
             NotificationPreference.user.email.as_alias("email")).where(
             (NotificationPreference.kind == kind) & (NotificationPreference.email == True))  # noqa: E712
-        for row in recipients:
-            await send_mail(row["email"], f"StoreSync: {_(KINDS.get(kind, kind))}",
-                            f"{read(message)}\n\n{get_settings().base_url}{link}")
+        subject = f"StoreSync: {_(KINDS.get(kind, kind))}"
+        body = f"{read(message)}\n\n{get_settings().base_url}{link}"
+        await queue_mails([Mail(row["email"], subject, body) for row in recipients],
+                          organization_id=tenant.organization_id)
     return True
 
 

@@ -14,7 +14,7 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
-from app.domains.fulfillment import bulk
+from app.domains.fulfillment import bulk, platform_actions
 from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.statuses import OrderState
@@ -27,6 +27,18 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text.strip()) if text.strip() else None
     except ValueError:
         return None
+
+
+async def _detail(tenant: Tenant, order_id: int) -> dict:
+    """What the order page shows: the order, and for a marketplace order its actions there and
+    the platform's cancel reasons."""
+    order = await services.get_order(tenant, order_id)
+    if order["store"] is None:
+        return {"order": order, "actions": [], "cancel_reasons": [], "pending": None}
+    actions = await platform_actions.actions_of(tenant, order["id"])
+    return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order["channel"]),
+            "pending": next((a for a in actions if a["status"] == "pending"), None),
+            "cancellable": order["state"] in platform_actions.CANCELLABLE}
 
 
 class OrdersController(Controller):
@@ -69,7 +81,7 @@ class OrdersController(Controller):
             flash(request, exc.message, "error")
             return redirect_after_post(request, back)
         outcome = await bulk.run(tenant, action, ids)
-        category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting else "error")
+        category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting or outcome.queued else "error")
         if action is bulk.BulkAction.LABELS and outcome.done:
             if outcome.refused:
                 flash(request, outcome.message, category)
@@ -123,20 +135,43 @@ class OrdersController(Controller):
     @get("/{order_id:int}", name="orders:show")
     async def show(self, request: Request, tenant: Tenant, order_id: int) -> Response:
         return render(request, "orders/show.html", fragment="orders/_detail.html",
-                      order=await services.get_order(tenant, order_id), error="")
+                      **await _detail(tenant, order_id), error="")
 
     @post("/{order_id:int}/state", name="orders:transition", opt={"permission": Permission.ORDERS_MANAGE})
     async def transition(self, request: Request, tenant: Tenant, order_id: int) -> Response:
         data = await form_data(request)
         try:
-            new_state = await services.transition(tenant, order_id, data.get("state", ""))
+            new_state = await services.transition(tenant, order_id, data.get("state", ""), by_person=True)
             flash(request, _("Order is now %(state)s.", state=new_state.label()))
             error = ""
         except (ValidationFailed, AppError) as exc:
             error = exc.message
-        order = await services.get_order(tenant, order_id)
-        return render(request, "orders/show.html", fragment="orders/_detail.html", order=order, error=error,
-                      status_code=409 if error else 200)
+        return render(request, "orders/show.html", fragment="orders/_detail.html", **await _detail(tenant, order_id),
+                      error=error, status_code=409 if error else 200)
+
+    @post("/{order_id:int}/marketplace/cancel", name="orders:marketplace_cancel",
+          opt={"permission": Permission.ORDERS_MANAGE})
+    async def marketplace_cancel(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        """Ask the marketplace to cancel the order, with the reason picked from its reasons."""
+        data = await form_data(request)
+        return await self._marketplace(request, tenant, order_id,
+                                       platform_actions.request_cancel(tenant, order_id, data.get("reason", "")))
+
+    @post("/{order_id:int}/marketplace/ship", name="orders:marketplace_ship",
+          opt={"permission": Permission.FULFILLMENT})
+    async def marketplace_ship(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        """Ask the marketplace to arrange the packed order's shipment."""
+        return await self._marketplace(request, tenant, order_id, platform_actions.request_ship(tenant, order_id))
+
+    async def _marketplace(self, request: Request, tenant: Tenant, order_id: int, step) -> Response:
+        error = ""
+        try:
+            await step
+            flash(request, _("Sent to the marketplace: this page shows its answer."))
+        except AppError as exc:
+            error = exc.message
+        return render(request, "orders/show.html", fragment="orders/_detail.html", **await _detail(tenant, order_id),
+                      error=error, status_code=409 if error else 200)
 
     @post("/{order_id:int}/returns", name="orders:open_return", opt={"permission": Permission.ORDERS_MANAGE})
     async def open_return(self, request: Request, tenant: Tenant, order_id: int) -> Response:
@@ -157,7 +192,7 @@ class OrdersController(Controller):
             except AppError as exc:
                 error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
-                      order=await services.get_order(tenant, order_id), error=error)
+                      **await _detail(tenant, order_id), error=error)
 
     @post("/returns/{return_id:int}/receive", name="orders:receive_return",
           opt={"permission": Permission.INVENTORY_ADJUST})
@@ -176,7 +211,7 @@ class OrdersController(Controller):
         except AppError as exc:
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
-                      order=await services.get_order(tenant, order_id), error=error)
+                      **await _detail(tenant, order_id), error=error)
 
     @post("/{order_id:int}/notes", name="orders:note", opt={"permission": Permission.ORDERS_MANAGE})
     async def note(self, request: Request, tenant: Tenant, order_id: int) -> Response:
@@ -187,7 +222,7 @@ class OrdersController(Controller):
         except ValidationFailed as exc:
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
-                      order=await services.get_order(tenant, order_id), error=error)
+                      **await _detail(tenant, order_id), error=error)
 
 
     async def _tags(self, request: Request, tenant: Tenant, order_id: int, change) -> Response:

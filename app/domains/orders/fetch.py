@@ -13,6 +13,7 @@ from app.domains.orders.ingest import IngestResult, ingest_page
 from app.domains.orders.tables import StoreWatermark
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
+from app.domains.stores.statuses import SyncKind
 
 OVERLAP = timedelta(minutes=10)
 FIRST_FETCH = timedelta(days=3)
@@ -77,5 +78,5 @@ async def fetch_store_orders(tenant: Tenant, store_id: int, *,
             StoreWatermark.store == store_id)
     else:
         await tenant.scoped(StoreWatermark).new(store=store_id, fetched_until=started).save()
-    await stores.mark_synced(tenant, store_id)
+    await stores.mark_synced(tenant, store_id, kind=SyncKind.ORDER_FETCH, at=started)
     return report

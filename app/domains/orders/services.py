@@ -23,7 +23,7 @@ from app.domains.inventory.locations import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.ingest import _event, settle_stock
-from app.domains.orders.statuses import ALLOWED, OrderState
+from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
 
 PAGE = 50
@@ -168,7 +168,7 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
     order["tags"] = await tags.tags_of(tenant, order["id"])
-    order["next_states"] = sorted(ALLOWED[OrderState(order["state"])], key=list(OrderState).index)
+    order["next_states"] = sorted(local_targets(order), key=list(OrderState).index)
     from app.domains.orders.returns import returned_so_far, returns_of
 
     order["returns"] = await returns_of(tenant, order["id"])
@@ -185,9 +185,22 @@ def _pk(value: Any) -> int:
         return -1
 
 
-async def transition(tenant: Tenant, order_id: int, target: str) -> OrderState:
+def local_targets(order: dict[str, Any]) -> set[OrderState]:
+    """The states a person may move the order to here. A marketplace order's payment, cancel,
+    shipment and delivery are the marketplace's to decide (a local change would leave it saying
+    something else), so only the warehouse's own steps are local."""
+    allowed = ALLOWED[OrderState(order["state"])]
+    if order.get("store") is None:
+        return set(allowed)
+    if OrderState(order["state"]) not in WAREHOUSE_STEPS:
+        return set()
+    return allowed & WAREHOUSE_STEPS
+
+
+async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: bool = False) -> OrderState:
     """Move an order to `target` if the state model allows it, settling stock in the same
-    transaction; Conflict (nothing changed) when it does not."""
+    transaction; Conflict (nothing changed) when it does not. A person (by_person) may only take
+    the local steps of a marketplace order (local_targets)."""
     try:
         new_state = OrderState(target)
     except ValueError:
@@ -195,6 +208,9 @@ async def transition(tenant: Tenant, order_id: int, target: str) -> OrderState:
     async with transaction():
         order = await get_order(tenant, order_id)
         current = OrderState(order["state"])
+        if by_person and order["store"] is not None and new_state not in local_targets(order):
+            raise Conflict(_("A marketplace order is %(target)s on the marketplace, not here: use the marketplace "
+                             "actions on this page. Nothing changed.", target=_(new_state.value)))
         if new_state not in ALLOWED[current]:
             raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=current.label(),
                              target=new_state.label()))
@@ -208,6 +224,11 @@ async def transition(tenant: Tenant, order_id: int, target: str) -> OrderState:
     await record(tenant.organization_id, tenant.actor, "order.transition", "order", order["id"],
                  before={"state": current.value}, after={"state": new_state.value})
     return new_state
+
+
+async def record_event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
+    """A line on the order's timeline (joins the caller's transaction)."""
+    await _event(tenant, _pk(order_id), kind, message)
 
 
 async def add_note(tenant: Tenant, order_id: int, note: str) -> None:

@@ -103,6 +103,11 @@ ALLOWED: dict[OrderState, set[OrderState]] = {
 }
 
 
+# The steps the warehouse takes on its own; everything else about a marketplace order (paid,
+# cancelled, shipped, delivered) is the marketplace's word, asked through it.
+WAREHOUSE_STEPS = {OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED}
+
+
 # Forward progress of an order. A platform update that would move an order backwards along it
 # (the platform says PROCESSED after we shipped, or AWAITING_SHIPMENT while we are picking) keeps
 # the local state: the warehouse is ahead of the platform, not behind it.

@@ -13,7 +13,7 @@ from app.core.redis import redis_client
 from app.core.tenancy import Tenant
 from app.domains.stores import services
 from app.domains.stores.tables import Store
-from app.integrations.base import Platform, PlatformAdapter, ShopConnection, TokenSet
+from app.integrations.base import CancelReason, Platform, PlatformAdapter, ShopConnection, TokenSet
 from app.integrations.locks import SingleFlight
 from app.integrations.shopee.adapter import ShopeeAdapter
 from app.integrations.tiktok.adapter import TikTokAdapter
@@ -35,6 +35,11 @@ def build_adapter(platform: Platform | str) -> ShopeeAdapter | TikTokAdapter:
                          auth_base=settings.marketplace_host("tiktok_auth_base"),
                          authorize_url=settings.marketplace_host("tiktok_authorize_url"),
                          prefix=settings.queue_name)
+
+
+def cancel_reasons_of(platform: Platform | str) -> tuple[CancelReason, ...]:
+    """The cancel reasons the platform takes from a seller (no adapter needs to be opened)."""
+    return (ShopeeAdapter if Platform(platform) is Platform.SHOPEE else TikTokAdapter).cancel_reasons
 
 
 @asynccontextmanager

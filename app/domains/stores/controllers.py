@@ -51,7 +51,8 @@ class StoresController(Controller):
         from app.domains.sync.dispatch import enqueue_store_push
 
         store = await services.store_view(tenant, store_id)
-        chosen = (await request.form()).getall("location")
+        form = await request.form()
+        chosen = form.getall("location") if "location" in form else []  # none ticked: every location
         try:
             await set_store_locations(acting(tenant, ctx, request), store_id, chosen)
         except ValidationFailed as exc:

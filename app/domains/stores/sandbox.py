@@ -5,17 +5,27 @@ StoreSync reaches it only over HTTP through the adapters, exactly as it would th
 apps are registered with the credentials StoreSync is configured with, and one Shopee and one
 TikTok shop exist from the start with their webhook URLs pointing back at this app, so `make run`
 connects stores end to end with no internet.
+
+Its control API (/sandbox/_control: inject faults, fake orders, expire tokens) answers only
+loopback clients and signed-in platform admins; everyone else gets a 404, as for any unknown page.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from functools import lru_cache
 
 from litestar import Litestar, asgi
+from litestar.connection import ASGIConnection
+from litestar.response.base import ASGIResponse
 from litestar.types import Receive, Scope, Send
 
+from app.core.auth import client_ip, load_context
 from app.sandbox import SandboxState, create_sandbox_app
 from app.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -26,14 +36,66 @@ def mounted_sandbox() -> Litestar:
     state.register_shopee_partner(settings.shopee_partner_id, settings.shopee_partner_key)
     state.register_tiktok_app(settings.tiktok_app_key, settings.tiktok_app_secret,
                               service_id=settings.tiktok_service_id, redirect_url=f"{base}/stores/callback")
-    state.create_shop("shopee", app_id=settings.shopee_partner_id, name="Toko Demo Official Shop",
-                      products=30, callback_url=f"{base}/webhooks/shopee")
-    state.create_shop("tiktok", app_id=settings.tiktok_app_key, name="Toko Demo TikTok Shop",
-                      products=30, callback_url=f"{base}/webhooks/tiktok")
-    return create_sandbox_app(state)
+    shopee = state.create_shop("shopee", app_id=settings.shopee_partner_id, name="Toko Demo Official Shop",
+                               callback_url=f"{base}/webhooks/shopee")
+    tiktok = state.create_shop("tiktok", app_id=settings.tiktok_app_key, name="Toko Demo TikTok Shop",
+                               callback_url=f"{base}/webhooks/tiktok")
+    seed_demo_listings(state, "shopee", shopee.shop_id)
+    seed_demo_listings(state, "tiktok", tiktok.shop_id, skip_last=3)
+    return create_sandbox_app(state, own_logging=False)
+
+
+# Listings of the demo shops that the demo catalog does not map at import: a bundle and a new
+# product to create from the queue, and a catalog item whose SKU was typed differently on the
+# marketplace (the queue suggests MKP-1201 for "mkp_1201").
+DEMO_UNMAPPED = [
+    ("Paket Hemat Kopi Gayo + Sambal Bawang", [("PAKET-KOPI-SAMBAL", (), 109_000, 6)]),
+    ("Tumbler Stainless 500 ml", [("TS5-HITAM", ("Hitam",), 79_000, 12), ("TS5-PUTIH", ("Putih",), 79_000, 9)]),
+    ("Minyak Kayu Putih 60 ml Isi Ulang", [("mkp_1201", (), 28_000, 14)]),
+]
+
+
+def seed_demo_listings(state: SandboxState, platform: str, shop_id: str, *, skip_last: int = 0,
+                       extras: bool = True, unmatched: int = 0) -> None:
+    """The demo shop sells the demo catalog under the same seller SKUs (so importing its listings
+    maps them), plus a few listings of its own that wait in the unmapped queue (DEMO_UNMAPPED
+    with extras, and `unmatched` generated products)."""
+    from app.domains.catalog.demo import demo_listings
+
+    listings = demo_listings()
+    for n, (title, variants) in enumerate(listings[:len(listings) - skip_last]):
+        state.add_listing(platform, shop_id, title,
+                          [(sku, label, price, 5 + (n * 7 + i * 3) % 20) for i, (sku, label, price) in enumerate(variants)])
+    if extras:
+        for title, variants in DEMO_UNMAPPED:
+            state.add_listing(platform, shop_id, title, variants)
+    state.add_products(platform, shop_id, unmatched)
 
 
 @asgi("/sandbox", is_mount=True, copy_scope=True, opt={"public": True}, name="sandbox:mount")
 async def sandbox_mount(scope: Scope, receive: Receive, send: Send) -> None:
     """Hand /sandbox/... to the emulator with the prefix stripped (its paths stand in for the hosts)."""
+    if _is_control(scope["path"]):
+        connection = ASGIConnection(scope, receive, send)
+        if not await may_control(connection):
+            log.warning("sandbox control API refused to %s: %s %s", client_ip(connection), scope.get("method"),
+                        scope["path"])
+            await ASGIResponse(body=b'{"error":"not_found","message":"Not found."}', status_code=404,
+                               media_type="application/json")(scope, receive, send)
+            return
     await mounted_sandbox()(scope, receive, send)
+
+
+def _is_control(path: str) -> bool:
+    return path.lstrip("/").startswith("_control")
+
+
+async def may_control(connection: ASGIConnection) -> bool:
+    """Loopback clients (tests, the machine's own tools) and signed-in platform admins."""
+    try:
+        if ipaddress.ip_address(client_ip(connection)).is_loopback:
+            return True
+    except ValueError:
+        pass
+    ctx = await load_context(connection)
+    return ctx is not None and ctx.superuser

@@ -24,7 +24,7 @@ from app.domains.stores.errors import (
     StoreStateConflict,
 )
 from app.domains.stores.schemas import StoreSettingsForm
-from app.domains.stores.statuses import StoreStatus
+from app.domains.stores.statuses import SYNC_KIND_COLUMNS, StoreStatus, SyncKind
 from app.domains.stores.tables import ConnectionAttempt, Store
 from app.integrations.base import Platform, ShopInfo, TokenSet
 
@@ -105,6 +105,7 @@ def _token_values(tokens: TokenSet) -> dict[Any, Any]:
         Store.refresh_token: encrypt(tokens.refresh_token),
         Store.access_expires_at: tokens.access_expires_at,
         Store.refresh_expires_at: tokens.refresh_expires_at,
+        Store.last_token_refresh_at: utcnow(),
     }
 
 
@@ -253,9 +254,12 @@ async def record_healthy(tenant: Tenant, store_id: int, shop: ShopInfo) -> None:
     await tenant.scoped(Store).update(values).where(Store.id == store_id)
 
 
-async def mark_synced(tenant: Tenant, store_id: int, at: datetime | None = None) -> None:
-    """A sync of the store finished without error (the sync engine calls this)."""
-    await tenant.scoped(Store).update({Store.last_sync_at: at or utcnow(), Store.last_error: ""}).where(
+async def mark_synced(tenant: Tenant, store_id: int, *, kind: SyncKind, at: datetime | None = None) -> None:
+    """A sync of this kind finished without error: moves that kind's watermark (and the store's
+    last sync of any kind). Only the order fetch's own watermark schedules the next order fetch."""
+    at = at or utcnow()
+    column = Store._meta.get_column_by_name(SYNC_KIND_COLUMNS[kind])
+    await tenant.scoped(Store).update({Store.last_sync_at: at, column: at, Store.last_error: ""}).where(
         Store.id == store_id)
 
 
@@ -275,16 +279,29 @@ async def update_settings(tenant: Tenant, store_id: int | str, form: StoreSettin
     return changed
 
 
-async def stores_due_for_order_fetch() -> list[tuple[int, int, int]]:
+def next_order_fetch_at(store: dict[str, Any]) -> datetime | None:
+    """When the scheduled order fetch of this store (a row of VIEW_COLUMNS) is next due; None when
+    it fetches none (paused, not importing orders). Already due: its last fetch time plus nothing."""
+    if store["status"] != StoreStatus.ACTIVE or not store["auto_import_orders"]:
+        return None
+    last = store["last_order_fetch_at"]
+    interval = timedelta(minutes=max(int(store["sync_interval_minutes"] or 15), 1))
+    return utcnow() if last is None else max(last + interval, utcnow())
+
+
+async def stores_due_for_order_fetch(now: datetime | None = None) -> list[tuple[int, int, int]]:
     """(organization_id, store_id, interval minutes) of active stores that import orders
-    automatically and whose interval has passed since their last successful sync."""
-    from datetime import timedelta
-
-    from app.core.clock import utcnow
-
-    rows = await Store.select(Store.organization, Store.id, Store.sync_interval_minutes, Store.last_sync_at).where(
+    automatically and whose interval has passed since their last completed order fetch (stock
+    pushes and listing imports do not count: a store whose stock changes every minute still
+    has its orders fetched on time). ``now`` defaults to the clock."""
+    now = now or utcnow()
+    rows = await Store.select(Store.organization, Store.id, Store.sync_interval_minutes,
+                              Store.last_order_fetch_at).where(
         (Store.status == StoreStatus.ACTIVE) & (Store.auto_import_orders == True))  # noqa: E712
-    now = utcnow()
-    return [(r["organization"], r["id"], max(int(r["sync_interval_minutes"] or 15), 1)) for r in rows
-            if r["last_sync_at"] is None
-            or now - r["last_sync_at"] >= timedelta(minutes=max(int(r["sync_interval_minutes"] or 15), 1))]
+    due = []
+    for row in rows:
+        interval = max(int(row["sync_interval_minutes"] or 15), 1)
+        last = row["last_order_fetch_at"]
+        if last is None or now - last >= timedelta(minutes=interval):
+            due.append((row["organization"], row["id"], interval))
+    return due

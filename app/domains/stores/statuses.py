@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from app.core.i18n import N_
 from app.core.statuses import Labelled
 
@@ -16,3 +18,21 @@ class StoreStatus(Labelled):
     @property
     def connected(self) -> bool:
         return self is not StoreStatus.DISCONNECTED
+
+
+class SyncKind(StrEnum):
+    """A kind of sync, each with its own watermark on the store (and the order fetch its own schedule):
+    a store whose stock changes all day must still have its orders fetched on time."""
+
+    ORDER_FETCH = "order_fetch"  # scheduled every sync interval from last_order_fetch_at
+    STOCK_PUSH = "stock_push"  # on every stock change (no schedule)
+    LISTING_IMPORT = "listing_import"  # on demand and by reconcile
+    TOKEN_REFRESH = "token_refresh"  # by the access token's expiry
+
+
+SYNC_KIND_COLUMNS = {
+    SyncKind.ORDER_FETCH: "last_order_fetch_at",
+    SyncKind.STOCK_PUSH: "last_stock_push_at",
+    SyncKind.LISTING_IMPORT: "last_listing_import_at",
+    SyncKind.TOKEN_REFRESH: "last_token_refresh_at",
+}

@@ -38,7 +38,14 @@ class Store(Table):
                                        help_text="When stock runs low, the last units stay on this channel.")
     connected_by = ForeignKey(BaseUser, null=True, help_text="Who connected (or last reconnected) the store.")
     connected_at = Timestamptz(default=TimestamptzNow())
-    last_sync_at = Timestamptz(null=True, default=None, help_text="End of the last successful sync.")
+    last_sync_at = Timestamptz(null=True, default=None, help_text="End of the last successful sync of any kind.")
+    # One watermark per kind of sync (SyncKind): the order fetch is scheduled from its own, never
+    # from last_sync_at, which every stock push moves.
+    last_order_fetch_at = Timestamptz(null=True, default=None,
+                                      help_text="Start of the last completed order fetch (its schedule counts from here).")
+    last_stock_push_at = Timestamptz(null=True, default=None, help_text="End of the last completed stock push.")
+    last_listing_import_at = Timestamptz(null=True, default=None, help_text="End of the last completed listing import.")
+    last_token_refresh_at = Timestamptz(null=True, default=None, help_text="When the tokens were last obtained or refreshed.")
     last_checked_at = Timestamptz(null=True, default=None, help_text="Last health check.")
     last_error = Text(default="", help_text="The last problem, in words a seller understands.")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -69,4 +76,8 @@ class WebhookEventRecord(Table):
     organization = ForeignKey(Organization, null=True, index=True)
     received_at = Timestamptz(default=TimestamptzNow())
     processed_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0, help_text="Failed attempts to process it so far.")
+    next_attempt_at = Timestamptz(null=True, default=None, index=True,
+                                  help_text="When the sweep tries a failed event again (backoff); empty until it fails.")
+    last_error = Text(default="", help_text="Why the last attempt failed, in a seller's words.")
     payload = JSON(default={}, help_text="The notification's data as the platform sent it (after verification).")

@@ -7,7 +7,9 @@ A webhook arrives before any tenant is known: the shop id in the verified body n
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from saq.job import Job
 
@@ -20,9 +22,16 @@ from app.domains.stores.adapters import open_adapter
 from app.domains.stores.statuses import StoreStatus
 from app.domains.stores.tables import Store, WebhookEventRecord
 from app.integrations.base import EventKind, Platform
+from app.integrations.errors import WebhookRejected
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+# The window a notification's own timestamp must fall in. The platforms resend an undelivered push
+# for up to three days (Shopee keeps lost pushes that long), so anything older is a replay, not a
+# retry; a few minutes ahead covers clock skew. Within the window the dedupe key catches replays.
+MAX_AGE = timedelta(hours=72, minutes=10)
+MAX_AHEAD = timedelta(minutes=5)
 
 
 def webhook_url(platform: Platform) -> str:
@@ -37,14 +46,17 @@ class Receipt:
     duplicate: bool
 
 
-async def receive(platform: Platform, *, headers: dict[str, str], body: bytes) -> Receipt:
+async def receive(platform: Platform, *, headers: dict[str, str], body: bytes,
+                  clock: Callable[[], datetime] = utcnow) -> Receipt:
     """Verify a notification, store it once by its dedupe key and enqueue ``process_webhook``.
 
-    Raises ``integrations.errors.WebhookRejected`` for a bad signature or shape (nothing stored).
+    Raises ``integrations.errors.WebhookRejected`` for a bad signature or shape, or a timestamp
+    outside [now - MAX_AGE, now + MAX_AHEAD] (nothing stored).
     A duplicate or replay returns ``Receipt(duplicate=True)`` and enqueues nothing.
     """
     async with open_adapter(platform) as adapter:
         event = adapter.verify_webhook(headers=headers, body=body, url=webhook_url(platform))
+    _check_timestamp(platform, event.occurred_at, clock())
     store = await Store.select(Store.id, Store.organization).where(
         (Store.platform == platform) & (Store.platform_shop_id == event.shop_id)
         & (Store.status != StoreStatus.DISCONNECTED)
@@ -63,6 +75,17 @@ async def receive(platform: Platform, *, headers: dict[str, str], body: bytes) -
     await get_queue().enqueue(Job(function="process_webhook", kwargs={"event_id": event_id},
                                   key=f"webhook:{event.dedupe_key}", **job_options(timeout=300, retries=5)))
     return Receipt(event_id, False)
+
+
+def _check_timestamp(platform: Platform, occurred_at: datetime | None, now: datetime) -> None:
+    if occurred_at is None:
+        raise WebhookRejected("notification has no timestamp", platform=platform.value)
+    if occurred_at < now - MAX_AGE:
+        raise WebhookRejected(f"timestamp {occurred_at:%Y-%m-%d %H:%M:%S} UTC is older than the "
+                              f"{int(MAX_AGE.total_seconds() // 3600)} h retry window", platform=platform.value)
+    if occurred_at > now + MAX_AHEAD:
+        raise WebhookRejected(f"timestamp {occurred_at:%Y-%m-%d %H:%M:%S} UTC is more than "
+                              f"{int(MAX_AHEAD.total_seconds() // 60)} min in the future", platform=platform.value)
 
 
 async def process(event_id: int) -> str:

@@ -3,6 +3,8 @@ allocation preview, and sync history per store, listing and variant."""
 
 from __future__ import annotations
 
+import re
+
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
@@ -10,13 +12,18 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import N_, _, deferred, read
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, render
+from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.catalog.services import variant_by_code
 from app.domains.jobs import services as jobs
 from app.domains.listings import allocation
 from app.domains.listings import services as listings
 from app.domains.stores import services as stores
-from app.domains.sync import dispatch  # noqa: F401  (registers the stock-change listener)
+from app.domains.stores import webhook_retry
+from app.domains.sync import (
+    dispatch,  # noqa: F401  (registers the stock-change listener)
+    mapping,
+    reconcile,
+)
 from app.domains.sync import log as sync_log
 from app.domains.sync.push import store_rules
 
@@ -30,11 +37,26 @@ TASKS = {
 class SyncController(Controller):
     path = "/sync"
 
+    @staticmethod
+    async def _page(tenant: Tenant) -> dict:
+        rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
+        return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
+                "log": await sync_log.history(tenant, limit=30), "unmapped": await listings.unmapped_count(tenant),
+                "failed_events": await webhook_retry.failed_events(tenant), "progress": None,
+                "waiting": await reconcile.stores_waiting(tenant)}
+
     @get("/", name="sync:index")
     async def index(self, request: Request, tenant: Tenant) -> Response:
-        return render(request, "sync/index.html", stores=await stores.list_stores(tenant),
-                      jobs=await jobs.recent(tenant, 15), log=await sync_log.history(tenant, limit=30),
-                      unmapped=await listings.unmapped_count(tenant), progress=None)
+        return render(request, "sync/index.html", **await self._page(tenant))
+
+    @post("/webhook-events/{event_id:int}/retry", name="sync:retry_event", opt={"permission": Permission.JOBS_RUN})
+    async def retry_event(self, request: Request, tenant: Tenant, event_id: int) -> Response:
+        """Process a marketplace notification that failed again now."""
+        if await webhook_retry.retry_now(tenant, event_id):
+            flash(request, _("Trying the notification again."))
+        else:
+            flash(request, _("This notification was processed meanwhile."))
+        return render(request, "sync/index.html", fragment="sync/_failed_events.html", **await self._page(tenant))
 
     @post("/stores/{store_id:int}/{action:str}", name="sync:run", opt={"permission": Permission.JOBS_RUN})
     async def run(self, request: Request, tenant: Tenant, store_id: int, action: str) -> Response:
@@ -48,7 +70,8 @@ class SyncController(Controller):
                                store_id=store_id, **extra)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",
-                      progress=await jobs.progress(tenant, row.id), stores=[], jobs=[], log=[], unmapped=0)
+                      progress=await jobs.progress(tenant, row.id), stores=[], jobs=[], log=[], unmapped=0,
+                      failed_events=[])
 
     @get("/stores/{store_id:int}/listings", name="sync:listings")
     async def store_listings(self, request: Request, tenant: Tenant, store_id: int, status: str = "",
@@ -56,7 +79,32 @@ class SyncController(Controller):
         store = await stores.store_view(tenant, store_id)
         rows, next_after = await listings.listings_of_store(tenant, store_id, status=status, after=after)
         return render(request, "sync/listings.html", fragment="sync/_listing_rows.html" if after else None,
-                      store=store, rows=rows, next_after=next_after, status=status, errors={})
+                      store=store, rows=rows, next_after=next_after, status=status, errors={},
+                      suggested=await listings.suggestions(tenant, rows), bulk=True,
+                      back=f"/sync/stores/{store_id}/listings" + (f"?status={status}" if status else ""))
+
+    @get("/stores/{store_id:int}/reconcile/confirm", name="sync:reconcile_confirm_page")
+    async def reconcile_confirm_page(self, request: Request, tenant: Tenant, store_id: int) -> Response:
+        """The listings a reconcile left alone because they would stop selling: the seller decides."""
+        store = await stores.store_view(tenant, store_id)
+        return render(request, "sync/reconcile_confirm.html", store=store,
+                      drifts=await reconcile.waiting_for_confirmation(tenant, store_id))
+
+    @post("/stores/{store_id:int}/reconcile/confirm", name="sync:reconcile_confirm",
+          opt={"permission": Permission.JOBS_RUN})
+    async def reconcile_confirm(self, request: Request, tenant: Tenant, store_id: int) -> Response:
+        store = await stores.store_view(tenant, store_id)
+        form = await request.form()
+        chosen = [v for v in (form.getall("listing_id") if "listing_id" in form else []) if isinstance(v, str)]
+        allowed = {d.listing_id for d in await reconcile.waiting_for_confirmation(tenant, store_id)}
+        ids = sorted({int(v) for v in chosen if v.strip().isdigit() and len(v.strip()) <= 18} & allowed)
+        if not ids:
+            flash(request, _("Tick at least one listing first."), "error")
+            return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
+        row = await jobs.start(tenant, "reconcile", _("Full reconcile of %(store)s", store=store["name"]),
+                               timeout=3600, retries=3, store_id=store_id, confirm_zero=ids)
+        flash(request, _("Started: %(label)s", label=row.label))
+        return redirect_after_post(request, "/sync")
 
     @get("/stores/{store_id:int}/history", name="sync:store_history")
     async def store_history(self, request: Request, tenant: Tenant, store_id: int) -> Response:
@@ -74,17 +122,7 @@ class SyncController(Controller):
 
     @get("/allocation", name="sync:allocation")
     async def allocation_page(self, request: Request, tenant: Tenant, sku: str = "") -> Response:
-        preview = None
-        error = ""
-        active = await stores.active_stores(tenant)
-        if sku.strip():
-            variant = await variant_by_code(tenant, sku)
-            if variant is None:
-                error = _("No variant has the SKU or barcode %(code)s.", code=sku.strip()[:64])
-            else:
-                preview = await allocation.preview(tenant, variant["id"], list((await store_rules(tenant)).values()))
-        return render(request, "sync/allocation.html", fragment="sync/_allocation.html", sku=sku, preview=preview,
-                      error=error, stores=active, threshold=await allocation.threshold(tenant), errors={})
+        return await _allocation(request, tenant, sku)
 
     @post("/allocation", name="sync:allocation_save", opt={"permission": Permission.STORES_MANAGE})
     async def allocation_save(self, request: Request, tenant: Tenant) -> Response:
@@ -95,7 +133,32 @@ class SyncController(Controller):
         except ValueError:
             raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")}) from None
         flash(request, _("Allocation rule saved."))
-        return await self.allocation_page(request, tenant, sku=data.get("sku", ""))
+        return await _allocation(request, tenant, data.get("sku", ""))
+
+
+async def _allocation(request: Request, tenant: Tenant, sku: str) -> Response:
+    """The allocation page: the rule, and the split of one variant's stock when a SKU is given."""
+    preview = None
+    error = ""
+    active = await stores.active_stores(tenant)
+    if sku.strip():
+        variant = await variant_by_code(tenant, sku)
+        if variant is None:
+            error = _("No variant has the SKU or barcode %(code)s.", code=sku.strip()[:64])
+        else:
+            preview = await allocation.preview(tenant, variant["id"], list((await store_rules(tenant)).values()))
+    return render(request, "sync/allocation.html", fragment="sync/_allocation.html", sku=sku, preview=preview,
+                  error=error, stores=active, threshold=await allocation.threshold(tenant), errors={})
+
+
+def _orders_note(outcome: mapping.MapOutcome) -> str:
+    resolved = outcome.resolved
+    if not resolved.orders:
+        return ""
+    text = _("%(n)s waiting orders now have this item", n=len(resolved.orders))
+    if resolved.oversold:
+        text += " · " + _("%(n)s oversold: not enough stock", n=len(resolved.oversold))
+    return text + "."
 
 
 class ListingsController(Controller):
@@ -104,19 +167,41 @@ class ListingsController(Controller):
     path = "/listings"
     opt = {"permission": Permission.CATALOG_EDIT}
 
-    async def _row(self, request: Request, tenant: Tenant, listing_id: int, *, error: str = "",
+    async def _row(self, request: Request, tenant: Tenant, listing_id: int, *, error: str = "", note: str = "",
                    status_code: int = 200) -> Response:
         row = await listings.get_listing(tenant, listing_id)
-        return render(request, "sync/_listing_row.html", r=row, error=error, status_code=status_code)
+        return render(request, "sync/_listing_row.html", r=row, error=error, note=note, status_code=status_code,
+                      suggested=await listings.suggestions(tenant, [row]), bulk=False)
 
     @post("/{listing_id:int}/map", name="listings:map")
     async def map(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         data = await form_data(request)
         try:
-            await listings.map_listing(tenant, listing_id, data.get("code", ""))
+            outcome = await mapping.map_listing(tenant, listing_id, data.get("code", ""))
         except ValidationFailed as exc:
             return await self._row(request, tenant, listing_id, error=exc.message, status_code=422)
-        return await self._row(request, tenant, listing_id)
+        return await self._row(request, tenant, listing_id, note=_orders_note(outcome))
+
+    @post("/bulk", name="listings:bulk")
+    async def bulk(self, request: Request, tenant: Tenant) -> Response:
+        """Create products for, or map by SKU suggestion, the listings ticked in the queue."""
+        form = await request.form()
+        back = form.get("back") if isinstance(form.get("back"), str) else ""
+        back = back if back.startswith("/sync/stores/") and "//" not in back else "/sync"
+        action = form.get("action") or ""
+        run = {"create_products": mapping.bulk_create_products, "map_suggested": mapping.bulk_map_suggested}.get(action)
+        if run is None:
+            flash(request, _("Choose what to do with the ticked listings."), "error")
+            return redirect_after_post(request, back)
+        try:
+            chosen = form.getall("listing_id") if "listing_id" in form else []
+            ids = mapping.parse_listing_ids([v for v in chosen if isinstance(v, str)])
+        except ValidationFailed as exc:
+            flash(request, exc.message, "error")
+            return redirect_after_post(request, back)
+        outcome = await run(tenant, ids)
+        flash(request, outcome.message, "success" if not outcome.refused else ("warning" if outcome.done else "error"))
+        return redirect_after_post(request, back)
 
     @post("/{listing_id:int}/ignore", name="listings:ignore")
     async def ignore(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
@@ -125,11 +210,13 @@ class ListingsController(Controller):
 
     @post("/{listing_id:int}/create-variant", name="listings:create_variant")
     async def create_variant(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
+        data = await form_data(request)
         try:
-            await listings.create_variant_from_listing(tenant, listing_id)
+            outcome = await mapping.create_product(tenant, listing_id, mapping.parse_opening(data.get("opening")))
         except AppError as exc:
             return await self._row(request, tenant, listing_id, error=exc.message, status_code=422)
-        return await self._row(request, tenant, listing_id)
+        note = _("Product created with %(n)s units of opening stock.", n=outcome.opening or 0)
+        return await self._row(request, tenant, listing_id, note=" ".join(x for x in (note, _orders_note(outcome)) if x))
 
     @post("/{listing_id:int}/retry", name="listings:retry", opt={"permission": Permission.JOBS_RUN})
     async def retry(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
@@ -148,6 +235,10 @@ class ListingsController(Controller):
                     error = _("Not pushed: %(why)s.", why=report.skipped_reason)
             except IntegrationError as exc:
                 error = exc.seller_message
+        target = request.htmx.target if request.htmx else None
+        if target and re.fullmatch(r"log-\d+", target):  # pressed on a sync log line: answer with that line
+            return render(request, "sync/_log_retry.html", r=await listings.get_listing(tenant, listing_id),
+                          error=error, log_row=target, status_code=200 if not error else 409)
         return await self._row(request, tenant, listing_id, error=error, status_code=200 if not error else 409)
 
     @get("/{listing_id:int}/history", name="listings:history", opt={"permission": Permission.VIEW})

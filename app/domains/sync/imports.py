@@ -6,8 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from app.core.tenancy import Tenant
 from app.domains.listings import services as listings
+from app.domains.orders import remap
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
+from app.domains.stores.statuses import SyncKind
 from app.domains.sync import log as sync_log
 
 PAGE = 50
@@ -33,8 +35,18 @@ async def import_store_listings(tenant: Tenant, store_id: int, *,
                     await progress(seen, item.title)
         if page:
             totals.add(await listings.upsert_listings(tenant, store_id, page))
-    await stores.mark_synced(tenant, store_id)
+    await stores.mark_synced(tenant, store_id, kind=SyncKind.LISTING_IMPORT)
+    await _resolve_waiting_orders(tenant, store_id, totals)
     await sync_log.write(tenant, "import", f"{totals.created} new, {totals.updated} updated, "
                          f"{totals.auto_mapped} mapped, {totals.unmapped} waiting to be mapped",
                          store_id=store_id, background_job_id=background_job_id)
     return totals
+
+
+async def _resolve_waiting_orders(tenant: Tenant, store_id: int, totals: listings.ImportCounts) -> None:
+    """Listings this import mapped (their SKU now in the catalog) may have open orders waiting for
+    them: give those their variant and stock, as a mapping by hand does."""
+    variants = {(item, model): variant for item, model, variant in totals.mapped_now}
+    waiting = await remap.listings_with_waiting_lines(tenant, store_id, list(variants))
+    for item, model in sorted(waiting):
+        await remap.resolve_listing_lines(tenant, store_id, item, model, variants[(item, model)])

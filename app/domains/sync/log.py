@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from app.core.i18n import N_
 from app.core.tenancy import Tenant
 from app.domains.sync.tables import SyncLog
+
+# What each kind of line is called on screen (translated in the template); unknown kinds read "Sync".
+ACTION_LABELS = {
+    "push": N_("Stock push"), "price": N_("Price push"), "import": N_("Listing import"),
+    "reconcile": N_("Reconcile"), "error": N_("Error"),
+}
+# Messages the engine writes for a success; the row's quantities already say it, in the reader's language.
+PLAIN_SUCCESS = {"sent", "price sent"}
 
 
 async def write(tenant: Tenant, action: str, message: str, *, level: str = "info", store_id: int | None = None,
                 listing_id: int | None = None, variant_id: int | None = None, quantity: int | None = None,
-                background_job_id: int | None = None) -> None:
+                background_job_id: int | None = None, previous_quantity: int | None = None) -> None:
     await SyncLog.insert(SyncLog(
         organization=tenant.organization_id, background_job=background_job_id, store_id=store_id,
         listing_id=listing_id, variant_id=variant_id, action=action, level=level, quantity=quantity,
-        message=message[:2000]))
+        previous_quantity=previous_quantity, message=message[:2000]))
 
 
 async def write_many(rows: list[SyncLog]) -> None:
@@ -31,4 +40,21 @@ async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: in
         query = query.where(SyncLog.variant_id == variant_id)
     if background_job_id:
         query = query.where(SyncLog.background_job == background_job_id)
-    return await query.order_by(SyncLog.id, ascending=False).limit(limit)
+    return await _named(tenant, await query.order_by(SyncLog.id, ascending=False).limit(limit))
+
+
+async def _named(tenant: Tenant, rows: list[dict]) -> list[dict]:
+    """Each line with the names people know: its store, its listing (title, model) and SKU."""
+    from app.domains.listings.services import labels_of
+    from app.domains.stores.services import list_stores
+
+    stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
+    listings = await labels_of(tenant, (r["listing_id"] for r in rows if r["listing_id"]))
+    for row in rows:
+        listing = listings.get(row["listing_id"]) or {}
+        row["store_name"] = stores.get(row["store_id"], "")
+        row["listing_title"] = " · ".join(x for x in (listing.get("title"), listing.get("model_name")) if x)
+        row["sku"] = listing.get("variant_sku") or listing.get("seller_sku") or ""
+        row["action_label"] = ACTION_LABELS.get(row["action"], N_("Sync"))
+        row["plain_success"] = row["level"] == "info" and row["message"] in PLAIN_SUCCESS
+    return rows

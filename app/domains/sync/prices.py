@@ -85,6 +85,7 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
                 logs.append(SyncLog(organization=tenant.organization_id, background_job=background_job_id,
                                     store_id=store_id, listing_id=row["id"], variant_id=row["variant"], action="price",
                                     level="error" if reason else "info", quantity=price,
+                                    previous_quantity=row["platform_price"],
                                     message=reason or "price sent"))
             for price, ids in sent_at.items():
                 await tenant.scoped(Listing).update({Listing.platform_price: price}).where(Listing.id.is_in(ids))

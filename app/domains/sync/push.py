@@ -17,7 +17,7 @@ from app.domains.listings import services as listings
 from app.domains.notifications.services import notify
 from app.domains.stores import services as stores
 from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import StoreStatus
+from app.domains.stores.statuses import StoreStatus, SyncKind
 from app.domains.sync import log as sync_log
 from app.domains.sync.tables import SyncLog
 from app.integrations.base import StockUpdate
@@ -63,10 +63,12 @@ async def offers_for_store(tenant: Tenant, store_id: int, variant_ids: Iterable[
 
 
 async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int] | None = None, force: bool = False,
-                     progress: Progress | None = None, background_job_id: int | None = None) -> PushReport:
+                     progress: Progress | None = None, background_job_id: int | None = None,
+                     skip_listing_ids: Iterable[int] = ()) -> PushReport:
     """Push offers that changed (all of them with force) to one store; returns what happened.
     Integration errors are recorded on the listings and the store and re-raised when nothing
-    could be sent (so the job retries), swallowed per batch otherwise."""
+    could be sent (so the job retries), swallowed per batch otherwise. Listings in
+    `skip_listing_ids` are left alone (a reconcile waiting for the seller's confirmation)."""
     report = PushReport(store_id)
     store = await stores.get_store(tenant, store_id)
     if store.status != StoreStatus.ACTIVE:
@@ -77,7 +79,8 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
         return report
     pairs = await offers_for_store(tenant, store_id, variant_ids)
     report.considered = len(pairs)
-    todo = [(row, qty) for row, qty in pairs if force or row["last_pushed_qty"] != qty]
+    skip = set(skip_listing_ids)
+    todo = [(row, qty) for row, qty in pairs if (force or row["last_pushed_qty"] != qty) and row["id"] not in skip]
     if progress:
         await progress(0, len(todo))
     if not todo:
@@ -110,11 +113,12 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
                 SyncLog(organization=tenant.organization_id, background_job=background_job_id, store_id=store_id,
                         listing_id=row["id"], variant_id=row["variant"], action="push",
                         level="error" if row["id"] in failed else "info", quantity=qty,
+                        previous_quantity=row["last_pushed_qty"],
                         message=failed.get(row["id"], "sent")) for row, qty in batch])
             report.sent += len(pushed)
             report.failed += len(failed)
             if progress:
                 await progress(min(start + BATCH, len(todo)), len(todo))
     if report.sent:
-        await stores.mark_synced(tenant, store_id)
+        await stores.mark_synced(tenant, store_id, kind=SyncKind.STOCK_PUSH)
     return report

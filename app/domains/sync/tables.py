@@ -17,5 +17,6 @@ class SyncLog(Table):
     action = Varchar(length=32, help_text="push, import, reconcile, error ...")
     level = Varchar(length=8, default="info", help_text="info, warning or error")
     quantity = Integer(null=True, default=None, help_text="Quantity sent, for pushes.")
+    previous_quantity = Integer(null=True, default=None, help_text="What the listing had before a push.")
     message = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)

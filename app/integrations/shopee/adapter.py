@@ -17,6 +17,8 @@ from app.integrations import errors
 from app.integrations.base import (
     Address,
     AuthorizationResult,
+    CancelReason,
+    CancelRequest,
     DropoffBranch,
     EventKind,
     Listing,
@@ -427,6 +429,23 @@ class ShopeeAdapter:
                                        "shopee.tracking_number", query={"order_sn": order_id})
         return answer.get("tracking_number") or None
 
+    # -- cancellation -----------------------------------------------------------------------
+
+    # The v2 reference lists OUT_OF_STOCK and UNDELIVERABLE_AREA (TW and MY only); CUSTOMER_REQUEST
+    # is v1's and the SDKs still send it. For Indonesian shops we offer the two that apply.
+    cancel_reasons = (CancelReason.OUT_OF_STOCK, CancelReason.BUYER_REQUEST)
+    CANCEL_CODES = {CancelReason.OUT_OF_STOCK: "OUT_OF_STOCK", CancelReason.BUYER_REQUEST: "CUSTOMER_REQUEST"}
+
+    async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
+        code = self.CANCEL_CODES.get(request.reason)
+        if code is None:
+            raise errors.ValidationError(f"Shopee does not take the cancel reason {request.reason}", platform="shopee")
+        body: dict[str, Any] = {"order_sn": request.order_id, "cancel_reason": code}
+        if request.reason is CancelReason.OUT_OF_STOCK:
+            body["item_list"] = [{"item_id": int(item), "model_id": int(model)}
+                                 for item, model in dict.fromkeys(request.lines)]
+        await self._shop_call(conn, "POST", "/api/v2/order/cancel_order", "shopee.cancel_order", body=body)
+
     # -- push -------------------------------------------------------------------------------
 
     def verify_webhook(self, *, headers: Mapping[str, str], body: bytes, url: str) -> WebhookEvent:
@@ -439,7 +458,8 @@ class ShopeeAdapter:
             payload = json.loads(body)
             code = int(payload["code"])
             shop_id = str(payload["shop_id"])
-        except (ValueError, KeyError, TypeError) as exc:
+            occurred_at = from_epoch(payload.get("timestamp"))
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
             raise errors.WebhookRejected(f"Shopee push body is not a push: {exc}", platform="shopee") from exc
         data = payload.get("data") or {}
         kind = PUSH_KINDS.get(code, EventKind.OTHER)
@@ -453,7 +473,7 @@ class ShopeeAdapter:
             code=str(code),
             shop_id=shop_id,
             dedupe_key=dedupe,
-            occurred_at=from_epoch(payload.get("timestamp")),
+            occurred_at=occurred_at,
             order_id=data.get("ordersn") or data.get("order_sn"),
             order_status=STATUS_MAP.get(raw_status) if raw_status else None,
             raw_status=raw_status,

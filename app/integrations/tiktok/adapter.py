@@ -17,6 +17,8 @@ from app.integrations import errors
 from app.integrations.base import (
     Address,
     AuthorizationResult,
+    CancelReason,
+    CancelRequest,
     EventKind,
     Listing,
     ListingVariant,
@@ -401,6 +403,24 @@ class TikTokAdapter:
         orders = await self.get_orders(conn, [order_id])
         return orders[0].tracking_number if orders else None
 
+    # -- cancellation -----------------------------------------------------------------------
+
+    # Seller cancel reasons (return_refund 202309 cancellations). TikTok publishes no single list per
+    # region; these codes are our choice, and the sandbox accepts exactly them.
+    cancel_reasons = (CancelReason.OUT_OF_STOCK, CancelReason.WRONG_PRICE, CancelReason.UNDELIVERABLE_ADDRESS,
+                      CancelReason.BUYER_REQUEST)
+    CANCEL_CODES = {
+        CancelReason.OUT_OF_STOCK: "seller_cancel_reason_out_of_stock",
+        CancelReason.WRONG_PRICE: "seller_cancel_reason_wrong_price",
+        CancelReason.UNDELIVERABLE_ADDRESS: "seller_cancel_paid_reason_address_not_deliver",
+        CancelReason.BUYER_REQUEST: "seller_cancel_reason_buyer_request",
+    }
+
+    async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
+        """The whole order: no order_line_item_ids."""
+        body = {"order_id": request.order_id, "cancel_reason": self.CANCEL_CODES[request.reason]}
+        await self._shop_call(conn, "POST", "/return_refund/202309/cancellations", "tiktok.cancel_order", body=body)
+
     # -- webhooks ---------------------------------------------------------------------------
 
     def verify_webhook(self, *, headers: Mapping[str, str], body: bytes, url: str) -> WebhookEvent:
@@ -413,7 +433,8 @@ class TikTokAdapter:
             payload = json.loads(body)
             kind_code = int(payload["type"])
             shop_id = str(payload["shop_id"])
-        except (ValueError, KeyError, TypeError) as exc:
+            occurred_at = from_epoch(payload.get("timestamp"))
+        except (ValueError, KeyError, TypeError, OverflowError, OSError) as exc:
             raise errors.WebhookRejected(f"TikTok webhook body is not a notification: {exc}",
                                          platform="tiktok") from exc
         data = payload.get("data") or {}
@@ -427,7 +448,7 @@ class TikTokAdapter:
             code=str(kind_code),
             shop_id=shop_id,
             dedupe_key=dedupe,
-            occurred_at=from_epoch(payload.get("timestamp")),
+            occurred_at=occurred_at,
             order_id=str(data["order_id"]) if data.get("order_id") else None,
             order_status=STATUS_MAP.get(raw_status) if raw_status else None,
             raw_status=raw_status,

@@ -1,0 +1,218 @@
+"""The audit trail in people's words: translated actions and fields, ids replaced by names.
+
+Entries keep their raw JSON (the page shows it one tap away); this only decides how they read.
+An action, field or reference this module does not know still shows, under a generic label.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.i18n import N_, _
+from app.core.tenancy import Tenant
+
+ACTION_LABELS = {
+    "account.signed_up": N_("Signed up"), "account.login_failed": N_("Failed login"),
+    "account.password_changed": N_("Password changed"), "account.password_reset": N_("Password reset"),
+    "account.password_reset_requested": N_("Password reset requested"),
+    "organization.created": N_("Organisation created"), "organization.updated": N_("Organisation settings changed"),
+    "member.invited": N_("Member invited"), "member.invitation_revoked": N_("Invitation revoked"),
+    "member.joined": N_("Member joined"), "member.role_changed": N_("Role changed"),
+    "member.removed": N_("Member removed"),
+    "product.created": N_("Product created"), "product.updated": N_("Product changed"),
+    "product.archived": N_("Product archived"), "product.restored": N_("Product restored"),
+    "variant.bundle_set": N_("Bundle contents set"), "variant.image_changed": N_("Photo changed"),
+    "catalog.imported": N_("Catalog imported"),
+    "location.created": N_("Location created"), "location.updated": N_("Location changed"),
+    "location.activated": N_("Location activated"), "location.deactivated": N_("Location deactivated"),
+    "stock_count.opened": N_("Stock count opened"), "stock_count.posted": N_("Stock count posted"),
+    "store.connected": N_("Store connected"), "store.reconnected": N_("Store reconnected"),
+    "store.paused": N_("Store paused"), "store.resumed": N_("Store resumed"),
+    "store.disconnected": N_("Store disconnected"), "store.needs_reauth": N_("Store needs reconnecting"),
+    "store.deauthorized": N_("Store access withdrawn"), "store.settings_changed": N_("Store settings changed"),
+    "store.locations_changed": N_("Store locations changed"),
+    "listing.mapped": N_("Listing mapped"), "listing.ignored": N_("Listing ignored"),
+    "allocation.threshold_changed": N_("Last-units threshold changed"),
+    "order.created": N_("Order created"), "order.transition": N_("Order status changed"),
+    "order.picking": N_("Orders moved to picking"), "order.shipment_arranged": N_("Shipment arranged"),
+    "return.opened": N_("Return opened"), "return.received": N_("Return received"),
+    "job.started": N_("Job started"), "job.cancelled": N_("Job cancelled"),
+}
+ENTITY_LABELS = {
+    "product": N_("Product"), "variant": N_("Variant"), "order": N_("Order"), "order_return": N_("Return"),
+    "location": N_("Location"), "store": N_("Store"), "listing": N_("Listing"), "stock_count": N_("Stock count"),
+    "background_job": N_("Job"), "membership": N_("Member"), "invitation": N_("Invitation"), "user": N_("Account"),
+    "organization": N_("Organisation"), "allocation_rule": N_("Allocation rule"),
+}
+FIELD_LABELS = {
+    "name": N_("Name"), "code": N_("Code"), "brand": N_("Brand"), "category": N_("Category"),
+    "status": N_("Status"), "state": N_("Status"), "role": N_("Role"), "email": N_("E-mail"),
+    "organization": N_("Organisation"), "timezone": N_("Time zone"), "threshold": N_("Last-units threshold"),
+    "location": N_("Location"), "locations": N_("Locations"), "variant": N_("Variant"), "sku": N_("SKU"),
+    "skus": N_("SKUs"), "lines": N_("Lines"), "order": N_("Order"), "orders": N_("Orders"),
+    "restock": N_("Back to stock"), "components": N_("Components"), "image_url": N_("Photo"),
+    "archived_variants": N_("Archived variants"), "changed": N_("Changed"), "mode": N_("Shipping"),
+    "task": N_("Job"), "platform": N_("Marketplace"), "shop_id": N_("Shop id"), "error": N_("Problem"),
+    "active": N_("Active"), "number": N_("Order number"), "created": N_("New"), "updated": N_("Updated"),
+    "unchanged": N_("Unchanged"), "errors": N_("Errors"), "rows": N_("Rows"), "format": N_("File format"),
+    "auto_push_stock": N_("Push stock changes automatically"), "auto_import_orders": N_("Import orders automatically"),
+    "sync_interval_minutes": N_("Sync interval (minutes)"), "stock_buffer": N_("Stock buffer"),
+    "stock_percent": N_("Share of stock (%)"), "price_markup_percent": N_("Price markup (%)"),
+    "preferred_for_last_units": N_("Keep the last units for this store"),
+    "auto_push_prices": N_("Send catalog prices (with the markup) to this store"),
+}
+TASK_LABELS = {
+    "demo_count": N_("Demo job"), "import_listings": N_("Listing import"), "push_stock": N_("Stock push"),
+    "push_prices": N_("Price push"), "reconcile": N_("Reconcile"), "import_catalog": N_("Catalog import"),
+}
+ENUM_FIELDS = {"status", "state", "role", "mode"}
+HIDDEN_FIELDS = {"report"}  # long technical detail: the raw record has it
+# Values that name other rows: field -> kind of row (see _lookups).
+REFERENCES = {"variant": "variant", "location": "location", "locations": "location", "order": "order"}
+# Fields holding {id: quantity} or [[id, quantity], ...] of a kind of row, per action.
+QUANTITIES = {("return.opened", "lines"): "order_line", ("return.received", "restock"): "return_line",
+              ("variant.bundle_set", "components"): "variant"}
+# Entities shown by name next to the action: entity -> kind of row.
+SUBJECTS = {"product": "product", "variant": "variant", "order": "order", "order_return": "return",
+            "location": "location", "store": "store", "listing": "listing"}
+
+
+@dataclass(slots=True)
+class Change:
+    label: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(slots=True)
+class ReadableEntry:
+    entry: dict[str, Any]
+    action: str
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+    raw: str = ""
+
+
+def _loaded(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {"": value}
+    return value if isinstance(value, dict) else ({} if value is None else {"": value})
+
+
+def _pairs(value: Any) -> list[tuple[Any, Any]]:
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, list):
+        return [tuple(v) for v in value if isinstance(v, list | tuple) and len(v) == 2]
+    return []
+
+
+def _wanted(entries: list[dict]) -> dict[str, set[int]]:
+    """The ids of each kind of row the entries mention."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+
+    def add(kind: str, value: Any) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int | str) and str(item).isdigit():
+                wanted[kind].add(int(item))
+
+    for e in entries:
+        if e["entity"] in SUBJECTS and e["entity_id"]:
+            wanted[SUBJECTS[e["entity"]]].add(e["entity_id"])
+        for side in (e["_before"], e["_after"]):
+            for key, value in side.items():
+                if (e["action"], key) in QUANTITIES:
+                    add(QUANTITIES[(e["action"], key)], [k for k, _q in _pairs(value)])
+                elif key in REFERENCES:
+                    add(REFERENCES[key], value)
+    return wanted
+
+
+async def _lookups(tenant: Tenant, wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    from app.domains.catalog.labels import product_names, variant_skus
+    from app.domains.inventory.labels import location_names
+    from app.domains.listings.services import labels_of
+    from app.domains.orders.labels import line_skus, order_numbers, return_line_skus, return_orders
+    from app.domains.stores.services import list_stores
+
+    names = {
+        "product": await product_names(tenant, wanted["product"]),
+        "variant": await variant_skus(tenant, wanted["variant"]),
+        "location": await location_names(tenant, wanted["location"]),
+        "order": await order_numbers(tenant, wanted["order"]),
+        "return": await return_orders(tenant, wanted["return"]),
+        "order_line": await line_skus(tenant, wanted["order_line"]),
+        "return_line": await return_line_skus(tenant, wanted["return_line"]),
+        "store": {s["id"]: s["name"] for s in await list_stores(tenant)} if wanted["store"] else {},
+        "listing": {i: " · ".join(x for x in (r["title"], r["model_name"]) if x) or r["seller_sku"]
+                    for i, r in (await labels_of(tenant, wanted["listing"])).items()},
+    }
+    return names
+
+
+def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -> str:
+    from app.domains.stores.services import platform_label
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if (action, key) in QUANTITIES:
+        kind = QUANTITIES[(action, key)]
+        return ", ".join(f"{names[kind].get(int(k), _('unknown')) if str(k).isdigit() else k} × {q}"
+                         for k, q in _pairs(value))
+    if key == "lines" and isinstance(value, list):  # [[SKU, quantity], ...]
+        return ", ".join(f"{k} × {q}" for k, q in _pairs(value))
+    if key in REFERENCES:
+        kind = REFERENCES[key]
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(names[kind].get(int(i), _("unknown")) if str(i).isdigit() else str(i) for i in items)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key in ENUM_FIELDS:
+        return _(str(value)).replace("_", " ")  # the English msgid is the identifier itself
+    if key == "platform":
+        try:
+            return platform_label(str(value))
+        except ValueError:
+            return str(value)
+    if key == "task":
+        return _(TASK_LABELS.get(str(value), N_("Background job")))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    text = str(value)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _changes(e: dict, names: dict[str, dict[int, str]]) -> list[Change]:
+    before, after = e["_before"], e["_after"]
+    keys = [k for k in dict.fromkeys([*before, *after]) if k not in HIDDEN_FIELDS]
+    return [Change(_(FIELD_LABELS[k]) if k in FIELD_LABELS else _("Detail"),
+                   _text(k, before[k], e["action"], names) if k in before else None,
+                   _text(k, after[k], e["action"], names) if k in after else None) for k in keys]
+
+
+async def readable(tenant: Tenant, entries: list[dict[str, Any]]) -> list[ReadableEntry]:
+    """Audit entries as people read them: what happened, to what (by name), field by field."""
+    for e in entries:
+        e["_before"], e["_after"] = _loaded(e.get("before")), _loaded(e.get("after"))
+    names = await _lookups(tenant, _wanted(entries))
+    out = []
+    for e in entries:
+        kind = SUBJECTS.get(e["entity"])
+        subject_name = names[kind].get(e["entity_id"], "") if kind and e["entity_id"] else ""
+        entity = _(ENTITY_LABELS[e["entity"]]) if e["entity"] in ENTITY_LABELS else ""
+        raw = json.dumps({"action": e["action"], "entity": e["entity"], "entity_id": e["entity_id"],
+                          "before": e["_before"] or None, "after": e["_after"] or None},
+                         ensure_ascii=False, indent=1, default=str)
+        out.append(ReadableEntry(
+            entry=e, action=_(ACTION_LABELS.get(e["action"], N_("Change"))),
+            subject=f"{entity} {subject_name}".strip() if subject_name else "",
+            changes=_changes(e, names), raw=raw))
+    return out

@@ -1,0 +1,220 @@
+"""Actions on a marketplace order go through the marketplace: cancelling it (with a reason the
+seller picks from the platform's reasons) and arranging its shipment. A local status change
+would leave the marketplace saying something else (cancelled here, READY_TO_SHIP on Shopee).
+
+The request records an OrderAction and commits; a job then calls the marketplace (never inside
+a database transaction) and records the outcome. A cancel that the marketplace accepted is
+read back from it, so the order, its stock and the push follow the platform's word."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from saq.job import Job
+
+from app.core.clock import utcnow
+from app.core.database import is_postgres, transaction
+from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
+from app.core.i18n import N_, _
+from app.core.queue import get_queue, job_options
+from app.core.tenancy import Tenant
+from app.domains.audit.services import record
+from app.domains.fulfillment.statuses import ActionKind, ActionStatus
+from app.domains.fulfillment.tables import OrderAction
+from app.domains.orders.statuses import OrderState
+from app.domains.orders.tables import Order, OrderLine
+from app.domains.stores.adapters import cancel_reasons_of, connection_for, open_adapter
+from app.domains.stores.services import get_store
+from app.integrations.base import CancelReason, CancelRequest
+from app.integrations.errors import IntegrationError
+
+log = logging.getLogger(__name__)
+
+CANCELLABLE = {OrderState.UNPAID, OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED}
+REASON_LABELS = {
+    CancelReason.OUT_OF_STOCK: N_("Out of stock"),
+    CancelReason.BUYER_REQUEST: N_("The buyer asked to cancel"),
+    CancelReason.UNDELIVERABLE_ADDRESS: N_("The address cannot be delivered to"),
+    CancelReason.WRONG_PRICE: N_("The price was wrong"),
+}
+KIND_LABELS = {ActionKind.CANCEL: N_("Cancel on the marketplace"), ActionKind.SHIP: N_("Arrange shipment")}
+STATUS_LABELS = {ActionStatus.PENDING: N_("waiting for the marketplace"), ActionStatus.DONE: N_("done"),
+                 ActionStatus.FAILED: N_("refused")}
+
+
+def cancel_reasons(platform: str) -> list[tuple[str, str]]:
+    """(value, label) of the reasons this platform takes for a seller's cancel."""
+    return [(reason.value, _(REASON_LABELS[reason])) for reason in cancel_reasons_of(platform)]
+
+
+async def _marketplace_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
+    row = await tenant.scoped(Order).select(
+        Order.id, Order.platform_order_id, Order.state, Order.store, Order.channel).where(
+        Order.id == _pk(order_id)).first()
+    if row is None:
+        raise NotFound(_("Order not found."))
+    if row["store"] is None:
+        raise Conflict(_("This order was not placed on a marketplace."))
+    return row
+
+
+async def pending_action(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
+    return await tenant.scoped(OrderAction).select().where(
+        (OrderAction.order == _pk(order_id)) & (OrderAction.status == ActionStatus.PENDING)).first()
+
+
+async def actions_of(tenant: Tenant, order_id: int) -> list[dict[str, Any]]:
+    """The order's marketplace actions, newest first, with labels a person reads."""
+    rows = await tenant.scoped(OrderAction).select().where(OrderAction.order == _pk(order_id)).order_by(
+        OrderAction.id, ascending=False).limit(20)
+    for row in rows:
+        row["kind_label"] = _(KIND_LABELS[ActionKind(row["kind"])])
+        row["status_label"] = _(STATUS_LABELS[ActionStatus(row["status"])])
+        row["reason_label"] = _(REASON_LABELS[CancelReason(row["reason"])]) if row["reason"] else ""
+    return rows
+
+
+async def request_cancel(tenant: Tenant, order_id: int, reason: str) -> int:
+    """Record a cancel of a marketplace order with one of its platform's reasons; a job carries it
+    out. ValidationFailed for a reason the platform does not take, Conflict when the order can no
+    longer be cancelled or an action is already waiting. Nothing changes on refusal."""
+    order = await _marketplace_order(tenant, order_id)
+    try:
+        chosen = CancelReason(reason)
+    except ValueError:
+        chosen = None
+    if chosen is None or chosen not in cancel_reasons_of(order["channel"]):
+        raise ValidationFailed({"reason": _("Choose one of the marketplace's reasons for cancelling.")})
+    if OrderState(order["state"]) not in CANCELLABLE:
+        raise Conflict(_("An order that is %(state)s can no longer be cancelled.", state=_(order["state"])))
+    return await _record(tenant, order, ActionKind.CANCEL, chosen.value)
+
+
+async def request_ship(tenant: Tenant, order_id: int) -> int:
+    """Record "arrange the shipment" of a packed marketplace order; a job asks the marketplace."""
+    order = await _marketplace_order(tenant, order_id)
+    if OrderState(order["state"]) is not OrderState.PACKED:
+        raise Conflict(_("Order %(number)s is %(state)s: pack it first (scan its items), then ship.",
+                         number=order["platform_order_id"], state=_(order["state"])))
+    return await _record(tenant, order, ActionKind.SHIP, "")
+
+
+async def _record(tenant: Tenant, order: dict[str, Any], kind: ActionKind, reason: str) -> int:
+    async with transaction():
+        lock = tenant.scoped(Order).select(Order.id).where(Order.id == order["id"])
+        if is_postgres():
+            await lock.lock_rows()
+        if await pending_action(tenant, order["id"]):
+            raise Conflict(_("The marketplace is still working on this order's last action; wait for its outcome."))
+        row = tenant.scoped(OrderAction).new(order=order["id"], kind=kind, reason=reason, actor=tenant.actor.user_id)
+        await row.save()
+    await record(tenant.organization_id, tenant.actor, f"order.{kind.value}_requested", "order", order["id"],
+                 after={"reason": reason} if reason else None)
+    await enqueue(tenant.organization_id, row.id)
+    return row.id
+
+
+async def enqueue(organization_id: int, action_id: int) -> None:
+    """Run the action in a job (after the commit); the key keeps it to one job per action."""
+    await get_queue().enqueue(Job(function="run_order_action",
+                                  kwargs={"organization_id": organization_id, "action_id": action_id},
+                                  key=f"order-action:{action_id}", **job_options(timeout=300, retries=3)))
+
+
+RESEND_AFTER = timedelta(minutes=2)  # a pending action whose job was lost (enqueue failed, worker died)
+GIVE_UP_AFTER = timedelta(hours=1)  # the marketplace kept failing: tell the seller instead of waiting
+
+
+async def sweep_pending() -> dict[str, int]:
+    """Cron: enqueue again the jobs of actions still pending after RESEND_AFTER; mark failed, in
+    words, those pending past GIVE_UP_AFTER (the seller may ask again). Every organisation."""
+    from app.core.tenancy import Actor
+
+    now = utcnow()
+    rows = await OrderAction.select(OrderAction.id, OrderAction.organization, OrderAction.created_at).where(
+        (OrderAction.status == ActionStatus.PENDING) & (OrderAction.created_at < now - RESEND_AFTER)).order_by(
+        OrderAction.id).limit(500)
+    counts = {"resent": 0, "given_up": 0}
+    for row in rows:
+        if row["created_at"] < now - GIVE_UP_AFTER:
+            tenant = Tenant(row["organization"], Actor(None, "worker"))
+            action = await tenant.scoped(OrderAction).select().where(OrderAction.id == row["id"]).first()
+            await _finish(tenant, action, ActionStatus.FAILED,
+                          _("The marketplace could not be reached for an hour. Nothing changed there; try again."))
+            counts["given_up"] += 1
+        else:
+            await enqueue(row["organization"], row["id"])
+            counts["resent"] += 1
+    return counts
+
+
+async def run_action(tenant: Tenant, action_id: int) -> str:
+    """Carry out a pending action against the marketplace and record its outcome (the job's body).
+    A retryable integration error is re-raised so the job tries again; anything else is final."""
+    action = await tenant.scoped(OrderAction).select().where(OrderAction.id == action_id).first()
+    if action is None or action["status"] != ActionStatus.PENDING:
+        return "nothing to do"
+    try:
+        if action["kind"] == ActionKind.CANCEL:
+            message = await _cancel(tenant, action)
+        else:
+            message = await _ship(tenant, action)
+    except IntegrationError as exc:
+        if exc.retryable:
+            raise
+        return await _finish(tenant, action, ActionStatus.FAILED, exc.seller_message)
+    except AppError as exc:
+        return await _finish(tenant, action, ActionStatus.FAILED, exc.message)
+    return await _finish(tenant, action, ActionStatus.DONE, message)
+
+
+async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
+    from app.domains.orders.fetch import ingest_orders
+
+    order = await _marketplace_order(tenant, action["order"])
+    lines = await tenant.scoped(OrderLine).select(OrderLine.platform_item_id, OrderLine.platform_model_id).where(
+        OrderLine.order == order["id"])
+    store = await get_store(tenant, order["store"])
+    async with open_adapter(store.platform) as adapter:
+        await adapter.cancel_order(connection_for(tenant, store, adapter), CancelRequest(
+            order_id=order["platform_order_id"], reason=CancelReason(action["reason"]),
+            lines=tuple((r["platform_item_id"], r["platform_model_id"]) for r in lines)))
+    # The marketplace's word on the order (cancelled, stock released, pushed) comes by reading it back.
+    # The cancel is done whatever happens next: a failed read must not make the job cancel again.
+    try:
+        await ingest_orders(tenant, order["store"], [order["platform_order_id"]])
+    except IntegrationError as exc:
+        log.warning("order %s cancelled on the marketplace but not read back: %s", order["id"], exc)
+        return _("Cancelled on the marketplace; StoreSync reads the order back with the next fetch.")
+    return _("Cancelled on the marketplace.")
+
+
+async def _ship(tenant: Tenant, action: dict[str, Any]) -> str:
+    from app.domains.fulfillment.shipping import ship
+
+    result = await ship(tenant, action["order"])
+    if result.shipped:
+        return _("Shipped: tracking number %(number)s.", number=result.tracking_number)
+    return _("Shipment arranged; the tracking number follows when the marketplace gives it.")
+
+
+async def _finish(tenant: Tenant, action: dict[str, Any], status: ActionStatus, message: str) -> str:
+    from app.domains.orders.services import record_event
+
+    async with transaction():
+        await tenant.scoped(OrderAction).update({OrderAction.status: status, OrderAction.message: message[:1000],
+                                                 OrderAction.finished_at: utcnow()}).where(
+            OrderAction.id == action["id"])
+        label = _(KIND_LABELS[ActionKind(action["kind"])])
+        await record_event(tenant, action["order"], "marketplace", f"{label}: {message}" if status is ActionStatus.DONE
+                     else _("%(action)s refused: %(why)s", action=label, why=message))
+    return message
+
+
+def _pk(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
