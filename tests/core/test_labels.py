@@ -8,6 +8,7 @@ from babel.messages.pofile import read_po
 
 from app.core.i18n import LOCALE_DIR, current_locale, deferred, deferred_label, deferred_plural, read
 from app.core.statuses import LABELLED, Channel, Role, label
+from app.integrations.errors import NetworkError
 
 
 @pytest.fixture
@@ -47,6 +48,9 @@ def test_stored_messages_are_read_in_the_readers_language():
             "Anda diundang sebagai Staf gudang."
         assert read("Manual order created.") == "Pesanan manual dibuat."  # a row from before, in English
         assert read("a note somebody typed") == "a note somebody typed"
+        # a marketplace's failure, kept as its English sentence in the sync log or on the store card
+        assert read(NetworkError("timeout").seller_message) == \
+            "Kami tidak dapat menghubungi marketplace. StoreSync akan mencoba lagi secara otomatis."
     finally:
         current_locale.reset(token)
     one = deferred_plural("Return opened for %(n)s unit.", "Return opened for %(n)s units.", 1)
