@@ -83,7 +83,7 @@ async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
     token = await _admin_session(scope)
     if token is not None:
         scope = _with_cookie(scope, token)
-        secure = "; Secure" if get_settings().secure_cookies else ""
+        secure = "; Secure" if get_settings().cookies_secure else ""
         cookie = f"{ADMIN_COOKIE}={token}; Path=/admin; HttpOnly; SameSite=Lax{secure}".encode("latin-1")
         inner_send = send
 

@@ -146,7 +146,7 @@ def _refuse_unsafe_deployment() -> None:
     from app.core.security import UnsafeDeployment, check_deployment
 
     try:
-        check_deployment(get_settings())
+        check_deployment(get_settings(), warn=False)
     except UnsafeDeployment as exc:
         print(exc, file=sys.stderr, flush=True)
         raise SystemExit(2) from None

@@ -26,7 +26,8 @@ from app.core import i18n, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
-from app.core.edge import EdgeMiddleware, exception_handlers as edge_exception_handlers
+from app.core.edge import EdgeMiddleware
+from app.core.edge import exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
 from app.core.log_redaction import install_log_redaction
 from app.core.money import format_money

@@ -56,11 +56,12 @@ async def _store(account: Account) -> int:
 async def _webhook_event(account: Account) -> int:
     """A marketplace notification for one of the organisation's stores that failed to process."""
     from app.domains.stores.tables import WebhookEventRecord
+    from app.domains.stores.webhook_retry import REASONS
 
     store_id = await _store(account)
     row = WebhookEventRecord(platform="shopee", dedupe_key=unique("event"), kind="order_status", code="3",
                              store=store_id, organization=account.org_id, attempts=3,
-                             next_attempt_at=utcnow() + timedelta(hours=1), last_error="secret reason",
+                             next_attempt_at=utcnow() + timedelta(hours=1), last_error=REASONS["unreachable"],
                              payload={"ordersn": f"SECRET{account.org_id}"})
     await row.save()
     return row.id

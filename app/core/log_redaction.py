@@ -2,9 +2,10 @@
 
 httpx logs every request URL at INFO and uvicorn's access log every path with its query, so
 Shopee's `access_token=`/`sign=`, TikTok's `app_secret=`, OAuth `code=` and the like would land in
-the server log. Redaction happens where log records are made (the record factory), so it covers
-every logger and every handler — the queue listener, uvicorn's own handlers, a worker's stderr,
-pytest's capture — including handlers added after start-up.
+the server log. Redaction happens where log records are made (the record factory) rather than in
+a filter on one handler: a handler filter misses records of loggers that do not propagate
+(uvicorn's access log, litestar's) and handlers added later; the factory covers every logger and
+every handler — the queue listener, uvicorn's own handlers, a worker's stderr, pytest's capture.
 
 What is redacted: values of known secret names in query strings and forms (`name=value`), in JSON
 or Python reprs (`"name": "value"`), in headers (`Authorization: Bearer ...`), and the literal
@@ -102,14 +103,6 @@ def redact_record(record: logging.LogRecord) -> None:
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
-
-
-class RedactSecrets(logging.Filter):
-    """The same redaction as a filter, for a handler configured elsewhere (dictConfig)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        redact_record(record)
-        return True
 
 
 def install_log_redaction() -> None:

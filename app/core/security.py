@@ -136,14 +136,16 @@ def deployment_problems(settings: Settings) -> list[str]:
     return problems
 
 
-def check_deployment(settings: Settings) -> None:
+def check_deployment(settings: Settings, *, warn: bool = True) -> None:
     """In production, refuse to start (UnsafeDeployment listing every problem); in development,
-    log one warning naming them."""
+    log one warning naming them (``warn=False``: the command line checks before the web process,
+    which warns itself)."""
     problems = deployment_problems(settings)
     if not problems:
         return
     if settings.storesync_env == "production":
         raise UnsafeDeployment("StoreSync will not start with STORESYNC_ENV=production:\n"
                                + "\n".join(f"  - {p}" for p in problems))
-    log.warning("development settings (not for production; STORESYNC_ENV=production refuses them): %s",
-                " ".join(problems))
+    if warn:
+        log.warning("development settings (not for production; STORESYNC_ENV=production refuses them): %s",
+                    " ".join(problems))

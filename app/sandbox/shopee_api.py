@@ -63,7 +63,7 @@ def find_sku(product: Product, model: Any) -> Sku | None:
     except (TypeError, ValueError):
         return None
     if not product.has_variants:
-        return product.skus[0] if wanted == 0 else None
+        return product.skus[0] if wanted == 0 and product.skus else None
     return next((s for s in product.skus if int(s.sku_id) == wanted), None)
 
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from tests.edge.crawl import ROLES, acceptable, crawl, seed_organisation, small_pages, submit, typical_variants
+from tests.edge.crawl import (
+    ROLES,
+    acceptable,
+    crawl,
+    seed_organisation,
+    small_pages,
+    submit,
+    typical_variants,
+)
 from tests.support import http_client, login
 
 

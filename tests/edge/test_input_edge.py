@@ -138,3 +138,10 @@ async def test_an_unexpected_error_is_a_friendly_page(app, monkeypatch):
         assert "boom" not in response.text and "Something went wrong" in response.text
         fragment = await client.get("/orders?q=x", headers={"HX-Request": "true"})
         assert fragment.status_code == 500 and fragment.headers["HX-Retarget"] == "#flash"
+
+
+async def test_a_wrong_method_or_an_unknown_page_is_a_page_too(owner_client):
+    wrong = await owner_client.get("/inventory/adjust")
+    assert_page(wrong, 405)
+    assert "not available here" in wrong.text
+    assert_page(await owner_client.get("/no-such-page"), 404)

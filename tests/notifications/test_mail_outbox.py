@@ -163,3 +163,13 @@ async def test_the_sweep_sends_a_mail_whose_job_was_lost_and_a_failed_one_when_i
 def test_retries_back_off_from_a_minute_to_six_hours():
     assert [outbox.retry_delay(n) for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
     assert outbox.retry_delay(20) == timedelta(hours=6)
+
+
+async def test_a_mail_whose_body_cannot_be_decrypted_is_given_up_not_retried_for_ever(owner_client, smtp_server):
+    row = OutgoingMail(organization_id=owner_client.account.org_id, recipient=owner_client.account.email,
+                       subject="StoreSync: Low stock", body="gAAAAA-not-a-token")
+    await row.save()
+    report = await outbox.deliver_due([row.id])
+    assert (report.sent, report.gave_up) == (0, 1)
+    [stored] = await _org_mails(owner_client.account.org_id)
+    assert stored["status"] == MailStatus.FAILED and stored["body"] == "" and smtp_server == []

@@ -120,3 +120,26 @@ async def test_bulk_map_by_sku_suggestion(owner_client, sandbox):
     assert (await Listing.select(Listing.status).where(Listing.id == other["id"]).first())["status"] == "unmapped"
     bad = await post(owner_client, "/listings/bulk", {"action": "explode", "back": back, "listing_id": [str(other["id"])]})
     assert "Choose what to do" in (await owner_client.get(bad.headers["location"])).text
+
+
+async def test_the_demo_first_hour_orders_wait_for_the_bundle_and_ship_after_its_product(owner_client, sandbox):
+    from app.domains.orders.fetch import fetch_store_orders
+    from app.domains.orders.tables import Order
+    from app.domains.stores.sandbox import seed_demo_orders
+
+    tenant = tenant_of(owner_client.account)
+    await seed_catalog(tenant.organization_id, Faker("id_ID"))
+    shop, store = await _demo_store(owner_client, sandbox, "shopee")
+    seed_demo_orders(sandbox, "shopee", shop.shop_id)
+    await import_store_listings(tenant, store["id"])
+    report = await fetch_store_orders(tenant, store["id"])
+    assert report.created == 4
+    orders = await Order.select().where(Order.store == store["id"]).order_by(Order.id)
+    waiting = [o for o in orders if o["has_unmapped_lines"]]
+    assert len(waiting) == 1 and all(o["stock_state"] == "reserved" or o["oversold"] for o in orders if o not in waiting)
+    bundle = await Listing.select().where((Listing.store == store["id"]) & (Listing.seller_sku == "PAKET-KOPI-SAMBAL")
+                                          ).first()
+    response = await post(owner_client, f"/listings/{bundle['id']}/create-variant", {"opening": ""}, htmx=True)
+    assert response.status_code == 200 and "1 waiting orders now have this item" in response.text
+    after = await Order.select().where(Order.id == waiting[0]["id"]).first()
+    assert (after["has_unmapped_lines"], after["stock_state"]) == (False, "reserved")

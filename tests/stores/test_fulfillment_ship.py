@@ -1,6 +1,7 @@
-"""Shipping marketplace orders through the sandbox over HTTP: the adapter arranges pickup (or
-drop-off), the tracking number comes back and is stored, stock is committed; shipping twice
-calls the marketplace once; a cancelled order is refused without a call."""
+"""Shipping marketplace orders through the sandbox over HTTP: the ship panel sends the order to its
+marketplace in a job (run here as the worker runs it), the adapter arranges pickup (or drop-off),
+the tracking number comes back and is stored, stock is committed; shipping twice calls the
+marketplace once; a cancelled order is refused without a call."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ async def _pack(tenant, order_id, variant, qty):
         await packing.scan_item(tenant, order_id, variant["sku"])
 
 
+async def _shipped(client, tenant, order_id):
+    """Press "Arrange shipment", let the job run, and read the ship panel as its polling does."""
+    from app.domains.fulfillment.platform_actions import run_action
+    from app.domains.fulfillment.tables import OrderAction
+
+    pressed = await post(client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    assert pressed.status_code == 200 and "Arranging the shipment" in pressed.text, pressed.text[:500]
+    for action in await OrderAction.select(OrderAction.id).where(
+            (OrderAction.order == order_id) & (OrderAction.status == "pending")):
+        await run_action(tenant, action["id"])
+    return await client.get(f"/fulfillment/orders/{order_id}/ship", headers={"HX-Request": "true"})
+
+
 async def _level(variant_id):
     row = await StockLevel.select().where(StockLevel.variant == variant_id).first()
     return row["on_hand"], row["reserved"]
@@ -55,7 +69,7 @@ async def test_a_shopee_order_ships_through_the_sandbox_with_its_tracking_number
     tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee")
     await _pack(tenant, order_id, variant, 2)
     sandbox.reset_calls()
-    shipped = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    shipped = await _shipped(owner_client, tenant, order_id)
     assert shipped.status_code == 200, shipped.text[:500]
     row = await Order.select().where(Order.id == order_id).first()
     assert row["state"] == "shipped" and row["stock_state"] == "committed"
@@ -77,7 +91,7 @@ async def test_a_shopee_order_ships_through_the_sandbox_with_its_tracking_number
 async def test_a_tiktok_order_ships_through_its_package(owner_client, sandbox):
     tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "tiktok", qty=1)
     await _pack(tenant, order_id, variant, 1)
-    shipped = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    shipped = await _shipped(owner_client, tenant, order_id)
     assert shipped.status_code == 200, shipped.text[:500]
     row = await Order.select().where(Order.id == order_id).first()
     assert row["state"] == "shipped" and row["tracking_number"] == shop.orders[placed.order_id].tracking_number
@@ -99,8 +113,8 @@ async def test_a_marketplace_refusal_leaves_the_order_packed_and_can_be_retried(
     tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
     await _pack(tenant, order_id, variant, 1)
     sandbox.set_order_status("shopee", shop.shop_id, placed.order_id, "SHIPPED", push=False)
-    refused = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
-    assert refused.status_code == 409 and "did not arrange the shipment" in refused.text
+    refused = await _shipped(owner_client, tenant, order_id)
+    assert "did not arrange the shipment" in refused.text and "Arrange shipment" in refused.text
     row = await Order.select().where(Order.id == order_id).first()
     assert row["state"] == "packed" and await _level(variant["id"]) == (5, 1)
     assert await Shipment.count().where(Shipment.order == order_id) == 0, "the claim is released for a retry"
@@ -117,13 +131,13 @@ async def test_without_a_tracking_number_yet_the_shipment_waits_and_a_retry_read
 
     with monkeypatch.context() as patch:
         patch.setattr(ShopeeAdapter, "tracking_number", not_yet)
-        waiting = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
-    assert waiting.status_code == 200 and "no tracking number yet" in waiting.text
+        waiting = await _shipped(owner_client, tenant, order_id)
+    assert waiting.status_code == 200 and "waiting for the tracking number" in waiting.text
     assert "Get the tracking number" in waiting.text
     row = await Order.select().where(Order.id == order_id).first()
     assert row["state"] == "packed" and await _level(variant["id"]) == (5, 1)
     sandbox.reset_calls()
-    retried = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    retried = await _shipped(owner_client, tenant, order_id)
     assert retried.status_code == 200 and shop.orders[placed.order_id].tracking_number in retried.text
     assert not sandbox.calls_to("shopee", "/api/v2/logistics/ship_order", outcome=None), "arranged once only"
     row = await Order.select().where(Order.id == order_id).first()
@@ -135,7 +149,7 @@ async def test_a_later_platform_status_does_not_make_a_shipped_order_ship_again(
 
     tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
     await _pack(tenant, order_id, variant, 1)
-    await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
+    await _shipped(owner_client, tenant, order_id)
     store_id = (await Order.select(Order.store).where(Order.id == order_id).first())["store"]
     await fetch_store_orders(tenant, store_id)  # reads the platform's PROCESSED status of the handed-over parcel
     sandbox.reset_calls()

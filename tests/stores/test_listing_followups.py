@@ -52,6 +52,8 @@ async def test_mapping_a_listing_resolves_the_waiting_order_and_lets_it_be_picke
                                                                               "READY_TO_SHIP")
     assert order["has_unmapped_lines"] and order["stock_state"] == "none"
     assert await start_picking(tenant, [order["id"]]) == [], "an order with an unmapped item cannot be picked"
+    page = await owner_client.get(f"/orders/{order['id']}")
+    assert f'href="/sync/stores/{store["id"]}/listings?status=unmapped"' in page.text, "the order leads to the queue"
     variant = await _variant(tenant, "PETA-1")
     await stock.receive(tenant, variant["id"], (await default_location(tenant))["id"], 5)
 

@@ -136,3 +136,33 @@ async def test_an_action_the_marketplace_never_answered_is_given_up_in_words(own
     assert shop.orders[placed.order_id].status == "READY_TO_SHIP"
     again = await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "buyer_request"}, htmx=True)
     assert again.status_code == 200, "the seller may ask again"
+
+
+async def test_the_cancel_runs_on_the_worker_after_the_request(owner_client, sandbox, worker):
+    from app.core.queue import get_queue
+
+    tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "tiktok", qty=1)
+    asked = await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "out_of_stock"}, htmx=True)
+    assert asked.status_code == 200
+    action = await _action(order_id)
+    job = await get_queue().job(f"order-action:{action['id']}")
+    await job.refresh(until_complete=30)
+    assert job.result == {"outcome": "Cancelled on the marketplace."}
+    assert (await _action(order_id))["status"] == "done"
+    assert shop.orders[placed.order_id].status == "CANCELLED"
+    assert (await Order.select(Order.state).where(Order.id == order_id).first())["state"] == "cancelled"
+
+
+async def test_a_cancel_overtaken_by_the_marketplace_is_done_without_a_call(owner_client, sandbox):
+    from app.domains.orders.fetch import ingest_orders
+
+    tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
+    await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "buyer_request"}, htmx=True)
+    sandbox.set_order_status("shopee", shop.shop_id, placed.order_id, "CANCELLED", push=False)
+    store_id = (await Order.select(Order.store).where(Order.id == order_id).first())["store"]
+    await ingest_orders(tenant, store_id, [placed.order_id])  # the webhook's news arrives first
+    sandbox.reset_calls()
+    await run_action(tenant, (await _action(order_id))["id"])
+    action = await _action(order_id)
+    assert action["status"] == "done" and "already cancelled" in action["message"]
+    assert sandbox.calls_to("shopee", "/api/v2/order/cancel_order", outcome=None) == []

@@ -109,3 +109,31 @@ async def test_the_sync_page_shows_each_kind_of_sync_and_the_next_order_fetch(ow
     stock_pushed = page.split("Stock pushed")[1].split("</dd>")[0]
     orders_fetched = page.split("Orders fetched")[1].split("</dd>")[0]
     assert "never" not in stock_pushed and "never" in orders_fetched
+
+
+async def test_the_cron_enqueues_one_fetch_per_store_and_slot_from_the_order_fetch_watermark(owner_client, sandbox):
+    from app.core.queue import get_queue
+    from app.domains.stores.services import mark_synced
+    from app.domains.stores.statuses import SyncKind
+    from tasks.orders import schedule_order_fetches
+    from tests.inventory.factories import tenant_of
+    from tests.stores.sync_helpers import connected_store
+
+    tenant = tenant_of(owner_client.account)
+    _shop, store = await connected_store(owner_client, sandbox, "tiktok")
+    await Store.update({Store.sync_interval_minutes: 5}).where(Store.id == store["id"])
+    start = utcnow()
+    await mark_synced(tenant, store["id"], kind=SyncKind.ORDER_FETCH, at=start)
+    await mark_synced(tenant, store["id"], kind=SyncKind.STOCK_PUSH, at=start + INTERVAL)
+
+    def key(moment) -> str:
+        return f"fetch-orders:{store['id']}:{int(moment.timestamp() // INTERVAL.total_seconds())}"
+
+    early, due = start + INTERVAL - timedelta(seconds=1), start + INTERVAL + timedelta(seconds=30)
+    await schedule_order_fetches({}, now=early)
+    assert await get_queue().job(key(early)) is None
+    await schedule_order_fetches({}, now=due)
+    await schedule_order_fetches({}, now=due + timedelta(seconds=1))  # a second worker's cron: same job
+    job = await get_queue().job(key(due))
+    assert job is not None and job.kwargs == {"organization_id": tenant.organization_id, "store_id": store["id"]}
+    await get_queue().abort(job, "test over")  # no worker here; keep later tests' workers off it

@@ -12,8 +12,7 @@ from app.domains.fulfillment.tables import Shipment
 from app.domains.fulfillment.tracking import NOTIFY_AFTER, next_wait, retry_missing_tracking
 from app.domains.notifications.tables import Notification
 from app.domains.orders.tables import Order
-from tests.stores.test_fulfillment_ship import _level, _marketplace_order, _pack
-from tests.support import post
+from tests.stores.test_fulfillment_ship import _level, _marketplace_order, _pack, _shipped
 
 
 async def _arranged_without_number(owner_client, sandbox, monkeypatch):
@@ -27,8 +26,8 @@ async def _arranged_without_number(owner_client, sandbox, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(ShopeeAdapter, "tracking_number", not_yet)
-        waiting = await post(owner_client, f"/fulfillment/orders/{order_id}/ship", {}, htmx=True)
-    assert "no tracking number yet" in waiting.text
+        waiting = await _shipped(owner_client, tenant, order_id)
+    assert "waiting for the tracking number" in waiting.text
     sandbox_order = shop.orders[placed.order_id]
     number, sandbox_order.tracking_number = sandbox_order.tracking_number, ""  # the platform has none yet
     return sandbox_order, number, variant, order_id

@@ -108,6 +108,7 @@ async def test_a_dead_event_is_swept_again_listed_for_the_seller_and_retried_by_
     sandbox.clear_faults()
     response = await post(owner_client, f"/sync/webhook-events/{event['id']}/retry", {}, htmx=True)
     assert response.status_code == 200 and 'id="failed-events"' in response.text
+    assert "Being tried again now." in response.text
     assert await get_queue().job(f"webhook-retry:{event['id']}:{JOB_ATTEMPTS + 1}:manual") is not None
     assert await _run_job(event["id"]) is True
     assert await Order.exists().where(Order.platform_order_id == order.order_id)

@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet
 
 from app.core.clock import utcnow
 from app.core.media import media_dir, save_image
-from app.core.secrets import decrypt
+from app.core.secrets import decrypt, derived_key
 from app.domains.audit.services import record
 from app.domains.inventory import stock
 from app.domains.inventory.locations import default_location
@@ -233,14 +233,18 @@ async def test_restore_refuses_keys_that_cannot_decrypt_the_stored_tokens_unless
     file = tmp_path / "keys.tar"
     await backups.backup(backups.Database.from_settings(get_settings()), file)
     other_key = Fernet.generate_key().decode()
+    # Another installation: other keys and another SECRET_KEY (whose derived keys always decrypt too).
+    other_secret = "another-installation-secret-key-0123456789"
     async with FreshTarget() as target:
-        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=other_key, **target.env)
+        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=other_key, SECRET_KEY=other_secret,
+                                **target.env)
         assert code == 1 and "encrypted with a key this installation does not have" in printed
         assert "ENCRYPTION_KEYS" in printed and "--force" in printed
         assert not await backups.user_tables(target.database)
         # The old key listed after a new one (a rotation) decrypts: no refusal.
-        old = get_settings().encryption_keys or backups_key_of(get_settings().secret_key)
-        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=f"{other_key},{old}", **target.env)
+        old = get_settings().encryption_keys or derived_key(get_settings().secret_key)
+        code, printed = run_cli(["restore", str(file)], ENCRYPTION_KEYS=f"{other_key},{old}", SECRET_KEY=other_secret,
+                                **target.env)
         assert code == 0, printed
 
 
@@ -253,14 +257,6 @@ async def test_restore_with_foreign_keys_goes_ahead_when_forced(tmp_path):
                                 **target.env)
         assert code == 0, printed
         assert await backups.holds_rows(target.database)
-
-
-def backups_key_of(secret_key: str) -> str:
-    """The Fernet key StoreSync derives from SECRET_KEY when ENCRYPTION_KEYS is empty."""
-    import base64
-    import hashlib
-
-    return base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest()).decode()
 
 
 # -- files that must not be restored --------------------------------------------------------------

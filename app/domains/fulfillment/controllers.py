@@ -12,8 +12,9 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import form_data, redirect_after_post, render
-from app.domains.fulfillment import packing, picking, shipping
+from app.domains.fulfillment import packing, picking, platform_actions, shipping
 from app.domains.fulfillment.barcodes import code128_svg
+from app.domains.fulfillment.statuses import ActionKind
 from app.domains.orders.services import get_order
 
 
@@ -78,8 +79,10 @@ class FulfillmentController(Controller):
     async def _ship_panel(self, request: Request, tenant: Tenant, order_id: int, *, status_code: int = 200,
                           error: str = "", message: str = "", errors: dict | None = None,
                           form: dict | None = None) -> Response:
+        order = await get_order(tenant, order_id)
+        action = await platform_actions.latest_action(tenant, order_id, ActionKind.SHIP) if order["store"] else None
         return render(request, "fulfillment/ship.html", fragment="fulfillment/_ship.html", status_code=status_code,
-                      order=await get_order(tenant, order_id), shipment=await shipping.shipment_of(tenant, order_id),
+                      order=order, shipment=await shipping.shipment_of(tenant, order_id), action=action,
                       error=error, message=message, errors=errors or {}, form=form or {})
 
     @get("/orders/{order_id:int}/ship", name="fulfillment:ship_form")
@@ -88,7 +91,18 @@ class FulfillmentController(Controller):
 
     @post("/orders/{order_id:int}/ship", name="fulfillment:ship")
     async def ship(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        """A marketplace order is sent to its marketplace by a job (the panel follows its answer);
+        a manual order ships at once with the courier and tracking number typed."""
         data = await form_data(request)
+        order = await get_order(tenant, order_id)
+        if order["store"] is not None and order["state"] not in shipping.ALREADY_SHIPPED:
+            try:
+                await platform_actions.request_ship(tenant, order_id)
+            except AppError as exc:
+                return await self._ship_panel(request, tenant, order_id, status_code=exc.status_code,
+                                              error=exc.message)
+            return await self._ship_panel(request, tenant, order_id,
+                                          message=_("Sent to the marketplace: this page shows its answer."))
         try:
             result = await shipping.ship(tenant, order_id, carrier=data.get("carrier", ""),
                                          tracking_number=data.get("tracking_number", ""))

@@ -94,11 +94,17 @@ async def request_cancel(tenant: Tenant, order_id: int, reason: str) -> int:
 
 async def request_ship(tenant: Tenant, order_id: int) -> int:
     """Record "arrange the shipment" of a packed marketplace order; a job asks the marketplace."""
+    from app.domains.fulfillment.shipping import check_shippable
+
     order = await _marketplace_order(tenant, order_id)
-    if OrderState(order["state"]) is not OrderState.PACKED:
-        raise Conflict(_("Order %(number)s is %(state)s: pack it first (scan its items), then ship.",
-                         number=order["platform_order_id"], state=_(order["state"])))
+    check_shippable(order)
     return await _record(tenant, order, ActionKind.SHIP, "")
+
+
+async def latest_action(tenant: Tenant, order_id: int, kind: ActionKind) -> dict[str, Any] | None:
+    return await tenant.scoped(OrderAction).select().where(
+        (OrderAction.order == _pk(order_id)) & (OrderAction.kind == kind)).order_by(
+        OrderAction.id, ascending=False).first()
 
 
 async def _record(tenant: Tenant, order: dict[str, Any], kind: ActionKind, reason: str) -> int:
@@ -174,6 +180,8 @@ async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
     from app.domains.orders.fetch import ingest_orders
 
     order = await _marketplace_order(tenant, action["order"])
+    if OrderState(order["state"]) is OrderState.CANCELLED:  # the marketplace's own news came first
+        return _("The order was already cancelled on the marketplace.")
     lines = await tenant.scoped(OrderLine).select(OrderLine.platform_item_id, OrderLine.platform_model_id).where(
         OrderLine.order == order["id"])
     store = await get_store(tenant, order["store"])

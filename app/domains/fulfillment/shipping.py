@@ -60,7 +60,8 @@ async def shipment_of(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
     return await tenant.scoped(Shipment).select().where(Shipment.order == _pk(order_id)).first()
 
 
-def _check_shippable(order: dict[str, Any]) -> None:
+def check_shippable(order: dict[str, Any]) -> None:
+    """Conflict, in words, for an order that is cancelled or not packed."""
     state = OrderState(order["state"])
     if state is OrderState.CANCELLED:
         raise Conflict(_("Order %(number)s is cancelled: it cannot be shipped. Nothing changed.",
@@ -86,7 +87,7 @@ async def ship(tenant: Tenant, order_id: int, *, carrier: str = "", tracking_num
         return await _ship_manual(tenant, order, carrier, tracking_number)
     if existing and existing["status"] == ShipmentStatus.AWAITING_TRACKING:
         return await refresh_tracking(tenant, order["id"])
-    _check_shippable(order)
+    check_shippable(order)
     await _claim(tenant, order)
     store = await get_store(tenant, order["store"])
     try:
@@ -171,7 +172,7 @@ async def _ship_manual(tenant: Tenant, order: dict[str, Any], carrier: str, trac
         errors["carrier"] = _("Type the courier (at most 80 characters).")
     if not tracking_number or len(tracking_number) > 80:
         errors["tracking_number"] = _("Type the tracking number (at most 80 characters).")
-    _check_shippable(order)
+    check_shippable(order)
     if errors:
         raise ValidationFailed(errors)
     async with transaction():

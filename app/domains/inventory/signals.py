@@ -7,10 +7,13 @@ reads the outbox. Listeners register at import time; they must be quick (enqueue
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+
+from app.core.database import after_commit
 
 log = logging.getLogger(__name__)
 Listener = Callable[[int], Awaitable[None]]
@@ -43,10 +46,16 @@ async def held() -> AsyncIterator[None]:
 
 
 async def available_changed(organization_id: int) -> None:
+    """Tell the listeners, once the current transaction (if any) has committed: a listener
+    enqueues a job, which is network I/O and must not read the outbox before the commit."""
     pending = _held.get()
     if pending is not None:
         pending.add(organization_id)
         return
+    await after_commit(functools.partial(_tell_listeners, organization_id))
+
+
+async def _tell_listeners(organization_id: int) -> None:
     for listener in _listeners:
         try:
             await listener(organization_id)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from saq.job import Job
 
 from app.core.clock import utcnow
@@ -98,7 +99,16 @@ async def deliver_due(mail_ids: list[int] | None = None, *, timeout: float = SMT
             continue  # another job took it
         mail = claimed[0]
         try:
-            await deliver(mail["recipient"], mail["subject"], decrypt(mail["body"]), timeout=timeout)
+            body = decrypt(mail["body"])
+        except InvalidToken:  # its key was retired: it can never be sent
+            await OutgoingMail.update({OutgoingMail.status: MailStatus.FAILED, OutgoingMail.body: "",
+                                       OutgoingMail.last_error: "body encrypted with a retired key"}).where(
+                OutgoingMail.id == mail["id"])
+            log.error("e-mail %s cannot be decrypted (retired key): given up", mail["id"])
+            report.gave_up += 1
+            continue
+        try:
+            await deliver(mail["recipient"], mail["subject"], body, timeout=timeout)
         except MailError as exc:
             attempts = mail["attempts"] + 1
             gave_up = attempts >= MAX_ATTEMPTS

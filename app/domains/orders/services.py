@@ -68,16 +68,15 @@ async def counts_by_state(tenant: Tenant) -> StateCounts:
 async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None = None, q: str = "",
                       after: int | None = None, oversold: bool = False, tag: str = "",
                       placed_from: date | None = None, placed_to: date | None = None) -> OrderPage:
-    """Newest first, keyset-paged by id (by placing time, then id, within a date range: days in
-    the organisation's zone, both ends included); search by order number, customer, phone or SKU;
-    filter by state, store and tag. Each row carries its tags."""
-    by_date = placed_from is not None or placed_to is not None
+    """Newest placed first, keyset-paged by (placed_at, id) with the last row's id as the cursor (a
+    date range keeps days in the organisation's zone, both ends included); search by order number,
+    customer, phone or SKU; filter by state, store and tag. Each row carries its tags."""
 
     def page_query() -> Any:
         return _page_query(tenant, state=state, store_id=store_id, after=after, oversold=oversold, tag=tag,
                            placed_from=placed_from, placed_to=placed_to)
 
-    rows = await _search(tenant, page_query, q.strip(), by_date)
+    rows = await _search(tenant, page_query, q.strip())
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
@@ -88,8 +87,8 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
 
 def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int | None, oversold: bool, tag: str,
                 placed_from: date | None, placed_to: date | None) -> Any:
-    """The queue's query with every filter but the search term, in the page's order."""
-    by_date = placed_from is not None or placed_to is not None
+    """The queue's query with every filter but the search term, in the page's order: newest placed
+    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in orders_2026_12_04)."""
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
@@ -107,21 +106,15 @@ def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int 
         query = query.where(Order.placed_at >= _day_start(placed_from, tenant.timezone))
     if placed_to is not None:
         query = query.where(Order.placed_at < _day_start(placed_to + timedelta(days=1), tenant.timezone))
-    if after and by_date:
-        # Keyset on (placed_at, id): rows after the last one shown, which is looked up by its id.
+    if after:
+        # Rows after the last one shown, whose placing time is looked up by its id (in this tenant).
         last = '(SELECT placed_at FROM "order" WHERE id = {} AND organization = {})'
-        query = query.where(WhereRaw(f'"order".placed_at <= {last} AND ("order".placed_at < {last} OR "order".id < {{}})',
-                                     after, tenant.organization_id, after, tenant.organization_id, after))
-    elif after:
-        query = query.where(Order.id < after)
-    if by_date:
-        query = query.order_by(Order.placed_at, Order.id, ascending=False)
-    else:
-        query = query.order_by(Order.id, ascending=False)
-    return query
+        query = query.where(WhereRaw(f'("order".placed_at, "order".id) < ({last}, {{}})',
+                                     after, tenant.organization_id, after))
+    return query.order_by(Order.placed_at, Order.id, ascending=False)
 
 
-async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, by_date: bool) -> list[dict[str, Any]]:
+async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> list[dict[str, Any]]:
     """The first PAGE + 1 rows of `page_query()` matching `term` (order number, customer, phone or a
     line's SKU), or all of its rows for no term.
 
@@ -143,8 +136,7 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, by_d
     else:
         pages = [await q for q in queries]  # one connection: one query at a time
     merged = {row["id"]: row for page in pages for row in page}
-    key = (lambda r: (r["placed_at"], r["id"])) if by_date else (lambda r: r["id"])
-    return sorted(merged.values(), key=key, reverse=True)[:PAGE + 1]
+    return sorted(merged.values(), key=lambda r: (r["placed_at"], r["id"]), reverse=True)[:PAGE + 1]
 
 
 def _day_start(day: date, tz_name: str | None) -> datetime:

@@ -42,7 +42,24 @@ def mounted_sandbox() -> Litestar:
                                callback_url=f"{base}/webhooks/tiktok")
     seed_demo_listings(state, "shopee", shopee.shop_id)
     seed_demo_listings(state, "tiktok", tiktok.shop_id, skip_last=3)
+    seed_demo_orders(state, "shopee", shopee.shop_id)
+    seed_demo_orders(state, "tiktok", tiktok.shop_id)
     return create_sandbox_app(state, own_logging=False)
+
+
+def seed_demo_orders(state: SandboxState, platform: str, shop_id: str, count: int = 4) -> None:
+    """A few paid orders waiting in the demo shop (the first fetch after connecting brings them):
+    most of catalog listings, the last one of the bundle that waits to be mapped, so mapping it
+    (or creating its product) shows the order become pickable."""
+    shop = state.shop(platform, shop_id)
+    products = list(shop.products.values())
+    bundle = next((p for p in products if p.skus[0].seller_sku == DEMO_UNMAPPED[0][1][0][0]), None)
+    catalog = [p for p in products if p is not bundle][:len(products) - len(DEMO_UNMAPPED)]
+    for n in range(count - 1):
+        product = catalog[(n * 5) % len(catalog)]
+        state.create_order(platform, shop_id, lines=[(product.product_id, product.skus[0].sku_id, 1)], push=False)
+    if bundle is not None:
+        state.create_order(platform, shop_id, lines=[(bundle.product_id, bundle.skus[0].sku_id, 1)], push=False)
 
 
 # Listings of the demo shops that the demo catalog does not map at import: a bundle and a new

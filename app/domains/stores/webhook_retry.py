@@ -116,7 +116,9 @@ async def failed_events(tenant: Tenant, limit: int = 50) -> list[dict[str, Any]]
         WebhookEventRecord.store.name.as_alias("store_name"),
     ).where(WebhookEventRecord.processed_at.is_null() & (WebhookEventRecord.attempts > 0)).order_by(
         WebhookEventRecord.id, ascending=False).limit(limit)
+    now = utcnow()
     return [{**row, "kind_label": _(KIND_LABELS.get(row["kind"], KIND_LABELS["other"])),
+             "due": row["next_attempt_at"] is not None and row["next_attempt_at"] <= now,
              "reason": _(row["last_error"]) if row["last_error"] else "",
              "order_number": _order_number(row.pop("payload")), "gave_up": row["attempts"] >= MAX_ATTEMPTS}
             for row in rows]

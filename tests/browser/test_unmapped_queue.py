@@ -1,0 +1,55 @@
+"""The first hour of a new seller, in a real browser: after importing a shop's listings, tick two
+in the unmapped queue and press "Create products": both are mapped, with the marketplace's
+quantity as opening stock."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.flows import own_shots, sign_up
+
+pytestmark = pytest.mark.browser
+
+
+def test_ticked_listings_become_products_in_one_press(desktop, seller, live_url):
+    from app.settings import get_settings
+
+    settings = get_settings()
+    name = f"Toko Antrian {uuid.uuid4().hex[:6]}"
+    created = httpx.post(f"{live_url}/sandbox/_control/shops", json={
+        "platform": "shopee", "partner_id": int(settings.shopee_partner_id),
+        "partner_key": settings.shopee_partner_key, "name": name, "products": 3})
+    assert created.status_code == 201, created.text
+    shop_id = created.json()["shop_id"]
+
+    screen = own_shots(desktop, "unmapped")
+    page = screen.page
+    sign_up(page, seller)
+    page.goto("/stores")
+    page.get_by_role("button", name="Connect Shopee", exact=True).click()
+    page.wait_for_url(re.compile(r"/sandbox/shopee/"))
+    page.locator(f'[data-shop-id="{shop_id}"]').click()
+    page.wait_for_url(re.compile(r"/stores/\d+"))
+    store_id = int(re.search(r"/stores/(\d+)", page.url).group(1))
+    page.goto("/sync")
+    page.click(f"#sync-import-{store_id}")
+    finished = page.locator('#job-live .progress-wrap[data-status="complete"], #job-live .progress-wrap[data-status="failed"]')
+    expect(finished).to_be_visible(timeout=120_000)
+
+    page.goto(f"/sync/stores/{store_id}/listings?status=unmapped")
+    boxes = page.locator('#listing-list input[name="listing_id"]')
+    expect(boxes.first).to_be_visible()
+    before = boxes.count()
+    assert before >= 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    screen.shot("01-ticked")
+    page.get_by_role("button", name="Create products", exact=True).click()
+    expect(page.locator("#flash")).to_contain_text("2 listings done")
+    expect(page.locator('#listing-list input[name="listing_id"]')).to_have_count(before - 2)
+    screen.shot("02-created")
