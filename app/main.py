@@ -34,7 +34,7 @@ from app.core.money import format_money
 from app.core.redis import ensure_redis
 from app.core.security import CSRF_EXEMPT, SESSION_EXEMPT, check_deployment, security_headers
 from app.core.sessions import RotatingSessionConfig
-from app.core.web import render, wants_fragment
+from app.core.web import keep_codes_whole, render, wants_fragment
 from app.domains.accounts.controllers import (
     AccountController,
     AuthController,
@@ -93,6 +93,7 @@ def _configure_templates(engine: Jinja) -> None:
     env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
     env.globals["LOCALES"] = i18n.LOCALES
     env.filters["label"] = statuses.label  # {{ order.state | label('OrderState') }}: never the raw value
+    env.filters["codes"] = keep_codes_whole  # "M-00001" never breaks at its hyphen
     env.filters["stored"] = i18n.read  # text kept as a message id + parameters, in the reader's language
     env.policies["ext.i18n.trimmed"] = True
 

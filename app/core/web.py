@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request
 from litestar.plugins.flash import flash as _flash
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Response, Template
+from markupsafe import Markup, escape
 
 from app.core.i18n import current_locale
 from app.core.navigation import NAV
@@ -65,3 +67,11 @@ def redirect_after_post(request: Request, url: str) -> Response:
         response.status_code = 200  # htmx follows HX-Redirect only on a 2xx it swaps
         return response
     return Redirect(path=url, status_code=303)
+
+
+_CODE = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+
+
+def keep_codes_whole(text: object) -> Markup:
+    """Escaped text in which an order number or SKU ("M-00001", "KMJ-0102") never breaks at its hyphen."""
+    return Markup(_CODE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escape(text))))

@@ -185,7 +185,7 @@ def test_seller_signs_up_on_a_phone_and_runs_a_job_in_indonesian(phone, seller, 
     expect(page.locator("#job-live .percent")).to_have_text("100 %")
     assert page.url.rstrip("/").endswith("/jobs"), "the page must not have navigated away"
     # the job list below refreshes itself (when the stream ends, then while a job is unfinished)
-    expect(page.locator("#job-list li").first.locator(".status")).to_have_text("selesai", timeout=10_000)
+    expect(page.locator("#job-list li").first.locator(".status")).to_have_text("Selesai", timeout=10_000)
     assert_nothing_hidden_under_tabbar(page)
     assert_no_sideways_scroll(page)
     phone.shot("job-complete")

@@ -103,7 +103,7 @@ def test_stock_count_by_scanning_posts_the_difference_to_the_ledger(tablet, sell
     screen.shot("count-posted")
 
     page.goto("/inventory/counts")
-    expect(page.locator(f".list li:has(a[href='/inventory/counts/{count_id}']) .status")).to_have_text("posted")
+    expect(page.locator(f".list li:has(a[href='/inventory/counts/{count_id}']) .status")).to_have_text("Posted")
 
     # -- stock now 3; the SKU link opens the variant's ledger ------------------------------------
     page.goto(f"/inventory?q={sku}")
@@ -113,7 +113,8 @@ def test_stock_count_by_scanning_posts_the_difference_to_the_ledger(tablet, sell
     page.wait_for_url(re.compile(rf"/inventory/movements\?variant={variant_id}$"))
     moves = page.locator("table.moves tbody tr")
     expect(moves).to_have_count(2)
-    counted = moves.filter(has_text=f"count:{count_id}")
+    count_link = f"a[href='/inventory/counts/{count_id}']"  # the reference count:<id>, as a link to the count
+    counted = moves.filter(has=page.locator(count_link))
     expect(counted).to_have_count(1)
     expect(counted.locator("td.sku")).to_have_text(sku)
     expect(counted.locator("td.onhand")).to_have_text(re.compile(r"^-2\s*→\s*3$"))
@@ -121,6 +122,6 @@ def test_stock_count_by_scanning_posts_the_difference_to_the_ledger(tablet, sell
     expect(adjusted).to_have_count(1)
     expect(adjusted.locator("td.onhand")).to_have_text(re.compile(r"^\+5\s*→\s*5$"))
     expect(adjusted.locator("td.who")).to_have_text(seller.email)
-    expect(moves.first).to_contain_text(f"count:{count_id}")  # newest first
+    expect(moves.first.locator(count_link)).to_have_text(f"Stock count #{count_id}")  # newest first
     assert_no_page_overflow(page)
     screen.shot("movements")

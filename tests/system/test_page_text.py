@@ -22,9 +22,10 @@ from tests.support import http_client, login, make_account, post
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 # The catalog import's CSV column names are what the seller types in the file's header row.
 SNAKE_ALLOWED = set(IMPORT_COLUMNS)
-# The audit log shows recorded actions and details; their labels are the audit page's own work
-# (issue item 9.10, another branch). Remove this once that lands.
-NOT_YET = {"/audit"}
+NOT_YET: set[str] = set()  # pages this check skips for now (none)
+# The audit log folds each entry's raw record (JSON, identifiers and all) under "Raw record", on
+# purpose, for whoever needs the exact values; that block alone is not interface text.
+RAW_BLOCK = re.compile(r'<details class="raw">.*?</details>', re.S)
 
 
 # English inside the seeded data itself (a product's variant "All Size"), not the interface's.
@@ -33,6 +34,7 @@ DATA_ENGLISH = ("All Size", "Member Person")
 
 def visible_text(page: str) -> str:
     """What a person reads: no tags, no scripts or styles, no attribute values, no comments."""
+    page = RAW_BLOCK.sub(" ", page)
     page = re.sub(r"<(script|style|template)\b.*?</\1>", " ", page, flags=re.S | re.I)
     page = re.sub(r"<!--.*?-->", " ", page, flags=re.S)
     page = re.sub(r"<[^>]*>", "\n", page)

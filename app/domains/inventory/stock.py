@@ -18,7 +18,7 @@ from piccolo.query import WhereRaw
 from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, savepoint, transaction
 from app.core.errors import NotFound, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import components_of, require_variant
 from app.domains.inventory import signals
@@ -407,9 +407,10 @@ async def count(tenant: Tenant, variant_id: int, location_id: int, counted: int,
             raise InsufficientStock(variant_id, counted, _("Stock moved while you were counting: count again."))
         delta = counted - current["on_hand"]
         if counted < current["reserved"]:
-            raise InsufficientStock(variant_id, counted, _(
-                "Counted %(n)s but %(r)s are reserved for orders: check the shelf again.", n=counted,
-                r=current["reserved"]))
+            raise InsufficientStock(variant_id, counted, ngettext(
+                "Counted %(n)s but %(num)s is reserved for orders: check the shelf again.",
+                "Counted %(n)s but %(num)s are reserved for orders: check the shelf again.", current["reserved"],
+                n=counted))
         if delta == 0:
             return Level(variant_id, location_id, current["on_hand"], current["reserved"])
         return await _apply(tenant, variant_id, location_id, on_hand=delta,
@@ -484,8 +485,9 @@ async def count_many(tenant: Tenant, lines: Iterable[Line], *, reference: str, r
             for key in part:
                 row, counted = current[key], wanted[key]
                 if counted < row["reserved"]:
-                    results[key] = InsufficientStock(key[0], counted, _(
-                        "Counted %(n)s but %(r)s are reserved for orders.", n=counted, r=row["reserved"]))
+                    results[key] = InsufficientStock(key[0], counted, ngettext(
+                        "Counted %(n)s but %(num)s is reserved for orders.", "Counted %(n)s but %(num)s are reserved for orders.",
+                        row["reserved"], n=counted))
                 elif counted == row["on_hand"]:
                     results[key] = Level(key[0], key[1], row["on_hand"], row["reserved"])
                 else:

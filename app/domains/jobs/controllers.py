@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
-from app.core.i18n import _
+from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, render, wants_fragment
@@ -24,7 +24,7 @@ class JobsController(Controller):
 
     @post("/demo", name="jobs:start_demo", opt={"permission": Permission.JOBS_RUN})
     async def start_demo(self, request: Request, tenant: Tenant) -> Response:
-        row = await services.start(tenant, "demo_count", _("Demo job: 20 steps"), timeout=300, retries=1, steps=20)
+        row = await services.start(tenant, "demo_count", deferred("Demo job: 20 steps"), timeout=300, retries=1, steps=20)
         flash(request, _("Job started."))
         progress = await services.progress(tenant, row.id)
         return render(request, "jobs/index.html", fragment="jobs/_progress.html", jobs=await services.recent(tenant),

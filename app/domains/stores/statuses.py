@@ -12,7 +12,7 @@ class StoreStatus(Labelled):
 
     @classmethod
     def msgids(cls) -> dict[str, str]:
-        return {"active": N_("Active"), "paused": N_("Paused"), "needs_reauth": N_("Needs reconnecting"),
+        return {"active": N_("Connected"), "paused": N_("Paused"), "needs_reauth": N_("Needs reconnecting"),
                 "disconnected": N_("Disconnected")}
 
     @property

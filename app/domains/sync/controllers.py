@@ -65,7 +65,8 @@ class SyncController(Controller):
             raise ValidationFailed({"action": _("Unknown sync action.")})
         task, label = TASKS[action]
         extra = {"force": True} if action == "push" else {}
-        row = await jobs.start(tenant, task, deferred(label, store=store["name"]), timeout=3600, retries=3,
+        # the job's label column holds 200 characters, the message id and parameters included
+        row = await jobs.start(tenant, task, deferred(label, store=store["name"][:120]), timeout=3600, retries=3,
                                store_id=store_id, **extra)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from app.core.clock import utcnow
+from app.core.i18n import deferred
 from app.core.tenancy import Tenant
 from app.domains.listings import allocation
 from app.domains.listings import services as listings
@@ -97,7 +98,8 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
                 report.failed += len(batch)
                 report.errors.append(exc.seller_message)
                 await stores.record_problem(tenant, store_id, exc.seller_message)
-                await notify(tenant, "sync_failed", f"{store.name}: {exc.seller_message}", link="/sync",
+                await notify(tenant, "sync_failed", deferred("%(store)s: %(problem)s", store=store.name,
+                                                               problem=exc.seller_message), link="/sync",
                              dedupe_key=f"sync_failed:{store_id}:{utcnow():%Y-%m-%d %H}")
                 await sync_log.write(tenant, "push", exc.seller_message, level="error", store_id=store_id,
                                      background_job_id=background_job_id)
