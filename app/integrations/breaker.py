@@ -46,6 +46,15 @@ return {failures, opened}
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Permit:
+    """A call let through: ``probe`` when it is the half-open probe; ``clean`` when the store had no
+    failure on record, so a success has nothing to reset (saves a Redis round trip per call)."""
+
+    probe: bool = False
+    clean: bool = True
+
+
 class CircuitBreaker:
     """Shared per-store breaker: call ``before_call`` first, then ``record_success``/``record_failure``."""
 
@@ -67,11 +76,12 @@ class CircuitBreaker:
             return CircuitState.OPEN
         return CircuitState.HALF_OPEN
 
-    async def before_call(self, store: str) -> bool:
-        """Allow the call or raise CircuitOpenError; returns True when this call is the half-open probe."""
-        opened_at = await self._redis.hget(self._key(store), "opened_at")
+    async def before_call(self, store: str) -> Permit:
+        """Allow the call (see Permit) or raise CircuitOpenError."""
+        record = await self._redis.hgetall(self._key(store))
+        opened_at = record.get(b"opened_at")
         if opened_at is None:
-            return False
+            return Permit(probe=False, clean=not record)
         remaining = float(opened_at) + self.policy.cooldown - time.time()
         if remaining > 0:
             raise errors.CircuitOpenError(f"circuit open for {store}", retry_after=remaining)
@@ -83,7 +93,7 @@ class CircuitBreaker:
                 f"circuit half-open for {store}, probe in flight", retry_after=self.policy.cooldown
             )
         log.info("circuit half-open, probing store=%s", store)
-        return True
+        return Permit(probe=True, clean=False)
 
     async def record_success(self, store: str) -> None:
         """Close the circuit and forget past failures."""
