@@ -201,11 +201,12 @@ class Transport:
         round trip of latency instead of two). An open circuit wins: the slot wait is abandoned."""
         if not key or not (self.breaker or self.limiter):
             return Permit()
+        known = self.breaker.known_clean(key) if self.breaker else Permit()
         if not self.limiter:
-            return await self.breaker.before_call(key)
-        if not self.breaker:
+            return known or await self.breaker.before_call(key)
+        if known is not None:
             await self.limiter.acquire(key)
-            return Permit()
+            return known
         check = asyncio.ensure_future(self.breaker.before_call(key))
         slot = asyncio.ensure_future(self.limiter.acquire(key))
         try:
