@@ -142,6 +142,9 @@ def _in_process_worker_lifespan(settings: Settings):
                 if worker_task is not None:
                     worker_task.cancel()
                     await asyncio.wait({worker_task}, timeout=2)
+            from app.domains.stores.adapters import close_adapters
+
+            await close_adapters()
             await stop_database()
 
     return lifespan

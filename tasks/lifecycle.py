@@ -18,8 +18,10 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     from app.core.database import stop_database
+    from app.domains.stores.adapters import close_adapters
 
-    if not ctx.get("in_web_process"):
+    if not ctx.get("in_web_process"):  # else the web process's lifespan closes both
+        await close_adapters()
         await stop_database()
 
 

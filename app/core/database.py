@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar, Token
 
 from piccolo.engine.postgres import PostgresEngine
@@ -17,11 +18,10 @@ log = logging.getLogger(__name__)
 def build_engine() -> PostgresEngine | SQLiteEngine:
     settings = get_settings()
     if settings.uses_postgres:
-        # Custom plans always: asyncpg prepares every statement, and after five runs PostgreSQL may
-        # switch to a generic plan that cannot see the parameter's value: `ILIKE $1` then walks a
-        # million orders instead of a trigram index, `oversold = $1` misses its partial index.
-        return PostgresEngine(config={"dsn": settings.database_url,
-                                      "server_settings": {"plan_cache_mode": "force_custom_plan"}})
+        # plan_cache_mode stays 'auto' (generic plans for statements like the reservation, planned
+        # once per connection); the queries whose plan depends on a value ask for custom plans
+        # with `custom_plans()`.
+        return PostgresEngine(config={"dsn": settings.database_url})
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout: writers queue behind each other instead of failing with "locked".
     return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
@@ -123,6 +123,31 @@ async def pg_fetch(sql: str, *args, fresh_plan: bool = False) -> list:
             await connection.close()
     async with db.pool.acquire() as connection:
         return await run(connection)
+
+
+@asynccontextmanager
+async def custom_plans() -> AsyncIterator[None]:
+    """PostgreSQL plans the statements run inside for their parameters' values on every call.
+
+    asyncpg prepares every statement, and after five runs PostgreSQL may switch to a generic plan
+    that cannot see a parameter's value: `ILIKE $1` then walks a million orders instead of a
+    trigram index, `oversold = $1` misses its partial index. Outside a transaction this opens one
+    (SET LOCAL lasts until its end); inside one, the setting is put back on the way out. SQLite:
+    nothing to do."""
+    db = engine()
+    if not isinstance(db, PostgresEngine):
+        yield
+        return
+    if db.current_transaction.get() is not None:
+        await pg_fetch("SET LOCAL plan_cache_mode = force_custom_plan")
+        try:
+            yield
+        finally:
+            await pg_fetch("SET LOCAL plan_cache_mode = auto")
+        return
+    async with db.transaction():
+        await pg_fetch("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield
 
 
 _after_commit: ContextVar[list[Callable[[], Awaitable[None]]] | None] = ContextVar("after_commit", default=None)

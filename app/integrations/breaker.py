@@ -46,14 +46,35 @@ return {failures, opened}
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Permit:
+    """A call let through: ``probe`` when it is the half-open probe; ``clean`` when the store had no
+    failure on record, so a success has nothing to reset (saves a Redis round trip per call)."""
+
+    probe: bool = False
+    clean: bool = True
+
+
 class CircuitBreaker:
     """Shared per-store breaker: call ``before_call`` first, then ``record_success``/``record_failure``."""
+
+    # A store found with no failure on record is taken as still clean for this long without asking
+    # Redis again (unless this process sees a failure): a circuit another process opens is
+    # honoured here at most this much later, and a call costs no breaker round trip at all.
+    CLEAN_SECONDS = 1.0
 
     def __init__(self, redis: Redis, policy: BreakerPolicy, *, prefix: str = "storesync") -> None:
         self._redis = redis
         self._prefix = f"{prefix}:breaker"
         self.policy = policy
         self._record_failure = redis.register_script(_RECORD_FAILURE)
+        self._clean_until: dict[str, float] = {}
+
+    def known_clean(self, store: str) -> Permit | None:
+        """A permit without asking Redis when the store was clean a moment ago, else None."""
+        if self._clean_until.get(store, 0.0) > time.monotonic():
+            return Permit()
+        return None
 
     def _key(self, store: str) -> str:
         return f"{self._prefix}:{store}"
@@ -67,11 +88,14 @@ class CircuitBreaker:
             return CircuitState.OPEN
         return CircuitState.HALF_OPEN
 
-    async def before_call(self, store: str) -> bool:
-        """Allow the call or raise CircuitOpenError; returns True when this call is the half-open probe."""
-        opened_at = await self._redis.hget(self._key(store), "opened_at")
+    async def before_call(self, store: str) -> Permit:
+        """Allow the call (see Permit) or raise CircuitOpenError."""
+        record = await self._redis.hgetall(self._key(store))
+        opened_at = record.get(b"opened_at")
         if opened_at is None:
-            return False
+            if not record:
+                self._clean_until[store] = time.monotonic() + self.CLEAN_SECONDS
+            return Permit(probe=False, clean=not record)
         remaining = float(opened_at) + self.policy.cooldown - time.time()
         if remaining > 0:
             raise errors.CircuitOpenError(f"circuit open for {store}", retry_after=remaining)
@@ -83,7 +107,7 @@ class CircuitBreaker:
                 f"circuit half-open for {store}, probe in flight", retry_after=self.policy.cooldown
             )
         log.info("circuit half-open, probing store=%s", store)
-        return True
+        return Permit(probe=True, clean=False)
 
     async def record_success(self, store: str) -> None:
         """Close the circuit and forget past failures."""
@@ -92,6 +116,7 @@ class CircuitBreaker:
 
     async def record_failure(self, store: str, *, probe: bool = False) -> None:
         """Count a consecutive failure; opens the circuit at the threshold or when a probe failed."""
+        self._clean_until.pop(store, None)
         ttl = int(self.policy.cooldown * 10) + 3600
         failures, opened = await self._record_failure(
             keys=[self._key(store)],
@@ -102,4 +127,5 @@ class CircuitBreaker:
 
     async def reset(self, store: str) -> None:
         """Close the circuit by hand (an operator's "try again now")."""
+        self._clean_until.pop(store, None)
         await self._redis.delete(self._key(store))

@@ -10,7 +10,9 @@ token renewal when the platform says the access token expired.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import http.cookiejar
 import logging
 import time
 from collections.abc import Callable
@@ -30,7 +32,7 @@ from tenacity import (
 
 from app.integrations import errors
 from app.integrations.base import TokenSource
-from app.integrations.breaker import BreakerPolicy, CircuitBreaker
+from app.integrations.breaker import BreakerPolicy, CircuitBreaker, Permit
 from app.integrations.ratelimit import RateLimitPolicy, ShopRateLimiter
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,22 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """One client serves every store of a process: a cookie one shop's answer sets must never ride
+    along with another shop's request, so none is kept (the platforms' APIs use none)."""
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+    def return_ok(self, cookie, request) -> bool:
+        return False
+
+
+def new_http_client(timeout: float = 20.0) -> httpx.AsyncClient:
+    """An httpx client fit for sharing between stores: no cookie jar that remembers."""
+    return httpx.AsyncClient(timeout=timeout, cookies=http.cookiejar.CookieJar(policy=_NoCookies()))
+
+
 # Only failures that say "the platform is unwell" trip the breaker; a refused parameter or an
 # expired token is the platform working correctly.
 _BREAKER_FAILURES = (errors.PlatformError, errors.NetworkError)
@@ -91,7 +109,7 @@ class Transport:
         prefix: str = "storesync",
     ) -> None:
         self.platform = platform
-        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self._http = http or new_http_client(timeout)
         self._owns_http = http is None
         self.limiter = ShopRateLimiter(redis, rate_limit, prefix=f"{prefix}:{platform}") if rate_limit else None
         self.breaker = CircuitBreaker(redis, breaker, prefix=f"{prefix}:{platform}") if breaker else None
@@ -178,6 +196,30 @@ class Transport:
             exc,
         )
 
+    async def _admit(self, key: str | None) -> Permit:
+        """The breaker's permit and a rate-limit slot for ``key``, asked of Redis side by side (one
+        round trip of latency instead of two). An open circuit wins: the slot wait is abandoned."""
+        if not key or not (self.breaker or self.limiter):
+            return Permit()
+        known = self.breaker.known_clean(key) if self.breaker else Permit()
+        if not self.limiter:
+            return known or await self.breaker.before_call(key)
+        if known is not None:
+            await self.limiter.acquire(key)
+            return known
+        check = asyncio.ensure_future(self.breaker.before_call(key))
+        slot = asyncio.ensure_future(self.limiter.acquire(key))
+        try:
+            await asyncio.wait((check, slot), return_when=asyncio.FIRST_EXCEPTION)
+            for task in (check, slot):  # both done, or one failed: its error (the circuit's first)
+                if task.done() and task.exception() is not None:
+                    raise task.exception()
+        finally:
+            for task in (check, slot):
+                if not task.done():
+                    task.cancel()
+        return check.result()
+
     async def _attempt(
         self,
         op: str,
@@ -186,11 +228,7 @@ class Transport:
         decode: Callable[[httpx.Response], T],
         token: str | None,
     ) -> T:
-        probe = False
-        if key and self.breaker:
-            probe = await self.breaker.before_call(key)
-        if key and self.limiter:
-            await self.limiter.acquire(key)
+        permit = await self._admit(key)
         request = build(token)
         started = time.perf_counter()
         try:
@@ -204,15 +242,15 @@ class Transport:
         except errors.IntegrationError as exc:
             if key and self.breaker:
                 if isinstance(exc, _BREAKER_FAILURES):
-                    await self.breaker.record_failure(key, probe=probe)
-                else:
+                    await self.breaker.record_failure(key, probe=permit.probe)
+                elif not permit.clean:
                     await self.breaker.record_success(key)
             log.info(
                 "call failed op=%s key=%s ms=%.0f error=%s retryable=%s",
                 op, key, (time.perf_counter() - started) * 1000, type(exc).__name__, exc.retryable,
             )
             raise
-        if key and self.breaker:
+        if key and self.breaker and not permit.clean:
             await self.breaker.record_success(key)
         log.debug("call ok op=%s key=%s status=%s ms=%.0f", op, key, response.status_code,
                   (time.perf_counter() - started) * 1000)

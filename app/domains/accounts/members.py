@@ -15,6 +15,7 @@ from app.core.permissions import GRANTABLE
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Tenant
+from app.domains.accounts import context_cache
 from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner
 from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
@@ -133,7 +134,12 @@ async def accept_invitation(token: str, *, user_id: int | None, name: str = "", 
             await Membership(organization=inv["organization"], user=user_id, role=inv["role"]).save()
         await record(inv["organization"], Actor(user_id, ip), "member.joined", "membership", None,
                      after={"role": inv["role"]})
+    await context_cache.forget_users([user_id])
     return user_id, inv["organization"]
+
+
+async def _member_ids(tenant: Tenant) -> list[int]:
+    return [r["user"] for r in await tenant.scoped(Membership).select(Membership.user)]
 
 
 async def _owner_count(tenant: Tenant) -> int:
@@ -149,6 +155,7 @@ async def change_role(tenant: Tenant, membership_id: int, role: Role) -> None:
     if Role(row.role) == Role.OWNER and role != Role.OWNER and await _owner_count(tenant) <= 1:
         raise LastOwner(_("The organisation needs at least one owner."))
     await tenant.scoped(Membership).update({Membership.role: role}).where(Membership.id == row.id)
+    await context_cache.forget_users([row.user])
     await record(tenant.organization_id, tenant.actor, "member.role_changed", "membership", row.id,
                  before={"role": row.role}, after={"role": role.value})
 
@@ -160,6 +167,7 @@ async def remove_member(tenant: Tenant, membership_id: int) -> None:
     if Role(row.role) == Role.OWNER and await _owner_count(tenant) <= 1:
         raise LastOwner(_("The organisation needs at least one owner."))
     await tenant.scoped(Membership).delete().where(Membership.id == row.id)
+    await context_cache.forget_users([row.user])  # loses access on the next request, in every process
     email = await BaseUser.select(BaseUser.email).where(BaseUser.id == row.user).first()
     await record(tenant.organization_id, tenant.actor, "member.removed", "membership", row.id,
                  before={"role": row.role, "email": email["email"] if email else None})
@@ -170,6 +178,7 @@ async def update_organization(tenant: Tenant, name: str, timezone: str) -> None:
     await Organization.update({Organization.name: name, Organization.timezone: timezone}).where(
         Organization.id == tenant.organization_id
     )
+    await context_cache.forget_users(await _member_ids(tenant))
     await record(tenant.organization_id, tenant.actor, "organization.updated", "organization", tenant.organization_id,
                  before={"name": org["name"], "timezone": org["timezone"]}, after={"name": name, "timezone": timezone})
 
@@ -187,4 +196,5 @@ async def create_organization(user_id: int, name: str, *, ip: str | None) -> int
         from app.domains.accounts.services import _first_warehouse
 
         await _first_warehouse(org.id, Actor(user_id, ip))
+    await context_cache.forget_users([user_id])
     return org.id

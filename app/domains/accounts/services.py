@@ -14,6 +14,7 @@ from app.core.i18n import _, normalize_locale
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Actor, Tenant
+from app.domains.accounts import context_cache
 from app.domains.accounts.errors import BadCredentials, EmailTaken, InvalidLink, LoginThrottled, NotFound
 from app.domains.accounts.schemas import ChangePasswordForm, SignupForm
 from app.domains.accounts.tables import Membership, Organization, PasswordReset, UserPreference
@@ -97,20 +98,11 @@ async def memberships_of(user_id: int) -> list[OrgChoice]:
 async def context_for(user_id: int, org_id: int | None, ip: str | None) -> RequestContext | None:
     """The request context for a signed-in user in the organisation they chose (if still a member).
 
-    Every logged-in request asks this, so it is one query: the user's memberships joined to the
-    user and the organisations; only a user with no membership at all needs a second one."""
-    rows = await (
-        Membership.select(
-            Membership.organization.id, Membership.organization.name, Membership.organization.timezone,
-            Membership.organization.currency, Membership.role, Membership.user.email, Membership.user.first_name,
-            Membership.user.last_name, Membership.user.superuser, Membership.user.active,
-        ).where(Membership.user == user_id).order_by(Membership.organization.name)
-    )
-    if rows:
-        user = {k: rows[0][f"user.{k}"] for k in ("email", "first_name", "last_name", "superuser", "active")}
-    else:
-        user = await BaseUser.select(BaseUser.email, BaseUser.first_name, BaseUser.last_name, BaseUser.superuser,
-                                     BaseUser.active).where(BaseUser.id == user_id).first()
+    Every logged-in request asks this, so it usually costs one Redis read (context_cache, kept
+    current by the member and organisation services); else one query: the user's memberships
+    joined to the user and the organisations, and a second only for a user with no membership."""
+    cached_rows = await context_cache.cached(user_id, lambda: _context_rows(user_id))
+    user, rows = cached_rows["user"], cached_rows["memberships"]
     if user is None or not user["active"]:
         return None
     choices = [OrgChoice(r["organization.id"], r["organization.name"], Role(r["role"])) for r in rows]
@@ -123,6 +115,24 @@ async def context_for(user_id: int, org_id: int | None, ip: str | None) -> Reque
         org_name = chosen["organization.name"]
     name = f"{user['first_name'] or ''} {user['last_name'] or ''}".strip() or user["email"]
     return RequestContext(user_id, user["email"], name, bool(user["superuser"]), tenant, org_name, choices)
+
+
+async def _context_rows(user_id: int) -> context_cache.ContextRows:
+    rows = await (
+        Membership.select(
+            Membership.organization.id, Membership.organization.name, Membership.organization.timezone,
+            Membership.organization.currency, Membership.role, Membership.user.email, Membership.user.first_name,
+            Membership.user.last_name, Membership.user.superuser, Membership.user.active,
+        ).where(Membership.user == user_id).order_by(Membership.organization.name)
+    )
+    if rows:
+        user = {k: rows[0][f"user.{k}"] for k in ("email", "first_name", "last_name", "superuser", "active")}
+    else:
+        user = await BaseUser.select(BaseUser.email, BaseUser.first_name, BaseUser.last_name, BaseUser.superuser,
+                                     BaseUser.active).where(BaseUser.id == user_id).first()
+    memberships = [{k: r[k] for k in ("organization.id", "organization.name", "organization.timezone",
+                                      "organization.currency", "role")} for r in rows]
+    return {"user": user, "memberships": memberships}
 
 
 async def default_organization(user_id: int) -> int | None:

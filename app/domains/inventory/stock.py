@@ -230,8 +230,7 @@ SELECT variant, location, on_hand, reserved FROM updated ORDER BY variant, locat
 # One requested line (most reservations) as plain parameters rather than arrays: with
 # plan_cache_mode 'auto' PostgreSQL plans it once and reuses the plan (0.4 ms a call saved); with
 # arrays it cannot size unnest() without their values, finds its generic plan dearer and plans
-# anew on every call. build_engine() currently forces custom plans on every connection, which
-# plans this statement on every call either way.
+# anew on every call. (Connections keep 'auto'; only the order queue asks for custom plans.)
 _RESERVE_ONE_SQL = _RESERVE_SQL.replace(
     "SELECT * FROM unnest($1::integer[], $2::integer[], $3::integer[]) AS r(variant, location, quantity)",
     "SELECT $1::integer AS variant, $2::integer AS location, $3::integer AS quantity")

@@ -12,7 +12,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow, zone
-from app.core.database import engine, is_postgres, transaction
+from app.core.database import custom_plans, engine, is_postgres, transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
@@ -122,7 +122,8 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> l
     the pages are merged: each can then use its own trigram index (or walk the newest orders,
     for a term that matches many), where one OR across them made PostgreSQL read every order."""
     if not term:
-        return await page_query().limit(PAGE + 1)
+        async with custom_plans():  # a filter's value decides its index (oversold: a partial one)
+            return await page_query().limit(PAGE + 1)
     like = f"%{term.replace('%', '')}%"
     in_lines = WhereRaw('"order".id IN (SELECT l."order" FROM order_line l WHERE l.organization = {} AND '
                         'UPPER(l.seller_sku) LIKE {})', tenant.organization_id, like.upper())
@@ -131,10 +132,15 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> l
     if not is_postgres():
         return await page_query().where(matches[0] | matches[1] | matches[2] | matches[3]).limit(PAGE + 1)
     queries = [page_query().where(match).limit(PAGE + 1) for match in matches]
+
+    async def planned_for_term(query: Any) -> list[dict[str, Any]]:
+        async with custom_plans():  # a generic plan cannot use a trigram index for `ILIKE $1`
+            return await query
+
     if engine().current_transaction.get() is None:
-        pages = await asyncio.gather(*queries)  # four connections of the pool at once
+        pages = await asyncio.gather(*map(planned_for_term, queries))  # four connections of the pool at once
     else:
-        pages = [await q for q in queries]  # one connection: one query at a time
+        pages = [await planned_for_term(q) for q in queries]  # one connection: one query at a time
     merged = {row["id"]: row for page in pages for row in page}
     return sorted(merged.values(), key=lambda r: (r["placed_at"], r["id"]), reverse=True)[:PAGE + 1]
 
