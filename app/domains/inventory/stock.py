@@ -407,9 +407,9 @@ async def count(tenant: Tenant, variant_id: int, location_id: int, counted: int,
         delta = counted - current["on_hand"]
         if counted < current["reserved"]:
             raise InsufficientStock(variant_id, counted, ngettext(
-                "Counted %(n)s but %(num)s is reserved for orders: check the shelf again.",
-                "Counted %(n)s but %(num)s are reserved for orders: check the shelf again.", current["reserved"],
-                n=counted))
+                "Counted %(counted)s but %(num)s is reserved for orders: check the shelf again.",
+                "Counted %(counted)s but %(num)s are reserved for orders: check the shelf again.", current["reserved"],
+                counted=counted))
         if delta == 0:
             return Level(variant_id, location_id, current["on_hand"], current["reserved"])
         return await _apply(tenant, variant_id, location_id, on_hand=delta,
@@ -485,8 +485,8 @@ async def count_many(tenant: Tenant, lines: Iterable[Line], *, reference: str, r
                 row, counted = current[key], wanted[key]
                 if counted < row["reserved"]:
                     results[key] = InsufficientStock(key[0], counted, ngettext(
-                        "Counted %(n)s but %(num)s is reserved for orders.", "Counted %(n)s but %(num)s are reserved for orders.",
-                        row["reserved"], n=counted))
+                        "Counted %(counted)s but %(num)s is reserved for orders.",
+                        "Counted %(counted)s but %(num)s are reserved for orders.", row["reserved"], counted=counted))
                 elif counted == row["on_hand"]:
                     results[key] = Level(key[0], key[1], row["on_hand"], row["reserved"])
                 else:
