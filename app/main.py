@@ -22,7 +22,7 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from app.admin import admin_mount
-from app.core import i18n, statuses
+from app.core import i18n, navigation, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
@@ -92,6 +92,7 @@ def _configure_templates(engine: Jinja) -> None:
     env.filters["money"] = lambda minor, currency="IDR": format_money(minor, currency)
     env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
     env.globals["LOCALES"] = i18n.LOCALES
+    env.globals["phone_bar"] = navigation.phone_bar  # {% for item in phone_bar(ctx.can) %}
     env.filters["label"] = statuses.label  # {{ order.state | label('OrderState') }}: never the raw value
     env.filters["codes"] = keep_codes_whole  # "M-00001" never breaks at its hyphen
     env.filters["stored"] = i18n.read  # text kept as a message id + parameters, in the reader's language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.permissions import Permission
@@ -14,17 +15,21 @@ class NavItem:
     icon: str  # name of a symbol in static/icons.svg
     permission: Permission = Permission.VIEW
     on_phone_bar: bool = False  # the phone's bottom bar has room for five
+    phone_bar_unless: Permission | None = None  # not on the bar for people who hold this (their bar is full)
+    phone_bar_spare: bool = False  # gives way when more than five would be on a person's bar
     counter_url: str = ""  # a fragment with a live count (e.g. low stock), loaded after the page
 
 
 NAV: list[NavItem] = [
     NavItem("Dashboard", "/", "home", on_phone_bar=True),
     NavItem("Orders", "/orders", "cart", on_phone_bar=True),
-    NavItem("Warehouse", "/fulfillment", "box", Permission.FULFILLMENT),
+    # Warehouse staff (fulfillment, no catalog editing) get it on the phone bar, in place of Products.
+    NavItem("Warehouse", "/fulfillment", "box", Permission.FULFILLMENT, on_phone_bar=True,
+            phone_bar_unless=Permission.CATALOG_EDIT),
     NavItem("Customers", "/customers", "users"),
     NavItem("Notifications", "/notifications", "bell", counter_url="/notifications/count"),
     NavItem("Stores", "/stores", "store"),
-    NavItem("Products", "/products", "box", on_phone_bar=True),
+    NavItem("Products", "/products", "box", on_phone_bar=True, phone_bar_spare=True),
     NavItem("Stock", "/inventory", "layers", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
     NavItem("Sync", "/sync", "refresh"),
     NavItem("Jobs", "/jobs", "activity"),
@@ -32,3 +37,17 @@ NAV: list[NavItem] = [
     NavItem("Audit log", "/audit", "list", Permission.AUDIT_VIEW),
     NavItem("Settings", "/settings", "settings", on_phone_bar=True),
 ]
+
+
+PHONE_BAR_SIZE = 5
+
+
+def phone_bar(can: Callable[[Permission], bool]) -> list[NavItem]:
+    """The sections on a person's phone tab bar (five at most), in menu order."""
+    items = [item for item in NAV if item.on_phone_bar and can(item.permission)
+             and not (item.phone_bar_unless and can(item.phone_bar_unless))]
+    for spare in [item for item in reversed(items) if item.phone_bar_spare]:
+        if len(items) <= PHONE_BAR_SIZE:
+            break
+        items.remove(spare)
+    return items[:PHONE_BAR_SIZE]

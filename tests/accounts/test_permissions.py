@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.core.permissions import MATRIX, Permission, allows
@@ -43,3 +45,24 @@ async def test_each_role_gets_exactly_what_the_matrix_says(app, role):
             else:
                 assert response.status_code == 403, f"{role} {method} {path}: {response.status_code}"
                 assert "Your role does not allow this" in response.text
+
+
+def _tab_bar(page: str) -> list[str]:
+    bar = re.search(r'<nav class="tabbar".*?</nav>', page, re.S)
+    assert bar, "no tab bar on the page"
+    return re.findall(r'<a href="([^"]+)"', bar.group(0))
+
+
+async def test_the_phone_tab_bar_holds_the_warehouse_for_warehouse_staff(app):
+    account = await make_account()
+    staff = await add_member(account.org_id, "warehouse")
+    viewer = await add_member(account.org_id, "viewer")
+    async with http_client(app) as client:
+        await login(client, staff)
+        assert _tab_bar((await client.get("/")).text) == ["/", "/orders", "/fulfillment", "/inventory", "/settings"]
+    async with http_client(app) as client:
+        await login(client, account)  # the owner's bar is full: Products, no Warehouse (it is in the menu)
+        assert _tab_bar((await client.get("/")).text) == ["/", "/orders", "/products", "/inventory", "/settings"]
+    async with http_client(app) as client:
+        await login(client, viewer)
+        assert "/fulfillment" not in _tab_bar((await client.get("/")).text)

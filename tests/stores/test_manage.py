@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from app.core.clock import utcnow
@@ -127,3 +128,22 @@ async def test_token_refresh_cron_marks_a_store_whose_refresh_is_refused(owner_c
     assert "Needs reconnecting" in page.text and "Reconnect" in page.text
     # A store needing re-authorization is not retried by the cron.
     assert store["id"] not in (await refresh_expiring_tokens()).needs_reauth
+
+
+async def test_token_refresh_cron_goes_on_past_a_store_it_cannot_read(owner_client, sandbox: SandboxState):
+    bad = await _connected(owner_client, sandbox)
+    good = await _connected(owner_client, sandbox)
+    # the bad row comes first (it expires sooner) and its shop id is not a number the marketplace accepts
+    await Store.update({Store.access_expires_at: utcnow() + timedelta(minutes=5),
+                        Store.platform_shop_id: f"shop-{bad['id']}"}).where(Store.id == bad["id"])
+    await Store.update({Store.access_expires_at: utcnow() + timedelta(minutes=20)}).where(Store.id == good["id"])
+
+    report = await refresh_expiring_tokens()
+
+    assert bad["id"] in report.failed and bad["id"] not in report.refreshed
+    assert good["id"] in report.refreshed
+    assert decrypt((await _store(good["id"]))["access_token"]) != decrypt(good["access_token"])
+    after = await _store(bad["id"])
+    assert after["status"] == "active" and after["last_error"]  # marked, retried next run
+    page = await owner_client.get("/stores")
+    assert "could not renew this store's access" in html.unescape(page.text)

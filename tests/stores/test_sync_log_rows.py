@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 
 from app.domains.inventory import stock
+from app.domains.jobs.tables import BackgroundJob
 from app.domains.listings.tables import Listing
 from app.domains.sync.imports import import_store_listings
 from app.domains.sync.push import push_store
+from app.domains.sync.reconcile import reconcile_store
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import make_location, tenant_of
 from tests.stores.sync_helpers import catalog_for, connected_store
@@ -78,3 +81,53 @@ async def test_log_labels_are_translated(owner_client, sandbox):
     await post(owner_client, "/language", {"locale": "id", "next": ""})
     page = _text((await owner_client.get("/sync")).text)
     assert "Impor listing" in page and store["name"] in page
+
+
+async def test_engine_lines_read_in_the_readers_language(owner_client, sandbox):
+    """The import's counts and the reconcile's lines are stored as messages, read in the reader's language."""
+    tenant = tenant_of(owner_client.account)
+    shop, store = await connected_store(owner_client, sandbox, "shopee")
+    await catalog_for(tenant, shop)
+    counts = await import_store_listings(tenant, store["id"])
+    product = next(iter(shop.products.values()))
+    product.skus[0].stock = 6  # selling on the marketplace, nothing here: the reconcile waits for the seller
+    await reconcile_store(tenant, store["id"])
+
+    english = _text((await owner_client.get("/sync")).text)
+    assert (f"{counts.created} new, {counts.updated} updated, {counts.auto_mapped} mapped, "
+            f"{counts.unmapped} waiting to be mapped") in english, english[:3000]
+    assert "marketplace had 6, StoreSync offers 0 — waiting for your confirmation: it would stop selling" in english
+
+    await post(owner_client, "/language", {"locale": "id", "next": ""})
+    page = _text((await owner_client.get("/sync")).text)
+    assert (f"{counts.created} baru, {counts.updated} diperbarui, {counts.auto_mapped} dipetakan, "
+            f"{counts.unmapped} menunggu dipetakan") in page, page[:3000]
+    assert "di marketplace 6, StoreSync menawarkan 0 — menunggu konfirmasi Anda: listing akan berhenti terjual" in page
+    assert "listing dibandingkan" in page and "menunggu konfirmasi Anda" in page
+    assert "waiting to be mapped" not in page and "marketplace had" not in page and "listings compared" not in page
+
+
+async def test_the_reconcile_job_page_lists_what_drifted_and_what_was_done(owner_client, sandbox):
+    tenant = tenant_of(owner_client.account)
+    shop, store = await connected_store(owner_client, sandbox, "shopee")
+    await catalog_for(tenant, shop)
+    await import_store_listings(tenant, store["id"])
+    product = next(iter(shop.products.values()))
+    product.skus[0].stock = 6  # would stop selling: waits for the seller
+    result = await reconcile_store(tenant, store["id"])
+    waiting = next(d for d in result["drift"] if d["done"] == "waiting")
+    # the worker's record of the finished job (Redis has forgotten it: the row holds the outcome)
+    job = BackgroundJob(organization=tenant.organization_id, kind="reconcile", label="Reconcile", status="complete",
+                        saq_key=f"bg:{uuid.uuid4().hex}", result=result)
+    await job.save()
+
+    page = (await owner_client.get(f"/jobs/{job.id}")).text
+    text = _text(page)
+    assert "Drifted listings" in text and f'href="/listings/{waiting["listing_id"]}/history"' in page
+    assert f"{waiting['listing']} marketplace 6 → StoreSync 0 waiting for your confirmation" in text, text[:3000]
+    assert "waiting_confirmation" not in text and f"· {result['waiting_confirmation']} waiting for your confirmation" in text
+
+    await post(owner_client, "/language", {"locale": "id", "next": ""})
+    text = _text((await owner_client.get(f"/jobs/{job.id}")).text)
+    assert "Listing yang berbeda" in text and f"{result['waiting_confirmation']} menunggu konfirmasi Anda" in text
+    assert f"{waiting['listing']} di marketplace 6 → StoreSync 0 menunggu konfirmasi Anda" in text, text[:3000]

@@ -36,7 +36,10 @@ OUTCOME_LABELS = {
     "unmapped": N_("waiting to be mapped"), "considered": N_("checked"), "sent": N_("sent"),
     "failed": N_("failed"), "compared": N_("compared"), "drifted": N_("drifted"), "fixed": N_("fixed"),
     "seen": N_("seen"), "oversold": N_("oversold"), "steps": N_("steps"),
+    "waiting_confirmation": N_("waiting for your confirmation"),
 }
+# What a reconcile did with each drifted listing it reports (its result's "drift").
+DRIFT_DONE = {"fixed": N_("fixed"), "failed": N_("not fixed"), "waiting": N_("waiting for your confirmation")}
 
 
 def _outcome(result: Any) -> list[tuple[int, str]]:
@@ -49,6 +52,21 @@ def _outcome(result: Any) -> list[tuple[int, str]]:
         return []
     return [(value, OUTCOME_LABELS[key]) for key, value in result.items()
             if key in OUTCOME_LABELS and isinstance(value, int) and not isinstance(value, bool)]
+
+
+def _drift(result: Any) -> list[dict]:
+    """The drifted listings a reconcile reports: listing, from (marketplace) → to (StoreSync), what was done."""
+    if isinstance(result, str):
+        try:
+            result = json.loads(result)
+        except ValueError:
+            return []
+    rows = result.get("drift") if isinstance(result, dict) else None
+    if not isinstance(rows, list):
+        return []
+    return [{"listing_id": row.get("listing_id"), "listing": str(row.get("listing") or ""), "before": row.get("from"),
+             "after": row.get("to"), "done": DRIFT_DONE.get(row.get("done"), N_("not fixed"))}
+            for row in rows if isinstance(row, dict)]
 
 
 def _parameters(value: Any) -> dict:
@@ -79,6 +97,7 @@ class Progress:
     current: str
     error: str | None
     outcome: list[tuple[int, str]] = field(default_factory=list)  # (count, untranslated label)
+    drift: list[dict] = field(default_factory=list)  # a reconcile's drifted listings (done: untranslated label)
 
     @property
     def percent(self) -> int:
@@ -110,7 +129,7 @@ async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
     if job is None:  # Redis forgot it; the row holds the outcome
         return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error,
-                        _outcome(row.result))
+                        _outcome(row.result), _drift(row.result))
     meta = job.meta or {}
     status = _status_of(job, JobStatus.QUEUED, row.parameters)
     error = None
@@ -119,7 +138,8 @@ def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
         error = _("The job failed: %(reason)s", reason=lines[-1] if lines else "unknown")
     return Progress(row.id, row.label, status, int(meta.get("done", 0)), int(meta.get("total", 0)),
                     int(meta.get("errors", 0)), str(meta.get("current", "")), error,
-                    _outcome(job.result) if status == JobStatus.COMPLETE else [])
+                    _outcome(job.result) if status == JobStatus.COMPLETE else [],
+                    _drift(job.result) if status == JobStatus.COMPLETE else [])
 
 
 async def progress(tenant: Tenant, job_id: int) -> Progress:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.core.clock import utcnow
-from app.core.i18n import _
+from app.core.i18n import _, deferred
 from app.core.tenancy import Actor, Tenant
 from app.domains.stores import services
 from app.domains.stores.adapters import connection_for, open_adapter, token_keeper
@@ -113,11 +113,11 @@ async def refresh_expiring_tokens(window: timedelta = REFRESH_WINDOW) -> Refresh
         adapters = {}
         for organization_id, store_id in due:
             tenant = Tenant(organization_id, actor=Actor(None))
-            store = await services.get_store(tenant, store_id)
-            if store.platform not in adapters:
-                adapters[store.platform] = await stack.enter_async_context(open_adapter(store.platform))
-            keeper = token_keeper(tenant, store, adapters[store.platform], refresh_ahead=window.total_seconds())
             try:
+                store = await services.get_store(tenant, store_id)
+                if store.platform not in adapters:
+                    adapters[store.platform] = await stack.enter_async_context(open_adapter(store.platform))
+                keeper = token_keeper(tenant, store, adapters[store.platform], refresh_ahead=window.total_seconds())
                 await keeper.current()
                 report.refreshed.append(store_id)
             except errors.AuthError as exc:
@@ -125,6 +125,11 @@ async def refresh_expiring_tokens(window: timedelta = REFRESH_WINDOW) -> Refresh
                 (report.needs_reauth if exc.needs_reauthorization else report.failed).append(store_id)
             except (errors.IntegrationError, StoreError) as exc:
                 log.warning("token refresh of store %s failed, retrying next run: %s", store_id, exc)
+                report.failed.append(store_id)
+            except Exception:  # a bad row (a shop id the adapter cannot read...) must not stop the other stores
+                log.exception("token refresh of store %s failed unexpectedly, retrying next run", store_id)
+                await services.record_problem(tenant, store_id, deferred(
+                    "StoreSync could not renew this store's access. If this goes on, reconnect the store."))
                 report.failed.append(store_id)
     if due:
         log.info("token refresh: %s", report.as_dict())

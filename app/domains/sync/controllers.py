@@ -101,9 +101,9 @@ class SyncController(Controller):
         if not ids:
             flash(request, _("Tick at least one listing first."), "error")
             return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
-        row = await jobs.start(tenant, "reconcile", _("Full reconcile of %(store)s", store=store["name"]),
+        row = await jobs.start(tenant, "reconcile", deferred(TASKS["reconcile"][1], store=store["name"][:120]),
                                timeout=3600, retries=3, store_id=store_id, confirm_zero=ids)
-        flash(request, _("Started: %(label)s", label=row.label))
+        flash(request, _("Started: %(label)s", label=read(row.label)))
         return redirect_after_post(request, "/sync")
 
     @get("/stores/{store_id:int}/history", name="sync:store_history")
