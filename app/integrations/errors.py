@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.core.i18n import N_  # sentences marked for the catalog; translated where they are shown
+
 
 class IntegrationError(Exception):
     """Root of every marketplace failure; carries platform, code and a seller-facing sentence."""
 
     retryable: bool = False
-    default_seller_message = "The marketplace could not complete this request."
+    default_seller_message = N_("The marketplace could not complete this request.")
 
     def __init__(
         self,
@@ -56,7 +58,7 @@ class ValidationError(IntegrationError):
     """The platform refused the request's content (bad parameter, unknown item, limit exceeded)."""
 
     retryable = False
-    default_seller_message = "The marketplace rejected the data we sent. Please check the product or order details."
+    default_seller_message = N_("The marketplace rejected the data we sent. Please check the product or order details.")
 
 
 class AuthReason(StrEnum):
@@ -74,14 +76,14 @@ class AuthError(IntegrationError):
     """The platform did not accept who we are; ``reason`` says whether refresh, re-auth or config fixes it."""
 
     retryable = False
-    default_seller_message = "The connection to this store has expired. Please reconnect the store."
+    default_seller_message = N_("The connection to this store has expired. Please reconnect the store.")
 
     def __init__(self, detail: str, *, reason: AuthReason = AuthReason.REAUTHORIZE, **kwargs) -> None:
         if "seller_message" not in kwargs or kwargs["seller_message"] is None:
             kwargs["seller_message"] = {
-                AuthReason.TOKEN_EXPIRED: "The store's access has expired; StoreSync is renewing it.",
-                AuthReason.REAUTHORIZE: "The connection to this store has expired. Please reconnect the store.",
-                AuthReason.CREDENTIALS: "StoreSync's marketplace credentials were refused. Please contact support.",
+                AuthReason.TOKEN_EXPIRED: N_("The store's access has expired; StoreSync is renewing it."),
+                AuthReason.REAUTHORIZE: N_("The connection to this store has expired. Please reconnect the store."),
+                AuthReason.CREDENTIALS: N_("StoreSync's marketplace credentials were refused. Please contact support."),
             }[reason]
         super().__init__(detail, **kwargs)
         self.reason = reason
@@ -99,7 +101,7 @@ class PermissionError(IntegrationError):  # noqa: A001 - the taxonomy's name; se
     """The token is valid but lacks the scope or permission for this API."""
 
     retryable = False
-    default_seller_message = (
+    default_seller_message = N_(
         "StoreSync is not allowed to do this on the marketplace. Reconnect the store and grant all permissions."
     )
 
@@ -108,7 +110,7 @@ class RateLimitError(IntegrationError):
     """Too many requests; ``retry_after`` (seconds) says when to try again, if known."""
 
     retryable = True
-    default_seller_message = "The marketplace asked us to slow down. StoreSync will retry shortly."
+    default_seller_message = N_("The marketplace asked us to slow down. StoreSync will retry shortly.")
 
     def __init__(self, detail: str, *, retry_after: float | None = None, **kwargs) -> None:
         super().__init__(detail, **kwargs)
@@ -119,14 +121,14 @@ class PlatformError(IntegrationError):
     """The platform failed on its side (5xx, system busy)."""
 
     retryable = True
-    default_seller_message = "The marketplace is having trouble right now. StoreSync will retry automatically."
+    default_seller_message = N_("The marketplace is having trouble right now. StoreSync will retry automatically.")
 
 
 class NetworkError(IntegrationError):
     """No usable answer arrived: timeout, connection failure or a body that is not valid JSON."""
 
     retryable = True
-    default_seller_message = "We could not reach the marketplace. StoreSync will retry automatically."
+    default_seller_message = N_("We could not reach the marketplace. StoreSync will retry automatically.")
 
 
 class CircuitOpenError(IntegrationError):
@@ -134,7 +136,7 @@ class CircuitOpenError(IntegrationError):
 
     # Retryable for a job scheduler (later), but never retried inside the transport itself.
     retryable = True
-    default_seller_message = (
+    default_seller_message = N_(
         "The marketplace kept failing, so StoreSync paused calls to this store for a moment. "
         "Nothing is lost; it will resume by itself."
     )
@@ -148,4 +150,4 @@ class WebhookRejected(IntegrationError):
     """A webhook whose signature or shape is wrong; its body must not be trusted."""
 
     retryable = False
-    default_seller_message = "A marketplace notification could not be verified and was ignored."
+    default_seller_message = N_("A marketplace notification could not be verified and was ignored.")
