@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from app.core.i18n import N_, deferred
 from app.core.tenancy import Tenant
 from app.domains.listings import services as listings
 from app.domains.orders import remap
@@ -37,9 +38,10 @@ async def import_store_listings(tenant: Tenant, store_id: int, *,
             totals.add(await listings.upsert_listings(tenant, store_id, page))
     await stores.mark_synced(tenant, store_id, kind=SyncKind.LISTING_IMPORT)
     await _resolve_waiting_orders(tenant, store_id, totals)
-    await sync_log.write(tenant, "import", f"{totals.created} new, {totals.updated} updated, "
-                         f"{totals.auto_mapped} mapped, {totals.unmapped} waiting to be mapped",
-                         store_id=store_id, background_job_id=background_job_id)
+    await sync_log.write(tenant, "import", deferred(N_(
+        "%(created)s new, %(updated)s updated, %(mapped)s mapped, %(unmapped)s waiting to be mapped"),
+        created=totals.created, updated=totals.updated, mapped=totals.auto_mapped, unmapped=totals.unmapped),
+        store_id=store_id, background_job_id=background_job_id)
     return totals
 
 
