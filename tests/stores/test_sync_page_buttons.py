@@ -32,3 +32,23 @@ async def test_each_sync_button_starts_its_job(owner_client, sandbox, action, ht
     parameters = started[0]["parameters"]
     parameters = json.loads(parameters) if isinstance(parameters, str) else parameters
     assert parameters["kwargs"]["store_id"] == store["id"]
+
+
+async def test_an_emptied_unmapped_queue_does_not_ask_for_an_import(owner_client, sandbox):
+    """Once every listing is mapped, the Unmapped tab says so instead of "Import listings"."""
+    from app.domains.sync.imports import import_store_listings
+    from tests.inventory.factories import tenant_of
+    from tests.stores.sync_helpers import catalog_for
+
+    tenant = tenant_of(owner_client.account)
+    shop, store = await connected_store(owner_client, sandbox, "tiktok")
+    await catalog_for(tenant, shop)
+    counts = await import_store_listings(tenant, store["id"])
+    assert counts.created and not counts.unmapped
+
+    page = await owner_client.get(f"/sync/stores/{store['id']}/listings?status=unmapped")
+
+    assert "No listing waits to be mapped." in page.text
+    assert "Import listings from the Sync page" not in page.text
+    everything = await owner_client.get(f"/sync/stores/{store['id']}/listings")
+    assert "No listing waits to be mapped." not in everything.text
