@@ -209,7 +209,7 @@ async def _update(tenant: Tenant, store: dict, order: PlatformOrder, row: dict) 
     if changed:
         fields["state"] = state
         await _event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
-                                                          status=order.raw_status))
+                                                          status=deferred_label(FROM_PLATFORM[order.status])))
     await tenant.scoped(Order).update(fields).where(Order.id == order_id)
     await settle_stock(tenant, order_id)
     final = await tenant.scoped(Order).select(Order.state, Order.oversold).where(Order.id == order_id).first()
