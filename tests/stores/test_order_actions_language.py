@@ -34,3 +34,20 @@ async def test_a_marketplace_cancel_reads_in_indonesian(owner_client, sandbox):
     assert "Shopee: Dibatalkan" in indonesian
     for english_words in ("Cancelled on the marketplace", "CANCELLED", '"msg"'):
         assert english_words not in indonesian
+
+
+async def test_the_order_page_asks_again_until_the_marketplace_answered(owner_client, sandbox):
+    """"Sent to the marketplace: this page shows its answer" — it did not until Reload was pressed."""
+    tenant, _shop, _placed, _variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
+    asked = await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "out_of_stock"}, htmx=True)
+    poll = f'hx-get="/orders/{order_id}" hx-trigger="every 2s" hx-target="#order-detail"'
+    assert poll in asked.text
+
+    polled = await owner_client.get(f"/orders/{order_id}", headers={"HX-Request": "true", "HX-Target": "order-detail"})
+    assert polled.status_code == 200 and polled.text.lstrip().startswith('<div id="order-detail"')
+    assert poll in polled.text and "<html" not in polled.text
+
+    action = await OrderAction.select().where(OrderAction.order == order_id).first()
+    await run_action(tenant, action["id"])
+    answered = await owner_client.get(f"/orders/{order_id}", headers={"HX-Request": "true", "HX-Target": "order-detail"})
+    assert "Cancelled on the marketplace." in answered.text and poll not in answered.text
