@@ -15,10 +15,12 @@ async def retry_missing_tracking(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def run_order_action(ctx: dict[str, Any], *, organization_id: int, action_id: int) -> dict[str, str]:
     """Carry out a cancel or a shipment a person asked for on a marketplace order."""
+    from app.core.i18n import read
     from app.core.tenancy import Actor, Tenant
     from app.domains.fulfillment.platform_actions import run_action
 
-    return {"outcome": await run_action(Tenant(organization_id, Actor(None, "worker")), action_id)}
+    # The job's record says it in words (the action keeps it as a message for the page's reader).
+    return {"outcome": read(await run_action(Tenant(organization_id, Actor(None, "worker")), action_id))}
 
 
 async def sweep_order_actions(ctx: dict[str, Any]) -> dict[str, int]:

@@ -81,9 +81,9 @@ class AuthError(IntegrationError):
     def __init__(self, detail: str, *, reason: AuthReason = AuthReason.REAUTHORIZE, **kwargs) -> None:
         if "seller_message" not in kwargs or kwargs["seller_message"] is None:
             kwargs["seller_message"] = {
-                AuthReason.TOKEN_EXPIRED: "The store's access has expired; StoreSync is renewing it.",
-                AuthReason.REAUTHORIZE: "The connection to this store has expired. Please reconnect the store.",
-                AuthReason.CREDENTIALS: "StoreSync's marketplace credentials were refused. Please contact support.",
+                AuthReason.TOKEN_EXPIRED: N_("The store's access has expired; StoreSync is renewing it."),
+                AuthReason.REAUTHORIZE: N_("The connection to this store has expired. Please reconnect the store."),
+                AuthReason.CREDENTIALS: N_("StoreSync's marketplace credentials were refused. Please contact support."),
             }[reason]
         super().__init__(detail, **kwargs)
         self.reason = reason

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "allocation.threshold_changed": N_("Last-units threshold changed"),
     "order.created": N_("Order created"), "order.transition": N_("Order status changed"),
     "order.picking": N_("Orders moved to picking"), "order.shipment_arranged": N_("Shipment arranged"),
+    "order.cancel_requested": N_("Cancel asked of the marketplace"),
+    "order.ship_requested": N_("Shipment asked of the marketplace"),
     "return.opened": N_("Return opened"), "return.received": N_("Return received"),
     "job.started": N_("Job started"), "job.cancelled": N_("Job cancelled"),
 }
@@ -63,6 +65,7 @@ FIELD_LABELS = {
     "stock_percent": N_("Share of stock (%)"), "price_markup_percent": N_("Price markup (%)"),
     "preferred_for_last_units": N_("Keep the last units for this store"),
     "auto_push_prices": N_("Send catalog prices (with the markup) to this store"),
+    "reason": N_("Reason"),
 }
 TASK_LABELS = {
     "demo_count": N_("Demo job"), "import_listings": N_("Listing import"), "push_stock": N_("Stock push"),
@@ -182,6 +185,13 @@ def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -
             return str(value)
     if key == "task":
         return _(TASK_LABELS.get(str(value), N_("Background job")))
+    if key == "reason":  # a marketplace cancel's reason, as the seller picked it
+        from app.domains.fulfillment.platform_actions import REASON_LABELS, CancelReason
+
+        try:
+            return _(REASON_LABELS[CancelReason(str(value))])
+        except (ValueError, KeyError):
+            return str(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):

@@ -17,7 +17,7 @@ from saq.job import Job
 from app.core.clock import utcnow
 from app.core.database import is_postgres, transaction
 from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, deferred
 from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
@@ -148,7 +148,8 @@ async def sweep_pending() -> dict[str, int]:
             tenant = Tenant(row["organization"], Actor(None, "worker"))
             action = await tenant.scoped(OrderAction).select().where(OrderAction.id == row["id"]).first()
             await _finish(tenant, action, ActionStatus.FAILED,
-                          _("The marketplace could not be reached for an hour. Nothing changed there; try again."))
+                          deferred(N_("The marketplace could not be reached for an hour. Nothing changed there; "
+                                      "try again.")))
             counts["given_up"] += 1
         else:
             await enqueue(row["organization"], row["id"])
@@ -181,7 +182,7 @@ async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
 
     order = await _marketplace_order(tenant, action["order"])
     if OrderState(order["state"]) is OrderState.CANCELLED:  # the marketplace's own news came first
-        return _("The order was already cancelled on the marketplace.")
+        return deferred(N_("The order was already cancelled on the marketplace."))
     lines = await tenant.scoped(OrderLine).select(OrderLine.platform_item_id, OrderLine.platform_model_id).where(
         OrderLine.order == order["id"])
     store = await get_store(tenant, order["store"])
@@ -195,8 +196,8 @@ async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
         await ingest_orders(tenant, order["store"], [order["platform_order_id"]])
     except IntegrationError as exc:
         log.warning("order %s cancelled on the marketplace but not read back: %s", order["id"], exc)
-        return _("Cancelled on the marketplace; StoreSync reads the order back with the next fetch.")
-    return _("Cancelled on the marketplace.")
+        return deferred(N_("Cancelled on the marketplace; StoreSync reads the order back with the next fetch."))
+    return deferred(N_("Cancelled on the marketplace."))
 
 
 async def _ship(tenant: Tenant, action: dict[str, Any]) -> str:
@@ -204,8 +205,8 @@ async def _ship(tenant: Tenant, action: dict[str, Any]) -> str:
 
     result = await ship(tenant, action["order"])
     if result.shipped:
-        return _("Shipped: tracking number %(number)s.", number=result.tracking_number)
-    return _("Shipment arranged; the tracking number follows when the marketplace gives it.")
+        return deferred(N_("Shipped: tracking number %(number)s."), number=result.tracking_number)
+    return deferred(N_("Shipment arranged; the tracking number follows when the marketplace gives it."))
 
 
 async def _finish(tenant: Tenant, action: dict[str, Any], status: ActionStatus, message: str) -> str:
@@ -215,9 +216,12 @@ async def _finish(tenant: Tenant, action: dict[str, Any], status: ActionStatus, 
         await tenant.scoped(OrderAction).update({OrderAction.status: status, OrderAction.message: message[:1000],
                                                  OrderAction.finished_at: utcnow()}).where(
             OrderAction.id == action["id"])
-        label = _(KIND_LABELS[ActionKind(action["kind"])])
-        await record_event(tenant, action["order"], "marketplace", f"{label}: {message}" if status is ActionStatus.DONE
-                     else _("%(action)s refused: %(why)s", action=label, why=message))
+        # Kept as messages and read in the reader's language (the worker writes them).
+        label = deferred(KIND_LABELS[ActionKind(action["kind"])])
+        await record_event(tenant, action["order"], "marketplace",
+                           deferred(N_("%(action)s: %(outcome)s"), action=label, outcome=message)
+                           if status is ActionStatus.DONE
+                           else deferred(N_("%(action)s refused: %(why)s"), action=label, why=message))
     return message
 
 

@@ -26,6 +26,19 @@ def _int(value: str | None, field: str, message: str) -> int:
         raise ValidationFailed({field: message}) from None
 
 
+
+async def _name_orders(tenant: Tenant, rows: list[dict]) -> None:
+    """A movement made for an order names it (its number, a link) rather than "order:28"."""
+    from app.domains.orders.labels import order_numbers
+
+    ids = {int(r["reference"][6:]) for r in rows if (r["reference"] or "").startswith("order:")
+           and r["reference"][6:].isdigit()}
+    numbers = await order_numbers(tenant, ids) if ids else {}
+    for row in rows:
+        ref = row["reference"] or ""
+        if ref.startswith("order:") and ref[6:].isdigit() and int(ref[6:]) in numbers:
+            row["order_id"], row["order_number"] = int(ref[6:]), numbers[int(ref[6:])]
+
 class InventoryController(Controller):
     path = "/inventory"
 
@@ -92,6 +105,7 @@ class InventoryController(Controller):
                         location: int | None = None, kind: str = "", after: int | None = None) -> Response:
         rows, next_after = await overview.movements(tenant, variant_id=variant, location_id=location,
                                                     kind=kind if kind in set(MovementKind) else "", after=after)
+        await _name_orders(tenant, rows)
         return render(request, "inventory/movements.html", fragment="inventory/_movement_rows.html" if after else None,
                       rows=rows, next_after=next_after, kinds=list(MovementKind),
                       locations=await locations.list_locations(tenant, active_only=False),

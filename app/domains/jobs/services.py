@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -69,6 +70,27 @@ def _drift(result: Any) -> list[dict]:
             for row in rows if isinstance(row, dict)]
 
 
+def failure_reason(error: str | None) -> str:
+    """Why a job failed, in a sentence for a seller, from the last line of its traceback
+    ("module.Class: detail"): a marketplace error says what its class means to a seller, an
+    application error its own sentence; anything else is not shown (it is in the worker's log)."""
+    from app.core.errors import AppError
+    from app.integrations import errors as integration_errors
+
+    lines = (error or "").strip().splitlines()
+    name, _sep, detail = (lines[-1] if lines else "").partition(": ")
+    module, _dot, class_name = name.rpartition(".")
+    if module == integration_errors.__name__:
+        kind = getattr(integration_errors, class_name, None)
+        if isinstance(kind, type) and issubclass(kind, integration_errors.IntegrationError):
+            return _(kind.default_seller_message)
+    if module.startswith("app.") and detail:
+        kind = getattr(sys.modules.get(module), class_name, None)  # only classes this process knows
+        if isinstance(kind, type) and issubclass(kind, AppError):
+            return _(detail)
+    return _("an unexpected error; it is in the worker's log")
+
+
 def _parameters(value: Any) -> dict:
     if isinstance(value, str):
         return json.loads(value)
@@ -128,14 +150,15 @@ async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
 
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
     if job is None:  # Redis forgot it; the row holds the outcome
-        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "", row.error,
+        failed = JobStatus(row.status) == JobStatus.FAILED and row.error
+        return Progress(row.id, row.label, JobStatus(row.status), row.done, row.total, row.errors, "",
+                        _("The job failed: %(reason)s", reason=failure_reason(row.error)) if failed else None,
                         _outcome(row.result), _drift(row.result))
     meta = job.meta or {}
     status = _status_of(job, JobStatus.QUEUED, row.parameters)
     error = None
     if status == JobStatus.FAILED:
-        lines = (job.error or "").strip().splitlines()
-        error = _("The job failed: %(reason)s", reason=lines[-1] if lines else "unknown")
+        error = _("The job failed: %(reason)s", reason=failure_reason(job.error))
     return Progress(row.id, row.label, status, int(meta.get("done", 0)), int(meta.get("total", 0)),
                     int(meta.get("errors", 0)), str(meta.get("current", "")), error,
                     _outcome(job.result) if status == JobStatus.COMPLETE else [],

@@ -17,7 +17,7 @@ from asyncpg.exceptions import DeadlockDetectedError
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, savepoint, transaction
-from app.core.i18n import _, deferred, deferred_label, deferred_plural
+from app.core.i18n import N_, _, deferred, deferred_label, deferred_plural
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import variants_by_sku
@@ -209,7 +209,7 @@ async def _update(tenant: Tenant, store: dict, order: PlatformOrder, row: dict) 
     if changed:
         fields["state"] = state
         await _event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
-                                                          status=order.raw_status))
+                                                          status=deferred_label(FROM_PLATFORM[order.status])))
     await tenant.scoped(Order).update(fields).where(Order.id == order_id)
     await settle_stock(tenant, order_id)
     final = await tenant.scoped(Order).select(Order.state, Order.oversold).where(Order.id == order_id).first()
@@ -271,9 +271,10 @@ async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> d
                   platform_model_id=line.variant_id, seller_sku=(line.seller_sku or "")[:64],
                   title=(line.name or "")[:255], quantity=line.quantity, unit_price=line.unit_price, variant=variant)
         for order, variants, order_id in made for line, variant in zip(order.lines, variants, strict=True)])
-    events = [_event_row(tenant, order_id, "status", _("Imported from %(channel)s: %(status)s",
-                                                       channel=store["platform"], status=order.raw_status))
-              for order, _variants, order_id in made]
+    # Read in the reader's language: "Imported from Shopee: Ready to ship", not the platform's codes.
+    events = [_event_row(tenant, order_id, "status", deferred(
+        N_("Imported from %(channel)s: %(status)s"), channel=deferred_label(Channel(store["platform"])),
+        status=deferred_label(FROM_PLATFORM[order.status]))) for order, _variants, order_id in made]
     settled: dict[StockState, list[int]] = {StockState.RESERVED: [], StockState.COMMITTED: []}
     oversold: list[tuple[int, str]] = []
     for order, variants, order_id in made:

@@ -60,6 +60,15 @@ class SyncController(Controller):
 
     @post("/stores/{store_id:int}/{action:str}", name="sync:run", opt={"permission": Permission.JOBS_RUN})
     async def run(self, request: Request, tenant: Tenant, store_id: int, action: str) -> Response:
+        return await self._start(request, tenant, store_id, action)
+
+    # Its own route: the router matches the static "reconcile" of .../reconcile/confirm before the
+    # {action} parameter, so a POST to .../reconcile never reached `run` (404).
+    @post("/stores/{store_id:int}/reconcile", name="sync:reconcile", opt={"permission": Permission.JOBS_RUN})
+    async def reconcile_run(self, request: Request, tenant: Tenant, store_id: int) -> Response:
+        return await self._start(request, tenant, store_id, "reconcile")
+
+    async def _start(self, request: Request, tenant: Tenant, store_id: int, action: str) -> Response:
         store = await stores.store_view(tenant, store_id)
         if action not in TASKS:
             raise ValidationFailed({"action": _("Unknown sync action.")})
