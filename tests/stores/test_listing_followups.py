@@ -5,6 +5,7 @@ marketplace selling; a reconcile says what drifted and asks before it stops a li
 
 from __future__ import annotations
 
+from app.core.i18n import read
 from app.domains.catalog.schemas import ProductForm, VariantForm
 from app.domains.catalog.services import create_product, variants_by_sku
 from app.domains.inventory import stock
@@ -154,7 +155,7 @@ async def test_reconcile_reports_drift_and_asks_before_stopping_a_selling_listin
         assert sandbox.listing_stock("shopee", shop.shop_id, product.product_id)[second.sku_id] == 3
         assert any(d["from"] == 8 and d["to"] == 3 and d["done"] == "fixed" for d in result["drift"])
     lines = await SyncLog.select().where((SyncLog.store_id == store["id"]) & (SyncLog.action == "reconcile"))
-    assert any("marketplace had 6, StoreSync offers 0" in line["message"] for line in lines)
+    assert any("marketplace had 6, StoreSync offers 0" in read(line["message"]) for line in lines)
 
     sync_page = await owner_client.get("/sync")
     assert f"/sync/stores/{store['id']}/reconcile/confirm" in sync_page.text

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.core.i18n import _
+from app.core.i18n import N_, deferred
 from app.core.tenancy import Tenant
 from app.domains.listings.tables import Listing
 from app.domains.sync import log as sync_log
@@ -74,21 +74,22 @@ async def reconcile_store(tenant: Tenant, store_id: int, *, progress=None, backg
     lines = []
     for drift in drifts:
         if drift in waiting:
-            done = _("waiting for your confirmation: it would stop selling")
+            done = deferred(N_("waiting for your confirmation: it would stop selling"))
         elif outcome.get(drift.listing_id):
-            done = _("not fixed: %(why)s", why=outcome[drift.listing_id])
+            done = deferred(N_("not fixed: %(why)s"), why=outcome[drift.listing_id])
         else:
-            done = _("fixed")
+            done = deferred(N_("fixed"))
         lines.append(SyncLog(organization=tenant.organization_id, background_job=background_job_id, store_id=store_id,
                              listing_id=drift.listing_id, variant_id=drift.variant_id, action="reconcile",
                              level="warning" if drift in waiting or outcome.get(drift.listing_id) else "info",
-                             quantity=drift.offer, message=_(
-                                 "%(listing)s: marketplace had %(before)s, StoreSync offers %(after)s — %(done)s",
+                             quantity=drift.offer, message=deferred(N_(  # read in the reader's language
+                                 "%(listing)s: marketplace had %(before)s, StoreSync offers %(after)s — %(done)s"),
                                  listing=drift.title, before=drift.marketplace, after=drift.offer, done=done)))
     await sync_log.write_many(lines)
     fixed = sum(1 for d in to_fix if not outcome.get(d.listing_id))
-    summary = _("%(compared)s listings compared, %(drifted)s drifted, %(fixed)s fixed, %(waiting)s waiting for "
-                "your confirmation", compared=compared, drifted=len(drifts), fixed=fixed, waiting=len(waiting))
+    summary = deferred(N_("%(compared)s listings compared, %(drifted)s drifted, %(fixed)s fixed, %(waiting)s "
+                          "waiting for your confirmation"), compared=compared, drifted=len(drifts), fixed=fixed,
+                       waiting=len(waiting))
     # The summary line's quantity is how many listings wait for the seller (stores_waiting reads it).
     await sync_log.write(tenant, "reconcile", summary, store_id=store_id, quantity=len(waiting) or None,
                          background_job_id=background_job_id, level="warning" if drifts else "info")
@@ -109,7 +110,7 @@ async def _outcomes(tenant: Tenant, drifts: list[Drift]) -> dict[int, str]:
     for drift in drifts:
         row = rows.get(drift.listing_id)
         if row is None or row["last_pushed_qty"] != drift.offer:
-            outcome[drift.listing_id] = (row or {}).get("last_push_error") or _("not sent")
+            outcome[drift.listing_id] = (row or {}).get("last_push_error") or N_("not sent")  # a msgid: read() translates it
         else:
             outcome[drift.listing_id] = ""
     return outcome
