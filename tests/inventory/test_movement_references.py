@@ -23,3 +23,11 @@ async def test_a_movement_for_an_order_names_the_order(owner_client):
     assert page.status_code == 200
     assert f'<a class="muted" href="/orders/{order_id}">Order {number}</a>' in page.text
     assert f"order:{order_id}" not in _text(page.text)
+
+
+async def test_csv_exports_say_their_charset_once(owner_client):
+    """Litestar adds the charset to a text/* type: "text/csv; charset=utf-8; charset=utf-8" before."""
+    for url in ("/inventory/movements.csv?variant=&location=&kind=", "/catalog/export.csv"):
+        response = await owner_client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-type"] == "text/csv; charset=utf-8", url

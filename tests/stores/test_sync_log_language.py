@@ -33,3 +33,18 @@ async def test_an_import_summary_reads_in_the_readers_language(owner_client, san
         assert f"{counts.created} baru, 0 diperbarui, {counts.auto_mapped} dipetakan, {counts.unmapped} menunggu " \
                "dipetakan" in indonesian, url
         assert "waiting to be mapped" not in indonesian and '"msg"' not in indonesian
+
+
+async def test_a_reconcile_summary_reads_in_the_readers_language(owner_client, sandbox):
+    from app.domains.sync.reconcile import reconcile_store
+
+    tenant = tenant_of(owner_client.account)
+    shop, store = await connected_store(owner_client, sandbox, "shopee")
+    await catalog_for(tenant, shop)
+    await import_store_listings(tenant, store["id"])
+    result = await reconcile_store(tenant, store["id"])
+
+    await post(owner_client, "/language", {"locale": "id", "next": ""})
+    page = _text((await owner_client.get(f"/sync/stores/{store['id']}/history")).text)
+    assert f"{result['compared']} listing dibandingkan, {result['drifted']} berbeda" in page
+    assert "listings compared" not in page and '"msg"' not in page

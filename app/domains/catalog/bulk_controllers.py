@@ -58,10 +58,10 @@ class CatalogBulkController(Controller):
     @get("/import/{import_id:int}/errors.csv", name="catalog:import_errors")
     async def import_errors(self, tenant: Tenant, import_id: int) -> File:
         path = imports.error_report(tenant, import_id)
-        return File(path=path, filename=f"import-{import_id}-errors.csv", media_type="text/csv; charset=utf-8",
+        return File(path=path, filename=f"import-{import_id}-errors.csv", media_type="text/csv",
                     headers=VARY)
 
     @get("/export.csv", name="catalog:export")
     async def export(self, tenant: Tenant) -> Stream:
-        return Stream(export_csv(tenant), media_type="text/csv; charset=utf-8",
+        return Stream(export_csv(tenant), media_type="text/csv",
                       headers={"Content-Disposition": 'attachment; filename="catalog.csv"', **VARY})

@@ -134,7 +134,7 @@ class InventoryController(Controller):
                 if after is None:
                     return
 
-        return Stream(lines(), media_type="text/csv; charset=utf-8",
+        return Stream(lines(), media_type="text/csv",
                       headers={"Content-Disposition": 'attachment; filename="stock-movements.csv"'})
 
     async def _locations(self, request: Request, tenant: Tenant, *, status_code: int = 200, errors: dict | None = None,
