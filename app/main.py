@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 
 from app.admin import admin_mount
 from app.core import i18n, navigation, statuses
-from app.core.auth import permission_guard, provide_ctx, provide_tenant
+from app.core.auth import permission_guard, provide_ctx, provide_tenant, resolve_locale
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
 from app.core.edge import EdgeMiddleware
@@ -108,6 +108,9 @@ def app_error(request: Request, exc: AppError) -> Response:
 
 
 def not_found(request: Request, exc: NotFoundException) -> Response:
+    # An unknown path matches no route, so neither the session nor the guard has set the reader's
+    # language yet: take it from the language cookie (or the session when a route did run).
+    i18n.current_locale.set(resolve_locale(request))
     return app_error(request, NotFound(i18n._("Not found.")))
 
 
