@@ -28,6 +28,7 @@ async def test_a_shopee_order_is_cancelled_on_shopee_with_the_chosen_reason(owne
 
     local = await post(owner_client, f"/orders/{order_id}/state", {"state": "cancelled"}, htmx=True)
     assert local.status_code == 409 and "marketplace" in local.text
+    assert "is Cancelled on the marketplace" in local.text, "the state's label, never its identifier"
     assert (await Order.select(Order.state).where(Order.id == order_id).first())["state"] == "ready_to_ship"
 
     for reason in ("", "wrong_price", "nonsense"):

@@ -208,7 +208,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
         current = OrderState(order["state"])
         if by_person and order["store"] is not None and new_state not in local_targets(order):
             raise Conflict(_("A marketplace order is %(target)s on the marketplace, not here: use the marketplace "
-                             "actions on this page. Nothing changed.", target=_(new_state.value)))
+                             "actions on this page. Nothing changed.", target=new_state.label()))
         if new_state not in ALLOWED[current]:
             raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=current.label(),
                              target=new_state.label()))
