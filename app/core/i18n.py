@@ -45,7 +45,8 @@ def gettext(message: str, **variables: object) -> str:
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **variables: object) -> str:
+    """`n` picks the plural form (and is `%(num)s`); a message may still have a parameter named n."""
     text = translations(current_locale.get()).ngettext(singular, plural, n)
     variables.setdefault("num", n)
     return text % variables
