@@ -217,7 +217,8 @@ async def readable(tenant: Tenant, entries: list[dict[str, Any]]) -> list[Readab
     for e in entries:
         kind = SUBJECTS.get(e["entity"])
         subject_name = names[kind].get(e["entity_id"], "") if kind and e["entity_id"] else ""
-        entity = _(ENTITY_LABELS.get(e["entity"], "")) if e["entity"] in ENTITY_LABELS else ""
+        entity_msgid = ENTITY_LABELS.get(e["entity"])
+        entity = _(entity_msgid) if entity_msgid else ""
         raw = json.dumps({"action": e["action"], "entity": e["entity"], "entity_id": e["entity_id"],
                           "before": e["_before"] or None, "after": e["_after"] or None},
                          ensure_ascii=False, indent=1, default=str)

@@ -18,7 +18,7 @@ from typing import Any
 from saq.job import Job
 
 from app.core.clock import utcnow
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, read
 from app.core.queue import get_queue, job_options
 from app.core.tenancy import Tenant
 from app.domains.stores.tables import WebhookEventRecord
@@ -119,7 +119,7 @@ async def failed_events(tenant: Tenant, limit: int = 50) -> list[dict[str, Any]]
     now = utcnow()
     return [{**row, "kind_label": _(KIND_LABELS.get(row["kind"], KIND_LABELS["other"])),
              "due": row["next_attempt_at"] is not None and row["next_attempt_at"] <= now,
-             "reason": _(row.get("last_error") or "") if row["last_error"] else "",
+             "reason": read(row["last_error"]) if row["last_error"] else "",
              "order_number": _order_number(row.pop("payload")), "gave_up": row["attempts"] >= MAX_ATTEMPTS}
             for row in rows]
 

@@ -110,7 +110,8 @@ class SyncController(Controller):
         if not ids:
             flash(request, _("Tick at least one listing first."), "error")
             return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
-        row = await jobs.start(tenant, "reconcile", deferred(TASKS.get("reconcile")[1], store=store["name"][:120]),
+        _task, label = TASKS["reconcile"]
+        row = await jobs.start(tenant, "reconcile", deferred(label, store=store["name"][:120]),
                                timeout=3600, retries=3, store_id=store_id, confirm_zero=ids)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return redirect_after_post(request, "/sync")
