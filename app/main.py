@@ -49,11 +49,12 @@ from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
+from app.domains.listings.controllers import ListingsController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
-from app.domains.sync.controllers import ListingsController, SyncController
+from app.domains.sync.controllers import SyncController
 from app.domains.system.controllers import healthz
 from app.settings import Settings, get_settings
 

@@ -42,7 +42,7 @@ RAISED = 1_000_000  # requests/s: a limit that never binds
 
 @contextmanager
 def sandbox_settings():
-    """The sandbox on a thread, the app's settings pointed at it (as tests/stores/conftest.py does);
+    """The sandbox on a thread, the app's settings pointed at it (as tests/marketplace.py does);
     yields (server, state)."""
     from app.sandbox.server import BackgroundSandbox
     from app.sandbox.state import SandboxState

@@ -2,7 +2,7 @@
 300,000 variants, 3 locations and a few thousand stock levels.
 
 Seeding is bulk, not through the services (creating 100,000 products one form at a time would
-take the whole run): multi-row INSERTs through app.domains.catalog.importer.insert_rows, the
+take the whole run): multi-row INSERTs through app.domains.catalog.spreadsheet_import.insert_rows, the
 CSV importer's own writer, with search_text made by services.search_text_of exactly as the
 importer makes it; locations through inventory.locations.create_location and stock through
 stock.count_many (ledger rows included). What is measured goes through the real services:
@@ -139,8 +139,8 @@ async def _seed_catalog(tenant, products: int, deadline: float) -> tuple[int, in
     a monotonic time, passes first); (products, variants, a SKU, a barcode) inserted."""
     from app.core.clock import utcnow
     from app.core.database import transaction
-    from app.domains.catalog.importer import insert_rows
     from app.domains.catalog.services import search_text_of
+    from app.domains.catalog.spreadsheet_import import insert_rows
     from app.domains.catalog.statuses import ProductStatus
     from app.domains.catalog.tables import Product, Variant
 

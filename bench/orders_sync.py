@@ -52,7 +52,7 @@ async def _run(env: BenchEnvironment, state) -> None:
     from app.domains.accounts.schemas import SignupForm
     from app.domains.accounts.services import sign_up
     from app.domains.orders.fetch import fetch_store_orders
-    from app.domains.sync.imports import import_store_listings
+    from app.domains.sync.listing_import import import_store_listings
     from app.settings import get_settings
     from bench.sync import _connect, _sandbox_shop, _seed_master
 

@@ -1,7 +1,7 @@
 """Throughput figures: the CSV catalog import, concurrent stock reservations, and those
 reservations against pgbench on the same PostgreSQL server.
 
-`catalog.import.rows_per_s`: app.domains.catalog.importer.import_file (as the import job calls it)
+`catalog.import.rows_per_s`: app.domains.catalog.spreadsheet_import.import_file (as the import job calls it)
 on a generated CSV of IMPORT_ROWS rows (IMPORT_ROWS / 3 products with three variants each, every
 row with a quantity at the default warehouse), into an empty organisation; rows / wall seconds.
 
@@ -54,7 +54,7 @@ async def _tenant(env: BenchEnvironment, what: str):
 
 
 def _csv(rows: int) -> bytes:
-    from app.domains.catalog.importer import COLUMNS
+    from app.domains.catalog.spreadsheet_import import COLUMNS
 
     rng = random.Random(13)
     out = io.StringIO()
@@ -74,7 +74,7 @@ def _csv(rows: int) -> bytes:
 @benchmark("catalog.import")
 async def catalog_import(env: BenchEnvironment) -> None:
     """catalog.import.rows_per_s."""
-    from app.domains.catalog.importer import import_file
+    from app.domains.catalog.spreadsheet_import import import_file
 
     tenant = await _tenant(env, "impor")
     data = _csv(IMPORT_ROWS)

@@ -3,14 +3,14 @@ from a stock change to the new quantity showing on the marketplace.
 
 The sandbox (app.sandbox.server.BackgroundSandbox) serves Shopee and TikTok Shop over real HTTP
 on a loopback port, on a thread of this process (as the stores tests run it), and the app's
-settings point at it as tests/stores/conftest.py does. One organisation, one Shopee and one TikTok
+settings point at it as tests/marketplace.py does. One organisation, one Shopee and one TikTok
 shop. The sandbox's generated products keep their titles and options, but their seller SKUs are
 renumbered (BSK-00000, BSK-00001, ... in each shop) so that every SKU of a shop exists as a master
 variant and the same variant is sold in both stores. Master catalog and opening stock are bulk
 inserted (the CSV importer's insert_rows, stock.count_many); stores are connected through the real
 flow minus the browser (begin_connection, the sandbox issuing a code, finish_connection).
 
-Measured through the real services: app.domains.sync.imports.import_store_listings,
+Measured through the real services: app.domains.sync.listing_import.import_store_listings,
 app.domains.sync.push.push_store(force=True), and inventory.stock.adjust followed by
 sync.dispatch.push_changes run in a loop as the worker would run it (without the worker's 1 s
 coalescing delay and queue pick-up, which come on top in production).
@@ -71,8 +71,8 @@ def _sandbox_shop(state, platform: str, listings: int, settings) -> Shop:
 async def _seed_master(tenant, skus: list[str]) -> list[int]:
     """A product per three SKUs with stock at one location; the variant ids in SKU order."""
     from app.core.clock import utcnow
-    from app.domains.catalog.importer import insert_rows
     from app.domains.catalog.services import search_text_of
+    from app.domains.catalog.spreadsheet_import import insert_rows
     from app.domains.catalog.statuses import ProductStatus
     from app.domains.catalog.tables import Product, Variant
     from app.domains.inventory.locations import default_location
@@ -157,7 +157,7 @@ async def _run(env: BenchEnvironment, state, settings) -> None:
     from app.domains.accounts.services import sign_up
     from app.domains.inventory.stock import adjust, available, levels
     from app.domains.sync import dispatch
-    from app.domains.sync.imports import import_store_listings
+    from app.domains.sync.listing_import import import_store_listings
     from app.domains.sync.push import push_store
 
     began = time.monotonic()

@@ -11,7 +11,7 @@ async def import_catalog(ctx: dict[str, Any], *, organization_id: int, backgroun
                          actor_id: int | None = None) -> dict[str, Any]:
     """Import the uploaded file at `path` (inside the organisation's upload folder), write the
     per-row error report beside it and return the counts."""
-    from app.domains.catalog.importer import run_import_job
+    from app.domains.catalog.spreadsheet_import import run_import_job
 
     async def progress(done: int, total: int, errors: int, current: str) -> None:
         await report_progress(ctx, done, total, current=current, errors=errors)

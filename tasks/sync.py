@@ -14,7 +14,7 @@ def _tenant(organization_id: int) -> Tenant:
 
 async def import_listings(ctx: dict[str, Any], *, organization_id: int, store_id: int,
                           background_job_id: int | None = None) -> dict[str, int]:
-    from app.domains.sync.imports import import_store_listings
+    from app.domains.sync.listing_import import import_store_listings
 
     async def progress(seen: int, current: str) -> None:
         # The total is unknown until the last page; show what has arrived so far.

@@ -51,6 +51,8 @@ else:
 
 import pytest  # noqa: E402
 
+# the marketplace sandbox over HTTP, for the store, sync, order and fulfillment tests that need it
+from tests.marketplace import marketplace, sandbox  # noqa: E402,F401
 from tests.support import *  # noqa: E402,F401,F403
 
 

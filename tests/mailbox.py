@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.stores.processes import wait_for
+from tests.sync.processes import wait_for
 
 
 async def mails_to(smtp_server: list, address: str, count: int, timeout: float = 20) -> list:

@@ -69,7 +69,7 @@ async def _webhook_event(account: Account) -> int:
 
 async def _catalog_import(account: Account) -> int:
     """A finished catalog import with its error report on disk."""
-    from app.domains.catalog.importer import RowError, report_path, write_report
+    from app.domains.catalog.spreadsheet_import import RowError, report_path, write_report
     from app.domains.jobs.tables import BackgroundJob
 
     row = BackgroundJob(organization=account.org_id, kind="import_catalog", label="Catalog import",
@@ -97,7 +97,7 @@ PUBLIC_ROUTES = {
 SKIPPED_ROUTES = {
     "/static/{file_path:path}": "static files hold no tenant data",
     "/admin": "superusers only; tests/system/test_admin.py",
-    "/sandbox": "the marketplace emulator, mounted; holds no tenant data (tests/sandbox, tests/stores)",
+    "/sandbox": "the marketplace emulator, mounted; holds no tenant data (tests/sandbox, tests/marketplace.py)",
 }
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from app.domains.catalog.importer import COLUMNS, MAX_BYTES, import_file
+from app.domains.catalog.spreadsheet_import import COLUMNS, MAX_BYTES, import_file
 from app.domains.catalog.tables import Product, Variant
 from app.domains.inventory import stock
 from app.domains.inventory.tables import StockLevel, StockMovement

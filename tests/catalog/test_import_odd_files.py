@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from app.domains.catalog.importer import COLUMNS, ImportFileError, import_file
+from app.domains.catalog.spreadsheet_import import COLUMNS, ImportFileError, import_file
 from app.domains.catalog.tables import Product, Variant
 from app.domains.jobs.tables import BackgroundJob
 from tests.catalog.test_import import row, table

@@ -9,7 +9,7 @@ from app.core.secrets import decrypt
 from app.domains.audit.tables import AuditEntry
 from app.domains.stores.tables import ConnectionAttempt, Store
 from app.sandbox.state import SandboxState
-from tests.stores.conftest import approve, connect, new_shop, start_connect
+from tests.marketplace import approve, connect, new_shop, start_connect
 from tests.support import add_member, http_client, login, make_account, post
 
 

@@ -12,7 +12,7 @@ from app.domains.stores.connections import refresh_expiring_tokens
 from app.domains.stores.tables import Store
 from app.sandbox.state import SandboxState
 from tasks.stores import refresh_store_tokens
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 from tests.support import post
 
 

@@ -12,7 +12,7 @@ from app.domains.stores.adapters import close_adapters, connection_for, open_ada
 from app.domains.stores.tables import Store
 from app.integrations.transport import new_http_client
 from tests.inventory.factories import tenant_of
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 
 
 async def _connected(client, sandbox, platform: str):

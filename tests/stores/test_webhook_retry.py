@@ -19,7 +19,7 @@ from app.domains.stores.tables import WebhookEventRecord
 from app.integrations.errors import IntegrationError
 from app.sandbox.state import Fault
 from tasks.stores import process_webhook
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 from tests.stores.test_webhooks import shopee_push
 from tests.support import http_client, login, make_account, post
 

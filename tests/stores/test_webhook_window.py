@@ -14,7 +14,7 @@ from app.domains.stores.tables import WebhookEventRecord
 from app.integrations.base import Platform
 from app.integrations.errors import WebhookRejected
 from app.sandbox.state import SandboxState
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 from tests.stores.test_webhooks import shopee_push, tiktok_push
 
 YEAR = 365 * 86400

@@ -13,7 +13,7 @@ from app.integrations.shopee import signing as shopee_signing
 from app.integrations.tiktok import signing as tiktok_signing
 from app.sandbox.state import SandboxState
 from app.settings import get_settings
-from tests.stores.conftest import APP_URL, connect, new_shop
+from tests.marketplace import APP_URL, connect, new_shop
 
 
 def shopee_push(payload: dict) -> tuple[bytes, dict[str, str]]:

@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from app.core.i18n import LOCALE_DIR
-from app.domains.catalog.importer import COLUMNS as IMPORT_COLUMNS
+from app.domains.catalog.spreadsheet_import import COLUMNS as IMPORT_COLUMNS
 from tests.seeded_pages import page_urls, seed
 from tests.support import http_client, login, make_account, post
 

@@ -11,9 +11,9 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import VARY, render, wants_fragment
-from app.domains.catalog import imports
+from app.domains.catalog import import_jobs
 from app.domains.catalog.exporter import export_csv
-from app.domains.catalog.importer import COLUMNS, MAX_BYTES, ImportFileError
+from app.domains.catalog.spreadsheet_import import COLUMNS, MAX_BYTES, ImportFileError
 from app.domains.jobs import services as jobs
 
 # Room for the multipart envelope around a file of MAX_BYTES; larger bodies are refused unread.
@@ -25,7 +25,7 @@ class CatalogBulkController(Controller):
 
     @get("/import", name="catalog:import")
     async def import_page(self, request: Request, tenant: Tenant) -> Response:
-        recent = await imports.recent_imports(tenant)
+        recent = await import_jobs.recent_imports(tenant)
         if wants_fragment(request) and request.htmx.target == "import-recent":
             return render(request, "catalog/_import_recent.html", imports=recent)
         return render(request, "catalog/import.html", imports=recent, columns=COLUMNS,
@@ -39,25 +39,25 @@ class CatalogBulkController(Controller):
                 form = await request.form()
             except HTTPException as exc:
                 if exc.status_code == 413:
-                    raise imports.too_large() from None
+                    raise import_jobs.too_large() from None
                 raise
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise ImportFileError(_("Choose a CSV or XLSX file to import."))
-            path = await imports.save_upload(tenant, upload.read)
-            job_id = await imports.start_import(tenant, path)
+            path = await import_jobs.save_upload(tenant, upload.read)
+            job_id = await import_jobs.start_import(tenant, path)
         except ImportFileError as exc:
             return render(request, "catalog/import.html", fragment="catalog/_import_form.html",
-                          status_code=exc.status_code, imports=await imports.recent_imports(tenant), columns=COLUMNS,
+                          status_code=exc.status_code, imports=await import_jobs.recent_imports(tenant), columns=COLUMNS,
                           max_mb=MAX_BYTES // (1024 * 1024), error=exc.message, progress=None)
         progress = await jobs.progress(tenant, job_id)
         return render(request, "catalog/import.html", fragment="catalog/_import_started.html",
-                      imports=await imports.recent_imports(tenant), columns=COLUMNS,
+                      imports=await import_jobs.recent_imports(tenant), columns=COLUMNS,
                       max_mb=MAX_BYTES // (1024 * 1024), error=None, progress=progress)
 
     @get("/import/{import_id:int}/errors.csv", name="catalog:import_errors")
     async def import_errors(self, tenant: Tenant, import_id: int) -> File:
-        path = imports.error_report(tenant, import_id)
+        path = import_jobs.error_report(tenant, import_id)
         return File(path=path, filename=f"import-{import_id}-errors.csv", media_type="text/csv",
                     headers=VARY)
 

@@ -12,7 +12,7 @@ import io
 from collections.abc import AsyncIterator
 
 from app.core.tenancy import Tenant
-from app.domains.catalog.importer import COLUMNS
+from app.domains.catalog.spreadsheet_import import COLUMNS
 from app.domains.catalog.tables import Variant
 from app.domains.inventory import stock
 from app.domains.inventory.locations import list_locations

@@ -15,7 +15,7 @@ from app.core.i18n import deferred
 from app.core.tenancy import Tenant
 from app.domains.listings.tables import Listing
 from app.domains.sync import log as sync_log
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.push import offers_for_store, push_store
 from app.domains.sync.tables import SyncLog
 

@@ -16,7 +16,7 @@ from app.domains.orders.tables import Order
 from app.domains.stores.services import stores_due_for_order_fetch
 from app.domains.stores.tables import Store
 from app.domains.sync.dispatch import push_changes
-from tests.stores.test_order_flow import _shared_sku_setup
+from tests.sync.test_order_flow import _shared_sku_setup
 
 INTERVAL = timedelta(minutes=5)
 STOCK_EVERY = timedelta(seconds=40)
@@ -98,7 +98,7 @@ async def test_the_sync_page_shows_each_kind_of_sync_and_the_next_order_fetch(ow
     from app.domains.stores.services import mark_synced
     from app.domains.stores.statuses import SyncKind
     from tests.inventory.factories import tenant_of
-    from tests.stores.sync_helpers import connected_store
+    from tests.sync.sync_helpers import connected_store
 
     tenant = tenant_of(owner_client.account)
     _shop, store = await connected_store(owner_client, sandbox, "shopee")
@@ -117,7 +117,7 @@ async def test_the_cron_enqueues_one_fetch_per_store_and_slot_from_the_order_fet
     from app.domains.stores.statuses import SyncKind
     from tasks.orders import schedule_order_fetches
     from tests.inventory.factories import tenant_of
-    from tests.stores.sync_helpers import connected_store
+    from tests.sync.sync_helpers import connected_store
 
     tenant = tenant_of(owner_client.account)
     _shop, store = await connected_store(owner_client, sandbox, "tiktok")

@@ -6,12 +6,12 @@ import pytest
 
 from app.domains.catalog.tables import Variant
 from app.domains.stores.tables import Store
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.prices import push_prices, push_prices_everywhere, store_price
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import tenant_of
-from tests.stores.sync_helpers import catalog_for, connected_store
 from tests.support import post
+from tests.sync.sync_helpers import catalog_for, connected_store
 
 
 def _prices(sandbox, shop) -> set[int]:

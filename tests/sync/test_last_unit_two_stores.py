@@ -13,7 +13,7 @@ from app.domains.orders.fetch import fetch_store_orders, ingest_orders
 from app.domains.orders.tables import Order, OrderEvent
 from app.domains.sync.dispatch import push_changes
 from app.domains.sync.tables import SyncLog
-from tests.stores.test_order_flow import _shared_sku_setup
+from tests.sync.test_order_flow import _shared_sku_setup
 
 
 @pytest.mark.parametrize("how", ["webhook ingest", "scheduled fetch"])

@@ -11,7 +11,7 @@ from pathlib import Path
 from app.core.i18n import _, deferred
 from app.core.tenancy import Tenant
 from app.domains.catalog.errors import NotFound
-from app.domains.catalog.importer import (
+from app.domains.catalog.spreadsheet_import import (
     COLUMNS,
     MAX_BYTES,
     ImportFileError,

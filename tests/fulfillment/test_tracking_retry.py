@@ -12,7 +12,7 @@ from app.domains.fulfillment.tables import Shipment
 from app.domains.fulfillment.tracking import NOTIFY_AFTER, next_wait, retry_missing_tracking
 from app.domains.notifications.tables import Notification
 from app.domains.orders.tables import Order
-from tests.stores.test_fulfillment_ship import _level, _marketplace_order, _pack, _shipped
+from tests.fulfillment.test_fulfillment_ship import _level, _marketplace_order, _pack, _shipped
 
 
 async def _arranged_without_number(owner_client, sandbox, monkeypatch):

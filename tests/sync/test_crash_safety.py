@@ -25,14 +25,14 @@ from app.domains.jobs.statuses import JobStatus
 from app.domains.jobs.tables import BackgroundJob
 from app.domains.orders.tables import Order, OrderLine
 from app.domains.stores.tables import Store
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.push import offers_for_store
 from app.domains.sync.tables import SyncLog
 from tasks.orders import order_fetch_job
 from tests.inventory.factories import tenant_of
-from tests.stores.processes import Process, own_queue, start_worker, wait_for, wait_for_workers
-from tests.stores.sync_helpers import catalog_for, connected_store
 from tests.support import post
+from tests.sync.processes import Process, own_queue, start_worker, wait_for, wait_for_workers
+from tests.sync.sync_helpers import catalog_for, connected_store
 
 ORDERS = int(os.environ.get("CRASH_ORDERS", 5_000))
 LISTINGS = int(os.environ.get("CRASH_LISTINGS", 2_000))

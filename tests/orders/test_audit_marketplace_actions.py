@@ -7,7 +7,7 @@ import html
 import re
 
 from app.domains.audit.tables import AuditEntry
-from tests.stores.test_fulfillment_ship import _marketplace_order
+from tests.fulfillment.test_fulfillment_ship import _marketplace_order
 from tests.support import post
 
 

@@ -9,7 +9,7 @@ import re
 
 from app.domains.fulfillment.platform_actions import run_action
 from app.domains.fulfillment.tables import OrderAction
-from tests.stores.test_fulfillment_ship import _marketplace_order
+from tests.fulfillment.test_fulfillment_ship import _marketplace_order
 from tests.support import post
 
 

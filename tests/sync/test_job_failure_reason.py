@@ -9,8 +9,8 @@ from app.core.queue import get_queue
 from app.domains.jobs import services as jobs
 from app.domains.jobs.tables import BackgroundJob
 from tests.inventory.factories import tenant_of
-from tests.stores.sync_helpers import connected_store
 from tests.support import post
+from tests.sync.sync_helpers import connected_store
 
 RAW = ("AuthError", "app.integrations", "request_id", "refresh_token", "Traceback")
 

@@ -10,13 +10,13 @@ import uuid
 from app.domains.inventory import stock
 from app.domains.jobs.tables import BackgroundJob
 from app.domains.listings.tables import Listing
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.push import push_store
 from app.domains.sync.reconcile import reconcile_store
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import make_location, tenant_of
-from tests.stores.sync_helpers import catalog_for, connected_store
 from tests.support import post
+from tests.sync.sync_helpers import catalog_for, connected_store
 
 
 def _text(page: str) -> str:

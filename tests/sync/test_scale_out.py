@@ -3,7 +3,7 @@ Redis, sharing nothing else. Any web process streams any job whichever worker ru
 stock changes becomes one push however many workers there are; a cron job fires once per schedule,
 not once per worker.
 
-Every test here works on a queue of its own (tests/stores/processes.py): the run's shared queue
+Every test here works on a queue of its own (tests/sync/processes.py): the run's shared queue
 holds other tests' leftover jobs, which two fresh workers would otherwise work through first.
 """
 
@@ -20,10 +20,11 @@ from app.domains.inventory import stock
 from app.domains.inventory.locations import default_location
 from app.domains.jobs.tables import BackgroundJob
 from app.domains.sync import dispatch  # noqa: F401  (this process's stock changes enqueue pushes)
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import tenant_of
-from tests.stores.processes import (
+from tests.support import free_port, make_account, wait_http
+from tests.sync.processes import (
     Process,
     child_env,
     own_queue,
@@ -32,8 +33,7 @@ from tests.stores.processes import (
     wait_for,
     wait_for_workers,
 )
-from tests.stores.sync_helpers import catalog_for, connected_store
-from tests.support import free_port, make_account, wait_http
+from tests.sync.sync_helpers import catalog_for, connected_store
 
 
 async def _stream(base: str, cookies: httpx.Cookies, job_id: int) -> tuple[list[str], list[int]]:

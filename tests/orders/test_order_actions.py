@@ -12,7 +12,7 @@ import httpx
 from app.domains.fulfillment.platform_actions import run_action
 from app.domains.fulfillment.tables import OrderAction
 from app.domains.orders.tables import Order
-from tests.stores.test_fulfillment_ship import _level, _marketplace_order, _pack
+from tests.fulfillment.test_fulfillment_ship import _level, _marketplace_order, _pack
 from tests.support import post
 
 

@@ -14,7 +14,7 @@ from app.domains.catalog.services import create_product, variants_by_sku
 from app.domains.stores.tables import Store
 from app.integrations.errors import IntegrationError
 from app.sandbox.state import Fault, SandboxState, Shop
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 
 T = TypeVar("T")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 import re
 
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from tests.inventory.factories import tenant_of
-from tests.stores.sync_helpers import catalog_for, connected_store
 from tests.support import post
+from tests.sync.sync_helpers import catalog_for, connected_store
 
 
 def _text(page: str) -> str:

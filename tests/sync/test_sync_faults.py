@@ -15,12 +15,12 @@ from app.domains.listings.tables import Listing
 from app.domains.orders.fetch import fetch_store_orders
 from app.domains.orders.tables import Order, OrderLine
 from app.domains.sync.dispatch import push_changes
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.push import offers_for_store
 from app.domains.sync.tables import SyncLog
 from app.sandbox.state import Fault
 from tests.inventory.factories import tenant_of
-from tests.stores.sync_helpers import as_job, catalog_for, connected_store, fault_after, quick_adapters  # noqa: F401
+from tests.sync.sync_helpers import as_job, catalog_for, connected_store, fault_after, quick_adapters  # noqa: F401
 
 
 def fault_sequence(sandbox, platform: str, shop_id: str, gap: int = 2) -> None:

@@ -16,9 +16,9 @@ from app.domains.orders.tables import Order
 from app.domains.stores.tables import Store, WebhookEventRecord
 from app.domains.stores.webhooks import process
 from app.domains.sync.dispatch import push_changes
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from tests.inventory.factories import tenant_of
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 from tests.stores.test_webhooks import shopee_push
 
 

@@ -15,9 +15,9 @@ from app.domains.listings.tables import Listing
 from app.domains.stores.sandbox import seed_demo_listings
 from app.domains.stores.tables import Store
 from app.domains.sync.dispatch import push_changes
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from tests.inventory.factories import tenant_of
-from tests.stores.conftest import connect
+from tests.marketplace import connect
 from tests.support import post
 
 

@@ -9,12 +9,12 @@ from app.domains.inventory.tables import StockChange
 from app.domains.listings.tables import Listing
 from app.domains.stores.tables import Store
 from app.domains.sync.dispatch import push_changes
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.push import push_store
 from app.domains.sync.reconcile import reconcile_store
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import make_location, tenant_of
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 
 
 async def _connected(client, sandbox, platform: str):

@@ -17,12 +17,12 @@ from app.domains.orders.fetch import fetch_store_orders
 from app.domains.orders.services import start_picking
 from app.domains.orders.tables import Order, OrderLine
 from app.domains.sync.dispatch import push_changes
-from app.domains.sync.imports import import_store_listings
+from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.reconcile import reconcile_store
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import tenant_of
-from tests.stores.sync_helpers import connected_store
 from tests.support import post
+from tests.sync.sync_helpers import connected_store
 
 
 async def _unmapped_order(client, sandbox, platform: str, status: str, quantity: int = 2):

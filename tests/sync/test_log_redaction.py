@@ -16,7 +16,7 @@ from app.domains.inventory.locations import default_location
 from app.domains.orders.fetch import fetch_store_orders
 from app.domains.sync.dispatch import push_changes
 from app.settings import get_settings
-from tests.stores.test_order_flow import _shared_sku_setup
+from tests.sync.test_order_flow import _shared_sku_setup
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from app.domains.orders.fetch import fetch_store_orders
 from app.domains.orders.tables import Order
 from app.domains.stores.tables import Store
 from tests.inventory.factories import tenant_of
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 
 
 @pytest.mark.parametrize("platform", ["shopee", "tiktok"])

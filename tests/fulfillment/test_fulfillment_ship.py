@@ -17,7 +17,7 @@ from app.domains.orders.services import transition
 from app.domains.orders.tables import Order
 from app.domains.stores.tables import Store
 from tests.inventory.factories import tenant_of
-from tests.stores.conftest import connect, new_shop
+from tests.marketplace import connect, new_shop
 from tests.support import post
 
 

@@ -1,4 +1,5 @@
-"""Stores tests talk to a sandbox served over real HTTP on loopback, as production talks to the hosts.
+"""The marketplace sandbox for the tests that need one (stores, sync, orders, fulfillment): served
+over real HTTP on loopback, as production talks to the hosts.
 
 The app under test (in-process, ASGI) is pointed at that sandbox by settings alone; the sandbox
 knows the app's credentials, and TikTok's registered redirect URL is the app's callback.

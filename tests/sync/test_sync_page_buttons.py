@@ -9,8 +9,8 @@ import json
 import pytest
 
 from app.domains.jobs.tables import BackgroundJob
-from tests.stores.sync_helpers import connected_store
 from tests.support import post
+from tests.sync.sync_helpers import connected_store
 
 BUTTONS = {"import": "import_listings", "push": "push_stock", "reconcile": "reconcile"}
 
@@ -36,9 +36,9 @@ async def test_each_sync_button_starts_its_job(owner_client, sandbox, action, ht
 
 async def test_an_emptied_unmapped_queue_does_not_ask_for_an_import(owner_client, sandbox):
     """Once every listing is mapped, the Unmapped tab says so instead of "Import listings"."""
-    from app.domains.sync.imports import import_store_listings
+    from app.domains.sync.listing_import import import_store_listings
     from tests.inventory.factories import tenant_of
-    from tests.stores.sync_helpers import catalog_for
+    from tests.sync.sync_helpers import catalog_for
 
     tenant = tenant_of(owner_client.account)
     shop, store = await connected_store(owner_client, sandbox, "tiktok")
