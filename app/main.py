@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 
 from app.admin import admin_mount
 from app.core import i18n, navigation, statuses
-from app.core.auth import permission_guard, provide_ctx, provide_tenant, resolve_locale
+from app.core.auth import permission_guard, provide_ctx, provide_tenant, resolve_locale, set_context_loader
 from app.core.clock import format_local
 from app.core.database import start_database, stop_database
 from app.core.edge import EdgeMiddleware
@@ -42,6 +42,7 @@ from app.domains.accounts.controllers import (
     OrganizationSettingsController,
     not_logged_in,
 )
+from app.domains.accounts.services import context_for
 from app.domains.audit.controllers import AuditController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
@@ -158,6 +159,7 @@ def _in_process_worker_lifespan(settings: Settings):
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     install_log_redaction()
+    set_context_loader(context_for)  # core knows no domain: who is signed in is accounts' to say
     check_deployment(settings)
     redis_url = ensure_redis(settings)
     session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")

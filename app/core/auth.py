@@ -6,6 +6,7 @@ Every route handler declares either `opt={"public": True}` or a `Permission` in
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from litestar import Request
@@ -50,6 +51,17 @@ class RequestContext:
         return self.tenant is not None and allows(self.tenant.role, Permission(permission))
 
 
+ContextLoader = Callable[[int, "int | None", str | None], Awaitable["RequestContext | None"]]
+_context_loader: ContextLoader | None = None
+
+
+def set_context_loader(loader: ContextLoader) -> None:
+    """Name the function that builds a RequestContext from a session's user and organisation ids
+    (accounts' `context_for`): core knows no domain, create_app tells it."""
+    global _context_loader
+    _context_loader = loader
+
+
 def client_ip(connection: ASGIConnection) -> str:
     return connection.client.host if connection.client else "unknown"
 
@@ -62,9 +74,9 @@ async def load_context(connection: ASGIConnection) -> RequestContext | None:
     session = connection.scope.get("session") or {}
     user_id = session.get("user_id")
     if user_id:
-        from app.domains.accounts.services import context_for
-
-        ctx = await context_for(int(user_id), session.get("org_id"), client_ip(connection))
+        if _context_loader is None:
+            raise RuntimeError("no request-context loader: create_app() registers accounts' context_for")
+        ctx = await _context_loader(int(user_id), session.get("org_id"), client_ip(connection))
         if ctx is None:  # user deactivated or deleted since login
             connection.scope["session"] = {}
     connection.state["ctx"] = ctx
