@@ -3,10 +3,11 @@ raises ValidationFailed with one translated sentence per field (nothing changes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
@@ -18,6 +19,39 @@ class FieldProblem(ValueError):
 
 def _clean(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+_WHOLE = re.compile(r"[+-]?\d{1,18}")
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _WHOLE.fullmatch(value.strip()):
+            raise ValueError("not a whole number")
+        return int(value.strip())
+    return value
+
+
+def _whole_or_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else _whole(value)
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+"""An integer typed the way people type one ("5", "-3", " 12 "): "5.0" or "1e3" is refused."""
+
+OptionalWholeNumber = Annotated[int | None, BeforeValidator(_whole_or_none)]
+"""A WholeNumber that may be left empty (None)."""
+
+
+_CHECKED = {"on", "true", "1", "yes"}
+
+
+def _ticked(value: Any) -> bool:
+    return value.strip().lower() in _CHECKED if isinstance(value, str) else bool(value)
+
+
+Checkbox = Annotated[bool, BeforeValidator(_ticked)]
+"""An HTML checkbox: ticked sends "on"; an unticked one sends nothing, so give it the default False."""
 
 
 class Form(BaseModel):
