@@ -7,6 +7,7 @@ Every route handler declares either `opt={"public": True}` or a `Permission` in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -54,12 +55,17 @@ def client_ip(connection: ASGIConnection) -> str:
     return connection.client.host if connection.client else "unknown"
 
 
+def _session(connection: ASGIConnection) -> dict[str, Any]:
+    session = connection.scope.get("session")
+    return session if isinstance(session, dict) else {}
+
+
 async def load_context(connection: ASGIConnection) -> RequestContext | None:
     """The context for this connection from its session (cached on the connection)."""
     if "ctx" in connection.state:
         return connection.state["ctx"]
     ctx = None
-    session = connection.scope.get("session") or {}
+    session = _session(connection)
     user_id = session.get("user_id")
     if user_id:
         from app.domains.accounts.services import context_for
@@ -72,7 +78,7 @@ async def load_context(connection: ASGIConnection) -> RequestContext | None:
 
 
 def resolve_locale(connection: ASGIConnection) -> str:
-    session = connection.scope.get("session") or {}
+    session = _session(connection)
     chosen = session.get("locale") or connection.cookies.get(LOCALE_COOKIE)
     return normalize_locale(chosen, get_settings().default_locale)
 

@@ -90,7 +90,8 @@ class StoreSyncQueue(RedisQueue):
             return []  # another worker swept within the last `lock` seconds
         dead: list[Job] = []
         unsure: list[bytes] = []
-        for job_id in await self.redis.lrange(self._active, 0, -1):
+        # redis-py types a command as "awaitable or value" for its sync and async clients alike
+        for job_id in await self.redis.lrange(self._active, 0, -1):  # type: ignore[misc]
             job = await self._get_job_by_id(job_id)
             if job is None:
                 await self._forget(job_id)
@@ -102,7 +103,7 @@ class StoreSyncQueue(RedisQueue):
             await asyncio.sleep(self.TAKING_GRACE)
             for job_id in unsure:
                 job = await self._get_job_by_id(job_id)
-                still_listed = job_id in await self.redis.lrange(self._active, 0, -1)
+                still_listed = job_id in await self.redis.lrange(self._active, 0, -1)  # type: ignore[misc]  # as above
                 if job is not None and still_listed and (job.stuck or job.status not in (Status.ACTIVE, *TERMINAL_STATUSES)):
                     dead.append(job)
         for job in dead:
@@ -120,7 +121,9 @@ class StoreSyncQueue(RedisQueue):
 
     async def _forget(self, job_id: bytes) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            await pipe.lrem(self._active, 0, job_id).zrem(self._incomplete, job_id).execute()
+            pipe.lrem(self._active, 0, job_id)  # type: ignore[arg-type]  # redis-py takes bytes; typed as str
+            pipe.zrem(self._incomplete, job_id)
+            await pipe.execute()
         log.info("Sweeping missing job %s", job_id)
 
 
