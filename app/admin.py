@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 from http.cookies import SimpleCookie
+from typing import cast
 
 from litestar import asgi
 from litestar.response.redirect import ASGIRedirectResponse
@@ -65,7 +66,7 @@ def _with_cookie(scope: Scope, token: str) -> Scope:
     jar[ADMIN_COOKIE] = token
     header = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items()).encode("latin-1")
     headers = [(k, v) for k, v in scope.get("headers", []) if k != b"cookie"] + [(b"cookie", header)]
-    return {**scope, "headers": headers}
+    return cast("Scope", {**scope, "headers": headers})
 
 
 @asgi("/admin", is_mount=True, copy_scope=True, opt={"superuser": True}, name="admin:mount")
@@ -77,7 +78,7 @@ async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
     if raw.rstrip("/") == "/admin" and not raw.endswith("/"):
         await ASGIRedirectResponse(path="/admin/", status_code=307)(scope, receive, send)
         return
-    scope = dict(scope)
+    scope = cast("Scope", dict(scope))
     scope["path"] = raw
     scope["root_path"] = "/admin"
     token = await _admin_session(scope)

@@ -165,7 +165,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
         from uvicorn.supervisors import Multiprocess
 
         sock = config.bind_socket()
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        Multiprocess(config, sockets=[sock]).run()  # each child builds its own server from config
     else:
         server.run()
 

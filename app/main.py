@@ -19,6 +19,7 @@ from litestar.response import Response
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
 from redis.asyncio import Redis
 
 from app.admin import admin_mount
@@ -62,7 +63,7 @@ from app.settings import Settings, get_settings
 APP_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("storesync")
 
-ROUTE_HANDLERS = [
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AuthController,
     AccountController,
     MembersController,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.queue import report_progress
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements, report_progress
 
 
-async def import_catalog(ctx: dict[str, Any], *, organization_id: int, background_job_id: int, path: str,
+@implements(contracts.import_catalog)
+async def import_catalog(ctx: WorkerContext, *, organization_id: int, background_job_id: int, path: str,
                          actor_id: int | None = None) -> dict[str, Any]:
     """Import the uploaded file at `path` (inside the organisation's upload folder), write the
     per-row error report beside it and return the counts."""

@@ -6,12 +6,13 @@ It exists so a fresh install can show a live progress bar before any marketplace
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-from app.core.queue import report_progress
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements, report_progress
 
 
-async def demo_count(ctx: dict[str, Any], *, organization_id: int, background_job_id: int, steps: int = 20,
+@implements(contracts.demo_count)
+async def demo_count(ctx: WorkerContext, *, organization_id: int, background_job_id: int, steps: int = 20,
                      delay: float = 0.15) -> dict[str, int]:
     for step in range(1, steps + 1):
         await asyncio.sleep(delay)

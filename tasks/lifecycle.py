@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+
+from app.core.queue import WorkerContext
 
 log = logging.getLogger(__name__)
 
 
-async def startup(ctx: dict[str, Any]) -> None:
+async def startup(ctx: WorkerContext) -> None:
     from app.core.database import start_database
     from app.domains.sync import dispatch  # noqa: F401  (stock changes made by jobs enqueue pushes)
 
@@ -16,7 +17,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         await start_database()
 
 
-async def shutdown(ctx: dict[str, Any]) -> None:
+async def shutdown(ctx: WorkerContext) -> None:
     from app.core.database import stop_database
     from app.domains.stores.adapters import close_adapters
 
@@ -25,19 +26,19 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await stop_database()
 
 
-def _background_job_id(ctx: dict[str, Any]) -> int | None:
+def _background_job_id(ctx: WorkerContext) -> int | None:
     job = ctx.get("job")
     return (job.kwargs or {}).get("background_job_id") if job else None
 
 
-async def before_process(ctx: dict[str, Any]) -> None:
+async def before_process(ctx: WorkerContext) -> None:
     from app.domains.jobs.services import mark
 
     if (bg := _background_job_id(ctx)) is not None:
         await mark(bg, ctx["job"])
 
 
-async def after_process(ctx: dict[str, Any]) -> None:
+async def after_process(ctx: WorkerContext) -> None:
     from app.domains.jobs.services import mark
 
     if (bg := _background_job_id(ctx)) is not None:

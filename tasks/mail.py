@@ -3,10 +3,12 @@ whose retry is due. Thin: they call the mail outbox."""
 
 from __future__ import annotations
 
-from typing import Any
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements
 
 
-async def deliver_mail(ctx: dict[str, Any], *, mail_ids: list[int] | None = None) -> dict[str, int]:
+@implements(contracts.deliver_mail)
+async def deliver_mail(ctx: WorkerContext, *, mail_ids: list[int] | None = None) -> dict[str, int]:
     """Send these queued e-mails (every due one when no ids are given)."""
     from app.domains.mail.outbox import deliver_due
 
@@ -14,7 +16,7 @@ async def deliver_mail(ctx: dict[str, Any], *, mail_ids: list[int] | None = None
     return {"sent": report.sent, "failed": report.failed, "gave_up": report.gave_up}
 
 
-async def sweep_mail(ctx: dict[str, Any]) -> dict[str, int]:
+async def sweep_mail(ctx: WorkerContext) -> dict[str, int]:
     """Cron: a delivery job for pending e-mails that are due."""
     from app.domains.mail.outbox import sweep
 

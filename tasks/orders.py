@@ -8,10 +8,13 @@ from typing import Any
 
 from saq.job import Job
 
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements
 from app.core.tenancy import Actor, Tenant
 
 
-async def fetch_orders(ctx: dict[str, Any], *, organization_id: int, store_id: int,
+@implements(contracts.fetch_orders)
+async def fetch_orders(ctx: WorkerContext, *, organization_id: int, store_id: int,
                        background_job_id: int | None = None) -> dict[str, Any]:
     from app.core.queue import report_progress
     from app.domains.orders.fetch import fetch_store_orders
@@ -23,7 +26,7 @@ async def fetch_orders(ctx: dict[str, Any], *, organization_id: int, store_id: i
     return {"seen": report.seen, "created": report.created, "updated": report.updated, "oversold": report.oversold}
 
 
-async def schedule_order_fetches(ctx: dict[str, Any], *, now: datetime | None = None) -> dict[str, int]:
+async def schedule_order_fetches(ctx: WorkerContext, *, now: datetime | None = None) -> dict[str, int]:
     """Cron (every minute): enqueue fetch_orders for each store whose interval has passed since its
     last order fetch. The job key is per store and time slot, so two workers running this cron
     enqueue one fetch. ``now`` (tests) defaults to the clock."""
@@ -43,13 +46,13 @@ async def schedule_order_fetches(ctx: dict[str, Any], *, now: datetime | None = 
 def order_fetch_job(organization_id: int, store_id: int, *, key: str) -> Job:
     """The scheduled order fetch of one store as a SAQ job (re-run after a crash: the watermark
     only moves when a run completes, and the upsert keeps each order once)."""
-    from app.core.queue import job_options
+    from app.core.queue import job_options, task_job
 
-    return Job(function="fetch_orders", kwargs={"organization_id": organization_id, "store_id": store_id},
-               key=key, **job_options(timeout=1800, retries=5))
+    return task_job(fetch_orders, key=key, **job_options(timeout=1800, retries=5))(
+        organization_id=organization_id, store_id=store_id)
 
 
-async def notify_late_orders(ctx: dict[str, Any]) -> dict[str, int]:
+async def notify_late_orders(ctx: WorkerContext) -> dict[str, int]:
     """Cron: tell people about orders past their ship-by time."""
     from app.domains.orders.late import notify_late_orders as run
 

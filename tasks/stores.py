@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements
 from app.domains.stores import webhook_retry, webhooks
 from app.domains.stores.connections import refresh_expiring_tokens
 
 
-async def refresh_store_tokens(ctx: dict[str, Any]) -> dict[str, list[int]]:
+async def refresh_store_tokens(ctx: WorkerContext) -> dict[str, list[int]]:
     """Refresh tokens that expire within 30 minutes; stores whose refresh is refused need reconnecting."""
     return (await refresh_expiring_tokens()).as_dict()
 
 
-async def process_webhook(ctx: dict[str, Any], *, event_id: int) -> dict[str, Any]:
+@implements(contracts.process_webhook)
+async def process_webhook(ctx: WorkerContext, *, event_id: int) -> dict[str, Any]:
     """Act on one stored marketplace notification (see app.domains.stores.webhooks.process); a
     failed attempt is counted on the event, whose retry the sweep schedules once the job gives up."""
     try:
@@ -25,6 +28,6 @@ async def process_webhook(ctx: dict[str, Any], *, event_id: int) -> dict[str, An
     return {"event_id": event_id, "outcome": outcome}
 
 
-async def sweep_webhook_events(ctx: dict[str, Any]) -> dict[str, int]:
+async def sweep_webhook_events(ctx: WorkerContext) -> dict[str, int]:
     """Cron: process again the events whose retry is due, and those whose job was never enqueued."""
     return {"enqueued": await webhook_retry.sweep()}

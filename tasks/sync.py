@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.queue import report_progress
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements, report_progress
 from app.core.tenancy import Actor, Tenant
 
 
@@ -12,7 +13,8 @@ def _tenant(organization_id: int) -> Tenant:
     return Tenant(organization_id, Actor(None, "worker"))
 
 
-async def import_listings(ctx: dict[str, Any], *, organization_id: int, store_id: int,
+@implements(contracts.import_listings)
+async def import_listings(ctx: WorkerContext, *, organization_id: int, store_id: int,
                           background_job_id: int | None = None) -> dict[str, int]:
     from app.domains.sync.listing_import import import_store_listings
 
@@ -27,7 +29,8 @@ async def import_listings(ctx: dict[str, Any], *, organization_id: int, store_id
             "unmapped": counts.unmapped}
 
 
-async def push_stock(ctx: dict[str, Any], *, organization_id: int, store_id: int, force: bool = False,
+@implements(contracts.push_stock)
+async def push_stock(ctx: WorkerContext, *, organization_id: int, store_id: int, force: bool = False,
                      background_job_id: int | None = None) -> dict[str, Any]:
     """Push every mapped listing of a store whose offer changed (all of them with force)."""
     from app.domains.sync.push import push_store
@@ -41,7 +44,8 @@ async def push_stock(ctx: dict[str, Any], *, organization_id: int, store_id: int
             "skipped": report.skipped_reason}
 
 
-async def reconcile(ctx: dict[str, Any], *, organization_id: int, store_id: int,
+@implements(contracts.reconcile)
+async def reconcile(ctx: WorkerContext, *, organization_id: int, store_id: int,
                     background_job_id: int | None = None, confirm_zero: list[int] | None = None) -> dict[str, Any]:
     """Re-read the store's listings, then fix every quantity that drifted (our figure wins); a
     selling listing goes to 0 only when the seller confirmed it (its id in confirm_zero)."""
@@ -55,14 +59,15 @@ async def reconcile(ctx: dict[str, Any], *, organization_id: int, store_id: int,
     return result
 
 
-async def push_stock_changes(ctx: dict[str, Any], *, organization_id: int) -> dict[str, int]:
+@implements(contracts.push_stock_changes)
+async def push_stock_changes(ctx: WorkerContext, *, organization_id: int) -> dict[str, int]:
     from app.domains.sync.dispatch import push_changes
 
     reports = await push_changes(_tenant(organization_id))
     return {"stores": len(reports), "sent": sum(r.sent for r in reports), "failed": sum(r.failed for r in reports)}
 
 
-async def sweep_stock_changes(ctx: dict[str, Any]) -> dict[str, int]:
+async def sweep_stock_changes(ctx: WorkerContext) -> dict[str, int]:
     """Cron: enqueue pushes for organisations whose outbox still holds changes."""
     from app.domains.sync.dispatch import enqueue_push, organisations_with_pending_changes
 
@@ -72,7 +77,8 @@ async def sweep_stock_changes(ctx: dict[str, Any]) -> dict[str, int]:
     return {"organisations": len(orgs)}
 
 
-async def push_prices(ctx: dict[str, Any], *, organization_id: int, store_id: int | None = None,
+@implements(contracts.push_prices)
+async def push_prices(ctx: WorkerContext, *, organization_id: int, store_id: int | None = None,
                       force: bool = False) -> dict[str, Any]:
     """Send catalog prices (with each store's markup) where the marketplace's differ: one store,
     or every store that takes prices from the catalog."""

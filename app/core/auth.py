@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -66,12 +67,17 @@ def client_ip(connection: ASGIConnection) -> str:
     return connection.client.host if connection.client else "unknown"
 
 
+def _session(connection: ASGIConnection) -> dict[str, Any]:
+    session = connection.scope.get("session")
+    return session if isinstance(session, dict) else {}
+
+
 async def load_context(connection: ASGIConnection) -> RequestContext | None:
     """The context for this connection from its session (cached on the connection)."""
     if "ctx" in connection.state:
         return connection.state["ctx"]
     ctx = None
-    session = connection.scope.get("session") or {}
+    session = _session(connection)
     user_id = session.get("user_id")
     if user_id:
         if _context_loader is None:
@@ -84,7 +90,7 @@ async def load_context(connection: ASGIConnection) -> RequestContext | None:
 
 
 def resolve_locale(connection: ASGIConnection) -> str:
-    session = connection.scope.get("session") or {}
+    session = _session(connection)
     chosen = session.get("locale") or connection.cookies.get(LOCALE_COOKIE)
     return normalize_locale(chosen, get_settings().default_locale)
 

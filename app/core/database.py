@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar, Token
+from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -212,6 +213,9 @@ async def _run_after_commit(callback: Callable[[], Awaitable[None]]) -> None:
 class savepoint:
     """Inside a transaction, undo only this block when it raises (the outer work stays);
     outside one, an ordinary write transaction."""
+
+    _own: transaction | None
+    _point: Any
 
     async def __aenter__(self):
         current = engine().current_transaction.get()

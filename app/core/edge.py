@@ -22,8 +22,9 @@ from typing import Any, get_args
 from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from app.core.errors import AppError, NotFound
 from app.core.i18n import _
@@ -158,7 +159,7 @@ class EdgeMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").startswith(SKIPPED_PREFIXES):
+        if scope["type"] != ScopeType.HTTP or scope.get("path", "").startswith(SKIPPED_PREFIXES):
             await self.app(scope, receive, send)
             return
         _set_locale(scope)
@@ -171,7 +172,7 @@ class EdgeMiddleware:
     async def _checked_body(self, scope: Scope, receive: Receive) -> Receive:
         headers = dict(scope.get("headers") or [])
         content_type = headers.get(b"content-type", b"").decode("latin-1")
-        messages: list[Message] = []
+        messages: list[ReceiveMessage] = []
         size = 0
         while True:
             message = await receive()
@@ -183,9 +184,10 @@ class EdgeMiddleware:
                 break
         if size <= MAX_CHECKED_BODY and messages[-1]["type"] == "http.request" \
                 and not messages[-1].get("more_body", False):
-            _check_body(content_type, b"".join(m.get("body", b"") for m in messages), scope.get("path", ""))
+            _check_body(content_type, b"".join(m["body"] for m in messages if m["type"] == "http.request"),
+                        scope.get("path", ""))
 
-        async def replay() -> Message:
+        async def replay() -> ReceiveMessage:
             return messages.pop(0) if messages else await receive()
 
         return replay

@@ -42,10 +42,10 @@ def save_image(organization_id: int, data: bytes, *, field: str = "image") -> st
             probe.verify()
         if kind not in ACCEPTED:
             raise UnidentifiedImageError(kind)
-        with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > 40_000_000:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > 40_000_000:
                 raise ValidationFailed({field: _("The photo has too many pixels.")})
-            img = ImageOps.exif_transpose(img)
+            img = ImageOps.exif_transpose(opened)
             img.thumbnail((MAX_SIDE, MAX_SIDE))
             if img.mode not in ("RGB", "RGBA"):
                 img = img.convert("RGBA" if "A" in img.getbands() or img.mode == "P" else "RGB")

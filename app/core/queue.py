@@ -19,18 +19,58 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from redis.asyncio import Redis
 from saq import Queue
 from saq.job import TERMINAL_STATUSES, Job, Status
 from saq.queue.redis import RedisQueue
+from saq.types import Context
 
 from app.core.redis import ensure_redis
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
 MAX_RETRY_DELAY = 300.0
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class WorkerContext(Context, total=False):
+    """What SAQ hands every task and hook (worker, job, queue, exception), plus ours."""
+
+    in_web_process: bool  # the worker runs inside a web process, whose lifespan owns the database
+
+
+Task = Callable[Concatenate[WorkerContext, P], Awaitable[R]]
+"""A SAQ task: `async def task(ctx, *, arg...)`."""
+
+
+def implements(contract: Task[P, object]) -> Callable[[Task[P, R]], Task[P, R]]:
+    """Mark a task function as the implementation of `contract` (app.core.tasks): the type checker
+    holds it to the contract's parameters, and its name must be the contract's (the job's name)."""
+
+    def check(function: Task[P, R]) -> Task[P, R]:
+        if function.__name__ != contract.__name__:
+            raise TypeError(f"task {function.__name__} implements the contract of {contract.__name__}")
+        return function
+
+    return check
+
+
+def task_job(task: Task[P, object], *, key: str | None = None, **fields: Any) -> Callable[P, Job]:
+    """A builder of a SAQ job that runs `task` with its keyword arguments, type-checked against the
+    task's signature: `task_job(push_stock, key=k, **job_options(...))(organization_id=1, store_id=2)`.
+    `fields` are further Job fields (timeout, retries, scheduled, ttl ...)."""
+
+    def build(*args: P.args, **kwargs: P.kwargs) -> Job:
+        if args:
+            raise TypeError(f"{task.__name__} takes keyword arguments only")
+        if key is not None:
+            fields["key"] = key
+        return Job(function=task.__name__, kwargs=dict(kwargs), **fields)
+
+    return build
 
 
 class StoreSyncQueue(RedisQueue):
@@ -50,7 +90,8 @@ class StoreSyncQueue(RedisQueue):
             return []  # another worker swept within the last `lock` seconds
         dead: list[Job] = []
         unsure: list[bytes] = []
-        for job_id in await self.redis.lrange(self._active, 0, -1):
+        # redis-py types a command as "awaitable or value" for its sync and async clients alike
+        for job_id in await self.redis.lrange(self._active, 0, -1):  # type: ignore[misc]
             job = await self._get_job_by_id(job_id)
             if job is None:
                 await self._forget(job_id)
@@ -62,7 +103,7 @@ class StoreSyncQueue(RedisQueue):
             await asyncio.sleep(self.TAKING_GRACE)
             for job_id in unsure:
                 job = await self._get_job_by_id(job_id)
-                still_listed = job_id in await self.redis.lrange(self._active, 0, -1)
+                still_listed = job_id in await self.redis.lrange(self._active, 0, -1)  # type: ignore[misc]  # as above
                 if job is not None and still_listed and (job.stuck or job.status not in (Status.ACTIVE, *TERMINAL_STATUSES)):
                     dead.append(job)
         for job in dead:
@@ -80,7 +121,9 @@ class StoreSyncQueue(RedisQueue):
 
     async def _forget(self, job_id: bytes) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            await pipe.lrem(self._active, 0, job_id).zrem(self._incomplete, job_id).execute()
+            pipe.lrem(self._active, 0, job_id)  # type: ignore[arg-type]  # redis-py takes bytes; typed as str
+            pipe.zrem(self._incomplete, job_id)
+            await pipe.execute()
         log.info("Sweeping missing job %s", job_id)
 
 
@@ -94,7 +137,7 @@ def get_queue() -> Queue:
     return _queue(ensure_redis(), get_settings().queue_name)
 
 
-async def report_progress(ctx: dict[str, Any], done: int, total: int, *, current: str = "", errors: int = 0) -> None:
+async def report_progress(ctx: WorkerContext, done: int, total: int, *, current: str = "", errors: int = 0) -> None:
     """Tell watchers how far a task is: done of total, the item at hand, errors so far."""
     job = ctx["job"]
     fraction = (done / total) if total else 1.0
@@ -117,7 +160,7 @@ def keep_alive(function: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
     so it never writes after the worker has recorded the outcome."""
 
     @functools.wraps(function)
-    async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
+    async def run(ctx: WorkerContext, **kwargs: Any) -> Any:
         job = ctx.get("job")
         if job is None or not job.heartbeat:
             return await function(ctx, **kwargs)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.types import Message, Scope
 
 from app.settings import DEFAULT_SECRET_KEY, Settings
@@ -91,7 +92,7 @@ def security_headers(settings: Settings):
     the sandbox) gets the security headers, unless its handler set one of them itself."""
 
     async def add_headers(message: Message, scope: Scope) -> None:
-        if message["type"] != "http.response.start" or scope["type"] != "http":
+        if message["type"] != "http.response.start" or scope["type"] != ScopeType.HTTP:
             return
         # Litestar rewrites scope["path"] for mounted apps (/admin, /sandbox); raw_path keeps the URL's.
         raw = scope.get("raw_path")

@@ -39,7 +39,7 @@ def label(value: object, enum: str) -> str:
         return ""
     cls = LABELLED.get(enum)
     try:
-        return cls(value).label() if cls else gettext(humanize(str(value)))
+        return cls(str(value)).label() if cls else gettext(humanize(str(value)))
     except ValueError:
         return gettext(humanize(str(value)))
 

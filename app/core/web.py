@@ -20,7 +20,7 @@ VARY = {"Vary": "HX-Request"}
 def wants_fragment(request: Request) -> bool:
     """True for an htmx request that swaps part of the page (boosted navigation wants the page)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return htmx is not None and bool(htmx) and not htmx.boosted
 
 
 def render(

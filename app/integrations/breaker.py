@@ -81,7 +81,8 @@ class CircuitBreaker:
 
     async def state(self, store: str) -> CircuitState:
         """The circuit's state as the next caller would see it."""
-        opened_at = await self._redis.hget(self._key(store), "opened_at")
+        # redis-py types a command as "awaitable or value" for its sync and async clients alike
+        opened_at = await self._redis.hget(self._key(store), "opened_at")  # type: ignore[misc]
         if opened_at is None:
             return CircuitState.CLOSED
         if time.time() - float(opened_at) < self.policy.cooldown:
@@ -90,7 +91,7 @@ class CircuitBreaker:
 
     async def before_call(self, store: str) -> Permit:
         """Allow the call (see Permit) or raise CircuitOpenError."""
-        record = await self._redis.hgetall(self._key(store))
+        record = await self._redis.hgetall(self._key(store))  # type: ignore[misc]  # as in state()
         opened_at = record.get(b"opened_at")
         if opened_at is None:
             if not record:

@@ -38,7 +38,8 @@ class ShopRateLimiter:
         storage = RedisStorage(
             "async+redis://",
             implementation="redispy",
-            connection_pool=redis.connection_pool,
+            # limits types its storage options as scalars; its redispy storage takes the pool itself
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]
             key_prefix=f"{prefix}:ratelimit",
         )
         self._limiter = MovingWindowRateLimiter(storage)

@@ -199,21 +199,25 @@ class Transport:
     async def _admit(self, key: str | None) -> Permit:
         """The breaker's permit and a rate-limit slot for ``key``, asked of Redis side by side (one
         round trip of latency instead of two). An open circuit wins: the slot wait is abandoned."""
-        if not key or not (self.breaker or self.limiter):
+        breaker, limiter = self.breaker, self.limiter
+        if not key or breaker is None:
+            if key and limiter is not None:
+                await limiter.acquire(key)
             return Permit()
-        known = self.breaker.known_clean(key) if self.breaker else Permit()
-        if not self.limiter:
-            return known or await self.breaker.before_call(key)
+        known = breaker.known_clean(key)
+        if limiter is None:
+            return known or await breaker.before_call(key)
         if known is not None:
-            await self.limiter.acquire(key)
+            await limiter.acquire(key)
             return known
-        check = asyncio.ensure_future(self.breaker.before_call(key))
-        slot = asyncio.ensure_future(self.limiter.acquire(key))
+        check = asyncio.ensure_future(breaker.before_call(key))
+        slot = asyncio.ensure_future(limiter.acquire(key))
         try:
             await asyncio.wait((check, slot), return_when=asyncio.FIRST_EXCEPTION)
             for task in (check, slot):  # both done, or one failed: its error (the circuit's first)
-                if task.done() and task.exception() is not None:
-                    raise task.exception()
+                error = task.exception() if task.done() else None
+                if error is not None:
+                    raise error
         finally:
             for task in (check, slot):
                 if not task.done():

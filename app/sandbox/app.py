@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Litestar, Router
 
 from app.sandbox.control_api import control_router
@@ -24,7 +26,7 @@ def create_sandbox_app(state: SandboxState | None = None, *, own_logging: bool =
     ``own_logging=False``: Litestar's default logging config would replace the host's root handlers.
     """
     state = state or SandboxState()
-    extra = {} if own_logging else {"logging_config": None}
+    extra: dict[str, Any] = {} if own_logging else {"logging_config": None}
     app = Litestar(route_handlers=sandbox_routers(state), openapi_config=None, **extra)
     app.state.sandbox = state
     return app

@@ -80,8 +80,8 @@ class SeedData:
             options = TIER_OPTIONS[name]
             tiers.append((name, tuple(self.rng.sample(options, k=min(len(options), self.rng.randint(2, 3))))))
         combos: list[tuple[int, ...]] = [()]
-        for _, options in tiers:
-            combos = [c + (i,) for c in combos for i in range(len(options))]
+        for _, choices in tiers:
+            combos = [c + (i,) for c in combos for i in range(len(choices))]
         variants = []
         for combo in combos:
             label = tuple(tiers[t][1][i] for t, i in enumerate(combo))

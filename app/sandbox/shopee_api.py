@@ -38,7 +38,14 @@ class Call:
     query: Any  # MultiDict of the query string
     body: dict[str, Any]
     partner_id: str
-    shop: Shop | None
+    scoped_shop: Shop | None  # None on calls that name no shop (authorization, token)
+
+    @property
+    def shop(self) -> Shop:
+        """The shop a shop-scoped call names (authentication has checked it exists)."""
+        if self.scoped_shop is None:
+            raise SandboxError("error_param", "This call needs a shop.", 400)
+        return self.scoped_shop
 
 
 def _envelope(response: Any = None, **top: Any) -> dict[str, Any]:
@@ -52,9 +59,9 @@ def _error(code: str, message: str, status: int) -> Response:
     return json_response({"request_id": request_id(), "error": code, "message": message}, status)
 
 
-def model_id(product: Product, sku: Sku) -> int:
+def model_id(product: Product, sku: Sku | None) -> int:
     """Shopee calls the only model of an item without variants model 0."""
-    return int(sku.sku_id) if product.has_variants else 0
+    return int(sku.sku_id) if product.has_variants and sku is not None else 0
 
 
 def find_sku(product: Product, model: Any) -> Sku | None:
@@ -174,7 +181,7 @@ class ShopeeApi:
                 raise SandboxError("error_param", "The request body is not valid JSON.", 400) from None
             if not isinstance(body, dict):
                 raise SandboxError("error_param", "The request body must be a JSON object.", 400)
-        return Call(path=path, query=query, body=body, partner_id=partner_id, shop=shop)
+        return Call(path=path, query=query, body=body, partner_id=partner_id, scoped_shop=shop)
 
     # -- authorization ----------------------------------------------------------------------
 

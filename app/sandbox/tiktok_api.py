@@ -41,9 +41,16 @@ class Call:
     params: dict[str, str]
     body: dict[str, Any]
     app_key: str
-    shop: Shop | None
-    tokens_shop: Shop | None
+    scoped_shop: Shop | None  # None on calls that name no shop (authorization, token)
+    tokens_shop: Shop
     match: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shop(self) -> Shop:
+        """The shop a shop-scoped call names (authentication has checked it exists)."""
+        if self.scoped_shop is None:
+            raise SandboxError(36009004, "This call needs a shop.", 400)
+        return self.scoped_shop
 
 
 def _ok(data: Any) -> Response:
@@ -179,7 +186,7 @@ class TikTokApi:
             raise SandboxError(105001, "Invalid access token.", 401)
         if grant.expires_at <= self.state.now():
             raise SandboxError(105002, "Access token expired.", 401)
-        if shop_scoped and grant.shop_id != shop.shop_id:
+        if shop_scoped and shop is not None and grant.shop_id != shop.shop_id:
             raise SandboxError(105001, "The access token is not authorized for this shop.", 401)
         body: dict[str, Any] = {}
         if raw and not multipart:
@@ -188,7 +195,7 @@ class TikTokApi:
             except ValueError:
                 raise SandboxError(40006, "The request body is not valid JSON.") from None
         return Call(path=path, params=params, body=body if isinstance(body, dict) else {}, app_key=app_key,
-                    shop=shop, tokens_shop=self.state.shop("tiktok", grant.shop_id))
+                    scoped_shop=shop, tokens_shop=self.state.shop("tiktok", grant.shop_id))
 
     # -- authorization ----------------------------------------------------------------------
 

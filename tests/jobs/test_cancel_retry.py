@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from app.core import tasks
 from app.core.queue import get_queue
 from app.domains.audit.tables import AuditEntry
 from app.domains.jobs import services
@@ -37,7 +38,7 @@ async def _until_active(key: str) -> None:
 
 async def test_a_running_job_is_cancelled_and_stops_cleanly(owner_client, worker):
     tenant = tenant_of(owner_client.account)
-    row = await services.start(tenant, "demo_count", "Long demo", timeout=300, retries=1, steps=400, delay=0.05)
+    row = await services.start(tenant, tasks.demo_count, "Long demo", timeout=300, retries=1, steps=400, delay=0.05)
     await _until_active(row.saq_key)
     page = await owner_client.get(f"/jobs/{row.id}")
     assert f'id="cancel-job-{row.id}"' in page.text
@@ -54,7 +55,7 @@ async def test_a_running_job_is_cancelled_and_stops_cleanly(owner_client, worker
     shown = await owner_client.get(f"/jobs/{row.id}")
     assert "cancelled" in shown.text and f'id="retry-job-{row.id}"' in shown.text
     # the worker is fine afterwards: the next job runs to completion
-    nxt = await services.start(tenant, "demo_count", "Short demo", timeout=60, retries=1, steps=2, delay=0)
+    nxt = await services.start(tenant, tasks.demo_count, "Short demo", timeout=60, retries=1, steps=2, delay=0)
     done = await get_queue().job(nxt.saq_key)
     await done.refresh(until_complete=20)
     assert done.status.value == "complete"
@@ -65,7 +66,7 @@ async def test_a_running_job_is_cancelled_and_stops_cleanly(owner_client, worker
 
 async def test_a_queued_job_is_cancelled_before_it_starts(owner_client):
     tenant = tenant_of(owner_client.account)
-    row = await services.start(tenant, "demo_count", "Queued demo", timeout=60, retries=1, steps=3, delay=0)
+    row = await services.start(tenant, tasks.demo_count, "Queued demo", timeout=60, retries=1, steps=3, delay=0)
 
     response = await post(owner_client, f"/jobs/{row.id}/cancel")  # a plain form post, no htmx
 
@@ -78,7 +79,7 @@ async def test_a_queued_job_is_cancelled_before_it_starts(owner_client):
 
 async def test_a_failed_job_is_retried_as_a_new_job_with_the_same_request(owner_client, worker):
     tenant = tenant_of(owner_client.account)
-    failing = await services.start(tenant, "demo_count", "Broken demo", timeout=60, retries=1, steps="x", delay=0)
+    failing = await services.start(tenant, tasks.demo_count, "Broken demo", timeout=60, retries=1, steps="x", delay=0)
     job = await get_queue().job(failing.saq_key)
     await job.refresh(until_complete=20)
     assert (await _finished_row(failing.id))["status"] == "failed"
@@ -102,7 +103,7 @@ async def test_a_failed_job_is_retried_as_a_new_job_with_the_same_request(owner_
 
 async def test_a_viewer_cannot_cancel_or_retry(app, owner_client):
     tenant = tenant_of(owner_client.account)
-    row = await services.start(tenant, "demo_count", "Queued demo", timeout=60, retries=1, steps=3, delay=0)
+    row = await services.start(tenant, tasks.demo_count, "Queued demo", timeout=60, retries=1, steps=3, delay=0)
     viewer = await add_member(owner_client.account.org_id, "viewer")
     async with http_client(app) as client:
         await login(client, viewer)

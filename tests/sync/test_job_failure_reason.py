@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from app.core import tasks
 from app.core.queue import get_queue
 from app.domains.jobs import services as jobs
 from app.domains.jobs.tables import BackgroundJob
@@ -27,7 +28,7 @@ async def _failed(job_id: int) -> dict:
 async def test_a_job_failed_on_a_lost_marketplace_connection_says_reconnect(owner_client, sandbox, worker):
     shop, store = await connected_store(owner_client, sandbox, "shopee")
     sandbox.expire_tokens("shopee", shop.shop_id, refresh_too=True)  # the seller unlinked the app
-    row = await jobs.start(tenant_of(owner_client.account), "import_listings", "Import", timeout=60, retries=1,
+    row = await jobs.start(tenant_of(owner_client.account), tasks.import_listings, "Import", timeout=60, retries=1,
                            store_id=store["id"])
     job = await get_queue().job(row.saq_key)
 
@@ -50,7 +51,7 @@ async def test_a_job_failed_on_a_lost_marketplace_connection_says_reconnect(owne
 
 
 async def test_a_job_failed_on_a_programming_error_does_not_show_it(owner_client, worker):
-    row = await jobs.start(tenant_of(owner_client.account), "demo_count", "Broken demo", timeout=60, retries=1,
+    row = await jobs.start(tenant_of(owner_client.account), tasks.demo_count, "Broken demo", timeout=60, retries=1,
                            steps="x", delay=0)
     job = await get_queue().job(row.saq_key)
     await job.refresh(until_complete=30)

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from pydantic import EmailStr, Field, field_validator
 
-from pydantic import BaseModel, EmailStr, Field, ValidationError, field_validator
-
-from app.core.errors import ValidationFailed
-from app.core.i18n import _
+from app.core.forms import FieldProblem as FieldProblem  # re-exported for forms that import it from here
+from app.core.forms import Form
 from app.core.statuses import Role
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
-
-
-class FieldProblem(ValueError):
-    """A validator's own sentence for the person (translated when shown)."""
-
-
-def _clean(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-class _Form(BaseModel):
-    model_config = {"str_strip_whitespace": True}
-    labels: ClassVar[dict[str, str]] = {}  # field -> English label, where it differs from the default
-
-    @classmethod
-    def parse(cls, data: dict[str, Any]):
-        """Validate form data, raising ValidationFailed with one readable message per field."""
-        try:
-            return cls.model_validate({k: _clean(v) for k, v in data.items()})
-        except ValidationError as exc:
-            errors: dict[str, str] = {}
-            for err in exc.errors():
-                name = str(err["loc"][0]) if err["loc"] else "form"
-                errors.setdefault(name, _friendly(name, err, cls.labels))
-            raise ValidationFailed(errors) from None
 
 
 _FIELD_NAMES = {
@@ -50,26 +23,14 @@ _FIELD_NAMES = {
 }
 
 
-def _friendly(name: str, err: dict[str, Any], labels: dict[str, str] | None = None) -> str:
-    label = _((labels or {}).get(name) or _FIELD_NAMES.get(name, name.replace("_", " ").capitalize()))
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if isinstance(ctx.get("error"), FieldProblem):
-        return _(str(ctx["error"]))
-    if kind in ("missing", "string_too_short") and (kind == "missing" or ctx.get("min_length") == 1):
-        return _("%(label)s is required.", label=label)
-    if kind == "string_too_short":
-        return _("%(label)s must be at least %(n)s characters.", label=label, n=ctx.get("min_length"))
-    if kind == "string_too_long":
-        return _("%(label)s must be at most %(n)s characters.", label=label, n=ctx.get("max_length"))
-    if name == "email" or kind == "value_error" and "email" in str(err.get("msg", "")).lower():
-        return _("Enter a valid e-mail address.")
-    if kind == "enum":
-        return _("Choose one of the listed options.")
-    return _("%(label)s is not valid.", label=label)
+class _AccountForm(Form):
+    labels = _FIELD_NAMES
 
 
-class SignupForm(_Form):
+_Form = Form  # the shared base, under the name other modules still import it by (app.core.forms.Form)
+
+
+class SignupForm(_AccountForm):
     name: str = Field(min_length=1, max_length=80)
     organization_name: str = Field(min_length=1, max_length=120)
     email: EmailStr = Field(max_length=100)
@@ -81,12 +42,12 @@ class SignupForm(_Form):
         return value.lower()
 
 
-class LoginForm(_Form):
+class LoginForm(_AccountForm):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
-class InviteForm(_Form):
+class InviteForm(_AccountForm):
     email: EmailStr = Field(max_length=100)
     role: Role
 
@@ -96,29 +57,29 @@ class InviteForm(_Form):
         return value.lower()
 
 
-class AcceptInviteForm(_Form):
+class AcceptInviteForm(_AccountForm):
     name: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
-class ChangePasswordForm(_Form):
+class ChangePasswordForm(_AccountForm):
     current_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
-class ResetRequestForm(_Form):
+class ResetRequestForm(_AccountForm):
     email: EmailStr = Field(max_length=254)
 
 
-class ResetForm(_Form):
+class ResetForm(_AccountForm):
     new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
 
 
-class RoleForm(_Form):
+class RoleForm(_AccountForm):
     role: Role
 
 
-class OrganizationForm(_Form):
+class OrganizationForm(_AccountForm):
     name: str = Field(min_length=1, max_length=120)
     timezone: str = Field(min_length=1, max_length=64)
 

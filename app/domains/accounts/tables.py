@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from app.core.statuses import Role
 
 class Organization(Table):
     """The tenant: a seller's business. Every tenant-owned row points here."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     name = Varchar(length=120, help_text="Business name shown in the app.")
     timezone = Varchar(length=64, default="Asia/Jakarta", help_text="IANA zone used to show times.")
@@ -18,6 +20,8 @@ class Organization(Table):
 class Membership(Table):
     """A user's place in an organisation, with one role."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser, null=False, index=True)
     role = Varchar(length=16, choices=Role, default=Role.MEMBER, help_text="owner, admin, member, viewer, warehouse")
@@ -26,6 +30,8 @@ class Membership(Table):
 
 class Invitation(Table):
     """An e-mailed offer to join an organisation with a role; the token is single use."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     email = Varchar(length=254, help_text="Address the invitation was sent to.")
@@ -41,6 +47,8 @@ class Invitation(Table):
 class PasswordReset(Table):
     """A single-use, short-lived password reset link."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     user = ForeignKey(BaseUser, null=False, index=True)
     token_hash = Varchar(length=64, unique=True, secret=True)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -50,6 +58,8 @@ class PasswordReset(Table):
 
 class UserPreference(Table):
     """Per-user choices that follow the person across organisations."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     user = ForeignKey(BaseUser, null=False, unique=True)
     locale = Varchar(length=8, default="en", help_text="UI language: en or id.")

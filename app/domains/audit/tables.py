@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from app.domains.accounts.tables import Organization
 
 class AuditEntry(Table):
     """One change a person made. Append-only."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=True, index=True, help_text="Empty for sign-up and login events.")
     actor = ForeignKey(BaseUser, null=True)

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from app.core import tasks
 from app.core.i18n import _, deferred
 from app.core.tenancy import Tenant
 from app.domains.catalog.errors import NotFound
@@ -22,7 +23,7 @@ from app.domains.catalog.spreadsheet_import import (
 )
 from app.domains.jobs import services as jobs
 
-TASK = "import_catalog"
+TASK = tasks.import_catalog.__name__
 CHUNK = 1024 * 1024
 
 
@@ -74,7 +75,7 @@ async def start_import(tenant: Tenant, path: Path) -> int:
     except ImportFileError:
         await asyncio.to_thread(path.unlink, True)
         raise
-    row = await jobs.start(tenant, TASK, deferred("Catalog import"), timeout=3600, retries=2,
+    row = await jobs.start(tenant, tasks.import_catalog, deferred("Catalog import"), timeout=3600, retries=2,
                            path=str(path), actor_id=tenant.actor.user_id)
     return row.id
 

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from app.domains.catalog.statuses import ProductStatus
 
 class Product(Table):
     """A master product; what is sold is one of its variants."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     name = Varchar(length=255, help_text="Product name as the seller writes it.")
@@ -21,6 +23,8 @@ class Product(Table):
 
 class Variant(Table):
     """A sellable SKU. SKUs are unique per organisation (a unique index in the migration)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     product = ForeignKey(Product, null=False, index=True)
@@ -42,6 +46,8 @@ class Variant(Table):
 
 class BundleComponent(Table):
     """One component of a bundle variant: selling one bundle consumes `quantity` of it."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     bundle = ForeignKey(Variant, null=False, index=True)

@@ -12,13 +12,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from saq.job import Job
-
+from app.core import tasks
 from app.core.clock import utcnow
 from app.core.database import is_postgres, transaction
 from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.core.i18n import N_, _, deferred
-from app.core.queue import get_queue, job_options
+from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.fulfillment.statuses import ActionKind, ActionStatus
@@ -124,9 +123,9 @@ async def _record(tenant: Tenant, order: dict[str, Any], kind: ActionKind, reaso
 
 async def enqueue(organization_id: int, action_id: int) -> None:
     """Run the action in a job (after the commit); the key keeps it to one job per action."""
-    await get_queue().enqueue(Job(function="run_order_action",
-                                  kwargs={"organization_id": organization_id, "action_id": action_id},
-                                  key=f"order-action:{action_id}", **job_options(timeout=300, retries=3)))
+    await get_queue().enqueue(task_job(tasks.run_order_action, key=f"order-action:{action_id}",
+                                       **job_options(timeout=300, retries=3))(organization_id=organization_id,
+                                                                              action_id=action_id))
 
 
 RESEND_AFTER = timedelta(minutes=2)  # a pending action whose job was lost (enqueue failed, worker died)

@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -12,6 +12,8 @@ from app.domains.orders.tables import Order
 class PickList(Table):
     """A batch of orders picked together; its lines are computed from the orders' lines."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     order_count = Integer(default=0)
     created_by = ForeignKey(BaseUser, null=True)
@@ -19,6 +21,7 @@ class PickList(Table):
 
 
 class PickListOrder(Table):
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
     organization = ForeignKey(Organization, null=False, index=True)
     pick_list = ForeignKey(PickList, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
@@ -26,6 +29,8 @@ class PickListOrder(Table):
 
 class PackScan(Table):
     """Every scan at the packing bench, refused ones too; counted scans are the packed units."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
@@ -39,6 +44,8 @@ class PackScan(Table):
 class Shipment(Table):
     """One per order: how it was handed to the courier. Its uniqueness is what makes shipping
     twice ship once (the adapter is called only by whoever created the row)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, unique=True)
@@ -59,6 +66,8 @@ class OrderAction(Table):
     """A person's action on a marketplace order that must go through the marketplace (cancel it,
     arrange its shipment): recorded when asked, carried out by a job after the commit (never a
     network call inside a transaction), its outcome kept for the order page."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)

@@ -16,15 +16,15 @@ from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.catalog.services import variant_by_code
 from app.domains.inventory import counts, locations, overview, stock
+from app.domains.inventory.schemas import (
+    AdjustForm,
+    LocationActiveForm,
+    LocationForm,
+    OpenCountForm,
+    ScanForm,
+    TransferForm,
+)
 from app.domains.inventory.statuses import MovementKind
-
-
-def _int(value: str | None, field: str, message: str) -> int:
-    try:
-        return int((value or "").strip())
-    except ValueError:
-        raise ValidationFailed({field: message}) from None
-
 
 
 async def _name_orders(tenant: Tenant, rows: list[dict]) -> None:
@@ -66,9 +66,8 @@ class InventoryController(Controller):
             variant = await variant_by_code(tenant, data.get("code", ""))
             if variant is None:
                 raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
-            location = _int(data.get("location_id"), "location_id", _("Choose a location."))
-            delta = _int(data.get("delta"), "delta", _("Enter a whole number such as 5 or -3."))
-            level = await stock.adjust(tenant, variant["id"], location, delta, reason=data.get("reason", ""))
+            form = AdjustForm.parse(data)
+            level = await stock.adjust(tenant, variant["id"], form.location_id, form.delta, reason=form.reason)
         except AppError as exc:
             errors = dict(getattr(exc, "errors", None) or {"delta": exc.message})
             if "quantity" in errors:
@@ -84,15 +83,14 @@ class InventoryController(Controller):
             variant = await variant_by_code(tenant, data.get("code", ""))
             if variant is None:
                 raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
-            source = _int(data.get("source_id"), "source_id", _("Choose where the goods leave."))
-            target = _int(data.get("target_id"), "target_id", _("Choose where the goods arrive."))
-            qty = _int(data.get("quantity"), "quantity", _("Enter how many units move."))
-            await stock.transfer(tenant, variant["id"], source, target, qty, reason=data.get("reason", ""))
+            form = TransferForm.parse(data)
+            await stock.transfer(tenant, variant["id"], form.source_id, form.target_id, form.quantity,
+                                 reason=form.reason)
         except AppError as exc:
             errors = getattr(exc, "errors", None) or {"quantity": exc.message}
             return await self._page(request, tenant, q=data.get("code", ""), status_code=422,
                                     errors={f"transfer_{k}": v for k, v in errors.items()}, form=data)
-        flash(request, _("Moved %(n)s × %(sku)s.", n=qty, sku=variant["sku"]))
+        flash(request, _("Moved %(n)s × %(sku)s.", n=form.quantity, sku=variant["sku"]))
         return await self._page(request, tenant, q=variant["sku"])
 
     @get("/low-stock-count", name="inventory:low_count")
@@ -152,8 +150,9 @@ class InventoryController(Controller):
           opt={"permission": Permission.INVENTORY_ADJUST})
     async def update_location(self, request: Request, tenant: Tenant, location_id: int) -> Response:
         data = await form_data(request)
+        form = LocationForm.parse(data)
         try:
-            row = await locations.update_location(tenant, location_id, data.get("name", ""), data.get("code", ""))
+            row = await locations.update_location(tenant, location_id, form.name, form.code)
         except ValidationFailed as exc:
             return await self._locations(request, tenant, status_code=422, errors=exc.errors, form=data,
                                          editing=location_id)
@@ -163,8 +162,7 @@ class InventoryController(Controller):
     @post("/locations/{location_id:int}/active", name="inventory:location_active",
           opt={"permission": Permission.INVENTORY_ADJUST})
     async def location_active(self, request: Request, tenant: Tenant, location_id: int) -> Response:
-        data = await form_data(request)
-        active = data.get("active") == "on"
+        active = LocationActiveForm.parse(await form_data(request)).active
         try:
             row = await locations.set_active(tenant, location_id, active)
         except AppError as exc:
@@ -177,8 +175,9 @@ class InventoryController(Controller):
     @post("/locations", name="inventory:create_location", opt={"permission": Permission.INVENTORY_ADJUST})
     async def create_location(self, request: Request, tenant: Tenant) -> Response:
         data = await form_data(request)
+        form = LocationForm.parse(data)
         try:
-            await locations.create_location(tenant, data.get("name", ""), data.get("code", ""))
+            await locations.create_location(tenant, form.name, form.code)
         except ValidationFailed as exc:
             return await self._locations(request, tenant, status_code=422, errors=exc.errors, form=data)
         flash(request, _("Location added."))
@@ -198,9 +197,8 @@ class StockCountController(Controller):
 
     @post("/", name="counts:open")
     async def open(self, request: Request, tenant: Tenant) -> Response:
-        data = await form_data(request)
-        count_id = await counts.open_count(tenant, _int(data.get("location_id"), "location_id", _("Choose a location.")),
-                                           data.get("note", ""))
+        form = OpenCountForm.parse(await form_data(request))
+        count_id = await counts.open_count(tenant, form.location_id, form.note)
         return redirect_after_post(request, f"/inventory/counts/{count_id}")
 
     async def _sheet(self, request: Request, tenant: Tenant, count_id: int, *, status_code: int = 200,
@@ -215,14 +213,9 @@ class StockCountController(Controller):
 
     @post("/{count_id:int}/scan", name="counts:scan")
     async def scan(self, request: Request, tenant: Tenant, count_id: int) -> Response:
-        data = await form_data(request)
-        raw_qty = (data.get("quantity") or "").strip()
         try:
-            quantity = int(raw_qty) if raw_qty else None
-            last = await counts.scan(tenant, count_id, data.get("code", ""), quantity)
-        except ValueError:
-            return await self._sheet(request, tenant, count_id, status_code=422,
-                                     error=_("Quantity must be a whole number."))
+            form = ScanForm.parse(await form_data(request))
+            last = await counts.scan(tenant, count_id, form.code, form.quantity)
         except AppError as exc:
             return await self._sheet(request, tenant, count_id, status_code=exc.status_code, error=exc.message)
         return await self._sheet(request, tenant, count_id, last=last)

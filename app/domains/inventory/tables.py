@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -10,6 +10,8 @@ from app.domains.inventory.statuses import MovementKind
 
 class Location(Table):
     """A warehouse (or a bin inside one) where stock is kept."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     name = Varchar(length=120)
@@ -23,6 +25,8 @@ class StockLevel(Table):
     """On hand and reserved of one variant at one location. available = on_hand - reserved.
     Only the stock service writes it, by atomic conditional updates."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     variant = ForeignKey(Variant, null=False, index=True)
     location = ForeignKey(Location, null=False, index=True)
@@ -33,6 +37,8 @@ class StockLevel(Table):
 
 class StockMovement(Table):
     """The append-only stock ledger: on_hand always equals the sum of on_hand_delta."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     variant = ForeignKey(Variant, null=False, index=True)
@@ -52,6 +58,8 @@ class StockChange(Table):
     """Outbox of 'available changed' signals, written in the stock transaction; the sync engine
     consumes them to push stock to marketplaces."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     variant = ForeignKey(Variant, null=False, index=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
@@ -60,6 +68,8 @@ class StockChange(Table):
 
 class StockCount(Table):
     """A stock count (stock opname) of one location: lines are scanned, reviewed, then posted."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     location = ForeignKey(Location, null=False)
@@ -73,6 +83,8 @@ class StockCount(Table):
 class StockCountLine(Table):
     """What was counted of one variant; `expected` is on hand when the variant was first counted,
     so posting can tell whether stock moved in the meantime."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     stock_count = ForeignKey(StockCount, null=False, index=True)

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
+from app.core import tasks
 from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
@@ -24,7 +25,7 @@ class JobsController(Controller):
 
     @post("/demo", name="jobs:start_demo", opt={"permission": Permission.JOBS_RUN})
     async def start_demo(self, request: Request, tenant: Tenant) -> Response:
-        row = await services.start(tenant, "demo_count", deferred("Demo job: 20 steps"), timeout=300, retries=1, steps=20)
+        row = await services.start(tenant, tasks.demo_count, deferred("Demo job: 20 steps"), timeout=300, retries=1, steps=20)
         flash(request, _("Job started."))
         progress = await services.progress(tenant, row.id)
         return render(request, "jobs/index.html", fragment="jobs/_progress.html", jobs=await services.recent(tenant),

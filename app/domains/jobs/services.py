@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 import uuid
@@ -11,10 +12,11 @@ from typing import Any
 
 from saq.job import TERMINAL_STATUSES, Job, Status
 
+from app.core import tasks
 from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.i18n import N_, _
-from app.core.queue import get_queue, job_options
+from app.core.queue import Task, get_queue, job_options, task_job
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.jobs.statuses import JobStatus
@@ -128,19 +130,24 @@ class Progress:
         return int(round(100 * self.done / self.total)) if self.total else 0
 
 
-async def start(tenant: Tenant, task: str, label: str, *, timeout: int = 3600, retries: int = 3,
+async def start(tenant: Tenant, task: Task[..., object], label: str, *, timeout: int = 3600, retries: int = 3,
                 **kwargs: Any) -> BackgroundJob:
-    """Record a BackgroundJob and enqueue the SAQ task `task` with keyword arguments (kept alive
-    while it runs, re-run after a worker crash, backoff between failed attempts)."""
+    """Record a BackgroundJob and enqueue the SAQ task `task` (a contract of app.core.tasks) with
+    keyword arguments (kept alive while it runs, re-run after a worker crash, backoff between failed
+    attempts). The organisation and the job's id are added here; a wrong argument is a TypeError."""
+    name = task.__name__
     key = f"bg:{uuid.uuid4().hex}"
-    row = tenant.scoped(BackgroundJob).new(kind=task, label=label, saq_key=key, created_by=tenant.actor.user_id,
+    # The type checker cannot see kwargs through here (two arguments are added); check them now,
+    # not when a worker runs the job.
+    inspect.signature(task).bind({}, **kwargs, organization_id=tenant.organization_id, background_job_id=0)
+    row = tenant.scoped(BackgroundJob).new(kind=name, label=label, saq_key=key, created_by=tenant.actor.user_id,
                                            parameters={"kwargs": kwargs, "timeout": timeout, "retries": retries})
     await row.save()
     await get_queue().enqueue(
-        Job(function=task, kwargs={**kwargs, "organization_id": tenant.organization_id, "background_job_id": row.id},
-            key=key, **job_options(timeout=timeout, retries=retries))
+        task_job(task, key=key, **job_options(timeout=timeout, retries=retries))(
+            **kwargs, organization_id=tenant.organization_id, background_job_id=row.id)
     )
-    await record(tenant.organization_id, tenant.actor, "job.started", "background_job", row.id, after={"task": task})
+    await record(tenant.organization_id, tenant.actor, "job.started", "background_job", row.id, after={"task": name})
     return row
 
 
@@ -243,5 +250,5 @@ async def retry(tenant: Tenant, job_id: int) -> BackgroundJob:
         raise Conflict(_("Only a failed or cancelled job can be retried."))
     request = _parameters(row.parameters)
     kwargs = {k: v for k, v in request["kwargs"].items() if k not in ("organization_id", "background_job_id")}
-    return await start(tenant, row.kind, row.label, timeout=int(request["timeout"]), retries=int(request["retries"]),
+    return await start(tenant, tasks.by_name(row.kind), row.label, timeout=int(request["timeout"]), retries=int(request["retries"]),
                        **kwargs)

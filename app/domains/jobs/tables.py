@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -9,6 +9,8 @@ from app.domains.jobs.statuses import JobStatus
 
 class BackgroundJob(Table):
     """A piece of background work of one organisation, mirrored from its SAQ job."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     kind = Varchar(length=64, help_text="Task name, e.g. demo_count or import_listings.")

@@ -1,4 +1,4 @@
-from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -12,6 +12,8 @@ from app.domains.stores.tables import Store
 class Listing(Table):
     """One sellable unit of a store (Shopee item+model, TikTok product+SKU) and its master variant.
     Unique per (store, platform_item_id, platform_model_id) — an index in the migration."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, null=False, index=True)
@@ -35,6 +37,8 @@ class AllocationRule(Table):
     """Organisation-wide allocation rules: when available falls to `last_units_threshold` or
     below, only stores marked preferred_for_last_units are offered the remaining units."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, unique=True)
     last_units_threshold = Integer(default=0, help_text="0 turns the rule off.")
 
@@ -42,6 +46,8 @@ class AllocationRule(Table):
 class StoreLocation(Table):
     """A location a store is offered stock from. A store with none listed is offered the stock of
     every active location (the default); listing some narrows it to those."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, null=False, index=True)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from cryptography.fernet import InvalidToken
-from saq.job import Job
 
+from app.core import tasks
 from app.core.clock import utcnow
 from app.core.database import after_commit
 from app.core.mail import SMTP_TIMEOUT, MailError, deliver, mail_enabled
-from app.core.queue import get_queue, job_options
+from app.core.queue import get_queue, job_options, task_job
 from app.core.secrets import decrypt, encrypt
 from app.domains.mail.statuses import MailStatus
 from app.domains.mail.tables import OutgoingMail
@@ -73,8 +73,8 @@ async def queue_mails(mails: Iterable[Mail], *, organization_id: int | None = No
 async def enqueue_delivery(mail_ids: list[int] | None = None) -> None:
     """A ``deliver_mail`` job for these rows (or, from the sweep, for every due row)."""
     key = f"mail:{mail_ids[0]}-{mail_ids[-1]}" if mail_ids else f"mail:sweep:{int(time.time() // 60)}"
-    await get_queue().enqueue(Job(function="deliver_mail", kwargs={"mail_ids": mail_ids}, key=key,
-                                  **job_options(timeout=900, retries=1)))
+    await get_queue().enqueue(task_job(tasks.deliver_mail, key=key, **job_options(timeout=900, retries=1))(
+        mail_ids=mail_ids))
 
 
 async def deliver_due(mail_ids: list[int] | None = None, *, timeout: float = SMTP_TIMEOUT) -> DeliveryReport:

@@ -1,4 +1,4 @@
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -7,6 +7,8 @@ from app.domains.mail.statuses import MailStatus
 
 class OutgoingMail(Table):
     """One e-mail to send, written in the transaction that decided to send it (the outbox)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization_id = Integer(null=True, default=None, index=True,
                               help_text="The organisation it concerns; empty for account mails (password reset).")

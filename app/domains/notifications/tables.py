@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from app.domains.accounts.tables import Organization
 
 class Notification(Table):
     """One event worth a person's attention, for everyone in the organisation."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     kind = Varchar(length=32, help_text="new_order, oversold, sync_failed, low_stock, late_order")
@@ -20,6 +22,8 @@ class Notification(Table):
 class NotificationRead(Table):
     """Up to where a user has read the organisation's feed."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser, null=False, index=True)
     last_read_id = Varchar(length=20, default="0")
@@ -27,6 +31,8 @@ class NotificationRead(Table):
 
 class NotificationPreference(Table):
     """A user's choice per kind: in the app and/or by e-mail."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser, null=False, index=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from litestar import Controller, Request, get, post
@@ -17,6 +16,15 @@ from app.core.web import flash, form_data, redirect_after_post, render, wants_fr
 from app.domains.fulfillment import bulk, platform_actions
 from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.orders import customers, returns, services, tags
+from app.domains.orders.schemas import (
+    ManualOrderForm,
+    MarketplaceCancelForm,
+    NoteForm,
+    OpenReturnForm,
+    ReceiveReturnForm,
+    TagForm,
+    TransitionForm,
+)
 from app.domains.orders.statuses import OrderState
 from app.domains.stores.services import list_stores
 
@@ -115,17 +123,11 @@ class OrdersController(Controller):
     @post("/", name="orders:create", opt={"permission": Permission.ORDERS_MANAGE})
     async def create(self, request: Request, tenant: Tenant) -> Response:
         data = await form_data(request)
-        lines = []
-        for key, code in sorted(data.items()):
-            match = re.fullmatch(r"line-(\d+)-code", key)
-            if match and code.strip():
-                qty = (data.get(f"line-{match.group(1)}-qty") or "1").strip()
-                lines.append((code.strip(), int(qty) if qty.isdigit() else -1))
         try:
+            form = ManualOrderForm.from_form(data)
             order_id = await services.create_manual_order(
-                tenant, customer_name=data.get("customer_name", ""), phone=data.get("phone", ""),
-                address=data.get("address", ""), lines=lines, email=data.get("email", ""),
-                shipping_fee=data.get("shipping_fee", ""), discount=data.get("discount", ""))
+                tenant, customer_name=form.customer_name, phone=form.phone, address=form.address, lines=form.lines,
+                email=form.email, shipping_fee=form.shipping_fee, discount=form.discount)
         except AppError as exc:
             errors = getattr(exc, "errors", None) or {"lines": exc.message}
             return render(request, "orders/new.html", status_code=422, form=data, errors=errors)
@@ -139,9 +141,9 @@ class OrdersController(Controller):
 
     @post("/{order_id:int}/state", name="orders:transition", opt={"permission": Permission.ORDERS_MANAGE})
     async def transition(self, request: Request, tenant: Tenant, order_id: int) -> Response:
-        data = await form_data(request)
+        form = TransitionForm.parse(await form_data(request))
         try:
-            new_state = await services.transition(tenant, order_id, data.get("state", ""), by_person=True)
+            new_state = await services.transition(tenant, order_id, form.state, by_person=True)
             flash(request, _("Order is now %(state)s.", state=new_state.label()))
             error = ""
         except (ValidationFailed, AppError) as exc:
@@ -153,9 +155,9 @@ class OrdersController(Controller):
           opt={"permission": Permission.ORDERS_MANAGE})
     async def marketplace_cancel(self, request: Request, tenant: Tenant, order_id: int) -> Response:
         """Ask the marketplace to cancel the order, with the reason picked from its reasons."""
-        data = await form_data(request)
+        form = MarketplaceCancelForm.parse(await form_data(request))
         return await self._marketplace(request, tenant, order_id,
-                                       platform_actions.request_cancel(tenant, order_id, data.get("reason", "")))
+                                       platform_actions.request_cancel(tenant, order_id, form.reason))
 
     @post("/{order_id:int}/marketplace/ship", name="orders:marketplace_ship",
           opt={"permission": Permission.FULFILLMENT})
@@ -175,38 +177,24 @@ class OrdersController(Controller):
 
     @post("/{order_id:int}/returns", name="orders:open_return", opt={"permission": Permission.ORDERS_MANAGE})
     async def open_return(self, request: Request, tenant: Tenant, order_id: int) -> Response:
-        data = await form_data(request)
-        quantities = {}
         error = ""
-        for key, value in data.items():
-            match = re.fullmatch(r"qty-(\d+)", key)
-            if match and value.strip():
-                if not value.strip().lstrip("-").isdigit():
-                    error = _("Quantities must be whole numbers.")
-                    break
-                quantities[int(match.group(1))] = int(value)
-        if not error:
-            try:
-                await returns.open_return(tenant, order_id, quantities, data.get("reason", ""))
-                flash(request, _("Return opened."))
-            except AppError as exc:
-                error = exc.message
+        try:
+            form = OpenReturnForm.from_form(await form_data(request))
+            await returns.open_return(tenant, order_id, form.quantities, form.reason)
+            flash(request, _("Return opened."))
+        except AppError as exc:
+            error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
                       **await _detail(tenant, order_id), error=error)
 
     @post("/returns/{return_id:int}/receive", name="orders:receive_return",
           opt={"permission": Permission.INVENTORY_ADJUST})
     async def receive_return(self, request: Request, tenant: Tenant, return_id: int) -> Response:
-        data = await form_data(request)
-        restock = {}
-        for key, value in data.items():
-            match = re.fullmatch(r"restock-(\d+)", key)
-            if match:
-                restock[int(match.group(1))] = int(value) if value.strip().isdigit() else -1
+        form = ReceiveReturnForm.from_form(await form_data(request))
         order_id = await returns.order_of(tenant, return_id)
         error = ""
         try:
-            await returns.receive_return(tenant, return_id, restock)
+            await returns.receive_return(tenant, return_id, form.restock)
             flash(request, _("Return received."))
         except AppError as exc:
             error = exc.message
@@ -215,10 +203,10 @@ class OrdersController(Controller):
 
     @post("/{order_id:int}/notes", name="orders:note", opt={"permission": Permission.ORDERS_MANAGE})
     async def note(self, request: Request, tenant: Tenant, order_id: int) -> Response:
-        data = await form_data(request)
+        form = NoteForm.parse(await form_data(request))
         error = ""
         try:
-            await services.add_note(tenant, order_id, data.get("note", ""))
+            await services.add_note(tenant, order_id, form.note)
         except ValidationFailed as exc:
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
@@ -226,10 +214,10 @@ class OrdersController(Controller):
 
 
     async def _tags(self, request: Request, tenant: Tenant, order_id: int, change) -> Response:
-        data = await form_data(request)
+        form = TagForm.parse(await form_data(request))
         error = ""
         try:
-            current = await change(tenant, order_id, data.get("tag", ""))
+            current = await change(tenant, order_id, form.tag)
         except ValidationFailed as exc:
             error, current = exc.message, await tags.tags_of(tenant, order_id)
         if not wants_fragment(request):
@@ -237,7 +225,7 @@ class OrdersController(Controller):
                 flash(request, error, "error")
             return redirect_after_post(request, f"/orders/{order_id}")
         return render(request, "orders/_tags.html", status_code=422 if error else 200,
-                      order={"id": order_id, "tags": current}, tag_error=error, tag_value=data.get("tag", "")[:64])
+                      order={"id": order_id, "tags": current}, tag_error=error, tag_value=form.tag[:64])
 
     @post("/{order_id:int}/tags", name="orders:tag_add", opt={"permission": Permission.ORDERS_MANAGE})
     async def add_tag(self, request: Request, tenant: Tenant, order_id: int) -> Response:

@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -12,6 +12,8 @@ from app.domains.stores.tables import Store
 
 class Order(Table):
     """An order of any channel. Marketplace orders are unique per (store, platform_order_id)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, null=True, index=True, help_text="Empty for manual orders.")
@@ -47,6 +49,7 @@ class Order(Table):
 
 
 class OrderLine(Table):
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
     platform_item_id = Varchar(length=64, default="")
@@ -61,6 +64,8 @@ class OrderLine(Table):
 class OrderEvent(Table):
     """The order's timeline: platform statuses and local actions."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
     kind = Varchar(length=32, help_text="status, stock, note, oversold ...")
@@ -72,6 +77,8 @@ class OrderEvent(Table):
 class StoreWatermark(Table):
     """How far the scheduled order fetch of a store has read (update time)."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, null=False, unique=True)
     fetched_until = Timestamptz(null=True, default=None)
@@ -79,6 +86,8 @@ class StoreWatermark(Table):
 
 class OrderReturn(Table):
     """A return of some shipped units of an order: opened, then received unit by unit."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
@@ -89,6 +98,7 @@ class OrderReturn(Table):
 
 
 class ReturnLine(Table):
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
     organization = ForeignKey(Organization, null=False, index=True)
     order_return = ForeignKey(OrderReturn, null=False, index=True)
     order_line = ForeignKey(OrderLine, null=False)
@@ -99,6 +109,8 @@ class ReturnLine(Table):
 
 class OrderTag(Table):
     """A free-text label on an order ("gift wrap", "VIP"), lower-cased, once per order."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)

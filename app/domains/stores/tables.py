@@ -1,5 +1,5 @@
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -13,6 +13,8 @@ class Store(Table):
 
     (organization, platform, platform_shop_id) is unique (an index in the migration).
     """
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     platform = Varchar(length=16, choices=Platform, help_text="Marketplace: shopee or tiktok.")
@@ -55,6 +57,8 @@ class Store(Table):
 class ConnectionAttempt(Table):
     """One trip to a marketplace's consent page: its state parameter (stored hashed) is single use."""
 
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser, null=True, help_text="Who started the connection.")
     platform = Varchar(length=16, choices=Platform)
@@ -66,6 +70,8 @@ class ConnectionAttempt(Table):
 
 class WebhookEventRecord(Table):
     """A verified marketplace notification, stored once per dedupe key (replays are ignored)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     platform = Varchar(length=16, choices=Platform)
     dedupe_key = Varchar(length=200, unique=True, help_text="Same key means the same notification.")

@@ -17,9 +17,10 @@ from typing import Any
 
 from saq.job import Job
 
+from app.core import tasks
 from app.core.clock import utcnow
 from app.core.i18n import N_, _, read
-from app.core.queue import get_queue, job_options
+from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
 from app.domains.stores.tables import WebhookEventRecord
 from app.integrations.errors import AuthError, IntegrationError
@@ -82,8 +83,7 @@ async def record_failure(event_id: int, error: BaseException) -> int:
 
 def _job(event_id: int, key: str) -> Job:
     # One attempt per job: the sweep is the retry, with its own backoff.
-    return Job(function="process_webhook", kwargs={"event_id": event_id}, key=key,
-               **job_options(timeout=300, retries=1))
+    return task_job(tasks.process_webhook, key=key, **job_options(timeout=300, retries=1))(event_id=event_id)
 
 
 async def due_for_retry(now: datetime | None = None) -> list[dict[str, Any]]:

@@ -11,11 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from saq.job import Job
-
+from app.core import tasks
 from app.core.clock import utcnow
 from app.core.i18n import _
-from app.core.queue import get_queue, job_options
+from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Actor, Tenant
 from app.domains.stores import services
 from app.domains.stores.adapters import open_adapter
@@ -72,8 +71,8 @@ async def receive(platform: Platform, *, headers: dict[str, str], body: bytes,
         log.info("duplicate %s webhook %s ignored", platform, event.dedupe_key)
         return Receipt(None, True)
     event_id = inserted[0]["id"]
-    await get_queue().enqueue(Job(function="process_webhook", kwargs={"event_id": event_id},
-                                  key=f"webhook:{event.dedupe_key}", **job_options(timeout=300, retries=5)))
+    await get_queue().enqueue(task_job(tasks.process_webhook, key=f"webhook:{event.dedupe_key}",
+                                       **job_options(timeout=300, retries=5))(event_id=event_id))
     return Receipt(event_id, False)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
+from app.core import tasks
 from app.core.errors import ValidationFailed
 from app.core.i18n import N_, _, deferred, read
 from app.core.permissions import Permission
@@ -25,9 +26,9 @@ from app.domains.sync import log as sync_log
 from app.domains.sync.push import store_rules
 
 TASKS = {
-    "import": ("import_listings", N_("Import listings from %(store)s")),
-    "push": ("push_stock", N_("Push stock to %(store)s")),
-    "reconcile": ("reconcile", N_("Full reconcile of %(store)s")),
+    "import": (tasks.import_listings, N_("Import listings from %(store)s")),
+    "push": (tasks.push_stock, N_("Push stock to %(store)s")),
+    "reconcile": (tasks.reconcile, N_("Full reconcile of %(store)s")),
 }
 
 
@@ -107,8 +108,8 @@ class SyncController(Controller):
         if not ids:
             flash(request, _("Tick at least one listing first."), "error")
             return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
-        _task, label = TASKS["reconcile"]
-        row = await jobs.start(tenant, "reconcile", deferred(label, store=store["name"][:120]),
+        task, label = TASKS["reconcile"]
+        row = await jobs.start(tenant, task, deferred(label, store=store["name"][:120]),
                                timeout=3600, retries=3, store_id=store_id, confirm_zero=ids)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return redirect_after_post(request, "/sync")

@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 import time
 
-from saq.job import Job
-
+from app.core import tasks
 from app.core.clock import utcnow
 from app.core.i18n import deferred
-from app.core.queue import get_queue, job_options
+from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import bundles_containing
 from app.domains.inventory.signals import on_available_changed
@@ -53,17 +52,17 @@ async def enqueue_push(organization_id: int) -> None:
     if _quiet_until.get(slot, 0.0) > now:
         return
     scheduled = math.ceil(now + COALESCE_SECONDS)
-    job = await queue.enqueue(Job(
-        function="push_stock_changes", kwargs={"organization_id": organization_id}, key=push_job_key(organization_id),
-        scheduled=scheduled, ttl=1, **job_options(timeout=900, retries=5)))
+    job = await queue.enqueue(task_job(
+        tasks.push_stock_changes, key=push_job_key(organization_id), scheduled=scheduled, ttl=1,
+        **job_options(timeout=900, retries=5))(organization_id=organization_id))
     _quiet_until[slot] = scheduled - DUE_MARGIN_SECONDS if job is not None else now + REFUSED_RETRY_SECONDS
 
 
 async def enqueue_store_push(organization_id: int, store_id: int) -> None:
     """Push a store's changed offers after its rules changed (one queued job per store at a time)."""
-    await get_queue().enqueue(Job(
-        function="push_stock", kwargs={"organization_id": organization_id, "store_id": store_id},
-        key=f"storepush:{organization_id}:{store_id}", **job_options(timeout=900, retries=5)))
+    await get_queue().enqueue(task_job(
+        tasks.push_stock, key=f"storepush:{organization_id}:{store_id}", **job_options(timeout=900, retries=5))(
+        organization_id=organization_id, store_id=store_id))
 
 
 async def push_changes(tenant: Tenant) -> list[PushReport]:

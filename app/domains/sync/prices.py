@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.core import tasks
+from app.core.queue import task_job
 from app.core.tenancy import Tenant
 from app.domains.listings import services as listings
 from app.domains.listings.tables import Listing
@@ -109,11 +111,9 @@ async def enqueue_price_push(organization_id: int, store_id: int | None = None, 
     """Queue a price push shortly (one per organisation, or per store, at a time)."""
     import time
 
-    from saq.job import Job
-
     from app.core.queue import get_queue
 
     key = f"pricepush:{organization_id}:{store_id or 'all'}"
-    await get_queue().enqueue(Job(
-        function="push_prices", kwargs={"organization_id": organization_id, "store_id": store_id, "force": force},
-        key=key, scheduled=int(time.time() + 2), timeout=900, retries=3, retry_backoff=True, heartbeat=300))
+    await get_queue().enqueue(task_job(
+        tasks.push_prices, key=key, scheduled=int(time.time() + 2), timeout=900, retries=3, retry_backoff=True,
+        heartbeat=300)(organization_id=organization_id, store_id=store_id, force=force))

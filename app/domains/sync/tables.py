@@ -1,4 +1,4 @@
-from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from app.domains.jobs.tables import BackgroundJob
 
 class SyncLog(Table):
     """One line of sync history: a push of a listing, an import, a failure in a seller's words."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
     background_job = ForeignKey(BackgroundJob, null=True, index=True)

@@ -42,7 +42,7 @@ def _seconds_to_shopee_midnight() -> float:
 def error_for(code: str, message: str, *, http_status: int | None, request_id: str | None,
               retry_after: float | None = None) -> errors.IntegrationError:
     """Map a Shopee ``error`` code (and HTTP status for unknown codes) onto the taxonomy."""
-    common = {"platform": PLATFORM, "code": code, "http_status": http_status, "request_id": request_id}
+    common: dict[str, Any] = {"platform": PLATFORM, "code": code, "http_status": http_status, "request_id": request_id}
     detail = message or code
     if code == "error_rate_limit":
         return errors.RateLimitError(detail, retry_after=retry_after, **common)
@@ -149,7 +149,7 @@ class ShopeeClient:
             params = self._common(path, access_token, shop_id if access_token is not None else None)
             params += [(k, _query_value(v)) for k, v in extra]
             headers = {"Content-Type": "application/json"} if content is not None else {}
-            return self.transport.http.build_request(method, f"{self.base_url}{path}", params=params,
+            return self.transport.http.build_request(method, f"{self.base_url}{path}", params=tuple(params),
                                                      content=content, headers=headers)
 
         return await self.transport.send(

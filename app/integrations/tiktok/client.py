@@ -32,7 +32,7 @@ _GRANT = {36004004}
 def error_for(code: int, message: str, *, http_status: int | None, request_id: str | None,
               retry_after: float | None = None) -> errors.IntegrationError:
     """Map a TikTok ``code`` (and HTTP status for unknown codes) onto the taxonomy."""
-    common = {"platform": PLATFORM, "code": str(code), "http_status": http_status, "request_id": request_id}
+    common: dict[str, Any] = {"platform": PLATFORM, "code": str(code), "http_status": http_status, "request_id": request_id}
     detail = message or f"TikTok error {code}"
     status = http_status or 0
     if code in _RATE or status == 429:

@@ -1,0 +1,72 @@
+"""The signature of every SAQ task that code enqueues: its name and keyword arguments.
+
+The task functions in tasks/ implement these (`@implements(contract)`, checked by the type
+checker), and code that enqueues a job builds it from the contract (`task_job`), so a misspelt task
+or a wrong argument fails the type check, and no domain imports tasks/ (which imports the domains).
+The cron-only tasks are not here: only tasks/ schedules them, by the function itself.
+"""
+
+from __future__ import annotations
+
+from app.core.queue import Task, WorkerContext
+
+
+async def import_catalog(ctx: WorkerContext, *, organization_id: int, background_job_id: int, path: str,
+                         actor_id: int | None = None) -> object:
+    """Import a stored catalog file (CSV or XLSX) into the catalog."""
+
+
+async def demo_count(ctx: WorkerContext, *, organization_id: int, background_job_id: int, steps: int = 20,
+                     delay: float = 0.15) -> object:
+    """Count to `steps`, reporting progress (shows the job machinery working)."""
+
+
+async def run_order_action(ctx: WorkerContext, *, organization_id: int, action_id: int) -> object:
+    """Send one recorded marketplace action (cancel, ship) of an order."""
+
+
+async def deliver_mail(ctx: WorkerContext, *, mail_ids: list[int] | None = None) -> object:
+    """Deliver these outbox mails (None: every mail that is due)."""
+
+
+async def fetch_orders(ctx: WorkerContext, *, organization_id: int, store_id: int,
+                       background_job_id: int | None = None) -> object:
+    """Fetch a store's orders updated since its watermark."""
+
+
+async def process_webhook(ctx: WorkerContext, *, event_id: int) -> object:
+    """Act on one stored marketplace notification."""
+
+
+async def import_listings(ctx: WorkerContext, *, organization_id: int, store_id: int,
+                          background_job_id: int | None = None) -> object:
+    """Read a store's listings and map them to variants."""
+
+
+async def push_stock(ctx: WorkerContext, *, organization_id: int, store_id: int, force: bool = False,
+                     background_job_id: int | None = None) -> object:
+    """Push a store's stock figures (changed ones, or all with force)."""
+
+
+async def reconcile(ctx: WorkerContext, *, organization_id: int, store_id: int,
+                    background_job_id: int | None = None, confirm_zero: list[int] | None = None) -> object:
+    """Compare a store's stock figures with ours and correct the drift."""
+
+
+async def push_stock_changes(ctx: WorkerContext, *, organization_id: int) -> object:
+    """Push an organisation's stock changes to every active store."""
+
+
+async def push_prices(ctx: WorkerContext, *, organization_id: int, store_id: int | None = None,
+                      force: bool = False) -> object:
+    """Push catalog prices to one store, or to every store that takes them."""
+
+
+CONTRACTS: dict[str, Task[..., object]] = {contract.__name__: contract for contract in (
+    import_catalog, demo_count, run_order_action, deliver_mail, fetch_orders, process_webhook, import_listings,
+    push_stock, reconcile, push_stock_changes, push_prices)}
+
+
+def by_name(name: str) -> Task[..., object]:
+    """The contract of the task named `name` (a stored job's kind), or KeyError."""
+    return CONTRACTS[name]
