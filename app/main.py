@@ -7,11 +7,13 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar, Request
+from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
@@ -58,6 +60,12 @@ from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import SyncController
 from app.domains.system.controllers import healthz
+from app.domains.website.api import StorefrontApiController
+from app.domains.website.controllers import WebsiteController
+from app.domains.website.host import ShopHostMiddleware
+from app.domains.website.lifecycle import payment_settled
+from app.domains.website.payment_port import on_payment_settled
+from app.domains.website.storefront import StorefrontController
 from app.settings import Settings, get_settings
 
 APP_DIR = Path(__file__).resolve().parent
@@ -86,6 +94,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     admin_mount,
     StoresController,
     WebhooksController,
+    WebsiteController,
+    StorefrontController,
 ]
 
 
@@ -166,9 +176,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")
     template_config = TemplateConfig(directory=APP_DIR / "templates", engine=Jinja,
                                      engine_callback=_configure_templates)
-    return Litestar(
+    on_payment_settled(payment_settled)  # website orders follow their payment (issue 12's interface)
+    application = Litestar(
         route_handlers=[
-            *ROUTE_HANDLERS,
+            # Only the storefront API is a public contract: the app's own pages stay out of the schema.
+            Router(path="/", route_handlers=ROUTE_HANDLERS, include_in_schema=False),
+            StorefrontApiController,
             *([sandbox_mount] if settings.sandbox_enabled else []),
             create_static_files_router(path="/static", directories=[APP_DIR / "static"], opt={"public": True},
                                        name="static", send_as_attachment=False),
@@ -199,6 +212,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[_in_process_worker_lifespan(settings)],
         logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={400, 404, 401, 403, 405, 409, 413, 422, 429},
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),
-        openapi_config=None,  # an HTML app; no public schema of its internals
+        # An HTML app whose one public API is the storefront's, documented at /schema.
+        openapi_config=OpenAPIConfig(title="StoreSync storefront API", version="1.0.0", path="/schema",
+                                     render_plugins=[SwaggerRenderPlugin()],
+                                     openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True})),
         debug=settings.debug,
     )
+    # The seller's own domain is mapped before routing (Litestar's middleware runs after it).
+    application.asgi_handler = ShopHostMiddleware(application.asgi_handler)
+    return application

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in responses).")
     session_max_age: int = Field(default=14 * 24 * 3600, description="Seconds a login lasts.")
     secure_cookies: bool = Field(default=False, description="Mark cookies Secure (also when BASE_URL is https).")
+    checkouts_per_ip_minute: int = Field(default=120, description="Website checkouts per IP address a minute (NATs share one).")
+    checkouts_per_phone_hour: int = Field(default=20, description="Website checkouts per buyer phone an hour.")
     login_max_attempts: int = Field(default=5, description="Failed logins per e-mail and IP before throttling.")
     login_window_seconds: int = Field(default=900, description="Window of the login throttle.")
     login_account_max_attempts: int = Field(

@@ -26,11 +26,12 @@ from tasks.sync import (
     reconcile,
     sweep_stock_changes,
 )
+from tasks.website import expire_unpaid_orders
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
-             sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events]
+             sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_unpaid_orders]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -48,6 +49,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(retry_missing_tracking, cron="*/5 * * * *", timeout=600, heartbeat=120, retries=0),
     # Every minute: marketplace actions (cancel, ship) whose job was lost are enqueued again.
     CronJob(sweep_order_actions, cron="* * * * *", timeout=120, retries=0),
+    # Every minute: unpaid website orders past their deadline are cancelled and their stock released.
+    CronJob(expire_unpaid_orders, cron="* * * * *", timeout=300, retries=0),
 ]
 
 

@@ -29,6 +29,7 @@ NAV: list[NavItem] = [
     NavItem("Customers", "/customers", "users"),
     NavItem("Notifications", "/notifications", "bell", counter_url="/notifications/count"),
     NavItem("Stores", "/stores", "store"),
+    NavItem("Website", "/website", "store"),
     NavItem("Products", "/products", "box", on_phone_bar=True, phone_bar_spare=True),
     NavItem("Stock", "/inventory", "layers", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
     NavItem("Sync", "/sync", "refresh"),

@@ -21,8 +21,12 @@ log = logging.getLogger("storesync.security")
 
 # Litestar *searches* exclusion patterns anywhere in the path, so each is anchored at the start and
 # ends at a segment boundary: /products/1/sandbox or /password/reset/webhooks still need a token.
-CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)"]
-SESSION_EXEMPT = ["^/static/", "^/healthz$"]
+# The storefront JSON API is called by other sites' scripts with a cart token and no cookies (CORS
+# as the seller allows); the HTML shop's forms carry the CSRF token like every other form.
+CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)", "^/api/storefront/",
+               "^/schema(?:/|$)"]
+# Buyers have no session: the shop keeps its cart in its own cookie.
+SESSION_EXEMPT = ["^/static/", "^/healthz$", "^/shop/", "^/api/storefront/", "^/schema(?:/|$)"]
 
 # The app's pages: scripts and styles only from our own files (htmx's indicator <style> is turned off
 # in base.html's htmx-config; its CSS is in app.css), no plugins, no framing by anyone.

@@ -58,12 +58,14 @@ class Role(Labelled):
 
 
 class Channel(Labelled):
-    """Where an order came from: a marketplace, or typed in by hand."""
+    """Where an order came from: a marketplace, the seller's own website, or typed in by hand."""
 
     SHOPEE = "shopee"
     TIKTOK = "tiktok"
+    WEBSITE = "website"
     MANUAL = "manual"
 
     @classmethod
     def msgids(cls) -> dict[str, str]:
-        return {"shopee": N_("Shopee"), "tiktok": N_("TikTok Shop"), "manual": N_("Manual order")}
+        return {"shopee": N_("Shopee"), "tiktok": N_("TikTok Shop"), "website": N_("Website"),
+                "manual": N_("Manual order")}

@@ -75,3 +75,22 @@ async def reset_request_allowed(email: str, ip: str) -> bool:
     by_ip = await limiter.hit(RESETS_PER_IP, _namespace(), "reset-ip", ip)
     by_email = await limiter.hit(RESETS_PER_EMAIL, _namespace(), "reset-email", email.lower())
     return by_ip and by_email
+
+
+# Website checkouts: per address a minute (an office or a carrier's NAT shares one: bursts of 30
+# and more pass), per phone an hour (one buyer placing order after order is a script).
+def _checkout_items():
+    settings = get_settings()
+    from limits import RateLimitItemPerMinute
+
+    return (RateLimitItemPerMinute(settings.checkouts_per_ip_minute),
+            RateLimitItemPerHour(settings.checkouts_per_phone_hour))
+
+
+async def checkout_allowed(ip: str, phone: str) -> bool:
+    """Counts this checkout; False when this address or this phone has placed too many."""
+    per_ip, per_phone = _checkout_items()
+    limiter = _limiter(ensure_redis())
+    by_ip = await limiter.hit(per_ip, _namespace(), "checkout-ip", ip)
+    by_phone = await limiter.hit(per_phone, _namespace(), "checkout-phone", phone)
+    return by_ip and by_phone

@@ -221,3 +221,9 @@ async def reset_password(token: str, new_password: str, *, ip: str | None) -> in
         await passwords.set_password(row["user"], new_password)
     await record(None, Actor(row["user"], ip), "account.password_reset", "user", row["user"])
     return row["user"]
+
+
+async def organization_name(organization_id: int) -> str:
+    """The organisation's business name ('' when there is none)."""
+    row = await Organization.select(Organization.name).where(Organization.id == organization_id).first()
+    return row["name"] if row else ""

@@ -16,6 +16,7 @@ from app.core.database import custom_plans, engine, is_postgres, transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
+from app.core.statuses import Channel
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code
@@ -23,7 +24,7 @@ from app.domains.inventory.locations import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.ingest import _event, settle_stock
-from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState
+from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState, StockState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
 
 PAGE = 50
@@ -332,3 +333,62 @@ async def record_tracking(tenant: Tenant, order_id: int, *, carrier: str, tracki
         fields[Order.shipping_carrier] = carrier.strip()[:80]
     await tenant.scoped(Order).update(fields).where(Order.id == _pk(order_id))
     await _event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLine:
+    """One line of an order placed on an own channel, priced by the caller (server-side)."""
+
+    variant_id: int
+    sku: str
+    title: str
+    quantity: int
+    unit_price: int
+
+
+async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: str, lines: list[ChannelLine],
+                              customer_name: str, phone: str, email: str, address: dict[str, Any],
+                              shipping_fee: int, paid: bool, cash_on_delivery: bool,
+                              location_id: int | None = None) -> tuple[int, str]:
+    """An order from the seller's own channel (the website): inserted with its lines and its stock
+    reserved through the reservation path, all or nothing, in the caller's transaction (opened here
+    when there is none). Unpaid orders hold their reservation too (until the channel's deadline).
+    Raises InsufficientStock (nothing saved) when any line lacks stock. Returns (id, number)."""
+    from app.domains.inventory import stock
+
+    location = location_id or (await default_location(tenant))["id"]
+    subtotal = sum(line.unit_price * line.quantity for line in lines)
+    async with transaction():
+        order = tenant.scoped(Order).new(
+            channel=channel, platform_order_id="", state=OrderState.READY_TO_SHIP if paid else OrderState.UNPAID,
+            customer_name=customer_name.strip()[:200], customer_phone=normalize_phone(phone),
+            customer_email=normalize_email(email), address=address, location=location,
+            cash_on_delivery=cash_on_delivery, **amounts.for_manual(subtotal, shipping_fee, 0))
+        await order.save()
+        number = f"{number_prefix}{order.id:06d}"
+        await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=line.sku[:64],
+                                           title=line.title[:255], quantity=line.quantity, unit_price=line.unit_price,
+                                           variant=line.variant_id) for line in lines])
+        await stock.reserve(tenant, [stock.Line(line.variant_id, location, line.quantity) for line in lines],
+                            reference=f"order:{order.id}")
+        await tenant.scoped(Order).update({Order.platform_order_id: number, Order.stock_state: "reserved"}).where(
+            Order.id == order.id)
+        await _event(tenant, order.id, "status", deferred("Placed on %(channel)s.", channel=deferred_label(
+            Channel(channel))))
+        await _event(tenant, order.id, "stock", deferred("Stock: %(what)s", what=deferred_label(StockState.RESERVED)))
+    return order.id, number
+
+
+async def order_summary(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
+    """An order's state, amounts, address and lines (for the buyer's status page), or None."""
+    order = await tenant.scoped(Order).select(
+        Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.customer_phone,
+        Order.customer_email, Order.address, Order.subtotal, Order.shipping_fee, Order.total, Order.currency,
+        Order.shipping_carrier, Order.tracking_number, Order.placed_at, Order.cash_on_delivery,
+    ).where(Order.id == _pk(order_id)).output(load_json=True).first()
+    if order is None:
+        return None
+    order["lines"] = await tenant.scoped(OrderLine).select(
+        OrderLine.variant, OrderLine.seller_sku, OrderLine.title, OrderLine.quantity, OrderLine.unit_price,
+    ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
+    return order

@@ -1,0 +1,1 @@
+"""Website: the seller's own shop."""
