@@ -92,6 +92,18 @@ PUBLIC_ROUTES = {
     "/signup", "/login", "/logout", "/language", "/password/forgot", "/password/reset/{token:str}",
     "/invitations/{token:str}", "/healthz",
     "/webhooks/shopee", "/webhooks/tiktok",
+    # The seller's shop and its JSON API: buyers see one shop's rows by its slug (tests/website/test_api.py
+    # test_a_shop_never_shows_or_sells_another_shops_products; orders only by their secret token).
+    "/shop/{slug:str}", "/shop/{slug:str}/p/{product_id:int}", "/shop/{slug:str}/theme.css", "/shop/{slug:str}/cart",
+    "/shop/{slug:str}/cart/add", "/shop/{slug:str}/cart/{variant_id:int}", "/shop/{slug:str}/checkout",
+    "/shop/{slug:str}/regions", "/shop/{slug:str}/orders/{token:str}", "/shop/{slug:str}/sitemap.xml",
+    "/shop/{slug:str}/robots.txt",
+    "/api/storefront/{shop:str}/products", "/api/storefront/{shop:str}/products/{product_id:int}",
+    "/api/storefront/{shop:str}/regions", "/api/storefront/{shop:str}/cart", "/api/storefront/{shop:str}/cart/{token:str}",
+    "/api/storefront/{shop:str}/cart/{token:str}/lines/{variant_id:int}", "/api/storefront/{shop:str}/checkout",
+    "/api/storefront/{shop:str}/orders/{token:str}",
+    # The storefront API's OpenAPI schema (Litestar's own routes).
+    "/schema", "/schema/swagger", "/schema/{path:str}", "/schema/openapi.json", "/schema/oauth2-redirect.html",
 }
 
 SKIPPED_ROUTES = {
