@@ -58,8 +58,9 @@ async def seed_demo() -> dict[str, str | int]:
 def _seeders() -> list:
     from app.domains.catalog.demo import seed_catalog
     from app.domains.orders.demo import seed_orders
+    from app.domains.website.demo import seed_website
 
-    return [seed_catalog, seed_orders]
+    return [seed_catalog, seed_orders, seed_website]
 
 
 SEEDERS: list = _seeders()

@@ -114,3 +114,17 @@ async def test_a_settled_payment_moves_an_unpaid_order_and_flags_one_already_can
                                           amount=placed["amount_due"], method="bank_transfer"))
     after = await Order.select(Order.state, Order.stock_state).where(Order.id == order["id"]).first()
     assert after == {"state": "ready_to_ship", "stock_state": "reserved"}
+
+
+async def test_the_demo_shop_has_products_and_orders_in_each_payment_state(client):
+    from app.demo import seed_demo
+    from app.domains.website.shop import forget_cached_shops
+
+    seeded = await seed_demo()
+    await seed_demo()  # idempotent
+    forget_cached_shops()
+    home = await client.get("/shop/toko-demo/")
+    assert home.status_code == 200 and "Toko Demo" in home.text and 'class="card"' in home.text
+    orders = await Order.select(Order.state).where((Order.organization == seeded["organization_id"])
+                                                   & (Order.channel == "website"))
+    assert {"ready_to_ship", "unpaid", "cancelled"} <= {o["state"] for o in orders}

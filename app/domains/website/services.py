@@ -135,6 +135,8 @@ async def update_settings(tenant: Tenant, data: dict[str, str]) -> dict[str, Any
 def _province_rates(text: str) -> tuple[dict[str, int], bool]:
     """'Jawa Barat: 12000' or '32: 12000' per line -> {"32": 12000}; (rates, any line bad)."""
     by_name = {r.name.lower(): r.code for r in regions.children("")}
+    # The short names people write: DKI Jakarta, Jakarta, DI Yogyakarta, Yogyakarta.
+    by_name.update({"dki jakarta": "31", "jakarta": "31", "di yogyakarta": "34", "diy": "34", "yogyakarta": "34"})
     rates: dict[str, int] = {}
     bad = False
     for line in text.splitlines():
