@@ -56,11 +56,11 @@ class WebsiteController(Controller):
         action = form.get("action")
         if action not in ("add", "remove") or not ids:
             flash(request, _("Tick some products, then choose Show or Hide."), "error")
-            return redirect_after_post(request, "/website/#products")
+            return redirect_after_post(request, "/website/?list=1#products")
         changed = await services.set_on_website(tenant, ids, action == "add")
         flash(request, _("%(n)s products now on the website.", n=changed) if action == "add"
               else _("%(n)s products taken off the website.", n=changed))
-        return redirect_after_post(request, "/website/#products")
+        return redirect_after_post(request, "/website/?list=1#products")
 
     @post("/prices/{variant_id:int}", name="website:price", opt={"permission": Permission.CATALOG_EDIT})
     async def price(self, request: Request, tenant: Tenant, variant_id: int) -> Response:
@@ -69,6 +69,6 @@ class WebsiteController(Controller):
             await services.set_website_price(tenant, variant_id, data.get("price", ""))
         except ValidationFailed as exc:
             flash(request, exc.message, "error")
-            return redirect_after_post(request, "/website/#products")
+            return redirect_after_post(request, "/website/?list=1#products")
         flash(request, _("Website price saved."))
-        return redirect_after_post(request, "/website/#products")
+        return redirect_after_post(request, "/website/?list=1#products")
