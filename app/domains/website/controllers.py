@@ -6,7 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Response, Template
 
 from app.core.errors import ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, ngettext
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
@@ -58,8 +58,9 @@ class WebsiteController(Controller):
             flash(request, _("Tick some products, then choose Show or Hide."), "error")
             return redirect_after_post(request, "/website/?list=1#products")
         changed = await services.set_on_website(tenant, ids, action == "add")
-        flash(request, _("%(n)s products now on the website.", n=changed) if action == "add"
-              else _("%(n)s products taken off the website.", n=changed))
+        flash(request, ngettext("%(num)s product now on the website.", "%(num)s products now on the website.", changed)
+              if action == "add" else ngettext("%(num)s product taken off the website.",
+                                               "%(num)s products taken off the website.", changed))
         return redirect_after_post(request, "/website/?list=1#products")
 
     @post("/prices/{variant_id:int}", name="website:price", opt={"permission": Permission.CATALOG_EDIT})

@@ -38,6 +38,13 @@ def _locale(request: Request) -> str:
     return locale
 
 
+async def _shop(request: Request, slug: str) -> Shop:
+    """The shop of this request, with the reader's language set first (its messages, even a
+    404's, are in that language)."""
+    _locale(request)
+    return await shops.shop_by_slug(slug)
+
+
 def _base(request: Request, shop: Shop) -> str:
     """The shop's canonical root: its own domain when the request came through it."""
     if request.scope.get("shop_host"):
@@ -106,7 +113,7 @@ class StorefrontController(Controller):
 
     @get("/", name="shop:index")
     async def index(self, request: Request, slug: str, q: str = "", category: str = "", page: int = 1) -> Template:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         products, more = await shops.list_products(shop, q=q, category=category, page=page)
         cart = await _cart(request, shop)
         query = {k: v for k, v in {"q": q, "category": category}.items() if v}
@@ -119,7 +126,7 @@ class StorefrontController(Controller):
 
     @get("/p/{product_id:int}", name="shop:product")
     async def product(self, request: Request, slug: str, product_id: int, variant: int | None = None) -> Template:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         product = await _cached_product(shop, product_id)
         chosen = next((v for v in product["variants"] if v["id"] == variant), None) or next(
             (v for v in product["variants"] if v["available"] > 0), product["variants"][0])
@@ -129,19 +136,19 @@ class StorefrontController(Controller):
                      added=request.query_params.get("added") == "1", private=request.query_params.get("added") == "1")
 
     @get("/theme.css", name="shop:theme", media_type="text/css")
-    async def theme(self, slug: str) -> Response:
-        shop = await shops.shop_by_slug(slug)
+    async def theme(self, request: Request, slug: str) -> Response:
+        shop = await _shop(request, slug)
         css = f":root{{--shop-primary:{shop.primary_colour};--shop-accent:{shop.accent_colour}}}\n"
         return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=60"})
 
     @get("/cart", name="shop:cart")
     async def cart(self, request: Request, slug: str) -> Template:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         return _page(request, shop, "shop/cart.html", cart=await _cart(request, shop), error="", private=True)
 
     @post("/cart/add", name="shop:cart-add")
     async def add(self, request: Request, slug: str) -> Response:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         data = await form_data(request)
         token = _cart_token(request, shop)
         cookies = []
@@ -165,7 +172,7 @@ class StorefrontController(Controller):
 
     @post("/cart/{variant_id:int}", name="shop:cart-update")
     async def update(self, request: Request, slug: str, variant_id: int) -> Response:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         data = await form_data(request)
         token = _cart_token(request, shop) or ""
         try:
@@ -181,7 +188,7 @@ class StorefrontController(Controller):
     @get("/checkout", name="shop:checkout")
     async def checkout_page(self, request: Request, slug: str, province: str = "", regency: str = "",
                             district: str = "", village: str = "") -> Template:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         cart = await _cart(request, shop)
         return await self._checkout(request, shop, cart, {"province": province, "regency": regency,
                                                           "district": district, "village": village}, {})
@@ -199,7 +206,7 @@ class StorefrontController(Controller):
     async def region_fields(self, request: Request, slug: str, province: str = "", regency: str = "",
                             district: str = "", village: str = "") -> Template:
         """The cascading selects (htmx swaps them as the buyer chooses)."""
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         places = region_choices({"province": province, "regency": regency, "district": district, "village": village})
         options = checkout.shipping_options(shop, places["chosen"]["province"])
         return _page(request, shop, "shop/_region_fields.html", places=places, options=options,
@@ -207,7 +214,7 @@ class StorefrontController(Controller):
 
     @post("/checkout", name="shop:checkout-post")
     async def place(self, request: Request, slug: str) -> Response:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         form = await form_data(request)
         cart = await _cart(request, shop)
         payload = {"cart": cart["token"] or "", "buyer": {"name": form.get("name", ""), "phone": form.get("phone", ""),
@@ -229,7 +236,7 @@ class StorefrontController(Controller):
 
     @get("/orders/{token:str}", name="shop:order")
     async def order(self, request: Request, slug: str, token: str) -> Template:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         order = await checkout.order_by_token(shop, token)
         response = _page(request, shop, "shop/order.html", order=order, private=True)
         response.headers["Referrer-Policy"] = "no-referrer"  # the link is the key: never sent onwards
@@ -238,7 +245,7 @@ class StorefrontController(Controller):
 
     @get("/sitemap.xml", name="shop:sitemap", media_type="application/xml")
     async def sitemap(self, request: Request, slug: str) -> Response:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         base = _base(request, shop)
         urls = [f"{base}/"] + [f"{base}/p/{pid}" for pid in await shops.sitemap_products(shop)]
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -247,7 +254,7 @@ class StorefrontController(Controller):
 
     @get("/robots.txt", name="shop:robots", media_type="text/plain")
     async def robots(self, request: Request, slug: str) -> Response:
-        shop = await shops.shop_by_slug(slug)
+        shop = await _shop(request, slug)
         base = _base(request, shop)
         root = self._root(request, shop)
         body = (f"User-agent: *\nAllow: {root}/\nDisallow: {root}/cart\nDisallow: {root}/checkout\n"
