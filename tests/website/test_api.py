@@ -138,3 +138,16 @@ async def test_the_api_is_in_the_openapi_schema(client):
     paths = schema["paths"]
     assert "/api/storefront/{shop}/checkout" in paths and "/api/storefront/{shop}/regions" in paths
     assert not any(p.startswith("/orders") for p in paths)
+
+
+async def test_checkouts_are_limited_per_phone_with_a_clear_429(client):
+    from app.settings import get_settings
+
+    shop = await seeded_shop(100, price=10_000)
+    lines = [{"variant_id": shop.variant["id"], "quantity": 1}]
+    allowed = get_settings().checkouts_per_phone_hour
+    codes = [(await client.post(f"/api/storefront/{shop.slug}/checkout", json=buyer("0812 5555 0000", lines=lines))
+              ).status_code for _ in range(allowed + 1)]
+    assert codes[:allowed] == [201] * allowed and codes[-1] == 429
+    other = await client.post(f"/api/storefront/{shop.slug}/checkout", json=buyer("0812 5555 0001", lines=lines))
+    assert other.status_code == 201  # the address itself is not blocked: a NAT carries many buyers
