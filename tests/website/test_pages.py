@@ -128,3 +128,22 @@ async def test_the_demo_shop_has_products_and_orders_in_each_payment_state(clien
     orders = await Order.select(Order.state).where((Order.organization == seeded["organization_id"])
                                                    & (Order.channel == "website"))
     assert {"ready_to_ship", "unpaid", "cancelled"} <= {o["state"] for o in orders}
+
+
+async def test_a_reused_product_page_carries_each_visitors_own_csrf_token(app):
+    from tests.support import http_client
+
+    shop = await seeded_shop(5, name="Tas Anyaman")
+    url = f"/shop/{shop.slug}/p/{shop.variant['product']}"
+    tokens = []
+    async with http_client(app) as first, http_client(app) as second:
+        for visitor in (first, second):
+            page = await visitor.get(url)
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+            assert "__csrf" not in page.text and "Tas Anyaman" in page.text
+            tokens.append(token)
+            added = await visitor.post(f"/shop/{shop.slug}/cart/add", data={
+                "_csrf_token": token, "product_id": str(shop.variant["product"]), "variant_id": str(shop.variant["id"]),
+                "quantity": "1"})
+            assert added.status_code == 303, added.text[:300]
+    assert tokens[0] != tokens[1]

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import time
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Response, Template
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
 
 from app.core.auth import client_ip
 from app.core.errors import AppError, NotFound, ValidationFailed
@@ -25,6 +29,8 @@ from app.domains.website.statuses import PaymentChoice, PaymentState  # noqa: F4
 LANG_COOKIE = "shop_lang"
 _PAGE_TTL = 3.0  # seconds a product's data (prices, stock hints) may be reused by this process
 _products: dict[tuple[int, int], tuple[float, dict[str, Any]]] = {}
+_pages: dict[tuple[Any, ...], tuple[float, str]] = {}
+_TOKEN_SLOT = "__csrf-token-slot-7f3a__"  # where each visitor's CSRF token goes into a reused page
 
 
 def cart_cookie(shop: Shop) -> str:
@@ -125,15 +131,34 @@ class StorefrontController(Controller):
                      next_url=f"?{urlencode({**query, 'page': page + 1})}", private=bool(cart["count"]))
 
     @get("/p/{product_id:int}", name="shop:product")
-    async def product(self, request: Request, slug: str, product_id: int, variant: int | None = None) -> Template:
+    async def product(self, request: Request, slug: str, product_id: int, variant: int | None = None) -> Response:
+        """The product page. Its HTML is the same for every visitor but for the CSRF token of the
+        add-to-cart form, so it is rendered once per _PAGE_TTL with a placeholder for the token."""
         shop = await _shop(request, slug)
-        product = await _cached_product(shop, product_id)
-        chosen = next((v for v in product["variants"] if v["id"] == variant), None) or next(
-            (v for v in product["variants"] if v["available"] > 0), product["variants"][0])
-        return _page(request, shop, "shop/product.html", product=product, chosen=chosen,
-                     jsonld=json.dumps(_jsonld(shop, product, f"{_base(request, shop)}/p/{product['id']}"),
-                                       ensure_ascii=False).replace("</", "<\\/"),
-                     added=request.query_params.get("added") == "1", private=request.query_params.get("added") == "1")
+        locale = current_locale.get()
+        root = "" if request.scope.get("shop_host") else f"/shop/{shop.slug}"
+        key = (shop.id, product_id, variant, locale, _base(request, shop))
+        now = time.monotonic()
+        hit = _pages.get(key)
+        if hit is None or hit[0] <= now:
+            product = await _cached_product(shop, product_id)
+            chosen = next((v for v in product["variants"] if v["id"] == variant), None) or next(
+                (v for v in product["variants"] if v["available"] > 0), product["variants"][0])
+            base = _base(request, shop)
+            template = request.app.template_engine.get_template("shop/product.html")  # type: ignore[union-attr]
+            html = template.render(
+                shop=shop, locale=locale, base=base, root=root, request=request, product=product, chosen=chosen,
+                jsonld=json.dumps(_jsonld(shop, product, f"{base}/p/{product['id']}"), ensure_ascii=False).replace(
+                    "</", "<\\/"), added=False, error="", csrf_token=lambda: _TOKEN_SLOT,
+                csrf_input=Markup(f'<input type="hidden" name="_csrf_token" value="{_TOKEN_SLOT}" />'))
+            if len(_pages) > 20_000:
+                _pages.clear()
+            _pages[key] = hit = (now + _PAGE_TTL, html)
+        token = value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")
+        cookies = [Cookie(key=LANG_COOKIE, value=locale, max_age=365 * 86400, samesite="lax", httponly=True)] \
+            if request.query_params.get("lang") in ("id", "en") else []
+        return Response(hit[1].replace(_TOKEN_SLOT, html_escape(token)), media_type=MediaType.HTML, cookies=cookies,
+                        headers={"Vary": "Cookie", "Cache-Control": "public, max-age=5"})
 
     @get("/theme.css", name="shop:theme", media_type="text/css")
     async def theme(self, request: Request, slug: str) -> Response:
