@@ -28,7 +28,7 @@ log = logging.getLogger("bench.storefront")
 
 PRODUCTS = 10_000
 SESSIONS = 50
-PAGE_REQUESTS = 40  # per session, measured
+PAGE_REQUESTS = 100  # per session, measured (a phase of a few seconds)
 BARE_REQUESTS = 200
 CHECKOUTS = 600
 CHECKOUT_CONCURRENCY = 20

@@ -373,9 +373,10 @@ async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: st
                             reference=f"order:{order.id}")
         await tenant.scoped(Order).update({Order.platform_order_id: number, Order.stock_state: "reserved"}).where(
             Order.id == order.id)
-        await _event(tenant, order.id, "status", deferred("Placed on %(channel)s.", channel=deferred_label(
-            Channel(channel))))
-        await _event(tenant, order.id, "stock", deferred("Stock: %(what)s", what=deferred_label(StockState.RESERVED)))
+        await OrderEvent.insert(*[OrderEvent(organization=tenant.organization_id, order=order.id, kind=kind, message=message,
+                                             actor=tenant.actor.user_id) for kind, message in (
+            ("status", deferred("Placed on %(channel)s.", channel=deferred_label(Channel(channel)))),
+            ("stock", deferred("Stock: %(what)s", what=deferred_label(StockState.RESERVED))))])
     return order.id, number
 
 
