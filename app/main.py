@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
@@ -214,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),
         # An HTML app whose one public API is the storefront's, documented at /schema.
         openapi_config=OpenAPIConfig(title="StoreSync storefront API", version="1.0.0", path="/schema",
-                                     render_plugins=[SwaggerRenderPlugin()],
+                                     render_plugins=[JsonRenderPlugin()],  # the schema only: a UI would need inline styles
                                      openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True})),
         debug=settings.debug,
     )

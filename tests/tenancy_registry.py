@@ -103,7 +103,7 @@ PUBLIC_ROUTES = {
     "/api/storefront/{shop:str}/cart/{token:str}/lines/{variant_id:int}", "/api/storefront/{shop:str}/checkout",
     "/api/storefront/{shop:str}/orders/{token:str}",
     # The storefront API's OpenAPI schema (Litestar's own routes).
-    "/schema", "/schema/swagger", "/schema/{path:str}", "/schema/openapi.json", "/schema/oauth2-redirect.html",
+    "/schema", "/schema/{path:str}", "/schema/openapi.json",
 }
 
 SKIPPED_ROUTES = {

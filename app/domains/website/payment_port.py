@@ -34,6 +34,11 @@ def _plain(value: Any) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()}
 
 
+def payments_available() -> bool:
+    """Whether the payments domain (and its settings page) is part of the build."""
+    return _payments() is not None
+
+
 async def enabled_methods(org_id: int) -> list[str]:
     payments = _payments()
     if payments is not None:
