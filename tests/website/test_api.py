@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.domains.inventory.tables import StockLevel
 from app.domains.orders.tables import Order, OrderLine
 from tests.website.factories import VILLAGE, buyer, seeded_shop
@@ -73,6 +75,13 @@ async def test_bank_transfer_waits_unpaid_with_a_unique_code_and_a_deadline(clie
     assert 115_001 <= placed["amount_due"] <= 115_999
     order = await Order.select().where(Order.platform_order_id == placed["order_number"]).first()
     assert order["state"] == "unpaid" and order["stock_state"] == "reserved"
+    from app.core.i18n import current_locale, read
+    from app.domains.orders.tables import OrderEvent
+
+    events = [e["message"] for e in await OrderEvent.select(OrderEvent.message).where(OrderEvent.order == order["id"])]
+    current_locale.set("id")
+    assert any(re.fullmatch(r"Menunggu pembayaran \(Transfer bank\) sampai \d{4}-\d\d-\d\d \d\d:\d\d WIB; .+",
+                            read(e)) for e in events), [read(e) for e in events]
 
 
 async def test_bad_phone_and_address_are_422_naming_the_field_and_change_nothing(client):

@@ -10,19 +10,20 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from app.core.clock import utcnow
+from app.core.clock import to_local, utcnow
 from app.core.database import transaction
 from app.core.errors import Conflict, NotFound, Throttled, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, deferred, deferred_label
 from app.core.secrets import new_token, token_hash
 from app.core.throttle import checkout_allowed
 from app.domains.inventory.errors import InsufficientStock
 from app.domains.mail.outbox import queue_mail
 from app.domains.orders.customers import normalize_email, normalize_phone
-from app.domains.orders.services import ChannelLine, order_summary, place_channel_order
+from app.domains.orders.services import ChannelLine, order_summary, place_channel_order, record_event
 from app.domains.website import carts, payment_port, regions
 from app.domains.website import shop as shops
 from app.domains.website.shop import Shop
+from app.domains.website.statuses import PaymentChoice
 from app.domains.website.tables import WebsiteOrder
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,11 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                 shop.tenant, channel="website", number_prefix="W-", lines=lines, customer_name=buyer["name"],
                 phone=buyer["phone"], email=buyer["email"], address=address, shipping_fee=fee, paid=cod,
                 cash_on_delivery=cod)
+            if deadline is not None:  # the seller's order page says until when the stock is held
+                await record_event(shop.tenant, order_id, "status", deferred(
+                    "Waiting for payment (%(method)s) until %(when)s; then cancelled and its stock released.",
+                    method=deferred_label(PaymentChoice(method)) if method in set(PaymentChoice) else method,
+                    when=to_local(deadline, shop.timezone).strftime("%Y-%m-%d %H:%M %Z")))
             await WebsiteOrder.insert(WebsiteOrder(organization=shop.organization_id, order=order_id,
                                                    token_hash=token_hash(token), payment_method=method,
                                                    amount_due=sum(ln.unit_price * ln.quantity for ln in lines) + fee,

@@ -43,9 +43,11 @@ class Shop:
     stock_percent: int = 100
     preferred_for_last_units: bool = False
 
+    timezone: str = "Asia/Jakarta"
+
     @property
     def tenant(self) -> Tenant:
-        return Tenant(self.organization_id)
+        return Tenant(self.organization_id, timezone=self.timezone)
 
     def shipping_fee(self, province_code: str) -> int:
         if self.shipping_mode == "province" and province_code in self.province_rates:
@@ -59,7 +61,7 @@ def _shop(row: dict[str, Any]) -> Shop:
                 row["whatsapp"], row["hold_hours"], row["shipping_mode"], row["flat_rate"],
                 {str(k): int(v) for k, v in (row["province_rates"] or {}).items()},
                 tuple(o for o in row["cors_origins"].splitlines() if o), row["stock_buffer"], row["stock_percent"],
-                row["preferred_for_last_units"])
+                row["preferred_for_last_units"], row.get("organization.timezone") or "Asia/Jakarta")
 
 
 async def _lookup(key: str, where: Any) -> Shop | None:
@@ -67,7 +69,8 @@ async def _lookup(key: str, where: Any) -> Shop | None:
     hit = _shops.get(key)
     if hit and hit[0] > now:
         return hit[1]
-    row = await WebsiteSettings.select().where(where & (WebsiteSettings.enabled == True)).output(  # noqa: E712
+    row = await WebsiteSettings.select(WebsiteSettings.all_columns(), WebsiteSettings.organization.timezone).where(
+        where & (WebsiteSettings.enabled == True)).output(  # noqa: E712
         load_json=True).first()
     shop = _shop(row) if row else None
     if len(_shops) > 10_000:
