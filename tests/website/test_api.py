@@ -129,6 +129,12 @@ async def test_a_shop_never_shows_or_sells_another_shops_products(client):
     assert response.status_code == 404
     page = await client.get(f"/shop/{mine.slug}/p/{theirs.variant['product']}")
     assert page.status_code == 404
+    placed = (await client.post(f"/api/storefront/{theirs.slug}/checkout",
+                                json=buyer(lines=[{"variant_id": theirs.variant["id"], "quantity": 1}]))).json()
+    token = placed["status_url"].rsplit("/", 1)[1]
+    assert (await client.get(f"/api/storefront/{theirs.slug}/orders/{token}")).status_code == 200
+    assert (await client.get(f"/api/storefront/{mine.slug}/orders/{token}")).status_code == 404
+    assert (await client.get(f"/shop/{mine.slug}/orders/{token}")).status_code == 404
 
 
 async def test_cors_answers_only_the_origins_the_seller_allows(client):

@@ -147,3 +147,23 @@ async def test_a_reused_product_page_carries_each_visitors_own_csrf_token(app):
                 "quantity": "1"})
             assert added.status_code == 303, added.text[:300]
     assert tokens[0] != tokens[1]
+
+
+async def test_the_cart_page_updates_and_removes_lines_as_the_form_submits_them(client):
+    shop = await seeded_shop(4, price=50_000, name="Gelang Manik")
+    await client.get(f"/shop/{shop.slug}/")
+    token = csrf_token(client)
+    vid = str(shop.variant["id"])
+    await client.post(f"/shop/{shop.slug}/cart/add", headers={"x-csrftoken": token},
+                      data={"product_id": str(shop.variant["product"]), "variant_id": vid, "quantity": "2"})
+    updated = await client.post(f"/shop/{shop.slug}/cart/{vid}", headers={"x-csrftoken": token}, data={"quantity": "3"})
+    assert updated.status_code == 303
+    assert "Rp 150.000" in (await client.get(f"/shop/{shop.slug}/cart")).text
+    too_many = await client.post(f"/shop/{shop.slug}/cart/{vid}", headers={"x-csrftoken": token}, data={"quantity": "9"})
+    assert too_many.status_code == 422 and "tinggal 4" in too_many.text and "Rp 150.000" in too_many.text
+    empty = await client.post(f"/shop/{shop.slug}/cart/{vid}", headers={"x-csrftoken": token},
+                              data={"quantity": "", "remove": "1"})
+    assert empty.status_code == 303
+    assert "Keranjang Anda kosong." in (await client.get(f"/shop/{shop.slug}/cart")).text
+    blank = await client.post(f"/shop/{shop.slug}/cart/{vid}", headers={"x-csrftoken": token}, data={"quantity": ""})
+    assert blank.status_code == 422  # an empty quantity is refused, not taken as zero
