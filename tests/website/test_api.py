@@ -166,3 +166,21 @@ async def test_checkouts_are_limited_per_phone_with_a_clear_429(client):
     assert codes[:allowed] == [201] * allowed and codes[-1] == 429
     other = await client.post(f"/api/storefront/{shop.slug}/checkout", json=buyer("0812 5555 0001", lines=lines))
     assert other.status_code == 201  # the address itself is not blocked: a NAT carries many buyers
+
+
+async def test_the_status_link_is_e_mailed_through_the_outbox(client, smtp_server, worker):
+    from app.domains.mail.tables import OutgoingMail
+    from tests.mailbox import mails_to
+    from tests.support import unique
+
+    shop = await seeded_shop(2)
+    address = f"{unique('pembeli')}@contoh.id"
+    body = buyer(lines=[{"variant_id": shop.variant["id"], "quantity": 1}], payment_method="bank_transfer")
+    body["buyer"]["email"] = address
+    placed = (await client.post(f"/api/storefront/{shop.slug}/checkout", json=body)).json()
+    row = await OutgoingMail.select().where(OutgoingMail.recipient == address).first()
+    assert row is not None and placed["order_number"] in row["subject"]
+    [mail] = await mails_to(smtp_server, address, 1)
+    text = mail.get_payload(decode=True).decode() if not mail.is_multipart() else mail.get_payload(0).get_payload(
+        decode=True).decode()
+    assert placed["status_url"] in text
