@@ -167,3 +167,24 @@ async def test_the_cart_page_updates_and_removes_lines_as_the_form_submits_them(
     assert "Keranjang Anda kosong." in (await client.get(f"/shop/{shop.slug}/cart")).text
     blank = await client.post(f"/shop/{shop.slug}/cart/{vid}", headers={"x-csrftoken": token}, data={"quantity": ""})
     assert blank.status_code == 422  # an empty quantity is refused, not taken as zero
+
+
+async def test_choosing_a_variant_shows_its_price_and_stock(client):
+    from app.domains.catalog.schemas import ProductForm, VariantForm
+    from app.domains.catalog.services import create_product, get_product
+    from app.domains.inventory import stock
+    from app.domains.website.shop import forget_cached_shops
+
+    shop = await seeded_shop(1)
+    product_id = await create_product(shop.tenant, ProductForm(name="Kaos Dua Warna", brand="", category="Kaos", variants=[
+        VariantForm(sku=f"KDW-M-{shop.slug}"[:60], price=90_000, attributes={"warna": "Merah"}),
+        VariantForm(sku=f"KDW-H-{shop.slug}"[:60], price=95_000, attributes={"warna": "Hitam"})]))
+    _product, variants = await get_product(shop.tenant, product_id)
+    await stock.receive(shop.tenant, variants[1]["id"], shop.location_id, 9)
+    await services.set_on_website(shop.tenant, [product_id], True)
+    forget_cached_shops()
+    first = await client.get(f"/shop/{shop.slug}/p/{product_id}")
+    assert 'class="price big">Rp 95.000' in first.text  # the first variant in stock is chosen
+    red = await client.get(f"/shop/{shop.slug}/p/{product_id}", params={"variant": variants[0]["id"]})
+    assert 'class="price big">Rp 90.000' in red.text and "Stok habis" in red.text
+    assert f'hx-get="/shop/{shop.slug}/p/{product_id}?variant={variants[1]["id"]}"' in red.text
