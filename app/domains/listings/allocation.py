@@ -10,7 +10,7 @@ unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from app.core.tenancy import Tenant
@@ -26,6 +26,25 @@ class StoreRule:
     percent: int
     preferred: bool
     locations: frozenset[int] = frozenset()  # empty: every location
+
+
+# Channels that are not marketplace stores (the website) say whether they keep the last units:
+# each provider, registered at start-up by create_app, answers for one organisation.
+PreferredProvider = Callable[[Tenant], Awaitable[bool]]
+_preferred_providers: list[PreferredProvider] = []
+
+
+def register_preferred_channel(provider: PreferredProvider) -> None:
+    if provider not in _preferred_providers:
+        _preferred_providers.append(provider)
+
+
+async def other_channels_preferred(tenant: Tenant) -> bool:
+    """Whether a channel other than the marketplace stores keeps the last units."""
+    for provider in _preferred_providers:
+        if await provider(tenant):
+            return True
+    return False
 
 
 def offer(available: int, rule: StoreRule, *, threshold: int = 0, any_preferred: bool = False) -> int:
@@ -80,7 +99,7 @@ async def preview(tenant: Tenant, variant_id: int, rules: list[StoreRule], *, th
     bundles = [variant["id"]] if variant["is_bundle"] else []
     avail = (await available_by_variant(tenant, [variant["id"]], bundles))[variant["id"]]
     limit = await threshold(tenant) if threshold_value is None else threshold_value
-    any_preferred = any(r.preferred for r in rules)
+    any_preferred = any(r.preferred for r in rules) or await other_channels_preferred(tenant)
     offers, availables = {}, {}
     for r in rules:
         here = avail if not r.locations else (

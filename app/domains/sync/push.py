@@ -58,7 +58,7 @@ async def offers_for_store(tenant: Tenant, store_id: int, variant_ids: Iterable[
     available = await allocation.available_by_variant(tenant, {r["variant"] for r in rows},
                                                       {r["variant"] for r in rows if r["is_bundle"]}, rule.locations)
     limit = await allocation.threshold(tenant)
-    any_preferred = any(r.preferred for r in rules.values())
+    any_preferred = any(r.preferred for r in rules.values()) or await allocation.other_channels_preferred(tenant)
     return [(r, allocation.offer(available.get(r["variant"], 0), rule, threshold=limit, any_preferred=any_preferred))
             for r in rows]
 

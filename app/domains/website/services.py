@@ -228,3 +228,10 @@ async def set_website_price(tenant: Tenant, variant_id: int, price_text: str) ->
     else:
         prices.pop(str(variant_id), None)
     await tenant.scoped(WebsiteProduct).update({WebsiteProduct.prices: prices}).where(WebsiteProduct.id == row["id"])
+
+
+async def keeps_last_units(tenant: Tenant) -> bool:
+    """Whether this organisation's open website keeps the last units (allocation's provider)."""
+    row = await tenant.scoped(WebsiteSettings).select(WebsiteSettings.enabled,
+                                                      WebsiteSettings.preferred_for_last_units).first()
+    return bool(row and row["enabled"] and row["preferred_for_last_units"])
