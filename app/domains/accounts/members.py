@@ -10,6 +10,7 @@ from piccolo.apps.user.tables import BaseUser
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.permissions import GRANTABLE
 from app.core.secrets import new_token, token_hash
@@ -17,6 +18,7 @@ from app.core.statuses import Role
 from app.core.tenancy import Tenant
 from app.domains.accounts import context_cache
 from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner
+from app.domains.accounts.events import OrganisationCreated
 from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
 from app.domains.accounts.tables import Invitation, Membership, Organization, UserPreference
@@ -193,8 +195,6 @@ async def create_organization(user_id: int, name: str, *, ip: str | None) -> int
         await org.save()
         await Membership(organization=org.id, user=user_id, role=Role.OWNER).save()
         await record(org.id, Actor(user_id, ip), "organization.created", "organization", org.id, after={"name": name})
-        from app.domains.accounts.services import _first_warehouse
-
-        await _first_warehouse(org.id, Actor(user_id, ip))
+        await emit(OrganisationCreated(org.id, Actor(user_id, ip)))  # inventory: its first warehouse
     await context_cache.forget_users([user_id])
     return org.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.core.i18n import _
 from app.core.tenancy import Tenant
+from app.domains.accounts.events import OrganisationCreated
 from app.domains.audit.services import record
 from app.domains.inventory.errors import NotFound
 from app.domains.inventory.tables import Location
@@ -43,6 +44,12 @@ async def default_location(tenant: Tenant) -> dict:
     if row is None:
         return await create_location(tenant, "Gudang Utama", "GU")
     return row
+
+
+async def first_warehouse(event: OrganisationCreated) -> None:
+    """Listener of accounts' OrganisationCreated: every organisation starts with one warehouse,
+    so stock can be received at once (in the transaction that created the organisation)."""
+    await default_location(Tenant(event.organization_id, event.actor))
 
 
 async def _check_name_and_code(tenant: Tenant, name: str, code: str, *, other_than: int | None = None) -> dict:

@@ -18,11 +18,8 @@ from app.domains.listings import allocation
 from app.domains.listings import services as listings
 from app.domains.stores import services as stores
 from app.domains.stores import webhook_retry
-from app.domains.sync import (
-    dispatch,  # noqa: F401  (registers the stock-change listener)
-    reconcile,
-)
 from app.domains.sync import log as sync_log
+from app.domains.sync import reconcile
 from app.domains.sync.push import store_rules
 
 TASKS = {

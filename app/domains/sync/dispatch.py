@@ -18,7 +18,7 @@ from app.core.i18n import deferred
 from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
 from app.domains.catalog.services import bundles_containing
-from app.domains.inventory.signals import on_available_changed
+from app.domains.inventory.signals import AvailableChanged
 from app.domains.inventory.tables import StockChange
 from app.domains.stores import services as stores
 from app.domains.sync.push import PushReport, push_store
@@ -40,7 +40,11 @@ DUE_MARGIN_SECONDS = 0.25  # clock differences between processes, and the worker
 REFUSED_RETRY_SECONDS = 0.25
 
 
-@on_available_changed
+async def push_on_change(event: AvailableChanged) -> None:
+    """Listener of inventory's AvailableChanged (subscribed in app.wiring)."""
+    await enqueue_push(event.organization_id)
+
+
 async def enqueue_push(organization_id: int) -> None:
     """Schedule one push of this organisation's changes shortly (coalesced by key). SAQ schedules
     in whole seconds: rounding up keeps at least COALESCE_SECONDS between the first change and the
