@@ -22,8 +22,8 @@ from app.domains.accounts.events import OrganisationCreated
 from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
 from app.domains.accounts.tables import Invitation, Membership, Organization, UserPreference
-from app.domains.audit.services import record
-from app.domains.mail.outbox import queue_mail
+from app.domains.audit import record
+from app.domains.mail import queue_mail
 from app.settings import get_settings
 
 INVITE_LIFETIME = timedelta(days=7)

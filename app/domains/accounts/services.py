@@ -20,8 +20,8 @@ from app.domains.accounts.errors import BadCredentials, EmailTaken, InvalidLink,
 from app.domains.accounts.events import OrganisationCreated
 from app.domains.accounts.schemas import ChangePasswordForm, SignupForm
 from app.domains.accounts.tables import Membership, Organization, PasswordReset, UserPreference
-from app.domains.audit.services import record
-from app.domains.mail.outbox import queue_mail
+from app.domains.audit import record
+from app.domains.mail import queue_mail
 from app.settings import get_settings
 
 RESET_LIFETIME = timedelta(hours=1)

@@ -138,11 +138,11 @@ def _wanted(entries: list[dict]) -> dict[str, set[int]]:
 
 
 async def _lookups(tenant: Tenant, wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
-    from app.domains.catalog.labels import product_names, variant_skus
-    from app.domains.inventory.labels import location_names
-    from app.domains.listings.services import labels_of
-    from app.domains.orders.labels import line_skus, order_numbers, return_line_skus, return_orders
-    from app.domains.stores.services import list_stores
+    from app.domains.catalog import product_names, variant_skus
+    from app.domains.inventory import location_names
+    from app.domains.listings import labels_of
+    from app.domains.orders import line_skus, order_numbers, return_line_skus, return_orders
+    from app.domains.stores import list_stores
 
     names = {
         "product": await product_names(tenant, wanted["product"]),
@@ -160,7 +160,7 @@ async def _lookups(tenant: Tenant, wanted: dict[str, set[int]]) -> dict[str, dic
 
 
 def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -> str:
-    from app.domains.stores.services import platform_label
+    from app.domains.stores import platform_label
 
     if value is None or value == "" or value == []:
         return "—"
@@ -186,7 +186,7 @@ def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -
     if key == "task":
         return _(TASK_LABELS.get(str(value), N_("Background job")))
     if key == "reason":  # a marketplace cancel's reason, as the seller picked it
-        from app.domains.fulfillment.platform_actions import REASON_LABELS, CancelReason
+        from app.domains.fulfillment import REASON_LABELS, CancelReason
 
         try:
             return _(REASON_LABELS[CancelReason(str(value))])

@@ -12,11 +12,11 @@ from app.core.media import MAX_BYTES, image_path
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
+from app.domains import inventory as overview
 from app.domains.catalog import services
 from app.domains.catalog.images import set_variant_image
 from app.domains.catalog.schemas import product_form_from
-from app.domains.inventory import overview
-from app.domains.sync.prices import enqueue_price_push
+from app.domains.sync import enqueue_price_push
 
 
 def _blank_variant() -> dict:

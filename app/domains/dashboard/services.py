@@ -9,12 +9,12 @@ from datetime import timedelta
 from app.core.clock import to_local, utcnow
 from app.core.database import is_postgres
 from app.core.tenancy import Tenant
-from app.domains.inventory.overview import low_stock_count
+from app.domains.inventory import low_stock_count
 from app.domains.jobs.tables import BackgroundJob
-from app.domains.listings.services import unmapped_count
-from app.domains.orders.statuses import OrderState
+from app.domains.listings import unmapped_count
+from app.domains.orders import OrderState
 from app.domains.orders.tables import Order
-from app.domains.stores.services import list_stores
+from app.domains.stores import list_stores
 
 CHART_DAYS = 14
 

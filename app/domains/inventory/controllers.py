@@ -14,7 +14,7 @@ from app.core.i18n import _, ngettext
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains.catalog.services import variant_by_code
+from app.domains.catalog import variant_by_code
 from app.domains.inventory import counts, locations, overview, stock
 from app.domains.inventory.schemas import (
     AdjustForm,
@@ -29,7 +29,7 @@ from app.domains.inventory.statuses import MovementKind
 
 async def _name_orders(tenant: Tenant, rows: list[dict]) -> None:
     """A movement made for an order names it (its number, a link) rather than "order:28"."""
-    from app.domains.orders.labels import order_numbers
+    from app.domains.orders import order_numbers
 
     ids = {int(r["reference"][6:]) for r in rows if (r["reference"] or "").startswith("order:")
            and r["reference"][6:].isdigit()}

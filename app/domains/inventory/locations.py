@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.accounts.events import OrganisationCreated
-from app.domains.audit.services import record
+from app.domains.accounts import OrganisationCreated
+from app.domains.audit import record
 from app.domains.inventory.errors import NotFound
 from app.domains.inventory.tables import Location
 

@@ -20,7 +20,7 @@ from app.core.database import is_postgres, pg_fetch, savepoint, transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import components_of, require_variant
+from app.domains.catalog import components_of, require_variant
 from app.domains.inventory import signals
 from app.domains.inventory.errors import InsufficientStock, InvalidQuantity
 from app.domains.inventory.locations import require_active_location, require_location

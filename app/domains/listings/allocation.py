@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import components_of, require_variant
-from app.domains.inventory.overview import availability
+from app.domains.catalog import components_of, require_variant
+from app.domains.inventory import availability
 from app.domains.listings.tables import AllocationRule, StoreLocation
 
 
@@ -43,7 +43,7 @@ async def threshold(tenant: Tenant) -> int:
 async def set_threshold(tenant: Tenant, value: int) -> None:
     from app.core.errors import ValidationFailed
     from app.core.i18n import _
-    from app.domains.audit.services import record
+    from app.domains.audit import record
 
     if not 0 <= value <= 100_000:
         raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")})
@@ -108,9 +108,9 @@ async def set_store_locations(tenant: Tenant, store_id: int, location_ids: Itera
     from app.core.database import transaction
     from app.core.errors import ValidationFailed
     from app.core.i18n import _
-    from app.domains.audit.services import record
-    from app.domains.inventory.locations import list_locations
-    from app.domains.stores.services import get_store
+    from app.domains.audit import record
+    from app.domains.inventory import list_locations
+    from app.domains.stores import get_store
 
     await get_store(tenant, store_id)  # another organisation's store is "not found"
     try:

@@ -8,7 +8,7 @@ from app.core.i18n import N_, _, read
 from app.core.mail import mail_enabled
 from app.core.tenancy import Tenant
 from app.domains.accounts.tables import Membership
-from app.domains.mail.outbox import Mail, queue_mails
+from app.domains.mail import Mail, queue_mails
 from app.domains.notifications.tables import Notification, NotificationPreference, NotificationRead
 from app.settings import get_settings
 

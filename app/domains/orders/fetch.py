@@ -9,11 +9,10 @@ from datetime import timedelta
 
 from app.core.clock import utcnow
 from app.core.tenancy import Tenant
+from app.domains import stores
 from app.domains.orders.ingest import IngestResult, ingest_page
 from app.domains.orders.tables import StoreWatermark
-from app.domains.stores import services as stores
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import SyncKind
+from app.domains.stores import SyncKind, connection_for, open_adapter
 
 OVERLAP = timedelta(minutes=10)
 FIRST_FETCH = timedelta(days=3)

@@ -20,13 +20,13 @@ from app.core.database import is_postgres, savepoint, transaction
 from app.core.i18n import N_, _, deferred, deferred_label, deferred_plural
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import variants_by_sku
-from app.domains.inventory import signals, stock
-from app.domains.inventory.errors import InsufficientStock
-from app.domains.inventory.locations import default_location
-from app.domains.listings.statuses import MappingStatus
+from app.domains import inventory as signals
+from app.domains import inventory as stock
+from app.domains.catalog import variants_by_sku
+from app.domains.inventory import InsufficientStock, default_location
+from app.domains.listings import MappingStatus
 from app.domains.listings.tables import Listing
-from app.domains.notifications.services import notify
+from app.domains.notifications import notify
 from app.domains.orders import amounts
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.statuses import (
@@ -241,7 +241,7 @@ async def _map_many(tenant: Tenant, store_id: int, orders: list[PlatformOrder]) 
 async def _store_location(tenant: Tenant, store_id: int) -> int:
     """Where a store's orders take their stock: the first location the store sells from (it
     lists some), else the organisation's default one."""
-    from app.domains.listings.allocation import store_locations
+    from app.domains.listings import store_locations
 
     listed = (await store_locations(tenant, [store_id])).get(store_id)
     return min(listed) if listed else (await default_location(tenant))["id"]

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from app.core.database import is_postgres, savepoint, transaction
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.inventory import signals, stock
-from app.domains.inventory.errors import InsufficientStock
-from app.domains.notifications.services import notify
+from app.domains import inventory as signals
+from app.domains import inventory as stock
+from app.domains.inventory import InsufficientStock
+from app.domains.notifications import notify
 from app.domains.orders.ingest import _event, settle_stock
 from app.domains.orders.statuses import NEEDS_RESERVATION, OrderState, StockState
 from app.domains.orders.tables import Order, OrderLine

@@ -8,9 +8,9 @@ from app.core.database import transaction
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _, deferred, deferred_plural
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.inventory import stock
-from app.domains.inventory.statuses import MovementKind
+from app.domains import inventory as stock
+from app.domains.audit import record
+from app.domains.inventory import MovementKind
 from app.domains.orders.ingest import _event
 from app.domains.orders.statuses import StockState
 from app.domains.orders.tables import Order, OrderLine, OrderReturn, ReturnLine

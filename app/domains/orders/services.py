@@ -17,9 +17,9 @@ from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.catalog.services import variant_by_code
-from app.domains.inventory.locations import default_location
+from app.domains.audit import record
+from app.domains.catalog import variant_by_code
+from app.domains.inventory import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.ingest import _event, settle_stock

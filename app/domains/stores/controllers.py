@@ -47,8 +47,8 @@ class StoresController(Controller):
 
     @post("/{store_id:int}/locations", name="stores:locations", opt=MANAGE)
     async def locations(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
-        from app.domains.listings.allocation import set_store_locations
-        from app.domains.sync.dispatch import enqueue_store_push
+        from app.domains.listings import set_store_locations
+        from app.domains.sync import enqueue_store_push
 
         store = await services.store_view(tenant, store_id)
         form = await request.form()
@@ -124,7 +124,7 @@ class StoresController(Controller):
     @post("/{store_id:int}/prices", name="stores:push_prices", opt=MANAGE)
     async def push_prices(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         """Send every mapped listing its catalog price (with the markup) now."""
-        from app.domains.sync.prices import enqueue_price_push
+        from app.domains.sync import enqueue_price_push
 
         store = await services.store_view(tenant, store_id)
         await enqueue_price_push(tenant.organization_id, store_id, force=True)
@@ -143,7 +143,7 @@ class StoresController(Controller):
                           tz=tenant.timezone, **await _location_choices(tenant, store_id))
         changed = await services.update_settings(acting(tenant, ctx, request), store_id, form)
         if form.auto_push_prices and {"auto_push_prices", "price_markup_percent"} & set(changed):
-            from app.domains.sync.prices import enqueue_price_push
+            from app.domains.sync import enqueue_price_push
 
             await enqueue_price_push(tenant.organization_id, store_id)
         flash(request, _("Store settings saved."))
@@ -151,8 +151,8 @@ class StoresController(Controller):
 
 
 async def _location_choices(tenant: Tenant, store_id: int) -> dict:
-    from app.domains.inventory.locations import list_locations
-    from app.domains.listings.allocation import store_locations
+    from app.domains.inventory import list_locations
+    from app.domains.listings import store_locations
 
     chosen = (await store_locations(tenant, [store_id])).get(store_id, frozenset())
     return {"locations": await list_locations(tenant), "chosen_locations": chosen}

@@ -77,7 +77,7 @@ def seed_demo_listings(state: SandboxState, platform: str, shop_id: str, *, skip
     """The demo shop sells the demo catalog under the same seller SKUs (so importing its listings
     maps them), plus a few listings of its own that wait in the unmapped queue (DEMO_UNMAPPED
     with extras, and `unmatched` generated products)."""
-    from app.domains.catalog.demo import demo_listings
+    from app.domains.catalog import demo_listings
 
     listings = demo_listings()
     for n, (title, variants) in enumerate(listings[:len(listings) - skip_last]):

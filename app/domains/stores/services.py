@@ -16,7 +16,7 @@ from app.core.database import transaction
 from app.core.i18n import _
 from app.core.secrets import decrypt, encrypt, new_token, token_hash
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.stores.errors import (
     ConnectionRefused,
     ShopConnectedElsewhere,

@@ -109,7 +109,7 @@ async def process(event_id: int) -> str:
     elif event.kind == EventKind.ORDER_STATUS and event.store is not None and event.organization is not None:
         order_id = _order_id(event.payload)
         if order_id:
-            from app.domains.orders.fetch import ingest_orders
+            from app.domains.orders import ingest_orders
 
             report = await ingest_orders(Tenant(event.organization, actor=Actor(None)), event.store, [order_id])
             outcome = f"order {order_id}: {report.created} new, {report.updated} updated"

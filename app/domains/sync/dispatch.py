@@ -17,10 +17,10 @@ from app.core.clock import utcnow
 from app.core.i18n import deferred
 from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import bundles_containing
-from app.domains.inventory.signals import AvailableChanged
+from app.domains import stores
+from app.domains.catalog import bundles_containing
+from app.domains.inventory import AvailableChanged
 from app.domains.inventory.tables import StockChange
-from app.domains.stores import services as stores
 from app.domains.sync.push import PushReport, push_store
 
 COALESCE_SECONDS = 1.0
@@ -103,8 +103,8 @@ async def organisations_with_pending_changes() -> list[int]:
 async def _warn_low_stock(tenant: Tenant, variant_ids: list[int]) -> None:
     """A notification (once a day per variant) for changed variants at or below their reorder point."""
     from app.domains.catalog.tables import Variant
-    from app.domains.inventory.overview import availability
-    from app.domains.notifications.services import notify
+    from app.domains.inventory import availability
+    from app.domains.notifications import notify
 
     points = {r["id"]: r for r in await tenant.scoped(Variant).select(Variant.id, Variant.sku, Variant.reorder_point).where(
         Variant.id.is_in(variant_ids) & (Variant.reorder_point > 0) & (Variant.is_bundle == False))}  # noqa: E712

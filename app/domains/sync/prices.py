@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from app.core import tasks
 from app.core.queue import task_job
 from app.core.tenancy import Tenant
-from app.domains.listings import services as listings
+from app.domains import listings, stores
 from app.domains.listings.tables import Listing
-from app.domains.stores import services as stores
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import StoreStatus
+from app.domains.stores import StoreStatus, connection_for, open_adapter
 from app.domains.sync import log as sync_log
 from app.domains.sync.push import PushReport
 from app.domains.sync.tables import SyncLog
