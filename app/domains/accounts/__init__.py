@@ -9,5 +9,6 @@ from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.accounts.events import OrganisationCreated as OrganisationCreated
+    from app.domains.accounts.members import is_member as is_member
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -140,6 +140,11 @@ async def accept_invitation(token: str, *, user_id: int | None, name: str = "", 
     return user_id, inv["organization"]
 
 
+async def is_member(tenant: Tenant, user_id: int) -> bool:
+    """This user belongs to this organisation."""
+    return await tenant.scoped(Membership).exists().where(Membership.user == user_id)
+
+
 async def _member_ids(tenant: Tenant) -> list[int]:
     return [r["user"] for r in await tenant.scoped(Membership).select(Membership.user)]
 

@@ -228,3 +228,8 @@ def _pk(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def reason_label(value: str) -> str:
+    """A stored cancel reason as the seller picked it; ValueError/KeyError for an unknown one."""
+    return _(REASON_LABELS[CancelReason(value)])

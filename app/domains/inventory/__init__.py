@@ -10,10 +10,16 @@ from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.inventory.errors import InsufficientStock as InsufficientStock
+    from app.domains.inventory.events import LocationDeactivating as LocationDeactivating
     from app.domains.inventory.labels import location_names as location_names
     from app.domains.inventory.locations import create_location as create_location
     from app.domains.inventory.locations import default_location as default_location
     from app.domains.inventory.locations import list_locations as list_locations
+    from app.domains.inventory.outbox import consume_changes as consume_changes
+    from app.domains.inventory.outbox import (
+        organisations_with_pending_changes as organisations_with_pending_changes,
+    )
+    from app.domains.inventory.outbox import pending_changes as pending_changes
     from app.domains.inventory.overview import availability as availability
     from app.domains.inventory.overview import availability_with_bundles as availability_with_bundles
     from app.domains.inventory.overview import levels_by_location as levels_by_location

@@ -14,10 +14,17 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.allocation import set_threshold as set_threshold
     from app.domains.listings.allocation import store_locations as store_locations
     from app.domains.listings.allocation import threshold as threshold
+    from app.domains.listings.reads import a_store_sells_from as a_store_sells_from
+    from app.domains.listings.reads import forget_pushed as forget_pushed
+    from app.domains.listings.reads import mapped_variants as mapped_variants
+    from app.domains.listings.reads import push_outcomes as push_outcomes
+    from app.domains.listings.reads import quantities_of_store as quantities_of_store
+    from app.domains.listings.reads import set_platform_price as set_platform_price
     from app.domains.listings.services import ImportCounts as ImportCounts
     from app.domains.listings.services import create_product_from_listings as create_product_from_listings
     from app.domains.listings.services import get_listing as get_listing
     from app.domains.listings.services import labels_of as labels_of
+    from app.domains.listings.services import listing_names as listing_names
     from app.domains.listings.services import listings_by_id as listings_by_id
     from app.domains.listings.services import listings_of_store as listings_of_store
     from app.domains.listings.services import map_listing as map_listing

@@ -244,3 +244,9 @@ async def labels_of(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, dic
         Listing.id, Listing.title, Listing.model_name, Listing.seller_sku,
         Listing.variant.sku.as_alias("variant_sku")).where(Listing.id.is_in(ids))
     return {r["id"]: r for r in rows}
+
+
+async def listing_names(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, str]:
+    """{listing id: "title · model", else its seller SKU} (the audit trail's names of listings)."""
+    return {i: " · ".join(x for x in (r["title"], r["model_name"]) if x) or r["seller_sku"]
+            for i, r in (await labels_of(tenant, listing_ids)).items()}

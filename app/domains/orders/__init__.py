@@ -11,6 +11,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.labels import order_numbers as order_numbers
     from app.domains.orders.labels import return_line_skus as return_line_skus
     from app.domains.orders.labels import return_orders as return_orders
+    from app.domains.orders.reads import placed_per_day as placed_per_day
+    from app.domains.orders.reads import work_counts as work_counts
     from app.domains.orders.remap import Resolved as Resolved
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines

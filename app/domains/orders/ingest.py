@@ -24,8 +24,7 @@ from app.domains import inventory as signals
 from app.domains import inventory as stock
 from app.domains.catalog import variants_by_sku
 from app.domains.inventory import InsufficientStock, default_location
-from app.domains.listings import MappingStatus
-from app.domains.listings.tables import Listing
+from app.domains.listings import mapped_variants
 from app.domains.notifications import notify
 from app.domains.orders import amounts
 from app.domains.orders.customers import normalize_email, normalize_phone
@@ -220,11 +219,7 @@ async def _map_many(tenant: Tenant, store_id: int, orders: list[PlatformOrder]) 
     """The master variant of every line of these orders (None: unmapped), with two queries in all:
     the store's mapped listing first, else an active variant with the line's seller SKU."""
     lines = [line for order in orders for line in order.lines]
-    listings = await tenant.scoped(Listing).select(Listing.platform_item_id, Listing.platform_model_id,
-                                                   Listing.variant).where(
-        (Listing.store == store_id) & (Listing.status == MappingStatus.MAPPED)
-        & Listing.platform_item_id.is_in(sorted({line.listing_id for line in lines}) or [""]))
-    by_listing = {(r["platform_item_id"], r["platform_model_id"]): r["variant"] for r in listings}
+    by_listing = await mapped_variants(tenant, store_id, {line.listing_id for line in lines})
     by_sku = await variants_by_sku(tenant, sorted({line.seller_sku for line in lines if line.seller_sku}))
     mapped = []
     for order in orders:

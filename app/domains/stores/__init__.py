@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.stores.services import next_order_fetch_at as next_order_fetch_at
     from app.domains.stores.services import platform_label as platform_label
     from app.domains.stores.services import record_problem as record_problem
+    from app.domains.stores.services import store_names as store_names
     from app.domains.stores.services import store_view as store_view
     from app.domains.stores.statuses import StoreStatus as StoreStatus
     from app.domains.stores.statuses import SyncKind as SyncKind

@@ -13,7 +13,7 @@ from app.core import tasks
 from app.core.queue import task_job
 from app.core.tenancy import Tenant
 from app.domains import listings, stores
-from app.domains.listings.tables import Listing
+from app.domains.listings import set_platform_price
 from app.domains.stores import StoreStatus, connection_for, open_adapter
 from app.domains.sync import log as sync_log
 from app.domains.sync.push import PushReport
@@ -88,7 +88,7 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
                                     previous_quantity=row["platform_price"],
                                     message=reason or "price sent"))
             for price, ids in sent_at.items():
-                await tenant.scoped(Listing).update({Listing.platform_price: price}).where(Listing.id.is_in(ids))
+                await set_platform_price(tenant, ids, price)
             await sync_log.write_many(logs)
     return report
 
