@@ -51,7 +51,8 @@ class IngestResult:
     oversold: bool
 
 
-async def _event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
+async def add_event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
+    """A line on the order's timeline, in the caller's transaction."""
     await OrderEvent.insert(OrderEvent(organization=tenant.organization_id, order=order_id, kind=kind,
                                        message=message[:1000], actor=tenant.actor.user_id))
 
@@ -89,13 +90,13 @@ async def settle_stock(tenant: Tenant, order_id: int) -> StockState:
             await notify(tenant, "oversold", deferred("Order %(number)s was sold without stock here: check it.",
                                                       number=order["platform_order_id"]),
                          link=f"/orders/{order_id}", dedupe_key=f"oversold:{order_id}")
-        await _event(tenant, order_id, "oversold",
+        await add_event(tenant, order_id, "oversold",
                      deferred("Not enough stock to reserve this order (%(why)s). Sold by the platform without "
                               "stock here.", why=_short(exc)))
         return current
     if target != current:
         await tenant.scoped(Order).update({Order.stock_state: target}).where(Order.id == order_id)
-        await _event(tenant, order_id, "stock", deferred("Stock: %(what)s", what=deferred_label(target)))
+        await add_event(tenant, order_id, "stock", deferred("Stock: %(what)s", what=deferred_label(target)))
     return target
 
 
@@ -207,7 +208,7 @@ async def _update(tenant: Tenant, store: dict, order: PlatformOrder, row: dict) 
     changed = row["state"] != state
     if changed:
         fields["state"] = state
-        await _event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
+        await add_event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
                                                           status=deferred_label(FROM_PLATFORM[order.status])))
     await tenant.scoped(Order).update(fields).where(Order.id == order_id)
     await settle_stock(tenant, order_id)

@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.stores.adapters import cancel_reasons_of as cancel_reasons_of
     from app.domains.stores.adapters import connection_for as connection_for
     from app.domains.stores.adapters import open_adapter as open_adapter
+    from app.domains.stores.events import StoreOfferChanged as StoreOfferChanged
+    from app.domains.stores.events import StorePricesWanted as StorePricesWanted
     from app.domains.stores.services import active_stores as active_stores
     from app.domains.stores.services import get_store as get_store
     from app.domains.stores.services import list_stores as list_stores

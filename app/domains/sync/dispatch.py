@@ -26,6 +26,7 @@ from app.domains.inventory import (
     pending_changes,
 )
 from app.domains.notifications import notify
+from app.domains.stores import StoreOfferChanged
 from app.domains.sync.push import PushReport, push_store
 
 COALESCE_SECONDS = 1.0
@@ -48,6 +49,11 @@ REFUSED_RETRY_SECONDS = 0.25
 async def push_on_change(event: AvailableChanged) -> None:
     """Listener of inventory's AvailableChanged (subscribed in app.wiring)."""
     await enqueue_push(event.organization_id)
+
+
+async def push_store_on_change(event: StoreOfferChanged) -> None:
+    """Listener of stores' StoreOfferChanged."""
+    await enqueue_store_push(event.organization_id, event.store_id)
 
 
 async def enqueue_push(organization_id: int) -> None:

@@ -13,8 +13,9 @@ from app.core import tasks
 from app.core.queue import task_job
 from app.core.tenancy import Tenant
 from app.domains import listings, stores
+from app.domains.catalog import CatalogPricesChanged
 from app.domains.listings import set_platform_price
-from app.domains.stores import StoreStatus, connection_for, open_adapter
+from app.domains.stores import StorePricesWanted, StoreStatus, connection_for, open_adapter
 from app.domains.sync import log as sync_log
 from app.domains.sync.push import PushReport
 from app.domains.sync.tables import SyncLog
@@ -115,3 +116,13 @@ async def enqueue_price_push(organization_id: int, store_id: int | None = None, 
     await get_queue().enqueue(task_job(
         tasks.push_prices, key=key, scheduled=int(time.time() + 2), timeout=900, retries=3, retry_backoff=True,
         heartbeat=300)(organization_id=organization_id, store_id=store_id, force=force))
+
+
+async def push_prices_on_catalog_change(event: CatalogPricesChanged) -> None:
+    """Listener of the catalog's CatalogPricesChanged: stores taking catalog prices get changed ones."""
+    await enqueue_price_push(event.organization_id)
+
+
+async def push_prices_when_wanted(event: StorePricesWanted) -> None:
+    """Listener of stores' StorePricesWanted."""
+    await enqueue_price_push(event.organization_id, event.store_id, force=event.force)
