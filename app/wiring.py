@@ -23,6 +23,9 @@ def register_listeners() -> None:
     subscribe(catalog.CatalogPricesChanged, sync.push_prices_on_catalog_change)
     subscribe(stores.StorePricesWanted, sync.push_prices_when_wanted)
 
+    # a marketplace's "order changed" notification fetches the order
+    stores.on_order_notified(orders.fetch_notified_order)
+
     # the audit trail names the rows its entries mention, and labels some stored values
     for kind, namer in (("product", catalog.product_names), ("variant", catalog.variant_skus),
                         ("location", inventory.location_names), ("order", orders.order_numbers),

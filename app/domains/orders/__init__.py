@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
     from app.domains.orders.labels import order_numbers as order_numbers

@@ -79,3 +79,9 @@ async def fetch_store_orders(tenant: Tenant, store_id: int, *,
         await tenant.scoped(StoreWatermark).new(store=store_id, fetched_until=started).save()
     await stores.mark_synced(tenant, store_id, kind=SyncKind.ORDER_FETCH, at=started)
     return report
+
+
+async def fetch_notified_order(tenant: Tenant, store_id: int, order_id: str) -> str:
+    """A marketplace said this order changed (a webhook): fetch it; what happened, for the event's log."""
+    report = await ingest_orders(tenant, store_id, [order_id])
+    return f"order {order_id}: {report.created} new, {report.updated} updated"

@@ -32,5 +32,6 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.stores.statuses import SyncKind as SyncKind
     from app.domains.stores.webhook_retry import failed_events as failed_events
     from app.domains.stores.webhook_retry import retry_now as retry_now
+    from app.domains.stores.webhooks import on_order_notified as on_order_notified
 else:
     __getattr__ = lazy_exports(__name__, __file__)
