@@ -7,7 +7,8 @@ Figures:
 - cross-domain imports: import statements in app/domains/<a>/ naming a module of app.domains.<b>
 - into another domain's tables: those naming app.domains.<b>.tables
 - past the public face: those naming anything but app.domains.<b> (or its api module)
-- mutual domain pairs: a imports b and b imports a (any import, in a function or not)
+- mutual domain pairs: a imports b and b imports a (any import, in a function or not); and the
+  same leaving out a tables.py importing another's tables (a foreign key's reference)
 - in-function imports: import statements inside a function body, in app/ and tasks/
 - private names across modules: `from m import _x`, or `m._x` on an imported module, in app/ and tasks/
 """
@@ -32,6 +33,7 @@ class Found:
     in_function: list[str] = field(default_factory=list)
     private: list[str] = field(default_factory=list)
     edges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    code_edges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # foreign keys aside
 
 
 def module_name(path: Path) -> str:
@@ -106,8 +108,11 @@ def scan(paths: list[Path]) -> Found:
             if not other:
                 continue
             found.cross.append(where)
+            schema = path.name == "tables.py"
             for target in other:
                 found.edges[here].add(domain_of(target))
+                if not (schema and target.split(".")[3:4] == ["tables"]):
+                    found.code_edges[here].add(domain_of(target))
             if any(t.split(".")[3:4] == ["tables"] for t in other):
                 found.tables.append(where)
             if any(len(t.split(".")) > 3 and t.split(".")[3] != "api" for t in other):
@@ -122,12 +127,15 @@ def scan(paths: list[Path]) -> Found:
 def main() -> int:
     paths = sorted(p for top in ("app", "tasks") for p in (ROOT / top).rglob("*.py"))
     found = scan(paths)
-    mutual = sorted({tuple(sorted((a, b))) for a, bs in found.edges.items() for b in bs
-                     if a in found.edges.get(b, set())})
+    def mutual_pairs(edges: dict[str, set[str]]) -> list[tuple[str, ...]]:
+        return sorted({tuple(sorted((a, b))) for a, bs in edges.items() for b in bs if a in edges.get(b, set())})
+
+    mutual, mutual_code = mutual_pairs(found.edges), mutual_pairs(found.code_edges)
     print(f"cross-domain imports:          {len(found.cross)}")
     print(f"  into another domain's tables: {len(found.tables)}")
     print(f"  past the public face:         {len(found.past_face)}")
     print(f"mutual domain pairs:           {len(mutual)} {' '.join(f'{a}<->{b}' for a, b in mutual)}")
+    print(f"  foreign keys aside:          {len(mutual_code)} {' '.join(f'{a}<->{b}' for a, b in mutual_code)}")
     print(f"in-function imports:           {len(found.in_function)}")
     print(f"private names across modules:  {len(found.private)}")
     if "--list" in sys.argv:
