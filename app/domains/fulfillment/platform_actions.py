@@ -22,7 +22,7 @@ from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.fulfillment.statuses import ActionKind, ActionStatus
 from app.domains.fulfillment.tables import OrderAction
-from app.domains.orders import OrderState
+from app.domains.orders import OrderState, ingest_orders, record_event
 from app.domains.orders.tables import Order, OrderLine
 from app.domains.stores import cancel_reasons_of, connection_for, get_store, open_adapter
 from app.integrations.base import CancelReason, CancelRequest
@@ -176,8 +176,6 @@ async def run_action(tenant: Tenant, action_id: int) -> str:
 
 
 async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
-    from app.domains.orders import ingest_orders
-
     order = await _marketplace_order(tenant, action["order"])
     if OrderState(order["state"]) is OrderState.CANCELLED:  # the marketplace's own news came first
         return deferred(N_("The order was already cancelled on the marketplace."))
@@ -208,8 +206,6 @@ async def _ship(tenant: Tenant, action: dict[str, Any]) -> str:
 
 
 async def _finish(tenant: Tenant, action: dict[str, Any], status: ActionStatus, message: str) -> str:
-    from app.domains.orders import record_event
-
     async with transaction():
         await tenant.scoped(OrderAction).update({OrderAction.status: status, OrderAction.message: message[:1000],
                                                  OrderAction.finished_at: utcnow()}).where(

@@ -14,7 +14,7 @@ from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains.audit import record
-from app.domains.catalog import variant_by_code, variants_by_sku
+from app.domains.catalog import ProductForm, VariantForm, create_product, variant_by_code, variants_by_sku
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
 from app.integrations.base import Listing as PlatformListing
@@ -147,8 +147,6 @@ async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -
     """Create one master product from listings of one marketplace item (its models or SKUs), a
     variant each with the listing's SKU, option name and price, and map them; returns the variants
     in the listings' order. ValidationFailed (nothing created) when a SKU is taken."""
-    from app.domains.catalog import ProductForm, VariantForm, create_product
-
     listings = [await _listing(tenant, listing_id) for listing_id in listing_ids]
     skus: list[str] = []
     for listing in listings:

@@ -24,7 +24,7 @@ from app.domains import inventory as signals
 from app.domains import inventory as stock
 from app.domains.catalog import variants_by_sku
 from app.domains.inventory import InsufficientStock, default_location
-from app.domains.listings import mapped_variants
+from app.domains.listings import mapped_variants, store_locations
 from app.domains.notifications import notify
 from app.domains.orders import amounts
 from app.domains.orders.customers import normalize_email, normalize_phone
@@ -237,8 +237,6 @@ async def _map_many(tenant: Tenant, store_id: int, orders: list[PlatformOrder]) 
 async def _store_location(tenant: Tenant, store_id: int) -> int:
     """Where a store's orders take their stock: the first location the store sells from (it
     lists some), else the organisation's default one."""
-    from app.domains.listings import store_locations
-
     listed = (await store_locations(tenant, [store_id])).get(store_id)
     return min(listed) if listed else (await default_location(tenant))["id"]
 

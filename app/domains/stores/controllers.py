@@ -14,6 +14,8 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
+from app.domains.inventory import list_locations
+from app.domains.listings import set_store_locations, store_locations  # an exception in .importlinter
 from app.domains.stores import connections, services, webhooks
 from app.domains.stores.connections import HealthCheckFailed
 from app.domains.stores.events import StoreOfferChanged, StorePricesWanted
@@ -49,10 +51,6 @@ class StoresController(Controller):
 
     @post("/{store_id:int}/locations", name="stores:locations", opt=MANAGE)
     async def locations(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
-        from app.domains.listings import (
-            set_store_locations,  # exception in .importlinter: the store page sets its allocation
-        )
-
         store = await services.store_view(tenant, store_id)
         form = await request.form()
         chosen = form.getall("location") if "location" in form else []  # none ticked: every location
@@ -150,9 +148,6 @@ class StoresController(Controller):
 
 
 async def _location_choices(tenant: Tenant, store_id: int) -> dict:
-    from app.domains.inventory import list_locations
-    from app.domains.listings import store_locations
-
     chosen = (await store_locations(tenant, [store_id])).get(store_id, frozenset())
     return {"locations": await list_locations(tenant), "chosen_locations": chosen}
 

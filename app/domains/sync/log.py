@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.core.i18n import N_
 from app.core.tenancy import Tenant
+from app.domains.listings import labels_of
+from app.domains.stores import list_stores
 from app.domains.sync.tables import SyncLog
 
 # What each kind of line is called on screen (translated in the template); unknown kinds read "Sync".
@@ -45,9 +47,6 @@ async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: in
 
 async def _named(tenant: Tenant, rows: list[dict]) -> list[dict]:
     """Each line with the names people know: its store, its listing (title, model) and SKU."""
-    from app.domains.listings import labels_of
-    from app.domains.stores import list_stores
-
     stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
     listings = await labels_of(tenant, (r["listing_id"] for r in rows if r["listing_id"]))
     for row in rows:
