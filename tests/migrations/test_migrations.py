@@ -200,3 +200,14 @@ async def test_a_domain_refers_only_to_tables_created_before_it():
     order = [config.app_name for config in Finder().get_app_configs(sort_by_migration_dependencies=True)]
     for app in managers:
         assert all(order.index(dependency) < order.index(app) for dependency in before(app)), order
+
+
+def test_make_clean_removes_the_development_database():
+    """The README's way to recreate a development database after the squash."""
+    from app.settings import Settings
+
+    planned = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    removed = {Path(ROOT / word).resolve() for line in planned.splitlines() if line.startswith("rm -rf")
+               for word in line.split()[2:]}
+    default_database = Settings.model_fields["var_dir"].default / "storesync.sqlite"
+    assert any(default_database.resolve().is_relative_to(path) for path in removed), (planned, default_database)
