@@ -21,8 +21,8 @@ class BaseUser(Table, tablename="piccolo_user"):
 
 class Organization(Table, tablename="organization"):
     name = Varchar(length=120)
-    timezone = Varchar(length=64, default='Asia/Jakarta')
-    currency = Varchar(length=3, default='IDR')
+    timezone = Varchar(length=64, default="Asia/Jakarta")
+    currency = Varchar(length=3, default="IDR")
     created_at = Timestamptz()
 
 
@@ -36,14 +36,27 @@ class PasswordReset(Table, tablename="password_reset"):
 
 class UserPreference(Table, tablename="user_preference"):
     user = ForeignKey(BaseUser, null=False, unique=True)
-    locale = Varchar(length=8, default='en')
+    locale = Varchar(length=8, default="en")
     last_organization = ForeignKey(Organization)
 
 
 class Invitation(Table, tablename="invitation"):
     organization = ForeignKey(Organization, null=False, index=True)
     email = Varchar(length=254)
-    role = Varchar(length=16, default='member', choices=Enum('Role', {'OWNER': 'owner', 'ADMIN': 'admin', 'MEMBER': 'member', 'VIEWER': 'viewer', 'WAREHOUSE': 'warehouse'}))
+    role = Varchar(
+        length=16,
+        default="member",
+        choices=Enum(
+            "Role",
+            {
+                "OWNER": "owner",
+                "ADMIN": "admin",
+                "MEMBER": "member",
+                "VIEWER": "viewer",
+                "WAREHOUSE": "warehouse",
+            },
+        ),
+    )
     token_hash = Varchar(length=64, unique=True, secret=True)
     invited_by = ForeignKey(BaseUser)
     created_at = Timestamptz()
@@ -55,7 +68,20 @@ class Invitation(Table, tablename="invitation"):
 class Membership(Table, tablename="membership"):
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser, null=False, index=True)
-    role = Varchar(length=16, default='member', choices=Enum('Role', {'OWNER': 'owner', 'ADMIN': 'admin', 'MEMBER': 'member', 'VIEWER': 'viewer', 'WAREHOUSE': 'warehouse'}))
+    role = Varchar(
+        length=16,
+        default="member",
+        choices=Enum(
+            "Role",
+            {
+                "OWNER": "owner",
+                "ADMIN": "admin",
+                "MEMBER": "member",
+                "VIEWER": "viewer",
+                "WAREHOUSE": "warehouse",
+            },
+        ),
+    )
     created_at = Timestamptz()
 
 

@@ -30,7 +30,12 @@ class Product(Table, tablename="product"):
     brand = Varchar(length=120, index=True)
     category = Varchar(length=120, index=True)
     description = Text()
-    status = Varchar(length=16, default='active', index=True, choices=Enum('ProductStatus', {'ACTIVE': 'active', 'ARCHIVED': 'archived'}))
+    status = Varchar(
+        length=16,
+        default="active",
+        index=True,
+        choices=Enum("ProductStatus", {"ACTIVE": "active", "ARCHIVED": "archived"}),
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -65,15 +70,26 @@ async def forwards():
     migration = Migration(ID, "catalog", DESCRIPTION)
     migration.create_tables(Product, Variant, BundleComponent)
     migration.run_sql(
-        both("CREATE UNIQUE INDEX variant_org_sku_uniq ON variant (organization, sku)", undo="DROP INDEX variant_org_sku_uniq"),
+        both(
+            "CREATE UNIQUE INDEX variant_org_sku_uniq ON variant (organization, sku)",
+            undo="DROP INDEX variant_org_sku_uniq",
+        ),
         both("CREATE INDEX variant_org_id ON variant (organization, id)", undo="DROP INDEX variant_org_id"),
         extension("pg_trgm", needed_for="Catalog and order search"),
-        postgres("CREATE INDEX variant_search_trgm ON variant USING gin (search_text gin_trgm_ops)",
-                 undo="DROP INDEX variant_search_trgm"),
-        postgres(["ALTER TABLE variant ADD COLUMN search_words tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
-                  "CREATE INDEX variant_search_words ON variant USING gin (search_words)"],
-                 undo=["DROP INDEX variant_search_words", "ALTER TABLE variant DROP COLUMN search_words"]),
-        sqlite(["CREATE VIRTUAL TABLE variant_fts USING fts5(search_text, content='variant', content_rowid='id', "
+        postgres(
+            "CREATE INDEX variant_search_trgm ON variant USING gin (search_text gin_trgm_ops)",
+            undo="DROP INDEX variant_search_trgm",
+        ),
+        postgres(
+            [
+                "ALTER TABLE variant ADD COLUMN search_words tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+                "CREATE INDEX variant_search_words ON variant USING gin (search_words)",
+            ],
+            undo=["DROP INDEX variant_search_words", "ALTER TABLE variant DROP COLUMN search_words"],
+        ),
+        sqlite(
+            [
+                "CREATE VIRTUAL TABLE variant_fts USING fts5(search_text, content='variant', content_rowid='id', "
                 "tokenize=\"unicode61 tokenchars '-_./'\")",
                 "CREATE TRIGGER variant_fts_insert AFTER INSERT ON variant BEGIN "
                 "INSERT INTO variant_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
@@ -81,8 +97,14 @@ async def forwards():
                 "INSERT INTO variant_fts(variant_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
                 "CREATE TRIGGER variant_fts_update AFTER UPDATE OF search_text ON variant BEGIN "
                 "INSERT INTO variant_fts(variant_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-                "INSERT INTO variant_fts(rowid, search_text) VALUES (new.id, new.search_text); END"],
-               undo=["DROP TRIGGER variant_fts_update", "DROP TRIGGER variant_fts_delete", "DROP TRIGGER variant_fts_insert",
-                     "DROP TABLE variant_fts"]),
+                "INSERT INTO variant_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+            ],
+            undo=[
+                "DROP TRIGGER variant_fts_update",
+                "DROP TRIGGER variant_fts_delete",
+                "DROP TRIGGER variant_fts_insert",
+                "DROP TABLE variant_fts",
+            ],
+        ),
     )
     return migration

@@ -41,8 +41,20 @@ class PickList(Table, tablename="pick_list"):
 class Shipment(Table, tablename="shipment"):
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, unique=True)
-    status = Varchar(length=20, default='arranging', index=True, choices=Enum('ShipmentStatus', {'ARRANGING': 'arranging', 'AWAITING_TRACKING': 'awaiting_tracking', 'SHIPPED': 'shipped'}))
-    mode = Varchar(length=10, default='manual', choices=Enum('ShipMode', {'PICKUP': 'pickup', 'DROPOFF': 'dropoff', 'MANUAL': 'manual'}))
+    status = Varchar(
+        length=20,
+        default="arranging",
+        index=True,
+        choices=Enum(
+            "ShipmentStatus",
+            {"ARRANGING": "arranging", "AWAITING_TRACKING": "awaiting_tracking", "SHIPPED": "shipped"},
+        ),
+    )
+    mode = Varchar(
+        length=10,
+        default="manual",
+        choices=Enum("ShipMode", {"PICKUP": "pickup", "DROPOFF": "dropoff", "MANUAL": "manual"}),
+    )
     carrier = Varchar(length=80, index=True)
     tracking_number = Varchar(length=80)
     note = Text()
@@ -58,7 +70,14 @@ class PackScan(Table, tablename="pack_scan"):
     order = ForeignKey(Order, null=False, index=True)
     variant = ForeignKey(Variant)
     code = Varchar(length=64)
-    outcome = Varchar(length=16, default='counted', choices=Enum('ScanOutcome', {'COUNTED': 'counted', 'WRONG': 'wrong', 'SURPLUS': 'surplus', 'UNKNOWN': 'unknown'}))
+    outcome = Varchar(
+        length=16,
+        default="counted",
+        choices=Enum(
+            "ScanOutcome",
+            {"COUNTED": "counted", "WRONG": "wrong", "SURPLUS": "surplus", "UNKNOWN": "unknown"},
+        ),
+    )
     actor = ForeignKey(BaseUser)
     created_at = Timestamptz()
 
@@ -66,9 +85,14 @@ class PackScan(Table, tablename="pack_scan"):
 class OrderAction(Table, tablename="order_action"):
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
-    kind = Varchar(length=16, choices=Enum('ActionKind', {'CANCEL': 'cancel', 'SHIP': 'ship'}))
+    kind = Varchar(length=16, choices=Enum("ActionKind", {"CANCEL": "cancel", "SHIP": "ship"}))
     reason = Varchar(length=32)
-    status = Varchar(length=16, default='pending', index=True, choices=Enum('ActionStatus', {'PENDING': 'pending', 'DONE': 'done', 'FAILED': 'failed'}))
+    status = Varchar(
+        length=16,
+        default="pending",
+        index=True,
+        choices=Enum("ActionStatus", {"PENDING": "pending", "DONE": "done", "FAILED": "failed"}),
+    )
     message = Text()
     actor = ForeignKey(BaseUser)
     created_at = Timestamptz()

@@ -50,7 +50,24 @@ class StockMovement(Table, tablename="stock_movement"):
     organization = ForeignKey(Organization, null=False, index=True)
     variant = ForeignKey(Variant, null=False, index=True)
     location = ForeignKey(Location, null=False, index=True)
-    kind = Varchar(length=16, choices=Enum('MovementKind', {'RECEIVE': 'receive', 'ADJUST': 'adjust', 'RESERVE': 'reserve', 'RELEASE': 'release', 'COMMIT': 'commit', 'RETURN': 'return', 'WRITE_OFF': 'write_off', 'TRANSFER_OUT': 'transfer_out', 'TRANSFER_IN': 'transfer_in', 'COUNT': 'count'}))
+    kind = Varchar(
+        length=16,
+        choices=Enum(
+            "MovementKind",
+            {
+                "RECEIVE": "receive",
+                "ADJUST": "adjust",
+                "RESERVE": "reserve",
+                "RELEASE": "release",
+                "COMMIT": "commit",
+                "RETURN": "return",
+                "WRITE_OFF": "write_off",
+                "TRANSFER_OUT": "transfer_out",
+                "TRANSFER_IN": "transfer_in",
+                "COUNT": "count",
+            },
+        ),
+    )
     on_hand_delta = Integer()
     reserved_delta = Integer()
     on_hand_after = Integer()
@@ -64,7 +81,7 @@ class StockMovement(Table, tablename="stock_movement"):
 class StockCount(Table, tablename="stock_count"):
     organization = ForeignKey(Organization, null=False, index=True)
     location = ForeignKey(Location, null=False)
-    status = Varchar(length=16, default='open')
+    status = Varchar(length=16, default="open")
     note = Varchar(length=200)
     created_by = ForeignKey(BaseUser)
     created_at = Timestamptz()
@@ -93,10 +110,17 @@ async def forwards():
     migration = Migration(ID, "inventory", DESCRIPTION)
     migration.create_tables(StockChange, Location, StockMovement, StockCount, StockLevel, StockCountLine)
     migration.run_sql(
-        both("CREATE UNIQUE INDEX stock_level_variant_location_uniq ON stock_level (variant, location)",
-             undo="DROP INDEX stock_level_variant_location_uniq"),
-        both("CREATE INDEX stock_movement_variant_created ON stock_movement (variant, created_at)",
-             undo="DROP INDEX stock_movement_variant_created"),
-        both("CREATE UNIQUE INDEX location_org_code_uniq ON location (organization, code)", undo="DROP INDEX location_org_code_uniq"),
+        both(
+            "CREATE UNIQUE INDEX stock_level_variant_location_uniq ON stock_level (variant, location)",
+            undo="DROP INDEX stock_level_variant_location_uniq",
+        ),
+        both(
+            "CREATE INDEX stock_movement_variant_created ON stock_movement (variant, created_at)",
+            undo="DROP INDEX stock_movement_variant_created",
+        ),
+        both(
+            "CREATE UNIQUE INDEX location_org_code_uniq ON location (organization, code)",
+            undo="DROP INDEX location_org_code_uniq",
+        ),
     )
     return migration

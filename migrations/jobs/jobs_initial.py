@@ -28,7 +28,21 @@ class BackgroundJob(Table, tablename="background_job"):
     kind = Varchar(length=64)
     label = Varchar(length=200)
     saq_key = Varchar(length=120, unique=True)
-    status = Varchar(length=16, default='queued', choices=Enum('JobStatus', {'QUEUED': 'queued', 'ACTIVE': 'active', 'COMPLETE': 'complete', 'FAILED': 'failed', 'ABORTED': 'aborted', 'CANCELLED': 'cancelled'}))
+    status = Varchar(
+        length=16,
+        default="queued",
+        choices=Enum(
+            "JobStatus",
+            {
+                "QUEUED": "queued",
+                "ACTIVE": "active",
+                "COMPLETE": "complete",
+                "FAILED": "failed",
+                "ABORTED": "aborted",
+                "CANCELLED": "cancelled",
+            },
+        ),
+    )
     done = Integer()
     total = Integer()
     errors = Integer()

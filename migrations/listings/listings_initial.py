@@ -37,7 +37,7 @@ class Listing(Table, tablename="listing"):
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, null=False, index=True)
     platform_item_id = Varchar(length=64)
-    platform_model_id = Varchar(length=64, default='0')
+    platform_model_id = Varchar(length=64, default="0")
     title = Varchar()
     model_name = Varchar()
     seller_sku = Varchar(length=64, index=True)
@@ -45,7 +45,12 @@ class Listing(Table, tablename="listing"):
     platform_quantity = Integer()
     platform_location_id = Varchar(length=64)
     variant = ForeignKey(Variant, index=True)
-    status = Varchar(length=16, default='unmapped', index=True, choices=Enum('MappingStatus', {'MAPPED': 'mapped', 'UNMAPPED': 'unmapped', 'IGNORED': 'ignored'}))
+    status = Varchar(
+        length=16,
+        default="unmapped",
+        index=True,
+        choices=Enum("MappingStatus", {"MAPPED": "mapped", "UNMAPPED": "unmapped", "IGNORED": "ignored"}),
+    )
     last_pushed_qty = Integer(default=None, null=True)
     last_pushed_at = Timestamptz(default=None, null=True)
     last_push_error = Text()
@@ -67,9 +72,13 @@ async def forwards():
     migration = Migration(ID, "listings", DESCRIPTION)
     migration.create_tables(Listing, AllocationRule, StoreLocation)
     migration.run_sql(
-        both("CREATE UNIQUE INDEX listing_store_item_model_uniq ON listing (store, platform_item_id, platform_model_id)",
-             undo="DROP INDEX listing_store_item_model_uniq"),
-        both("CREATE UNIQUE INDEX store_location_store_location_uniq ON store_location (store, location)",
-             undo="DROP INDEX store_location_store_location_uniq"),
+        both(
+            "CREATE UNIQUE INDEX listing_store_item_model_uniq ON listing (store, platform_item_id, platform_model_id)",
+            undo="DROP INDEX listing_store_item_model_uniq",
+        ),
+        both(
+            "CREATE UNIQUE INDEX store_location_store_location_uniq ON store_location (store, location)",
+            undo="DROP INDEX store_location_store_location_uniq",
+        ),
     )
     return migration

@@ -19,7 +19,12 @@ class OutgoingMail(Table, tablename="outgoing_mail"):
     recipient = Varchar(length=254)
     subject = Varchar(length=300)
     body = Text(secret=True)
-    status = Varchar(length=16, default='pending', index=True, choices=Enum('MailStatus', {'PENDING': 'pending', 'SENT': 'sent', 'FAILED': 'failed'}))
+    status = Varchar(
+        length=16,
+        default="pending",
+        index=True,
+        choices=Enum("MailStatus", {"PENDING": "pending", "SENT": "sent", "FAILED": "failed"}),
+    )
     attempts = Integer()
     next_attempt_at = Timestamptz(index=True)
     last_error = Text()

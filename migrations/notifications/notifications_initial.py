@@ -24,7 +24,7 @@ class BaseUser(Table, tablename="piccolo_user"):
 class NotificationRead(Table, tablename="notification_read"):
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser, null=False, index=True)
-    last_read_id = Varchar(length=20, default='0')
+    last_read_id = Varchar(length=20, default="0")
 
 
 class Notification(Table, tablename="notification"):

@@ -52,11 +52,36 @@ class StoreWatermark(Table, tablename="store_watermark"):
 class Order(Table, tablename="order"):
     organization = ForeignKey(Organization, null=False, index=True)
     store = ForeignKey(Store, index=True)
-    channel = Varchar(length=16, default='manual')
+    channel = Varchar(length=16, default="manual")
     platform_order_id = Varchar(length=64, index=True)
-    state = Varchar(length=16, default='unpaid', index=True, choices=Enum('OrderState', {'UNPAID': 'unpaid', 'READY_TO_SHIP': 'ready_to_ship', 'PICKING': 'picking', 'PACKED': 'packed', 'SHIPPED': 'shipped', 'DELIVERED': 'delivered', 'COMPLETED': 'completed', 'CANCELLED': 'cancelled', 'RETURNED': 'returned'}))
+    state = Varchar(
+        length=16,
+        default="unpaid",
+        index=True,
+        choices=Enum(
+            "OrderState",
+            {
+                "UNPAID": "unpaid",
+                "READY_TO_SHIP": "ready_to_ship",
+                "PICKING": "picking",
+                "PACKED": "packed",
+                "SHIPPED": "shipped",
+                "DELIVERED": "delivered",
+                "COMPLETED": "completed",
+                "CANCELLED": "cancelled",
+                "RETURNED": "returned",
+            },
+        ),
+    )
     platform_status = Varchar(length=40)
-    stock_state = Varchar(length=16, default='none', choices=Enum('StockState', {'NONE': 'none', 'RESERVED': 'reserved', 'COMMITTED': 'committed', 'RELEASED': 'released'}))
+    stock_state = Varchar(
+        length=16,
+        default="none",
+        choices=Enum(
+            "StockState",
+            {"NONE": "none", "RESERVED": "reserved", "COMMITTED": "committed", "RELEASED": "released"},
+        ),
+    )
     oversold = Boolean()
     has_unmapped_lines = Boolean()
     location = ForeignKey(Location)
@@ -64,7 +89,7 @@ class Order(Table, tablename="order"):
     customer_phone = Varchar(length=40, index=True)
     address = JSON()
     customer_email = Varchar(length=200, index=True)
-    currency = Varchar(length=3, default='IDR')
+    currency = Varchar(length=3, default="IDR")
     total = Integer()
     subtotal = Integer()
     shipping_fee = Integer()
@@ -105,7 +130,7 @@ class OrderEvent(Table, tablename="order_event"):
 class OrderReturn(Table, tablename="order_return"):
     organization = ForeignKey(Organization, null=False, index=True)
     order = ForeignKey(Order, null=False, index=True)
-    status = Varchar(length=16, default='open')
+    status = Varchar(length=16, default="open")
     reason = Varchar()
     created_at = Timestamptz()
     received_at = Timestamptz(default=None, null=True)
@@ -131,23 +156,48 @@ async def forwards():
     migration = Migration(ID, "orders", DESCRIPTION)
     migration.create_tables(StoreWatermark, Order, OrderLine, OrderEvent, OrderReturn, OrderTag, ReturnLine)
     migration.run_sql(
-        both('CREATE UNIQUE INDEX order_store_platform_id_uniq ON "order" (store, platform_order_id)',
-             undo="DROP INDEX order_store_platform_id_uniq"),
-        both('CREATE UNIQUE INDEX order_tag_order_tag_uniq ON order_tag ("order", tag)', undo="DROP INDEX order_tag_order_tag_uniq"),
-        both('CREATE INDEX order_org_state_id ON "order" (organization, state, id)', undo="DROP INDEX order_org_state_id"),
-        both('CREATE INDEX order_org_placed_id ON "order" (organization, placed_at, id)', undo="DROP INDEX order_org_placed_id"),
-        both('CREATE INDEX order_org_state_placed_id ON "order" (organization, state, placed_at, id)',
-             undo="DROP INDEX order_org_state_placed_id"),
-        both('CREATE INDEX order_org_oversold_placed ON "order" (organization, placed_at, id) WHERE oversold = true',
-             undo="DROP INDEX order_org_oversold_placed"),
-        postgres('CREATE INDEX order_number_trgm ON "order" USING gin (platform_order_id gin_trgm_ops)',
-                 undo="DROP INDEX order_number_trgm"),
-        postgres('CREATE INDEX order_customer_trgm ON "order" USING gin (customer_name gin_trgm_ops)',
-                 undo="DROP INDEX order_customer_trgm"),
-        postgres('CREATE INDEX order_phone_trgm ON "order" USING gin (customer_phone gin_trgm_ops)',
-                 undo="DROP INDEX order_phone_trgm"),
-        postgres(["CREATE INDEX order_line_sku_trgm ON order_line USING gin (upper(seller_sku) gin_trgm_ops)",
-                  "ALTER INDEX order_line_sku_trgm ALTER COLUMN 1 SET STATISTICS 1000"],
-                 undo="DROP INDEX order_line_sku_trgm"),
+        both(
+            'CREATE UNIQUE INDEX order_store_platform_id_uniq ON "order" (store, platform_order_id)',
+            undo="DROP INDEX order_store_platform_id_uniq",
+        ),
+        both(
+            'CREATE UNIQUE INDEX order_tag_order_tag_uniq ON order_tag ("order", tag)',
+            undo="DROP INDEX order_tag_order_tag_uniq",
+        ),
+        both(
+            'CREATE INDEX order_org_state_id ON "order" (organization, state, id)',
+            undo="DROP INDEX order_org_state_id",
+        ),
+        both(
+            'CREATE INDEX order_org_placed_id ON "order" (organization, placed_at, id)',
+            undo="DROP INDEX order_org_placed_id",
+        ),
+        both(
+            'CREATE INDEX order_org_state_placed_id ON "order" (organization, state, placed_at, id)',
+            undo="DROP INDEX order_org_state_placed_id",
+        ),
+        both(
+            'CREATE INDEX order_org_oversold_placed ON "order" (organization, placed_at, id) WHERE oversold = true',
+            undo="DROP INDEX order_org_oversold_placed",
+        ),
+        postgres(
+            'CREATE INDEX order_number_trgm ON "order" USING gin (platform_order_id gin_trgm_ops)',
+            undo="DROP INDEX order_number_trgm",
+        ),
+        postgres(
+            'CREATE INDEX order_customer_trgm ON "order" USING gin (customer_name gin_trgm_ops)',
+            undo="DROP INDEX order_customer_trgm",
+        ),
+        postgres(
+            'CREATE INDEX order_phone_trgm ON "order" USING gin (customer_phone gin_trgm_ops)',
+            undo="DROP INDEX order_phone_trgm",
+        ),
+        postgres(
+            [
+                "CREATE INDEX order_line_sku_trgm ON order_line USING gin (upper(seller_sku) gin_trgm_ops)",
+                "ALTER INDEX order_line_sku_trgm ALTER COLUMN 1 SET STATISTICS 1000",
+            ],
+            undo="DROP INDEX order_line_sku_trgm",
+        ),
     )
     return migration

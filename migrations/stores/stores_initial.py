@@ -27,7 +27,7 @@ class BaseUser(Table, tablename="piccolo_user"):
 
 class Store(Table, tablename="store"):
     organization = ForeignKey(Organization, null=False, index=True)
-    platform = Varchar(length=16, choices=Enum('Platform', {'SHOPEE': 'shopee', 'TIKTOK': 'tiktok'}))
+    platform = Varchar(length=16, choices=Enum("Platform", {"SHOPEE": "shopee", "TIKTOK": "tiktok"}))
     name = Varchar(length=200)
     platform_shop_id = Varchar(length=64, index=True)
     shop_cipher = Varchar(length=200)
@@ -37,7 +37,20 @@ class Store(Table, tablename="store"):
     refresh_token = Text(secret=True)
     access_expires_at = Timestamptz(default=None, null=True)
     refresh_expires_at = Timestamptz(default=None, null=True)
-    status = Varchar(length=16, default='active', index=True, choices=Enum('StoreStatus', {'ACTIVE': 'active', 'PAUSED': 'paused', 'NEEDS_REAUTH': 'needs_reauth', 'DISCONNECTED': 'disconnected'}))
+    status = Varchar(
+        length=16,
+        default="active",
+        index=True,
+        choices=Enum(
+            "StoreStatus",
+            {
+                "ACTIVE": "active",
+                "PAUSED": "paused",
+                "NEEDS_REAUTH": "needs_reauth",
+                "DISCONNECTED": "disconnected",
+            },
+        ),
+    )
     auto_push_stock = Boolean(default=True)
     auto_import_orders = Boolean(default=True)
     sync_interval_minutes = Integer(default=15)
@@ -62,7 +75,7 @@ class Store(Table, tablename="store"):
 class ConnectionAttempt(Table, tablename="connection_attempt"):
     organization = ForeignKey(Organization, null=False, index=True)
     user = ForeignKey(BaseUser)
-    platform = Varchar(length=16, choices=Enum('Platform', {'SHOPEE': 'shopee', 'TIKTOK': 'tiktok'}))
+    platform = Varchar(length=16, choices=Enum("Platform", {"SHOPEE": "shopee", "TIKTOK": "tiktok"}))
     state_hash = Varchar(length=64, unique=True, secret=True)
     created_at = Timestamptz()
     expires_at = Timestamptz()
@@ -70,9 +83,9 @@ class ConnectionAttempt(Table, tablename="connection_attempt"):
 
 
 class WebhookEventRecord(Table, tablename="webhook_event_record"):
-    platform = Varchar(length=16, choices=Enum('Platform', {'SHOPEE': 'shopee', 'TIKTOK': 'tiktok'}))
+    platform = Varchar(length=16, choices=Enum("Platform", {"SHOPEE": "shopee", "TIKTOK": "tiktok"}))
     dedupe_key = Varchar(length=200, unique=True)
-    kind = Varchar(length=32, default='other')
+    kind = Varchar(length=32, default="other")
     code = Varchar(length=16)
     platform_shop_id = Varchar(length=64, index=True)
     store = ForeignKey(Store)
@@ -89,7 +102,9 @@ async def forwards():
     migration = Migration(ID, "stores", DESCRIPTION)
     migration.create_tables(Store, ConnectionAttempt, WebhookEventRecord)
     migration.run_sql(
-        both("CREATE UNIQUE INDEX store_org_platform_shop_uniq ON store (organization, platform, platform_shop_id)",
-             undo="DROP INDEX store_org_platform_shop_uniq"),
+        both(
+            "CREATE UNIQUE INDEX store_org_platform_shop_uniq ON store (organization, platform, platform_shop_id)",
+            undo="DROP INDEX store_org_platform_shop_uniq",
+        ),
     )
     return migration

@@ -28,7 +28,7 @@ class SyncLog(Table, tablename="sync_log"):
     listing_id = Integer(default=None, null=True, index=True)
     variant_id = Integer(default=None, null=True, index=True)
     action = Varchar(length=32)
-    level = Varchar(length=8, default='info')
+    level = Varchar(length=8, default="info")
     quantity = Integer(default=None, null=True)
     previous_quantity = Integer(default=None, null=True)
     message = Text()
