@@ -88,7 +88,7 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
 def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int | None, oversold: bool, tag: str,
                 placed_from: date | None, placed_to: date | None) -> Any:
     """The queue's query with every filter but the search term, in the page's order: newest placed
-    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in orders_2026_12_04)."""
+    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in migrations/orders/orders_initial.py)."""
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
