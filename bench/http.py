@@ -101,6 +101,7 @@ def _stop(proc: subprocess.Popen) -> None:
 async def _seed(env: BenchEnvironment) -> list[tuple[str, str]]:
     """SESSIONS organisations, each with its owner and a few (queued) jobs, through the services;
     (owner e-mail, organisation name) of each."""
+    from app.core import tasks
     from app.core.tenancy import Actor, Tenant
     from app.domains.accounts.schemas import SignupForm
     from app.domains.accounts.services import sign_up
@@ -114,7 +115,7 @@ async def _seed(env: BenchEnvironment) -> list[tuple[str, str]]:
         user_id, org_id = await sign_up(form, ip=HOST)
         tenant = Tenant(org_id, Actor(user_id, HOST, email))
         for j in range(JOBS_PER_ORGANIZATION):
-            await jobs.start(tenant, "demo_count", f"Hitung anggota #{j + 1}")
+            await jobs.start(tenant, tasks.demo_count, f"Hitung anggota #{j + 1}")
         owners.append((email, org_name))
     return owners
 
@@ -130,6 +131,8 @@ async def _seed_shop(env: BenchEnvironment) -> tuple[list[str], dict[str, str]]:
     from app.domains.accounts.tables import Membership
     from app.domains.catalog.demo import seed_catalog
     from app.domains.catalog.tables import Variant
+    from app.domains.inventory import stock
+    from app.domains.inventory.locations import list_locations
     from app.domains.orders.demo import seed_orders
     from app.domains.orders.services import create_manual_order
     from app.domains.orders.tables import Order
@@ -142,7 +145,12 @@ async def _seed_shop(env: BenchEnvironment) -> tuple[list[str], dict[str, str]]:
     fake.seed_instance(15)
     await seed_catalog(org_id, fake)
     await seed_orders(org_id, fake)
-    skus = [r["sku"] for r in await tenant.scoped(Variant).select(Variant.sku).order_by(Variant.id)]
+    variants = await tenant.scoped(Variant).select(Variant.id, Variant.sku).where(
+        Variant.is_bundle == False).order_by(Variant.id)  # noqa: E712
+    location = (await list_locations(tenant))[0]["id"]
+    for v in variants:  # enough for every extra order
+        await stock.receive(tenant, v["id"], location, SHOP_ORDERS, reason="bench")
+    skus = [v["sku"] for v in variants]
     have = await tenant.scoped(Order).count()
     for i in range(SHOP_ORDERS - have):
         await create_manual_order(tenant, customer_name=fake.name(), phone=fake.phone_number(),
