@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import DateTimePattern, format_datetime, parse_pattern
 
 _fixed_now: ContextVar[datetime | None] = ContextVar("fixed_now", default=None)
 
@@ -30,6 +32,11 @@ def clock_at(moment: datetime) -> Iterator[None]:
 
 
 def zone(name: str | None) -> ZoneInfo:
+    return _zone(name or "Asia/Jakarta")
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Asia/Jakarta")
     except (ZoneInfoNotFoundError, ValueError):
@@ -47,5 +54,25 @@ def format_local(moment: datetime | None, tz_name: str | None, locale: str = "en
     if moment is None:
         return "—"
     local = to_local(moment, tz_name)
-    babel_locale = "id_ID" if locale == "id" else "en_GB"
-    return format_datetime(local, "d MMM yyyy, HH:mm z", tzinfo=local.tzinfo, locale=babel_locale)
+    pattern, babel_locale = _local_pattern(locale)
+    return f"{pattern.apply(local, babel_locale)} {_zone_label(local, babel_locale)}"
+
+
+@lru_cache(maxsize=8)
+def _local_pattern(locale: str) -> tuple[DateTimePattern, Locale]:
+    # What babel parses on every call; a list page formats dozens of times.
+    return parse_pattern("d MMM yyyy, HH:mm"), Locale.parse("id_ID" if locale == "id" else "en_GB")
+
+
+_zone_labels: dict[tuple, str] = {}
+
+
+def _zone_label(local: datetime, babel_locale: Locale) -> str:
+    # The same zone at the same offset (and daylight saving) always reads the same ("WIB", "+0700").
+    key = (local.tzinfo, local.utcoffset(), local.dst(), str(babel_locale))
+    label = _zone_labels.get(key)
+    if label is None:
+        if len(_zone_labels) > 1024:
+            _zone_labels.clear()
+        label = _zone_labels[key] = format_datetime(local, "z", tzinfo=local.tzinfo, locale=babel_locale)
+    return label
