@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.core.clock import to_local, utcnow
 from app.core.database import is_postgres
 from app.core.tenancy import Tenant
-from app.domains.inventory.overview import low_stock_count
+from app.domains.inventory.overview import low_stock_count_sql
 from app.domains.jobs.tables import BackgroundJob
-from app.domains.listings.services import unmapped_count
+from app.domains.listings.services import unmapped_count_sql
 from app.domains.orders.statuses import OrderState
 from app.domains.orders.tables import Order
 from app.domains.stores.services import list_stores
@@ -73,28 +72,31 @@ async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]
     return bars
 
 
-async def _own_counts(tenant: Tenant) -> tuple[int, int, int]:
-    """Members, orders to ship and oversold open orders in one statement (one pool connection, not three)."""
+async def _counts(tenant: Tenant) -> tuple[int, int, int, int, int]:
+    """Members, orders to ship, oversold open orders, low-stock variants and unmapped listings in
+    one statement (each domain names its own count's SQL)."""
     org = tenant.organization_id
+    low_sql, low_args = low_stock_count_sql(org)
+    unmapped_sql, unmapped_args = unmapped_count_sql(org)
     row = (await Order.raw(
         "SELECT (SELECT COUNT(*) FROM membership WHERE organization = {}) AS members, "
         '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND state IN ({}, {}, {})) AS to_ship, '
-        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND oversold = true AND state <> {}) AS oversold',
+        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND oversold = true AND state <> {}) AS oversold, '
+        f"{low_sql} AS low_stock, {unmapped_sql} AS unmapped",
         org, org, OrderState.READY_TO_SHIP.value, OrderState.PICKING.value, OrderState.PACKED.value,
-        org, OrderState.CANCELLED.value))[0]
-    return int(row["members"]), int(row["to_ship"]), int(row["oversold"])
+        org, OrderState.CANCELLED.value, *low_args, *unmapped_args))[0]
+    return (int(row["members"]), int(row["to_ship"]), int(row["oversold"]), int(row["low_stock"]),
+            int(row["unmapped"]))
 
 
 async def summary(tenant: Tenant) -> Summary:
-    """Counts and recent activity of one organisation (queries run side by side)."""
-    ((members, to_ship, oversold), low, unmapped, stores, chart, jobs) = await asyncio.gather(
-        _own_counts(tenant),
-        low_stock_count(tenant),
-        unmapped_count(tenant),
-        list_stores(tenant),
-        orders_per_day(tenant),
-        tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(5),
-    )
+    """Counts and recent activity of one organisation: four statements, one after the other on
+    the request's turn at the pool (side by side, fifty dashboards would queue four times as many
+    requests for its twenty connections)."""
+    members, to_ship, oversold, low, unmapped = await _counts(tenant)
+    stores = await list_stores(tenant)
+    chart = await orders_per_day(tenant)
+    jobs = await tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(5)
     channels = sorted({c for bar in chart for c in bar.by_channel})
     today = chart[-1].total if chart else 0
     return Summary(members, to_ship, oversold, low, unmapped, today, stores, chart, channels, jobs)

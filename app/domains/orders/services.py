@@ -167,10 +167,10 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
     order["tags"] = await tags.tags_of(tenant, order["id"])
     order["next_states"] = sorted(local_targets(order), key=list(OrderState).index)
-    from app.domains.orders.returns import returned_so_far, returns_of
+    from app.domains.orders.returns import returned_of, returns_of
 
     order["returns"] = await returns_of(tenant, order["id"])
-    already = await returned_so_far(tenant, order["id"])
+    already = returned_of(order["returns"])
     for line in order["lines"]:
         line["returnable"] = line["quantity"] - already.get(line["id"], 0)
     return order
