@@ -40,6 +40,12 @@ def format_money(minor: int | None, currency: str = "IDR", locale: str = "id_ID"
     """Format minor units the way sellers write them: "Rp 1.250.000"."""
     if minor is None:
         return "—"
+    return _formatted(minor, currency, locale)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(minor: int, currency: str, locale: str) -> str:
+    # Prices repeat across a page (and pages); babel's apply is most of a list page's formatting.
     pattern, babel_locale = _money_pattern(currency, locale)
     return pattern.apply(from_minor(minor, currency), babel_locale, currency=currency, currency_digits=False)
 

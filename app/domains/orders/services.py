@@ -76,7 +76,10 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
         return _page_query(tenant, state=state, store_id=store_id, after=after, oversold=oversold, tag=tag,
                            placed_from=placed_from, placed_to=placed_to)
 
-    rows = await _search(tenant, page_query, q.strip())
+    # A filter's value decides its index (oversold: a partial one; a rare state), so a filtered
+    # page is planned for its values; the plain newest-first page has one good plan.
+    by_value = bool(state or store_id or oversold or tag.strip() or placed_from or placed_to)
+    rows = await _search(tenant, page_query, q.strip(), plan_for_values=by_value)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
@@ -114,7 +117,8 @@ def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int 
     return query.order_by(Order.placed_at, Order.id, ascending=False)
 
 
-async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> list[dict[str, Any]]:
+async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, *,
+                  plan_for_values: bool = True) -> list[dict[str, Any]]:
     """The first PAGE + 1 rows of `page_query()` matching `term` (order number, customer, phone or a
     line's SKU), or all of its rows for no term.
 
@@ -122,6 +126,8 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> l
     the pages are merged: each can then use its own trigram index (or walk the newest orders,
     for a term that matches many), where one OR across them made PostgreSQL read every order."""
     if not term:
+        if not plan_for_values:  # no BEGIN, SET LOCAL and COMMIT around it: one round trip
+            return await page_query().limit(PAGE + 1)
         async with custom_plans():  # a filter's value decides its index (oversold: a partial one)
             return await page_query().limit(PAGE + 1)
     like = f"%{term.replace('%', '')}%"
