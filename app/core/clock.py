@@ -10,7 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import DateTimePattern, format_datetime, parse_pattern
+from babel.dates import format_datetime
 
 _fixed_now: ContextVar[datetime | None] = ContextVar("fixed_now", default=None)
 
@@ -54,14 +54,16 @@ def format_local(moment: datetime | None, tz_name: str | None, locale: str = "en
     if moment is None:
         return "—"
     local = to_local(moment, tz_name)
-    pattern, babel_locale = _local_pattern(locale)
-    return f"{pattern.apply(local, babel_locale)} {_zone_label(local, babel_locale)}"
+    months, babel_locale = _months(locale)
+    # babel's "d MMM yyyy, HH:mm" written out: its pattern machinery was most of a list page's cost
+    return (f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d} "
+            f"{_zone_label(local, babel_locale)}")
 
 
 @lru_cache(maxsize=8)
-def _local_pattern(locale: str) -> tuple[DateTimePattern, Locale]:
-    # What babel parses on every call; a list page formats dozens of times.
-    return parse_pattern("d MMM yyyy, HH:mm"), Locale.parse("id_ID" if locale == "id" else "en_GB")
+def _months(locale: str) -> tuple[dict[int, str], Locale]:
+    babel_locale = Locale.parse("id_ID" if locale == "id" else "en_GB")
+    return dict(babel_locale.months["format"]["abbreviated"].items()), babel_locale
 
 
 _zone_labels: dict[tuple, str] = {}

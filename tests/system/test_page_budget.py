@@ -22,8 +22,8 @@ N = 4
 # Statements per page, the most any of them may send (SQLite and PostgreSQL alike).
 BUDGET = {
     "dashboard": 4,
-    "orders": 5,
-    "order_detail": 6,
+    "orders": 4,
+    "order_detail": 5,
     "products": 4,
     "product": 4,
     "stock": 2,

@@ -82,9 +82,8 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
     rows = await _search(tenant, page_query, q.strip(), plan_for_values=by_value)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
     for row in rows:
-        row["tags"] = by_order.get(row["id"], [])
+        row["tags"] = tags.split_tag_list(row.pop("tag_list"))
     return OrderPage(rows, rows[-1]["id"] if more and rows else None)
 
 
@@ -95,7 +94,7 @@ def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int 
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
-        Order.tracking_number,
+        Order.tracking_number, tags.tag_list_column(),
     )
     if state in set(OrderState):
         query = query.where(Order.state == state)
@@ -159,6 +158,7 @@ def _day_start(day: date, tz_name: str | None) -> datetime:
 async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order = await tenant.scoped(Order).select(
         Order.all_columns(), Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
+        tags.tag_list_column(),
     ).where(Order.id == _pk(order_id)).output(load_json=True).first()
     if order is None:
         from app.core.errors import NotFound
@@ -171,7 +171,7 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order["events"] = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
-    order["tags"] = await tags.tags_of(tenant, order["id"])
+    order["tags"] = tags.split_tag_list(order.pop("tag_list"))
     order["next_states"] = sorted(local_targets(order), key=list(OrderState).index)
     from app.domains.orders.returns import returned_of, returns_of
 
