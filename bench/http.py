@@ -66,6 +66,12 @@ def serve_bare(host: str, port: int) -> None:
     uvicorn.Server(config).run()
 
 
+def _cpu_seconds(proc: subprocess.Popen) -> float:
+    """CPU time (user + system) the process has used so far, from /proc (Linux)."""
+    fields = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -200,21 +206,26 @@ def _on_page(sessions: list[Session], path: str, expect: str) -> list[Session]:
     return [Session(HOST, s.port, path, s.cookies, expect=expect.encode()) for s in sessions]
 
 
-async def _measure(what: str, sessions: list[Session], requests_each: int) -> Phase:
+async def _measure(what: str, sessions: list[Session], requests_each: int,
+                   server: subprocess.Popen) -> tuple[Phase, float]:
+    """The phase, and the server's CPU milliseconds per request in it (what other work on the
+    machine barely changes, unlike requests per second)."""
     await run_phase(sessions, WARMUP_REQUESTS, PHASE_SECONDS)
     load, cores = os.getloadavg()[0], os.cpu_count() or 1
     if load > cores:
         log.warning("%s: load average %.1f on %d cores; other work on this machine will skew the figures",
                     what, load, cores)
+    cpu = _cpu_seconds(server)
     phase = await run_phase(sessions, requests_each, PHASE_SECONDS)
+    cpu_ms = (_cpu_seconds(server) - cpu) * 1000 / max(1, len(phase.latencies))
     if len(phase.latencies) < len(sessions) * requests_each:
         log.warning("%s: stopped at %.0fs after %d requests", what, PHASE_SECONDS, len(phase.latencies))
-    log.info("%s: %d requests in %.2fs, %.0f req/s, p50 %.1f ms, p95 %.1f ms; load generator at %.0f%% of a core",
-             what, len(phase.latencies), phase.wall, phase.rps, phase.percentile_ms(50), phase.percentile_ms(95),
-             100 * phase.client_load)
+    log.info("%s: %d requests in %.2fs, %.0f req/s, p50 %.1f ms, p95 %.1f ms, server CPU %.2f ms a request; "
+             "load generator at %.0f%% of a core", what, len(phase.latencies), phase.wall, phase.rps,
+             phase.percentile_ms(50), phase.percentile_ms(95), cpu_ms, 100 * phase.client_load)
     if phase.client_load > 0.9:
         log.warning("%s: the load generator was near a full core; the server may not have been the limit", what)
-    return phase
+    return phase, cpu_ms
 
 
 @benchmark("http.")
@@ -226,7 +237,7 @@ async def pages_against_bare(env: BenchEnvironment) -> None:
     app_server = env.spawn(["-m", "app.cli", "serve", "--host", HOST, "--port", str(app_port)], "app-server")
     bare_server = env.spawn(["-m", "bench.http", "--host", HOST, "--port", str(bare_port)], "bare-server")
     opened: list[Session] = []
-    phases: dict[str, Phase] = {}
+    phases: dict[str, tuple[Phase, float]] = {}
     try:
         began = time.monotonic()
         owners = await _seed(env)  # while the servers start
@@ -236,31 +247,35 @@ async def pages_against_bare(env: BenchEnvironment) -> None:
         await _wait_ready(env, bare_server, f"http://{HOST}:{bare_port}/", "bare-server")
         sessions = await _logged_in_sessions(owners, app_port)
         opened += sessions
-        phases["dashboard"] = await _measure("dashboard", sessions, PAGE_REQUESTS)
+        phases["dashboard"] = await _measure("dashboard", sessions, PAGE_REQUESTS, app_server)
         shop_sessions = await _logged_in_sessions([(email, "") for email in members], app_port)
         opened += shop_sessions
         for page, (path, expect) in pages.items():
             on_page = _on_page(shop_sessions, path, expect)
             opened += on_page
-            phases[page] = await _measure(page, on_page, PAGE_REQUESTS)
+            phases[page] = await _measure(page, on_page, PAGE_REQUESTS, app_server)
         bare_sessions = [Session(HOST, bare_port, "/", expect=b"ok") for _ in range(SESSIONS)]
         opened += bare_sessions
-        bare = await _measure("bare route", bare_sessions, BARE_REQUESTS)
+        bare, bare_cpu = await _measure("bare route", bare_sessions, BARE_REQUESTS, bare_server)
     finally:
         for session in opened:
             await session.close()
         _stop(app_server)
         _stop(bare_server)
 
-    for page, phase in phases.items():
+    for page, (phase, cpu_ms) in phases.items():
         n = len(phase.latencies)
         env.report(f"http.{page}.p50_ms", round(phase.percentile_ms(50), 2), "ms", n)
         env.report(f"http.{page}.p95_ms", round(phase.percentile_ms(95), 2), "ms", n)
         env.report(f"http.{page}.rps", round(phase.rps, 1), "req/s", n)
+        env.report(f"http.{page}.server_cpu_ms", round(cpu_ms, 3), "ms", n)
     env.report("http.bare.rps", round(bare.rps, 1), "req/s", len(bare.latencies))
-    for page, phase in phases.items():
-        name = "http.page_vs_bare.ratio" if page == "dashboard" else f"http.{page}_vs_bare.ratio"
-        env.report(name, round(phase.rps / bare.rps, 4), "ratio", len(phase.latencies))
+    env.report("http.bare.server_cpu_ms", round(bare_cpu, 4), "ms", len(bare.latencies))
+    for page, (phase, cpu_ms) in phases.items():
+        name = "http.page_vs_bare" if page == "dashboard" else f"http.{page}_vs_bare"
+        env.report(f"{name}.ratio", round(phase.rps / bare.rps, 4), "ratio", len(phase.latencies))
+        # the same comparison in server CPU per request, which other work on the machine barely moves
+        env.report(f"{name}.cpu_ratio", round(bare_cpu / cpu_ms, 4), "ratio", len(phase.latencies))
 
 
 if __name__ == "__main__":
