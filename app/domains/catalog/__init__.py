@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.reads import reorder_points as reorder_points
     from app.domains.catalog.schemas import ProductForm as ProductForm
     from app.domains.catalog.schemas import VariantForm as VariantForm
+    from app.domains.catalog.services import bundle_components as bundle_components
     from app.domains.catalog.services import bundles_containing as bundles_containing
     from app.domains.catalog.services import components_of as components_of
     from app.domains.catalog.services import create_product as create_product

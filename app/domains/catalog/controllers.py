@@ -12,7 +12,7 @@ from app.core.i18n import _
 from app.core.media import MAX_BYTES, image_path
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains import inventory as overview
 from app.domains.catalog import services
 from app.domains.catalog.events import CatalogPricesChanged
@@ -40,9 +40,11 @@ class ProductsController(Controller):
         elif stock == "low":
             rows = [r for r in rows if 0 < r["available"] <= r["reorder_point"]]
         fragment = "catalog/_rows.html" if after else "catalog/_results.html"
+        # a fragment (the next rows, or results for the filter form) leaves the form and its facets in place
+        facets = {} if wants_fragment(request) else await services.facets(tenant)
         return render(request, "catalog/index.html", fragment=fragment, rows=rows, next_after=page.next_after,
                       filters={"q": q, "brand": brand, "category": category, "stock": stock, "archived": archived},
-                      facets=await services.facets(tenant))
+                      facets=facets)
 
     @get("/new", name="catalog:new", opt={"permission": Permission.CATALOG_EDIT})
     async def new(self, request: Request, tenant: Tenant) -> Response:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.overview import availability_with_bundles as availability_with_bundles
     from app.domains.inventory.overview import levels_by_location as levels_by_location
     from app.domains.inventory.overview import low_stock_count as low_stock_count
+    from app.domains.inventory.overview import low_stock_count_sql as low_stock_count_sql
     from app.domains.inventory.signals import AvailableChanged as AvailableChanged
     from app.domains.inventory.signals import held as held
     from app.domains.inventory.statuses import MovementKind as MovementKind

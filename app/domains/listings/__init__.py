@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.services import record_pushes as record_pushes
     from app.domains.listings.services import suggestions as suggestions
     from app.domains.listings.services import unmapped_count as unmapped_count
+    from app.domains.listings.services import unmapped_count_sql as unmapped_count_sql
     from app.domains.listings.services import upsert_listings as upsert_listings
     from app.domains.listings.statuses import MappingStatus as MappingStatus
 else:

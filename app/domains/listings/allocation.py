@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.core.tenancy import Tenant
 from app.domains.audit import record
-from app.domains.catalog import components_of, require_variant
+from app.domains.catalog import bundle_components, require_variant
 from app.domains.inventory import availability, list_locations
 from app.domains.listings.tables import AllocationRule, StoreLocation
 from app.domains.stores import get_store
@@ -64,7 +64,8 @@ async def available_by_variant(tenant: Tenant, variant_ids: Iterable[int], bundl
     ids = set(variant_ids)
     bundle_ids = set(bundles) & ids
     plain = ids - bundle_ids
-    parts = {b: await components_of(tenant, b) for b in bundle_ids}
+    components = await bundle_components(tenant, sorted(bundle_ids)) if bundle_ids else {}
+    parts = {b: components.get(b, []) for b in bundle_ids}  # one query for every bundle, not one each
     needed = plain | {p["component"] for comps in parts.values() for p in comps}
     totals = await availability(tenant, needed, locations=locations)
     result = {v: max(0, totals.get(v, {}).get("available", 0)) for v in plain}

@@ -111,6 +111,13 @@ async def unmapped_count(tenant: Tenant) -> int:
     return await tenant.scoped(Listing).count().where(Listing.status == MappingStatus.UNMAPPED)
 
 
+def unmapped_count_sql(organization_id: int) -> tuple[str, list]:
+    """`unmapped_count` as a scalar subquery (Piccolo raw placeholders) and its arguments, for a
+    caller that reads several counts in one statement (the dashboard)."""
+    return ("(SELECT COUNT(*) FROM listing WHERE organization = {} AND status = {})",
+            [organization_id, MappingStatus.UNMAPPED.value])
+
+
 async def _listing(tenant: Tenant, listing_id: int) -> Listing:
     return await tenant.scoped(Listing).get(listing_id, _("Listing not found."))
 

@@ -23,14 +23,19 @@ async def placed_per_day(tenant: Tenant, since: datetime, offset_hours: int) -> 
         tenant.organization_id, since.isoformat())
 
 
-async def work_counts(tenant: Tenant) -> tuple[int, int, int]:
-    """Members, orders to ship and oversold open orders in one statement (one pool connection, not
-    three; the member count is the dashboard's, read here only to share the statement)."""
+async def work_counts(tenant: Tenant, **extra: tuple[str, list]) -> dict[str, int]:
+    """Members, orders to ship and oversold open orders in one statement, plus any `extra` named
+    scalar subqueries another domain hands over (name -> (SQL, arguments)): the dashboard's
+    counts cost one pool connection, not five. The member count is the dashboard's, read here
+    only to share the statement."""
     org = tenant.organization_id
+    columns = "".join(f", {sql} AS {name}" for name, (sql, _args) in extra.items())
+    arguments = [arg for _sql, args in extra.values() for arg in args]
     row = (await Order.raw(
         "SELECT (SELECT COUNT(*) FROM membership WHERE organization = {}) AS members, "
         '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND state IN ({}, {}, {})) AS to_ship, '
-        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND oversold = true AND state <> {}) AS oversold',
+        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND oversold = true AND state <> {}) AS oversold'
+        + columns,
         org, org, OrderState.READY_TO_SHIP.value, OrderState.PICKING.value, OrderState.PACKED.value,
-        org, OrderState.CANCELLED.value))[0]
-    return int(row["members"]), int(row["to_ship"]), int(row["oversold"])
+        org, OrderState.CANCELLED.value, *arguments))[0]
+    return {name: int(value) for name, value in row.items()}

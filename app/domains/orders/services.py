@@ -76,12 +76,14 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
         return _page_query(tenant, state=state, store_id=store_id, after=after, oversold=oversold, tag=tag,
                            placed_from=placed_from, placed_to=placed_to)
 
-    rows = await _search(tenant, page_query, q.strip())
+    # A filter's value decides its index (oversold: a partial one; a rare state), so a filtered
+    # page is planned for its values; the plain newest-first page has one good plan.
+    by_value = bool(state or store_id or oversold or tag.strip() or placed_from or placed_to)
+    rows = await _search(tenant, page_query, q.strip(), plan_for_values=by_value)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
     for row in rows:
-        row["tags"] = by_order.get(row["id"], [])
+        row["tags"] = tags.split_tag_list(row.pop("tag_list"))
     return OrderPage(rows, rows[-1]["id"] if more and rows else None)
 
 
@@ -92,7 +94,7 @@ def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int 
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
-        Order.tracking_number,
+        Order.tracking_number, tags.tag_list_column(),
     )
     if state in set(OrderState):
         query = query.where(Order.state == state)
@@ -114,7 +116,8 @@ def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int 
     return query.order_by(Order.placed_at, Order.id, ascending=False)
 
 
-async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> list[dict[str, Any]]:
+async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, *,
+                  plan_for_values: bool = True) -> list[dict[str, Any]]:
     """The first PAGE + 1 rows of `page_query()` matching `term` (order number, customer, phone or a
     line's SKU), or all of its rows for no term.
 
@@ -122,6 +125,8 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> l
     the pages are merged: each can then use its own trigram index (or walk the newest orders,
     for a term that matches many), where one OR across them made PostgreSQL read every order."""
     if not term:
+        if not plan_for_values:  # no BEGIN, SET LOCAL and COMMIT around it: one round trip
+            return await page_query().limit(PAGE + 1)
         async with custom_plans():  # a filter's value decides its index (oversold: a partial one)
             return await page_query().limit(PAGE + 1)
     like = f"%{term.replace('%', '')}%"
@@ -153,6 +158,7 @@ def _day_start(day: date, tz_name: str | None) -> datetime:
 async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order = await tenant.scoped(Order).select(
         Order.all_columns(), Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
+        tags.tag_list_column(),
     ).where(Order.id == _pk(order_id)).output(load_json=True).first()
     if order is None:
         from app.core.errors import NotFound
@@ -165,12 +171,12 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order["events"] = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
-    order["tags"] = await tags.tags_of(tenant, order["id"])
+    order["tags"] = tags.split_tag_list(order.pop("tag_list"))
     order["next_states"] = sorted(local_targets(order), key=list(OrderState).index)
-    from app.domains.orders.returns import returned_so_far, returns_of
+    from app.domains.orders.returns import returned_of, returns_of
 
     order["returns"] = await returns_of(tenant, order["id"])
-    already = await returned_so_far(tenant, order["id"])
+    already = returned_of(order["returns"])
     for line in order["lines"]:
         line["returnable"] = line["quantity"] - already.get(line["id"], 0)
     return order

@@ -34,7 +34,8 @@ class SyncController(Controller):
     async def _page(tenant: Tenant) -> dict:
         rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
         return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
-                "log": await sync_log.history(tenant, limit=30), "unmapped": await listings.unmapped_count(tenant),
+                "log": await sync_log.history(tenant, limit=30, store_names={r["id"]: r["name"] for r in rows}),
+                "unmapped": await listings.unmapped_count(tenant),
                 "failed_events": await webhook_retry.failed_events(tenant), "progress": None,
                 "waiting": await reconcile.stores_waiting(tenant)}
 
