@@ -69,6 +69,7 @@ from app.domains.website.payment_port import on_payment_settled
 from app.domains.website.services import keeps_last_units
 from app.domains.website.storefront import StorefrontController
 from app.settings import Settings, get_settings
+from app.wiring import register_listeners
 
 APP_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("storesync")
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     install_log_redaction()
     set_context_loader(context_for)  # core knows no domain: who is signed in is accounts' to say
+    register_listeners()  # the domains' reactions to each other's events (app/wiring.py)
     check_deployment(settings)
     redis_url = ensure_redis(settings)
     session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")
