@@ -53,7 +53,6 @@ from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
-from app.domains.listings.allocation import register_preferred_channel
 from app.domains.listings.controllers import ListingsController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
@@ -64,9 +63,6 @@ from app.domains.system.controllers import healthz
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
 from app.domains.website.host import ShopHostMiddleware
-from app.domains.website.lifecycle import payment_settled
-from app.domains.website.payment_port import on_payment_settled
-from app.domains.website.services import keeps_last_units
 from app.domains.website.storefront import StorefrontController
 from app.settings import Settings, get_settings
 from app.wiring import register_listeners
@@ -180,8 +176,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")
     template_config = TemplateConfig(directory=APP_DIR / "templates", engine=Jinja,
                                      engine_callback=_configure_templates)
-    on_payment_settled(payment_settled)  # website orders follow their payment (issue 12's interface)
-    register_preferred_channel(keeps_last_units)  # the website may keep the last units from the marketplaces
     application = Litestar(
         route_handlers=[
             # Only the storefront API is a public contract: the app's own pages stay out of the schema.

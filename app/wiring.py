@@ -8,7 +8,18 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 from __future__ import annotations
 
 from app.core.events import subscribe
-from app.domains import accounts, audit, catalog, fulfillment, inventory, listings, orders, stores, sync
+from app.domains import (
+    accounts,
+    audit,
+    catalog,
+    fulfillment,
+    inventory,
+    listings,
+    orders,
+    stores,
+    sync,
+    website,
+)
 
 
 def register_listeners() -> None:
@@ -22,6 +33,11 @@ def register_listeners() -> None:
     subscribe(stores.StoreOfferChanged, sync.push_store_on_change)
     subscribe(catalog.CatalogPricesChanged, sync.push_prices_on_catalog_change)
     subscribe(stores.StorePricesWanted, sync.push_prices_when_wanted)
+
+    # a website order follows its payment: paid -> ready to ship; paid after expiry -> flagged for refund
+    website.on_payment_settled(website.payment_settled)
+    # the website may keep the last units from the marketplace stores (allocation asks it)
+    listings.register_preferred_channel(website.keeps_last_units)
 
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)

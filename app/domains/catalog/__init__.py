@@ -9,9 +9,12 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.events import CatalogPricesChanged as CatalogPricesChanged
     from app.domains.catalog.labels import product_names as product_names
     from app.domains.catalog.labels import variant_skus as variant_skus
+    from app.domains.catalog.reads import active_products as active_products
     from app.domains.catalog.reads import bundle_parts as bundle_parts
+    from app.domains.catalog.reads import live_variants as live_variants
     from app.domains.catalog.reads import owns_variants as owns_variants
     from app.domains.catalog.reads import plain_variant_skus as plain_variant_skus
+    from app.domains.catalog.reads import products_exist as products_exist
     from app.domains.catalog.reads import reorder_points as reorder_points
     from app.domains.catalog.schemas import ProductForm as ProductForm
     from app.domains.catalog.schemas import VariantForm as VariantForm

@@ -40,3 +40,37 @@ async def plain_variant_skus(tenant: Tenant) -> list[str]:
     """The SKUs of the organisation's variants that are not bundles."""
     rows = await tenant.scoped(Variant).select(Variant.sku).where(Variant.is_bundle == False)  # noqa: E712
     return [r["sku"] for r in rows]
+
+
+async def active_products(tenant: Tenant, product_ids: Sequence[int] | None = None) -> list[dict]:
+    """The organisation's active products (id, name, category), by name; only these ids when given."""
+    from app.domains.catalog.tables import Product
+
+    query = tenant.scoped(Product).select(Product.id, Product.name, Product.category).where(Product.status == "active")
+    if product_ids is not None:
+        query = query.where(Product.id.is_in(list(product_ids) or [0]))
+    return await query.order_by(Product.name)
+
+
+async def products_exist(tenant: Tenant, product_ids: Sequence[int]) -> bool:
+    """Every one of these (distinct) ids is a product of this organisation."""
+    from app.domains.catalog.tables import Product
+
+    return await tenant.scoped(Product).count().where(Product.id.is_in(list(product_ids) or [0])) == len(product_ids)
+
+
+async def live_variants(tenant: Tenant, *, product_ids: Sequence[int] | None = None,
+                        variant_ids: Sequence[int] | None = None) -> list[dict]:
+    """Variants not archived of active products (of these products, or these ids), in id order:
+    id, product, product_name, sku, name, price, image_url, attributes, is_bundle."""
+    from app.domains.catalog.tables import Variant
+
+    query = tenant.scoped(Variant).select(
+        Variant.id, Variant.product, Variant.product.name.as_alias("product_name"), Variant.sku, Variant.name,
+        Variant.price, Variant.image_url, Variant.attributes, Variant.is_bundle,
+    ).where((Variant.archived == False) & (Variant.product.status == "active"))  # noqa: E712
+    if product_ids is not None:
+        query = query.where(Variant.product.is_in(list(product_ids) or [0]))
+    if variant_ids is not None:
+        query = query.where(Variant.id.is_in(list(variant_ids) or [0]))
+    return await query.order_by(Variant.id).output(load_json=True)

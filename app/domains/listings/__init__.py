@@ -9,7 +9,9 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.allocation import StoreRule as StoreRule
     from app.domains.listings.allocation import available_by_variant as available_by_variant
     from app.domains.listings.allocation import offer as offer
+    from app.domains.listings.allocation import other_channels_preferred as other_channels_preferred
     from app.domains.listings.allocation import preview as preview
+    from app.domains.listings.allocation import register_preferred_channel as register_preferred_channel
     from app.domains.listings.allocation import set_store_locations as set_store_locations
     from app.domains.listings.allocation import set_threshold as set_threshold
     from app.domains.listings.allocation import store_locations as store_locations

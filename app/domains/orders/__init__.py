@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.customers import normalize_email as normalize_email
+    from app.domains.orders.customers import normalize_phone as normalize_phone
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
@@ -18,7 +20,10 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
     from app.domains.orders.remap import waiting_units as waiting_units
+    from app.domains.orders.services import ChannelLine as ChannelLine
     from app.domains.orders.services import get_order as get_order
+    from app.domains.orders.services import order_summary as order_summary
+    from app.domains.orders.services import place_channel_order as place_channel_order
     from app.domains.orders.services import record_event as record_event
     from app.domains.orders.services import record_tracking as record_tracking
     from app.domains.orders.services import start_picking as start_picking

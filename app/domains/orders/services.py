@@ -18,6 +18,7 @@ from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
+from app.domains import inventory as stock
 from app.domains.audit import record
 from app.domains.catalog import variant_by_code
 from app.domains.inventory import default_location
@@ -360,8 +361,6 @@ async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: st
     reserved through the reservation path, all or nothing, in the caller's transaction (opened here
     when there is none). Unpaid orders hold their reservation too (until the channel's deadline).
     Raises InsufficientStock (nothing saved) when any line lacks stock. Returns (id, number)."""
-    from app.domains.inventory import stock
-
     location = location_id or (await default_location(tenant))["id"]
     subtotal = sum(line.unit_price * line.quantity for line in lines)
     async with transaction():

@@ -16,10 +16,16 @@ from app.core.errors import Conflict, NotFound, Throttled, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.secrets import new_token, token_hash
 from app.core.throttle import checkout_allowed
-from app.domains.inventory.errors import InsufficientStock
-from app.domains.mail.outbox import queue_mail
-from app.domains.orders.customers import normalize_email, normalize_phone
-from app.domains.orders.services import ChannelLine, order_summary, place_channel_order, record_event
+from app.domains.inventory import InsufficientStock
+from app.domains.mail import queue_mail
+from app.domains.orders import (
+    ChannelLine,
+    normalize_email,
+    normalize_phone,
+    order_summary,
+    place_channel_order,
+    record_event,
+)
 from app.domains.website import carts, payment_port, regions
 from app.domains.website import shop as shops
 from app.domains.website.shop import Shop

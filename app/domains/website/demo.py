@@ -12,7 +12,7 @@ from faker import Faker
 from app.core.clock import clock_at, utcnow
 from app.core.errors import AppError
 from app.core.tenancy import Actor, Tenant
-from app.domains.catalog.tables import Product
+from app.domains.catalog import active_products
 from app.domains.website import payment_port, services
 from app.domains.website.checkout import checkout
 from app.domains.website.lifecycle import expire_due
@@ -37,7 +37,7 @@ async def seed_website(organization_id: int, fake: Faker) -> None:
             "contact": "Jl. Braga 12, Bandung · Senin–Sabtu 09.00–17.00", "hold_hours": "24", "stock_buffer": "0",
             "stock_percent": "100", "shipping_mode": "province", "flat_rate": "25000",
             "province_rates": "Jawa Barat: 12000\nDKI Jakarta: 15000", "cors_origins": ""})
-        products = await tenant.scoped(Product).select(Product.id).where(Product.status == "active")
+        products = await active_products(tenant)
         await services.set_on_website(tenant, [p["id"] for p in products], True)
         forget_cached_shops()
     if await tenant.scoped(WebsiteOrder).exists():

@@ -10,7 +10,7 @@ from typing import Any
 from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.tenancy import Tenant
-from app.domains.orders.services import order_summary, transition
+from app.domains.orders import order_summary, transition
 from app.domains.website import payment_port
 from app.domains.website.tables import WebsiteOrder
 

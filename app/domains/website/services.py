@@ -10,8 +10,9 @@ from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.catalog.tables import Product, Variant
+from app.domains.accounts import organization_name
+from app.domains.audit import record
+from app.domains.catalog import active_products, live_variants, products_exist
 from app.domains.website import regions
 from app.domains.website.tables import WebsiteProduct, WebsiteSettings
 
@@ -27,8 +28,6 @@ async def settings_of(tenant: Tenant) -> dict[str, Any]:
     row = await tenant.scoped(WebsiteSettings).select().output(load_json=True).first()
     if row is not None:
         return row
-    from app.domains.accounts.services import organization_name
-
     name = await organization_name(tenant.organization_id)
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:50] or "toko"
     base = base if len(base) >= 3 else f"toko-{base}"
@@ -162,12 +161,10 @@ def province_rates_text(rates: dict[str, int]) -> str:
 
 async def website_products(tenant: Tenant) -> list[dict[str, Any]]:
     """Every active product with whether it is on the website, its variants' catalog and website prices."""
-    products = await tenant.scoped(Product).select(Product.id, Product.name, Product.category).where(
-        Product.status == "active").order_by(Product.name)
+    products = await active_products(tenant)
     on = {r["product"]: r["prices"] for r in await tenant.scoped(WebsiteProduct).select(
         WebsiteProduct.product, WebsiteProduct.prices).output(load_json=True)}
-    variants = await tenant.scoped(Variant).select(Variant.id, Variant.product, Variant.sku, Variant.name,
-                                                   Variant.price).where(Variant.archived == False)  # noqa: E712
+    variants = await live_variants(tenant)
     by_product: dict[int, list[dict[str, Any]]] = {}
     for v in variants:
         by_product.setdefault(v["product"], []).append(v)
@@ -185,8 +182,7 @@ async def set_on_website(tenant: Tenant, product_ids: list[int], on: bool) -> in
     ids = sorted(set(product_ids))
     if not ids:
         return 0
-    found = {r["id"] for r in await tenant.scoped(Product).select(Product.id).where(Product.id.is_in(ids))}
-    if found != set(ids):
+    if not await products_exist(tenant, ids):
         raise NotFound(_("Product not found."))
     async with transaction():
         present = {r["product"] for r in await tenant.scoped(WebsiteProduct).select(WebsiteProduct.product).where(
@@ -209,7 +205,8 @@ async def set_website_price(tenant: Tenant, variant_id: int, price_text: str) ->
     """A variant's website price in rupiah; empty means the catalog price."""
     from app.core.money import parse_rupiah
 
-    variant = await tenant.scoped(Variant).select(Variant.id, Variant.product).where(Variant.id == variant_id).first()
+    found = await live_variants(tenant, variant_ids=[variant_id])
+    variant = found[0] if found else None
     if variant is None:
         raise NotFound(_("Variant not found."))
     row = await tenant.scoped(WebsiteProduct).select().where(WebsiteProduct.product == variant["product"]).output(

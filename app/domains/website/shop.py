@@ -10,9 +10,9 @@ from typing import Any
 from app.core.errors import NotFound
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.catalog.tables import Variant
-from app.domains.listings import allocation
-from app.domains.stores.services import active_stores
+from app.domains import listings as allocation
+from app.domains.catalog import live_variants
+from app.domains.stores import active_stores
 from app.domains.website.tables import WebsiteProduct, WebsiteSettings
 
 PAGE = 24
@@ -122,10 +122,7 @@ def _price(variant: dict[str, Any], prices: dict[str, Any]) -> int:
 async def _variants(shop: Shop, product_ids: list[int]) -> list[dict[str, Any]]:
     if not product_ids:
         return []
-    return await shop.tenant.scoped(Variant).select(
-        Variant.id, Variant.product, Variant.sku, Variant.name, Variant.price, Variant.image_url, Variant.attributes,
-        Variant.is_bundle).where(Variant.product.is_in(product_ids) & (Variant.archived == False)).order_by(  # noqa: E712
-        Variant.id).output(load_json=True)
+    return await live_variants(shop.tenant, product_ids=product_ids)
 
 
 def _on_sale(shop: Shop):
@@ -200,10 +197,7 @@ async def sellable(shop: Shop, variant_ids: list[int]) -> dict[int, dict[str, An
     ids = sorted({int(i) for i in variant_ids})
     if not ids:
         return {}
-    variants = await shop.tenant.scoped(Variant).select(
-        Variant.id, Variant.product, Variant.sku, Variant.name, Variant.price, Variant.image_url, Variant.is_bundle,
-        Variant.product.name.as_alias("product_name")).where(
-        Variant.id.is_in(ids) & (Variant.archived == False) & (Variant.product.status == "active"))  # noqa: E712
+    variants = await live_variants(shop.tenant, variant_ids=ids)
     on = {r["product"]: r["prices"] or {} for r in await shop.tenant.scoped(WebsiteProduct).select(
         WebsiteProduct.product, WebsiteProduct.prices).where(
         WebsiteProduct.product.is_in([v["product"] for v in variants] or [0])).output(load_json=True)}
