@@ -33,6 +33,7 @@ bench: install-test
 
 lint: install-test
 	$(BIN)/ruff check app tasks tests bench
+	$(BIN)/mypy app tasks
 
 # Refresh the message catalogs after adding or changing UI text.
 i18n: install-test

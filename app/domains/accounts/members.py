@@ -16,7 +16,7 @@ from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Tenant
 from app.domains.accounts import context_cache
-from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner
+from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner, NotFound
 from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
 from app.domains.accounts.tables import Invitation, Membership, Organization, UserPreference
@@ -72,7 +72,7 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
         raise ValidationFailed({"email": _("%(email)s is already a member.", email=form.email)})
     token = new_token()
     link = f"{get_settings().base_url}/invitations/{token}"
-    org = await Organization.select(Organization.name).where(Organization.id == tenant.organization_id).first()
+    org = await _own_organization(tenant)
     async with transaction():  # the invitation and its e-mail commit together; the mail job runs after
         row = tenant.scoped(Invitation).new(
             email=form.email,
@@ -84,9 +84,9 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
         await row.save()
         mailed = await queue_mail(
             form.email,
-            _("You are invited to %(org)s on StoreSync", org=org["name"]),
+            _("You are invited to %(org)s on StoreSync", org=org.name),
             _("%(who)s invited you to join %(org)s on StoreSync as %(role)s.\n\nAccept within 7 days:\n%(link)s",
-              who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.label(), link=link),
+              who=tenant.actor.email or "A colleague", org=org.name, role=form.role.label(), link=link),
             organization_id=tenant.organization_id,
         )
         await record(tenant.organization_id, tenant.actor, "member.invited", "invitation", row.id,
@@ -103,7 +103,7 @@ async def revoke_invitation(tenant: Tenant, invitation_id: int) -> None:
 
 async def invitation_by_token(token: str) -> dict:
     """The live invitation for a link token, with its organisation's name; raises InvalidLink."""
-    row = await Invitation.select(Invitation.all_columns(), Invitation.organization.name.as_alias("org_name")).where(
+    row = await Invitation.select(*Invitation.all_columns(), Invitation.organization.name.as_alias("org_name")).where(
         Invitation.token_hash == token_hash(token)
     ).first()
     if row is None or row["revoked"] or row["accepted_at"] is not None or row["expires_at"] < utcnow():
@@ -173,14 +173,21 @@ async def remove_member(tenant: Tenant, membership_id: int) -> None:
                  before={"role": row.role, "email": email["email"] if email else None})
 
 
+async def _own_organization(tenant: Tenant) -> Organization:
+    org = await Organization.objects().where(Organization.id == tenant.organization_id).first()
+    if org is None:  # a tenant is built from a membership, so its organisation exists
+        raise NotFound(_("Organisation not found."))
+    return org
+
+
 async def update_organization(tenant: Tenant, name: str, timezone: str) -> None:
-    org = await Organization.select().where(Organization.id == tenant.organization_id).first()
+    org = await _own_organization(tenant)
     await Organization.update({Organization.name: name, Organization.timezone: timezone}).where(
         Organization.id == tenant.organization_id
     )
     await context_cache.forget_users(await _member_ids(tenant))
     await record(tenant.organization_id, tenant.actor, "organization.updated", "organization", tenant.organization_id,
-                 before={"name": org["name"], "timezone": org["timezone"]}, after={"name": name, "timezone": timezone})
+                 before={"name": org.name, "timezone": org.timezone}, after={"name": name, "timezone": timezone})
 
 
 async def create_organization(user_id: int, name: str, *, ip: str | None) -> int:

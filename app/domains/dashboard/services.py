@@ -58,7 +58,9 @@ async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]
             'SELECT (placed_at AT TIME ZONE {})::date::text AS day, channel, COUNT(*) AS n FROM "order" '
             "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", tenant.timezone, tenant.organization_id, since)
     else:
-        offset_hours = int(now_local.utcoffset().total_seconds() // 3600)
+        offset = now_local.utcoffset()
+        assert offset is not None, "now_local is aware"
+        offset_hours = int(offset.total_seconds() // 3600)
         rows = await Order.raw(
             'SELECT date(placed_at, {}) AS day, channel, COUNT(*) AS n FROM "order" '
             "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", f"{offset_hours:+d} hours",

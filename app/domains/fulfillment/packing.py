@@ -93,7 +93,7 @@ async def pack_view(tenant: Tenant, order_id: int) -> PackView:
     rows = await tenant.scoped(OrderLine).select(
         OrderLine.variant, OrderLine.quantity, OrderLine.title, OrderLine.variant.sku.as_alias("sku"),
         OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant.name.as_alias("variant_name"),
-        OrderLine.variant.product.name.as_alias("product_name"),
+        OrderLine.variant._.product.name.as_alias("product_name"),
     ).where((OrderLine.order == order["id"]) & OrderLine.variant.is_not_null()).order_by(OrderLine.id)
     scans = await tenant.scoped(PackScan).select(PackScan.variant, Count(PackScan.id, alias="n")).where(
         (PackScan.order == order["id"]) & (PackScan.outcome == ScanOutcome.COUNTED)).group_by(PackScan.variant)
@@ -139,13 +139,13 @@ async def _scan_item(tenant: Tenant, view: PackView, code: str, variant: dict | 
         elif line.done:
             outcome = ScanOutcome.SURPLUS
         await _log(tenant, view.order["id"], variant["id"], code, outcome)
-        if outcome is ScanOutcome.COUNTED:
+        if line is not None and outcome is ScanOutcome.COUNTED:
             line.scanned += 1
             finished = all(x.done for x in view.lines)
             if finished:
                 await orders.transition(tenant, view.order["id"], OrderState.PACKED)
                 view.order["state"] = OrderState.PACKED.value  # what reading the view again would show
-    if outcome is ScanOutcome.WRONG:
+    if line is None:  # ScanOutcome.WRONG
         raise ScanRefused(_("Wrong item: %(sku)s is not in order %(number)s. Nothing counted — put it back.",
                             sku=variant["sku"], number=number))
     if outcome is ScanOutcome.SURPLUS:

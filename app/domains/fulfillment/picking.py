@@ -98,14 +98,14 @@ async def get_pick_list(tenant: Tenant, pick_list_id: int) -> PickListView:
         Order.id, Order.platform_order_id, Order.customer_name, Order.state, Order.store.name.as_alias("store_name"),
     ).where(Order.id.is_in(members)).order_by(Order.id)
     line_rows = await tenant.scoped(OrderLine).select(
-        OrderLine.order.location.code.as_alias("location_code"),
-        OrderLine.order.location.name.as_alias("location_name"),
+        OrderLine.order._.location.code.as_alias("location_code"),
+        OrderLine.order._.location.name.as_alias("location_name"),
         OrderLine.variant.sku.as_alias("sku"), OrderLine.variant.name.as_alias("variant_name"),
-        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant.product.name.as_alias("product_name"),
+        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant._.product.name.as_alias("product_name"),
         OrderLine.seller_sku, Sum(OrderLine.quantity, alias="quantity"), Count(distinct=[OrderLine.order], alias="orders"),
     ).where(OrderLine.order.is_in(members)).group_by(
-        OrderLine.order.location.code, OrderLine.order.location.name, OrderLine.variant.sku,
-        OrderLine.variant.name, OrderLine.variant.barcode, OrderLine.variant.product.name, OrderLine.seller_sku,
+        OrderLine.order._.location.code, OrderLine.order._.location.name, OrderLine.variant.sku,
+        OrderLine.variant.name, OrderLine.variant.barcode, OrderLine.variant._.product.name, OrderLine.seller_sku,
     )
     return PickListView(head["id"], head["created_at"], order_rows, group_lines(line_rows))
 

@@ -205,7 +205,7 @@ async def manifest(tenant: Tenant, day: date | None = None) -> tuple[date, dict[
     rows = await tenant.scoped(Shipment).select(
         Shipment.carrier, Shipment.tracking_number, Shipment.mode, Shipment.shipped_at,
         Shipment.order.id.as_alias("order_id"), Shipment.order.platform_order_id.as_alias("number"),
-        Shipment.order.customer_name.as_alias("customer_name"), Shipment.order.store.name.as_alias("store_name"),
+        Shipment.order.customer_name.as_alias("customer_name"), Shipment.order._.store.name.as_alias("store_name"),
         Shipment.order.cash_on_delivery.as_alias("cod"),
     ).where((Shipment.status == ShipmentStatus.SHIPPED) & (Shipment.shipped_at >= start)
             & (Shipment.shipped_at < start + timedelta(days=1))).order_by(Shipment.carrier).order_by(Shipment.shipped_at)

@@ -62,7 +62,7 @@ async def lines(tenant: Tenant, count_id: int) -> list[dict]:
     rows = await tenant.scoped(StockCountLine).select(
         StockCountLine.all_columns(), StockCountLine.variant.sku.as_alias("sku"),
         StockCountLine.variant.name.as_alias("variant_name"),
-        StockCountLine.variant.product.name.as_alias("product_name"),
+        StockCountLine.variant._.product.name.as_alias("product_name"),
     ).where(StockCountLine.stock_count == count_id).order_by(StockCountLine.updated_at, ascending=False)
     for r in rows:
         r["difference"] = r["counted"] - r["expected"]

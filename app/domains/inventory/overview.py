@@ -68,8 +68,8 @@ async def stock_table(tenant: Tenant, *, location_id: int | None = None, low_onl
         StockLevel.id, StockLevel.variant, StockLevel.location, StockLevel.on_hand, StockLevel.reserved,
         StockLevel.variant.sku.as_alias("sku"), StockLevel.variant.name.as_alias("variant_name"),
         StockLevel.variant.reorder_point.as_alias("reorder_point"),
-        StockLevel.variant.product.id.as_alias("product_id"),
-        StockLevel.variant.product.name.as_alias("product_name"), StockLevel.location.code.as_alias("location_code"),
+        StockLevel.variant._.product.id.as_alias("product_id"),
+        StockLevel.variant._.product.name.as_alias("product_name"), StockLevel.location.code.as_alias("location_code"),
     )
     if location_id:
         query = query.where(StockLevel.location == location_id)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from piccolo.columns import Column
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
@@ -82,7 +84,7 @@ async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: 
                  condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "") -> Level:
     """The one write path: conditional update, ledger row, change signal. Raises
     InsufficientStock (and changes nothing) when the condition does not hold."""
-    values = {StockLevel.updated_at: utcnow()}
+    values: dict[Column | str, Any] = {StockLevel.updated_at: utcnow()}
     if on_hand:
         values[StockLevel.on_hand] = StockLevel.on_hand + on_hand
     if reserved:

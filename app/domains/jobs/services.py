@@ -68,7 +68,7 @@ def _drift(result: Any) -> list[dict]:
     if not isinstance(rows, list):
         return []
     return [{"listing_id": row.get("listing_id"), "listing": str(row.get("listing") or ""), "before": row.get("from"),
-             "after": row.get("to"), "done": DRIFT_DONE.get(row.get("done"), N_("not fixed"))}
+             "after": row.get("to"), "done": DRIFT_DONE.get(str(row.get("done")), N_("not fixed"))}
             for row in rows if isinstance(row, dict)]
 
 

@@ -67,14 +67,15 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
             }
             row = existing.get((item.listing_id, v.variant_id))
             if row is None:
-                mapped = match is not None and not match["archived"]
+                variant_id: int | None = match["id"] if match is not None and not match["archived"] else None
                 await tenant.scoped(Listing).new(
                     store=store_id, platform_item_id=item.listing_id, platform_model_id=v.variant_id,
-                    variant=match["id"] if mapped else None,
-                    status=MappingStatus.MAPPED if mapped else MappingStatus.UNMAPPED, **fields).save()
+                    variant=variant_id,
+                    status=MappingStatus.MAPPED if variant_id is not None else MappingStatus.UNMAPPED, **fields).save()
                 counts.created += 1
-                if mapped:
-                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
+                mapped = variant_id is not None
+                if variant_id is not None:
+                    counts.mapped_now.append((item.listing_id, v.variant_id, variant_id))
             else:
                 if row["status"] == MappingStatus.UNMAPPED and match is not None and not match["archived"]:
                     fields.update(variant=match["id"], status=MappingStatus.MAPPED)
@@ -95,7 +96,7 @@ async def listings_of_store(tenant: Tenant, store_id: int, *, status: str = "", 
                             limit: int = 50) -> tuple[list[dict[str, Any]], int | None]:
     query = tenant.scoped(Listing).select(
         Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
-        Listing.variant.product.name.as_alias("product_name"),
+        Listing.variant._.product.name.as_alias("product_name"),
     ).where(Listing.store == store_id)
     if status in set(MappingStatus):
         query = query.where(Listing.status == status)

@@ -12,9 +12,10 @@ from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
+from app.core.web import back_within, flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains.fulfillment import bulk, platform_actions
 from app.domains.fulfillment.barcodes import code128_svg
+from app.domains.fulfillment.schemas import BulkOrdersForm, OrderSelection
 from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.schemas import (
     ManualOrderForm,
@@ -75,20 +76,14 @@ class OrdersController(Controller):
     async def bulk(self, request: Request, tenant: Tenant) -> Response:
         """One action for the orders ticked in the queue; the outcome comes back as a flash."""
         form = await request.form()
-        back = form.get("back") if isinstance(form.get("back"), str) else ""
-        back = back if back.startswith("/orders") and "//" not in back else "/orders"
+        back = back_within(form.get("back"), "/orders")
         try:
-            action = bulk.BulkAction(form.get("action") or "")
-        except ValueError:
-            flash(request, _("Choose what to do with the selected orders."), "error")
-            return redirect_after_post(request, back)
-        try:
-            chosen = form.getall("order_id") if "order_id" in form else []
-            ids = bulk.parse_ids([v for v in chosen if isinstance(v, str)])
+            chosen = BulkOrdersForm.parse_multi(form)
         except ValidationFailed as exc:
             flash(request, exc.message, "error")
             return redirect_after_post(request, back)
-        outcome = await bulk.run(tenant, action, ids)
+        action = chosen.action
+        outcome = await bulk.run(tenant, action, chosen.order_id)
         category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting or outcome.queued else "error")
         if action is bulk.BulkAction.LABELS and outcome.done:
             if outcome.refused:
@@ -104,7 +99,7 @@ class OrdersController(Controller):
         """One print-ready page with the shipping label of each chosen order."""
         error = ""
         try:
-            chosen = bulk.parse_ids([x for x in ids.split(",") if x.strip()])
+            chosen = OrderSelection.parse({"order_id": ids}).order_id
         except ValidationFailed as exc:
             chosen, error = [], exc.message
         return render(request, "orders/labels.html", orders=await bulk.label_orders(tenant, chosen) if chosen else [],

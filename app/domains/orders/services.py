@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow, zone
@@ -127,7 +128,7 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> l
     like = f"%{term.replace('%', '')}%"
     in_lines = WhereRaw('"order".id IN (SELECT l."order" FROM order_line l WHERE l.organization = {} AND '
                         'UPPER(l.seller_sku) LIKE {})', tenant.organization_id, like.upper())
-    matches = [Order.platform_order_id.ilike(like), Order.customer_name.ilike(like),
+    matches: list[Combinable] = [Order.platform_order_id.ilike(like), Order.customer_name.ilike(like),
                Order.customer_phone.ilike(like), in_lines]
     if not is_postgres():
         return await page_query().where(matches[0] | matches[1] | matches[2] | matches[3]).limit(PAGE + 1)
@@ -160,7 +161,7 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
         raise NotFound(_("Order not found."))
     order["lines"] = await tenant.scoped(OrderLine).select(
         OrderLine.all_columns(), OrderLine.variant.sku.as_alias("variant_sku"),
-        OrderLine.variant.product.name.as_alias("product_name"),
+        OrderLine.variant._.product.name.as_alias("product_name"),
     ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
     order["events"] = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),

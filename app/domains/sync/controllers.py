@@ -24,6 +24,7 @@ from app.domains.sync import (
 )
 from app.domains.sync import log as sync_log
 from app.domains.sync.push import store_rules
+from app.domains.sync.schemas import AllocationForm, ListingSelection
 
 TASKS = {
     "import": (tasks.import_listings, N_("Import listings from %(store)s")),
@@ -101,10 +102,12 @@ class SyncController(Controller):
           opt={"permission": Permission.JOBS_RUN})
     async def reconcile_confirm(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         store = await stores.store_view(tenant, store_id)
-        form = await request.form()
-        chosen = [v for v in (form.getall("listing_id") if "listing_id" in form else []) if isinstance(v, str)]
+        try:
+            chosen = ListingSelection.parse_multi(await request.form()).listing_id
+        except ValidationFailed:
+            chosen = []
         allowed = {d.listing_id for d in await reconcile.waiting_for_confirmation(tenant, store_id)}
-        ids = sorted({int(v) for v in chosen if v.strip().isdigit() and len(v.strip()) <= 18} & allowed)
+        ids = sorted(set(chosen) & allowed)
         if not ids:
             flash(request, _("Tick at least one listing first."), "error")
             return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
@@ -134,14 +137,10 @@ class SyncController(Controller):
 
     @post("/allocation", name="sync:allocation_save", opt={"permission": Permission.STORES_MANAGE})
     async def allocation_save(self, request: Request, tenant: Tenant) -> Response:
-        data = await form_data(request)
-        try:
-            value = int((data.get("threshold") or "").strip())
-            await allocation.set_threshold(tenant, value)
-        except ValueError:
-            raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")}) from None
+        form = AllocationForm.parse(await form_data(request))
+        await allocation.set_threshold(tenant, form.threshold)
         flash(request, _("Allocation rule saved."))
-        return await _allocation(request, tenant, data.get("sku", ""))
+        return await _allocation(request, tenant, form.sku)
 
 
 async def _allocation(request: Request, tenant: Tenant, sku: str) -> Response:

@@ -25,8 +25,6 @@ from app.domains.orders.remap import Resolved, resolve_listing_lines, waiting_un
 from app.domains.sync.dispatch import enqueue_store_push
 
 log = logging.getLogger(__name__)
-MAX_BULK = 200
-MAX_OPENING = 1_000_000
 
 
 @dataclass(slots=True)
@@ -58,17 +56,6 @@ async def map_listing(tenant: Tenant, listing_id: int, code: str) -> MapOutcome:
     waiting for it and push the store's stock."""
     variant = await listings.map_listing(tenant, listing_id, code)
     return MapOutcome(variant, await _after_mapping(tenant, listing_id, variant["id"]))
-
-
-def parse_opening(text: str | None) -> int | None:
-    """The opening stock as typed: empty means the marketplace's quantity (None)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) > MAX_OPENING:
-        raise ValidationFailed({"opening": _("Opening stock is a whole number from 0 to 1000000, or empty to take "
-                                             "the marketplace's quantity.")})
-    return int(text)
 
 
 async def create_product(tenant: Tenant, listing_id: int, opening: int | None = None) -> MapOutcome:
@@ -119,20 +106,6 @@ async def _after_mapping(tenant: Tenant, listing_id: int, variant_id: int) -> Re
     except Exception:  # the mapping is saved; the sweep and the next change push it
         log.exception("could not enqueue the stock push of store %s after mapping", listing["store"])
     return resolved
-
-
-def parse_listing_ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        if not value.strip().isdigit() or len(value.strip()) > 18:
-            raise ValidationFailed({"listing_id": _("The selection is not valid: reload the page and choose again.")})
-        ids.append(int(value.strip()))
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        raise ValidationFailed({"listing_id": _("Tick at least one listing first.")})
-    if len(ids) > MAX_BULK:
-        raise ValidationFailed({"listing_id": _("One bulk action takes at most %(max)s listings.", max=MAX_BULK)})
-    return ids
 
 
 async def bulk_create_products(tenant: Tenant, ids: list[int]) -> BulkOutcome:

@@ -76,7 +76,8 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
                     raise
                 continue
             refused = {(f.listing_id, f.variant_id): f.reason for f in result.failed}
-            logs, sent_at = [], {}
+            logs: list[SyncLog] = []
+            sent_at: dict[int, list[int]] = {}
             for row, price in batch:
                 reason = refused.get((row["platform_item_id"], row["platform_model_id"]))
                 if reason is None:
