@@ -179,7 +179,7 @@ class AuthController(Controller):
             if ctx is not None:
                 user_id, org_id = await member_service.accept_invitation(token, user_id=ctx.user_id, ip=client_ip(request))
             else:
-                if await services.email_taken(invitation["email"]):
+                if await services.email_taken(invitation.email):
                     raise AppError(_("An account with this e-mail exists: log in first, then open the link again."))
                 form = AcceptInviteForm.parse(await form_data(request))
                 user_id, org_id = await member_service.accept_invitation(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
@@ -12,6 +12,7 @@ from app.core.database import transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import GRANTABLE
+from app.core.records import from_row, from_rows
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Tenant
@@ -39,8 +40,33 @@ def _check_grantable(tenant: Tenant, role: Role) -> None:
         raise Forbidden(_("Your role cannot give the role %(role)s.", role=role.label()))
 
 
-async def members(tenant: Tenant) -> list[dict]:
-    return await (
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member on the members page: the membership and who it is."""
+
+    id: int
+    role: str
+    created_at: datetime
+    user_id: int
+    email: str
+    first_name: str | None
+    last_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationRow:
+    """A live invitation; `org_name` only where read by its link."""
+
+    id: int
+    email: str
+    role: str
+    organization: int
+    expires_at: datetime
+    org_name: str = ""
+
+
+async def members(tenant: Tenant) -> list[MemberRow]:
+    return from_rows(MemberRow, await (
         tenant.scoped(Membership)
         .select(
             Membership.id,
@@ -52,16 +78,16 @@ async def members(tenant: Tenant) -> list[dict]:
             Membership.user.last_name.as_alias("last_name"),
         )
         .order_by(Membership.id)
-    )
+    ))
 
 
-async def pending_invitations(tenant: Tenant) -> list[dict]:
-    return await (
+async def pending_invitations(tenant: Tenant) -> list[InvitationRow]:
+    return from_rows(InvitationRow, await (
         tenant.scoped(Invitation)
         .select()
         .where(Invitation.accepted_at.is_null() & (Invitation.revoked == False) & (Invitation.expires_at > utcnow()))  # noqa: E712
         .order_by(Invitation.id, ascending=False)
-    )
+    ))
 
 
 async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
@@ -101,14 +127,14 @@ async def revoke_invitation(tenant: Tenant, invitation_id: int) -> None:
                  before={"email": row.email})
 
 
-async def invitation_by_token(token: str) -> dict:
+async def invitation_by_token(token: str) -> InvitationRow:
     """The live invitation for a link token, with its organisation's name; raises InvalidLink."""
     row = await Invitation.select(*Invitation.all_columns(), Invitation.organization.name.as_alias("org_name")).where(
         Invitation.token_hash == token_hash(token)
     ).first()
     if row is None or row["revoked"] or row["accepted_at"] is not None or row["expires_at"] < utcnow():
         raise InvalidLink(_("This invitation is invalid, was already used or has expired."))
-    return row
+    return from_row(InvitationRow, row)
 
 
 async def accept_invitation(token: str, *, user_id: int | None, name: str = "", password: str = "",
@@ -120,22 +146,22 @@ async def accept_invitation(token: str, *, user_id: int | None, name: str = "", 
     async with transaction():
         inv = await invitation_by_token(token)
         claimed = await Invitation.update({Invitation.accepted_at: utcnow()}).where(
-            (Invitation.id == inv["id"]) & Invitation.accepted_at.is_null()
+            (Invitation.id == inv.id) & Invitation.accepted_at.is_null()
         ).returning(Invitation.id)
         if not claimed:
             raise InvalidLink(_("This invitation is invalid, was already used or has expired."))
         if user_id is None:
-            user_id = await create_user(inv["email"], password, name)
-            await UserPreference(user=user_id, last_organization=inv["organization"]).save()
+            user_id = await create_user(inv.email, password, name)
+            await UserPreference(user=user_id, last_organization=inv.organization).save()
         exists = await Membership.exists().where(
-            (Membership.user == user_id) & (Membership.organization == inv["organization"])
+            (Membership.user == user_id) & (Membership.organization == inv.organization)
         )
         if not exists:
-            await Membership(organization=inv["organization"], user=user_id, role=inv["role"]).save()
-        await record(inv["organization"], Actor(user_id, ip), "member.joined", "membership", None,
-                     after={"role": inv["role"]})
+            await Membership(organization=inv.organization, user=user_id, role=inv.role).save()
+        await record(inv.organization, Actor(user_id, ip), "member.joined", "membership", None,
+                     after={"role": inv.role})
     await context_cache.forget_users([user_id])
-    return user_id, inv["organization"]
+    return user_id, inv.organization
 
 
 async def _member_ids(tenant: Tenant) -> list[int]:

@@ -151,8 +151,9 @@ async def start(tenant: Tenant, task: Task[..., object], label: str, *, timeout:
     return row
 
 
-async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
-    return await tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(limit)
+async def recent(tenant: Tenant, limit: int = 20) -> list[BackgroundJob]:
+    """The organisation's latest jobs, newest first."""
+    return await tenant.scoped(BackgroundJob).objects().order_by(BackgroundJob.id, ascending=False).limit(limit)
 
 
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:

@@ -46,7 +46,7 @@ async def _detail(tenant: Tenant, order_id: int) -> dict:
         return {"order": order, "actions": [], "cancel_reasons": [], "pending": None}
     actions = await platform_actions.actions_of(tenant, order["id"])
     return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order["channel"]),
-            "pending": next((a for a in actions if a["status"] == "pending"), None),
+            "pending": next((a for a in actions if a.status == "pending"), None),
             "cancellable": order["state"] in platform_actions.CANCELLABLE}
 
 
