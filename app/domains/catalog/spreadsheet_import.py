@@ -412,7 +412,7 @@ class CatalogImport:
         for r in rows:
             self.products.setdefault(_key(r["name"], r["brand"]), r["id"])
             self.product_fields[r["id"]] = {"name": r["name"], "brand": r["brand"], "category": r["category"]}
-        self.locations = {r["code"].upper(): r["id"] for r in await list_locations(self.tenant, active_only=False)}
+        self.locations = {r.code.upper(): r.id for r in await list_locations(self.tenant, active_only=False)}
 
     def screen(self, row: Row, cells: dict[str, str]) -> RowError | None:
         """File-wide checks: a SKU repeats only to give stock at another location; known locations."""
@@ -440,7 +440,7 @@ class CatalogImport:
         if code:
             return self.locations[code]
         if self.default_location_id is None:
-            self.default_location_id = (await default_location(self.tenant))["id"]
+            self.default_location_id = (await default_location(self.tenant)).id
         return self.default_location_id
 
     async def apply(self, rows: list[Row]) -> list[RowError]:

@@ -244,7 +244,7 @@ async def _store_location(tenant: Tenant, store_id: int) -> int:
     from app.domains.listings.allocation import store_locations
 
     listed = (await store_locations(tenant, [store_id])).get(store_id)
-    return min(listed) if listed else (await default_location(tenant))["id"]
+    return min(listed) if listed else (await default_location(tenant)).id
 
 
 async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> dict[str, IngestResult]:

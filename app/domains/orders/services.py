@@ -286,7 +286,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
             channel="manual", platform_order_id=number, state=OrderState.READY_TO_SHIP,
             customer_name=customer_name.strip(), customer_phone=normalize_phone(phone),
             customer_email=normalize_email(email), address={"full_address": address.strip()},
-            location=location["id"], **amounts.for_manual(subtotal, shipping, off))
+            location=location.id, **amounts.for_manual(subtotal, shipping, off))
         await order.save()
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
                                            title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],

@@ -94,7 +94,7 @@ async def _create_products(tenant: Tenant, listing_ids: list[int], openings: dic
 async def _store_location(tenant: Tenant, store_id: int) -> int:
     """Where the store's orders take stock: the first location it sells from, else the default."""
     listed = (await allocation.store_locations(tenant, [store_id])).get(store_id)
-    return min(listed) if listed else (await default_location(tenant))["id"]
+    return min(listed) if listed else (await default_location(tenant)).id
 
 
 async def _after_mapping(tenant: Tenant, listing_id: int, variant_id: int) -> Resolved:
