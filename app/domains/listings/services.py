@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.clock import utcnow
 from app.core.database import transaction
@@ -18,6 +18,9 @@ from app.domains.catalog.services import variant_by_code, variants_by_sku
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
 from app.integrations.base import Listing as PlatformListing
+
+if TYPE_CHECKING:
+    from app.domains.catalog.tables import Variant
 
 
 @dataclass(slots=True)
@@ -67,7 +70,7 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
             }
             row = existing.get((item.listing_id, v.variant_id))
             if row is None:
-                variant_id: int | None = match["id"] if match is not None and not match["archived"] else None
+                variant_id: int | None = match.id if match is not None and not match.archived else None
                 await tenant.scoped(Listing).new(
                     store=store_id, platform_item_id=item.listing_id, platform_model_id=v.variant_id,
                     variant=variant_id,
@@ -77,10 +80,10 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
                 if variant_id is not None:
                     counts.mapped_now.append((item.listing_id, v.variant_id, variant_id))
             else:
-                if row["status"] == MappingStatus.UNMAPPED and match is not None and not match["archived"]:
-                    fields.update(variant=match["id"], status=MappingStatus.MAPPED)
+                if row["status"] == MappingStatus.UNMAPPED and match is not None and not match.archived:
+                    fields.update(variant=match.id, status=MappingStatus.MAPPED)
                     mapped = True
-                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
+                    counts.mapped_now.append((item.listing_id, v.variant_id, match.id))
                 else:
                     mapped = row["status"] == MappingStatus.MAPPED
                 await tenant.scoped(Listing).update(fields).where(Listing.id == row["id"])
@@ -116,17 +119,17 @@ async def _listing(tenant: Tenant, listing_id: int) -> Listing:
     return await tenant.scoped(Listing).get(listing_id, _("Listing not found."))
 
 
-async def map_listing(tenant: Tenant, listing_id: int, code: str) -> dict:
+async def map_listing(tenant: Tenant, listing_id: int, code: str) -> Variant:
     """Map a listing to the master variant with this SKU or barcode."""
     listing = await _listing(tenant, listing_id)
     variant = await variant_by_code(tenant, code)
-    if variant is None or variant["archived"]:
+    if variant is None or variant.archived:
         raise ValidationFailed({"code": _("No active variant has the SKU or barcode %(code)s.", code=code.strip()[:64])})
-    await tenant.scoped(Listing).update({Listing.variant: variant["id"], Listing.status: MappingStatus.MAPPED}).where(
+    await tenant.scoped(Listing).update({Listing.variant: variant.id, Listing.status: MappingStatus.MAPPED}).where(
         Listing.id == listing.id)
     await record(tenant.organization_id, tenant.actor, "listing.mapped", "listing", listing.id,
                  before={"status": listing.status, "variant": listing.variant},
-                 after={"status": "mapped", "variant": variant["id"], "sku": variant["sku"]})
+                 after={"status": "mapped", "variant": variant.id, "sku": variant.sku})
     return variant
 
 
@@ -138,13 +141,13 @@ async def ignore_listing(tenant: Tenant, listing_id: int) -> None:
                  before={"status": listing.status})
 
 
-async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> dict:
+async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> Variant:
     """Create a master product+variant from a listing's title, SKU and price, and map it; returns
     the variant."""
     return (await create_product_from_listings(tenant, [listing_id]))[0]
 
 
-async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -> list[dict]:
+async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -> list[Variant]:
     """Create one master product from listings of one marketplace item (its models or SKUs), a
     variant each with the listing's SKU, option name and price, and map them; returns the variants
     in the listings' order. ValidationFailed (nothing created) when a SKU is taken."""
@@ -178,13 +181,13 @@ def _sku_forms(sku: str) -> list[str]:
     return list(dict.fromkeys([text, dashed, dashed.replace("-", "")]))
 
 
-async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, dict]:
+async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, Variant]:
     """The active variant each unmapped listing's seller SKU suggests (by listing id), if any."""
     wanted = {r["id"]: _sku_forms(r["seller_sku"] or "") for r in rows if r["status"] != MappingStatus.MAPPED}
     by_sku = await variants_by_sku(tenant, sorted({f for forms in wanted.values() for f in forms}))
-    found = {}
+    found: dict[int, Variant] = {}
     for listing_id, forms in wanted.items():
-        match = next((by_sku[f] for f in forms if f in by_sku and not by_sku[f]["archived"]), None)
+        match = next((by_sku[f] for f in forms if f in by_sku and not by_sku[f].archived), None)
         if match is not None:
             found[listing_id] = match
     return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
@@ -24,12 +25,15 @@ from app.domains.listings.statuses import MappingStatus
 from app.domains.orders.remap import Resolved, resolve_listing_lines, waiting_units
 from app.domains.sync.dispatch import enqueue_store_push
 
+if TYPE_CHECKING:
+    from app.domains.catalog.tables import Variant
+
 log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
 class MapOutcome:
-    variant: dict
+    variant: Variant
     resolved: Resolved
     opening: int | None = None  # units received as opening stock, for a created product
 
@@ -55,7 +59,7 @@ async def map_listing(tenant: Tenant, listing_id: int, code: str) -> MapOutcome:
     """Map the listing to the variant with this SKU or barcode, then re-resolve the open orders
     waiting for it and push the store's stock."""
     variant = await listings.map_listing(tenant, listing_id, code)
-    return MapOutcome(variant, await _after_mapping(tenant, listing_id, variant["id"]))
+    return MapOutcome(variant, await _after_mapping(tenant, listing_id, variant.id))
 
 
 async def create_product(tenant: Tenant, listing_id: int, opening: int | None = None) -> MapOutcome:
@@ -84,9 +88,9 @@ async def _create_products(tenant: Tenant, listing_ids: list[int], openings: dic
     for row, variant in zip(rows, variants, strict=True):
         if quantities[row["id"]]:
             location = await _store_location(tenant, row["store"])
-            await stock.receive(tenant, variant["id"], location, quantities[row["id"]],
+            await stock.receive(tenant, variant.id, location, quantities[row["id"]],
                                 reason=_("opening stock from the marketplace listing"), reference=f"listing:{row['id']}")
-        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row["id"], variant["id"]),
+        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row["id"], variant.id),
                                    quantities[row["id"]]))
     return outcomes
 
