@@ -152,7 +152,7 @@ async def _lookups(tenant: Tenant, wanted: dict[str, set[int]]) -> dict[str, dic
         "return": await return_orders(tenant, wanted["return"]),
         "order_line": await line_skus(tenant, wanted["order_line"]),
         "return_line": await return_line_skus(tenant, wanted["return_line"]),
-        "store": {s["id"]: s["name"] for s in await list_stores(tenant)} if wanted["store"] else {},
+        "store": {s.id: s.name for s in await list_stores(tenant)} if wanted["store"] else {},
         "listing": {i: " · ".join(x for x in (r["title"], r["model_name"]) if x) or r["seller_sku"]
                     for i, r in (await labels_of(tenant, wanted["listing"])).items()},
     }

@@ -14,7 +14,7 @@ from app.domains.jobs.tables import BackgroundJob
 from app.domains.listings.services import unmapped_count
 from app.domains.orders.statuses import OrderState
 from app.domains.orders.tables import Order
-from app.domains.stores.services import list_stores
+from app.domains.stores.services import StoreView, list_stores
 
 CHART_DAYS = 14
 
@@ -38,10 +38,10 @@ class Summary:
     low_stock: int
     unmapped: int
     orders_today: int
-    stores: list[dict] = field(default_factory=list)
+    stores: list[StoreView] = field(default_factory=list)
     chart: list[DayBar] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
-    recent_jobs: list[dict] = field(default_factory=list)
+    recent_jobs: list[BackgroundJob] = field(default_factory=list)
 
     @property
     def chart_max(self) -> int:
@@ -95,7 +95,7 @@ async def summary(tenant: Tenant) -> Summary:
         unmapped_count(tenant),
         list_stores(tenant),
         orders_per_day(tenant),
-        tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(5),
+        tenant.scoped(BackgroundJob).objects().order_by(BackgroundJob.id, ascending=False).limit(5),
     )
     channels = sorted({c for bar in chart for c in bar.by_channel})
     today = chart[-1].total if chart else 0

@@ -38,8 +38,7 @@ class SyncController(Controller):
 
     @staticmethod
     async def _page(tenant: Tenant) -> dict:
-        rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
-        return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
+        return {"stores": await stores.list_stores(tenant), "jobs": await jobs.recent(tenant, 15),
                 "log": await sync_log.history(tenant, limit=30), "unmapped": await listings.unmapped_count(tenant),
                 "failed_events": await webhook_retry.failed_events(tenant), "progress": None,
                 "waiting": await reconcile.stores_waiting(tenant)}
@@ -74,7 +73,7 @@ class SyncController(Controller):
         task, label = TASKS[action]
         extra = {"force": True} if action == "push" else {}
         # the job's label column holds 200 characters, the message id and parameters included
-        row = await jobs.start(tenant, task, deferred(label, store=store["name"][:120]), timeout=3600, retries=3,
+        row = await jobs.start(tenant, task, deferred(label, store=store.name[:120]), timeout=3600, retries=3,
                                store_id=store_id, **extra)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",
@@ -112,7 +111,7 @@ class SyncController(Controller):
             flash(request, _("Tick at least one listing first."), "error")
             return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
         task, label = TASKS["reconcile"]
-        row = await jobs.start(tenant, task, deferred(label, store=store["name"][:120]),
+        row = await jobs.start(tenant, task, deferred(label, store=store.name[:120]),
                                timeout=3600, retries=3, store_id=store_id, confirm_zero=ids)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return redirect_after_post(request, "/sync")
@@ -120,7 +119,7 @@ class SyncController(Controller):
     @get("/stores/{store_id:int}/history", name="sync:store_history")
     async def store_history(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         store = await stores.store_view(tenant, store_id)
-        return render(request, "sync/history.html", title=store["name"],
+        return render(request, "sync/history.html", title=store.name,
                       log=await sync_log.history(tenant, store_id=store_id, limit=200))
 
     @get("/variants/{variant_id:int}/history", name="sync:variant_history")
@@ -153,6 +152,6 @@ async def _allocation(request: Request, tenant: Tenant, sku: str) -> Response:
         if variant is None:
             error = _("No variant has the SKU or barcode %(code)s.", code=sku.strip()[:64])
         else:
-            preview = await allocation.preview(tenant, variant["id"], list((await store_rules(tenant)).values()))
+            preview = await allocation.preview(tenant, variant.id, list((await store_rules(tenant)).values()))
     return render(request, "sync/allocation.html", fragment="sync/_allocation.html", sku=sku, preview=preview,
                   error=error, stores=active, threshold=await allocation.threshold(tenant), errors={})

@@ -48,7 +48,7 @@ async def _named(tenant: Tenant, rows: list[dict]) -> list[dict]:
     from app.domains.listings.services import labels_of
     from app.domains.stores.services import list_stores
 
-    stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
+    stores = {s.id: s.name for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
     listings = await labels_of(tenant, (r["listing_id"] for r in rows if r["listing_id"]))
     for row in rows:
         listing = listings.get(row["listing_id"]) or {}

@@ -100,11 +100,11 @@ async def push_prices_everywhere(tenant: Tenant, variant_ids: Iterable[int] | No
     """Push changed prices to every active store that takes prices from the catalog."""
     reports = []
     for store in await stores.active_stores(tenant):
-        if store["auto_push_prices"]:
+        if store.auto_push_prices:
             try:
-                reports.append(await push_prices(tenant, store["id"], variant_ids=variant_ids))
+                reports.append(await push_prices(tenant, store.id, variant_ids=variant_ids))
             except IntegrationError as exc:  # one store's trouble does not keep prices from the others
-                reports.append(PriceReport(store["id"], failed=1, errors=[exc.seller_message]))
+                reports.append(PriceReport(store.id, failed=1, errors=[exc.seller_message]))
     return reports
 
 

@@ -41,9 +41,9 @@ class PushReport:
 
 async def store_rules(tenant: Tenant) -> dict[int, allocation.StoreRule]:
     active = await stores.active_stores(tenant)
-    locations = await allocation.store_locations(tenant, [s["id"] for s in active])
-    return {s["id"]: allocation.StoreRule(s["id"], s["stock_buffer"], s["stock_percent"],
-                                          bool(s["preferred_for_last_units"]), locations.get(s["id"], frozenset()))
+    locations = await allocation.store_locations(tenant, [s.id for s in active])
+    return {s.id: allocation.StoreRule(s.id, s.stock_buffer, s.stock_percent, bool(s.preferred_for_last_units),
+                                       locations.get(s.id, frozenset()))
             for s in active}
 
 
