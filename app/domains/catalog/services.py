@@ -11,6 +11,7 @@ from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.errors import DuplicateSku, NotFound
@@ -135,10 +136,19 @@ async def variants_by_sku(tenant: Tenant, skus: list[str]) -> dict[str, Variant]
     return {r.sku: r for r in rows}
 
 
-async def components_of(tenant: Tenant, variant_id: int) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One component of a bundle: which variant, and how many units of it one bundle takes."""
+
+    component: int
+    quantity: int
+
+
+async def components_of(tenant: Tenant, variant_id: int) -> list[Component]:
     """The components of a bundle variant ([] for an ordinary variant)."""
-    return await tenant.scoped(BundleComponent).select(BundleComponent.component, BundleComponent.quantity).where(
-        BundleComponent.bundle == variant_id).order_by(BundleComponent.component)
+    return from_rows(Component, await tenant.scoped(BundleComponent).select(
+        BundleComponent.component, BundleComponent.quantity).where(
+        BundleComponent.bundle == variant_id).order_by(BundleComponent.component))
 
 
 def _int(value: Any) -> int:

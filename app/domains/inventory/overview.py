@@ -41,12 +41,12 @@ async def availability_with_bundles(tenant: Tenant, variants: Iterable[dict]) ->
     rows = list(variants)
     bundles = {r["id"] for r in rows if r.get("is_bundle")}
     parts = {b: await components_of(tenant, b) for b in sorted(bundles)}
-    needed = {r["id"] for r in rows} - bundles | {p["component"] for comps in parts.values() for p in comps}
+    needed = {r["id"] for r in rows} - bundles | {p.component for comps in parts.values() for p in comps}
     totals = await availability(tenant, needed)
     empty = {"on_hand": 0, "reserved": 0, "available": 0}
     result = {v: totals.get(v, empty) for v in {r["id"] for r in rows} - bundles}
     for bundle, comps in parts.items():
-        figures = {key: max(0, min((totals.get(p["component"], empty)[key] // max(p["quantity"], 1) for p in comps),
+        figures = {key: max(0, min((totals.get(p.component, empty)[key] // max(p.quantity, 1) for p in comps),
                                    default=0)) for key in ("on_hand", "available")}
         result[bundle] = dict(figures, reserved=max(0, figures["on_hand"] - figures["available"]))
     return result

@@ -64,11 +64,11 @@ async def available_by_variant(tenant: Tenant, variant_ids: Iterable[int], bundl
     bundle_ids = set(bundles) & ids
     plain = ids - bundle_ids
     parts = {b: await components_of(tenant, b) for b in bundle_ids}
-    needed = plain | {p["component"] for comps in parts.values() for p in comps}
+    needed = plain | {p.component for comps in parts.values() for p in comps}
     totals = await availability(tenant, needed, locations=locations)
     result = {v: max(0, totals.get(v, {}).get("available", 0)) for v in plain}
     for bundle, comps in parts.items():
-        result[bundle] = max(0, min((totals.get(p["component"], {}).get("available", 0) // max(p["quantity"], 1)
+        result[bundle] = max(0, min((totals.get(p.component, {}).get("available", 0) // max(p.quantity, 1)
                                      for p in comps), default=0))
     return result
 

@@ -246,7 +246,7 @@ class CustomersController(Controller):
         orders = await customers.customer_orders(tenant, phone)
         if not orders:
             raise NotFound(_("Customer not found."))
-        contacts = sorted({o["customer_phone"] for o in orders if o["customer_phone"]}
-                          | {o["customer_email"] for o in orders if o["customer_email"]})
+        contacts = sorted({o.customer_phone for o in orders if o.customer_phone}
+                          | {o.customer_email for o in orders if o.customer_email})
         return render(request, "orders/customer.html", contacts=contacts, orders=orders,
-                      spent=sum(o["total"] for o in orders))
+                      spent=sum(o.total for o in orders))
