@@ -4,7 +4,7 @@ wait in the unmapped queue), and record what was pushed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code, variants_by_sku
@@ -181,7 +182,7 @@ def _sku_forms(sku: str) -> list[str]:
     return list(dict.fromkeys([text, dashed, dashed.replace("-", "")]))
 
 
-async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, Variant]:
+async def suggestions(tenant: Tenant, rows: Iterable[Mapping[str, Any] | Listing]) -> dict[int, Variant]:
     """The active variant each unmapped listing's seller SKU suggests (by listing id), if any."""
     wanted = {r["id"]: _sku_forms(r["seller_sku"] or "") for r in rows if r["status"] != MappingStatus.MAPPED}
     by_sku = await variants_by_sku(tenant, sorted({f for forms in wanted.values() for f in forms}))
@@ -193,15 +194,30 @@ async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, Variant
     return found
 
 
-async def listings_by_id(tenant: Tenant, ids: Iterable[int]) -> list[dict]:
+async def listings_by_id(tenant: Tenant, ids: Iterable[int]) -> list[Listing]:
     """These listings of the organisation (other ids are left out), in id order."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    return await tenant.scoped(Listing).select().where(Listing.id.is_in(wanted)).order_by(Listing.id)
+    return await tenant.scoped(Listing).objects().where(Listing.id.is_in(wanted)).order_by(Listing.id)
 
 
-async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class PushTarget:
+    """A mapped listing with what a stock or price push needs."""
+
+    id: int
+    platform_item_id: str
+    platform_model_id: str
+    platform_location_id: str
+    variant: int
+    last_pushed_qty: int | None
+    platform_price: int
+    is_bundle: bool
+    catalog_price: int  # a mapped listing has a variant
+
+
+async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[PushTarget]:
     """Mapped listings of a store (optionally only for some variants), with what a stock or price
     push needs: the last pushed quantity, the marketplace's price, the variant's bundle flag and
     catalog price."""
@@ -215,7 +231,7 @@ async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[i
         if not ids:
             return []
         query = query.where(Listing.variant.is_in(ids))
-    return await query.order_by(Listing.id)
+    return from_rows(PushTarget, await query.order_by(Listing.id))
 
 
 async def record_pushes(tenant: Tenant, pushed: dict[int, int], failed: dict[int, str]) -> None:

@@ -36,10 +36,10 @@ PriceReport = PushReport
 
 
 async def price_targets(tenant: Tenant, store_id: int, markup: int,
-                        variant_ids: Iterable[int] | None = None) -> list[tuple[dict, int]]:
+                        variant_ids: Iterable[int] | None = None) -> list[tuple[listings.PushTarget, int]]:
     """(listing, price it should have) for the store's mapped listings whose variant has a price."""
     rows = await listings.mapped_for_push(tenant, store_id, variant_ids)
-    return [(r, store_price(r["catalog_price"], markup)) for r in rows if (r["catalog_price"] or 0) > 0]
+    return [(r, store_price(r.catalog_price, markup)) for r in rows if (r.catalog_price or 0) > 0]
 
 
 async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int] | None = None,
@@ -56,14 +56,14 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
         return report
     pairs = await price_targets(tenant, store_id, store.price_markup_percent or 0, variant_ids)
     report.considered = len(pairs)
-    todo = [(row, price) for row, price in pairs if force or row["platform_price"] != price]
+    todo = [(row, price) for row, price in pairs if force or row.platform_price != price]
     if not todo:
         return report
     async with open_adapter(store.platform) as adapter:
         conn = connection_for(tenant, store, adapter)
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
-            updates = [PriceUpdate(listing_id=row["platform_item_id"], variant_id=row["platform_model_id"],
+            updates = [PriceUpdate(listing_id=row.platform_item_id, variant_id=row.platform_model_id,
                                    price=price) for row, price in batch]
             try:
                 result = await adapter.update_price(conn, updates)
@@ -79,16 +79,16 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
             logs: list[SyncLog] = []
             sent_at: dict[int, list[int]] = {}
             for row, price in batch:
-                reason = refused.get((row["platform_item_id"], row["platform_model_id"]))
+                reason = refused.get((row.platform_item_id, row.platform_model_id))
                 if reason is None:
-                    sent_at.setdefault(price, []).append(row["id"])
+                    sent_at.setdefault(price, []).append(row.id)
                     report.sent += 1
                 else:
                     report.failed += 1
                 logs.append(SyncLog(organization=tenant.organization_id, background_job=background_job_id,
-                                    store_id=store_id, listing_id=row["id"], variant_id=row["variant"], action="price",
+                                    store_id=store_id, listing_id=row.id, variant_id=row.variant, action="price",
                                     level="error" if reason else "info", quantity=price,
-                                    previous_quantity=row["platform_price"],
+                                    previous_quantity=row.platform_price,
                                     message=reason or "price sent"))
             for price, ids in sent_at.items():
                 await tenant.scoped(Listing).update({Listing.platform_price: price}).where(Listing.id.is_in(ids))
