@@ -89,11 +89,11 @@ class ListingsController(Controller):
 
         row = await listings.get_listing(tenant, listing_id)
         error = ""
-        if row["variant"] is None:
+        if row.variant is None:
             error = _("Map the listing to a variant first.")
         else:
             try:
-                report = await push_store(tenant, row["store"], variant_ids=[row["variant"]], force=True)
+                report = await push_store(tenant, row.store, variant_ids=[row.variant], force=True)
                 if report.skipped_reason:
                     error = _("Not pushed: %(why)s.", why=report.skipped_reason)
             except IntegrationError as exc:
@@ -107,5 +107,5 @@ class ListingsController(Controller):
     @get("/{listing_id:int}/history", name="listings:history", opt={"permission": Permission.VIEW})
     async def history(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         row = await listings.get_listing(tenant, listing_id)
-        return render(request, "sync/history.html", title=f"{row['title']} {row['model_name']}".strip(),
+        return render(request, "sync/history.html", title=f"{row.title} {row.model_name}".strip(),
                       log=await sync_log.history(tenant, listing_id=listing_id, limit=200))

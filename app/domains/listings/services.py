@@ -4,15 +4,16 @@ wait in the unmapped queue), and record what was pushed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
-from app.core.records import from_rows
+from app.core.records import from_row, from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit.services import record
 from app.domains.catalog.services import variant_by_code, variants_by_sku
@@ -96,20 +97,43 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    """A marketplace listing with the SKU of the variant it is mapped to (and that variant's product)."""
+
+    id: int
+    store: int
+    platform_item_id: str
+    platform_model_id: str
+    title: str
+    model_name: str
+    seller_sku: str
+    platform_price: int
+    platform_quantity: int
+    platform_location_id: str
+    variant: int | None
+    status: str
+    last_pushed_qty: int | None
+    last_pushed_at: datetime | None
+    last_push_error: str
+    imported_at: datetime
+    variant_sku: str | None
+    product_name: str | None = None
+
+
 async def listings_of_store(tenant: Tenant, store_id: int, *, status: str = "", after: int | None = None,
-                            limit: int = 50) -> tuple[list[dict[str, Any]], int | None]:
+                            limit: int = 50) -> tuple[list[ListingView], int | None]:
     query = tenant.scoped(Listing).select(
-        Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
+        *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
         Listing.variant._.product.name.as_alias("product_name"),
     ).where(Listing.store == store_id)
     if status in set(MappingStatus):
         query = query.where(Listing.status == status)
     if after:
         query = query.where(Listing.id > after)
-    rows = await query.order_by(Listing.id).limit(limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (rows[-1]["id"] if more and rows else None)
+    found = await query.order_by(Listing.id).limit(limit + 1)
+    rows = from_rows(ListingView, found[:limit])
+    return rows, (rows[-1].id if len(found) > limit and rows else None)
 
 
 async def unmapped_count(tenant: Tenant) -> int:
@@ -182,9 +206,9 @@ def _sku_forms(sku: str) -> list[str]:
     return list(dict.fromkeys([text, dashed, dashed.replace("-", "")]))
 
 
-async def suggestions(tenant: Tenant, rows: Iterable[Mapping[str, Any] | Listing]) -> dict[int, Variant]:
+async def suggestions(tenant: Tenant, rows: Iterable[ListingView | Listing]) -> dict[int, Variant]:
     """The active variant each unmapped listing's seller SKU suggests (by listing id), if any."""
-    wanted = {r["id"]: _sku_forms(r["seller_sku"] or "") for r in rows if r["status"] != MappingStatus.MAPPED}
+    wanted = {r.id: _sku_forms(r.seller_sku or "") for r in rows if r.status != MappingStatus.MAPPED}
     by_sku = await variants_by_sku(tenant, sorted({f for forms in wanted.values() for f in forms}))
     found: dict[int, Variant] = {}
     for listing_id, forms in wanted.items():
@@ -248,12 +272,12 @@ async def record_pushes(tenant: Tenant, pushed: dict[int, int], failed: dict[int
             await tenant.scoped(Listing).update({Listing.last_push_error: reason[:500]}).where(Listing.id == listing_id)
 
 
-async def get_listing(tenant: Tenant, listing_id: int) -> dict:
+async def get_listing(tenant: Tenant, listing_id: int) -> ListingView:
     row = await tenant.scoped(Listing).select(
-        Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku")).where(Listing.id == listing_id).first()
+        *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku")).where(Listing.id == listing_id).first()
     if row is None:
         raise NotFound(_("Listing not found."))
-    return row
+    return from_row(ListingView, row)
 
 
 async def labels_of(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, dict]:

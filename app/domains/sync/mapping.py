@@ -74,24 +74,24 @@ async def _create_products(tenant: Tenant, listing_ids: list[int], openings: dic
                            ) -> list[MapOutcome]:
     """One product for listings of one marketplace item, a variant each, with opening stock."""
     rows = [await listings.get_listing(tenant, listing_id) for listing_id in listing_ids]
-    if any(row["status"] == MappingStatus.MAPPED for row in rows):
+    if any(row.status == MappingStatus.MAPPED for row in rows):
         raise ValidationFailed({"listing": _("This listing is mapped already.")})
     quantities = {}
     for row in rows:
-        opening = openings.get(row["id"])
+        opening = openings.get(row.id)
         if opening is None:
-            opening = max(0, row["platform_quantity"]) + await waiting_units(
-                tenant, row["store"], row["platform_item_id"], row["platform_model_id"])
-        quantities[row["id"]] = opening
+            opening = max(0, row.platform_quantity) + await waiting_units(
+                tenant, row.store, row.platform_item_id, row.platform_model_id)
+        quantities[row.id] = opening
     variants = await listings.create_product_from_listings(tenant, listing_ids)
     outcomes = []
     for row, variant in zip(rows, variants, strict=True):
-        if quantities[row["id"]]:
-            location = await _store_location(tenant, row["store"])
-            await stock.receive(tenant, variant.id, location, quantities[row["id"]],
-                                reason=_("opening stock from the marketplace listing"), reference=f"listing:{row['id']}")
-        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row["id"], variant.id),
-                                   quantities[row["id"]]))
+        if quantities[row.id]:
+            location = await _store_location(tenant, row.store)
+            await stock.receive(tenant, variant.id, location, quantities[row.id],
+                                reason=_("opening stock from the marketplace listing"), reference=f"listing:{row.id}")
+        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row.id, variant.id),
+                                   quantities[row.id]))
     return outcomes
 
 
@@ -103,12 +103,12 @@ async def _store_location(tenant: Tenant, store_id: int) -> int:
 
 async def _after_mapping(tenant: Tenant, listing_id: int, variant_id: int) -> Resolved:
     listing = await listings.get_listing(tenant, listing_id)
-    resolved = await resolve_listing_lines(tenant, listing["store"], listing["platform_item_id"],
-                                           listing["platform_model_id"], variant_id)
+    resolved = await resolve_listing_lines(tenant, listing.store, listing.platform_item_id,
+                                           listing.platform_model_id, variant_id)
     try:
-        await enqueue_store_push(tenant.organization_id, listing["store"])
+        await enqueue_store_push(tenant.organization_id, listing.store)
     except Exception:  # the mapping is saved; the sweep and the next change push it
-        log.exception("could not enqueue the stock push of store %s after mapping", listing["store"])
+        log.exception("could not enqueue the stock push of store %s after mapping", listing.store)
     return resolved
 
 
@@ -120,10 +120,10 @@ async def bulk_create_products(tenant: Tenant, ids: list[int]) -> BulkOutcome:
     outcome.refused.update({_("not found"): len(ids) - len(rows)} if len(ids) > len(rows) else {})
     groups: dict[tuple[int, str], list[int]] = {}
     for row in rows:
-        if row["status"] == MappingStatus.MAPPED:
+        if row.status == MappingStatus.MAPPED:
             outcome.refused[_("mapped already")] += 1
         else:
-            groups.setdefault((row["store"], row["platform_item_id"]), []).append(row["id"])
+            groups.setdefault((row.store, row.platform_item_id), []).append(row.id)
     for group in groups.values():
         try:
             results = await _create_products(tenant, group, {})
@@ -143,12 +143,12 @@ async def bulk_map_suggested(tenant: Tenant, ids: list[int]) -> BulkOutcome:
     outcome.refused.update({_("not found"): len(ids) - len(rows)} if len(ids) > len(rows) else {})
     suggested = await listings.suggestions(tenant, rows)
     for row in rows:
-        if row["status"] == MappingStatus.MAPPED:
+        if row.status == MappingStatus.MAPPED:
             outcome.refused[_("mapped already")] += 1
-        elif row["id"] not in suggested:
+        elif row.id not in suggested:
             outcome.refused[_("no variant has its SKU")] += 1
         else:
-            result = await map_listing(tenant, row["id"], suggested[row["id"]]["sku"])
+            result = await map_listing(tenant, row.id, suggested[row.id].sku)
             outcome.done += 1
             outcome.orders += len(result.resolved.orders)
     return outcome
