@@ -32,8 +32,9 @@ bench: install-test
 	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY),)
 
 lint: install-test
-	$(BIN)/ruff check app tasks tests bench
+	$(BIN)/ruff check app tasks tests bench tools
 	$(BIN)/mypy app tasks
+	$(BIN)/lint-imports
 
 # Refresh the message catalogs after adding or changing UI text.
 i18n: install-test

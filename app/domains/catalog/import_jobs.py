@@ -14,6 +14,7 @@ from typing import Any
 from app.core import tasks
 from app.core.i18n import _, deferred
 from app.core.tenancy import Tenant
+from app.domains import jobs
 from app.domains.catalog.errors import NotFound
 from app.domains.catalog.spreadsheet_import import (
     COLUMNS,
@@ -24,7 +25,6 @@ from app.domains.catalog.spreadsheet_import import (
     report_path,
     uploads_dir,
 )
-from app.domains.jobs import services as jobs
 
 TASK = tasks.import_catalog.__name__
 CHUNK = 1024 * 1024

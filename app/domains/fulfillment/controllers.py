@@ -16,7 +16,7 @@ from app.domains.fulfillment import packing, picking, platform_actions, shipping
 from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.fulfillment.schemas import PackScanForm, PickListForm, ShipForm
 from app.domains.fulfillment.statuses import ActionKind
-from app.domains.orders.services import get_order
+from app.domains.orders import get_order
 
 
 class FulfillmentController(Controller):

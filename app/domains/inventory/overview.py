@@ -10,7 +10,7 @@ from piccolo.query import WhereRaw
 
 from app.core.records import from_rows
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import components_of
+from app.domains.catalog import bundle_components
 from app.domains.inventory.tables import StockLevel, StockMovement
 
 
@@ -40,13 +40,16 @@ async def availability_with_bundles(tenant: Tenant, variants: Iterable[dict]) ->
     the same figure the stores are offered."""
     rows = list(variants)
     bundles = {r["id"] for r in rows if r.get("is_bundle")}
-    parts = {b: await components_of(tenant, b) for b in sorted(bundles)}
-    needed = {r["id"] for r in rows} - bundles | {p.component for comps in parts.values() for p in comps}
+    # one query for the components of every bundle shown, not one per bundle
+    components = await bundle_components(tenant, sorted(bundles)) if bundles else {}
+    parts = {b: [{"component": c["component"], "quantity": c["quantity"]} for c in components.get(b, [])]
+             for b in sorted(bundles)}
+    needed = {r["id"] for r in rows} - bundles | {p["component"] for comps in parts.values() for p in comps}
     totals = await availability(tenant, needed)
     empty = {"on_hand": 0, "reserved": 0, "available": 0}
     result = {v: totals.get(v, empty) for v in {r["id"] for r in rows} - bundles}
     for bundle, comps in parts.items():
-        figures = {key: max(0, min((totals.get(p.component, empty)[key] // max(p.quantity, 1) for p in comps),
+        figures = {key: max(0, min((totals.get(p["component"], empty)[key] // max(p["quantity"], 1) for p in comps),
                                    default=0)) for key in ("on_hand", "available")}
         result[bundle] = dict(figures, reserved=max(0, figures["on_hand"] - figures["available"]))
     return result
@@ -121,18 +124,19 @@ async def stock_table(tenant: Tenant, *, location_id: int | None = None, low_onl
     return rows, (rows[-1].id if len(found) > limit and rows else None)
 
 
+def low_stock_count_sql(organization_id: int) -> tuple[str, list]:
+    """The low-stock count as a scalar subquery (Piccolo raw placeholders) and its arguments, for a
+    caller that reads several counts in one statement (the dashboard)."""
+    return ("(SELECT COUNT(*) FROM (SELECT s.variant FROM stock_level s JOIN variant v ON v.id = s.variant "
+            "WHERE s.organization = {} AND v.archived = false AND v.reorder_point > 0 "
+            "GROUP BY s.variant, v.reorder_point HAVING SUM(s.on_hand - s.reserved) <= v.reorder_point) AS low)",
+            [organization_id])
+
+
 async def low_stock_count(tenant: Tenant) -> int:
     """Variants at or below their reorder point (summed over locations), for the nav counter."""
-    rows = await tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.on_hand, StockLevel.reserved,
-                                                  StockLevel.variant.reorder_point.as_alias("reorder_point"),
-                                                  StockLevel.variant.archived.as_alias("archived"))
-    totals: dict[int, list[int]] = {}
-    for r in rows:
-        if r["archived"]:
-            continue
-        t = totals.setdefault(r["variant"], [0, r["reorder_point"]])
-        t[0] += r["on_hand"] - r["reserved"]
-    return sum(1 for available, point in totals.values() if point > 0 and available <= point)
+    sql, args = low_stock_count_sql(tenant.organization_id)
+    return int((await StockLevel.raw(f"SELECT {sql} AS n", *args))[0]["n"])
 
 
 async def movements(tenant: Tenant, *, variant_id: int | None = None, location_id: int | None = None,

@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from saq.job import TERMINAL_STATUSES, Job, Status
@@ -17,8 +18,9 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.i18n import N_, _
 from app.core.queue import Task, get_queue, job_options, task_job
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.jobs.statuses import JobStatus
 from app.domains.jobs.tables import BackgroundJob
 
@@ -151,9 +153,28 @@ async def start(tenant: Tenant, task: Task[..., object], label: str, *, timeout:
     return row
 
 
-async def recent(tenant: Tenant, limit: int = 20) -> list[BackgroundJob]:
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    """A background job as the job lists show it."""
+
+    id: int
+    kind: str
+    label: str
+    status: str
+    done: int
+    total: int
+    errors: int
+    result: Any
+    error: str | None
+    parameters: Any
+    created_at: datetime
+    finished_at: datetime | None
+
+
+async def recent(tenant: Tenant, limit: int = 20) -> list[JobRow]:
     """The organisation's latest jobs, newest first."""
-    return await tenant.scoped(BackgroundJob).objects().order_by(BackgroundJob.id, ascending=False).limit(limit)
+    return from_rows(JobRow, await tenant.scoped(BackgroundJob).select().order_by(
+        BackgroundJob.id, ascending=False).limit(limit))
 
 
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:
