@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +69,8 @@ async def settings_view(org_id: int) -> SettingsView:
     return SettingsView(cod_enabled=row["cod_enabled"], bank_transfer_enabled=row["bank_transfer_enabled"],
                         midtrans_enabled=row["midtrans_enabled"], xendit_enabled=row["xendit_enabled"],
                         secrets_set={name: bool(row[name]) for name in SECRET_FIELDS},
-                        bank_accounts=list(row["bank_accounts"] or []))
+                        bank_accounts=list(json.loads(row["bank_accounts"]) if isinstance(row["bank_accounts"], str)
+                                                           else row["bank_accounts"] or []))
 
 
 async def enabled_methods(org_id: int) -> list[str]:

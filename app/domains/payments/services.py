@@ -7,6 +7,7 @@ emits PaymentSettled, after the change is committed. Gateway calls happen outsid
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import sqlite3
@@ -62,16 +63,23 @@ class PaymentView:
     flagged_reason: str | None
 
 
+def loaded(value: Any, empty: Any) -> Any:
+    """A JSON column's value (Piccolo's select hands it back as text unless asked otherwise)."""
+    if isinstance(value, str):
+        return json.loads(value) if value else empty
+    return value if value is not None else empty
+
+
 def _start(row: dict[str, Any]) -> PaymentStart:
     return PaymentStart(payment_id=row["id"], method=row["method"], status=row["status"], amount_due=row["amount_due"],
-                        redirect_url=row["redirect_url"] or None, instructions=dict(row["instructions"] or {}),
+                        redirect_url=row["redirect_url"] or None, instructions=dict(loaded(row["instructions"], {})),
                         deadline=row["deadline"])
 
 
 def _view(row: dict[str, Any]) -> PaymentView:
     return PaymentView(payment_id=row["id"], method=row["method"], status=row["status"], amount_due=row["amount_due"],
                        paid_amount=row["paid_amount"], paid_at=row["paid_at"], redirect_url=row["redirect_url"] or None,
-                       instructions=dict(row["instructions"] or {}), flagged_reason=row["flagged_reason"] or None)
+                       instructions=dict(loaded(row["instructions"], {})), flagged_reason=row["flagged_reason"] or None)
 
 
 async def _for_order(org_id: int, order_id: int) -> dict[str, Any] | None:
