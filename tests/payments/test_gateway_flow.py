@@ -157,7 +157,7 @@ async def test_gateway_outage_leaves_payment_pending_without_redirect(pay):
     pay.sandbox.add_fault(PaymentFault("server_error", "midtrans", remaining=None))
     with pytest.raises(payments.PaymentUnavailable):
         await start(org_id, "midtrans")
-    rows = await Payment.select().where((Payment.organization == org_id))
+    rows = await Payment.select().where(Payment.organization == org_id)
     assert [(r["status"], r["redirect_url"]) for r in rows] == [("pending", "")]
 
 

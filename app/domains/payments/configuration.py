@@ -97,18 +97,9 @@ async def save_settings(tenant: Tenant, *, cod_enabled: bool, bank_transfer_enab
     its keys (ValidationFailed, nothing saved)."""
     org_id = tenant.organization_id
     row = await _row(org_id)
-    stored = {name: (row[name] if row else "") for name in SECRET_FIELDS}
     new = {name: encrypt(value) for name, value in secrets.items() if name in SECRET_FIELDS and value}
-    have = {name: bool(new.get(name) or stored[name]) for name in SECRET_FIELDS}
-    errors: dict[str, str] = {}
-    if midtrans_enabled and not have["midtrans_server_key"]:
-        errors["midtrans_server_key"] = _("Enter the Midtrans server key to offer Midtrans.")
-    if xendit_enabled and not have["xendit_secret_key"]:
-        errors["xendit_secret_key"] = _("Enter the Xendit secret key to offer Xendit.")
-    if xendit_enabled and not have["xendit_callback_token"]:
-        errors["xendit_callback_token"] = _("Enter the Xendit callback token to offer Xendit.")
-    if bank_transfer_enabled and not bank_accounts:
-        errors["bank_accounts"] = _("Add at least one bank account to offer bank transfer.")
+    errors = await problems(org_id, bank_transfer_enabled=bank_transfer_enabled, midtrans_enabled=midtrans_enabled,
+                            xendit_enabled=xendit_enabled, secrets=secrets, bank_accounts=bank_accounts)
     if errors:
         raise ValidationFailed(errors)
     values = {"cod_enabled": cod_enabled, "bank_transfer_enabled": bank_transfer_enabled,
@@ -123,6 +114,23 @@ async def save_settings(tenant: Tenant, *, cod_enabled: bool, bank_transfer_enab
                  after={"methods": [k for k in ("cod_enabled", "bank_transfer_enabled", "midtrans_enabled",
                                                 "xendit_enabled") if values[k]],
                         "keys_changed": sorted(new), "bank_accounts": len(bank_accounts)})
+
+
+async def problems(org_id: int, *, bank_transfer_enabled: bool, midtrans_enabled: bool, xendit_enabled: bool,
+                   secrets: dict[str, str], bank_accounts: list[dict[str, str]]) -> dict[str, str]:
+    """What stops these settings from being saved, per field (a gateway needs its keys, stored or new)."""
+    row = await _row(org_id)
+    have = {name: bool(secrets.get(name) or (row[name] if row else "")) for name in SECRET_FIELDS}
+    errors: dict[str, str] = {}
+    if midtrans_enabled and not have["midtrans_server_key"]:
+        errors["midtrans_server_key"] = _("Enter the Midtrans server key to offer Midtrans.")
+    if xendit_enabled and not have["xendit_secret_key"]:
+        errors["xendit_secret_key"] = _("Enter the Xendit secret key to offer Xendit.")
+    if xendit_enabled and not have["xendit_callback_token"]:
+        errors["xendit_callback_token"] = _("Enter the Xendit callback token to offer Xendit.")
+    if bank_transfer_enabled and not bank_accounts:
+        errors["bank_accounts"] = _("Add at least one bank account to offer bank transfer.")
+    return errors
 
 
 # One Transport per gateway and event loop (an httpx pool belongs to one loop).

@@ -142,14 +142,23 @@ class PaymentSettingsController(Controller):
     @post("/", name="payments:settings_submit", opt={"permission": Permission.ORG_MANAGE})
     async def update(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
         data = await form_data(request)
+        errors: dict[str, str] = {}
+        try:
+            accounts = bank_accounts_from(data)
+        except ValidationFailed as exc:
+            accounts, errors = [], exc.errors
         try:
             form = PaymentSettingsForm.parse(data)
-            accounts = bank_accounts_from(data)
+            if errors:  # the gateway checks too, so every problem shows at once
+                errors |= await configuration.problems(
+                    tenant.organization_id, bank_transfer_enabled=False, midtrans_enabled=form.midtrans_enabled,
+                    xendit_enabled=form.xendit_enabled, secrets=form.secrets, bank_accounts=accounts)
+                raise ValidationFailed(errors)
             await configuration.save_settings(
                 acting(tenant, ctx, request), cod_enabled=form.cod_enabled,
                 bank_transfer_enabled=form.bank_transfer_enabled, midtrans_enabled=form.midtrans_enabled,
                 xendit_enabled=form.xendit_enabled, secrets=form.secrets, bank_accounts=accounts)
         except ValidationFailed as exc:
-            return await self._form(request, tenant, errors=exc.errors, values=data, status_code=422)
+            return await self._form(request, tenant, errors=errors | exc.errors, values=data, status_code=422)
         flash(request, _("Payment settings saved."))
         return redirect_after_post(request, "/settings/payments/")

@@ -108,8 +108,9 @@ async def _insert_bank_transfer(org_id: int, values: dict[str, Any], amount: int
         if not free:
             break
         code = random.choice(free[:50])  # low codes first, spread so racing checkouts rarely collide
-        row = Payment(**values, unique_code=code, amount_due=amount + code, open_amount_key=f"{org_id}:{amount + code}")
-        row.instructions = {**values["instructions"], "unique_code": code, "amount_due": amount + code}
+        row = Payment(**{**values, "unique_code": code, "amount_due": amount + code,
+                         "open_amount_key": f"{org_id}:{amount + code}",
+                         "instructions": {**values["instructions"], "unique_code": code, "amount_due": amount + code}})
         try:
             await row.save()
             return row
