@@ -14,7 +14,7 @@ import uvicorn
 
 from app.sandbox.payment_state import PaymentSandbox
 from app.sandbox.server import BackgroundSandbox
-from tests.support import free_port, make_account, unique
+from tests.support import free_port, make_account, unique, wait_http
 
 SERVER_KEY = "SB-Mid-server-tests"
 XENDIT_SECRET = "xnd_development_tests"
@@ -37,9 +37,9 @@ async def live_app(app) -> AsyncIterator[str]:
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)  # start-up of the server, not a timing assumption of a test
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    await anyio.to_thread.run_sync(wait_http, f"{url}/healthz")  # the loop keeps serving while we wait
+    yield url
     server.should_exit = True
     await task
 
