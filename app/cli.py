@@ -27,7 +27,9 @@ def _prepare() -> None:
 
 async def _with_db(coro_fn):
     from app.core.database import start_database, stop_database
+    from app.wiring import register_listeners
 
+    register_listeners()
     await start_database()
     try:
         return await coro_fn()
@@ -152,6 +154,18 @@ def _refuse_unsafe_deployment() -> None:
         raise SystemExit(2) from None
 
 
+def server_options() -> dict:
+    """uvicorn's settings for `storesync serve`, which the benchmark's bare route shares (bench/http.py),
+    so its ratios compare like with like: the C HTTP parser (httptools) and event loop (uvloop),
+    dependencies of the package, named explicitly; the pure-Python ones only where those are not
+    installed (their markers leave them out on PyPy and Windows)."""
+    import importlib.util
+
+    return {"http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+            "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+            "log_level": "info", "timeout_graceful_shutdown": 5}
+
+
 def _run_uvicorn(host: str, port: int, workers: int) -> None:
     import uvicorn
 
@@ -159,7 +173,7 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
 
     ensure_redis()
     config = uvicorn.Config("app.asgi:app", host=host, port=port, workers=workers if workers > 1 else None,
-                            log_level="info", timeout_graceful_shutdown=5, **proxy_options(get_settings()))
+                            **server_options(), **proxy_options(get_settings()))
     server = uvicorn.Server(config)
     if workers > 1:
         from uvicorn.supervisors import Multiprocess

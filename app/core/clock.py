@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
 from babel.dates import format_datetime
 
 _fixed_now: ContextVar[datetime | None] = ContextVar("fixed_now", default=None)
@@ -30,6 +32,11 @@ def clock_at(moment: datetime) -> Iterator[None]:
 
 
 def zone(name: str | None) -> ZoneInfo:
+    return _zone(name or "Asia/Jakarta")
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "Asia/Jakarta")
     except (ZoneInfoNotFoundError, ValueError):
@@ -47,5 +54,27 @@ def format_local(moment: datetime | None, tz_name: str | None, locale: str = "en
     if moment is None:
         return "—"
     local = to_local(moment, tz_name)
-    babel_locale = "id_ID" if locale == "id" else "en_GB"
-    return format_datetime(local, "d MMM yyyy, HH:mm z", tzinfo=local.tzinfo, locale=babel_locale)
+    months, babel_locale = _months(locale)
+    # babel's "d MMM yyyy, HH:mm" written out: its pattern machinery was most of a list page's cost
+    return (f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d} "
+            f"{_zone_label(local, babel_locale)}")
+
+
+@lru_cache(maxsize=8)
+def _months(locale: str) -> tuple[dict[int, str], Locale]:
+    babel_locale = Locale.parse("id_ID" if locale == "id" else "en_GB")
+    return dict(babel_locale.months["format"]["abbreviated"].items()), babel_locale
+
+
+_zone_labels: dict[tuple, str] = {}
+
+
+def _zone_label(local: datetime, babel_locale: Locale) -> str:
+    # The same zone at the same offset (and daylight saving) always reads the same ("WIB", "+0700").
+    key = (local.tzinfo, local.utcoffset(), local.dst(), str(babel_locale))
+    label = _zone_labels.get(key)
+    if label is None:
+        if len(_zone_labels) > 1024:
+            _zone_labels.clear()
+        label = _zone_labels[key] = format_datetime(local, "z", tzinfo=local.tzinfo, locale=babel_locale)
+    return label

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision
+from babel import Locale
+from babel.numbers import NumberPattern, get_currency_precision, parse_pattern
 
 # IDR has two official minor digits that nobody uses; StoreSync stores whole rupiah, so one
 # minor unit is one rupiah. Other currencies keep their ISO precision.
@@ -38,9 +40,21 @@ def format_money(minor: int | None, currency: str = "IDR", locale: str = "id_ID"
     """Format minor units the way sellers write them: "Rp 1.250.000"."""
     if minor is None:
         return "—"
+    return _formatted(minor, currency, locale)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(minor: int, currency: str, locale: str) -> str:
+    # Prices repeat across a page (and pages); babel's apply is most of a list page's formatting.
+    pattern, babel_locale = _money_pattern(currency, locale)
+    return pattern.apply(from_minor(minor, currency), babel_locale, currency=currency, currency_digits=False)
+
+
+@lru_cache(maxsize=64)
+def _money_pattern(currency: str, locale: str) -> tuple[NumberPattern, Locale]:
+    # What babel's format_currency parses on every call; a list page formats dozens of amounts.
     digits = currency_digits(currency)
-    pattern = "¤ #,##0" if digits == 0 else "¤ #,##0." + "0" * digits
-    return format_currency(from_minor(minor, currency), currency, format=pattern, locale=locale, currency_digits=False)
+    return parse_pattern("¤ #,##0" if digits == 0 else "¤ #,##0." + "0" * digits), Locale.parse(locale)
 
 
 def parse_rupiah(text: str | int | None) -> int:

@@ -214,6 +214,28 @@ async def test_rate_limit_is_shared_between_independent_clients(redis: Redis, pr
         await other.aclose()
 
 
+async def test_a_high_limit_costs_one_redis_round_trip_per_lease_and_still_holds(redis: Redis, prefix: str):
+    other = Redis.from_url(redis.connection_pool.connection_kwargs and
+                           f"redis://{redis.connection_pool.connection_kwargs.get('host', '127.0.0.1')}:"
+                           f"{redis.connection_pool.connection_kwargs.get('port', 6379)}/"
+                           f"{redis.connection_pool.connection_kwargs.get('db', 0)}")
+    try:
+        policy = RateLimitPolicy(requests=200, seconds=60)  # a window no slow machine outlasts here
+        first, second = ShopRateLimiter(redis, policy, prefix=prefix), ShopRateLimiter(other, policy, prefix=prefix)
+        await first.acquire("shop-1")
+        # Redis counted a lease of ten slots; the next nine come from this process's lease
+        window = await first._limiter.get_window_stats(first._item, "shop-1")
+        assert window.remaining == 190
+        for _ in range(9):
+            await first.acquire("shop-1")
+        assert (await first._limiter.get_window_stats(first._item, "shop-1")).remaining == 190
+        # two processes together never get more than the limit out of one window
+        granted = [await (first if i % 2 else second).try_acquire("shop-1") for i in range(400)]
+        assert granted.count(True) == 190
+    finally:
+        await other.aclose()
+
+
 async def test_two_adapters_share_one_shop_budget(sandbox: BackgroundSandbox, redis: Redis, prefix: str,
                                                   shopee_shop: Connected):
     def make() -> ShopeeAdapter:

@@ -7,16 +7,17 @@ from litestar.datastructures import UploadFile
 from litestar.response import File, Response
 
 from app.core.errors import NotFound, ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.media import MAX_BYTES, image_path
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
+from app.domains import inventory as overview
 from app.domains.catalog import services
+from app.domains.catalog.events import CatalogPricesChanged
 from app.domains.catalog.images import set_variant_image
 from app.domains.catalog.schemas import product_form_from
-from app.domains.inventory import overview
-from app.domains.sync.prices import enqueue_price_push
 
 
 def _blank_variant() -> dict:
@@ -39,9 +40,11 @@ class ProductsController(Controller):
         elif stock == "low":
             rows = [r for r in rows if 0 < r["available"] <= r["reorder_point"]]
         fragment = "catalog/_rows.html" if after else "catalog/_results.html"
+        # a fragment (the next rows, or results for the filter form) leaves the form and its facets in place
+        facets = {} if wants_fragment(request) else await services.facets(tenant)
         return render(request, "catalog/index.html", fragment=fragment, rows=rows, next_after=page.next_after,
                       filters={"q": q, "brand": brand, "category": category, "stock": stock, "archived": archived},
-                      facets=await services.facets(tenant))
+                      facets=facets)
 
     @get("/new", name="catalog:new", opt={"permission": Permission.CATALOG_EDIT})
     async def new(self, request: Request, tenant: Tenant) -> Response:
@@ -80,7 +83,7 @@ class ProductsController(Controller):
         data = await form_data(request)
         try:
             await services.update_product(tenant, product_id, product_form_from(data))
-            await enqueue_price_push(tenant.organization_id)  # stores taking catalog prices get changed ones
+            await emit(CatalogPricesChanged(tenant.organization_id))  # stores taking catalog prices get changed ones
         except ValidationFailed as exc:
             return render(request, "catalog/show.html", fragment="catalog/_form.html", status_code=422,
                           product=product, form=_redisplay(data), errors=exc.errors)

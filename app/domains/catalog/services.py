@@ -12,7 +12,7 @@ from app.core.database import is_postgres, pg_fetch, transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.catalog.errors import DuplicateSku, NotFound
 from app.domains.catalog.schemas import ProductForm, VariantForm
 from app.domains.catalog.statuses import ProductStatus
@@ -285,10 +285,13 @@ def _escape_like(word: str) -> str:
 
 
 async def facets(tenant: Tenant) -> dict[str, list[str]]:
-    brands = await tenant.scoped(Product).select(Product.brand).distinct().where(Product.brand != "").order_by(Product.brand)
-    categories = await tenant.scoped(Product).select(Product.category).distinct().where(
-        Product.category != "").order_by(Product.category)
-    return {"brands": [r["brand"] for r in brands], "categories": [r["category"] for r in categories]}
+    """The brands and categories in use, for the filter form, in one statement."""
+    rows = await Product.raw(
+        "SELECT DISTINCT 'brand' AS facet, brand AS value FROM product WHERE organization = {} AND brand <> '' "
+        "UNION SELECT DISTINCT 'category', category FROM product WHERE organization = {} AND category <> ''",
+        tenant.organization_id, tenant.organization_id)
+    return {"brands": sorted(r["value"] for r in rows if r["facet"] == "brand"),
+            "categories": sorted(r["value"] for r in rows if r["facet"] == "category")}
 
 
 async def bundles_containing(tenant: Tenant, variant_ids: list[int]) -> list[int]:
@@ -332,11 +335,12 @@ async def set_bundle(tenant: Tenant, variant_id: int, components: list[tuple[str
 
 
 async def bundle_components(tenant: Tenant, variant_ids: list[int]) -> dict[int, list[dict]]:
-    """Components (with SKU) of each of these variants that is a bundle."""
+    """Components (id, SKU, quantity) of each of these variants that is a bundle, in one query."""
     if not variant_ids:
         return {}
     rows = await tenant.scoped(BundleComponent).select(
-        BundleComponent.bundle, BundleComponent.quantity, BundleComponent.component.sku.as_alias("sku"),
+        BundleComponent.bundle, BundleComponent.component, BundleComponent.quantity,
+        BundleComponent.component.sku.as_alias("sku"),
     ).where(BundleComponent.bundle.is_in(variant_ids)).order_by(BundleComponent.id)
     out: dict[int, list[dict]] = {}
     for r in rows:

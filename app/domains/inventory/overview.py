@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from piccolo.query import WhereRaw
 
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import components_of
+from app.domains.catalog import bundle_components
 from app.domains.inventory.tables import StockLevel, StockMovement
 
 
@@ -38,7 +38,10 @@ async def availability_with_bundles(tenant: Tenant, variants: Iterable[dict]) ->
     the same figure the stores are offered."""
     rows = list(variants)
     bundles = {r["id"] for r in rows if r.get("is_bundle")}
-    parts = {b: await components_of(tenant, b) for b in sorted(bundles)}
+    # one query for the components of every bundle shown, not one per bundle
+    components = await bundle_components(tenant, sorted(bundles)) if bundles else {}
+    parts = {b: [{"component": c["component"], "quantity": c["quantity"]} for c in components.get(b, [])]
+             for b in sorted(bundles)}
     needed = {r["id"] for r in rows} - bundles | {p["component"] for comps in parts.values() for p in comps}
     totals = await availability(tenant, needed)
     empty = {"on_hand": 0, "reserved": 0, "available": 0}
@@ -88,18 +91,19 @@ async def stock_table(tenant: Tenant, *, location_id: int | None = None, low_onl
     return rows, (rows[-1]["id"] if more and rows else None)
 
 
+def low_stock_count_sql(organization_id: int) -> tuple[str, list]:
+    """The low-stock count as a scalar subquery (Piccolo raw placeholders) and its arguments, for a
+    caller that reads several counts in one statement (the dashboard)."""
+    return ("(SELECT COUNT(*) FROM (SELECT s.variant FROM stock_level s JOIN variant v ON v.id = s.variant "
+            "WHERE s.organization = {} AND v.archived = false AND v.reorder_point > 0 "
+            "GROUP BY s.variant, v.reorder_point HAVING SUM(s.on_hand - s.reserved) <= v.reorder_point) AS low)",
+            [organization_id])
+
+
 async def low_stock_count(tenant: Tenant) -> int:
     """Variants at or below their reorder point (summed over locations), for the nav counter."""
-    rows = await tenant.scoped(StockLevel).select(StockLevel.variant, StockLevel.on_hand, StockLevel.reserved,
-                                                  StockLevel.variant.reorder_point.as_alias("reorder_point"),
-                                                  StockLevel.variant.archived.as_alias("archived"))
-    totals: dict[int, list[int]] = {}
-    for r in rows:
-        if r["archived"]:
-            continue
-        t = totals.setdefault(r["variant"], [0, r["reorder_point"]])
-        t[0] += r["on_hand"] - r["reserved"]
-    return sum(1 for available, point in totals.values() if point > 0 and available <= point)
+    sql, args = low_stock_count_sql(tenant.organization_id)
+    return int((await StockLevel.raw(f"SELECT {sql} AS n", *args))[0]["n"])
 
 
 async def movements(tenant: Tenant, *, variant_id: int | None = None, location_id: int | None = None,

@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import components_of, require_variant
-from app.domains.inventory.overview import availability
+from app.domains.audit import record
+from app.domains.catalog import bundle_components, require_variant
+from app.domains.inventory import availability, list_locations
 from app.domains.listings.tables import AllocationRule, StoreLocation
+from app.domains.stores import get_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,6 @@ async def threshold(tenant: Tenant) -> int:
 async def set_threshold(tenant: Tenant, value: int) -> None:
     from app.core.errors import ValidationFailed
     from app.core.i18n import _
-    from app.domains.audit.services import record
 
     if not 0 <= value <= 100_000:
         raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")})
@@ -63,7 +64,8 @@ async def available_by_variant(tenant: Tenant, variant_ids: Iterable[int], bundl
     ids = set(variant_ids)
     bundle_ids = set(bundles) & ids
     plain = ids - bundle_ids
-    parts = {b: await components_of(tenant, b) for b in bundle_ids}
+    components = await bundle_components(tenant, sorted(bundle_ids)) if bundle_ids else {}
+    parts = {b: components.get(b, []) for b in bundle_ids}  # one query for every bundle, not one each
     needed = plain | {p["component"] for comps in parts.values() for p in comps}
     totals = await availability(tenant, needed, locations=locations)
     result = {v: max(0, totals.get(v, {}).get("available", 0)) for v in plain}
@@ -108,9 +110,6 @@ async def set_store_locations(tenant: Tenant, store_id: int, location_ids: Itera
     from app.core.database import transaction
     from app.core.errors import ValidationFailed
     from app.core.i18n import _
-    from app.domains.audit.services import record
-    from app.domains.inventory.locations import list_locations
-    from app.domains.stores.services import get_store
 
     await get_store(tenant, store_id)  # another organisation's store is "not found"
     try:

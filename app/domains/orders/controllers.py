@@ -13,8 +13,9 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
-from app.domains.fulfillment import bulk, platform_actions
-from app.domains.fulfillment.barcodes import code128_svg
+from app.domains import fulfillment as bulk
+from app.domains import fulfillment as platform_actions
+from app.domains.fulfillment import code128_svg
 from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.schemas import (
     ManualOrderForm,
@@ -26,7 +27,7 @@ from app.domains.orders.schemas import (
     TransitionForm,
 )
 from app.domains.orders.statuses import OrderState
-from app.domains.stores.services import list_stores
+from app.domains.stores import list_stores
 
 
 def _day(text: str) -> date | None:
@@ -61,15 +62,18 @@ class OrdersController(Controller):
         placed_from, placed_to = _day(since), _day(until)
         page = await services.list_orders(tenant, state=state, store_id=store, q=q, after=after, oversold=oversold,
                                           tag=tag[:64], placed_from=placed_from, placed_to=placed_to)
+        filters = {"state": state, "store": store, "q": q, "oversold": oversold, "tag": tag[:64],
+                   "from": placed_from.isoformat() if placed_from else "", "to": placed_to.isoformat() if placed_to else ""}
+        selectable = request.state.get("ctx").can(Permission.FULFILLMENT)
+        if after and wants_fragment(request):  # the next rows of an infinite scroll: nothing else to read
+            return render(request, "orders/_rows.html", rows=page.rows, next_after=page.next_after,
+                          selectable=selectable, filters=filters)
         fragment = "orders/_rows.html" if after else "orders/_queue.html"
         return render(request, "orders/index.html", fragment=fragment, rows=page.rows, next_after=page.next_after,
-                      selectable=request.state.get("ctx").can(Permission.FULFILLMENT), max_bulk=bulk.MAX_IDS,
+                      selectable=selectable, max_bulk=bulk.MAX_IDS,
                       counts=await services.counts_by_state(tenant), states=list(OrderState),
                       stores=await list_stores(tenant),
-                      tags=await tags.all_tags(tenant),
-                      filters={"state": state, "store": store, "q": q, "oversold": oversold, "tag": tag[:64],
-                               "from": placed_from.isoformat() if placed_from else "",
-                               "to": placed_to.isoformat() if placed_to else ""})
+                      tags=await tags.all_tags(tenant), filters=filters)
 
     @post("/bulk", name="orders:bulk", opt={"permission": Permission.FULFILLMENT})
     async def bulk(self, request: Request, tenant: Tenant) -> Response:

@@ -17,12 +17,12 @@ from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.catalog.services import variant_by_code
-from app.domains.inventory.locations import default_location
+from app.domains.audit import record
+from app.domains.catalog import variant_by_code
+from app.domains.inventory import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
-from app.domains.orders.ingest import _event, settle_stock
+from app.domains.orders.ingest import add_event, settle_stock
 from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
 
@@ -76,23 +76,25 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
         return _page_query(tenant, state=state, store_id=store_id, after=after, oversold=oversold, tag=tag,
                            placed_from=placed_from, placed_to=placed_to)
 
-    rows = await _search(tenant, page_query, q.strip())
+    # A filter's value decides its index (oversold: a partial one; a rare state), so a filtered
+    # page is planned for its values; the plain newest-first page has one good plan.
+    by_value = bool(state or store_id or oversold or tag.strip() or placed_from or placed_to)
+    rows = await _search(tenant, page_query, q.strip(), plan_for_values=by_value)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    by_order = await tags.tags_by_order(tenant, [r["id"] for r in rows])
     for row in rows:
-        row["tags"] = by_order.get(row["id"], [])
+        row["tags"] = tags.split_tag_list(row.pop("tag_list"))
     return OrderPage(rows, rows[-1]["id"] if more and rows else None)
 
 
 def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int | None, oversold: bool, tag: str,
                 placed_from: date | None, placed_to: date | None) -> Any:
     """The queue's query with every filter but the search term, in the page's order: newest placed
-    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in orders_2026_12_04)."""
+    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in migrations/orders/orders_initial.py)."""
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
-        Order.tracking_number,
+        Order.tracking_number, tags.tag_list_column(),
     )
     if state in set(OrderState):
         query = query.where(Order.state == state)
@@ -114,7 +116,8 @@ def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int 
     return query.order_by(Order.placed_at, Order.id, ascending=False)
 
 
-async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> list[dict[str, Any]]:
+async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, *,
+                  plan_for_values: bool = True) -> list[dict[str, Any]]:
     """The first PAGE + 1 rows of `page_query()` matching `term` (order number, customer, phone or a
     line's SKU), or all of its rows for no term.
 
@@ -122,6 +125,8 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str) -> l
     the pages are merged: each can then use its own trigram index (or walk the newest orders,
     for a term that matches many), where one OR across them made PostgreSQL read every order."""
     if not term:
+        if not plan_for_values:  # no BEGIN, SET LOCAL and COMMIT around it: one round trip
+            return await page_query().limit(PAGE + 1)
         async with custom_plans():  # a filter's value decides its index (oversold: a partial one)
             return await page_query().limit(PAGE + 1)
     like = f"%{term.replace('%', '')}%"
@@ -153,6 +158,7 @@ def _day_start(day: date, tz_name: str | None) -> datetime:
 async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order = await tenant.scoped(Order).select(
         Order.all_columns(), Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
+        tags.tag_list_column(),
     ).where(Order.id == _pk(order_id)).output(load_json=True).first()
     if order is None:
         from app.core.errors import NotFound
@@ -165,12 +171,12 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     order["events"] = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
-    order["tags"] = await tags.tags_of(tenant, order["id"])
+    order["tags"] = tags.split_tag_list(order.pop("tag_list"))
     order["next_states"] = sorted(local_targets(order), key=list(OrderState).index)
-    from app.domains.orders.returns import returned_so_far, returns_of
+    from app.domains.orders.returns import returned_of, returns_of
 
     order["returns"] = await returns_of(tenant, order["id"])
-    already = await returned_so_far(tenant, order["id"])
+    already = returned_of(order["returns"])
     for line in order["lines"]:
         line["returnable"] = line["quantity"] - already.get(line["id"], 0)
     return order
@@ -216,7 +222,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
             (Order.id == order["id"]) & (Order.state == current)).returning(Order.id)
         if not changed:
             raise Conflict(_("The order changed meanwhile; reload and try again."))
-        await _event(tenant, order["id"], "status", deferred("%(from)s → %(to)s", **{
+        await add_event(tenant, order["id"], "status", deferred("%(from)s → %(to)s", **{
             "from": deferred_label(current), "to": deferred_label(new_state)}))
         await settle_stock(tenant, order["id"])
     await record(tenant.organization_id, tenant.actor, "order.transition", "order", order["id"],
@@ -226,7 +232,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
 
 async def record_event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
     """A line on the order's timeline (joins the caller's transaction)."""
-    await _event(tenant, _pk(order_id), kind, message)
+    await add_event(tenant, _pk(order_id), kind, message)
 
 
 async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
@@ -234,7 +240,7 @@ async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
     if not note or len(note) > 1000:
         raise ValidationFailed({"note": _("Write a note of at most 1000 characters.")})
     order = await get_order(tenant, order_id)
-    await _event(tenant, order["id"], "note", note)
+    await add_event(tenant, order["id"], "note", note)
 
 
 def _optional_rupiah(text: str, field: str, errors: dict[str, str]) -> int:
@@ -290,7 +296,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
                                            title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],
                                            variant=v["id"]) for v, q in resolved])
-        await _event(tenant, order.id, "status", deferred("Manual order created."))
+        await add_event(tenant, order.id, "status", deferred("Manual order created."))
         await settle_stock(tenant, order.id)
         final = await tenant.scoped(Order).select(Order.oversold).where(Order.id == order.id).first()
         if final["oversold"]:
@@ -331,4 +337,4 @@ async def record_tracking(tenant: Tenant, order_id: int, *, carrier: str, tracki
     if carrier.strip():
         fields[Order.shipping_carrier] = carrier.strip()[:80]
     await tenant.scoped(Order).update(fields).where(Order.id == _pk(order_id))
-    await _event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))
+    await add_event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))

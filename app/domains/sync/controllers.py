@@ -12,17 +12,12 @@ from app.core.i18n import N_, _, deferred, read
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains.catalog.services import variant_by_code
-from app.domains.jobs import services as jobs
-from app.domains.listings import allocation
-from app.domains.listings import services as listings
-from app.domains.stores import services as stores
-from app.domains.stores import webhook_retry
-from app.domains.sync import (
-    dispatch,  # noqa: F401  (registers the stock-change listener)
-    reconcile,
-)
+from app.domains import jobs, listings, stores
+from app.domains import listings as allocation
+from app.domains import stores as webhook_retry
+from app.domains.catalog import require_variant, variant_by_code
 from app.domains.sync import log as sync_log
+from app.domains.sync import reconcile
 from app.domains.sync.push import store_rules
 
 TASKS = {
@@ -39,7 +34,8 @@ class SyncController(Controller):
     async def _page(tenant: Tenant) -> dict:
         rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
         return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
-                "log": await sync_log.history(tenant, limit=30), "unmapped": await listings.unmapped_count(tenant),
+                "log": await sync_log.history(tenant, limit=30, store_names={r["id"]: r["name"] for r in rows}),
+                "unmapped": await listings.unmapped_count(tenant),
                 "failed_events": await webhook_retry.failed_events(tenant), "progress": None,
                 "waiting": await reconcile.stores_waiting(tenant)}
 
@@ -122,8 +118,6 @@ class SyncController(Controller):
 
     @get("/variants/{variant_id:int}/history", name="sync:variant_history")
     async def variant_history(self, request: Request, tenant: Tenant, variant_id: int) -> Response:
-        from app.domains.catalog.services import require_variant
-
         variant = await require_variant(tenant, variant_id)
         return render(request, "sync/history.html", title=variant["sku"],
                       log=await sync_log.history(tenant, variant_id=variant_id, limit=200))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.core.i18n import N_
 from app.core.tenancy import Tenant
+from app.domains.listings import labels_of
+from app.domains.stores import list_stores
 from app.domains.sync.tables import SyncLog
 
 # What each kind of line is called on screen (translated in the template); unknown kinds read "Sync".
@@ -30,7 +32,9 @@ async def write_many(rows: list[SyncLog]) -> None:
 
 
 async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: int | None = None,
-                  variant_id: int | None = None, background_job_id: int | None = None, limit: int = 100) -> list[dict]:
+                  variant_id: int | None = None, background_job_id: int | None = None, limit: int = 100,
+                  store_names: dict[int, str] | None = None) -> list[dict]:
+    """The newest `limit` lines, named (`store_names`: the stores' names when the caller has read them)."""
     query = tenant.scoped(SyncLog).select()
     if store_id:
         query = query.where(SyncLog.store_id == store_id)
@@ -40,15 +44,14 @@ async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: in
         query = query.where(SyncLog.variant_id == variant_id)
     if background_job_id:
         query = query.where(SyncLog.background_job == background_job_id)
-    return await _named(tenant, await query.order_by(SyncLog.id, ascending=False).limit(limit))
+    return await _named(tenant, await query.order_by(SyncLog.id, ascending=False).limit(limit), store_names)
 
 
-async def _named(tenant: Tenant, rows: list[dict]) -> list[dict]:
+async def _named(tenant: Tenant, rows: list[dict], store_names: dict[int, str] | None = None) -> list[dict]:
     """Each line with the names people know: its store, its listing (title, model) and SKU."""
-    from app.domains.listings.services import labels_of
-    from app.domains.stores.services import list_stores
-
-    stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
+    stores = store_names
+    if stores is None:
+        stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
     listings = await labels_of(tenant, (r["listing_id"] for r in rows if r["listing_id"]))
     for row in rows:
         listing = listings.get(row["listing_id"]) or {}
