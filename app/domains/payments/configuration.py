@@ -12,7 +12,7 @@ from app.core.i18n import _
 from app.core.redis import redis_client
 from app.core.secrets import decrypt, encrypt
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains import audit
 from app.domains.payments.statuses import PaymentMethod
 from app.domains.payments.tables import PaymentSettings
 from app.integrations.breaker import BreakerPolicy
@@ -110,7 +110,7 @@ async def save_settings(tenant: Tenant, *, cod_enabled: bool, bank_transfer_enab
     else:
         await PaymentSettings.update({getattr(PaymentSettings, k): v for k, v in values.items()}).where(
             PaymentSettings.organization == org_id)
-    await record(org_id, tenant.actor, "payments.settings", "payment_settings", row["id"] if row else None,
+    await audit.record(org_id, tenant.actor, "payments.settings", "payment_settings", row["id"] if row else None,
                  after={"methods": [k for k in ("cod_enabled", "bank_transfer_enabled", "midtrans_enabled",
                                                 "xendit_enabled") if values[k]],
                         "keys_changed": sorted(new), "bank_accounts": len(bank_accounts)})

@@ -1,17 +1,20 @@
-"""PaymentSettled and its listeners: a tiny registry (no app.core.events yet), wired by create_app."""
+"""PaymentSettled, an app.core.events event, and the interface's `on_payment_settled` hook."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
-log = logging.getLogger(__name__)
+from app.core import events
 
 
 @dataclass(frozen=True)
-class PaymentSettled:
-    """Money arrived for a payment: emitted exactly once per payment (the one that set settled_at)."""
+class PaymentSettled(events.Event):
+    """Money arrived for a payment: emitted exactly once per payment (by the one update that set its
+    settled_at), after that update committed. A failing listener is logged; the payment stays paid."""
+
+    contained: ClassVar[bool] = True
 
     org_id: int
     order_id: int
@@ -21,24 +24,17 @@ class PaymentSettled:
 
 
 Listener = Callable[[PaymentSettled], Awaitable[None]]
-_listeners: list[Listener] = []
 
 
 def on_payment_settled(callback: Listener) -> None:
-    """Call `callback(event)` after each PaymentSettled (registered once at start-up)."""
-    if callback not in _listeners:
-        _listeners.append(callback)
+    """Subscribe `callback` to PaymentSettled (the interface's name for it; app.wiring may subscribe
+    through app.core.events directly)."""
+    events.subscribe(PaymentSettled, callback)
 
 
 def remove_listener(callback: Listener) -> None:
-    if callback in _listeners:
-        _listeners.remove(callback)
+    events.unsubscribe(PaymentSettled, callback)
 
 
 async def emit(event: PaymentSettled) -> None:
-    """Run every listener after the payment's transaction committed; one failing does not stop the rest."""
-    for listener in list(_listeners):
-        try:
-            await listener(event)
-        except Exception:
-            log.exception("a PaymentSettled listener failed for payment %s", event.payment_id)
+    await events.emit(event)

@@ -21,7 +21,7 @@ from app.core.errors import AppError, Conflict, ValidationFailed
 from app.core.i18n import _
 from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Actor, Tenant
-from app.domains.audit.services import record
+from app.domains import audit
 from app.domains.payments import configuration, events
 from app.domains.payments.events import PaymentSettled
 from app.domains.payments.statuses import CLOSED_UNPAID, PaymentMethod, PaymentStatus
@@ -288,7 +288,7 @@ async def mark_paid(tenant: Tenant, payment_id: int, *, note: str = "") -> str:
     if row["status"] not in (PaymentStatus.PENDING, *CLOSED_UNPAID):
         raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row["status"]).label()))
     verdict = await settle(row["id"], amount=row["amount_due"], note=note or _who(tenant.actor, "marked paid"))
-    await record(tenant.organization_id, tenant.actor, "payments.mark_paid", "payment", row["id"],
+    await audit.record(tenant.organization_id, tenant.actor, "payments.mark_paid", "payment", row["id"],
                  after={"order": row["order_number"], "amount": row["amount_due"], "verdict": verdict})
     return verdict
 
@@ -300,7 +300,7 @@ async def cod_collected(tenant: Tenant, payment_id: int) -> str:
     if row["status"] != PaymentStatus.PENDING:
         raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row["status"]).label()))
     verdict = await settle(row["id"], amount=row["amount_due"], note=_who(tenant.actor, "COD collected"))
-    await record(tenant.organization_id, tenant.actor, "payments.cod_collected", "payment", row["id"],
+    await audit.record(tenant.organization_id, tenant.actor, "payments.cod_collected", "payment", row["id"],
                  after={"order": row["order_number"], "amount": row["amount_due"]})
     return verdict
 
@@ -313,7 +313,7 @@ async def mark_refunded(tenant: Tenant, payment_id: int, *, note: str = "") -> N
         Payment.id)
     if not updated:
         raise Conflict(_("Only a paid payment can be refunded."))
-    await record(tenant.organization_id, tenant.actor, "payments.refunded", "payment", row["id"],
+    await audit.record(tenant.organization_id, tenant.actor, "payments.refunded", "payment", row["id"],
                  before={"status": row["status"]}, after={"status": "refunded", "order": row["order_number"]})
 
 

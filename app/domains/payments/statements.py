@@ -13,7 +13,7 @@ from typing import Any
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains import audit
 from app.domains.payments import services
 from app.domains.payments.statuses import PaymentMethod, PaymentStatus
 from app.domains.payments.tables import Payment
@@ -150,6 +150,6 @@ async def apply(tenant: Tenant, chosen: list[str]) -> tuple[int, list[str]]:
             applied += 1
         else:
             skipped.append(row["order_number"])
-    await record(tenant.organization_id, tenant.actor, "payments.statement_applied", "payment", None,
+    await audit.record(tenant.organization_id, tenant.actor, "payments.statement_applied", "payment", None,
                  after={"applied": applied, "skipped": skipped})
     return applied, skipped
