@@ -17,6 +17,7 @@ import logging
 import secrets
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -85,23 +86,24 @@ class NotificationDelivery:
     error: str | None = None
 
 
-class PaymentDispatcher:
-    """Delivers notifications in due-time order from one daemon thread; `wait_idle()` for tests."""
+class _Lane:
+    """One delivery thread: its notifications go out one after another, in due-time order."""
 
-    def __init__(self, timeout: float = 5.0) -> None:
+    def __init__(self, name: str, timeout: float, delivered: list[NotificationDelivery]) -> None:
         self._heap: list[tuple[float, int, NotificationDelivery]] = []
         self._seq = itertools.count()
         self._cond = threading.Condition()
         self._busy = 0
+        self._name = name
         self._timeout = timeout
         self._thread: threading.Thread | None = None
-        self.delivered: list[NotificationDelivery] = []
+        self._delivered = delivered
 
-    def put(self, delivery: NotificationDelivery, delay: float = 0.0) -> None:
+    def put(self, delivery: NotificationDelivery, delay: float) -> None:
         with self._cond:
             heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), delivery))
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="sandbox-payments", daemon=True)
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
             self._cond.notify_all()
 
@@ -129,11 +131,9 @@ class PaymentDispatcher:
         except httpx.HTTPError as exc:
             delivery.error = f"{type(exc).__name__}: {exc}"
             log.warning("sandbox payment notification to %s failed: %s", delivery.url, delivery.error)
-        self.delivered.append(delivery)
+        self._delivered.append(delivery)
 
-    def wait_idle(self, timeout: float = 30.0) -> bool:
-        """Block until every notification due by now has been attempted (held-back ones excepted)."""
-        end = time.monotonic() + timeout
+    def wait_idle(self, end: float) -> bool:
         with self._cond:
             while self._busy or (self._heap and self._heap[0][0] <= time.monotonic()):
                 left = end - time.monotonic()
@@ -141,6 +141,23 @@ class PaymentDispatcher:
                     return False
                 self._cond.wait(timeout=min(left, 0.05))
         return True
+
+
+class PaymentDispatcher:
+    """Delivers notifications from a few daemon threads, as a gateway sends many at once; those
+    about one order share a lane, so they arrive in the order they were sent. `wait_idle()` for tests."""
+
+    def __init__(self, timeout: float = 5.0, lanes: int = 4) -> None:
+        self.delivered: list[NotificationDelivery] = []
+        self._lanes = [_Lane(f"sandbox-payments-{n}", timeout, self.delivered) for n in range(lanes)]
+
+    def put(self, delivery: NotificationDelivery, delay: float = 0.0) -> None:
+        self._lanes[zlib.crc32(delivery.order_id.encode()) % len(self._lanes)].put(delivery, delay)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until every notification due by now has been attempted (held-back ones excepted)."""
+        end = time.monotonic() + timeout
+        return all(lane.wait_idle(end) for lane in self._lanes)
 
 
 class PaymentSandbox:
