@@ -102,7 +102,7 @@ async def save_settings(tenant: Tenant, *, cod_enabled: bool, bank_transfer_enab
                             xendit_enabled=xendit_enabled, secrets=secrets, bank_accounts=bank_accounts)
     if errors:
         raise ValidationFailed(errors)
-    values = {"cod_enabled": cod_enabled, "bank_transfer_enabled": bank_transfer_enabled,
+    values: dict[str, Any] = {"cod_enabled": cod_enabled, "bank_transfer_enabled": bank_transfer_enabled,
               "midtrans_enabled": midtrans_enabled, "xendit_enabled": xendit_enabled,
               "bank_accounts": bank_accounts, **new}
     if row is None:

@@ -115,7 +115,7 @@ async def receive_midtrans(body: bytes, headers: dict[str, str]) -> Outcome:
     if state is None:
         return await _store("midtrans", body, headers, Verdict.MALFORMED, "Unknown transaction_status.",
                             payment=payment, order_number=order_number, gateway_status=status)
-    verdict = await _apply(payment, state, amount, _time(data.get("settlement_time") or data.get("transaction_time")),
+    verdict = await _apply(payment, state, payment["amount_due"], _time(data.get("settlement_time") or data.get("transaction_time")),
                            str(data.get("transaction_id") or ""))
     return await _store("midtrans", body, headers, verdict, f"{status} -> {verdict.value}", payment=payment,
                         order_number=order_number, gateway_status=status)
@@ -150,7 +150,7 @@ async def receive_xendit(body: bytes, headers: dict[str, str]) -> Outcome:
     if payment["gateway_reference"] and data.get("id") and str(data["id"]) != payment["gateway_reference"]:
         return await _store("xendit", body, headers, Verdict.UNKNOWN_ORDER, "The invoice id is not this order's.",
                             payment=payment, order_number=order_number, gateway_status=status)
-    verdict = await _apply(payment, state, amount, _time(data.get("paid_at")), "")
+    verdict = await _apply(payment, state, payment["amount_due"], _time(data.get("paid_at")), "")
     return await _store("xendit", body, headers, verdict, f"{status} -> {verdict.value}", payment=payment,
                         order_number=order_number, gateway_status=status)
 

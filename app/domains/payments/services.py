@@ -135,13 +135,15 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
         return _start(existing)
     view = await configuration.settings_view(org_id)
     instructions: dict[str, Any] = {"deadline": deadline.isoformat()}
-    values = {"organization": org_id, "order_id": order_id, "order_number": order_number, "method": method,
+    values: dict[str, Any] = {"organization": org_id, "order_id": order_id, "order_number": order_number, "method": method,
               "status": PaymentStatus.PENDING, "amount_due": amount, "deadline": deadline}
     if method == PaymentMethod.BANK_TRANSFER:
         values["instructions"] = {**instructions, "bank_accounts": view.bank_accounts}
         row = await _insert_bank_transfer(org_id, values, amount)
     elif existing is not None and existing["status"] == PaymentStatus.PENDING:
-        row = await Payment.objects().where(Payment.id == existing["id"]).first()
+        found = await Payment.objects().where(Payment.id == existing["id"]).first()
+        assert found is not None
+        row = found
     else:
         row = Payment(**values, instructions=instructions if method != PaymentMethod.COD else {})
         await row.save()
@@ -185,7 +187,7 @@ async def settle(payment_id: int, *, amount: int, paid_at: datetime | None = Non
     never lost). Returns "applied", "flagged" or "duplicate" (already paid: nothing changes)."""
     now = utcnow()
     paid_at = paid_at or now
-    common = {Payment.paid_amount: amount, Payment.paid_at: paid_at, Payment.settled_at: now,
+    common: dict[Any, Any] = {Payment.paid_amount: amount, Payment.paid_at: paid_at, Payment.settled_at: now,
               Payment.open_amount_key: None, Payment.updated_at: now}
     if reference:
         common[Payment.gateway_reference] = reference
