@@ -18,7 +18,8 @@ from typing import Any
 from app.core.clock import utcnow
 from app.core.database import after_commit, transaction
 from app.core.errors import AppError, Conflict, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import N_, _, deferred
+from app.core.money import format_money
 from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Actor, Tenant
 from app.domains import audit
@@ -216,7 +217,8 @@ async def settle(payment_id: int, *, amount: int, paid_at: datetime | None = Non
 
 
 def _flag_text(amount: int) -> str:
-    return f"Rp {amount:,} arrived after the payment was closed".replace(",", ".")
+    """Kept as a message, so that each reader sees it in their language."""
+    return deferred(N_("%(amount)s arrived after the payment was closed."), amount=format_money(amount, "IDR"))
 
 
 async def close(payment_id: int, status: PaymentStatus) -> str:
