@@ -11,7 +11,7 @@ from app.core.clock import utcnow
 from app.domains import payments
 from app.domains.payments.tables import Payment, PaymentNotification
 from app.sandbox.payment_state import PaymentFault
-from tests.payments.conftest import gateway_org, order_number
+from tests.payments.conftest import CALLBACK_TOKEN, gateway_org, order_number
 
 pytestmark = pytest.mark.usefixtures("pay")
 
@@ -122,6 +122,10 @@ async def test_xendit_hosted_page_pays_and_wrong_token_is_refused(pay, settled):
     assert (await row(started.payment_id))["status"] == "paid"
     assert [e.amount for e in settled] == [99_000]
     assert await verdicts(number) == ["forged", "forged", "applied"]
+    stored = await PaymentNotification.select().where(PaymentNotification.order_number == number)
+    assert all(invoice_id in r["raw_body"] for r in stored)  # the body as received, for audit
+    assert all("x-callback-token" not in str(r["headers"]) and CALLBACK_TOKEN not in str(r["headers"]) for r in stored)
+    assert "storesync-sandbox-xendit" in str(stored[0]["headers"])  # the user agent is kept
 
 
 async def test_payment_after_expiry_is_flagged_for_refund_not_lost(pay, settled):
