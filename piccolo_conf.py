@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.mail.piccolo_app",
         "app.domains.notifications.piccolo_app",
         "app.domains.fulfillment.piccolo_app",
+        "app.domains.payments.piccolo_app",
     ]
 )

@@ -21,7 +21,8 @@ log = logging.getLogger("storesync.security")
 
 # Litestar *searches* exclusion patterns anywhere in the path, so each is anchored at the start and
 # ends at a segment boundary: /products/1/sandbox or /password/reset/webhooks still need a token.
-CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)"]
+CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)",
+               "^/payments/(?:midtrans/notification|xendit/callback)$"]
 SESSION_EXEMPT = ["^/static/", "^/healthz$"]
 
 # The app's pages: scripts and styles only from our own files (htmx's indicator <style> is turned off

@@ -24,6 +24,7 @@ from litestar.types import Receive, Scope, Send
 from app.core.auth import client_ip, load_context
 from app.domains.catalog import demo_listings
 from app.sandbox import SandboxState, create_sandbox_app
+from app.sandbox.server import register_payment_accounts
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def mounted_sandbox() -> Litestar:
     seed_demo_listings(state, "tiktok", tiktok.shop_id, skip_last=3)
     seed_demo_orders(state, "shopee", shopee.shop_id)
     seed_demo_orders(state, "tiktok", tiktok.shop_id)
+    register_payment_accounts(state, settings, public_url=f"{base}/sandbox")
     return create_sandbox_app(state, own_logging=False)
 
 
