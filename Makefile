@@ -33,6 +33,7 @@ bench: install-test
 
 lint: install-test
 	$(BIN)/ruff check app tasks tests bench tools
+	$(BIN)/mypy app tasks
 	$(BIN)/lint-imports
 
 # Refresh the message catalogs after adding or changing UI text.

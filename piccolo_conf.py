@@ -22,6 +22,7 @@ APP_REGISTRY = AppRegistry(
         "app.domains.mail.piccolo_app",
         "app.domains.notifications.piccolo_app",
         "app.domains.fulfillment.piccolo_app",
+        "app.domains.payments.piccolo_app",
         "app.domains.website.piccolo_app",
     ]
 )

@@ -56,6 +56,11 @@ from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
+from app.domains.payments.controllers import (
+    PaymentReceiversController,
+    PaymentsController,
+    PaymentSettingsController,
+)
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import SyncController
@@ -93,6 +98,9 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     admin_mount,
     StoresController,
     WebhooksController,
+    PaymentReceiversController,
+    PaymentsController,
+    PaymentSettingsController,
     WebsiteController,
     StorefrontController,
 ]

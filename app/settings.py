@@ -143,6 +143,38 @@ class Settings(BaseSettings):
             return self.base_url.rstrip("/") + "/sandbox" + sandbox[name]
         return live[name]
 
+    # -- payment gateways ------------------------------------------------------------------
+    # Empty hosts mean: the mounted payment sandbox when SANDBOX_ENABLED, else the gateway's live host.
+    midtrans_snap_base: str = Field(default="", description="Midtrans Snap API base. Empty: BASE_URL/sandbox/midtrans/"
+                                    "snap/v1 with the sandbox, else https://app.midtrans.com/snap/v1.")
+    midtrans_api_base: str = Field(default="", description="Midtrans Core API base (status, expire, refund). Empty: "
+                                   "BASE_URL/sandbox/midtrans with the sandbox, else https://api.midtrans.com.")
+    xendit_api_base: str = Field(default="", description="Xendit API base. Empty: BASE_URL/sandbox/xendit with the "
+                                 "sandbox, else https://api.xendit.co.")
+    sandbox_midtrans_server_key: str = Field(default="SB-Mid-server-storesync-sandbox",
+                                             description="Server key the payment sandbox accepts and signs Midtrans "
+                                             "notifications with; the demo organisation uses it.")
+    sandbox_midtrans_client_key: str = Field(default="SB-Mid-client-storesync-sandbox",
+                                             description="Client key of the demo organisation's sandbox Midtrans.")
+    sandbox_xendit_secret_key: str = Field(default="xnd_development_storesync_sandbox",
+                                           description="Secret key the payment sandbox accepts for Xendit invoices.")
+    sandbox_xendit_callback_token: str = Field(default="storesync-sandbox-xendit-callback-token",
+                                               description="x-callback-token the payment sandbox sends with Xendit "
+                                               "callbacks; the demo organisation expects it.")
+
+    def payment_host(self, name: str) -> str:
+        """midtrans_snap_base, midtrans_api_base or xendit_api_base with its default resolved."""
+        configured = getattr(self, name)
+        if configured:
+            return configured.rstrip("/")
+        sandbox = {"midtrans_snap_base": "/midtrans/snap/v1", "midtrans_api_base": "/midtrans",
+                   "xendit_api_base": "/xendit"}
+        live = {"midtrans_snap_base": "https://app.midtrans.com/snap/v1", "midtrans_api_base": "https://api.midtrans.com",
+                "xendit_api_base": "https://api.xendit.co"}
+        if self.sandbox_enabled:
+            return self.base_url.rstrip("/") + "/sandbox" + sandbox[name]
+        return live[name]
+
     # -- demo ------------------------------------------------------------------------------
     demo_email: str = Field(default="owner@tokodemo.id", description="Login of the demo owner.")
     demo_password: str = Field(default="tokodemo123", description="Password of the demo owner.")

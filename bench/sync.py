@@ -119,7 +119,7 @@ async def _connect(tenant, state, shop: Shop) -> int:
     code = state.issue_code(shop.platform, shop.shop_id)
     connected = await finish_connection(tenant, state=one_time, code=code,
                                         shop_id=shop.shop_id if shop.platform == "shopee" else None)
-    stores = {s["platform_shop_id"]: s["id"] for s in await services.list_stores(tenant)}
+    stores = {s.platform_shop_id: s.id for s in await services.list_stores(tenant)}
     assert connected, f"no store connected for {shop.platform} {shop.shop_id}"
     return stores[shop.shop_id]
 

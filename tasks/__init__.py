@@ -17,6 +17,7 @@ from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_or
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
+from tasks.payments import expire_gateway_payment
 from tasks.stores import process_webhook, refresh_store_tokens, sweep_webhook_events
 from tasks.sync import (
     import_listings,
@@ -31,7 +32,8 @@ from tasks.website import expire_unpaid_orders
 FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
-             sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_unpaid_orders]
+             sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
+             expire_unpaid_orders]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),

@@ -55,7 +55,28 @@ async def seed(account: Account) -> dict[str, int | str]:
                                                channel=deferred_label(Channel.TIKTOK)), link="/orders")
     await notify(tenant, "oversold", deferred_plural("%(n)s order was sold without stock here: check it.",
                                                      "%(n)s orders were sold without stock here: check them.", 2))
+    await seed_payments(account.org_id, [o["id"] for o in orders[:6]])
     return ids
+
+
+async def seed_payments(org_id: int, order_ids: list[int]) -> None:
+    """Payments in each state the payments page shows: waiting (with deadline), paid, refund due."""
+    from app.core.tenancy import Tenant
+    from app.domains import payments
+    from app.domains.payments.services import cod_collected, settle
+
+    await payments.seed_demo_payments(org_id)
+    deadline = utcnow() + timedelta(hours=20)
+    started = []
+    for n, (order_id, method) in enumerate(zip(order_ids, ["bank_transfer", "cod", "bank_transfer", "cod"],
+                                               strict=False)):
+        started.append(await payments.start_payment(org_id, order_id, f"W-SEED-{org_id}-{n}", 125_000 + n * 1000, method,
+                                                    "Siti Aminah", "+6281234567890", None, deadline, "/"))
+    if len(started) == 4:
+        await settle(started[0].payment_id, amount=started[0].amount_due)
+        await cod_collected(Tenant(org_id), started[1].payment_id)
+        await payments.cancel_payment(org_id, order_ids[2])
+        await settle(started[2].payment_id, amount=started[2].amount_due)  # paid after closing: refund due
 
 
 def page_urls(app, ids: dict[str, int | str], skip: set[str] = frozenset()) -> list[str]:

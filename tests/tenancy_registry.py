@@ -231,3 +231,16 @@ async def _media_name(account: Account) -> str:
 
 
 ROW_FACTORIES["media_name"] = _media_name
+
+
+async def _payment(account: Account) -> int:
+    from app.domains.payments.tables import Payment
+
+    row = Payment(organization=account.org_id, order_id=0, order_number=unique("W-"), method="bank_transfer",
+                  status="pending", amount_due=100_123, unique_code=123, open_amount_key=unique("open"))
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["payment_id"] = _payment
+PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}

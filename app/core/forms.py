@@ -4,13 +4,13 @@ raises ValidationFailed with one translated sentence per field (nothing changes 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Annotated, Any, ClassVar, Self
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, ClassVar, Protocol, Self, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from app.core.errors import ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import N_, _
 
 
 class FieldProblem(ValueError):
@@ -53,6 +53,40 @@ def _ticked(value: Any) -> bool:
 Checkbox = Annotated[bool, BeforeValidator(_ticked)]
 """An HTML checkbox: ticked sends "on"; an unticked one sends nothing, so give it the default False."""
 
+_ID = re.compile(r"\d{1,18}")
+BAD_SELECTION = N_("The selection is not valid: reload the page and choose again.")
+
+
+def _ids(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, Iterable):
+        return value
+    ids: list[int] = []
+    for item in value:
+        text = str(item).strip()
+        if not text:
+            continue
+        if not _ID.fullmatch(text):
+            raise FieldProblem(BAD_SELECTION)
+        ids.append(int(text))
+    return list(dict.fromkeys(ids))
+
+
+TickedIds = Annotated[list[int], BeforeValidator(_ids)]
+"""Row ids from ticked checkboxes sharing one name (or "1,2,3"), each once, in order; an id that
+is not a whole number refuses the whole selection. Empty when nothing was ticked."""
+
+
+class MultiValueForm(Protocol):
+    """What a submitted form offers (litestar's FormMultiDict): a field's first value, or all of them."""
+
+    def __contains__(self, key: object, /) -> bool: ...
+
+    def get(self, key: str, /) -> Any: ...
+
+    def getall(self, key: str, /) -> list[Any]: ...
+
 
 class Form(BaseModel):
     """Base of every form. `labels` names a field in messages where the default (its name,
@@ -73,6 +107,19 @@ class Form(BaseModel):
                 name = str(err["loc"][0]) if err["loc"] else "form"
                 errors.setdefault(name, cls.message_for(name, dict(err)))
             raise ValidationFailed(errors) from None
+
+    @classmethod
+    def parse_multi(cls, form: MultiValueForm) -> Self:
+        """Validate a submitted form as the browser sent it: a list field takes every value of its
+        name (none ticked: an empty list), any other field its first text value; uploads are ignored."""
+        data: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            if get_origin(field.annotation) is list:
+                data[key] = [v for v in form.getall(key) if isinstance(v, str)] if key in form else []
+            elif key in form and isinstance(form.get(key), str):
+                data[key] = form.get(key)
+        return cls.parse(data)
 
     @classmethod
     def message_for(cls, name: str, err: dict[str, Any]) -> str:

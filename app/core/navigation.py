@@ -26,6 +26,7 @@ NAV: list[NavItem] = [
     # Warehouse staff (fulfillment, no catalog editing) get it on the phone bar, in place of Products.
     NavItem("Warehouse", "/fulfillment", "box", Permission.FULFILLMENT, on_phone_bar=True,
             phone_bar_unless=Permission.CATALOG_EDIT),
+    NavItem("Payments", "/payments", "list"),
     NavItem("Customers", "/customers", "users"),
     NavItem("Notifications", "/notifications", "bell", counter_url="/notifications/count"),
     NavItem("Stores", "/stores", "store"),

@@ -23,8 +23,8 @@ log = logging.getLogger("storesync.security")
 # ends at a segment boundary: /products/1/sandbox or /password/reset/webhooks still need a token.
 # The storefront JSON API is called by other sites' scripts with a cart token and no cookies (CORS
 # as the seller allows); the HTML shop's forms carry the CSRF token like every other form.
-CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)", "^/api/storefront/",
-               "^/schema(?:/|$)"]
+CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)",
+               "^/payments/(?:midtrans/notification|xendit/callback)$", "^/api/storefront/", "^/schema(?:/|$)"]
 # Buyers have no session: the shop keeps its cart in its own cookie.
 SESSION_EXEMPT = ["^/static/", "^/healthz$", "^/shop/", "^/api/storefront/", "^/schema(?:/|$)"]
 

@@ -70,3 +70,7 @@ CONTRACTS: dict[str, Task[..., object]] = {contract.__name__: contract for contr
 def by_name(name: str) -> Task[..., object]:
     """The contract of the task named `name` (a stored job's kind), or KeyError."""
     return CONTRACTS[name]
+
+
+async def expire_gateway_payment(ctx: WorkerContext, *, organization_id: int, payment_id: int) -> object:
+    """Close a cancelled payment at its gateway (Midtrans expire, Xendit invoice expire)."""

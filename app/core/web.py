@@ -23,6 +23,12 @@ def wants_fragment(request: Request) -> bool:
     return htmx is not None and bool(htmx) and not htmx.boosted
 
 
+def htmx_target(request: Request) -> str | None:
+    """The id of the element an htmx request swaps (HX-Target), None for any other request."""
+    htmx = getattr(request, "htmx", None)
+    return htmx.target if htmx else None
+
+
 def render(
     request: Request,
     template: str,
@@ -58,6 +64,13 @@ async def form_data(request: Request) -> dict[str, str]:
     """The submitted form's text fields (uploads are read by their own handlers)."""
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def back_within(value: object, prefix: str, default: str | None = None) -> str:
+    """A form's `back` address when it is a path of this site under `prefix`, else `default` (the prefix)."""
+    if isinstance(value, str) and value.startswith(prefix) and "//" not in value:
+        return value
+    return default or prefix
 
 
 def redirect_after_post(request: Request, url: str) -> Response:

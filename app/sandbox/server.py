@@ -32,7 +32,18 @@ def standalone_state(settings: Settings) -> SandboxState:
                       callback_url=f"{base}/webhooks/shopee")
     state.create_shop("tiktok", app_id=settings.sandbox_tiktok_app_key, name="Sandbox TikTok Shop", products=30,
                       callback_url=f"{base}/webhooks/tiktok")
+    register_payment_accounts(state, settings)
     return state
+
+
+def register_payment_accounts(state: SandboxState, settings: Settings, public_url: str = "") -> None:
+    """Midtrans and Xendit accounts with the SANDBOX_* keys, notifying StoreSync's receivers at BASE_URL."""
+    base = settings.base_url.rstrip("/")
+    if public_url:
+        state.payments.public_url = public_url.rstrip("/")
+    state.payments.register_midtrans(settings.sandbox_midtrans_server_key, f"{base}/payments/midtrans/notification")
+    state.payments.register_xendit(settings.sandbox_xendit_secret_key, settings.sandbox_xendit_callback_token,
+                                   f"{base}/payments/xendit/callback")
 
 
 def run_sandbox(host: str = "127.0.0.1", port: int = 8100, *, settings: Settings | None = None) -> None:
@@ -40,10 +51,11 @@ def run_sandbox(host: str = "127.0.0.1", port: int = 8100, *, settings: Settings
     settings = settings or get_settings()
     state = standalone_state(settings)
     url = f"http://{host}:{port}"
+    state.payments.public_url = url
     # Ids only: the keys are secrets and never printed.
     print(f"Marketplace sandbox on {url}: Shopee {url}/shopee (partner id {settings.sandbox_shopee_partner_id}), "
           f"TikTok Shop {url}/tiktok and {url}/tiktok-auth (app key {settings.sandbox_tiktok_app_key}), "
-          f"control API {url}/_control", flush=True)
+          f"Midtrans {url}/midtrans, Xendit {url}/xendit, control API {url}/_control", flush=True)
     for shop in state.shops.values():
         print(f"  {shop.platform} shop {shop.shop_id}: {shop.name}", flush=True)
     # No access log: TikTok's token host takes app_secret in the query string. /_control/calls lists calls.
@@ -63,6 +75,8 @@ class BackgroundSandbox:
         self.state = state or SandboxState()
         self.host = host
         self.port = port or free_port(host)
+        if not self.state.payments.public_url:
+            self.state.payments.public_url = self.url
         config = uvicorn.Config(create_sandbox_app(self.state), host=host, port=self.port, log_level="warning",
                                 lifespan="on", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)

@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.sandbox.payment_state import PaymentSandbox
 from app.sandbox.push import WebhookDispatcher
 from app.sandbox.seed_data import SeedData
 
@@ -209,6 +210,8 @@ class SandboxState:
         self._windows: dict[tuple[str, str, str], deque[float]] = {}
         self._ids = itertools.count(1)
         self.dispatcher = dispatcher or WebhookDispatcher()
+        # Midtrans and Xendit: their own state (app.sandbox.payment_state), served beside the marketplaces.
+        self.payments = PaymentSandbox()
 
     # -- time -------------------------------------------------------------------------------
 

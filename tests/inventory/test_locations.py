@@ -142,6 +142,6 @@ async def test_no_stock_goes_into_a_deactivated_location():
     for attempt in attempts:
         with pytest.raises(AppError, match="is deactivated"):
             await attempt()
-    levels = {(r["location"]): (r["on_hand"], r["reserved"]) for r in await overview.levels_by_location(
+    levels = {r.location: (r.on_hand, r.reserved) for r in await overview.levels_by_location(
         tenant, [variant["id"]])}
     assert levels[jakarta["id"]] == (14, 0) and levels.get(bandung["id"], (0, 0)) == (0, 0)

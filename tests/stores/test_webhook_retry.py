@@ -93,7 +93,7 @@ async def test_a_dead_event_is_swept_again_listed_for_the_seller_and_retried_by_
         assert refused.status_code == 404
 
     # The sweep leaves it alone until its backoff has passed, then enqueues it once.
-    assert event["id"] not in {r["id"] for r in await webhook_retry.due_for_retry(failed_at)}
+    assert event["id"] not in {r.id for r in await webhook_retry.due_for_retry(failed_at)}
     later = event["next_attempt_at"] + timedelta(seconds=1)
     assert await webhook_retry.sweep(later) >= 1
     key = f"webhook-retry:{event['id']}:{JOB_ATTEMPTS}"
@@ -128,13 +128,13 @@ async def test_an_event_whose_job_was_never_enqueued_is_swept_after_two_minutes(
     await row.save()  # stored, then the process died before enqueueing its job
     received = (await _event(shop.shop_id))["received_at"]
 
-    assert row.id not in {r["id"] for r in await webhook_retry.due_for_retry(received + timedelta(minutes=1))}
-    assert row.id in {r["id"] for r in await webhook_retry.due_for_retry(received + timedelta(minutes=2))}
+    assert row.id not in {r.id for r in await webhook_retry.due_for_retry(received + timedelta(minutes=1))}
+    assert row.id in {r.id for r in await webhook_retry.due_for_retry(received + timedelta(minutes=2))}
     await webhook_retry.sweep(received + timedelta(minutes=2))
     assert await get_queue().job(f"webhook-retry:{row.id}:0") is not None
     assert await _run_job(row.id) is True
     assert (await _event(shop.shop_id))["processed_at"] is not None
-    assert row.id not in {r["id"] for r in await webhook_retry.due_for_retry(received + timedelta(hours=1))}
+    assert row.id not in {r.id for r in await webhook_retry.due_for_retry(received + timedelta(hours=1))}
 
 
 async def test_an_attempt_cut_short_by_the_job_timeout_is_counted(owner_client, sandbox, failing_fast):

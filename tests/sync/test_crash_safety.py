@@ -146,12 +146,12 @@ async def test_kill_worker_mid_fetch_and_mid_push(owner_client, sandbox):
     assert len(offers) == total
     wrong = []
     for listing, quantity in offers:
-        on_platform = sandbox.listing_stock("tiktok", shop.shop_id, listing["platform_item_id"])[
-            listing["platform_model_id"]]
-        if on_platform != quantity or listing["last_pushed_qty"] != quantity:
-            wrong.append((listing["id"], on_platform, listing["last_pushed_qty"], quantity))
+        on_platform = sandbox.listing_stock("tiktok", shop.shop_id, listing.platform_item_id)[
+            listing.platform_model_id]
+        if on_platform != quantity or listing.last_pushed_qty != quantity:
+            wrong.append((listing.id, on_platform, listing.last_pushed_qty, quantity))
     assert not wrong, f"{len(wrong)} of {total} listings are wrong, e.g. {wrong[:5]}"
-    assert any(listing["variant"] in changed for listing, _q in offers)
+    assert any(listing.variant in changed for listing, _q in offers)
     # The job and its two attempts are on record: the row finished, every listing was logged by the
     # re-run, and the ones the dead attempt had sent were logged then too.
     row = await BackgroundJob.objects().get(BackgroundJob.id == row.id)

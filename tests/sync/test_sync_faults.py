@@ -89,11 +89,11 @@ async def test_stock_push_completes_after_faults(owner_client, sandbox, quick_ad
     offers = await offers_for_store(tenant, store["id"])
     assert len(offers) == sum(len(p.skus) for p in shop.products.values())
     for row, qty in offers:
-        on_platform = sandbox.listing_stock(platform, shop.shop_id, row["platform_item_id"])
+        on_platform = sandbox.listing_stock(platform, shop.shop_id, row.platform_item_id)
         # a listing without variants is model "0" on Shopee: the product's single SKU
-        on_sandbox = on_platform.get(row["platform_model_id"]) if len(on_platform) > 1 else \
+        on_sandbox = on_platform.get(row.platform_model_id) if len(on_platform) > 1 else \
             next(iter(on_platform.values()))
-        assert on_sandbox == qty == row["last_pushed_qty"], row
+        assert on_sandbox == qty == row.last_pushed_qty, row
     rows = await Listing.select(Listing.last_pushed_qty, Listing.variant).where(Listing.store == store["id"])
     assert all(r["last_pushed_qty"] is not None for r in rows), "every listing was pushed"
     # one successful push line per listing: nothing was sent twice after it succeeded

@@ -179,7 +179,7 @@ class AuthController(Controller):
             if ctx is not None:
                 user_id, org_id = await member_service.accept_invitation(token, user_id=ctx.user_id, ip=client_ip(request))
             else:
-                if await services.email_taken(invitation["email"]):
+                if await services.email_taken(invitation.email):
                     raise AppError(_("An account with this e-mail exists: log in first, then open the link again."))
                 form = AcceptInviteForm.parse(await form_data(request))
                 user_id, org_id = await member_service.accept_invitation(
@@ -330,7 +330,8 @@ def not_logged_in(request: Request, exc: NotAuthorizedException) -> Response:
     ctx = request.state.get("ctx")
     if target.startswith("/account/") and ctx is not None and ctx.superuser and not ctx.memberships:
         target = "/admin/"  # a platform admin without an organisation of their own works in the admin
-    if request.scope.get("session", {}).get("user_id") is None:
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or session.get("user_id") is None:
         target = f"/login?next={quote(here)}"
     if wants_fragment(request):
         return ClientRedirect(redirect_to=target)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
@@ -13,11 +13,12 @@ from app.core.errors import ValidationFailed
 from app.core.events import emit
 from app.core.i18n import _
 from app.core.permissions import GRANTABLE
+from app.core.records import from_row, from_rows
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Tenant
 from app.domains.accounts import context_cache
-from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner
+from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner, NotFound
 from app.domains.accounts.events import OrganisationCreated
 from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
@@ -41,8 +42,33 @@ def _check_grantable(tenant: Tenant, role: Role) -> None:
         raise Forbidden(_("Your role cannot give the role %(role)s.", role=role.label()))
 
 
-async def members(tenant: Tenant) -> list[dict]:
-    return await (
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member on the members page: the membership and who it is."""
+
+    id: int
+    role: str
+    created_at: datetime
+    user_id: int
+    email: str
+    first_name: str | None
+    last_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationRow:
+    """A live invitation; `org_name` only where read by its link."""
+
+    id: int
+    email: str
+    role: str
+    organization: int
+    expires_at: datetime
+    org_name: str = ""
+
+
+async def members(tenant: Tenant) -> list[MemberRow]:
+    return from_rows(MemberRow, await (
         tenant.scoped(Membership)
         .select(
             Membership.id,
@@ -54,16 +80,16 @@ async def members(tenant: Tenant) -> list[dict]:
             Membership.user.last_name.as_alias("last_name"),
         )
         .order_by(Membership.id)
-    )
+    ))
 
 
-async def pending_invitations(tenant: Tenant) -> list[dict]:
-    return await (
+async def pending_invitations(tenant: Tenant) -> list[InvitationRow]:
+    return from_rows(InvitationRow, await (
         tenant.scoped(Invitation)
         .select()
         .where(Invitation.accepted_at.is_null() & (Invitation.revoked == False) & (Invitation.expires_at > utcnow()))  # noqa: E712
         .order_by(Invitation.id, ascending=False)
-    )
+    ))
 
 
 async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
@@ -74,7 +100,7 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
         raise ValidationFailed({"email": _("%(email)s is already a member.", email=form.email)})
     token = new_token()
     link = f"{get_settings().base_url}/invitations/{token}"
-    org = await Organization.select(Organization.name).where(Organization.id == tenant.organization_id).first()
+    org = await _own_organization(tenant)
     async with transaction():  # the invitation and its e-mail commit together; the mail job runs after
         row = tenant.scoped(Invitation).new(
             email=form.email,
@@ -86,9 +112,9 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
         await row.save()
         mailed = await queue_mail(
             form.email,
-            _("You are invited to %(org)s on StoreSync", org=org["name"]),
+            _("You are invited to %(org)s on StoreSync", org=org.name),
             _("%(who)s invited you to join %(org)s on StoreSync as %(role)s.\n\nAccept within 7 days:\n%(link)s",
-              who=tenant.actor.email or "A colleague", org=org["name"], role=form.role.label(), link=link),
+              who=tenant.actor.email or "A colleague", org=org.name, role=form.role.label(), link=link),
             organization_id=tenant.organization_id,
         )
         await record(tenant.organization_id, tenant.actor, "member.invited", "invitation", row.id,
@@ -103,14 +129,14 @@ async def revoke_invitation(tenant: Tenant, invitation_id: int) -> None:
                  before={"email": row.email})
 
 
-async def invitation_by_token(token: str) -> dict:
+async def invitation_by_token(token: str) -> InvitationRow:
     """The live invitation for a link token, with its organisation's name; raises InvalidLink."""
-    row = await Invitation.select(Invitation.all_columns(), Invitation.organization.name.as_alias("org_name")).where(
+    row = await Invitation.select(*Invitation.all_columns(), Invitation.organization.name.as_alias("org_name")).where(
         Invitation.token_hash == token_hash(token)
     ).first()
     if row is None or row["revoked"] or row["accepted_at"] is not None or row["expires_at"] < utcnow():
         raise InvalidLink(_("This invitation is invalid, was already used or has expired."))
-    return row
+    return from_row(InvitationRow, row)
 
 
 async def accept_invitation(token: str, *, user_id: int | None, name: str = "", password: str = "",
@@ -122,22 +148,22 @@ async def accept_invitation(token: str, *, user_id: int | None, name: str = "", 
     async with transaction():
         inv = await invitation_by_token(token)
         claimed = await Invitation.update({Invitation.accepted_at: utcnow()}).where(
-            (Invitation.id == inv["id"]) & Invitation.accepted_at.is_null()
+            (Invitation.id == inv.id) & Invitation.accepted_at.is_null()
         ).returning(Invitation.id)
         if not claimed:
             raise InvalidLink(_("This invitation is invalid, was already used or has expired."))
         if user_id is None:
-            user_id = await create_user(inv["email"], password, name)
-            await UserPreference(user=user_id, last_organization=inv["organization"]).save()
+            user_id = await create_user(inv.email, password, name)
+            await UserPreference(user=user_id, last_organization=inv.organization).save()
         exists = await Membership.exists().where(
-            (Membership.user == user_id) & (Membership.organization == inv["organization"])
+            (Membership.user == user_id) & (Membership.organization == inv.organization)
         )
         if not exists:
-            await Membership(organization=inv["organization"], user=user_id, role=inv["role"]).save()
-        await record(inv["organization"], Actor(user_id, ip), "member.joined", "membership", None,
-                     after={"role": inv["role"]})
+            await Membership(organization=inv.organization, user=user_id, role=inv.role).save()
+        await record(inv.organization, Actor(user_id, ip), "member.joined", "membership", None,
+                     after={"role": inv.role})
     await context_cache.forget_users([user_id])
-    return user_id, inv["organization"]
+    return user_id, inv.organization
 
 
 async def is_member(tenant: Tenant, user_id: int) -> bool:
@@ -180,14 +206,21 @@ async def remove_member(tenant: Tenant, membership_id: int) -> None:
                  before={"role": row.role, "email": email["email"] if email else None})
 
 
+async def _own_organization(tenant: Tenant) -> Organization:
+    org = await Organization.objects().where(Organization.id == tenant.organization_id).first()
+    if org is None:  # a tenant is built from a membership, so its organisation exists
+        raise NotFound(_("Organisation not found."))
+    return org
+
+
 async def update_organization(tenant: Tenant, name: str, timezone: str) -> None:
-    org = await Organization.select().where(Organization.id == tenant.organization_id).first()
+    org = await _own_organization(tenant)
     await Organization.update({Organization.name: name, Organization.timezone: timezone}).where(
         Organization.id == tenant.organization_id
     )
     await context_cache.forget_users(await _member_ids(tenant))
     await record(tenant.organization_id, tenant.actor, "organization.updated", "organization", tenant.organization_id,
-                 before={"name": org["name"], "timezone": org["timezone"]}, after={"name": name, "timezone": timezone})
+                 before={"name": org.name, "timezone": org.timezone}, after={"name": name, "timezone": timezone})
 
 
 async def create_organization(user_id: int, name: str, *, ip: str | None) -> int:

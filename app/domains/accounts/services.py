@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import Column
 
 from app.core import passwords, throttle
 from app.core.auth import OrgChoice, RequestContext
@@ -120,6 +122,7 @@ async def _context_rows(user_id: int) -> context_cache.ContextRows:
             Membership.user.last_name, Membership.user.superuser, Membership.user.active,
         ).where(Membership.user == user_id).order_by(Membership.organization.name)
     )
+    user: dict[str, Any] | None
     if rows:
         user = {k: rows[0][f"user.{k}"] for k in ("email", "first_name", "last_name", "superuser", "active")}
     else:
@@ -158,8 +161,9 @@ async def set_locale(user_id: int, locale: str) -> str:
     return locale
 
 
-async def _upsert_preference(user_id: int, **values) -> None:
-    updated = await UserPreference.update(values).where(UserPreference.user == user_id).returning(UserPreference.id)
+async def _upsert_preference(user_id: int, **values: Any) -> None:
+    changes: dict[Column | str, Any] = dict(values.items())
+    updated = await UserPreference.update(changes).where(UserPreference.user == user_id).returning(UserPreference.id)
     if not updated:
         await UserPreference(user=user_id, **values).save()
 

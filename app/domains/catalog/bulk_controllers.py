@@ -10,7 +10,7 @@ from litestar.response import File, Response, Stream
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import VARY, render, wants_fragment
+from app.core.web import VARY, htmx_target, render, wants_fragment
 from app.domains import jobs
 from app.domains.catalog import import_jobs
 from app.domains.catalog.exporter import export_csv
@@ -26,7 +26,7 @@ class CatalogBulkController(Controller):
     @get("/import", name="catalog:import")
     async def import_page(self, request: Request, tenant: Tenant) -> Response:
         recent = await import_jobs.recent_imports(tenant)
-        if wants_fragment(request) and request.htmx.target == "import-recent":
+        if wants_fragment(request) and htmx_target(request) == "import-recent":
             return render(request, "catalog/_import_recent.html", imports=recent)
         return render(request, "catalog/import.html", imports=recent, columns=COLUMNS,
                       max_mb=MAX_BYTES // (1024 * 1024), error=None, progress=None)

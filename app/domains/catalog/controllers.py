@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.response import File, Response
@@ -153,7 +155,7 @@ def _redisplay(data: dict[str, str]) -> dict:
                 row["attributes"][match.group(2)] = value
             else:
                 row[match.group(2)] = value
-    form = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
+    form: dict[str, Any] = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
     form["variants"] = [variants[i] for i in sorted(variants)] or [_blank_variant()]
     return form
 

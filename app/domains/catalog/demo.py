@@ -72,4 +72,4 @@ async def seed_catalog(organization_id: int, fake: Faker) -> None:
         for location in locations:
             quantity = rng.choice([0, 2, 4, 8, 15, 25, 40])
             if quantity:
-                await stock.receive(tenant, row["id"], location["id"], quantity, reason="stok awal (demo)")
+                await stock.receive(tenant, row["id"], location.id, quantity, reason="stok awal (demo)")

@@ -24,7 +24,7 @@ PAGE = 1000
 async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
     """The organisation's variants with product fields and stock per location, as CSV bytes
     (UTF-8 with BOM, which Excel needs to show accents)."""
-    codes = {r["id"]: r["code"] for r in await list_locations(tenant, active_only=False)}
+    codes = {r.id: r.code for r in await list_locations(tenant, active_only=False)}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)

@@ -6,7 +6,10 @@ import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from app.core import tasks
 from app.core.i18n import _, deferred
@@ -80,16 +83,28 @@ async def start_import(tenant: Tenant, path: Path) -> int:
     return row.id
 
 
-async def recent_imports(tenant: Tenant, limit: int = 10) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class ImportRun:
+    """One import on the import page: its job, the counts it stored, and whether an error report exists."""
+
+    id: int
+    created_at: datetime
+    status: str
+    error: str | None
+    outcome: dict[str, Any]
+    has_report: bool
+
+
+async def recent_imports(tenant: Tenant, limit: int = 10) -> list[ImportRun]:
     """The organisation's latest imports with their counts (from the job's stored outcome)."""
-    rows = [r for r in await jobs.recent(tenant, limit=200) if r["kind"] == TASK][:limit]
-    for r in rows:
-        result = r.get("result") or {}
+    runs = []
+    for job in [j for j in await jobs.recent(tenant, limit=200) if j.kind == TASK][:limit]:
+        result: Any = job.result or {}
         if isinstance(result, str):
             result = json.loads(result or "{}")
-        r["outcome"] = result
-        r["has_report"] = await asyncio.to_thread(report_path(tenant.organization_id, r["id"]).is_file)
-    return rows
+        has_report = await asyncio.to_thread(report_path(tenant.organization_id, job.id).is_file)
+        runs.append(ImportRun(job.id, job.created_at, job.status, job.error, result, has_report))
+    return runs
 
 
 def error_report(tenant: Tenant, import_id: int) -> Path:

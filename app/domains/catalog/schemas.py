@@ -70,7 +70,7 @@ def product_form_from(data: dict[str, str]) -> ProductForm:
             else:
                 row[field] = value
     rows = [variants[i] for i in sorted(variants) if any(str(v).strip() for k, v in variants[i].items() if k != "id")]
-    payload = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
+    payload: dict[str, Any] = {k: data.get(k, "") for k in ("name", "brand", "category", "description")}
     payload["variants"] = rows
     errors: dict[str, str] = {}
     for index, row in enumerate(rows):

@@ -11,6 +11,7 @@ from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.catalog.errors import DuplicateSku, NotFound
@@ -110,34 +111,44 @@ async def get_product(tenant: Tenant, product_id: int) -> tuple[Product, list[di
     return product, variants
 
 
-async def require_variant(tenant: Tenant, variant_id: int) -> dict:
+async def require_variant(tenant: Tenant, variant_id: int) -> Variant:
     """The variant row of this organisation, or NotFound."""
-    row = await tenant.scoped(Variant).select().where(Variant.id == _int(variant_id)).first()
+    row = await tenant.scoped(Variant).objects().where(Variant.id == _int(variant_id)).first()
     if row is None:
         raise NotFound(_("Variant not found."))
     return row
 
 
-async def variant_by_code(tenant: Tenant, code: str) -> dict | None:
+async def variant_by_code(tenant: Tenant, code: str) -> Variant | None:
     """A variant by barcode or SKU (what a scanner types), or None."""
     code = (code or "").strip()
     if not code:
         return None
-    return await tenant.scoped(Variant).select().where(
+    return await tenant.scoped(Variant).objects().where(
         (Variant.barcode == code) | (Variant.sku == code.upper())).order_by(Variant.archived).first()
 
 
-async def variants_by_sku(tenant: Tenant, skus: list[str]) -> dict[str, dict]:
+async def variants_by_sku(tenant: Tenant, skus: list[str]) -> dict[str, Variant]:
+    """The variants of these SKUs (any case), by their SKU as stored (upper case)."""
     if not skus:
         return {}
-    rows = await tenant.scoped(Variant).select().where(Variant.sku.is_in([s.upper() for s in skus]))
-    return {r["sku"]: r for r in rows}
+    rows = await tenant.scoped(Variant).objects().where(Variant.sku.is_in([s.upper() for s in skus]))
+    return {r.sku: r for r in rows}
 
 
-async def components_of(tenant: Tenant, variant_id: int) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One component of a bundle: which variant, and how many units of it one bundle takes."""
+
+    component: int
+    quantity: int
+
+
+async def components_of(tenant: Tenant, variant_id: int) -> list[Component]:
     """The components of a bundle variant ([] for an ordinary variant)."""
-    return await tenant.scoped(BundleComponent).select(BundleComponent.component, BundleComponent.quantity).where(
-        BundleComponent.bundle == variant_id).order_by(BundleComponent.component)
+    return from_rows(Component, await tenant.scoped(BundleComponent).select(
+        BundleComponent.component, BundleComponent.quantity).where(
+        BundleComponent.bundle == variant_id).order_by(BundleComponent.component))
 
 
 def _int(value: Any) -> int:

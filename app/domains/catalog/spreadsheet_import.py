@@ -412,7 +412,7 @@ class CatalogImport:
         for r in rows:
             self.products.setdefault(_key(r["name"], r["brand"]), r["id"])
             self.product_fields[r["id"]] = {"name": r["name"], "brand": r["brand"], "category": r["category"]}
-        self.locations = {r["code"].upper(): r["id"] for r in await list_locations(self.tenant, active_only=False)}
+        self.locations = {r.code.upper(): r.id for r in await list_locations(self.tenant, active_only=False)}
 
     def screen(self, row: Row, cells: dict[str, str]) -> RowError | None:
         """File-wide checks: a SKU repeats only to give stock at another location; known locations."""
@@ -440,7 +440,7 @@ class CatalogImport:
         if code:
             return self.locations[code]
         if self.default_location_id is None:
-            self.default_location_id = (await default_location(self.tenant))["id"]
+            self.default_location_id = (await default_location(self.tenant)).id
         return self.default_location_id
 
     async def apply(self, rows: list[Row]) -> list[RowError]:
@@ -543,21 +543,22 @@ class CatalogImport:
                 continue
             if row.quantity is None:
                 continue
-            key = (ids[row.sku], places[row.number])
-            lines[key] = row
-            level = levels.get(key)
+            line_key = (ids[row.sku], places[row.number])
+            lines[line_key] = row
+            level = levels.get(line_key)
             if level is None or level.on_hand != row.quantity:
                 if outcome.get(row.number) != "created" and (level.on_hand if level else 0) != row.quantity:
                     outcome[row.number] = "updated"
             outcome.setdefault(row.number, "unchanged")
         to_count = [stock.Line(v, loc, row.quantity) for (v, loc), row in lines.items()
-                    if (levels[(v, loc)].on_hand if (v, loc) in levels else None) != row.quantity]
+                    if row.quantity is not None
+                    and (levels[(v, loc)].on_hand if (v, loc) in levels else None) != row.quantity]
         if to_count:
             counted = await stock.count_many(tenant, to_count, reference=self.reference, reason=_("catalog import"))
-            for key, level in counted.items():
-                if isinstance(level, InsufficientStock):  # only when stock moved during this batch
-                    row = lines[key]
-                    refused.append(RowError(row.number, "quantity", level.message, row.sku, str(row.quantity)))
+            for line_key, result in counted.items():
+                if isinstance(result, InsufficientStock):  # only when stock moved during this batch
+                    row = lines[line_key]
+                    refused.append(RowError(row.number, "quantity", result.message, row.sku, str(row.quantity)))
         refused_rows = {e.row for e in refused}
         for number, kind in outcome.items():
             if number not in refused_rows:

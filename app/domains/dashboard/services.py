@@ -8,10 +8,11 @@ from datetime import timedelta
 from app.core.clock import to_local, utcnow
 from app.core.tenancy import Tenant
 from app.domains.inventory import low_stock_count_sql
+from app.domains.jobs import JobRow
 from app.domains.jobs import recent as recent_jobs
 from app.domains.listings import unmapped_count_sql
 from app.domains.orders import placed_per_day, work_counts
-from app.domains.stores import list_stores
+from app.domains.stores import StoreView, list_stores
 
 CHART_DAYS = 14
 
@@ -35,10 +36,10 @@ class Summary:
     low_stock: int
     unmapped: int
     orders_today: int
-    stores: list[dict] = field(default_factory=list)
+    stores: list[StoreView] = field(default_factory=list)
     chart: list[DayBar] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
-    recent_jobs: list[dict] = field(default_factory=list)
+    recent_jobs: list[JobRow] = field(default_factory=list)
 
     @property
     def chart_max(self) -> int:
@@ -50,7 +51,9 @@ async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]
     now_local = to_local(utcnow(), tenant.timezone)
     start_local = (now_local - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     since = start_local.astimezone(utcnow().tzinfo)
-    rows = await placed_per_day(tenant, since, int(now_local.utcoffset().total_seconds() // 3600))
+    offset = now_local.utcoffset()
+    assert offset is not None, "now_local is aware"
+    rows = await placed_per_day(tenant, since, int(offset.total_seconds() // 3600))
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
         counts.setdefault(str(r["day"])[:10], {})[r["channel"]] = int(r["n"])

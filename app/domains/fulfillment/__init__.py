@@ -10,7 +10,6 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.bulk import MAX_IDS as MAX_IDS
     from app.domains.fulfillment.bulk import BulkAction as BulkAction
     from app.domains.fulfillment.bulk import label_orders as label_orders
-    from app.domains.fulfillment.bulk import parse_ids as parse_ids
     from app.domains.fulfillment.bulk import run as run
     from app.domains.fulfillment.platform_actions import CANCELLABLE as CANCELLABLE
     from app.domains.fulfillment.platform_actions import REASON_LABELS as REASON_LABELS
@@ -20,5 +19,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.platform_actions import reason_label as reason_label
     from app.domains.fulfillment.platform_actions import request_cancel as request_cancel
     from app.domains.fulfillment.platform_actions import request_ship as request_ship
+    from app.domains.fulfillment.schemas import BulkOrdersForm as BulkOrdersForm
+    from app.domains.fulfillment.schemas import OrderSelection as OrderSelection
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -65,24 +65,6 @@ def _word(state: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def parse_ids(values: list[str]) -> list[int]:
-    """The chosen order ids, each once; ValidationFailed for none, junk or more than MAX_IDS."""
-    ids: list[int] = []
-    for value in values:
-        text = value.strip()
-        if not text.isdigit() or len(text) > 18:
-            raise ValidationFailed({"order_id": _("The selection is not valid: reload the page and choose again.")})
-        ids.append(int(text))
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        raise ValidationFailed({"order_id": _("Select at least one order first.")})
-    if len(ids) > MAX_IDS:
-        raise ValidationFailed({"order_id": _(
-            "You selected %(n)s orders; one bulk action takes at most %(max)s. Filter the queue and do it in parts.",
-            n=len(ids), max=MAX_IDS)})
-    return ids
-
-
 async def _own(tenant: Tenant, ids: list[int], outcome: BulkOutcome) -> list[dict[str, Any]]:
     rows = await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.state, Order.oversold, Order.has_unmapped_lines, Order.store,

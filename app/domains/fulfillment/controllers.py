@@ -14,6 +14,7 @@ from app.core.tenancy import Tenant
 from app.core.web import form_data, redirect_after_post, render
 from app.domains.fulfillment import packing, picking, platform_actions, shipping
 from app.domains.fulfillment.barcodes import code128_svg
+from app.domains.fulfillment.schemas import PackScanForm, PickListForm, ShipForm
 from app.domains.fulfillment.statuses import ActionKind
 from app.domains.orders import get_order
 
@@ -33,11 +34,9 @@ class FulfillmentController(Controller):
 
     @post("/picklists", name="fulfillment:picklist_create")
     async def create_pick_list(self, request: Request, tenant: Tenant) -> Response:
-        form = await request.form()
-        ticked = form.getall("order_id") if "order_id" in form else []
-        ids = None if form.get("all") else [value for value in ticked if isinstance(value, str)]
         try:
-            pick_list_id = await picking.create_pick_list(tenant, ids)
+            chosen = PickListForm.parse_multi(await request.form())
+            pick_list_id = await picking.create_pick_list(tenant, None if chosen.all else chosen.order_id)
         except AppError as exc:
             return render(request, "fulfillment/index.html", fragment="fulfillment/_ready.html",
                           status_code=exc.status_code, counts=await picking.counts(tenant),
@@ -63,10 +62,11 @@ class FulfillmentController(Controller):
 
     @post("/pack", name="fulfillment:pack_scan")
     async def pack_scan(self, request: Request, tenant: Tenant) -> Response:
-        data = await form_data(request)
-        current = int(data["order_id"]) if data.get("order_id", "").isdigit() else None
+        current = None
         try:
-            result = await packing.scan(tenant, current, data.get("code", ""))
+            scan = PackScanForm.parse(await form_data(request))
+            current = scan.order_id
+            result = await packing.scan(tenant, current, scan.code)
         except AppError as exc:
             view = None
             if current and not isinstance(exc, NotFound):
@@ -104,8 +104,8 @@ class FulfillmentController(Controller):
             return await self._ship_panel(request, tenant, order_id,
                                           message=_("Sent to the marketplace: this page shows its answer."))
         try:
-            result = await shipping.ship(tenant, order_id, carrier=data.get("carrier", ""),
-                                         tracking_number=data.get("tracking_number", ""))
+            typed = ShipForm.parse(data)
+            result = await shipping.ship(tenant, order_id, carrier=typed.carrier, tracking_number=typed.tracking_number)
         except NotFound:
             raise
         except AppError as exc:

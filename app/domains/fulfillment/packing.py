@@ -4,7 +4,7 @@ and the order is packed (reservation kept) when the last unit is scanned."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piccolo.query.functions.aggregate import Count
 
@@ -19,6 +19,9 @@ from app.domains.fulfillment.statuses import ScanOutcome
 from app.domains.fulfillment.tables import PackScan
 from app.domains.orders import OrderState
 from app.domains.orders.tables import Order, OrderLine
+
+if TYPE_CHECKING:
+    from app.domains.catalog import Variant
 
 PACKABLE = {OrderState.READY_TO_SHIP, OrderState.PICKING}
 DONE = {OrderState.PACKED, OrderState.SHIPPED, OrderState.DELIVERED, OrderState.COMPLETED}
@@ -93,7 +96,7 @@ async def pack_view(tenant: Tenant, order_id: int) -> PackView:
     rows = await tenant.scoped(OrderLine).select(
         OrderLine.variant, OrderLine.quantity, OrderLine.title, OrderLine.variant.sku.as_alias("sku"),
         OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant.name.as_alias("variant_name"),
-        OrderLine.variant.product.name.as_alias("product_name"),
+        OrderLine.variant._.product.name.as_alias("product_name"),
     ).where((OrderLine.order == order["id"]) & OrderLine.variant.is_not_null()).order_by(OrderLine.id)
     scans = await tenant.scoped(PackScan).select(PackScan.variant, Count(PackScan.id, alias="n")).where(
         (PackScan.order == order["id"]) & (PackScan.outcome == ScanOutcome.COUNTED)).group_by(PackScan.variant)
@@ -117,7 +120,7 @@ async def scan_item(tenant: Tenant, order_id: int, code: str) -> ScanResult:
     return await _scan_item(tenant, await pack_view(tenant, order_id), code, await variant_by_code(tenant, code))
 
 
-async def _scan_item(tenant: Tenant, view: PackView, code: str, variant: dict | None) -> ScanResult:
+async def _scan_item(tenant: Tenant, view: PackView, code: str, variant: Variant | None) -> ScanResult:
     """scan_item with the order's view and the scanned variant already looked up (the view is
     read again under the order's lock before anything is counted)."""
     number = view.order["platform_order_id"]
@@ -132,25 +135,25 @@ async def _scan_item(tenant: Tenant, view: PackView, code: str, variant: dict | 
         if is_postgres():
             await lock.lock_rows()  # one packer per order at a time: counts cannot overshoot
         view = await pack_view(tenant, view.order["id"])
-        line = next((x for x in view.lines if x.variant == variant["id"]), None)
+        line = next((x for x in view.lines if x.variant == variant.id), None)
         outcome = ScanOutcome.COUNTED
         if line is None:
             outcome = ScanOutcome.WRONG
         elif line.done:
             outcome = ScanOutcome.SURPLUS
-        await _log(tenant, view.order["id"], variant["id"], code, outcome)
-        if outcome is ScanOutcome.COUNTED:
+        await _log(tenant, view.order["id"], variant.id, code, outcome)
+        if line is not None and outcome is ScanOutcome.COUNTED:
             line.scanned += 1
             finished = all(x.done for x in view.lines)
             if finished:
                 await orders.transition(tenant, view.order["id"], OrderState.PACKED)
                 view.order["state"] = OrderState.PACKED.value  # what reading the view again would show
-    if outcome is ScanOutcome.WRONG:
+    if line is None:  # ScanOutcome.WRONG
         raise ScanRefused(_("Wrong item: %(sku)s is not in order %(number)s. Nothing counted — put it back.",
-                            sku=variant["sku"], number=number))
+                            sku=variant.sku, number=number))
     if outcome is ScanOutcome.SURPLUS:
         raise ScanRefused(_("Too many: all %(n)s × %(sku)s are already packed. Nothing counted — put it back.",
-                            n=line.quantity, sku=variant["sku"]))
+                            n=line.quantity, sku=variant.sku))
     if finished:
         return ScanResult(view, _("Order %(number)s is packed: every unit scanned.", number=number), finished=True)
     return ScanResult(view, _("%(sku)s: %(scanned)s of %(quantity)s", sku=line.sku, scanned=line.scanned,

@@ -13,6 +13,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains import orders
 from app.domains.fulfillment.tables import PickList, PickListOrder
@@ -55,12 +56,27 @@ class PickListView:
         return sum(g.units for g in self.groups)
 
 
-async def ready_orders(tenant: Tenant, limit: int = READY_LIMIT) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ReadyOrder:
+    """An order waiting to be picked, on the fulfillment page."""
+
+    id: int
+    platform_order_id: str
+    customer_name: str
+    channel: str
+    ship_by: datetime | None
+    placed_at: datetime
+    oversold: bool
+    has_unmapped_lines: bool
+    store_name: str | None
+
+
+async def ready_orders(tenant: Tenant, limit: int = READY_LIMIT) -> list[ReadyOrder]:
     """Orders waiting to be picked, the most urgent first (ship-by, then oldest)."""
-    return await tenant.scoped(Order).select(
+    return from_rows(ReadyOrder, await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.customer_name, Order.channel, Order.ship_by, Order.placed_at,
         Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
-    ).where(Order.state == OrderState.READY_TO_SHIP).order_by(Order.ship_by).order_by(Order.id).limit(limit)
+    ).where(Order.state == OrderState.READY_TO_SHIP).order_by(Order.ship_by).order_by(Order.id).limit(limit))
 
 
 async def counts(tenant: Tenant) -> dict[str, int]:
@@ -84,8 +100,8 @@ async def create_pick_list(tenant: Tenant, order_ids: list[int] | None) -> int:
     return pick_list.id
 
 
-async def recent_pick_lists(tenant: Tenant, limit: int = 10) -> list[dict[str, Any]]:
-    return await tenant.scoped(PickList).select().order_by(PickList.id, ascending=False).limit(limit)
+async def recent_pick_lists(tenant: Tenant, limit: int = 10) -> list[PickList]:
+    return await tenant.scoped(PickList).objects().order_by(PickList.id, ascending=False).limit(limit)
 
 
 async def get_pick_list(tenant: Tenant, pick_list_id: int) -> PickListView:
@@ -98,14 +114,14 @@ async def get_pick_list(tenant: Tenant, pick_list_id: int) -> PickListView:
         Order.id, Order.platform_order_id, Order.customer_name, Order.state, Order.store.name.as_alias("store_name"),
     ).where(Order.id.is_in(members)).order_by(Order.id)
     line_rows = await tenant.scoped(OrderLine).select(
-        OrderLine.order.location.code.as_alias("location_code"),
-        OrderLine.order.location.name.as_alias("location_name"),
+        OrderLine.order._.location.code.as_alias("location_code"),
+        OrderLine.order._.location.name.as_alias("location_name"),
         OrderLine.variant.sku.as_alias("sku"), OrderLine.variant.name.as_alias("variant_name"),
-        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant.product.name.as_alias("product_name"),
+        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant._.product.name.as_alias("product_name"),
         OrderLine.seller_sku, Sum(OrderLine.quantity, alias="quantity"), Count(distinct=[OrderLine.order], alias="orders"),
     ).where(OrderLine.order.is_in(members)).group_by(
-        OrderLine.order.location.code, OrderLine.order.location.name, OrderLine.variant.sku,
-        OrderLine.variant.name, OrderLine.variant.barcode, OrderLine.variant.product.name, OrderLine.seller_sku,
+        OrderLine.order._.location.code, OrderLine.order._.location.name, OrderLine.variant.sku,
+        OrderLine.variant.name, OrderLine.variant.barcode, OrderLine.variant._.product.name, OrderLine.seller_sku,
     )
     return PickListView(head["id"], head["created_at"], order_rows, group_lines(line_rows))
 

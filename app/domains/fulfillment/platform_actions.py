@@ -9,7 +9,8 @@ read back from it, so the order, its stock and the push follow the platform's wo
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.core import tasks
@@ -18,6 +19,7 @@ from app.core.database import is_postgres, transaction
 from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.core.i18n import N_, _, deferred
 from app.core.queue import get_queue, job_options, task_job
+from app.core.records import from_row
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.fulfillment.statuses import ActionKind, ActionStatus
@@ -58,20 +60,35 @@ async def _marketplace_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     return row
 
 
-async def pending_action(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
-    return await tenant.scoped(OrderAction).select().where(
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """A marketplace action on the order page, with the labels a person reads."""
+
+    id: int
+    kind: str
+    reason: str
+    status: str
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+    kind_label: str
+    status_label: str
+    reason_label: str
+
+
+async def pending_action(tenant: Tenant, order_id: int) -> OrderAction | None:
+    return await tenant.scoped(OrderAction).objects().where(
         (OrderAction.order == _pk(order_id)) & (OrderAction.status == ActionStatus.PENDING)).first()
 
 
-async def actions_of(tenant: Tenant, order_id: int) -> list[dict[str, Any]]:
+async def actions_of(tenant: Tenant, order_id: int) -> list[ActionRow]:
     """The order's marketplace actions, newest first, with labels a person reads."""
     rows = await tenant.scoped(OrderAction).select().where(OrderAction.order == _pk(order_id)).order_by(
         OrderAction.id, ascending=False).limit(20)
-    for row in rows:
-        row["kind_label"] = _(KIND_LABELS[ActionKind(row["kind"])])
-        row["status_label"] = _(STATUS_LABELS[ActionStatus(row["status"])])
-        row["reason_label"] = _(REASON_LABELS[CancelReason(row["reason"])]) if row["reason"] else ""
-    return rows
+    return [from_row(ActionRow, row, kind_label=_(KIND_LABELS[ActionKind(row["kind"])]),
+                     status_label=_(STATUS_LABELS[ActionStatus(row["status"])]),
+                     reason_label=_(REASON_LABELS[CancelReason(row["reason"])]) if row["reason"] else "")
+            for row in rows]
 
 
 async def request_cancel(tenant: Tenant, order_id: int, reason: str) -> int:
@@ -99,8 +116,8 @@ async def request_ship(tenant: Tenant, order_id: int) -> int:
     return await _record(tenant, order, ActionKind.SHIP, "")
 
 
-async def latest_action(tenant: Tenant, order_id: int, kind: ActionKind) -> dict[str, Any] | None:
-    return await tenant.scoped(OrderAction).select().where(
+async def latest_action(tenant: Tenant, order_id: int, kind: ActionKind) -> OrderAction | None:
+    return await tenant.scoped(OrderAction).objects().where(
         (OrderAction.order == _pk(order_id)) & (OrderAction.kind == kind)).order_by(
         OrderAction.id, ascending=False).first()
 

@@ -14,6 +14,7 @@ from app.core.clock import utcnow, zone
 from app.core.database import is_postgres, transaction
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_row
 from app.core.tenancy import Tenant
 from app.domains import orders
 from app.domains.audit import record
@@ -55,8 +56,8 @@ async def _order(tenant: Tenant, order_id: int) -> dict[str, Any]:
     return row
 
 
-async def shipment_of(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
-    return await tenant.scoped(Shipment).select().where(Shipment.order == _pk(order_id)).first()
+async def shipment_of(tenant: Tenant, order_id: int) -> Shipment | None:
+    return await tenant.scoped(Shipment).objects().where(Shipment.order == _pk(order_id)).first()
 
 
 def check_shippable(order: dict[str, Any]) -> None:
@@ -78,13 +79,13 @@ async def ship(tenant: Tenant, order_id: int, *, carrier: str = "", tracking_num
         return ShipResult(order["id"], ShipmentStatus.SHIPPED, order["tracking_number"], order["shipping_carrier"],
                           already=True)
     existing = await shipment_of(tenant, order["id"])
-    if existing and existing["status"] == ShipmentStatus.SHIPPED:
+    if existing and existing.status == ShipmentStatus.SHIPPED:
         # handed over already, though a later platform status moved the order back (processed -> packed)
-        return ShipResult(order["id"], ShipmentStatus.SHIPPED, existing["tracking_number"], existing["carrier"],
+        return ShipResult(order["id"], ShipmentStatus.SHIPPED, existing.tracking_number, existing.carrier,
                           already=True)
     if order["store"] is None:
         return await _ship_manual(tenant, order, carrier, tracking_number)
-    if existing and existing["status"] == ShipmentStatus.AWAITING_TRACKING:
+    if existing and existing.status == ShipmentStatus.AWAITING_TRACKING:
         return await refresh_tracking(tenant, order["id"])
     check_shippable(order)
     await _claim(tenant, order)
@@ -134,8 +135,8 @@ async def _claim(tenant: Tenant, order: dict[str, Any]) -> None:
             await tenant.scoped(Shipment).new(order=order["id"], status=ShipmentStatus.ARRANGING,
                                               carrier=order["shipping_carrier"] or order["channel"],
                                               actor=tenant.actor.user_id).save()
-        elif existing["status"] == ShipmentStatus.ARRANGING and utcnow() - existing["created_at"] > STALE_CLAIM:
-            await tenant.scoped(Shipment).update({Shipment.created_at: utcnow()}).where(Shipment.id == existing["id"])
+        elif existing.status == ShipmentStatus.ARRANGING and utcnow() - existing.created_at > STALE_CLAIM:
+            await tenant.scoped(Shipment).update({Shipment.created_at: utcnow()}).where(Shipment.id == existing.id)
         else:
             raise Conflict(_("This order's shipment is already being arranged; wait a moment and reload."))
 
@@ -145,10 +146,10 @@ async def refresh_tracking(tenant: Tenant, order_id: int) -> ShipResult:
     it and mark the order shipped (stock committed). Without one the shipment keeps waiting."""
     order = await _order(tenant, order_id)
     shipment = await shipment_of(tenant, order["id"])
-    if order["state"] in ALREADY_SHIPPED and shipment and shipment["status"] == ShipmentStatus.SHIPPED:
-        return ShipResult(order["id"], ShipmentStatus.SHIPPED, order["tracking_number"], shipment["carrier"],
+    if order["state"] in ALREADY_SHIPPED and shipment and shipment.status == ShipmentStatus.SHIPPED:
+        return ShipResult(order["id"], ShipmentStatus.SHIPPED, order["tracking_number"], shipment.carrier,
                           already=True)
-    if shipment is None or shipment["status"] != ShipmentStatus.AWAITING_TRACKING or order["store"] is None:
+    if shipment is None or shipment.status != ShipmentStatus.AWAITING_TRACKING or order["store"] is None:
         raise Conflict(_("No shipment is waiting for a tracking number on this order."))
     store = await get_store(tenant, order["store"])
     try:
@@ -156,12 +157,12 @@ async def refresh_tracking(tenant: Tenant, order_id: int) -> ShipResult:
             tracking = await adapter.tracking_number(connection_for(tenant, store, adapter), order["platform_order_id"])
     except IntegrationError as exc:
         log.warning("tracking number of order %s not read: %s", order["id"], exc)
-        await tenant.scoped(Shipment).update({Shipment.note: str(exc)[:500]}).where(Shipment.id == shipment["id"])
+        await tenant.scoped(Shipment).update({Shipment.note: str(exc)[:500]}).where(Shipment.id == shipment.id)
         tracking = None
     if not tracking:
-        return ShipResult(order["id"], ShipmentStatus.AWAITING_TRACKING, carrier=shipment["carrier"])
-    await _finish(tenant, order, shipment["carrier"], tracking, ShipMode(shipment["mode"]))
-    return ShipResult(order["id"], ShipmentStatus.SHIPPED, tracking, shipment["carrier"])
+        return ShipResult(order["id"], ShipmentStatus.AWAITING_TRACKING, carrier=shipment.carrier)
+    await _finish(tenant, order, shipment.carrier, tracking, ShipMode(shipment.mode))
+    return ShipResult(order["id"], ShipmentStatus.SHIPPED, tracking, shipment.carrier)
 
 
 async def _ship_manual(tenant: Tenant, order: dict[str, Any], carrier: str, tracking_number: str) -> ShipResult:
@@ -204,7 +205,7 @@ async def manifest(tenant: Tenant, day: date | None = None) -> tuple[date, dict[
     rows = await tenant.scoped(Shipment).select(
         Shipment.carrier, Shipment.tracking_number, Shipment.mode, Shipment.shipped_at,
         Shipment.order.id.as_alias("order_id"), Shipment.order.platform_order_id.as_alias("number"),
-        Shipment.order.customer_name.as_alias("customer_name"), Shipment.order.store.name.as_alias("store_name"),
+        Shipment.order.customer_name.as_alias("customer_name"), Shipment.order._.store.name.as_alias("store_name"),
         Shipment.order.cash_on_delivery.as_alias("cod"),
     ).where((Shipment.status == ShipmentStatus.SHIPPED) & (Shipment.shipped_at >= start)
             & (Shipment.shipped_at < start + timedelta(days=1))).order_by(Shipment.carrier).order_by(Shipment.shipped_at)
@@ -214,16 +215,27 @@ async def manifest(tenant: Tenant, day: date | None = None) -> tuple[date, dict[
     return day, by_carrier
 
 
-async def packed_orders(tenant: Tenant, limit: int = 200) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class PackedOrder:
+    """A packed order on the fulfillment page, with the status of a shipment already arranged ("" for none)."""
+
+    id: int
+    platform_order_id: str
+    customer_name: str
+    channel: str
+    store_name: str | None
+    shipment: str
+
+
+async def packed_orders(tenant: Tenant, limit: int = 200) -> list[PackedOrder]:
     """Packed orders waiting to be shipped, with any shipment already arranged."""
     rows = await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.customer_name, Order.channel, Order.store.name.as_alias("store_name"),
     ).where(Order.state == OrderState.PACKED).order_by(Order.id).limit(limit)
     waiting = {r["order"]: r["status"] for r in await tenant.scoped(Shipment).select(Shipment.order, Shipment.status)
                .where(Shipment.order.is_in([r["id"] for r in rows] or [-1]))}
-    for row in rows:
-        row["shipment"] = waiting.get(row["id"], "")
-    return [r for r in rows if r["shipment"] != ShipmentStatus.SHIPPED]
+    packed = [from_row(PackedOrder, row, shipment=waiting.get(row["id"], "")) for row in rows]
+    return [p for p in packed if p.shipment != ShipmentStatus.SHIPPED]
 
 
 def _pk(value: Any) -> int:

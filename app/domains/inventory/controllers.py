@@ -155,7 +155,7 @@ class InventoryController(Controller):
         except ValidationFailed as exc:
             return await self._locations(request, tenant, status_code=422, errors=exc.errors, form=data,
                                          editing=location_id)
-        flash(request, _("Location %(code)s saved.", code=row["code"]))
+        flash(request, _("Location %(code)s saved.", code=row.code))
         return await self._locations(request, tenant)
 
     @post("/locations/{location_id:int}/active", name="inventory:location_active",
@@ -167,8 +167,8 @@ class InventoryController(Controller):
         except AppError as exc:
             flash(request, exc.message, "error")
             return await self._locations(request, tenant, status_code=exc.status_code)
-        flash(request, _("%(code)s is active again.", code=row["code"]) if active
-              else _("%(code)s is deactivated.", code=row["code"]))
+        flash(request, _("%(code)s is active again.", code=row.code) if active
+              else _("%(code)s is deactivated.", code=row.code))
         return await self._locations(request, tenant)
 
     @post("/locations", name="inventory:create_location", opt={"permission": Permission.INVENTORY_ADJUST})

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from piccolo.query import WhereRaw
 
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.catalog import bundle_components
 from app.domains.inventory.tables import StockLevel, StockMovement
@@ -53,26 +55,60 @@ async def availability_with_bundles(tenant: Tenant, variants: Iterable[dict]) ->
     return result
 
 
-async def levels_by_location(tenant: Tenant, variant_ids: Iterable[int]) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class LocationLevel:
+    """One variant's stock at one location, for the product page."""
+
+    variant: int
+    location: int
+    on_hand: int
+    reserved: int
+    location_name: str
+    location_code: str
+    sku: str
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    """One line of the stock table (variant × location)."""
+
+    id: int
+    variant: int
+    location: int
+    on_hand: int
+    reserved: int
+    sku: str
+    variant_name: str
+    reorder_point: int
+    product_id: int
+    product_name: str
+    location_code: str
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+async def levels_by_location(tenant: Tenant, variant_ids: Iterable[int]) -> list[LocationLevel]:
     ids = list(variant_ids)
     if not ids:
         return []
-    return await tenant.scoped(StockLevel).select(
+    return from_rows(LocationLevel, await tenant.scoped(StockLevel).select(
         StockLevel.variant, StockLevel.location, StockLevel.on_hand, StockLevel.reserved,
         StockLevel.location.name.as_alias("location_name"), StockLevel.location.code.as_alias("location_code"),
         StockLevel.variant.sku.as_alias("sku"),
-    ).where(StockLevel.variant.is_in(ids)).order_by(StockLevel.variant).order_by(StockLevel.location)
+    ).where(StockLevel.variant.is_in(ids)).order_by(StockLevel.variant).order_by(StockLevel.location))
 
 
 async def stock_table(tenant: Tenant, *, location_id: int | None = None, low_only: bool = False, q: str = "",
-                      after: int | None = None, limit: int = 50) -> tuple[list[dict], int | None]:
+                      after: int | None = None, limit: int = 50) -> tuple[list[StockRow], int | None]:
     """Stock rows (variant × location) with SKU and names, keyset-paged by stock row id."""
     query = tenant.scoped(StockLevel).select(
         StockLevel.id, StockLevel.variant, StockLevel.location, StockLevel.on_hand, StockLevel.reserved,
         StockLevel.variant.sku.as_alias("sku"), StockLevel.variant.name.as_alias("variant_name"),
         StockLevel.variant.reorder_point.as_alias("reorder_point"),
-        StockLevel.variant.product.id.as_alias("product_id"),
-        StockLevel.variant.product.name.as_alias("product_name"), StockLevel.location.code.as_alias("location_code"),
+        StockLevel.variant._.product.id.as_alias("product_id"),
+        StockLevel.variant._.product.name.as_alias("product_name"), StockLevel.location.code.as_alias("location_code"),
     )
     if location_id:
         query = query.where(StockLevel.location == location_id)
@@ -83,12 +119,9 @@ async def stock_table(tenant: Tenant, *, location_id: int | None = None, low_onl
             "stock_level.variant IN (SELECT v.id FROM variant v WHERE v.search_text LIKE {})", f"%{word}%"))
     if after:
         query = query.where(StockLevel.id < after)
-    rows = await query.order_by(StockLevel.id, ascending=False).limit(limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    for r in rows:
-        r["available"] = r["on_hand"] - r["reserved"]
-    return rows, (rows[-1]["id"] if more and rows else None)
+    found = await query.order_by(StockLevel.id, ascending=False).limit(limit + 1)
+    rows = from_rows(StockRow, found[:limit])
+    return rows, (rows[-1].id if len(found) > limit and rows else None)
 
 
 def low_stock_count_sql(organization_id: int) -> tuple[str, list]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from piccolo.columns import Column
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
@@ -82,7 +84,7 @@ async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: 
                  condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "") -> Level:
     """The one write path: conditional update, ledger row, change signal. Raises
     InsufficientStock (and changes nothing) when the condition does not hold."""
-    values = {StockLevel.updated_at: utcnow()}
+    values: dict[Column | str, Any] = {StockLevel.updated_at: utcnow()}
     if on_hand:
         values[StockLevel.on_hand] = StockLevel.on_hand + on_hand
     if reserved:
@@ -116,7 +118,7 @@ async def _expand(tenant: Tenant, lines: Iterable[Line]) -> list[Line]:
         variant = await require_variant(tenant, line.variant_id)
         await require_location(tenant, line.location_id)
         parts = await components_of(tenant, variant["id"]) if variant["is_bundle"] else []
-        for variant_id, per_unit in ([(p["component"], p["quantity"]) for p in parts] or [(variant["id"], 1)]):
+        for variant_id, per_unit in ([(p.component, p.quantity) for p in parts] or [(variant["id"], 1)]):
             key = (variant_id, line.location_id)
             expanded[key] = expanded.get(key, 0) + per_unit * line.quantity
     return [Line(v, loc, q) for (v, loc), q in sorted(expanded.items())]
@@ -428,7 +430,7 @@ async def available(tenant: Tenant, variant_id: int, location_ids: Iterable[int]
         parts = await components_of(tenant, variant_id)
         if not parts:
             return 0
-        return max(0, min([await of(p["component"]) // max(p["quantity"], 1) for p in parts]))
+        return max(0, min([await of(p.component) // max(p.quantity, 1) for p in parts]))
     return max(0, await of(variant_id))
 
 

@@ -16,7 +16,7 @@ class Location(Table):
     organization = ForeignKey(Organization, null=False, index=True)
     name = Varchar(length=120)
     code = Varchar(length=32, help_text="Short code shown on pick lists.")
-    parent = ForeignKey("self", null=True, help_text="The warehouse a bin belongs to.")
+    parent: "ForeignKey[Location]" = ForeignKey("self", null=True, help_text="The warehouse a bin belongs to.")
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
 

@@ -56,7 +56,9 @@ class JobsController(Controller):
     @get("/{job_id:int}/events", name="jobs:events")
     async def events(self, request: Request, tenant: Tenant, job_id: int) -> ServerSentEvent:
         await services.progress(tenant, job_id)  # NotFound before the stream starts
-        template = request.app.template_engine.get_template("jobs/_progress_bar.html")
+        engine = request.app.template_engine
+        assert engine is not None, "create_app configures templates"
+        template = engine.get_template("jobs/_progress_bar.html")
         ctx = request.state.get("ctx")
         can_run = bool(ctx and ctx.can(Permission.JOBS_RUN))
 

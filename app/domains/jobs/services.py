@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from saq.job import TERMINAL_STATUSES, Job, Status
@@ -17,6 +18,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.i18n import N_, _
 from app.core.queue import Task, get_queue, job_options, task_job
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.jobs.statuses import JobStatus
@@ -68,7 +70,7 @@ def _drift(result: Any) -> list[dict]:
     if not isinstance(rows, list):
         return []
     return [{"listing_id": row.get("listing_id"), "listing": str(row.get("listing") or ""), "before": row.get("from"),
-             "after": row.get("to"), "done": DRIFT_DONE.get(row.get("done"), N_("not fixed"))}
+             "after": row.get("to"), "done": DRIFT_DONE.get(str(row.get("done")), N_("not fixed"))}
             for row in rows if isinstance(row, dict)]
 
 
@@ -151,8 +153,28 @@ async def start(tenant: Tenant, task: Task[..., object], label: str, *, timeout:
     return row
 
 
-async def recent(tenant: Tenant, limit: int = 20) -> list[dict]:
-    return await tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(limit)
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    """A background job as the job lists show it."""
+
+    id: int
+    kind: str
+    label: str
+    status: str
+    done: int
+    total: int
+    errors: int
+    result: Any
+    error: str | None
+    parameters: Any
+    created_at: datetime
+    finished_at: datetime | None
+
+
+async def recent(tenant: Tenant, limit: int = 20) -> list[JobRow]:
+    """The organisation's latest jobs, newest first."""
+    return from_rows(JobRow, await tenant.scoped(BackgroundJob).select().order_by(
+        BackgroundJob.id, ascending=False).limit(limit))
 
 
 def _progress_of(row: BackgroundJob, job: Job | None) -> Progress:

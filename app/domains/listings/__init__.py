@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.reads import quantities_of_store as quantities_of_store
     from app.domains.listings.reads import set_platform_price as set_platform_price
     from app.domains.listings.services import ImportCounts as ImportCounts
+    from app.domains.listings.services import ListingView as ListingView
+    from app.domains.listings.services import PushTarget as PushTarget
     from app.domains.listings.services import create_product_from_listings as create_product_from_listings
     from app.domains.listings.services import get_listing as get_listing
     from app.domains.listings.services import labels_of as labels_of

@@ -135,7 +135,7 @@ async def set_store_locations(tenant: Tenant, store_id: int, location_ids: Itera
         wanted = frozenset(int(i) for i in location_ids)
     except (TypeError, ValueError):
         raise ValidationFailed({"locations": _("Choose locations from the list.")}) from None
-    active = {row["id"] for row in await list_locations(tenant)}
+    active = {row.id for row in await list_locations(tenant)}
     if not wanted <= active:
         raise ValidationFailed({"locations": _("Choose locations from the list.")})
     before = (await store_locations(tenant, [store_id])).get(store_id, frozenset())

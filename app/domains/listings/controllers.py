@@ -13,10 +13,11 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render
+from app.core.web import back_within, flash, form_data, htmx_target, redirect_after_post, render
 from app.domains import sync as mapping
 from app.domains import sync as sync_log
 from app.domains.listings import services as listings
+from app.domains.listings.schemas import CreateProductForm, ListingsBulkForm, MapForm
 from app.domains.sync import push_store
 
 
@@ -46,7 +47,7 @@ class ListingsController(Controller):
     async def map(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         data = await form_data(request)
         try:
-            outcome = await mapping.map_listing(tenant, listing_id, data.get("code", ""))
+            outcome = await mapping.map_listing(tenant, listing_id, MapForm.parse(data).code)
         except ValidationFailed as exc:
             return await self._row(request, tenant, listing_id, error=exc.message, status_code=422)
         return await self._row(request, tenant, listing_id, note=_orders_note(outcome))
@@ -55,20 +56,14 @@ class ListingsController(Controller):
     async def bulk(self, request: Request, tenant: Tenant) -> Response:
         """Create products for, or map by SKU suggestion, the listings ticked in the queue."""
         form = await request.form()
-        back = form.get("back") if isinstance(form.get("back"), str) else ""
-        back = back if back.startswith("/sync/stores/") and "//" not in back else "/sync"
-        action = form.get("action") or ""
-        run = {"create_products": mapping.bulk_create_products, "map_suggested": mapping.bulk_map_suggested}.get(action)
-        if run is None:
-            flash(request, _("Choose what to do with the ticked listings."), "error")
-            return redirect_after_post(request, back)
+        back = back_within(form.get("back"), "/sync/stores/", "/sync")
         try:
-            chosen = form.getall("listing_id") if "listing_id" in form else []
-            ids = mapping.parse_listing_ids([v for v in chosen if isinstance(v, str)])
+            chosen = ListingsBulkForm.parse_multi(form)
         except ValidationFailed as exc:
             flash(request, exc.message, "error")
             return redirect_after_post(request, back)
-        outcome = await run(tenant, ids)
+        run = mapping.bulk_create_products if chosen.action == "create_products" else mapping.bulk_map_suggested
+        outcome = await run(tenant, chosen.listing_id)
         flash(request, outcome.message, "success" if not outcome.refused else ("warning" if outcome.done else "error"))
         return redirect_after_post(request, back)
 
@@ -81,7 +76,7 @@ class ListingsController(Controller):
     async def create_variant(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         data = await form_data(request)
         try:
-            outcome = await mapping.create_product(tenant, listing_id, mapping.parse_opening(data.get("opening")))
+            outcome = await mapping.create_product(tenant, listing_id, CreateProductForm.parse(data).opening)
         except AppError as exc:
             return await self._row(request, tenant, listing_id, error=exc.message, status_code=422)
         note = _("Product created with %(n)s units of opening stock.", n=outcome.opening or 0)
@@ -94,16 +89,16 @@ class ListingsController(Controller):
 
         row = await listings.get_listing(tenant, listing_id)
         error = ""
-        if row["variant"] is None:
+        if row.variant is None:
             error = _("Map the listing to a variant first.")
         else:
             try:
-                report = await push_store(tenant, row["store"], variant_ids=[row["variant"]], force=True)
+                report = await push_store(tenant, row.store, variant_ids=[row.variant], force=True)
                 if report.skipped_reason:
                     error = _("Not pushed: %(why)s.", why=report.skipped_reason)
             except IntegrationError as exc:
                 error = exc.seller_message
-        target = request.htmx.target if request.htmx else None
+        target = htmx_target(request)
         if target and re.fullmatch(r"log-\d+", target):  # pressed on a sync log line: answer with that line
             return render(request, "sync/_log_retry.html", r=await listings.get_listing(tenant, listing_id),
                           error=error, log_row=target, status_code=200 if not error else 409)
@@ -112,5 +107,5 @@ class ListingsController(Controller):
     @get("/{listing_id:int}/history", name="listings:history", opt={"permission": Permission.VIEW})
     async def history(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         row = await listings.get_listing(tenant, listing_id)
-        return render(request, "sync/history.html", title=f"{row['title']} {row['model_name']}".strip(),
+        return render(request, "sync/history.html", title=f"{row.title} {row.model_name}".strip(),
                       log=await sync_log.history(tenant, listing_id=listing_id, limit=200))

@@ -6,18 +6,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_row, from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.catalog import ProductForm, VariantForm, create_product, variant_by_code, variants_by_sku
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
 from app.integrations.base import Listing as PlatformListing
+
+if TYPE_CHECKING:
+    from app.domains.catalog import Variant
 
 
 @dataclass(slots=True)
@@ -67,19 +72,20 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
             }
             row = existing.get((item.listing_id, v.variant_id))
             if row is None:
-                mapped = match is not None and not match["archived"]
+                variant_id: int | None = match.id if match is not None and not match.archived else None
                 await tenant.scoped(Listing).new(
                     store=store_id, platform_item_id=item.listing_id, platform_model_id=v.variant_id,
-                    variant=match["id"] if mapped else None,
-                    status=MappingStatus.MAPPED if mapped else MappingStatus.UNMAPPED, **fields).save()
+                    variant=variant_id,
+                    status=MappingStatus.MAPPED if variant_id is not None else MappingStatus.UNMAPPED, **fields).save()
                 counts.created += 1
-                if mapped:
-                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
+                mapped = variant_id is not None
+                if variant_id is not None:
+                    counts.mapped_now.append((item.listing_id, v.variant_id, variant_id))
             else:
-                if row["status"] == MappingStatus.UNMAPPED and match is not None and not match["archived"]:
-                    fields.update(variant=match["id"], status=MappingStatus.MAPPED)
+                if row["status"] == MappingStatus.UNMAPPED and match is not None and not match.archived:
+                    fields.update(variant=match.id, status=MappingStatus.MAPPED)
                     mapped = True
-                    counts.mapped_now.append((item.listing_id, v.variant_id, match["id"]))
+                    counts.mapped_now.append((item.listing_id, v.variant_id, match.id))
                 else:
                     mapped = row["status"] == MappingStatus.MAPPED
                 await tenant.scoped(Listing).update(fields).where(Listing.id == row["id"])
@@ -91,20 +97,43 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    """A marketplace listing with the SKU of the variant it is mapped to (and that variant's product)."""
+
+    id: int
+    store: int
+    platform_item_id: str
+    platform_model_id: str
+    title: str
+    model_name: str
+    seller_sku: str
+    platform_price: int
+    platform_quantity: int
+    platform_location_id: str
+    variant: int | None
+    status: str
+    last_pushed_qty: int | None
+    last_pushed_at: datetime | None
+    last_push_error: str
+    imported_at: datetime
+    variant_sku: str | None
+    product_name: str | None = None
+
+
 async def listings_of_store(tenant: Tenant, store_id: int, *, status: str = "", after: int | None = None,
-                            limit: int = 50) -> tuple[list[dict[str, Any]], int | None]:
+                            limit: int = 50) -> tuple[list[ListingView], int | None]:
     query = tenant.scoped(Listing).select(
-        Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
-        Listing.variant.product.name.as_alias("product_name"),
+        *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
+        Listing.variant._.product.name.as_alias("product_name"),
     ).where(Listing.store == store_id)
     if status in set(MappingStatus):
         query = query.where(Listing.status == status)
     if after:
         query = query.where(Listing.id > after)
-    rows = await query.order_by(Listing.id).limit(limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (rows[-1]["id"] if more and rows else None)
+    found = await query.order_by(Listing.id).limit(limit + 1)
+    rows = from_rows(ListingView, found[:limit])
+    return rows, (rows[-1].id if len(found) > limit and rows else None)
 
 
 async def unmapped_count(tenant: Tenant) -> int:
@@ -122,17 +151,17 @@ async def _listing(tenant: Tenant, listing_id: int) -> Listing:
     return await tenant.scoped(Listing).get(listing_id, _("Listing not found."))
 
 
-async def map_listing(tenant: Tenant, listing_id: int, code: str) -> dict:
+async def map_listing(tenant: Tenant, listing_id: int, code: str) -> Variant:
     """Map a listing to the master variant with this SKU or barcode."""
     listing = await _listing(tenant, listing_id)
     variant = await variant_by_code(tenant, code)
-    if variant is None or variant["archived"]:
+    if variant is None or variant.archived:
         raise ValidationFailed({"code": _("No active variant has the SKU or barcode %(code)s.", code=code.strip()[:64])})
-    await tenant.scoped(Listing).update({Listing.variant: variant["id"], Listing.status: MappingStatus.MAPPED}).where(
+    await tenant.scoped(Listing).update({Listing.variant: variant.id, Listing.status: MappingStatus.MAPPED}).where(
         Listing.id == listing.id)
     await record(tenant.organization_id, tenant.actor, "listing.mapped", "listing", listing.id,
                  before={"status": listing.status, "variant": listing.variant},
-                 after={"status": "mapped", "variant": variant["id"], "sku": variant["sku"]})
+                 after={"status": "mapped", "variant": variant.id, "sku": variant.sku})
     return variant
 
 
@@ -144,13 +173,13 @@ async def ignore_listing(tenant: Tenant, listing_id: int) -> None:
                  before={"status": listing.status})
 
 
-async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> dict:
+async def create_variant_from_listing(tenant: Tenant, listing_id: int) -> Variant:
     """Create a master product+variant from a listing's title, SKU and price, and map it; returns
     the variant."""
     return (await create_product_from_listings(tenant, [listing_id]))[0]
 
 
-async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -> list[dict]:
+async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -> list[Variant]:
     """Create one master product from listings of one marketplace item (its models or SKUs), a
     variant each with the listing's SKU, option name and price, and map them; returns the variants
     in the listings' order. ValidationFailed (nothing created) when a SKU is taken."""
@@ -181,27 +210,42 @@ def _sku_forms(sku: str) -> list[str]:
     return list(dict.fromkeys([text, dashed, dashed.replace("-", "")]))
 
 
-async def suggestions(tenant: Tenant, rows: Iterable[dict]) -> dict[int, dict]:
+async def suggestions(tenant: Tenant, rows: Iterable[ListingView | Listing]) -> dict[int, Variant]:
     """The active variant each unmapped listing's seller SKU suggests (by listing id), if any."""
-    wanted = {r["id"]: _sku_forms(r["seller_sku"] or "") for r in rows if r["status"] != MappingStatus.MAPPED}
+    wanted = {r.id: _sku_forms(r.seller_sku or "") for r in rows if r.status != MappingStatus.MAPPED}
     by_sku = await variants_by_sku(tenant, sorted({f for forms in wanted.values() for f in forms}))
-    found = {}
+    found: dict[int, Variant] = {}
     for listing_id, forms in wanted.items():
-        match = next((by_sku[f] for f in forms if f in by_sku and not by_sku[f]["archived"]), None)
+        match = next((by_sku[f] for f in forms if f in by_sku and not by_sku[f].archived), None)
         if match is not None:
             found[listing_id] = match
     return found
 
 
-async def listings_by_id(tenant: Tenant, ids: Iterable[int]) -> list[dict]:
+async def listings_by_id(tenant: Tenant, ids: Iterable[int]) -> list[Listing]:
     """These listings of the organisation (other ids are left out), in id order."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    return await tenant.scoped(Listing).select().where(Listing.id.is_in(wanted)).order_by(Listing.id)
+    return await tenant.scoped(Listing).objects().where(Listing.id.is_in(wanted)).order_by(Listing.id)
 
 
-async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class PushTarget:
+    """A mapped listing with what a stock or price push needs."""
+
+    id: int
+    platform_item_id: str
+    platform_model_id: str
+    platform_location_id: str
+    variant: int
+    last_pushed_qty: int | None
+    platform_price: int
+    is_bundle: bool
+    catalog_price: int  # a mapped listing has a variant
+
+
+async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None) -> list[PushTarget]:
     """Mapped listings of a store (optionally only for some variants), with what a stock or price
     push needs: the last pushed quantity, the marketplace's price, the variant's bundle flag and
     catalog price."""
@@ -215,7 +259,7 @@ async def mapped_for_push(tenant: Tenant, store_id: int, variant_ids: Iterable[i
         if not ids:
             return []
         query = query.where(Listing.variant.is_in(ids))
-    return await query.order_by(Listing.id)
+    return from_rows(PushTarget, await query.order_by(Listing.id))
 
 
 async def record_pushes(tenant: Tenant, pushed: dict[int, int], failed: dict[int, str]) -> None:
@@ -232,12 +276,12 @@ async def record_pushes(tenant: Tenant, pushed: dict[int, int], failed: dict[int
             await tenant.scoped(Listing).update({Listing.last_push_error: reason[:500]}).where(Listing.id == listing_id)
 
 
-async def get_listing(tenant: Tenant, listing_id: int) -> dict:
+async def get_listing(tenant: Tenant, listing_id: int) -> ListingView:
     row = await tenant.scoped(Listing).select(
-        Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku")).where(Listing.id == listing_id).first()
+        *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku")).where(Listing.id == listing_id).first()
     if row is None:
         raise NotFound(_("Listing not found."))
-    return row
+    return from_row(ListingView, row)
 
 
 async def labels_of(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, dict]:

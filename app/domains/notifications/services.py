@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from app.core.i18n import N_, _, read
 from app.core.mail import mail_enabled
+from app.core.records import from_row
 from app.core.tenancy import Tenant
 from app.domains.accounts import is_member
 from app.domains.mail import Mail, queue_mails
@@ -43,12 +46,24 @@ async def notify(tenant: Tenant, kind: str, message: str, *, link: str = "", ded
     return True
 
 
-async def feed(tenant: Tenant, user_id: int, limit: int = 50) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """A notification in a person's feed; `unread` when newer than what they last read."""
+
+    id: int
+    kind: str
+    message: str
+    link: str
+    created_at: datetime
+    unread: bool
+
+
+async def feed(tenant: Tenant, user_id: int, limit: int = 50) -> list[FeedItem]:
     muted = {r["kind"] for r in await tenant.scoped(NotificationPreference).select(NotificationPreference.kind).where(
         (NotificationPreference.user == user_id) & (NotificationPreference.in_app == False))}  # noqa: E712
     rows = await tenant.scoped(Notification).select().order_by(Notification.id, ascending=False).limit(limit)
     last = await _last_read(tenant, user_id)
-    return [dict(r, unread=r["id"] > last) for r in rows if r["kind"] not in muted]
+    return [from_row(FeedItem, r, unread=r["id"] > last) for r in rows if r["kind"] not in muted]
 
 
 async def _last_read(tenant: Tenant, user_id: int) -> int:

@@ -12,10 +12,10 @@ from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
+from app.core.web import back_within, flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains import fulfillment as bulk
 from app.domains import fulfillment as platform_actions
-from app.domains.fulfillment import code128_svg
+from app.domains.fulfillment import BulkOrdersForm, OrderSelection, code128_svg
 from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.schemas import (
     ManualOrderForm,
@@ -46,7 +46,7 @@ async def _detail(tenant: Tenant, order_id: int) -> dict:
         return {"order": order, "actions": [], "cancel_reasons": [], "pending": None}
     actions = await platform_actions.actions_of(tenant, order["id"])
     return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order["channel"]),
-            "pending": next((a for a in actions if a["status"] == "pending"), None),
+            "pending": next((a for a in actions if a.status == "pending"), None),
             "cancellable": order["state"] in platform_actions.CANCELLABLE}
 
 
@@ -79,20 +79,14 @@ class OrdersController(Controller):
     async def bulk(self, request: Request, tenant: Tenant) -> Response:
         """One action for the orders ticked in the queue; the outcome comes back as a flash."""
         form = await request.form()
-        back = form.get("back") if isinstance(form.get("back"), str) else ""
-        back = back if back.startswith("/orders") and "//" not in back else "/orders"
+        back = back_within(form.get("back"), "/orders")
         try:
-            action = bulk.BulkAction(form.get("action") or "")
-        except ValueError:
-            flash(request, _("Choose what to do with the selected orders."), "error")
-            return redirect_after_post(request, back)
-        try:
-            chosen = form.getall("order_id") if "order_id" in form else []
-            ids = bulk.parse_ids([v for v in chosen if isinstance(v, str)])
+            chosen = BulkOrdersForm.parse_multi(form)
         except ValidationFailed as exc:
             flash(request, exc.message, "error")
             return redirect_after_post(request, back)
-        outcome = await bulk.run(tenant, action, ids)
+        action = chosen.action
+        outcome = await bulk.run(tenant, action, chosen.order_id)
         category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting or outcome.queued else "error")
         if action is bulk.BulkAction.LABELS and outcome.done:
             if outcome.refused:
@@ -108,7 +102,7 @@ class OrdersController(Controller):
         """One print-ready page with the shipping label of each chosen order."""
         error = ""
         try:
-            chosen = bulk.parse_ids([x for x in ids.split(",") if x.strip()])
+            chosen = OrderSelection.parse({"order_id": ids}).order_id
         except ValidationFailed as exc:
             chosen, error = [], exc.message
         return render(request, "orders/labels.html", orders=await bulk.label_orders(tenant, chosen) if chosen else [],
@@ -255,7 +249,7 @@ class CustomersController(Controller):
         orders = await customers.customer_orders(tenant, phone)
         if not orders:
             raise NotFound(_("Customer not found."))
-        contacts = sorted({o["customer_phone"] for o in orders if o["customer_phone"]}
-                          | {o["customer_email"] for o in orders if o["customer_email"]})
+        contacts = sorted({o.customer_phone for o in orders if o.customer_phone}
+                          | {o.customer_email for o in orders if o.customer_email})
         return render(request, "orders/customer.html", contacts=contacts, orders=orders,
-                      spent=sum(o["total"] for o in orders))
+                      spent=sum(o.total for o in orders))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from piccolo.query.functions.aggregate import Count, Max, Sum
 
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.orders.tables import Order
 
@@ -121,12 +122,29 @@ async def customer_contacts(tenant: Tenant, key: str) -> tuple[set[str], set[str
     return phones, emails
 
 
-async def customer_orders(tenant: Tenant, key: str) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class CustomerOrder:
+    """An order of one customer, on the customer's page."""
+
+    id: int
+    platform_order_id: str
+    channel: str
+    state: str
+    total: int
+    currency: str
+    placed_at: datetime
+    customer_name: str
+    customer_phone: str
+    customer_email: str
+    store_name: str | None
+
+
+async def customer_orders(tenant: Tenant, key: str) -> list[CustomerOrder]:
     phones, emails = await customer_contacts(tenant, key)
     if not phones and not emails:
         return []
-    return await tenant.scoped(Order).select(
+    return from_rows(CustomerOrder, await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.total, Order.currency, Order.placed_at,
         Order.customer_name, Order.customer_phone, Order.customer_email, Order.store.name.as_alias("store_name"),
     ).where(Order.customer_phone.is_in(sorted(phones) or ["-"]) | Order.customer_email.is_in(sorted(emails) or ["-"])
-            ).order_by(Order.placed_at, ascending=False).limit(200)
+            ).order_by(Order.placed_at, ascending=False).limit(200))

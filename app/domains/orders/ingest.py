@@ -238,7 +238,7 @@ async def _store_location(tenant: Tenant, store_id: int) -> int:
     """Where a store's orders take their stock: the first location the store sells from (it
     lists some), else the organisation's default one."""
     listed = (await store_locations(tenant, [store_id])).get(store_id)
-    return min(listed) if listed else (await default_location(tenant))["id"]
+    return min(listed) if listed else (await default_location(tenant)).id
 
 
 async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> dict[str, IngestResult]:

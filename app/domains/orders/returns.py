@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _, deferred, deferred_plural
+from app.core.records import from_row, from_rows
 from app.core.tenancy import Tenant
 from app.domains import inventory as stock
 from app.domains.audit import record
@@ -98,26 +102,50 @@ async def receive_return(tenant: Tenant, return_id: int, restock: dict[int, int]
                  after={"restock": {str(k): v for k, v in restock.items()}})
 
 
-async def returns_of(tenant: Tenant, order_id: int) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class ReturnedLine:
+    """Units of one order line in a return, with what became of them."""
+
+    id: int
+    order_line: int
+    quantity: int
+    restocked: int
+    written_off: int
+    sku: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnView:
+    """A return of an order with its lines, for the order page."""
+
+    id: int
+    status: str
+    reason: str
+    created_at: datetime
+    received_at: datetime | None
+    lines: list[ReturnedLine]
+
+
+async def returns_of(tenant: Tenant, order_id: int) -> list[ReturnView]:
     """The order's returns, each with its lines: two queries however many returns (one without any)."""
     rets = await tenant.scoped(OrderReturn).select().where(OrderReturn.order == order_id).order_by(OrderReturn.id)
     if not rets:
-        return rets
+        return []
     lines = await tenant.scoped(ReturnLine).select(
-        ReturnLine.all_columns(), ReturnLine.order_line.seller_sku.as_alias("sku"),
+        *ReturnLine.all_columns(), ReturnLine.order_line.seller_sku.as_alias("sku"),
         ReturnLine.order_line.title.as_alias("title")).where(
         ReturnLine.order_return.is_in([r["id"] for r in rets])).order_by(ReturnLine.id)
-    for r in rets:
-        r["lines"] = [line for line in lines if line["order_return"] == r["id"]]
-    return rets
+    return [from_row(ReturnView, r, lines=from_rows(ReturnedLine, [x for x in lines if x["order_return"] == r["id"]]))
+            for r in rets]
 
 
-def returned_of(returns: list[dict]) -> dict[int, int]:
+def returned_of(returns: list[ReturnView]) -> dict[int, int]:
     """Units returned so far per order line, from `returns_of`'s answer (no query)."""
     out: dict[int, int] = {}
     for r in returns:
-        for line in r["lines"]:
-            out[line["order_line"]] = out.get(line["order_line"], 0) + line["quantity"]
+        for line in r.lines:
+            out[line.order_line] = out.get(line.order_line, 0) + line.quantity
     return out
 
 

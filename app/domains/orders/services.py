@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from piccolo.custom_types import Combinable
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow, zone
@@ -134,7 +135,7 @@ async def _search(tenant: Tenant, page_query: Callable[[], Any], term: str, *,
     like = f"%{term.replace('%', '')}%"
     in_lines = WhereRaw('"order".id IN (SELECT l."order" FROM order_line l WHERE l.organization = {} AND '
                         'UPPER(l.seller_sku) LIKE {})', tenant.organization_id, like.upper())
-    matches = [Order.platform_order_id.ilike(like), Order.customer_name.ilike(like),
+    matches: list[Combinable] = [Order.platform_order_id.ilike(like), Order.customer_name.ilike(like),
                Order.customer_phone.ilike(like), in_lines]
     if not is_postgres():
         return await page_query().where(matches[0] | matches[1] | matches[2] | matches[3]).limit(PAGE + 1)
@@ -168,7 +169,7 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
         raise NotFound(_("Order not found."))
     order["lines"] = await tenant.scoped(OrderLine).select(
         OrderLine.all_columns(), OrderLine.variant.sku.as_alias("variant_sku"),
-        OrderLine.variant.product.name.as_alias("product_name"),
+        OrderLine.variant._.product.name.as_alias("product_name"),
     ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
     order["events"] = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
@@ -293,7 +294,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
             channel="manual", platform_order_id=number, state=OrderState.READY_TO_SHIP,
             customer_name=customer_name.strip(), customer_phone=normalize_phone(phone),
             customer_email=normalize_email(email), address={"full_address": address.strip()},
-            location=location["id"], **amounts.for_manual(subtotal, shipping, off))
+            location=location.id, **amounts.for_manual(subtotal, shipping, off))
         await order.save()
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
                                            title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],

@@ -19,11 +19,11 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.stores.adapters import open_adapter as open_adapter
     from app.domains.stores.events import StoreOfferChanged as StoreOfferChanged
     from app.domains.stores.events import StorePricesWanted as StorePricesWanted
+    from app.domains.stores.services import StoreView as StoreView
     from app.domains.stores.services import active_stores as active_stores
     from app.domains.stores.services import get_store as get_store
     from app.domains.stores.services import list_stores as list_stores
     from app.domains.stores.services import mark_synced as mark_synced
-    from app.domains.stores.services import next_order_fetch_at as next_order_fetch_at
     from app.domains.stores.services import platform_label as platform_label
     from app.domains.stores.services import record_problem as record_problem
     from app.domains.stores.services import store_names as store_names

@@ -45,7 +45,7 @@ class StoresController(Controller):
     @get("/{store_id:int}", name="stores:detail")
     async def detail(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         store = await services.store_view(tenant, store_id)
-        return render(request, "stores/detail.html", store=store, form=store, errors={},
+        return render(request, "stores/detail.html", store=store, form=store.settings(), errors={},
                       label=services.platform_label, tz=tenant.timezone,
                       **await _location_choices(tenant, store_id))
 
@@ -58,10 +58,10 @@ class StoresController(Controller):
             await set_store_locations(acting(tenant, ctx, request), store_id, chosen)
         except ValidationFailed as exc:
             return render(request, "stores/detail.html", fragment="stores/_locations_form.html", status_code=422,
-                          store=store, form=store, errors={}, location_errors=exc.errors, label=services.platform_label,
+                          store=store, form=store.settings(), errors={}, location_errors=exc.errors, label=services.platform_label,
                           tz=tenant.timezone, **await _location_choices(tenant, store_id))
         await emit(StoreOfferChanged(tenant.organization_id, store_id))  # sync pushes its stock again
-        flash(request, _("%(store)s now gets the stock of the chosen locations.", store=store["name"]))
+        flash(request, _("%(store)s now gets the stock of the chosen locations.", store=store.name))
         return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/connect", name="stores:connect", opt=MANAGE)
@@ -85,7 +85,7 @@ class StoresController(Controller):
         for store_id, created in connected:
             store = await services.store_view(tenant, store_id)
             flash(request, (_("%(name)s is connected.") if created else _("%(name)s is reconnected."))
-                  % {"name": store["name"]})
+                  % {"name": store.name})
         return Redirect(path=f"/stores/{connected[0][0]}" if len(connected) == 1 else "/stores", status_code=303)
 
     @post("/{store_id:int}/reconnect", name="stores:reconnect", opt=MANAGE)
@@ -127,7 +127,7 @@ class StoresController(Controller):
         """Send every mapped listing its catalog price (with the markup) now."""
         store = await services.store_view(tenant, store_id)
         await emit(StorePricesWanted(tenant.organization_id, store_id, force=True))  # sync sends them
-        flash(request, _("Prices are on their way to %(store)s; the Sync page shows each one.", store=store["name"]))
+        flash(request, _("Prices are on their way to %(store)s; the Sync page shows each one.", store=store.name))
         return redirect_after_post(request, f"/stores/{store_id}")
 
     @post("/{store_id:int}/settings", name="stores:settings", opt=MANAGE)

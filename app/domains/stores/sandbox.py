@@ -24,6 +24,7 @@ from litestar.types import Receive, Scope, Send
 from app.core.auth import client_ip, load_context
 from app.domains.catalog import demo_listings
 from app.sandbox import SandboxState, create_sandbox_app
+from app.sandbox.server import register_payment_accounts
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ def mounted_sandbox() -> Litestar:
     seed_demo_listings(state, "tiktok", tiktok.shop_id, skip_last=3)
     seed_demo_orders(state, "shopee", shopee.shop_id)
     seed_demo_orders(state, "tiktok", tiktok.shop_id)
+    register_payment_accounts(state, settings, public_url=f"{base}/sandbox")
     return create_sandbox_app(state, own_logging=False)
 
 
@@ -66,7 +68,7 @@ def seed_demo_orders(state: SandboxState, platform: str, shop_id: str, count: in
 # Listings of the demo shops that the demo catalog does not map at import: a bundle and a new
 # product to create from the queue, and a catalog item whose SKU was typed differently on the
 # marketplace (the queue suggests MKP-1201 for "mkp_1201").
-DEMO_UNMAPPED = [
+DEMO_UNMAPPED: list[tuple[str, list[tuple[str, tuple[str, ...], int, int]]]] = [
     ("Paket Hemat Kopi Gayo + Sambal Bawang", [("PAKET-KOPI-SAMBAL", (), 109_000, 6)]),
     ("Tumbler Stainless 500 ml", [("TS5-HITAM", ("Hitam",), 79_000, 12), ("TS5-PUTIH", ("Putih",), 79_000, 9)]),
     ("Minyak Kayu Putih 60 ml Isi Ulang", [("mkp_1201", (), 28_000, 14)]),
@@ -83,8 +85,8 @@ def seed_demo_listings(state: SandboxState, platform: str, shop_id: str, *, skip
         state.add_listing(platform, shop_id, title,
                           [(sku, label, price, 5 + (n * 7 + i * 3) % 20) for i, (sku, label, price) in enumerate(variants)])
     if extras:
-        for title, variants in DEMO_UNMAPPED:
-            state.add_listing(platform, shop_id, title, variants)
+        for extra_title, extra_variants in DEMO_UNMAPPED:
+            state.add_listing(platform, shop_id, extra_title, extra_variants)
     state.add_products(platform, shop_id, unmatched)
 
 
@@ -92,7 +94,7 @@ def seed_demo_listings(state: SandboxState, platform: str, shop_id: str, *, skip
 async def sandbox_mount(scope: Scope, receive: Receive, send: Send) -> None:
     """Hand /sandbox/... to the emulator with the prefix stripped (its paths stand in for the hosts)."""
     if _is_control(scope["path"]):
-        connection = ASGIConnection(scope, receive, send)
+        connection: ASGIConnection = ASGIConnection(scope, receive, send)
         if not await may_control(connection):
             log.warning("sandbox control API refused to %s: %s %s", client_ip(connection), scope.get("method"),
                         scope["path"])

@@ -9,12 +9,14 @@ Marketplace calls live in ``connections.py``; this module never talks HTTP.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.i18n import _
+from app.core.records import from_rows
 from app.core.secrets import decrypt, encrypt, new_token, token_hash
 from app.core.tenancy import Tenant
 from app.domains.audit import record
@@ -36,6 +38,56 @@ SETTINGS_FIELDS = ("auto_push_stock", "auto_import_orders", "sync_interval_minut
 VIEW_COLUMNS = Store.all_columns(exclude=[Store.access_token, Store.refresh_token])
 
 
+@dataclass(frozen=True, slots=True)
+class StoreView:
+    """A store as the rest of the app sees it: every column but its tokens."""
+
+    id: int
+    organization: int
+    platform: str
+    name: str
+    platform_shop_id: str
+    shop_cipher: str
+    region: str
+    seller_name: str
+    access_expires_at: datetime | None
+    refresh_expires_at: datetime | None
+    status: str
+    auto_push_stock: bool
+    auto_import_orders: bool
+    sync_interval_minutes: int
+    stock_buffer: int
+    stock_percent: int
+    price_markup_percent: int
+    auto_push_prices: bool
+    preferred_for_last_units: bool
+    connected_by: int | None
+    connected_at: datetime
+    last_sync_at: datetime | None
+    last_order_fetch_at: datetime | None
+    last_stock_push_at: datetime | None
+    last_listing_import_at: datetime | None
+    last_token_refresh_at: datetime | None
+    last_checked_at: datetime | None
+    last_error: str
+    created_at: datetime
+    updated_at: datetime
+
+    def settings(self) -> dict[str, Any]:
+        """The store's settings as its settings form shows them."""
+        return {name: getattr(self, name) for name in SETTINGS_FIELDS}
+
+    @property
+    def next_order_fetch_at(self) -> datetime | None:
+        """When the scheduled order fetch is next due; None when it fetches none (paused, not
+        importing orders). Already due: now."""
+        if self.status != StoreStatus.ACTIVE or not self.auto_import_orders:
+            return None
+        last = self.last_order_fetch_at
+        interval = timedelta(minutes=max(int(self.sync_interval_minutes or 15), 1))
+        return utcnow() if last is None else max(last + interval, utcnow())
+
+
 def platform_label(platform: str) -> str:
     return PLATFORM_LABELS.get(Platform(platform), platform)
 
@@ -43,16 +95,16 @@ def platform_label(platform: str) -> str:
 # -- reading ------------------------------------------------------------------------------------
 
 
-async def list_stores(tenant: Tenant) -> list[dict[str, Any]]:
+async def list_stores(tenant: Tenant) -> list[StoreView]:
     """The organisation's stores (connected first, then disconnected), without their tokens."""
-    rows = await tenant.scoped(Store).select(*VIEW_COLUMNS).order_by(Store.id)
-    return sorted(rows, key=lambda r: r["status"] == StoreStatus.DISCONNECTED)
+    rows = from_rows(StoreView, await tenant.scoped(Store).select(*VIEW_COLUMNS).order_by(Store.id))
+    return sorted(rows, key=lambda r: r.status == StoreStatus.DISCONNECTED)
 
 
-async def store_view(tenant: Tenant, store_id: int | str) -> dict[str, Any]:
+async def store_view(tenant: Tenant, store_id: int | str) -> StoreView:
     """One store of the organisation without its tokens, or NotFound."""
     store = await get_store(tenant, store_id)
-    return {column._meta.name: getattr(store, column._meta.name) for column in VIEW_COLUMNS}
+    return StoreView(**{column._meta.name: getattr(store, column._meta.name) for column in VIEW_COLUMNS})
 
 
 async def get_store(tenant: Tenant, store_id: int | str) -> Store:
@@ -60,10 +112,10 @@ async def get_store(tenant: Tenant, store_id: int | str) -> Store:
     return await tenant.scoped(Store).get(store_id, _("Store not found."))
 
 
-async def active_stores(tenant: Tenant) -> list[dict[str, Any]]:
+async def active_stores(tenant: Tenant) -> list[StoreView]:
     """The organisation's stores that should sync now (status active), without tokens."""
-    return await tenant.scoped(Store).select(*VIEW_COLUMNS).where(Store.status == StoreStatus.ACTIVE).order_by(
-        Store.id)
+    return from_rows(StoreView, await tenant.scoped(Store).select(*VIEW_COLUMNS).where(
+        Store.status == StoreStatus.ACTIVE).order_by(Store.id))
 
 
 async def active_stores_all_organisations() -> list[tuple[int, int]]:
@@ -280,16 +332,6 @@ async def update_settings(tenant: Tenant, store_id: int | str, form: StoreSettin
     return changed
 
 
-def next_order_fetch_at(store: dict[str, Any]) -> datetime | None:
-    """When the scheduled order fetch of this store (a row of VIEW_COLUMNS) is next due; None when
-    it fetches none (paused, not importing orders). Already due: its last fetch time plus nothing."""
-    if store["status"] != StoreStatus.ACTIVE or not store["auto_import_orders"]:
-        return None
-    last = store["last_order_fetch_at"]
-    interval = timedelta(minutes=max(int(store["sync_interval_minutes"] or 15), 1))
-    return utcnow() if last is None else max(last + interval, utcnow())
-
-
 async def stores_due_for_order_fetch(now: datetime | None = None) -> list[tuple[int, int, int]]:
     """(organization_id, store_id, interval minutes) of active stores that import orders
     automatically and whose interval has passed since their last completed order fetch (stock
@@ -310,4 +352,4 @@ async def stores_due_for_order_fetch(now: datetime | None = None) -> list[tuple[
 
 async def store_names(tenant: Tenant, store_ids: Iterable[int]) -> dict[int, str]:
     """{store id: its name} (the audit trail's names of stores)."""
-    return {s["id"]: s["name"] for s in await list_stores(tenant)}
+    return {s.id: s.name for s in await list_stores(tenant)}

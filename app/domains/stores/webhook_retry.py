@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from app.core import tasks
 from app.core.clock import utcnow
 from app.core.i18n import N_, _, read
 from app.core.queue import get_queue, job_options, task_job
+from app.core.records import from_row, from_rows
 from app.core.tenancy import Tenant
 from app.domains.stores.tables import WebhookEventRecord
 from app.integrations.errors import AuthError, IntegrationError
@@ -86,15 +88,41 @@ def _job(event_id: int, key: str) -> Job:
     return task_job(tasks.process_webhook, key=key, **job_options(timeout=300, retries=1))(event_id=event_id)
 
 
-async def due_for_retry(now: datetime | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class DueEvent:
+    """A webhook event whose next processing attempt is due."""
+
+    id: int
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class FailedEvent:
+    """A webhook event that failed at least once, as a seller reads it on the sync page."""
+
+    id: int
+    kind: str
+    kind_label: str
+    received_at: datetime
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    store_name: str | None
+    due: bool
+    reason: str
+    order_number: str
+    gave_up: bool
+
+
+async def due_for_retry(now: datetime | None = None) -> list[DueEvent]:
     """Unprocessed events whose next attempt is due, or that were never attempted (lost enqueue)."""
     now = now or utcnow()
     waiting = WebhookEventRecord.processed_at.is_null()
     failed = ((WebhookEventRecord.attempts > 0) & (WebhookEventRecord.attempts < MAX_ATTEMPTS)
               & (WebhookEventRecord.next_attempt_at <= now))
     lost = (WebhookEventRecord.attempts == 0) & (WebhookEventRecord.received_at <= now - LOST_AFTER)
-    return await WebhookEventRecord.select(WebhookEventRecord.id, WebhookEventRecord.attempts).where(
-        waiting & (failed | lost)).order_by(WebhookEventRecord.id).limit(SWEEP_BATCH)
+    return from_rows(DueEvent, await WebhookEventRecord.select(WebhookEventRecord.id, WebhookEventRecord.attempts).where(
+        waiting & (failed | lost)).order_by(WebhookEventRecord.id).limit(SWEEP_BATCH))
 
 
 async def sweep(now: datetime | None = None) -> int:
@@ -102,12 +130,12 @@ async def sweep(now: datetime | None = None) -> int:
     enqueue it once). Returns how many were enqueued."""
     enqueued = 0
     for row in await due_for_retry(now):
-        job = await get_queue().enqueue(_job(row["id"], f"webhook-retry:{row['id']}:{row['attempts']}"))
+        job = await get_queue().enqueue(_job(row.id, f"webhook-retry:{row.id}:{row.attempts}"))
         enqueued += job is not None
     return enqueued
 
 
-async def failed_events(tenant: Tenant, limit: int = 50) -> list[dict[str, Any]]:
+async def failed_events(tenant: Tenant, limit: int = 50) -> list[FailedEvent]:
     """The organisation's events that failed at least once and are still unprocessed, newest first,
     with what a seller needs to read them (store, kind, order number, reason, next try)."""
     rows = await tenant.scoped(WebhookEventRecord).select(
@@ -117,10 +145,10 @@ async def failed_events(tenant: Tenant, limit: int = 50) -> list[dict[str, Any]]
     ).where(WebhookEventRecord.processed_at.is_null() & (WebhookEventRecord.attempts > 0)).order_by(
         WebhookEventRecord.id, ascending=False).limit(limit)
     now = utcnow()
-    return [{**row, "kind_label": _(KIND_LABELS.get(row["kind"], KIND_LABELS["other"])),
-             "due": row["next_attempt_at"] is not None and row["next_attempt_at"] <= now,
-             "reason": read(row["last_error"]) if row["last_error"] else "",
-             "order_number": _order_number(row.pop("payload")), "gave_up": row["attempts"] >= MAX_ATTEMPTS}
+    return [from_row(FailedEvent, row, kind_label=_(KIND_LABELS.get(row["kind"], KIND_LABELS["other"])),
+                     due=row["next_attempt_at"] is not None and row["next_attempt_at"] <= now,
+                     reason=read(row["last_error"]) if row["last_error"] else "",
+                     order_number=_order_number(row["payload"]), gave_up=row["attempts"] >= MAX_ATTEMPTS)
             for row in rows]
 
 

@@ -18,8 +18,6 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.sync.mapping import bulk_map_suggested as bulk_map_suggested
     from app.domains.sync.mapping import create_product as create_product
     from app.domains.sync.mapping import map_listing as map_listing
-    from app.domains.sync.mapping import parse_listing_ids as parse_listing_ids
-    from app.domains.sync.mapping import parse_opening as parse_opening
     from app.domains.sync.prices import enqueue_price_push as enqueue_price_push
     from app.domains.sync.prices import push_prices_on_catalog_change as push_prices_on_catalog_change
     from app.domains.sync.prices import push_prices_when_wanted as push_prices_when_wanted

@@ -19,6 +19,7 @@ from app.domains.catalog import require_variant, variant_by_code
 from app.domains.sync import log as sync_log
 from app.domains.sync import reconcile
 from app.domains.sync.push import store_rules
+from app.domains.sync.schemas import AllocationForm, ListingSelection
 
 TASKS = {
     "import": (tasks.import_listings, N_("Import listings from %(store)s")),
@@ -32,9 +33,9 @@ class SyncController(Controller):
 
     @staticmethod
     async def _page(tenant: Tenant) -> dict:
-        rows = [{**row, "next_order_fetch_at": stores.next_order_fetch_at(row)} for row in await stores.list_stores(tenant)]
+        rows = await stores.list_stores(tenant)
         return {"stores": rows, "jobs": await jobs.recent(tenant, 15),
-                "log": await sync_log.history(tenant, limit=30, store_names={r["id"]: r["name"] for r in rows}),
+                "log": await sync_log.history(tenant, limit=30, store_names={r.id: r.name for r in rows}),
                 "unmapped": await listings.unmapped_count(tenant),
                 "failed_events": await webhook_retry.failed_events(tenant), "progress": None,
                 "waiting": await reconcile.stores_waiting(tenant)}
@@ -69,7 +70,7 @@ class SyncController(Controller):
         task, label = TASKS[action]
         extra = {"force": True} if action == "push" else {}
         # the job's label column holds 200 characters, the message id and parameters included
-        row = await jobs.start(tenant, task, deferred(label, store=store["name"][:120]), timeout=3600, retries=3,
+        row = await jobs.start(tenant, task, deferred(label, store=store.name[:120]), timeout=3600, retries=3,
                                store_id=store_id, **extra)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return render(request, "sync/index.html", fragment="jobs/_progress.html",
@@ -97,15 +98,17 @@ class SyncController(Controller):
           opt={"permission": Permission.JOBS_RUN})
     async def reconcile_confirm(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         store = await stores.store_view(tenant, store_id)
-        form = await request.form()
-        chosen = [v for v in (form.getall("listing_id") if "listing_id" in form else []) if isinstance(v, str)]
+        try:
+            chosen = ListingSelection.parse_multi(await request.form()).listing_id
+        except ValidationFailed:
+            chosen = []
         allowed = {d.listing_id for d in await reconcile.waiting_for_confirmation(tenant, store_id)}
-        ids = sorted({int(v) for v in chosen if v.strip().isdigit() and len(v.strip()) <= 18} & allowed)
+        ids = sorted(set(chosen) & allowed)
         if not ids:
             flash(request, _("Tick at least one listing first."), "error")
             return redirect_after_post(request, f"/sync/stores/{store_id}/reconcile/confirm")
         task, label = TASKS["reconcile"]
-        row = await jobs.start(tenant, task, deferred(label, store=store["name"][:120]),
+        row = await jobs.start(tenant, task, deferred(label, store=store.name[:120]),
                                timeout=3600, retries=3, store_id=store_id, confirm_zero=ids)
         flash(request, _("Started: %(label)s", label=read(row.label)))
         return redirect_after_post(request, "/sync")
@@ -113,7 +116,7 @@ class SyncController(Controller):
     @get("/stores/{store_id:int}/history", name="sync:store_history")
     async def store_history(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         store = await stores.store_view(tenant, store_id)
-        return render(request, "sync/history.html", title=store["name"],
+        return render(request, "sync/history.html", title=store.name,
                       log=await sync_log.history(tenant, store_id=store_id, limit=200))
 
     @get("/variants/{variant_id:int}/history", name="sync:variant_history")
@@ -128,14 +131,10 @@ class SyncController(Controller):
 
     @post("/allocation", name="sync:allocation_save", opt={"permission": Permission.STORES_MANAGE})
     async def allocation_save(self, request: Request, tenant: Tenant) -> Response:
-        data = await form_data(request)
-        try:
-            value = int((data.get("threshold") or "").strip())
-            await allocation.set_threshold(tenant, value)
-        except ValueError:
-            raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")}) from None
+        form = AllocationForm.parse(await form_data(request))
+        await allocation.set_threshold(tenant, form.threshold)
         flash(request, _("Allocation rule saved."))
-        return await _allocation(request, tenant, data.get("sku", ""))
+        return await _allocation(request, tenant, form.sku)
 
 
 async def _allocation(request: Request, tenant: Tenant, sku: str) -> Response:
@@ -148,6 +147,6 @@ async def _allocation(request: Request, tenant: Tenant, sku: str) -> Response:
         if variant is None:
             error = _("No variant has the SKU or barcode %(code)s.", code=sku.strip()[:64])
         else:
-            preview = await allocation.preview(tenant, variant["id"], list((await store_rules(tenant)).values()))
+            preview = await allocation.preview(tenant, variant.id, list((await store_rules(tenant)).values()))
     return render(request, "sync/allocation.html", fragment="sync/_allocation.html", sku=sku, preview=preview,
                   error=error, stores=active, threshold=await allocation.threshold(tenant), errors={})

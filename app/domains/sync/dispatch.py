@@ -91,8 +91,8 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
     await _warn_low_stock(tenant, variants)
     reports = []
     for store in await stores.active_stores(tenant):
-        if store["auto_push_stock"]:
-            reports.append(await push_store(tenant, store["id"], variant_ids=variants))
+        if store.auto_push_stock:
+            reports.append(await push_store(tenant, store.id, variant_ids=variants))
     if any(r.errors for r in reports):
         # A batch failed after others were sent (push_store swallows that): its listings keep
         # their old quantity, so keep the outbox for the sweep's next run; what was sent is skipped.

@@ -51,7 +51,7 @@ async def _named(tenant: Tenant, rows: list[dict], store_names: dict[int, str] |
     """Each line with the names people know: its store, its listing (title, model) and SKU."""
     stores = store_names
     if stores is None:
-        stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
+        stores = {s.id: s.name for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
     listings = await labels_of(tenant, (r["listing_id"] for r in rows if r["listing_id"]))
     for row in rows:
         listing = listings.get(row["listing_id"]) or {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
@@ -24,14 +25,15 @@ from app.domains.listings import MappingStatus
 from app.domains.orders import Resolved, resolve_listing_lines, waiting_units
 from app.domains.sync.dispatch import enqueue_store_push
 
+if TYPE_CHECKING:
+    from app.domains.catalog import Variant
+
 log = logging.getLogger(__name__)
-MAX_BULK = 200
-MAX_OPENING = 1_000_000
 
 
 @dataclass(slots=True)
 class MapOutcome:
-    variant: dict
+    variant: Variant
     resolved: Resolved
     opening: int | None = None  # units received as opening stock, for a created product
 
@@ -57,18 +59,7 @@ async def map_listing(tenant: Tenant, listing_id: int, code: str) -> MapOutcome:
     """Map the listing to the variant with this SKU or barcode, then re-resolve the open orders
     waiting for it and push the store's stock."""
     variant = await listings.map_listing(tenant, listing_id, code)
-    return MapOutcome(variant, await _after_mapping(tenant, listing_id, variant["id"]))
-
-
-def parse_opening(text: str | None) -> int | None:
-    """The opening stock as typed: empty means the marketplace's quantity (None)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) > MAX_OPENING:
-        raise ValidationFailed({"opening": _("Opening stock is a whole number from 0 to 1000000, or empty to take "
-                                             "the marketplace's quantity.")})
-    return int(text)
+    return MapOutcome(variant, await _after_mapping(tenant, listing_id, variant.id))
 
 
 async def create_product(tenant: Tenant, listing_id: int, opening: int | None = None) -> MapOutcome:
@@ -83,56 +74,42 @@ async def _create_products(tenant: Tenant, listing_ids: list[int], openings: dic
                            ) -> list[MapOutcome]:
     """One product for listings of one marketplace item, a variant each, with opening stock."""
     rows = [await listings.get_listing(tenant, listing_id) for listing_id in listing_ids]
-    if any(row["status"] == MappingStatus.MAPPED for row in rows):
+    if any(row.status == MappingStatus.MAPPED for row in rows):
         raise ValidationFailed({"listing": _("This listing is mapped already.")})
     quantities = {}
     for row in rows:
-        opening = openings.get(row["id"])
+        opening = openings.get(row.id)
         if opening is None:
-            opening = max(0, row["platform_quantity"]) + await waiting_units(
-                tenant, row["store"], row["platform_item_id"], row["platform_model_id"])
-        quantities[row["id"]] = opening
+            opening = max(0, row.platform_quantity) + await waiting_units(
+                tenant, row.store, row.platform_item_id, row.platform_model_id)
+        quantities[row.id] = opening
     variants = await listings.create_product_from_listings(tenant, listing_ids)
     outcomes = []
     for row, variant in zip(rows, variants, strict=True):
-        if quantities[row["id"]]:
-            location = await _store_location(tenant, row["store"])
-            await stock.receive(tenant, variant["id"], location, quantities[row["id"]],
-                                reason=_("opening stock from the marketplace listing"), reference=f"listing:{row['id']}")
-        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row["id"], variant["id"]),
-                                   quantities[row["id"]]))
+        if quantities[row.id]:
+            location = await _store_location(tenant, row.store)
+            await stock.receive(tenant, variant.id, location, quantities[row.id],
+                                reason=_("opening stock from the marketplace listing"), reference=f"listing:{row.id}")
+        outcomes.append(MapOutcome(variant, await _after_mapping(tenant, row.id, variant.id),
+                                   quantities[row.id]))
     return outcomes
 
 
 async def _store_location(tenant: Tenant, store_id: int) -> int:
     """Where the store's orders take stock: the first location it sells from, else the default."""
     listed = (await allocation.store_locations(tenant, [store_id])).get(store_id)
-    return min(listed) if listed else (await default_location(tenant))["id"]
+    return min(listed) if listed else (await default_location(tenant)).id
 
 
 async def _after_mapping(tenant: Tenant, listing_id: int, variant_id: int) -> Resolved:
     listing = await listings.get_listing(tenant, listing_id)
-    resolved = await resolve_listing_lines(tenant, listing["store"], listing["platform_item_id"],
-                                           listing["platform_model_id"], variant_id)
+    resolved = await resolve_listing_lines(tenant, listing.store, listing.platform_item_id,
+                                           listing.platform_model_id, variant_id)
     try:
-        await enqueue_store_push(tenant.organization_id, listing["store"])
+        await enqueue_store_push(tenant.organization_id, listing.store)
     except Exception:  # the mapping is saved; the sweep and the next change push it
-        log.exception("could not enqueue the stock push of store %s after mapping", listing["store"])
+        log.exception("could not enqueue the stock push of store %s after mapping", listing.store)
     return resolved
-
-
-def parse_listing_ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        if not value.strip().isdigit() or len(value.strip()) > 18:
-            raise ValidationFailed({"listing_id": _("The selection is not valid: reload the page and choose again.")})
-        ids.append(int(value.strip()))
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        raise ValidationFailed({"listing_id": _("Tick at least one listing first.")})
-    if len(ids) > MAX_BULK:
-        raise ValidationFailed({"listing_id": _("One bulk action takes at most %(max)s listings.", max=MAX_BULK)})
-    return ids
 
 
 async def bulk_create_products(tenant: Tenant, ids: list[int]) -> BulkOutcome:
@@ -143,10 +120,10 @@ async def bulk_create_products(tenant: Tenant, ids: list[int]) -> BulkOutcome:
     outcome.refused.update({_("not found"): len(ids) - len(rows)} if len(ids) > len(rows) else {})
     groups: dict[tuple[int, str], list[int]] = {}
     for row in rows:
-        if row["status"] == MappingStatus.MAPPED:
+        if row.status == MappingStatus.MAPPED:
             outcome.refused[_("mapped already")] += 1
         else:
-            groups.setdefault((row["store"], row["platform_item_id"]), []).append(row["id"])
+            groups.setdefault((row.store, row.platform_item_id), []).append(row.id)
     for group in groups.values():
         try:
             results = await _create_products(tenant, group, {})
@@ -166,12 +143,12 @@ async def bulk_map_suggested(tenant: Tenant, ids: list[int]) -> BulkOutcome:
     outcome.refused.update({_("not found"): len(ids) - len(rows)} if len(ids) > len(rows) else {})
     suggested = await listings.suggestions(tenant, rows)
     for row in rows:
-        if row["status"] == MappingStatus.MAPPED:
+        if row.status == MappingStatus.MAPPED:
             outcome.refused[_("mapped already")] += 1
-        elif row["id"] not in suggested:
+        elif row.id not in suggested:
             outcome.refused[_("no variant has its SKU")] += 1
         else:
-            result = await map_listing(tenant, row["id"], suggested[row["id"]]["sku"])
+            result = await map_listing(tenant, row.id, suggested[row.id].sku)
             outcome.done += 1
             outcome.orders += len(result.resolved.orders)
     return outcome

@@ -35,10 +35,10 @@ PriceReport = PushReport
 
 
 async def price_targets(tenant: Tenant, store_id: int, markup: int,
-                        variant_ids: Iterable[int] | None = None) -> list[tuple[dict, int]]:
+                        variant_ids: Iterable[int] | None = None) -> list[tuple[listings.PushTarget, int]]:
     """(listing, price it should have) for the store's mapped listings whose variant has a price."""
     rows = await listings.mapped_for_push(tenant, store_id, variant_ids)
-    return [(r, store_price(r["catalog_price"], markup)) for r in rows if (r["catalog_price"] or 0) > 0]
+    return [(r, store_price(r.catalog_price, markup)) for r in rows if (r.catalog_price or 0) > 0]
 
 
 async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int] | None = None,
@@ -55,14 +55,14 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
         return report
     pairs = await price_targets(tenant, store_id, store.price_markup_percent or 0, variant_ids)
     report.considered = len(pairs)
-    todo = [(row, price) for row, price in pairs if force or row["platform_price"] != price]
+    todo = [(row, price) for row, price in pairs if force or row.platform_price != price]
     if not todo:
         return report
     async with open_adapter(store.platform) as adapter:
         conn = connection_for(tenant, store, adapter)
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
-            updates = [PriceUpdate(listing_id=row["platform_item_id"], variant_id=row["platform_model_id"],
+            updates = [PriceUpdate(listing_id=row.platform_item_id, variant_id=row.platform_model_id,
                                    price=price) for row, price in batch]
             try:
                 result = await adapter.update_price(conn, updates)
@@ -75,18 +75,19 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
                     raise
                 continue
             refused = {(f.listing_id, f.variant_id): f.reason for f in result.failed}
-            logs, sent_at = [], {}
+            logs: list[SyncLog] = []
+            sent_at: dict[int, list[int]] = {}
             for row, price in batch:
-                reason = refused.get((row["platform_item_id"], row["platform_model_id"]))
+                reason = refused.get((row.platform_item_id, row.platform_model_id))
                 if reason is None:
-                    sent_at.setdefault(price, []).append(row["id"])
+                    sent_at.setdefault(price, []).append(row.id)
                     report.sent += 1
                 else:
                     report.failed += 1
                 logs.append(SyncLog(organization=tenant.organization_id, background_job=background_job_id,
-                                    store_id=store_id, listing_id=row["id"], variant_id=row["variant"], action="price",
+                                    store_id=store_id, listing_id=row.id, variant_id=row.variant, action="price",
                                     level="error" if reason else "info", quantity=price,
-                                    previous_quantity=row["platform_price"],
+                                    previous_quantity=row.platform_price,
                                     message=reason or "price sent"))
             for price, ids in sent_at.items():
                 await set_platform_price(tenant, ids, price)
@@ -98,11 +99,11 @@ async def push_prices_everywhere(tenant: Tenant, variant_ids: Iterable[int] | No
     """Push changed prices to every active store that takes prices from the catalog."""
     reports = []
     for store in await stores.active_stores(tenant):
-        if store["auto_push_prices"]:
+        if store.auto_push_prices:
             try:
-                reports.append(await push_prices(tenant, store["id"], variant_ids=variant_ids))
+                reports.append(await push_prices(tenant, store.id, variant_ids=variant_ids))
             except IntegrationError as exc:  # one store's trouble does not keep prices from the others
-                reports.append(PriceReport(store["id"], failed=1, errors=[exc.seller_message]))
+                reports.append(PriceReport(store.id, failed=1, errors=[exc.seller_message]))
     return reports
 
 

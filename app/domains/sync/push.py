@@ -39,25 +39,25 @@ class PushReport:
 
 async def store_rules(tenant: Tenant) -> dict[int, allocation.StoreRule]:
     active = await stores.active_stores(tenant)
-    locations = await allocation.store_locations(tenant, [s["id"] for s in active])
-    return {s["id"]: allocation.StoreRule(s["id"], s["stock_buffer"], s["stock_percent"],
-                                          bool(s["preferred_for_last_units"]), locations.get(s["id"], frozenset()))
+    locations = await allocation.store_locations(tenant, [s.id for s in active])
+    return {s.id: allocation.StoreRule(s.id, s.stock_buffer, s.stock_percent, bool(s.preferred_for_last_units),
+                                       locations.get(s.id, frozenset()))
             for s in active}
 
 
 async def offers_for_store(tenant: Tenant, store_id: int, variant_ids: Iterable[int] | None = None
-                           ) -> list[tuple[dict, int]]:
+                           ) -> list[tuple[listings.PushTarget, int]]:
     """(listing, offered quantity) for the store's mapped listings (optionally some variants)."""
     rules = await store_rules(tenant)
     rule = rules.get(store_id)
     if rule is None:
         return []
     rows = await listings.mapped_for_push(tenant, store_id, variant_ids)
-    available = await allocation.available_by_variant(tenant, {r["variant"] for r in rows},
-                                                      {r["variant"] for r in rows if r["is_bundle"]}, rule.locations)
+    available = await allocation.available_by_variant(tenant, {r.variant for r in rows},
+                                                      {r.variant for r in rows if r.is_bundle}, rule.locations)
     limit = await allocation.threshold(tenant)
     any_preferred = any(r.preferred for r in rules.values()) or await allocation.other_channels_preferred(tenant)
-    return [(r, allocation.offer(available.get(r["variant"], 0), rule, threshold=limit, any_preferred=any_preferred))
+    return [(r, allocation.offer(available.get(r.variant, 0), rule, threshold=limit, any_preferred=any_preferred))
             for r in rows]
 
 
@@ -79,7 +79,7 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
     pairs = await offers_for_store(tenant, store_id, variant_ids)
     report.considered = len(pairs)
     skip = set(skip_listing_ids)
-    todo = [(row, qty) for row, qty in pairs if (force or row["last_pushed_qty"] != qty) and row["id"] not in skip]
+    todo = [(row, qty) for row, qty in pairs if (force or row.last_pushed_qty != qty) and row.id not in skip]
     if progress:
         await progress(0, len(todo))
     if not todo:
@@ -88,8 +88,8 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
         conn = connection_for(tenant, store, adapter)
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
-            updates = [StockUpdate(listing_id=row["platform_item_id"], variant_id=row["platform_model_id"],
-                                   quantity=qty, location_id=row["platform_location_id"] or None) for row, qty in batch]
+            updates = [StockUpdate(listing_id=row.platform_item_id, variant_id=row.platform_model_id,
+                                   quantity=qty, location_id=row.platform_location_id or None) for row, qty in batch]
             try:
                 result = await adapter.update_stock(conn, updates)
             except IntegrationError as exc:
@@ -104,17 +104,17 @@ async def push_store(tenant: Tenant, store_id: int, *, variant_ids: Iterable[int
                 if report.sent == 0:
                     raise
                 continue
-            by_key = {(row["platform_item_id"], row["platform_model_id"]): (row, qty) for row, qty in batch}
-            failed = {by_key[(f.listing_id, f.variant_id)][0]["id"]: f.reason for f in result.failed
+            by_key = {(row.platform_item_id, row.platform_model_id): (row, qty) for row, qty in batch}
+            failed = {by_key[(f.listing_id, f.variant_id)][0].id: f.reason for f in result.failed
                       if (f.listing_id, f.variant_id) in by_key}
-            pushed = {row["id"]: qty for row, qty in batch if row["id"] not in failed}
+            pushed = {row.id: qty for row, qty in batch if row.id not in failed}
             await listings.record_pushes(tenant, pushed, failed)
             await sync_log.write_many([
                 SyncLog(organization=tenant.organization_id, background_job=background_job_id, store_id=store_id,
-                        listing_id=row["id"], variant_id=row["variant"], action="push",
-                        level="error" if row["id"] in failed else "info", quantity=qty,
-                        previous_quantity=row["last_pushed_qty"],
-                        message=failed.get(row["id"], "sent")) for row, qty in batch])
+                        listing_id=row.id, variant_id=row.variant, action="push",
+                        level="error" if row.id in failed else "info", quantity=qty,
+                        previous_quantity=row.last_pushed_qty,
+                        message=failed.get(row.id, "sent")) for row, qty in batch])
             report.sent += len(pushed)
             report.failed += len(failed)
             if progress:

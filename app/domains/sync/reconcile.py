@@ -37,11 +37,11 @@ async def drifted_listings(tenant: Tenant, store_id: int) -> list[Drift]:
     info = await quantities_of_store(tenant, store_id)
     drifts = []
     for row, offer in pairs:
-        listing = info.get(row["id"])
+        listing = info.get(row.id)
         if listing is None or listing["platform_quantity"] == offer:
             continue
         title = " · ".join(x for x in (listing["title"], listing["model_name"], listing["seller_sku"]) if x)
-        drifts.append(Drift(row["id"], row["variant"], title[:200], listing["platform_quantity"], offer))
+        drifts.append(Drift(row.id, row.variant, title[:200], listing["platform_quantity"], offer))
     return drifts
 
 

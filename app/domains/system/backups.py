@@ -105,6 +105,7 @@ def _read_only(path: Path) -> str:
 
 
 def _sqlite_fetch(path: Path | None, sql: str) -> list[tuple]:
+    assert path is not None, "an SQLite database has a file"
     connection = sqlite3.connect(_read_only(path), uri=True)
     try:
         return connection.execute(sql).fetchall()
@@ -355,7 +356,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def check_compatible(manifest: dict[str, Any], db: Database, known: dict[str, list[str]]) -> int:
     """Refuse another engine's backup or a newer schema; the number of migrations to apply after."""
     if manifest.get("engine") != db.engine:
-        made, here = ENGINE_NAMES.get(manifest.get("engine"), str(manifest.get("engine"))), ENGINE_NAMES[db.engine]
+        made, here = ENGINE_NAMES.get(str(manifest.get("engine")), str(manifest.get("engine"))), ENGINE_NAMES[db.engine]
         raise BackupError(f"This backup was made from {made}, and this installation uses {here} ({db.label}). "
                           f"Restore it where StoreSync runs on {made}.")
     unknown = sorted(f"{app}/{mid}" for app, ids in manifest.get("migrations", {}).items()
@@ -399,6 +400,7 @@ async def restore(db: Database, path: Path, *, decrypt: Callable[[str], str], me
         extracted = work / MEMBER[db.engine]
         await asyncio.to_thread(_extract_database, path, manifest["database"], extracted)
         if db.engine == SQLITE:
+            assert db.sqlite_path is not None, "an SQLite database has a file"
             db.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             await asyncio.to_thread(_copy_sqlite, extracted, db.sqlite_path)
         else:

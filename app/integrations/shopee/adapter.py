@@ -433,7 +433,7 @@ class ShopeeAdapter:
 
     # The v2 reference lists OUT_OF_STOCK and UNDELIVERABLE_AREA (TW and MY only); CUSTOMER_REQUEST
     # is v1's and the SDKs still send it. For Indonesian shops we offer the two that apply.
-    cancel_reasons = (CancelReason.OUT_OF_STOCK, CancelReason.BUYER_REQUEST)
+    cancel_reasons: tuple[CancelReason, ...] = (CancelReason.OUT_OF_STOCK, CancelReason.BUYER_REQUEST)
     CANCEL_CODES = {CancelReason.OUT_OF_STOCK: "OUT_OF_STOCK", CancelReason.BUYER_REQUEST: "CUSTOMER_REQUEST"}
 
     async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:

@@ -407,7 +407,7 @@ class TikTokAdapter:
 
     # Seller cancel reasons (return_refund 202309 cancellations). TikTok publishes no single list per
     # region; these codes are our choice, and the sandbox accepts exactly them.
-    cancel_reasons = (CancelReason.OUT_OF_STOCK, CancelReason.WRONG_PRICE, CancelReason.UNDELIVERABLE_ADDRESS,
+    cancel_reasons: tuple[CancelReason, ...] = (CancelReason.OUT_OF_STOCK, CancelReason.WRONG_PRICE, CancelReason.UNDELIVERABLE_ADDRESS,
                       CancelReason.BUYER_REQUEST)
     CANCEL_CODES = {
         CancelReason.OUT_OF_STOCK: "seller_cancel_reason_out_of_stock",
