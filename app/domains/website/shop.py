@@ -110,7 +110,7 @@ async def offered(shop: Shop, variants: list[dict[str, Any]]) -> dict[int, int]:
     limit = await allocation.threshold(tenant)
     any_preferred = shop.preferred_for_last_units
     if limit and not any_preferred:
-        any_preferred = any(s.get("preferred_for_last_units") for s in await active_stores(tenant))
+        any_preferred = any(s.preferred_for_last_units for s in await active_stores(tenant))
     rule = allocation.StoreRule(0, shop.stock_buffer, shop.stock_percent, shop.preferred_for_last_units)
     return {i: allocation.offer(available.get(i, 0), rule, threshold=limit, any_preferred=any_preferred) for i in ids}
 
