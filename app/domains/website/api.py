@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.response import Response
@@ -86,7 +86,7 @@ def _json(request: Request, shop: Shop | None, content: Any, status_code: int = 
 
 
 def api_error(request: Request, exc: AppError) -> Response:
-    shop = request.scope.get("storefront_shop")
+    shop = cast("Shop | None", request.scope.get("storefront_shop"))
     errors = getattr(exc, "errors", None) or ({} if exc.status_code != 422 else {"body": exc.message})
     return Response({"detail": exc.message, "errors": errors}, status_code=exc.status_code,
                     media_type="application/json", headers=cors_headers(request, shop))

@@ -4,10 +4,11 @@ as if it had asked for /shop/<slug>/... (static files and the JSON API keep thei
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 from urllib.parse import urlsplit
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
 
 from app.core.errors import NotFound
 from app.domains.website.shop import shop_by_host
@@ -37,7 +38,7 @@ class ShopHostMiddleware:
                 shop = await shop_by_host(host)
                 if shop is not None:
                     path = f"/shop/{shop.slug}{scope['path'] if scope['path'] != '/' else '/'}"
-                    scope = {**scope, "path": path, "raw_path": path.encode(), "shop_host": host}  # type: ignore[typeddict-item]
+                    scope = cast(Scope, {**scope, "path": path, "raw_path": path.encode(), "shop_host": host})
         await self.app(scope, receive, send)
 
     @staticmethod
@@ -55,6 +56,7 @@ class ShopHostMiddleware:
             shop = None
         headers = cors_for(origin, shop)
         status = 204 if shop is not None else 404
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]})
-        await send({"type": "http.response.body", "body": b""})
+        start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status,
+                                         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+        await send(start)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})

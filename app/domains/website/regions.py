@@ -63,8 +63,8 @@ def region(code: str) -> Region | None:
     if code in index.villages:
         name, postal = index.villages[code]
         return Region(code, name, postal)
-    name = index.names.get(code)
-    return Region(code, name) if name else None
+    label = index.names.get(code)
+    return Region(code, label) if label else None
 
 
 def children(parent: str = "") -> list[Region]:

@@ -69,7 +69,7 @@ async def _lookup(key: str, where: Any) -> Shop | None:
     hit = _shops.get(key)
     if hit and hit[0] > now:
         return hit[1]
-    row = await WebsiteSettings.select(WebsiteSettings.all_columns(), WebsiteSettings.organization.timezone).where(
+    row = await WebsiteSettings.select(*WebsiteSettings.all_columns(), WebsiteSettings.organization.timezone).where(
         where & (WebsiteSettings.enabled == True)).output(  # noqa: E712
         load_json=True).first()
     shop = _shop(row) if row else None

@@ -53,8 +53,9 @@ async def _shop(request: Request, slug: str) -> Shop:
 
 def _base(request: Request, shop: Shop) -> str:
     """The shop's canonical root: its own domain when the request came through it."""
-    if request.scope.get("shop_host"):
-        return f"{request.url.scheme}://{request.scope['shop_host']}"
+    host = request.scope.get("shop_host")  # set by ShopHostMiddleware
+    if host:
+        return f"{request.url.scheme}://{host}"
     return f"{str(request.base_url).rstrip('/')}/shop/{shop.slug}"
 
 
