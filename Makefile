@@ -33,8 +33,8 @@ bench: install-test
 
 lint: install-test
 	$(BIN)/ruff check app tasks tests bench tools
-	$(BIN)/mypy app tasks
 	$(BIN)/lint-imports
+	$(BIN)/mypy app tasks
 
 # Refresh the message catalogs after adding or changing UI text.
 i18n: install-test
