@@ -72,3 +72,28 @@ async def test_an_expired_unpaid_order_releases_its_stock_and_the_push_follows(c
     status = (await client.get(f"/api/storefront/{shop.slug}/orders/{placed['status_url'].rsplit('/', 1)[1]}")).json()
     assert status["state"] == "cancelled"
     assert await expire_due(utcnow() + timedelta(hours=26)) == 0  # once only
+
+
+async def test_a_payment_arriving_after_expiry_is_flagged_for_refund_not_lost(client):
+    from app.domains.payments.services import payment_for_order, settle
+
+    shop = await seeded_shop(3)
+    vid = shop.variant["id"]
+    body = buyer(lines=[{"variant_id": vid, "quantity": 1}], payment_method="bank_transfer")
+    placed = (await client.post(f"/api/storefront/{shop.slug}/checkout", json=body)).json()
+    order = await Order.select().where(Order.platform_order_id == placed["order_number"]).first()
+    with clock_at(utcnow() + timedelta(hours=25)):
+        assert await expire_due() >= 1
+
+    payment = await payment_for_order(shop.tenant.organization_id, order["id"])
+    assert payment is not None and payment.status != "paid"
+    assert await settle(payment.payment_id, amount=placed["amount_due"]) == "flagged"
+
+    flagged = await payment_for_order(shop.tenant.organization_id, order["id"])
+    assert flagged is not None and flagged.status == "refund_due" and flagged.paid_amount == placed["amount_due"]
+    assert flagged.flagged_reason  # why, for the seller's refund list
+    after = await Order.select(Order.state, Order.stock_state).where(Order.id == order["id"]).first()
+    assert after == {"state": "cancelled", "stock_state": "released"}  # the late money sells nothing
+    level = await StockLevel.select().where(StockLevel.variant == vid).first()
+    assert (level["on_hand"], level["reserved"]) == (3, 0)
+    assert await settle(payment.payment_id, amount=placed["amount_due"]) == "duplicate"

@@ -27,8 +27,7 @@ class WebsiteController(Controller):
             "preferred_for_last_units": "on" if settings["preferred_for_last_units"] else ""}
         return render(request, "website/index.html", settings=settings, form=values, errors=errors or {},
                       products=await services.website_products(tenant),
-                      methods=await payment_port.enabled_methods(tenant.organization_id),
-                      payments_page=payment_port.payments_available(), status_code=status_code)
+                      methods=await payment_port.enabled_methods(tenant.organization_id), status_code=status_code)
 
     @get("/", name="website:index")
     async def index(self, request: Request, tenant: Tenant) -> Template:

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict
+from app.core.i18n import N_, deferred
 from app.core.tenancy import Tenant
 from app.domains.orders import order_summary, transition
 from app.domains.website import payment_port
@@ -49,6 +50,9 @@ async def payment_settled(event: Any) -> None:
     if order is None or order["channel"] != "website":
         return
     if order["state"] == "unpaid":
+        payment = await payment_port.payment_for_order(event.org_id, event.order_id)
+        if payment is not None and payment["status"] == "refund_due":
+            return  # the money came after the payment closed: payments flagged it; the order stays unpaid
         try:
             await transition(tenant, order["id"], "ready_to_ship")
             return
@@ -56,4 +60,5 @@ async def payment_settled(event: Any) -> None:
             order = await order_summary(tenant, event.order_id) or order
     if order["state"] == "cancelled":
         await payment_port.flag_for_refund(event.org_id, event.payment_id,
-                                           f"paid after order {order['platform_order_id']} was cancelled")
+                                           deferred(N_("Paid after order %(order)s was cancelled."),
+                                                    order=order["platform_order_id"]))
