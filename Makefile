@@ -32,7 +32,8 @@ bench: install-test
 	$(BIN)/python -m bench.run $(if $(ONLY),--only $(ONLY),)
 
 lint: install-test
-	$(BIN)/ruff check app tasks tests bench
+	$(BIN)/ruff check app tasks tests bench tools
+	$(BIN)/lint-imports
 
 # Refresh the message catalogs after adding or changing UI text.
 i18n: install-test

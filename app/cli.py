@@ -27,7 +27,9 @@ def _prepare() -> None:
 
 async def _with_db(coro_fn):
     from app.core.database import start_database, stop_database
+    from app.wiring import register_listeners
 
+    register_listeners()
     await start_database()
     try:
         return await coro_fn()

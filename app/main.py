@@ -59,6 +59,7 @@ from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import SyncController
 from app.domains.system.controllers import healthz
 from app.settings import Settings, get_settings
+from app.wiring import register_listeners
 
 APP_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("storesync")
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     install_log_redaction()
     set_context_loader(context_for)  # core knows no domain: who is signed in is accounts' to say
+    register_listeners()  # the domains' reactions to each other's events (app/wiring.py)
     check_deployment(settings)
     redis_url = ensure_redis(settings)
     session_store = RedisStore(Redis.from_url(redis_url), namespace=f"{settings.queue_name}-sessions")

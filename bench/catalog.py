@@ -304,7 +304,6 @@ async def reservations(env: BenchEnvironment) -> None:
     from app.domains.inventory.errors import InsufficientStock
     from app.domains.inventory.stock import Line, levels, receive, reserve
     from app.domains.inventory.tables import StockMovement
-    from app.domains.sync import dispatch  # noqa: F401  (as in the web and worker processes: a stock change enqueues a push)
 
     catalog = await seeded_catalog(env)
     tenant = _tenant(catalog)

@@ -150,7 +150,9 @@ async def start(env: BenchEnvironment) -> None:
             await conn.close()
     from app.core.database import migrate, start_database
     from app.core.redis import ensure_redis
+    from app.wiring import register_listeners
 
+    register_listeners()  # as in the web and worker processes: a stock change enqueues a push
     os.environ["REDIS_URL"] = ensure_redis()  # children use the same (embedded) server
     await migrate()
     await start_database()

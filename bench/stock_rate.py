@@ -8,7 +8,7 @@ row with a quantity at the default warehouse), into an empty organisation; rows 
 `stock.reserve.per_s`: RESERVERS tasks, each looping `stock.reserve` of one unit on a random variant
 out of RESERVE_VARIANTS (seeded with bench.sync's bulk seeder: 5-120 units each at one location),
 for RESERVE_SECONDS; successful reservations / wall seconds. The sync dispatcher's listener is
-registered, as in the web and worker processes, so each reservation also enqueues a push.
+registered (bench.environment.start), as in the web and worker processes, so each reservation also enqueues a push.
 
 `stock.reserve_vs_pgbench.ratio`: on PostgreSQL only, `pgbench -i` on a scratch database of the same
 server, then `pgbench -c 32 -j 2 -T 10 -b simple-update -n`; ratio = reserve rate / pgbench tps
@@ -140,7 +140,6 @@ async def reserve_rate(env: BenchEnvironment) -> None:
     from app.domains.inventory.errors import InsufficientStock
     from app.domains.inventory.locations import default_location
     from app.domains.inventory.stock import Line, reserve
-    from app.domains.sync import dispatch  # noqa: F401  (as in the web and worker processes: a stock change enqueues a push)
     from bench.sync import _seed_master
 
     tenant = await _tenant(env, "reservasi")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite: SQLite always, PostgreSQL when one is reachable, then the browser tests in a
+# The whole suite: lint first, SQLite always, PostgreSQL when one is reachable, then the browser tests in a
 # pytest process of their own (Playwright's sync API and pytest-asyncio do not share a process).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,10 @@ async def main():
 asyncio.run(main())
 PY
 }
+
+# ruff, then the import contracts (each printed KEPT or BROKEN): a failure fails the run, after the tests
+echo "== lint: ruff and the import contracts (.importlinter)"
+make --no-print-directory lint || status=1
 
 echo "== unit and integration tests on SQLite"
 TEST_ENGINE=sqlite $BIN/pytest -m "not browser" -q -p no:cacheprovider "$@" || status=1

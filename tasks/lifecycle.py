@@ -11,8 +11,9 @@ log = logging.getLogger(__name__)
 
 async def startup(ctx: WorkerContext) -> None:
     from app.core.database import start_database
-    from app.domains.sync import dispatch  # noqa: F401  (stock changes made by jobs enqueue pushes)
+    from app.wiring import register_listeners
 
+    register_listeners()  # stock changes made by jobs enqueue pushes, and the other reactions
     if not ctx.get("in_web_process"):
         await start_database()
 

@@ -69,7 +69,8 @@ async def push_stock_changes(ctx: WorkerContext, *, organization_id: int) -> dic
 
 async def sweep_stock_changes(ctx: WorkerContext) -> dict[str, int]:
     """Cron: enqueue pushes for organisations whose outbox still holds changes."""
-    from app.domains.sync.dispatch import enqueue_push, organisations_with_pending_changes
+    from app.domains.inventory import organisations_with_pending_changes
+    from app.domains.sync.dispatch import enqueue_push
 
     orgs = await organisations_with_pending_changes()
     for organization_id in orgs:

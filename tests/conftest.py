@@ -67,7 +67,9 @@ def pytest_report_header(config):
 async def database():
     from app.core.database import migrate, start_database, stop_database
     from app.core.redis import ensure_redis
+    from app.wiring import register_listeners
 
+    register_listeners()  # as every process does: the domains' reactions to each other's events
     ensure_redis()
     await migrate()
     await start_database()

@@ -70,24 +70,6 @@ async def ping_database() -> None:
     await engine().run_ddl("SELECT 1;")
 
 
-class MissingExtension(RuntimeError):
-    """A migration needs a PostgreSQL extension this role may not create."""
-
-
-async def create_extension(db, name: str, needed_for: str) -> None:
-    """CREATE EXTENSION IF NOT EXISTS ``name``, or MissingExtension saying who must create it.
-
-    A migration calls this instead of carrying on without the extension: the migration then fails
-    and is not recorded as applied, so `storesync migrate` runs it again once the extension exists."""
-    try:
-        await db.run_ddl(f"CREATE EXTENSION IF NOT EXISTS {name}")
-    except Exception as exc:
-        raise MissingExtension(
-            f"PostgreSQL refused CREATE EXTENSION {name} ({exc}). {needed_for} needs it: have a superuser "
-            f"(or, for a trusted extension such as pg_trgm, a role with CREATE on this database) run "
-            f"`CREATE EXTENSION {name};` in this database, then run `storesync migrate` again.") from exc
-
-
 async def migrate() -> None:
     """Apply every pending migration of every registered app."""
     from piccolo.apps.migrations.commands.forwards import run_forwards

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core import events
 from app.core.database import after_commit, engine, transaction
 from app.domains.inventory import signals, stock
 from app.domains.inventory.locations import default_location
@@ -16,12 +17,12 @@ def heard():
     """A listener of 'available changed' that notes whether a transaction was still open."""
     calls: list[tuple[int, bool]] = []
 
-    async def listener(organization_id: int) -> None:
-        calls.append((organization_id, engine().current_transaction.get() is not None))
+    async def listener(event: signals.AvailableChanged) -> None:
+        calls.append((event.organization_id, engine().current_transaction.get() is not None))
 
-    signals.on_available_changed(listener)
+    events.subscribe(signals.AvailableChanged, listener)
     yield calls
-    signals._listeners.remove(listener)
+    events.unsubscribe(signals.AvailableChanged, listener)
 
 
 async def test_a_stock_change_inside_a_transaction_is_signalled_after_its_commit_only(owner, heard):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from app.core import events
 from app.core.i18n import read
 from app.domains.inventory import signals
 from app.domains.inventory.tables import StockMovement
@@ -92,18 +93,18 @@ async def test_stock_listeners_hear_of_a_page_once_after_it_committed():
     store = await make_store(tenant)
     heard: list[int] = []
 
-    async def listener(organization_id: int) -> None:
-        if organization_id == tenant.organization_id:
+    async def listener(event: signals.AvailableChanged) -> None:
+        if event.organization_id == tenant.organization_id:
             heard.append(await StockMovement.count().where(
                 (StockMovement.variant == variant["id"]) & (StockMovement.kind == "reserve")))
 
-    signals.on_available_changed(listener)
+    events.subscribe(signals.AvailableChanged, listener)
     try:
         await ingest_page(tenant, store, [platform_order(f"S-{i}", OrderStatus.TO_SHIP, variant["sku"], 1)
                                           for i in range(5)] + [platform_order("S-9", OrderStatus.TO_SHIP,
                                                                                other["sku"], 1)])
     finally:
-        signals._listeners.remove(listener)
+        events.unsubscribe(signals.AvailableChanged, listener)
     assert heard == [5]  # once, and the five reservations were visible (committed) by then
 
 

@@ -19,7 +19,6 @@ from app.core.queue import get_queue
 from app.domains.inventory import stock
 from app.domains.inventory.locations import default_location
 from app.domains.jobs.tables import BackgroundJob
-from app.domains.sync import dispatch  # noqa: F401  (this process's stock changes enqueue pushes)
 from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.tables import SyncLog
 from tests.inventory.factories import tenant_of

@@ -16,8 +16,8 @@ from tests.support import spawn, stop, unique
 
 pytestmark = pytest.mark.skipif(os.environ.get("TEST_ENGINE", "sqlite") != "postgres",
                                 reason="CREATE EXTENSION is PostgreSQL's")
-CATALOG_SEARCH = "2026-11-25T08:53:52:180917"
-ORDERS_SEARCH = "2026-11-25T11:45:00:000000"
+CATALOG_INITIAL = "2026-12-05T00:00:05:000000"  # creates pg_trgm and the variant search indexes
+ORDERS_INITIAL = "2026-12-05T00:00:09:000000"  # the order search indexes
 
 
 def _url(base: str, *, user: str | None = None, database: str | None = None) -> str:
@@ -55,21 +55,21 @@ async def test_a_refused_extension_fails_the_migration_and_a_later_run_applies_i
         assert "CREATE EXTENSION pg_trgm" in text and "storesync migrate" in text, text[-3000:]
         check = await asyncpg.connect(_url(base, database=database))
         try:
-            applied = {r["name"] for r in await check.fetch("SELECT name FROM migration")}
+            applied = {(r["app_name"], r["name"]) for r in await check.fetch("SELECT app_name, name FROM migration")}
         finally:
             await check.close()
-        assert CATALOG_SEARCH not in applied, "recorded as applied without its extension"
+        assert ("catalog", CATALOG_INITIAL) not in applied, "recorded as applied without its extension"
 
         await admin.execute(f'GRANT CREATE ON DATABASE "{database}" TO "{role}"')
         code, text = await _run_migrate(url)
         assert code == 0, text[-3000:]
         check = await asyncpg.connect(_url(base, database=database))
         try:
-            applied = {r["name"] for r in await check.fetch("SELECT name FROM migration")}
+            applied = {(r["app_name"], r["name"]) for r in await check.fetch("SELECT app_name, name FROM migration")}
             indexes = {r["indexname"] for r in await check.fetch("SELECT indexname FROM pg_indexes")}
         finally:
             await check.close()
-        assert {CATALOG_SEARCH, ORDERS_SEARCH} <= applied
+        assert {("catalog", CATALOG_INITIAL), ("orders", ORDERS_INITIAL)} <= applied
         assert {"variant_search_trgm", "order_number_trgm"} <= indexes
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

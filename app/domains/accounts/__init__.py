@@ -2,3 +2,13 @@
 
 Identity is Piccolo's BaseUser, so the admin at /admin and the app share one user table.
 """
+
+from typing import TYPE_CHECKING
+
+from app.core.exports import lazy_exports
+
+if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.accounts.events import OrganisationCreated as OrganisationCreated
+    from app.domains.accounts.members import is_member as is_member
+else:
+    __getattr__ = lazy_exports(__name__, __file__)

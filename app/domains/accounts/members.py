@@ -10,6 +10,7 @@ from piccolo.apps.user.tables import BaseUser
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.permissions import GRANTABLE
 from app.core.secrets import new_token, token_hash
@@ -17,11 +18,12 @@ from app.core.statuses import Role
 from app.core.tenancy import Tenant
 from app.domains.accounts import context_cache
 from app.domains.accounts.errors import Forbidden, InvalidLink, LastOwner
+from app.domains.accounts.events import OrganisationCreated
 from app.domains.accounts.schemas import InviteForm
 from app.domains.accounts.services import create_user
 from app.domains.accounts.tables import Invitation, Membership, Organization, UserPreference
-from app.domains.audit.services import record
-from app.domains.mail.outbox import queue_mail
+from app.domains.audit import record
+from app.domains.mail import queue_mail
 from app.settings import get_settings
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -138,6 +140,11 @@ async def accept_invitation(token: str, *, user_id: int | None, name: str = "", 
     return user_id, inv["organization"]
 
 
+async def is_member(tenant: Tenant, user_id: int) -> bool:
+    """This user belongs to this organisation."""
+    return await tenant.scoped(Membership).exists().where(Membership.user == user_id)
+
+
 async def _member_ids(tenant: Tenant) -> list[int]:
     return [r["user"] for r in await tenant.scoped(Membership).select(Membership.user)]
 
@@ -193,8 +200,6 @@ async def create_organization(user_id: int, name: str, *, ip: str | None) -> int
         await org.save()
         await Membership(organization=org.id, user=user_id, role=Role.OWNER).save()
         await record(org.id, Actor(user_id, ip), "organization.created", "organization", org.id, after={"name": name})
-        from app.domains.accounts.services import _first_warehouse
-
-        await _first_warehouse(org.id, Actor(user_id, ip))
+        await emit(OrganisationCreated(org.id, Actor(user_id, ip)))  # inventory: its first warehouse
     await context_cache.forget_users([user_id])
     return org.id

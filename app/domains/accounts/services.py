@@ -10,16 +10,18 @@ from app.core import passwords, throttle
 from app.core.auth import OrgChoice, RequestContext
 from app.core.clock import utcnow
 from app.core.database import transaction
+from app.core.events import emit
 from app.core.i18n import _, normalize_locale
 from app.core.secrets import new_token, token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Actor, Tenant
 from app.domains.accounts import context_cache
 from app.domains.accounts.errors import BadCredentials, EmailTaken, InvalidLink, LoginThrottled, NotFound
+from app.domains.accounts.events import OrganisationCreated
 from app.domains.accounts.schemas import ChangePasswordForm, SignupForm
 from app.domains.accounts.tables import Membership, Organization, PasswordReset, UserPreference
-from app.domains.audit.services import record
-from app.domains.mail.outbox import queue_mail
+from app.domains.audit import record
+from app.domains.mail import queue_mail
 from app.settings import get_settings
 
 RESET_LIFETIME = timedelta(hours=1)
@@ -60,15 +62,8 @@ async def sign_up(form: SignupForm, *, ip: str | None, locale: str = "en") -> tu
         await UserPreference(user=user_id, locale=normalize_locale(locale), last_organization=org.id).save()
         await record(org.id, Actor(user_id, ip, form.email), "account.signed_up", "organization", org.id,
                      after={"organization": org.name, "email": form.email})
-        await _first_warehouse(org.id, Actor(user_id, ip, form.email))
+        await emit(OrganisationCreated(org.id, Actor(user_id, ip, form.email)))  # inventory: its first warehouse
     return user_id, org.id
-
-
-async def _first_warehouse(organization_id: int, actor: Actor) -> None:
-    """Every organisation starts with one warehouse, so stock can be received at once."""
-    from app.domains.inventory.locations import default_location
-
-    await default_location(Tenant(organization_id, actor))
 
 
 async def authenticate(email: str, password: str, *, ip: str) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,31 +138,33 @@ def _wanted(entries: list[dict]) -> dict[str, set[int]]:
     return wanted
 
 
-async def _lookups(tenant: Tenant, wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
-    from app.domains.catalog.labels import product_names, variant_skus
-    from app.domains.inventory.labels import location_names
-    from app.domains.listings.services import labels_of
-    from app.domains.orders.labels import line_skus, order_numbers, return_line_skus, return_orders
-    from app.domains.stores.services import list_stores
+# How the other domains name what the audit trail mentions, registered by app.wiring (audit
+# imports none of them): a kind of row ("product", "order" ...) -> its names by id, and a field
+# ("platform", "reason") -> the label of a stored value.
+Namer = Callable[[Tenant, set[int]], Awaitable[dict[int, str]]]
+_namers: dict[str, Namer] = {}
+_value_labels: dict[str, Callable[[str], str]] = {}
 
-    names = {
-        "product": await product_names(tenant, wanted["product"]),
-        "variant": await variant_skus(tenant, wanted["variant"]),
-        "location": await location_names(tenant, wanted["location"]),
-        "order": await order_numbers(tenant, wanted["order"]),
-        "return": await return_orders(tenant, wanted["return"]),
-        "order_line": await line_skus(tenant, wanted["order_line"]),
-        "return_line": await return_line_skus(tenant, wanted["return_line"]),
-        "store": {s["id"]: s["name"] for s in await list_stores(tenant)} if wanted["store"] else {},
-        "listing": {i: " · ".join(x for x in (r["title"], r["model_name"]) if x) or r["seller_sku"]
-                    for i, r in (await labels_of(tenant, wanted["listing"])).items()},
-    }
+
+def name_rows(kind: str, namer: Namer) -> None:
+    """Use `namer(tenant, ids)` for the names of the rows of this kind the entries mention."""
+    _namers[kind] = namer
+
+
+def label_values(key: str, labeller: Callable[[str], str]) -> None:
+    """Show this field's stored value as `labeller(value)` (a ValueError or KeyError: as stored)."""
+    _value_labels[key] = labeller
+
+
+async def _lookups(tenant: Tenant, wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    names: dict[str, dict[int, str]] = defaultdict(dict)
+    for kind, namer in _namers.items():
+        if wanted.get(kind):
+            names[kind] = await namer(tenant, wanted[kind])
     return names
 
 
 def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -> str:
-    from app.domains.stores.services import platform_label
-
     if value is None or value == "" or value == []:
         return "—"
     if (action, key) in QUANTITIES:
@@ -178,18 +181,11 @@ def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -
         return _("yes") if value else _("no")
     if key in ENUM_FIELDS:
         return _(str(value)).replace("_", " ")  # the English msgid is the identifier itself
-    if key == "platform":
-        try:
-            return platform_label(str(value))
-        except ValueError:
-            return str(value)
     if key == "task":
         return _(TASK_LABELS.get(str(value), N_("Background job")))
-    if key == "reason":  # a marketplace cancel's reason, as the seller picked it
-        from app.domains.fulfillment.platform_actions import REASON_LABELS, CancelReason
-
+    if key in _value_labels:  # a platform's name, a marketplace cancel's reason as the seller picked it
         try:
-            return _(REASON_LABELS[CancelReason(str(value))])
+            return _value_labels[key](str(value))
         except (ValueError, KeyError):
             return str(value)
     if isinstance(value, list):

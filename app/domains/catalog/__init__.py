@@ -1,1 +1,26 @@
 """Catalog: the master products and their variants (SKUs), bundles, and search over them."""
+
+from typing import TYPE_CHECKING
+
+from app.core.exports import lazy_exports
+
+if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.catalog.demo import demo_listings as demo_listings
+    from app.domains.catalog.events import CatalogPricesChanged as CatalogPricesChanged
+    from app.domains.catalog.labels import product_names as product_names
+    from app.domains.catalog.labels import variant_skus as variant_skus
+    from app.domains.catalog.reads import bundle_parts as bundle_parts
+    from app.domains.catalog.reads import owns_variants as owns_variants
+    from app.domains.catalog.reads import plain_variant_skus as plain_variant_skus
+    from app.domains.catalog.reads import reorder_points as reorder_points
+    from app.domains.catalog.schemas import ProductForm as ProductForm
+    from app.domains.catalog.schemas import VariantForm as VariantForm
+    from app.domains.catalog.services import bundle_components as bundle_components
+    from app.domains.catalog.services import bundles_containing as bundles_containing
+    from app.domains.catalog.services import components_of as components_of
+    from app.domains.catalog.services import create_product as create_product
+    from app.domains.catalog.services import require_variant as require_variant
+    from app.domains.catalog.services import variant_by_code as variant_by_code
+    from app.domains.catalog.services import variants_by_sku as variants_by_sku
+else:
+    __getattr__ = lazy_exports(__name__, __file__)

@@ -11,10 +11,10 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import VARY, render, wants_fragment
+from app.domains import jobs
 from app.domains.catalog import import_jobs
 from app.domains.catalog.exporter import export_csv
 from app.domains.catalog.spreadsheet_import import COLUMNS, MAX_BYTES, ImportFileError
-from app.domains.jobs import services as jobs
 
 # Room for the multipart envelope around a file of MAX_BYTES; larger bodies are refused unread.
 BODY_LIMIT = MAX_BYTES + 256 * 1024

@@ -7,16 +7,17 @@ from litestar.datastructures import UploadFile
 from litestar.response import File, Response
 
 from app.core.errors import NotFound, ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.media import MAX_BYTES, image_path
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
+from app.domains import inventory as overview
 from app.domains.catalog import services
+from app.domains.catalog.events import CatalogPricesChanged
 from app.domains.catalog.images import set_variant_image
 from app.domains.catalog.schemas import product_form_from
-from app.domains.inventory import overview
-from app.domains.sync.prices import enqueue_price_push
 
 
 def _blank_variant() -> dict:
@@ -82,7 +83,7 @@ class ProductsController(Controller):
         data = await form_data(request)
         try:
             await services.update_product(tenant, product_id, product_form_from(data))
-            await enqueue_price_push(tenant.organization_id)  # stores taking catalog prices get changed ones
+            await emit(CatalogPricesChanged(tenant.organization_id))  # stores taking catalog prices get changed ones
         except ValidationFailed as exc:
             return render(request, "catalog/show.html", fragment="catalog/_form.html", status_code=422,
                           product=product, form=_redisplay(data), errors=exc.errors)

@@ -7,11 +7,11 @@ import random
 from faker import Faker
 
 from app.core.tenancy import Actor, Tenant
+from app.domains import inventory as stock
 from app.domains.catalog.schemas import ProductForm, VariantForm
 from app.domains.catalog.services import create_product
 from app.domains.catalog.tables import Variant
-from app.domains.inventory import stock
-from app.domains.inventory.locations import create_location, list_locations
+from app.domains.inventory import create_location, list_locations
 
 PRODUCTS = [
     ("Kemeja Batik Parang Lengan Panjang", "Batik Keris", "Fashion Pria", 189_000, [("Biru", "M"), ("Biru", "L"), ("Coklat", "L"), ("Coklat", "XL")]),

@@ -12,10 +12,10 @@ import io
 from collections.abc import AsyncIterator
 
 from app.core.tenancy import Tenant
+from app.domains import inventory as stock
 from app.domains.catalog.spreadsheet_import import COLUMNS
 from app.domains.catalog.tables import Variant
-from app.domains.inventory import stock
-from app.domains.inventory.locations import list_locations
+from app.domains.inventory import list_locations
 
 EXPORT_COLUMNS = (*COLUMNS, "reserved", "available", "archived")
 PAGE = 1000

@@ -7,7 +7,7 @@ import asyncio
 from app.core.i18n import _
 from app.core.media import save_image
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.catalog.errors import NotFound
 from app.domains.catalog.tables import Variant
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from app.core import tasks
 from app.core.i18n import _, deferred
 from app.core.tenancy import Tenant
+from app.domains import jobs
 from app.domains.catalog.errors import NotFound
 from app.domains.catalog.spreadsheet_import import (
     COLUMNS,
@@ -21,7 +22,6 @@ from app.domains.catalog.spreadsheet_import import (
     report_path,
     uploads_dir,
 )
-from app.domains.jobs import services as jobs
 
 TASK = tasks.import_catalog.__name__
 CHUNK = 1024 * 1024

@@ -8,14 +8,14 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from app.core.errors import ValidationFailed
+from app.core.forms import FieldProblem, Form
 from app.core.i18n import _
 from app.core.money import parse_rupiah
-from app.domains.accounts.schemas import FieldProblem, _Form
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/-]{0,62}[A-Za-z0-9._/-])?$")
 
 
-class VariantForm(_Form):
+class VariantForm(Form):
     labels = {"sku": "SKU", "price": "Price", "cost": "Cost", "weight_grams": "Weight", "reorder_point": "Reorder point",
               "name": "Variant name", "barcode": "Barcode", "image_url": "Image URL"}
     id: int | None = None
@@ -44,7 +44,7 @@ class VariantForm(_Form):
         return parse_rupiah(value)
 
 
-class ProductForm(_Form):
+class ProductForm(Form):
     labels = {"name": "Product name", "brand": "Brand", "category": "Category", "description": "Description"}
     name: str = Field(min_length=1, max_length=255)
     brand: str = Field(default="", max_length=120)

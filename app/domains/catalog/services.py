@@ -12,7 +12,7 @@ from app.core.database import is_postgres, pg_fetch, transaction
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.catalog.errors import DuplicateSku, NotFound
 from app.domains.catalog.schemas import ProductForm, VariantForm
 from app.domains.catalog.statuses import ProductStatus

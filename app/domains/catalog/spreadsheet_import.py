@@ -45,14 +45,14 @@ from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
+from app.domains import inventory as stock
+from app.domains.audit import record
 from app.domains.catalog.errors import CatalogError
 from app.domains.catalog.schemas import SKU_PATTERN
 from app.domains.catalog.services import search_text_of
 from app.domains.catalog.statuses import ProductStatus
 from app.domains.catalog.tables import Product, Variant
-from app.domains.inventory import stock
-from app.domains.inventory.errors import InsufficientStock
-from app.domains.inventory.locations import default_location, list_locations
+from app.domains.inventory import InsufficientStock, default_location, list_locations
 from app.settings import get_settings
 
 COLUMNS = ("product_name", "sku", "variant_name", "colour", "size", "brand", "category", "barcode", "price", "cost",
@@ -819,7 +819,6 @@ async def run_import_job(organization_id: int, background_job_id: int, path: str
     """The import_catalog job: read the stored upload, import it, write the error report, return
     the counts. The path must lie in the organisation's own upload folder."""
     from app.core.tenancy import Actor
-    from app.domains.audit.services import record
 
     upload = await asyncio.to_thread(_stored_upload, organization_id, path)
     tenant = Tenant(organization_id, Actor(actor_id))

@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from app.core.clock import to_local, utcnow
-from app.core.database import is_postgres
 from app.core.tenancy import Tenant
-from app.domains.inventory.overview import low_stock_count_sql
-from app.domains.jobs.tables import BackgroundJob
-from app.domains.listings.services import unmapped_count_sql
-from app.domains.orders.statuses import OrderState
-from app.domains.orders.tables import Order
-from app.domains.stores.services import list_stores
+from app.domains.inventory import low_stock_count_sql
+from app.domains.jobs import recent as recent_jobs
+from app.domains.listings import unmapped_count_sql
+from app.domains.orders import placed_per_day, work_counts
+from app.domains.stores import list_stores
 
 CHART_DAYS = 14
 
@@ -52,16 +50,7 @@ async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]
     now_local = to_local(utcnow(), tenant.timezone)
     start_local = (now_local - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     since = start_local.astimezone(utcnow().tzinfo)
-    if is_postgres():
-        rows = await Order.raw(
-            'SELECT (placed_at AT TIME ZONE {})::date::text AS day, channel, COUNT(*) AS n FROM "order" '
-            "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", tenant.timezone, tenant.organization_id, since)
-    else:
-        offset_hours = int(now_local.utcoffset().total_seconds() // 3600)
-        rows = await Order.raw(
-            'SELECT date(placed_at, {}) AS day, channel, COUNT(*) AS n FROM "order" '
-            "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", f"{offset_hours:+d} hours",
-            tenant.organization_id, since.isoformat())
+    rows = await placed_per_day(tenant, since, int(now_local.utcoffset().total_seconds() // 3600))
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
         counts.setdefault(str(r["day"])[:10], {})[r["channel"]] = int(r["n"])
@@ -72,31 +61,18 @@ async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]
     return bars
 
 
-async def _counts(tenant: Tenant) -> tuple[int, int, int, int, int]:
-    """Members, orders to ship, oversold open orders, low-stock variants and unmapped listings in
-    one statement (each domain names its own count's SQL)."""
-    org = tenant.organization_id
-    low_sql, low_args = low_stock_count_sql(org)
-    unmapped_sql, unmapped_args = unmapped_count_sql(org)
-    row = (await Order.raw(
-        "SELECT (SELECT COUNT(*) FROM membership WHERE organization = {}) AS members, "
-        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND state IN ({}, {}, {})) AS to_ship, '
-        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND oversold = true AND state <> {}) AS oversold, '
-        f"{low_sql} AS low_stock, {unmapped_sql} AS unmapped",
-        org, org, OrderState.READY_TO_SHIP.value, OrderState.PICKING.value, OrderState.PACKED.value,
-        org, OrderState.CANCELLED.value, *low_args, *unmapped_args))[0]
-    return (int(row["members"]), int(row["to_ship"]), int(row["oversold"]), int(row["low_stock"]),
-            int(row["unmapped"]))
-
-
 async def summary(tenant: Tenant) -> Summary:
     """Counts and recent activity of one organisation: four statements, one after the other on
     the request's turn at the pool (side by side, fifty dashboards would queue four times as many
-    requests for its twenty connections)."""
-    members, to_ship, oversold, low, unmapped = await _counts(tenant)
+    requests for its twenty connections). The counts are one statement: each domain names its
+    own count's SQL."""
+    org = tenant.organization_id
+    counts = await work_counts(tenant, low_stock=low_stock_count_sql(org), unmapped=unmapped_count_sql(org))
+    members, to_ship, oversold = counts["members"], counts["to_ship"], counts["oversold"]
+    low, unmapped = counts["low_stock"], counts["unmapped"]
     stores = await list_stores(tenant)
     chart = await orders_per_day(tenant)
-    jobs = await tenant.scoped(BackgroundJob).select().order_by(BackgroundJob.id, ascending=False).limit(5)
+    jobs = await recent_jobs(tenant, limit=5)
     channels = sorted({c for bar in chart for c in bar.by_channel})
     today = chart[-1].total if chart else 0
     return Summary(members, to_ship, oversold, low, unmapped, today, stores, chart, channels, jobs)

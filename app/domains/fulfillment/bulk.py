@@ -15,11 +15,11 @@ from typing import Any
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
+from app.domains import orders
 from app.domains.fulfillment import picking, platform_actions, shipping
 from app.domains.fulfillment.statuses import ShipmentStatus
 from app.domains.fulfillment.tables import PickListOrder, Shipment
-from app.domains.orders import services as orders
-from app.domains.orders.statuses import OrderState
+from app.domains.orders import OrderState
 from app.domains.orders.tables import Order, OrderLine
 
 log = logging.getLogger(__name__)

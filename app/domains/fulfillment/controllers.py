@@ -15,7 +15,7 @@ from app.core.web import form_data, redirect_after_post, render
 from app.domains.fulfillment import packing, picking, platform_actions, shipping
 from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.fulfillment.statuses import ActionKind
-from app.domains.orders.services import get_order
+from app.domains.orders import get_order
 
 
 class FulfillmentController(Controller):

@@ -12,12 +12,12 @@ from app.core.database import is_postgres, transaction
 from app.core.errors import NotFound
 from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import variant_by_code
+from app.domains import orders
+from app.domains.catalog import variant_by_code
 from app.domains.fulfillment.errors import ScanRefused
 from app.domains.fulfillment.statuses import ScanOutcome
 from app.domains.fulfillment.tables import PackScan
-from app.domains.orders import services as orders
-from app.domains.orders.statuses import OrderState
+from app.domains.orders import OrderState
 from app.domains.orders.tables import Order, OrderLine
 
 PACKABLE = {OrderState.READY_TO_SHIP, OrderState.PICKING}

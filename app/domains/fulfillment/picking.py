@@ -14,9 +14,9 @@ from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
+from app.domains import orders
 from app.domains.fulfillment.tables import PickList, PickListOrder
-from app.domains.orders import services as orders
-from app.domains.orders.statuses import OrderState
+from app.domains.orders import OrderState
 from app.domains.orders.tables import Order, OrderLine
 
 READY_LIMIT = 500

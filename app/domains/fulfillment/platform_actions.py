@@ -19,13 +19,12 @@ from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.core.i18n import N_, _, deferred
 from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.fulfillment.statuses import ActionKind, ActionStatus
 from app.domains.fulfillment.tables import OrderAction
-from app.domains.orders.statuses import OrderState
+from app.domains.orders import OrderState, ingest_orders, record_event
 from app.domains.orders.tables import Order, OrderLine
-from app.domains.stores.adapters import cancel_reasons_of, connection_for, open_adapter
-from app.domains.stores.services import get_store
+from app.domains.stores import cancel_reasons_of, connection_for, get_store, open_adapter
 from app.integrations.base import CancelReason, CancelRequest
 from app.integrations.errors import IntegrationError
 
@@ -177,8 +176,6 @@ async def run_action(tenant: Tenant, action_id: int) -> str:
 
 
 async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
-    from app.domains.orders.fetch import ingest_orders
-
     order = await _marketplace_order(tenant, action["order"])
     if OrderState(order["state"]) is OrderState.CANCELLED:  # the marketplace's own news came first
         return deferred(N_("The order was already cancelled on the marketplace."))
@@ -209,8 +206,6 @@ async def _ship(tenant: Tenant, action: dict[str, Any]) -> str:
 
 
 async def _finish(tenant: Tenant, action: dict[str, Any], status: ActionStatus, message: str) -> str:
-    from app.domains.orders.services import record_event
-
     async with transaction():
         await tenant.scoped(OrderAction).update({OrderAction.status: status, OrderAction.message: message[:1000],
                                                  OrderAction.finished_at: utcnow()}).where(
@@ -229,3 +224,8 @@ def _pk(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def reason_label(value: str) -> str:
+    """A stored cancel reason as the seller picked it; ValueError/KeyError for an unknown one."""
+    return _(REASON_LABELS[CancelReason(value)])

@@ -15,15 +15,14 @@ from app.core.database import is_postgres, transaction
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains import orders
+from app.domains.audit import record
 from app.domains.fulfillment.errors import ShipFailed
 from app.domains.fulfillment.statuses import ShipmentStatus, ShipMode
 from app.domains.fulfillment.tables import Shipment
-from app.domains.orders import services as orders
-from app.domains.orders.statuses import OrderState
+from app.domains.orders import OrderState
 from app.domains.orders.tables import Order
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.services import get_store
+from app.domains.stores import connection_for, get_store, open_adapter
 from app.integrations.base import ShippingOptions, ShipRequest
 from app.integrations.errors import IntegrationError
 

@@ -15,7 +15,7 @@ from app.core.tenancy import Actor, Tenant
 from app.domains.fulfillment import shipping
 from app.domains.fulfillment.statuses import ShipmentStatus
 from app.domains.fulfillment.tables import Shipment
-from app.domains.notifications.services import notify
+from app.domains.notifications import notify
 
 log = logging.getLogger(__name__)
 

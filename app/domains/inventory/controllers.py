@@ -14,8 +14,9 @@ from app.core.i18n import _, ngettext
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains.catalog.services import variant_by_code
+from app.domains.catalog import variant_by_code
 from app.domains.inventory import counts, locations, overview, stock
+from app.domains.inventory.labels import reference_names
 from app.domains.inventory.schemas import (
     AdjustForm,
     LocationActiveForm,
@@ -29,11 +30,9 @@ from app.domains.inventory.statuses import MovementKind
 
 async def _name_orders(tenant: Tenant, rows: list[dict]) -> None:
     """A movement made for an order names it (its number, a link) rather than "order:28"."""
-    from app.domains.orders.labels import order_numbers
-
     ids = {int(r["reference"][6:]) for r in rows if (r["reference"] or "").startswith("order:")
            and r["reference"][6:].isdigit()}
-    numbers = await order_numbers(tenant, ids) if ids else {}
+    numbers = await reference_names(tenant, "order", ids) if ids else {}
     for row in rows:
         ref = row["reference"] or ""
         if ref.startswith("order:") and ref[6:].isdigit() and int(ref[6:]) in numbers:

@@ -10,8 +10,8 @@ from app.core.database import transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.catalog.services import variant_by_code
+from app.domains.audit import record
+from app.domains.catalog import variant_by_code
 from app.domains.inventory import stock
 from app.domains.inventory.errors import InsufficientStock
 from app.domains.inventory.locations import require_active_location

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.accounts import OrganisationCreated
+from app.domains.audit import record
 from app.domains.inventory.errors import NotFound
+from app.domains.inventory.events import LocationDeactivating
 from app.domains.inventory.tables import Location
 
 
@@ -43,6 +46,12 @@ async def default_location(tenant: Tenant) -> dict:
     if row is None:
         return await create_location(tenant, "Gudang Utama", "GU")
     return row
+
+
+async def first_warehouse(event: OrganisationCreated) -> None:
+    """Listener of accounts' OrganisationCreated: every organisation starts with one warehouse,
+    so stock can be received at once (in the transaction that created the organisation)."""
+    await default_location(Tenant(event.organization_id, event.actor))
 
 
 async def _check_name_and_code(tenant: Tenant, name: str, code: str, *, other_than: int | None = None) -> dict:
@@ -97,7 +106,6 @@ async def set_active(tenant: Tenant, location_id: int, active: bool) -> dict:
     while it holds or reserves stock, while a store sells from it, or when it is the last one."""
     from app.core.errors import Conflict
     from app.domains.inventory.tables import StockLevel
-    from app.domains.listings.tables import StoreLocation
 
     row = await require_location(tenant, location_id)
     if row["active"] == active:
@@ -107,9 +115,7 @@ async def set_active(tenant: Tenant, location_id: int, active: bool) -> dict:
             (StockLevel.location == row["id"]) & ((StockLevel.on_hand != 0) | (StockLevel.reserved != 0)))
         if held:
             raise Conflict(_("%(code)s still holds stock. Transfer it or write it off first.", code=row["code"]))
-        if await tenant.scoped(StoreLocation).exists().where(StoreLocation.location == row["id"]):
-            raise Conflict(_("A store sells the stock of %(code)s. Change that store's locations first.",
-                             code=row["code"]))
+        await emit(LocationDeactivating(tenant, row["id"], row["code"]))  # listings: refused while a store sells from it
         others = await tenant.scoped(Location).count().where((Location.active == True) & (Location.id != row["id"]))  # noqa: E712
         if not others:
             raise Conflict(_("%(code)s is the only active location.", code=row["code"]))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from piccolo.query import WhereRaw
 
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import bundle_components
+from app.domains.catalog import bundle_components
 from app.domains.inventory.tables import StockLevel, StockMovement
 
 

@@ -2,29 +2,33 @@
 
 The change itself is also written to the StockChange outbox in the same transaction, so a
 listener that misses a signal (process crash, queue down) loses nothing: the sync engine's sweep
-reads the outbox. Listeners register at import time; they must be quick (enqueue, not work).
+reads the outbox. The signal is the event `AvailableChanged`; its listeners are subscribed by
+`app.wiring.register_listeners()` and must be quick (enqueue, not work).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from app.core.database import after_commit
+from app.core.events import Event, emit
 
 log = logging.getLogger(__name__)
-Listener = Callable[[int], Awaitable[None]]
-_listeners: list[Listener] = []
 _held: ContextVar[set[int] | None] = ContextVar("held_available_changed", default=None)
 
 
-def on_available_changed(listener: Listener) -> Listener:
-    if listener not in _listeners:
-        _listeners.append(listener)
-    return listener
+@dataclass(frozen=True)
+class AvailableChanged(Event):
+    """Some variant's available quantity changed in this organisation (emitted after the commit).
+    A listener failing must not fail the stock operation: the outbox remains."""
+
+    organization_id: int
+    contained = True
 
 
 @asynccontextmanager
@@ -52,12 +56,4 @@ async def available_changed(organization_id: int) -> None:
     if pending is not None:
         pending.add(organization_id)
         return
-    await after_commit(functools.partial(_tell_listeners, organization_id))
-
-
-async def _tell_listeners(organization_id: int) -> None:
-    for listener in _listeners:
-        try:
-            await listener(organization_id)
-        except Exception:  # a listener failing must not fail the stock operation; the outbox remains
-            log.exception("available-changed listener %s failed", getattr(listener, "__name__", listener))
+    await after_commit(functools.partial(emit, AvailableChanged(organization_id)))

@@ -20,7 +20,7 @@ from app.core.database import is_postgres, pg_fetch, savepoint, transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import components_of, require_variant
+from app.domains.catalog import bundle_parts, components_of, owns_variants, require_variant
 from app.domains.inventory import signals
 from app.domains.inventory.errors import InsufficientStock, InvalidQuantity
 from app.domains.inventory.locations import require_active_location, require_location
@@ -289,19 +289,9 @@ class _NothingReserved(Exception):
 async def _expand_requested(tenant: Tenant, requested: dict[tuple[int, int], int]) -> dict[tuple[int, int], int] | None:
     """(variant, location) -> quantity with bundles replaced by their components, in two queries;
     None when a variant is not this organisation's."""
-    from app.domains.catalog.tables import BundleComponent, Variant
-
-    variant_ids = sorted({v for v, _loc in requested})
-    found = await tenant.scoped(Variant).select(Variant.id, Variant.is_bundle).where(Variant.id.is_in(variant_ids))
-    if len(found) != len(variant_ids):
+    parts = await bundle_parts(tenant, [v for v, _loc in requested])
+    if parts is None:
         return None
-    bundles = {r["id"] for r in found if r["is_bundle"]}
-    parts: dict[int, list[tuple[int, int]]] = {}
-    if bundles:
-        for r in await tenant.scoped(BundleComponent).select(
-                BundleComponent.bundle, BundleComponent.component, BundleComponent.quantity).where(
-                BundleComponent.bundle.is_in(sorted(bundles))).order_by(BundleComponent.component):
-            parts.setdefault(r["bundle"], []).append((r["component"], r["quantity"]))
     wanted: dict[tuple[int, int], int] = {}
     for (variant_id, location_id), quantity in requested.items():
         for component, per_unit in parts.get(variant_id) or [(variant_id, 1)]:
@@ -448,7 +438,6 @@ async def count_many(tenant: Tenant, lines: Iterable[Line], *, reference: str, r
     quantity, like count(), with one ledger row per line that changes and none for a line already
     right. A line counted below what is reserved is refused (its InsufficientStock is returned in
     its place) and changes nothing; the others are applied, in one transaction."""
-    from app.domains.catalog.tables import Variant  # the ownership check of many ids at once
     from app.domains.inventory.errors import NotFound
     from app.domains.inventory.tables import Location
 
@@ -459,7 +448,7 @@ async def count_many(tenant: Tenant, lines: Iterable[Line], *, reference: str, r
         return {}
     variant_ids = sorted({v for v, _loc in wanted})
     location_ids = sorted({loc for _v, loc in wanted})
-    if await tenant.scoped(Variant).count().where(Variant.id.is_in(variant_ids)) != len(variant_ids):
+    if not await owns_variants(tenant, variant_ids):
         raise NotFound(_("Variant not found."))
     if await tenant.scoped(Location).count().where(Location.id.is_in(location_ids)) != len(location_ids):
         raise NotFound(_("Location not found."))

@@ -18,7 +18,7 @@ from app.core.errors import Conflict
 from app.core.i18n import N_, _
 from app.core.queue import Task, get_queue, job_options, task_job
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.jobs.statuses import JobStatus
 from app.domains.jobs.tables import BackgroundJob
 

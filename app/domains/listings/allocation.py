@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import bundle_components, require_variant
-from app.domains.inventory.overview import availability
+from app.domains.audit import record
+from app.domains.catalog import bundle_components, require_variant
+from app.domains.inventory import availability, list_locations
 from app.domains.listings.tables import AllocationRule, StoreLocation
+from app.domains.stores import get_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,6 @@ async def threshold(tenant: Tenant) -> int:
 async def set_threshold(tenant: Tenant, value: int) -> None:
     from app.core.errors import ValidationFailed
     from app.core.i18n import _
-    from app.domains.audit.services import record
 
     if not 0 <= value <= 100_000:
         raise ValidationFailed({"threshold": _("Enter a number between 0 and 100000.")})
@@ -109,9 +110,6 @@ async def set_store_locations(tenant: Tenant, store_id: int, location_ids: Itera
     from app.core.database import transaction
     from app.core.errors import ValidationFailed
     from app.core.i18n import _
-    from app.domains.audit.services import record
-    from app.domains.inventory.locations import list_locations
-    from app.domains.stores.services import get_store
 
     await get_store(tenant, store_id)  # another organisation's store is "not found"
     try:

@@ -14,9 +14,10 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
+from app.domains import sync as mapping
+from app.domains import sync as sync_log
 from app.domains.listings import services as listings
-from app.domains.sync import log as sync_log
-from app.domains.sync import mapping
+from app.domains.sync import push_store
 
 
 def _orders_note(outcome: mapping.MapOutcome) -> str:
@@ -89,7 +90,6 @@ class ListingsController(Controller):
     @post("/{listing_id:int}/retry", name="listings:retry", opt={"permission": Permission.JOBS_RUN})
     async def retry(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
         """Push this listing's quantity again now (after a failed push)."""
-        from app.domains.sync.push import push_store
         from app.integrations.errors import IntegrationError
 
         row = await listings.get_listing(tenant, listing_id)

@@ -13,8 +13,8 @@ from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.catalog.services import variant_by_code, variants_by_sku
+from app.domains.audit import record
+from app.domains.catalog import ProductForm, VariantForm, create_product, variant_by_code, variants_by_sku
 from app.domains.listings.statuses import MappingStatus
 from app.domains.listings.tables import Listing
 from app.integrations.base import Listing as PlatformListing
@@ -154,9 +154,6 @@ async def create_product_from_listings(tenant: Tenant, listing_ids: list[int]) -
     """Create one master product from listings of one marketplace item (its models or SKUs), a
     variant each with the listing's SKU, option name and price, and map them; returns the variants
     in the listings' order. ValidationFailed (nothing created) when a SKU is taken."""
-    from app.domains.catalog.schemas import ProductForm, VariantForm
-    from app.domains.catalog.services import create_product
-
     listings = [await _listing(tenant, listing_id) for listing_id in listing_ids]
     skus: list[str] = []
     for listing in listings:
@@ -252,3 +249,9 @@ async def labels_of(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, dic
         Listing.id, Listing.title, Listing.model_name, Listing.seller_sku,
         Listing.variant.sku.as_alias("variant_sku")).where(Listing.id.is_in(ids))
     return {r["id"]: r for r in rows}
+
+
+async def listing_names(tenant: Tenant, listing_ids: Iterable[int]) -> dict[int, str]:
+    """{listing id: "title · model", else its seller SKU} (the audit trail's names of listings)."""
+    return {i: " · ".join(x for x in (r["title"], r["model_name"]) if x) or r["seller_sku"]
+            for i, r in (await labels_of(tenant, listing_ids)).items()}

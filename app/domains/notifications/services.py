@@ -7,8 +7,8 @@ import logging
 from app.core.i18n import N_, _, read
 from app.core.mail import mail_enabled
 from app.core.tenancy import Tenant
-from app.domains.accounts.tables import Membership
-from app.domains.mail.outbox import Mail, queue_mails
+from app.domains.accounts import is_member
+from app.domains.mail import Mail, queue_mails
 from app.domains.notifications.tables import Notification, NotificationPreference, NotificationRead
 from app.settings import get_settings
 
@@ -77,7 +77,7 @@ async def preferences(tenant: Tenant, user_id: int) -> dict[str, dict[str, bool]
 
 
 async def save_preferences(tenant: Tenant, user_id: int, choices: dict[str, dict[str, bool]]) -> None:
-    if not await tenant.scoped(Membership).exists().where(Membership.user == user_id):
+    if not await is_member(tenant, user_id):
         return
     await tenant.scoped(NotificationPreference).delete().where(NotificationPreference.user == user_id)
     for kind in KINDS:

@@ -1,2 +1,28 @@
 """Orders: one queue for every channel. Marketplace orders arrive through the sync engine
 (webhook, scheduled fetch), manual orders are typed in; stock follows the order's state."""
+
+from typing import TYPE_CHECKING
+
+from app.core.exports import lazy_exports
+
+if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
+    from app.domains.orders.fetch import ingest_orders as ingest_orders
+    from app.domains.orders.labels import line_skus as line_skus
+    from app.domains.orders.labels import order_numbers as order_numbers
+    from app.domains.orders.labels import return_line_skus as return_line_skus
+    from app.domains.orders.labels import return_orders as return_orders
+    from app.domains.orders.reads import placed_per_day as placed_per_day
+    from app.domains.orders.reads import work_counts as work_counts
+    from app.domains.orders.remap import Resolved as Resolved
+    from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
+    from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
+    from app.domains.orders.remap import waiting_units as waiting_units
+    from app.domains.orders.services import get_order as get_order
+    from app.domains.orders.services import record_event as record_event
+    from app.domains.orders.services import record_tracking as record_tracking
+    from app.domains.orders.services import start_picking as start_picking
+    from app.domains.orders.services import transition as transition
+    from app.domains.orders.statuses import OrderState as OrderState
+else:
+    __getattr__ = lazy_exports(__name__, __file__)

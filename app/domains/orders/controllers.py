@@ -13,8 +13,9 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
-from app.domains.fulfillment import bulk, platform_actions
-from app.domains.fulfillment.barcodes import code128_svg
+from app.domains import fulfillment as bulk
+from app.domains import fulfillment as platform_actions
+from app.domains.fulfillment import code128_svg
 from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.schemas import (
     ManualOrderForm,
@@ -26,7 +27,7 @@ from app.domains.orders.schemas import (
     TransitionForm,
 )
 from app.domains.orders.statuses import OrderState
-from app.domains.stores.services import list_stores
+from app.domains.stores import list_stores
 
 
 def _day(text: str) -> date | None:

@@ -11,7 +11,7 @@ from faker import Faker
 from app.core.clock import utcnow
 from app.core.errors import AppError
 from app.core.tenancy import Actor, Tenant
-from app.domains.catalog.tables import Variant
+from app.domains.catalog import plain_variant_skus
 from app.domains.orders.services import create_manual_order, transition
 from app.domains.orders.tables import Order
 
@@ -22,7 +22,7 @@ async def seed_orders(organization_id: int, fake: Faker) -> None:
     if await tenant.scoped(Order).exists():
         return
     rng = random.Random(7)
-    variants = await tenant.scoped(Variant).select(Variant.sku).where(Variant.is_bundle == False)  # noqa: E712
+    variants = [{"sku": sku} for sku in await plain_variant_skus(tenant)]
     if not variants:
         return
     customers = [(fake.name(), fake.phone_number(), f"{fake.street_address()}, {fake.city()}") for _ in range(8)]

@@ -9,11 +9,10 @@ from datetime import timedelta
 
 from app.core.clock import utcnow
 from app.core.tenancy import Tenant
+from app.domains import stores
 from app.domains.orders.ingest import IngestResult, ingest_page
 from app.domains.orders.tables import StoreWatermark
-from app.domains.stores import services as stores
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import SyncKind
+from app.domains.stores import SyncKind, connection_for, open_adapter
 
 OVERLAP = timedelta(minutes=10)
 FIRST_FETCH = timedelta(days=3)
@@ -80,3 +79,9 @@ async def fetch_store_orders(tenant: Tenant, store_id: int, *,
         await tenant.scoped(StoreWatermark).new(store=store_id, fetched_until=started).save()
     await stores.mark_synced(tenant, store_id, kind=SyncKind.ORDER_FETCH, at=started)
     return report
+
+
+async def fetch_notified_order(tenant: Tenant, store_id: int, order_id: str) -> str:
+    """A marketplace said this order changed (a webhook): fetch it; what happened, for the event's log."""
+    report = await ingest_orders(tenant, store_id, [order_id])
+    return f"order {order_id}: {report.created} new, {report.updated} updated"

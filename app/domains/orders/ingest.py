@@ -20,13 +20,12 @@ from app.core.database import is_postgres, savepoint, transaction
 from app.core.i18n import N_, _, deferred, deferred_label, deferred_plural
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import variants_by_sku
-from app.domains.inventory import signals, stock
-from app.domains.inventory.errors import InsufficientStock
-from app.domains.inventory.locations import default_location
-from app.domains.listings.statuses import MappingStatus
-from app.domains.listings.tables import Listing
-from app.domains.notifications.services import notify
+from app.domains import inventory as signals
+from app.domains import inventory as stock
+from app.domains.catalog import variants_by_sku
+from app.domains.inventory import InsufficientStock, default_location
+from app.domains.listings import mapped_variants, store_locations
+from app.domains.notifications import notify
 from app.domains.orders import amounts
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.statuses import (
@@ -52,7 +51,8 @@ class IngestResult:
     oversold: bool
 
 
-async def _event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
+async def add_event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
+    """A line on the order's timeline, in the caller's transaction."""
     await OrderEvent.insert(OrderEvent(organization=tenant.organization_id, order=order_id, kind=kind,
                                        message=message[:1000], actor=tenant.actor.user_id))
 
@@ -90,13 +90,13 @@ async def settle_stock(tenant: Tenant, order_id: int) -> StockState:
             await notify(tenant, "oversold", deferred("Order %(number)s was sold without stock here: check it.",
                                                       number=order["platform_order_id"]),
                          link=f"/orders/{order_id}", dedupe_key=f"oversold:{order_id}")
-        await _event(tenant, order_id, "oversold",
+        await add_event(tenant, order_id, "oversold",
                      deferred("Not enough stock to reserve this order (%(why)s). Sold by the platform without "
                               "stock here.", why=_short(exc)))
         return current
     if target != current:
         await tenant.scoped(Order).update({Order.stock_state: target}).where(Order.id == order_id)
-        await _event(tenant, order_id, "stock", deferred("Stock: %(what)s", what=deferred_label(target)))
+        await add_event(tenant, order_id, "stock", deferred("Stock: %(what)s", what=deferred_label(target)))
     return target
 
 
@@ -208,7 +208,7 @@ async def _update(tenant: Tenant, store: dict, order: PlatformOrder, row: dict) 
     changed = row["state"] != state
     if changed:
         fields["state"] = state
-        await _event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
+        await add_event(tenant, order_id, "status", deferred("%(channel)s: %(status)s", channel=deferred_label(Channel(store["platform"])),
                                                           status=deferred_label(FROM_PLATFORM[order.status])))
     await tenant.scoped(Order).update(fields).where(Order.id == order_id)
     await settle_stock(tenant, order_id)
@@ -220,11 +220,7 @@ async def _map_many(tenant: Tenant, store_id: int, orders: list[PlatformOrder]) 
     """The master variant of every line of these orders (None: unmapped), with two queries in all:
     the store's mapped listing first, else an active variant with the line's seller SKU."""
     lines = [line for order in orders for line in order.lines]
-    listings = await tenant.scoped(Listing).select(Listing.platform_item_id, Listing.platform_model_id,
-                                                   Listing.variant).where(
-        (Listing.store == store_id) & (Listing.status == MappingStatus.MAPPED)
-        & Listing.platform_item_id.is_in(sorted({line.listing_id for line in lines}) or [""]))
-    by_listing = {(r["platform_item_id"], r["platform_model_id"]): r["variant"] for r in listings}
+    by_listing = await mapped_variants(tenant, store_id, {line.listing_id for line in lines})
     by_sku = await variants_by_sku(tenant, sorted({line.seller_sku for line in lines if line.seller_sku}))
     mapped = []
     for order in orders:
@@ -241,8 +237,6 @@ async def _map_many(tenant: Tenant, store_id: int, orders: list[PlatformOrder]) 
 async def _store_location(tenant: Tenant, store_id: int) -> int:
     """Where a store's orders take their stock: the first location the store sells from (it
     lists some), else the organisation's default one."""
-    from app.domains.listings.allocation import store_locations
-
     listed = (await store_locations(tenant, [store_id])).get(store_id)
     return min(listed) if listed else (await default_location(tenant))["id"]
 

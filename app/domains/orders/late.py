@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.core.clock import utcnow
 from app.core.i18n import deferred
 from app.core.tenancy import Actor, Tenant
-from app.domains.notifications.services import notify
+from app.domains.notifications import notify
 from app.domains.orders.statuses import NEEDS_RESERVATION
 from app.domains.orders.tables import Order
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from app.core.database import is_postgres, savepoint, transaction
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.inventory import signals, stock
-from app.domains.inventory.errors import InsufficientStock
-from app.domains.notifications.services import notify
-from app.domains.orders.ingest import _event, settle_stock
+from app.domains import inventory as signals
+from app.domains import inventory as stock
+from app.domains.inventory import InsufficientStock
+from app.domains.notifications import notify
+from app.domains.orders.ingest import add_event, settle_stock
 from app.domains.orders.statuses import NEEDS_RESERVATION, OrderState, StockState
 from app.domains.orders.tables import Order, OrderLine
 
@@ -93,7 +94,7 @@ async def _resolve_order(tenant: Tenant, order_id: int, line_ids: list[int], res
     still_unmapped = await tenant.scoped(OrderLine).exists().where(
         (OrderLine.order == order_id) & OrderLine.variant.is_null())
     await tenant.scoped(Order).update({Order.has_unmapped_lines: still_unmapped}).where(Order.id == order_id)
-    await _event(tenant, order_id, "mapped", _("%(n)s item(s) mapped to the catalog after the order arrived.",
+    await add_event(tenant, order_id, "mapped", _("%(n)s item(s) mapped to the catalog after the order arrived.",
                                                n=len(line_ids)))
     order = await tenant.scoped(Order).select(Order.state, Order.stock_state, Order.oversold, Order.location).where(
         Order.id == order_id).first()
@@ -129,12 +130,12 @@ async def _reserve_added_lines(tenant: Tenant, order_id: int, order: dict, line_
             await stock.release(tenant, earlier, reference=reference, reason=_("order oversold after mapping"))
         await tenant.scoped(Order).update({Order.oversold: True, Order.stock_state: StockState.RELEASED}).where(
             Order.id == order_id)
-        await _event(tenant, order_id, "oversold", _(
+        await add_event(tenant, order_id, "oversold", _(
             "Not enough stock to reserve this order (%(why)s). Sold by the platform without stock here.",
             why=exc.message))
         await notify(tenant, "oversold", _("Order %(id)s was sold without stock here: check it.", id=order_id),
                      link=f"/orders/{order_id}", dedupe_key=f"oversold:{order_id}")
         result.oversold.append(order_id)
         return
-    await _event(tenant, order_id, "stock", _("Stock %(what)s.", what=_(StockState.RESERVED.value)))
+    await add_event(tenant, order_id, "stock", _("Stock %(what)s.", what=_(StockState.RESERVED.value)))
     result.reserved.append(order_id)

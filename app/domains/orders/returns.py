@@ -8,10 +8,10 @@ from app.core.database import transaction
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _, deferred, deferred_plural
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.inventory import stock
-from app.domains.inventory.statuses import MovementKind
-from app.domains.orders.ingest import _event
+from app.domains import inventory as stock
+from app.domains.audit import record
+from app.domains.inventory import MovementKind
+from app.domains.orders.ingest import add_event
 from app.domains.orders.statuses import StockState
 from app.domains.orders.tables import Order, OrderLine, OrderReturn, ReturnLine
 
@@ -52,7 +52,7 @@ async def open_return(tenant: Tenant, order_id: int, quantities: dict[int, int],
         await row.save()
         for line_id, qty in wanted.items():
             await tenant.scoped(ReturnLine).new(order_return=row.id, order_line=line_id, quantity=qty).save()
-        await _event(tenant, order_id, "return", deferred_plural("Return opened for %(n)s unit.", "Return opened for %(n)s units.",
+        await add_event(tenant, order_id, "return", deferred_plural("Return opened for %(n)s unit.", "Return opened for %(n)s units.",
                                                                    sum(wanted.values())))
     await record(tenant.organization_id, tenant.actor, "return.opened", "order_return", row.id,
                  after={"order": order_id, "lines": wanted})
@@ -91,7 +91,7 @@ async def receive_return(tenant: Tenant, return_id: int, restock: dict[int, int]
             await tenant.scoped(ReturnLine).update({ReturnLine.restocked: back,
                                                     ReturnLine.written_off: line["quantity"] - back}).where(
                 ReturnLine.id == line["id"])
-        await _event(tenant, ret["order"], "return", deferred("Return received: %(back)s restocked, %(off)s written off.",
+        await add_event(tenant, ret["order"], "return", deferred("Return received: %(back)s restocked, %(off)s written off.",
                                                         back=sum(int(restock.get(l_["id"], 0)) for l_ in lines),
                                                         off=sum(l_["quantity"] - int(restock.get(l_["id"], 0)) for l_ in lines)))
     await record(tenant.organization_id, tenant.actor, "return.received", "order_return", return_id,

@@ -17,12 +17,12 @@ from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
-from app.domains.catalog.services import variant_by_code
-from app.domains.inventory.locations import default_location
+from app.domains.audit import record
+from app.domains.catalog import variant_by_code
+from app.domains.inventory import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
-from app.domains.orders.ingest import _event, settle_stock
+from app.domains.orders.ingest import add_event, settle_stock
 from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
 
@@ -90,7 +90,7 @@ async def list_orders(tenant: Tenant, *, state: str = "", store_id: int | None =
 def _page_query(tenant: Tenant, *, state: str, store_id: int | None, after: int | None, oversold: bool, tag: str,
                 placed_from: date | None, placed_to: date | None) -> Any:
     """The queue's query with every filter but the search term, in the page's order: newest placed
-    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in orders_2026_12_04)."""
+    first, ties by id, so that (placed_at, id) is a strict keyset (indexes in migrations/orders/orders_initial.py)."""
     query = tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.total,
         Order.currency, Order.placed_at, Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
@@ -222,7 +222,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
             (Order.id == order["id"]) & (Order.state == current)).returning(Order.id)
         if not changed:
             raise Conflict(_("The order changed meanwhile; reload and try again."))
-        await _event(tenant, order["id"], "status", deferred("%(from)s → %(to)s", **{
+        await add_event(tenant, order["id"], "status", deferred("%(from)s → %(to)s", **{
             "from": deferred_label(current), "to": deferred_label(new_state)}))
         await settle_stock(tenant, order["id"])
     await record(tenant.organization_id, tenant.actor, "order.transition", "order", order["id"],
@@ -232,7 +232,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
 
 async def record_event(tenant: Tenant, order_id: int, kind: str, message: str) -> None:
     """A line on the order's timeline (joins the caller's transaction)."""
-    await _event(tenant, _pk(order_id), kind, message)
+    await add_event(tenant, _pk(order_id), kind, message)
 
 
 async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
@@ -240,7 +240,7 @@ async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
     if not note or len(note) > 1000:
         raise ValidationFailed({"note": _("Write a note of at most 1000 characters.")})
     order = await get_order(tenant, order_id)
-    await _event(tenant, order["id"], "note", note)
+    await add_event(tenant, order["id"], "note", note)
 
 
 def _optional_rupiah(text: str, field: str, errors: dict[str, str]) -> int:
@@ -296,7 +296,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=v["sku"],
                                            title=v["name"] or v["sku"], quantity=q, unit_price=v["price"],
                                            variant=v["id"]) for v, q in resolved])
-        await _event(tenant, order.id, "status", deferred("Manual order created."))
+        await add_event(tenant, order.id, "status", deferred("Manual order created."))
         await settle_stock(tenant, order.id)
         final = await tenant.scoped(Order).select(Order.oversold).where(Order.id == order.id).first()
         if final["oversold"]:
@@ -337,4 +337,4 @@ async def record_tracking(tenant: Tenant, order_id: int, *, carrier: str, tracki
     if carrier.strip():
         fields[Order.shipping_carrier] = carrier.strip()[:80]
     await tenant.scoped(Order).update(fields).where(Order.id == _pk(order_id))
-    await _event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))
+    await add_event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))

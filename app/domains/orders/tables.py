@@ -41,7 +41,7 @@ class Order(Table):
     shipping_carrier = Varchar(length=80, default="")
     tracking_number = Varchar(length=80, default="")
     ship_by = Timestamptz(null=True, default=None)
-    # Indexed with the organisation: (organization, [state,] placed_at, id), see orders_2026_12_04.
+    # Indexed with the organisation: (organization, [state,] placed_at, id), see migrations/orders/orders_initial.py.
     placed_at = Timestamptz(default=TimestamptzNow(), index=False)
     platform_updated_at = Timestamptz(null=True, default=None, help_text="Newest platform update applied.")
     created_at = Timestamptz(default=TimestamptzNow())

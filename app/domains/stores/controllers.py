@@ -9,12 +9,16 @@ from litestar.response import Redirect, Response
 
 from app.core.auth import RequestContext, actor_of, client_ip
 from app.core.errors import AppError, ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
+from app.domains.inventory import list_locations
+from app.domains.listings import set_store_locations, store_locations  # an exception in .importlinter
 from app.domains.stores import connections, services, webhooks
 from app.domains.stores.connections import HealthCheckFailed
+from app.domains.stores.events import StoreOfferChanged, StorePricesWanted
 from app.domains.stores.schemas import StoreSettingsForm, parse_platform
 from app.integrations import errors as integration_errors
 from app.integrations.base import Platform
@@ -47,9 +51,6 @@ class StoresController(Controller):
 
     @post("/{store_id:int}/locations", name="stores:locations", opt=MANAGE)
     async def locations(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
-        from app.domains.listings.allocation import set_store_locations
-        from app.domains.sync.dispatch import enqueue_store_push
-
         store = await services.store_view(tenant, store_id)
         form = await request.form()
         chosen = form.getall("location") if "location" in form else []  # none ticked: every location
@@ -59,7 +60,7 @@ class StoresController(Controller):
             return render(request, "stores/detail.html", fragment="stores/_locations_form.html", status_code=422,
                           store=store, form=store, errors={}, location_errors=exc.errors, label=services.platform_label,
                           tz=tenant.timezone, **await _location_choices(tenant, store_id))
-        await enqueue_store_push(tenant.organization_id, store_id)
+        await emit(StoreOfferChanged(tenant.organization_id, store_id))  # sync pushes its stock again
         flash(request, _("%(store)s now gets the stock of the chosen locations.", store=store["name"]))
         return redirect_after_post(request, f"/stores/{store_id}")
 
@@ -124,10 +125,8 @@ class StoresController(Controller):
     @post("/{store_id:int}/prices", name="stores:push_prices", opt=MANAGE)
     async def push_prices(self, request: Request, tenant: Tenant, store_id: int) -> Response:
         """Send every mapped listing its catalog price (with the markup) now."""
-        from app.domains.sync.prices import enqueue_price_push
-
         store = await services.store_view(tenant, store_id)
-        await enqueue_price_push(tenant.organization_id, store_id, force=True)
+        await emit(StorePricesWanted(tenant.organization_id, store_id, force=True))  # sync sends them
         flash(request, _("Prices are on their way to %(store)s; the Sync page shows each one.", store=store["name"]))
         return redirect_after_post(request, f"/stores/{store_id}")
 
@@ -143,17 +142,12 @@ class StoresController(Controller):
                           tz=tenant.timezone, **await _location_choices(tenant, store_id))
         changed = await services.update_settings(acting(tenant, ctx, request), store_id, form)
         if form.auto_push_prices and {"auto_push_prices", "price_markup_percent"} & set(changed):
-            from app.domains.sync.prices import enqueue_price_push
-
-            await enqueue_price_push(tenant.organization_id, store_id)
+            await emit(StorePricesWanted(tenant.organization_id, store_id))  # sync sends them
         flash(request, _("Store settings saved."))
         return redirect_after_post(request, f"/stores/{store_id}")
 
 
 async def _location_choices(tenant: Tenant, store_id: int) -> dict:
-    from app.domains.inventory.locations import list_locations
-    from app.domains.listings.allocation import store_locations
-
     chosen = (await store_locations(tenant, [store_id])).get(store_id, frozenset())
     return {"locations": await list_locations(tenant), "chosen_locations": chosen}
 

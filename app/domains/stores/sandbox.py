@@ -22,6 +22,7 @@ from litestar.response.base import ASGIResponse
 from litestar.types import Receive, Scope, Send
 
 from app.core.auth import client_ip, load_context
+from app.domains.catalog import demo_listings
 from app.sandbox import SandboxState, create_sandbox_app
 from app.settings import get_settings
 
@@ -77,8 +78,6 @@ def seed_demo_listings(state: SandboxState, platform: str, shop_id: str, *, skip
     """The demo shop sells the demo catalog under the same seller SKUs (so importing its listings
     maps them), plus a few listings of its own that wait in the unmapped queue (DEMO_UNMAPPED
     with extras, and `unmatched` generated products)."""
-    from app.domains.catalog.demo import demo_listings
-
     listings = demo_listings()
     for n, (title, variants) in enumerate(listings[:len(listings) - skip_last]):
         state.add_listing(platform, shop_id, title,

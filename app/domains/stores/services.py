@@ -8,6 +8,7 @@ Marketplace calls live in ``connections.py``; this module never talks HTTP.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from app.core.database import transaction
 from app.core.i18n import _
 from app.core.secrets import decrypt, encrypt, new_token, token_hash
 from app.core.tenancy import Tenant
-from app.domains.audit.services import record
+from app.domains.audit import record
 from app.domains.stores.errors import (
     ConnectionRefused,
     ShopConnectedElsewhere,
@@ -305,3 +306,8 @@ async def stores_due_for_order_fetch(now: datetime | None = None) -> list[tuple[
         if last is None or now - last >= timedelta(minutes=interval):
             due.append((row["organization"], row["id"], interval))
     return due
+
+
+async def store_names(tenant: Tenant, store_ids: Iterable[int]) -> dict[int, str]:
+    """{store id: its name} (the audit trail's names of stores)."""
+    return {s["id"]: s["name"] for s in await list_stores(tenant)}

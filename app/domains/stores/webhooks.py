@@ -7,7 +7,7 @@ A webhook arrives before any tenant is known: the shop id in the verified body n
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +29,17 @@ log = logging.getLogger(__name__)
 # The window a notification's own timestamp must fall in. The platforms resend an undelivered push
 # for up to three days (Shopee keeps lost pushes that long), so anything older is a replay, not a
 # retry; a few minutes ahead covers clock skew. Within the window the dedupe key catches replays.
+# What to do with a marketplace's "this order changed" notification: the orders domain fetches it,
+# registered by app.wiring (stores imports no orders): (tenant, store id, order number) -> outcome.
+OrderNotified = Callable[[Tenant, int, str], Awaitable[str]]
+_order_notified: OrderNotified | None = None
+
+
+def on_order_notified(handler: OrderNotified) -> None:
+    global _order_notified
+    _order_notified = handler
+
+
 MAX_AGE = timedelta(hours=72, minutes=10)
 MAX_AHEAD = timedelta(minutes=5)
 
@@ -108,11 +119,10 @@ async def process(event_id: int) -> str:
         outcome = "needs_reauth"
     elif event.kind == EventKind.ORDER_STATUS and event.store is not None and event.organization is not None:
         order_id = _order_id(event.payload)
-        if order_id:
-            from app.domains.orders.fetch import ingest_orders
-
-            report = await ingest_orders(Tenant(event.organization, actor=Actor(None)), event.store, [order_id])
-            outcome = f"order {order_id}: {report.created} new, {report.updated} updated"
+        if order_id and _order_notified is None:
+            log.warning("order notification %s left unfetched: app.wiring.register_listeners() was not called", event_id)
+        elif order_id:
+            outcome = await _order_notified(Tenant(event.organization, actor=Actor(None)), event.store, order_id)
     await WebhookEventRecord.update({WebhookEventRecord.processed_at: utcnow()}).where(
         WebhookEventRecord.id == event_id)
     return outcome

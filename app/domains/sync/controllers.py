@@ -12,17 +12,12 @@ from app.core.i18n import N_, _, deferred, read
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains.catalog.services import variant_by_code
-from app.domains.jobs import services as jobs
-from app.domains.listings import allocation
-from app.domains.listings import services as listings
-from app.domains.stores import services as stores
-from app.domains.stores import webhook_retry
-from app.domains.sync import (
-    dispatch,  # noqa: F401  (registers the stock-change listener)
-    reconcile,
-)
+from app.domains import jobs, listings, stores
+from app.domains import listings as allocation
+from app.domains import stores as webhook_retry
+from app.domains.catalog import require_variant, variant_by_code
 from app.domains.sync import log as sync_log
+from app.domains.sync import reconcile
 from app.domains.sync.push import store_rules
 
 TASKS = {
@@ -123,8 +118,6 @@ class SyncController(Controller):
 
     @get("/variants/{variant_id:int}/history", name="sync:variant_history")
     async def variant_history(self, request: Request, tenant: Tenant, variant_id: int) -> Response:
-        from app.domains.catalog.services import require_variant
-
         variant = await require_variant(tenant, variant_id)
         return render(request, "sync/history.html", title=variant["sku"],
                       log=await sync_log.history(tenant, variant_id=variant_id, limit=200))

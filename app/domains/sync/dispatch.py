@@ -17,10 +17,16 @@ from app.core.clock import utcnow
 from app.core.i18n import deferred
 from app.core.queue import get_queue, job_options, task_job
 from app.core.tenancy import Tenant
-from app.domains.catalog.services import bundles_containing
-from app.domains.inventory.signals import on_available_changed
-from app.domains.inventory.tables import StockChange
-from app.domains.stores import services as stores
+from app.domains import stores
+from app.domains.catalog import bundles_containing, reorder_points
+from app.domains.inventory import (
+    AvailableChanged,
+    availability,
+    consume_changes,
+    pending_changes,
+)
+from app.domains.notifications import notify
+from app.domains.stores import StoreOfferChanged
 from app.domains.sync.push import PushReport, push_store
 
 COALESCE_SECONDS = 1.0
@@ -40,7 +46,16 @@ DUE_MARGIN_SECONDS = 0.25  # clock differences between processes, and the worker
 REFUSED_RETRY_SECONDS = 0.25
 
 
-@on_available_changed
+async def push_on_change(event: AvailableChanged) -> None:
+    """Listener of inventory's AvailableChanged (subscribed in app.wiring)."""
+    await enqueue_push(event.organization_id)
+
+
+async def push_store_on_change(event: StoreOfferChanged) -> None:
+    """Listener of stores' StoreOfferChanged."""
+    await enqueue_store_push(event.organization_id, event.store_id)
+
+
 async def enqueue_push(organization_id: int) -> None:
     """Schedule one push of this organisation's changes shortly (coalesced by key). SAQ schedules
     in whole seconds: rounding up keeps at least COALESCE_SECONDS between the first change and the
@@ -67,8 +82,7 @@ async def enqueue_store_push(organization_id: int, store_id: int) -> None:
 
 async def push_changes(tenant: Tenant) -> list[PushReport]:
     """Push every variant whose available changed since the last run to every active store."""
-    pending = await tenant.scoped(StockChange).select(StockChange.id, StockChange.variant).where(
-        StockChange.consumed_at.is_null()).order_by(StockChange.id).limit(20_000)
+    pending = await pending_changes(tenant, limit=20_000)
     if not pending:
         return []
     watermark = pending[-1]["id"]
@@ -85,25 +99,13 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
         return reports
     # Exactly the rows read: a transaction that was still open when they were read (a page of
     # orders) may commit rows with lower ids than the watermark, and those are not pushed yet.
-    await tenant.scoped(StockChange).update({StockChange.consumed_at: utcnow()}).where(
-        StockChange.consumed_at.is_null() & (StockChange.id <= watermark)
-        & StockChange.id.is_in([r["id"] for r in pending]))
+    await consume_changes(tenant, [r["id"] for r in pending], watermark=watermark)
     return reports
-
-
-async def organisations_with_pending_changes() -> list[int]:
-    rows = await StockChange.select(StockChange.organization).distinct().where(StockChange.consumed_at.is_null())
-    return [r["organization"] for r in rows]
 
 
 async def _warn_low_stock(tenant: Tenant, variant_ids: list[int]) -> None:
     """A notification (once a day per variant) for changed variants at or below their reorder point."""
-    from app.domains.catalog.tables import Variant
-    from app.domains.inventory.overview import availability
-    from app.domains.notifications.services import notify
-
-    points = {r["id"]: r for r in await tenant.scoped(Variant).select(Variant.id, Variant.sku, Variant.reorder_point).where(
-        Variant.id.is_in(variant_ids) & (Variant.reorder_point > 0) & (Variant.is_bundle == False))}  # noqa: E712
+    points = await reorder_points(tenant, variant_ids)
     if not points:
         return
     totals = await availability(tenant, points)

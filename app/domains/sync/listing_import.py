@@ -6,11 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from app.core.i18n import deferred
 from app.core.tenancy import Tenant
-from app.domains.listings import services as listings
-from app.domains.orders import remap
-from app.domains.stores import services as stores
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import SyncKind
+from app.domains import listings, stores
+from app.domains import orders as remap
+from app.domains.stores import SyncKind, connection_for, open_adapter
 from app.domains.sync import log as sync_log
 
 PAGE = 50

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.core.i18n import N_
 from app.core.tenancy import Tenant
+from app.domains.listings import labels_of
+from app.domains.stores import list_stores
 from app.domains.sync.tables import SyncLog
 
 # What each kind of line is called on screen (translated in the template); unknown kinds read "Sync".
@@ -47,9 +49,6 @@ async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: in
 
 async def _named(tenant: Tenant, rows: list[dict], store_names: dict[int, str] | None = None) -> list[dict]:
     """Each line with the names people know: its store, its listing (title, model) and SKU."""
-    from app.domains.listings.services import labels_of
-    from app.domains.stores.services import list_stores
-
     stores = store_names
     if stores is None:
         stores = {s["id"]: s["name"] for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains.inventory import stock
-from app.domains.inventory.locations import default_location
-from app.domains.listings import allocation
-from app.domains.listings import services as listings
-from app.domains.listings.statuses import MappingStatus
-from app.domains.orders.remap import Resolved, resolve_listing_lines, waiting_units
+from app.domains import inventory as stock
+from app.domains import listings
+from app.domains import listings as allocation
+from app.domains.inventory import default_location
+from app.domains.listings import MappingStatus
+from app.domains.orders import Resolved, resolve_listing_lines, waiting_units
 from app.domains.sync.dispatch import enqueue_store_push
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from app.core import tasks
 from app.core.queue import task_job
 from app.core.tenancy import Tenant
-from app.domains.listings import services as listings
-from app.domains.listings.tables import Listing
-from app.domains.stores import services as stores
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import StoreStatus
+from app.domains import listings, stores
+from app.domains.catalog import CatalogPricesChanged
+from app.domains.listings import set_platform_price
+from app.domains.stores import StorePricesWanted, StoreStatus, connection_for, open_adapter
 from app.domains.sync import log as sync_log
 from app.domains.sync.push import PushReport
 from app.domains.sync.tables import SyncLog
@@ -90,7 +89,7 @@ async def push_prices(tenant: Tenant, store_id: int, *, variant_ids: Iterable[in
                                     previous_quantity=row["platform_price"],
                                     message=reason or "price sent"))
             for price, ids in sent_at.items():
-                await tenant.scoped(Listing).update({Listing.platform_price: price}).where(Listing.id.is_in(ids))
+                await set_platform_price(tenant, ids, price)
             await sync_log.write_many(logs)
     return report
 
@@ -117,3 +116,13 @@ async def enqueue_price_push(organization_id: int, store_id: int | None = None, 
     await get_queue().enqueue(task_job(
         tasks.push_prices, key=key, scheduled=int(time.time() + 2), timeout=900, retries=3, retry_backoff=True,
         heartbeat=300)(organization_id=organization_id, store_id=store_id, force=force))
+
+
+async def push_prices_on_catalog_change(event: CatalogPricesChanged) -> None:
+    """Listener of the catalog's CatalogPricesChanged: stores taking catalog prices get changed ones."""
+    await enqueue_price_push(event.organization_id)
+
+
+async def push_prices_when_wanted(event: StorePricesWanted) -> None:
+    """Listener of stores' StorePricesWanted."""
+    await enqueue_price_push(event.organization_id, event.store_id, force=event.force)

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from app.core.clock import utcnow
 from app.core.i18n import deferred
 from app.core.tenancy import Tenant
-from app.domains.listings import allocation
-from app.domains.listings import services as listings
-from app.domains.notifications.services import notify
-from app.domains.stores import services as stores
-from app.domains.stores.adapters import connection_for, open_adapter
-from app.domains.stores.statuses import StoreStatus, SyncKind
+from app.domains import listings, stores
+from app.domains import listings as allocation
+from app.domains.notifications import notify
+from app.domains.stores import StoreStatus, SyncKind, connection_for, open_adapter
 from app.domains.sync import log as sync_log
 from app.domains.sync.tables import SyncLog
 from app.integrations.base import StockUpdate

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from app.core.i18n import deferred
 from app.core.tenancy import Tenant
-from app.domains.listings.tables import Listing
+from app.domains.listings import forget_pushed, push_outcomes, quantities_of_store
 from app.domains.sync import log as sync_log
 from app.domains.sync.listing_import import import_store_listings
 from app.domains.sync.push import offers_for_store, push_store
@@ -34,9 +34,7 @@ class Drift:
 async def drifted_listings(tenant: Tenant, store_id: int) -> list[Drift]:
     """Mapped listings whose quantity on the marketplace (as last imported) differs from the offer."""
     pairs = await offers_for_store(tenant, store_id)
-    info = {r["id"]: r for r in await tenant.scoped(Listing).select(
-        Listing.id, Listing.platform_quantity, Listing.title, Listing.model_name, Listing.seller_sku).where(
-        Listing.store == store_id)}
+    info = await quantities_of_store(tenant, store_id)
     drifts = []
     for row, offer in pairs:
         listing = info.get(row["id"])
@@ -65,8 +63,7 @@ async def reconcile_store(tenant: Tenant, store_id: int, *, progress=None, backg
     to_fix = [d for d in drifts if d not in waiting]
     if to_fix:
         # Forget what we believe we pushed for drifted listings so the push sends them again.
-        await tenant.scoped(Listing).update({Listing.last_pushed_qty: None}).where(
-            Listing.id.is_in([d.listing_id for d in to_fix]))
+        await forget_pushed(tenant, [d.listing_id for d in to_fix])
         await push_store(tenant, store_id, variant_ids=sorted({d.variant_id for d in to_fix}), force=False,
                          progress=progress, background_job_id=background_job_id,
                          skip_listing_ids=[d.listing_id for d in waiting])
@@ -102,9 +99,7 @@ async def _outcomes(tenant: Tenant, drifts: list[Drift]) -> dict[int, str]:
     """Why each drifted listing was not fixed ('' when it was): its push error, or not sent."""
     if not drifts:
         return {}
-    rows = {r["id"]: r for r in await tenant.scoped(Listing).select(
-        Listing.id, Listing.last_pushed_qty, Listing.last_push_error).where(
-        Listing.id.is_in([d.listing_id for d in drifts]))}
+    rows = await push_outcomes(tenant, [d.listing_id for d in drifts])
     outcome = {}
     for drift in drifts:
         row = rows.get(drift.listing_id)

@@ -1,0 +1,70 @@
+"""Events between domains: one domain says what happened, another reacts, neither imports the other.
+
+An event is a small frozen dataclass deriving from `Event`. `emit()` awaits every listener of its
+type in the order they subscribed, in this process, inside whatever transaction is open: a
+listener that writes rows writes them in the emitter's transaction (an organisation and its first
+warehouse commit together). A listener must never do network I/O there; one that must (enqueue a
+job, send mail) is reached through an event emitted after the commit (inventory's
+`AvailableChanged` is, by `after_commit`).
+
+Listeners are subscribed explicitly at start-up by `app.wiring.register_listeners()`, never as a
+side effect of importing a module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound="Event")
+Listener = Callable[[Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event. `contained = True` on a subclass: a failing listener is logged and the
+    others still run (reactions after a commit, which must not fail what already happened);
+    otherwise its error propagates to the emitter (and rolls its transaction back)."""
+
+    contained: ClassVar[bool] = False
+
+
+_listeners: dict[type[Event], list[Listener]] = {}
+
+
+def subscribe(event_type: type[E], listener: Callable[[E], Awaitable[None]]) -> None:
+    """Call `listener(event)` on every `emit` of this event type; subscribing twice is a no-op."""
+    listeners = _listeners.setdefault(event_type, [])
+    if listener not in listeners:
+        listeners.append(listener)
+
+
+def unsubscribe(event_type: type[E], listener: Callable[[E], Awaitable[None]]) -> None:
+    listeners = _listeners.get(event_type, [])
+    if listener in listeners:
+        listeners.remove(listener)
+
+
+def listeners_of(event_type: type[Event]) -> list[Listener]:
+    return list(_listeners.get(event_type, ()))
+
+
+async def emit(event: Event) -> None:
+    """Await each listener of this event's type in subscription order."""
+    for listener in _listeners.get(type(event), ()):
+        if not event.contained:
+            await listener(event)
+            continue
+        try:
+            await listener(event)
+        except Exception:
+            log.exception("listener %s of %s failed", getattr(listener, "__name__", listener), type(event).__name__)
+
+
+def clear() -> None:
+    """Forget every subscription (a test that wires its own listeners)."""
+    _listeners.clear()

@@ -1,0 +1,41 @@
+"""What other domains read of the orders' tables, as functions (they never query them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.core.database import is_postgres
+from app.core.tenancy import Tenant
+from app.domains.orders.statuses import OrderState
+from app.domains.orders.tables import Order
+
+
+async def placed_per_day(tenant: Tenant, since: datetime, offset_hours: int) -> list[dict]:
+    """Rows {day, channel, n}: orders placed since `since` per local day (the organisation's zone,
+    or `offset_hours` from UTC on SQLite) and channel, grouped in SQL."""
+    if is_postgres():
+        return await Order.raw(
+            'SELECT (placed_at AT TIME ZONE {})::date::text AS day, channel, COUNT(*) AS n FROM "order" '
+            "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", tenant.timezone, tenant.organization_id, since)
+    return await Order.raw(
+        'SELECT date(placed_at, {}) AS day, channel, COUNT(*) AS n FROM "order" '
+        "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", f"{offset_hours:+d} hours",
+        tenant.organization_id, since.isoformat())
+
+
+async def work_counts(tenant: Tenant, **extra: tuple[str, list]) -> dict[str, int]:
+    """Members, orders to ship and oversold open orders in one statement, plus any `extra` named
+    scalar subqueries another domain hands over (name -> (SQL, arguments)): the dashboard's
+    counts cost one pool connection, not five. The member count is the dashboard's, read here
+    only to share the statement."""
+    org = tenant.organization_id
+    columns = "".join(f", {sql} AS {name}" for name, (sql, _args) in extra.items())
+    arguments = [arg for _sql, args in extra.values() for arg in args]
+    row = (await Order.raw(
+        "SELECT (SELECT COUNT(*) FROM membership WHERE organization = {}) AS members, "
+        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND state IN ({}, {}, {})) AS to_ship, '
+        '(SELECT COUNT(*) FROM "order" WHERE organization = {} AND oversold = true AND state <> {}) AS oversold'
+        + columns,
+        org, org, OrderState.READY_TO_SHIP.value, OrderState.PICKING.value, OrderState.PACKED.value,
+        org, OrderState.CANCELLED.value, *arguments))[0]
+    return {name: int(value) for name, value in row.items()}

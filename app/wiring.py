@@ -1,0 +1,39 @@
+"""Who reacts to whom: every cross-domain listener and lookup, registered in one place.
+
+`register_listeners()` is called by every process that runs domain services: create_app (web),
+the worker's start-up, the CLI commands that use services, bench and the test session. Calling it
+again changes nothing (a listener is subscribed once; a lookup is replaced by itself).
+"""
+
+from __future__ import annotations
+
+from app.core.events import subscribe
+from app.domains import accounts, audit, catalog, fulfillment, inventory, listings, orders, stores, sync
+
+
+def register_listeners() -> None:
+    # an organisation starts with one warehouse (in the transaction that created it)
+    subscribe(accounts.OrganisationCreated, inventory.first_warehouse)
+    # a location a store sells from cannot be deactivated (the listener refuses)
+    subscribe(inventory.LocationDeactivating, listings.keep_sold_location)
+    # a stock change, once committed, schedules a push to the stores (one coalesced job)
+    subscribe(inventory.AvailableChanged, sync.push_on_change)
+    # a store's locations changed: push its stock again; prices changed or asked for: push them
+    subscribe(stores.StoreOfferChanged, sync.push_store_on_change)
+    subscribe(catalog.CatalogPricesChanged, sync.push_prices_on_catalog_change)
+    subscribe(stores.StorePricesWanted, sync.push_prices_when_wanted)
+
+    # a marketplace's "order changed" notification fetches the order
+    stores.on_order_notified(orders.fetch_notified_order)
+
+    # the audit trail names the rows its entries mention, and labels some stored values
+    for kind, namer in (("product", catalog.product_names), ("variant", catalog.variant_skus),
+                        ("location", inventory.location_names), ("order", orders.order_numbers),
+                        ("return", orders.return_orders), ("order_line", orders.line_skus),
+                        ("return_line", orders.return_line_skus), ("store", stores.store_names),
+                        ("listing", listings.listing_names)):
+        audit.name_rows(kind, namer)
+    audit.label_values("platform", stores.platform_label)
+    audit.label_values("reason", fulfillment.reason_label)
+    # a stock movement made for an order names it
+    inventory.name_references("order", orders.order_numbers)
