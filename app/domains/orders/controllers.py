@@ -42,12 +42,12 @@ async def _detail(tenant: Tenant, order_id: int) -> dict:
     """What the order page shows: the order, and for a marketplace order its actions there and
     the platform's cancel reasons."""
     order = await services.get_order(tenant, order_id)
-    if order["store"] is None:
+    if order.store is None:
         return {"order": order, "actions": [], "cancel_reasons": [], "pending": None}
-    actions = await platform_actions.actions_of(tenant, order["id"])
-    return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order["channel"]),
+    actions = await platform_actions.actions_of(tenant, order.id)
+    return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order.channel),
             "pending": next((a for a in actions if a.status == "pending"), None),
-            "cancellable": order["state"] in platform_actions.CANCELLABLE}
+            "cancellable": order.state in platform_actions.CANCELLABLE}
 
 
 class OrdersController(Controller):
