@@ -14,7 +14,7 @@ from app.core.i18n import _, ngettext
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains.catalog import variant_by_code
+from app.domains.catalog import Variant, variant_by_code
 from app.domains.inventory import counts, locations, overview, stock
 from app.domains.inventory.labels import reference_names
 from app.domains.inventory.schemas import (
@@ -37,6 +37,14 @@ async def _name_orders(tenant: Tenant, rows: list[dict]) -> None:
         ref = row["reference"] or ""
         if ref.startswith("order:") and ref[6:].isdigit() and int(ref[6:]) in numbers:
             row["order_id"], row["order_number"] = int(ref[6:]), numbers[int(ref[6:])]
+
+async def _variant_of(tenant: Tenant, code: str) -> Variant:
+    """The variant a parsed form's SKU or barcode names; ValidationFailed on `code` when none does."""
+    variant = await variant_by_code(tenant, code)
+    if variant is None:
+        raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=code)})
+    return variant
+
 
 class InventoryController(Controller):
     path = "/inventory"
@@ -62,10 +70,8 @@ class InventoryController(Controller):
     async def adjust(self, request: Request, tenant: Tenant) -> Response:
         data = await form_data(request)
         try:
-            variant = await variant_by_code(tenant, data.get("code", ""))
-            if variant is None:
-                raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
             form = AdjustForm.parse(data)
+            variant = await _variant_of(tenant, form.code)
             level = await stock.adjust(tenant, variant["id"], form.location_id, form.delta, reason=form.reason)
         except AppError as exc:
             errors = dict(getattr(exc, "errors", None) or {"delta": exc.message})
@@ -79,10 +85,8 @@ class InventoryController(Controller):
     async def transfer(self, request: Request, tenant: Tenant) -> Response:
         data = await form_data(request)
         try:
-            variant = await variant_by_code(tenant, data.get("code", ""))
-            if variant is None:
-                raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
             form = TransferForm.parse(data)
+            variant = await _variant_of(tenant, form.code)
             await stock.transfer(tenant, variant["id"], form.source_id, form.target_id, form.quantity,
                                  reason=form.reason)
         except AppError as exc:
