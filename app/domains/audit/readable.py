@@ -17,6 +17,11 @@ from app.core.tenancy import Tenant
 from app.domains.audit.services import AuditRecord
 
 ACTION_LABELS = {
+    "payments.settings": N_("Payment settings changed"), "payments.mark_paid": N_("Payment marked paid"),
+    "payments.cod_collected": N_("Cash on delivery collected"), "payments.refunded": N_("Payment marked refunded"),
+    "payments.statement_applied": N_("Bank statement matched"),
+    "website.settings_changed": N_("Website settings changed"), "website.products_added": N_("Products put on the website"),
+    "website.products_removed": N_("Products taken off the website"),
     "account.signed_up": N_("Signed up"), "account.login_failed": N_("Failed login"),
     "account.password_changed": N_("Password changed"), "account.password_reset": N_("Password reset"),
     "account.password_reset_requested": N_("Password reset requested"),
@@ -50,6 +55,7 @@ ENTITY_LABELS = {
     "location": N_("Location"), "store": N_("Store"), "listing": N_("Listing"), "stock_count": N_("Stock count"),
     "background_job": N_("Job"), "membership": N_("Member"), "invitation": N_("Invitation"), "user": N_("Account"),
     "organization": N_("Organisation"), "allocation_rule": N_("Allocation rule"),
+    "payment": N_("Payment"), "payment_settings": N_("Payment settings"), "website": N_("Website"),
 }
 FIELD_LABELS = {
     "name": N_("Name"), "code": N_("Code"), "brand": N_("Brand"), "category": N_("Category"),
@@ -68,6 +74,9 @@ FIELD_LABELS = {
     "preferred_for_last_units": N_("Keep the last units for this store"),
     "auto_push_prices": N_("Send catalog prices (with the markup) to this store"),
     "reason": N_("Reason"),
+    "methods": N_("Payment methods"), "keys_changed": N_("Gateway keys changed"),
+    "bank_accounts": N_("Bank accounts"), "amount": N_("Amount"), "verdict": N_("Result"),
+    "applied": N_("Applied"), "skipped": N_("Skipped"),
 }
 TASK_LABELS = {
     "demo_count": N_("Demo job"), "import_listings": N_("Listing import"), "push_stock": N_("Stock push"),
@@ -195,16 +204,20 @@ def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -
     if key == "task":
         return _(TASK_LABELS.get(str(value), N_("Background job")))
     if key in _value_labels:  # a platform's name, a marketplace cancel's reason as the seller picked it
-        try:
-            return _value_labels[key](str(value))
-        except (ValueError, KeyError):
-            return str(value)
+        return ", ".join(_labelled(key, item) for item in (value if isinstance(value, list) else [value]))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     text = str(value)
     return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _labelled(key: str, value: object) -> str:
+    try:
+        return _value_labels[key](str(value))
+    except (ValueError, KeyError):
+        return str(value)
 
 
 def _changes(loaded: _Loaded, names: dict[str, dict[int, str]]) -> list[Change]:
