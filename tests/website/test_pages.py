@@ -45,6 +45,11 @@ async def test_browse_product_cart_checkout_and_status_page(client):
     status = await client.get(placed.headers["location"])
     assert status.status_code == 200 and "Menunggu pembayaran" in status.text
     assert re.search(r"https://wa\.me/6281234567890\?text=", status.text)
+    # the unique code is its own line, and the total is what to transfer, to the rupiah
+    code = re.search(r"Kode unik transfer <span>Rp (\d+)</span>", status.text)
+    assert code and 0 < int(code.group(1)) < 1000, status.text[-3000:]
+    due = re.search(r'<strong class="big">(Rp [\d.]+)</strong>', status.text).group(1)
+    assert due.endswith(code.group(1).rjust(3, "0")) and f'class="total">Total <span>{due}</span>' in status.text
     assert status.headers["referrer-policy"] == "no-referrer"
 
 
