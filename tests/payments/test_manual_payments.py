@@ -138,7 +138,7 @@ async def test_the_payments_page_gives_a_deadline_to_transfers_and_none_to_cod(o
     assert page.status_code == 200
 
     def row(payment_id: int) -> str:
-        start = page.text.index(f'id="payment-{payment_id}"')
+        start = page.text.index(f'<li id="payment-{payment_id}">')
         return page.text[start:page.text.index("</li>", start)]
 
     assert "pay by" in row(bank.payment_id)
