@@ -43,15 +43,15 @@ async def _detail(tenant: Tenant, order_id: int) -> dict:
     """What the order page shows: the order, and for a marketplace order its actions there and
     the platform's cancel reasons."""
     order = await services.get_order(tenant, order_id)
-    if order["store"] is None:
+    if order.store is None:
         # a website order's payment: its state, and for an unpaid one the deadline
-        payment = await payments.payment_for_order(tenant.organization_id, order["id"]) \
-            if order["channel"] == "website" else None
+        payment = await payments.payment_for_order(tenant.organization_id, order.id) \
+            if order.channel == "website" else None
         return {"order": order, "actions": [], "cancel_reasons": [], "pending": None, "payment": payment}
-    actions = await platform_actions.actions_of(tenant, order["id"])
-    return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order["channel"]),
+    actions = await platform_actions.actions_of(tenant, order.id)
+    return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order.channel),
             "pending": next((a for a in actions if a.status == "pending"), None),
-            "cancellable": order["state"] in platform_actions.CANCELLABLE}
+            "cancellable": order.state in platform_actions.CANCELLABLE}
 
 
 class OrdersController(Controller):
