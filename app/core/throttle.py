@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import asyncio
+import weakref
 
 from limits import RateLimitItemPerHour, RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -11,14 +12,23 @@ from limits.storage import storage_from_string
 from app.core.redis import ensure_redis
 from app.settings import get_settings
 
+# One limiter per event loop: its Redis connections belong to the loop that opened them. `storesync
+# run` seeds the demo (which places website orders, so counts checkouts) in a loop of its own before
+# the server starts; a limiter cached from that loop made every later checkout and login a 500.
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, MovingWindowRateLimiter]] = (
+    weakref.WeakKeyDictionary())
 
-@lru_cache(maxsize=2)
+
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
-    if redis_url.startswith("unix://"):
-        uri = "async+redis+unix://" + redis_url.removeprefix("unix://")
-    else:
-        uri = "async+" + redis_url
-    return MovingWindowRateLimiter(storage_from_string(uri, implementation="redispy", key_prefix="storesync-limits"))
+    per_loop = _limiters.setdefault(asyncio.get_running_loop(), {})
+    if redis_url not in per_loop:
+        if redis_url.startswith("unix://"):
+            uri = "async+redis+unix://" + redis_url.removeprefix("unix://")
+        else:
+            uri = "async+" + redis_url
+        per_loop[redis_url] = MovingWindowRateLimiter(
+            storage_from_string(uri, implementation="redispy", key_prefix="storesync-limits"))
+    return per_loop[redis_url]
 
 
 def _login_item():

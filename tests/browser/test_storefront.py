@@ -95,3 +95,10 @@ def test_buyer_journey_on_a_phone_and_the_sellers_website_settings(phone, anothe
     page.goto("/orders")
     row = page.locator("#main li, #main tr", has_text="Rina Marlina").first
     expect(row).to_contain_text("Website")
+    # -- its page says how it is paid, that it waits, and until when ------------------------------
+    row.locator("a.order-link").click()
+    page.wait_for_url(re.compile(r"/orders/\d+$"))
+    expect(page.locator(".payment-state")).to_contain_text("Bank transfer")
+    expect(page.locator(".payment-state")).to_contain_text(re.compile(r"Waiting for payment.*pay by", re.S))
+    phone.page = page
+    phone.shot("seller-website-order")

@@ -129,6 +129,22 @@ async def test_payments_page_filters_and_buttons(owner_client):
     assert twice.status_code == 409
 
 
+async def test_the_payments_page_gives_a_deadline_to_transfers_and_none_to_cod(owner_client):
+    org_id = owner_client.account.org_id
+    bank = await transfer(org_id, 70_000, 21)
+    cod = await payments.start_payment(org_id, 22, order_number(), 90_000, "cod", "Budi", "+628111111111", None,
+                                       utcnow(), "http://shop.example/s")
+    page = await owner_client.get("/payments/")
+    assert page.status_code == 200
+
+    def row(payment_id: int) -> str:
+        start = page.text.index(f'<li id="payment-{payment_id}">')
+        return page.text[start:page.text.index("</li>", start)]
+
+    assert "pay by" in row(bank.payment_id)
+    assert "pay by" not in row(cod.payment_id) and "COD collected" in row(cod.payment_id)
+
+
 async def test_payments_page_lists_the_latest_gateway_notifications(owner_client):
     from app.domains.payments.notifications import recent
     from app.domains.payments.tables import PaymentNotification

@@ -45,3 +45,24 @@ async def test_a_preferred_marketplace_store_keeps_them_from_the_website_and_the
     assert products[0]["variants"][0]["available"] == 0
     detail = await client.get(f"/shop/{shop.slug}/?lang=id")
     assert "Stok habis" in detail.text
+
+
+async def test_the_shop_offers_what_a_checkout_can_reserve_at_the_default_location(client):
+    from app.domains.inventory import create_location, stock
+    from tests.website.factories import VILLAGE
+
+    shop = await seeded_shop(2)  # at the default location, where a website order reserves
+    other = await create_location(shop.tenant, "Gudang Cimahi", unique("G")[:12])
+    await stock.receive(shop.tenant, shop.variant["id"], other.id, 5)
+    home = await client.get(f"/shop/{shop.slug}/")
+    assert "Sisa 2" in home.text  # not 7: the 5 elsewhere cannot be reserved by this shop
+
+    def body(quantity: int) -> dict:
+        return {"lines": [{"variant_id": shop.variant["id"], "quantity": quantity}], "payment_method": "cod",
+                "buyer": {"name": "Budi", "phone": "081299997777"},
+                "address": {"line": "Jl. Kenanga 2", "village_code": VILLAGE}}
+
+    too_many = await client.post(f"/api/storefront/{shop.slug}/checkout", json=body(3))
+    assert too_many.status_code == 409 and "tinggal 2" in too_many.text, too_many.text  # not "someone was faster"
+    placed = await client.post(f"/api/storefront/{shop.slug}/checkout", json=body(2))
+    assert placed.status_code in (200, 201) and placed.json()["order_number"].startswith("W-"), placed.text

@@ -45,6 +45,11 @@ async def test_browse_product_cart_checkout_and_status_page(client):
     status = await client.get(placed.headers["location"])
     assert status.status_code == 200 and "Menunggu pembayaran" in status.text
     assert re.search(r"https://wa\.me/6281234567890\?text=", status.text)
+    # the unique code is its own line, and the total is what to transfer, to the rupiah
+    code = re.search(r"Kode unik transfer <span>Rp (\d+)</span>", status.text)
+    assert code and 0 < int(code.group(1)) < 1000, status.text[-3000:]
+    due = re.search(r'<strong class="big">(Rp [\d.]+)</strong>', status.text).group(1)
+    assert due.endswith(code.group(1).rjust(3, "0")) and f'class="total">Total <span>{due}</span>' in status.text
     assert status.headers["referrer-policy"] == "no-referrer"
 
 
@@ -188,3 +193,30 @@ async def test_choosing_a_variant_shows_its_price_and_stock(client):
     red = await client.get(f"/shop/{shop.slug}/p/{product_id}", params={"variant": variants[0]["id"]})
     assert 'class="price big">Rp 90.000' in red.text and "Stok habis" in red.text
     assert f'hx-get="/shop/{shop.slug}/p/{product_id}?variant={variants[1]["id"]}"' in red.text
+
+
+async def test_back_from_the_gateway_saying_paid_the_status_page_waits_for_the_notification(client):
+    from app.domains.website.tables import WebsiteOrder
+
+    shop = await seeded_shop(3)
+    await client.get(f"/shop/{shop.slug}/")
+    token = csrf_token(client)
+    await client.post(f"/shop/{shop.slug}/cart/add", headers={"x-csrftoken": token}, data={
+        "product_id": str(shop.variant["product"]), "variant_id": str(shop.variant["id"]), "quantity": "1"})
+    placed = await client.post(f"/shop/{shop.slug}/checkout", headers={"x-csrftoken": token}, data={
+        "name": "Siti Aminah", "phone": "0812 3333 5555", "email": "", "line": "Jl. Melati 5 RT 1",
+        "province": "32", "regency": "32.01", "district": "32.01.01", "village": VILLAGE, "shipping": "seller",
+        "payment_method": "bank_transfer"})
+    assert placed.status_code == 303, placed.text[:2000]
+    status_url = placed.headers["location"]
+    order = await WebsiteOrder.select(WebsiteOrder.id).order_by(WebsiteOrder.id, ascending=False).first()
+    # paid through Midtrans: the buyer comes back before the gateway's notification does
+    await WebsiteOrder.update({WebsiteOrder.payment_method: "midtrans"}).where(WebsiteOrder.id == order["id"])
+    back = await client.get(status_url, params={"order_id": "W-1", "transaction_status": "settlement"})
+    assert back.status_code == 200 and "Menunggu pembayaran" in back.text
+    assert 'http-equiv="refresh"' in back.text and "sedang memastikan pembayaran Anda" in back.text
+    # denied, or simply opening the link again: no reloading, no "confirming"
+    denied = await client.get(status_url, params={"order_id": "W-1", "transaction_status": "deny"})
+    plain = await client.get(status_url)
+    for page in (denied, plain):
+        assert 'http-equiv="refresh"' not in page.text and "sedang memastikan" not in page.text

@@ -15,6 +15,7 @@ from app.core.tenancy import Tenant
 from app.core.web import back_within, flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains import fulfillment as bulk
 from app.domains import fulfillment as platform_actions
+from app.domains import payments
 from app.domains.fulfillment import BulkOrdersForm, OrderSelection, code128_svg
 from app.domains.orders import customers, returns, services, tags
 from app.domains.orders.schemas import (
@@ -43,7 +44,10 @@ async def _detail(tenant: Tenant, order_id: int) -> dict:
     the platform's cancel reasons."""
     order = await services.get_order(tenant, order_id)
     if order.store is None:
-        return {"order": order, "actions": [], "cancel_reasons": [], "pending": None}
+        # a website order's payment: its state, and for an unpaid one the deadline
+        payment = await payments.payment_for_order(tenant.organization_id, order.id) \
+            if order.channel == "website" else None
+        return {"order": order, "actions": [], "cancel_reasons": [], "pending": None, "payment": payment}
     actions = await platform_actions.actions_of(tenant, order.id)
     return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order.channel),
             "pending": next((a for a in actions if a.status == "pending"), None),

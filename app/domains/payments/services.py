@@ -63,6 +63,7 @@ class PaymentView:
     redirect_url: str | None
     instructions: dict
     flagged_reason: str | None
+    deadline: datetime | None = None
 
 
 def loaded(value: Any, empty: Any) -> Any:
@@ -81,7 +82,8 @@ def _start(row: dict[str, Any]) -> PaymentStart:
 def _view(row: dict[str, Any]) -> PaymentView:
     return PaymentView(payment_id=row["id"], method=row["method"], status=row["status"], amount_due=row["amount_due"],
                        paid_amount=row["paid_amount"], paid_at=row["paid_at"], redirect_url=row["redirect_url"] or None,
-                       instructions=dict(loaded(row["instructions"], {})), flagged_reason=row["flagged_reason"] or None)
+                       instructions=dict(loaded(row["instructions"], {})), flagged_reason=row["flagged_reason"] or None,
+                       deadline=row["deadline"])
 
 
 async def _for_order(org_id: int, order_id: int) -> dict[str, Any] | None:

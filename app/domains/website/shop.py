@@ -12,6 +12,7 @@ from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains import listings as allocation
 from app.domains.catalog import live_variants
+from app.domains.inventory import default_location
 from app.domains.stores import active_stores
 from app.domains.website.tables import WebsiteProduct, WebsiteSettings
 
@@ -99,14 +100,17 @@ def forget_cached_shops() -> None:
 
 
 async def offered(shop: Shop, variants: list[dict[str, Any]]) -> dict[int, int]:
-    """Units the website is offered of each variant now: available over every location, less the
-    website's buffer, times its percentage; only preferred channels get the last units."""
+    """Units the website is offered of each variant now: available at the default location (where a
+    website order reserves, as a manual order does), less the website's buffer, times its percentage;
+    only preferred channels get the last units. Counting every location offered units a checkout
+    could not reserve: "In stock" on the page, then "someone was faster" with no one there."""
     tenant = shop.tenant
     if not variants:
         return {}
     ids = [v["id"] for v in variants]
     bundles = [v["id"] for v in variants if v.get("is_bundle")]
-    available = await allocation.available_by_variant(tenant, ids, bundles)
+    location = await default_location(tenant)
+    available = await allocation.available_by_variant(tenant, ids, bundles, locations=[location["id"]])
     limit = await allocation.threshold(tenant)
     any_preferred = shop.preferred_for_last_units
     if limit and not any_preferred:

@@ -14,7 +14,9 @@ class PaymentChoice(Labelled):
     @classmethod
     def msgids(cls) -> dict[str, str]:
         return {"cod": N_("Cash on delivery (COD)"), "bank_transfer": N_("Bank transfer"),
-                "midtrans": N_("QRIS, e-wallet or virtual account"), "xendit": N_("QRIS, e-wallet or virtual account (invoice)")}
+                # both gateways offer the same ways to pay: the buyer tells them apart by name
+                "midtrans": N_("QRIS, e-wallet or virtual account (Midtrans)"),
+                "xendit": N_("QRIS, e-wallet or virtual account (Xendit)")}
 
 
 class PaymentState(Labelled):

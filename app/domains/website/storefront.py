@@ -264,7 +264,11 @@ class StorefrontController(Controller):
     async def order(self, request: Request, slug: str, token: str) -> Template:
         shop = await _shop(request, slug)
         order = await checkout.order_by_token(shop, token)
-        response = _page(request, shop, "shop/order.html", order=order, private=True)
+        # Back from the gateway's page saying paid: its notification may arrive a moment after the
+        # buyer does, so the page says so and reloads itself rather than asking for payment again.
+        confirming = (order["state"] == "unpaid" and order["payment_method"] in ("midtrans", "xendit")
+                      and request.query_params.get("transaction_status") in ("settlement", "capture", "paid"))
+        response = _page(request, shop, "shop/order.html", order=order, private=True, confirming=confirming)
         response.headers["Referrer-Policy"] = "no-referrer"  # the link is the key: never sent onwards
         response.headers["X-Robots-Tag"] = "noindex"
         return response
