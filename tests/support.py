@@ -116,13 +116,37 @@ async def owner_client(app, owner):
         yield test_client
 
 
+@pytest.fixture(autouse=True)
+def test_started_ms() -> int:
+    """When this test began (autouse fixtures are set up before the others of a test)."""
+    return int(time.time() * 1000)
+
+
+async def _drop_jobs_left_by_earlier_tests(started_ms: int) -> int:
+    """Abort the jobs earlier tests enqueued and never ran (no worker of theirs, or one stopped
+    mid-job): a test's worker runs its own test's jobs only. Left in the queue, a stale push
+    retrying against a sandbox long gone kept SQLite's write lock past the next test's busy
+    timeout ("database is locked")."""
+    from saq.job import Status
+
+    from app.core.queue import get_queue
+
+    queue = get_queue()
+    stale = [job async for job in queue.iter_jobs(statuses=[Status.QUEUED, Status.ACTIVE])
+             if job.queued and job.queued < started_ms]
+    for job in stale:
+        await queue.abort(job, "left over by an earlier test")
+    return len(stale)
+
+
 @pytest.fixture
-async def worker():
-    """A SAQ worker running in the test's event loop."""
+async def worker(test_started_ms):
+    """A SAQ worker running in the test's event loop, on a queue without earlier tests' jobs."""
     from saq import Worker
 
     from tasks import worker_settings
 
+    await _drop_jobs_left_by_earlier_tests(test_started_ms)
     opts = worker_settings()
     w = Worker(**opts)
     w.SIGNALS = []  # leave the test process's signals alone
@@ -256,5 +280,5 @@ def live_server():
 __all__ = [
     "Account", "PASSWORD", "http_client", "add_member", "app", "client", "csrf_token", "free_port", "link_in", "live_server",
     "login", "make_account", "owner", "owner_client", "post", "smtp_server", "spawn", "stop", "unique",
-    "wait_http", "worker", "os",
+    "wait_http", "worker", "test_started_ms", "os",
 ]

@@ -39,3 +39,25 @@ async def test_viewer_cannot_start_jobs(app):
         await login(client, viewer)
         assert (await post(client, "/jobs/demo", htmx=True)).status_code == 403
     assert await BackgroundJob.count().where(BackgroundJob.organization == account.org_id) == 0
+
+
+async def test_a_tests_worker_starts_without_the_jobs_earlier_tests_left_queued():
+    import time
+
+    from saq.job import Status
+
+    from app.core.queue import get_queue
+    from tests.support import _drop_jobs_left_by_earlier_tests, unique
+
+    queue = get_queue()
+    left = await queue.enqueue("demo_count", key=unique("left-over"), steps=1, delay=0)
+    assert left is not None
+    assert await _drop_jobs_left_by_earlier_tests(int(time.time() * 1000) + 1) >= 1
+    await left.refresh()
+    assert left.status in (Status.ABORTING, Status.ABORTED)
+    mine = await queue.enqueue("demo_count", key=unique("mine"), steps=1, delay=0)
+    assert mine is not None
+    await _drop_jobs_left_by_earlier_tests(mine.queued)  # enqueued by this test: kept
+    await mine.refresh()
+    assert mine.status == Status.QUEUED
+    await queue.abort(mine, "done")
