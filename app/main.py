@@ -63,7 +63,7 @@ from app.domains.payments.controllers import (
 )
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
-from app.domains.sync.controllers import SyncController
+from app.domains.sync.controllers import ListingMappingController, SyncController
 from app.domains.system.controllers import healthz
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
@@ -90,6 +90,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     StockCountController,
     SyncController,
     ListingsController,
+    ListingMappingController,
     OrdersController,
     CustomersController,
     NotificationsController,
