@@ -39,6 +39,9 @@ def register_listeners() -> None:
     # the website may keep the last units from the marketplace stores (allocation asks it)
     listings.register_preferred_channel(website.keeps_last_units)
 
+    # a store's page shows and sets the locations it sells from (listings' allocation)
+    stores.register_store_locations(listings.store_locations, listings.set_store_locations)
+
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)
 
