@@ -50,7 +50,7 @@ from app.domains.audit.controllers import AuditController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
-from app.domains.fulfillment.controllers import FulfillmentController
+from app.domains.fulfillment.controllers import FulfillmentController, OrderActionsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
@@ -95,6 +95,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CustomersController,
     NotificationsController,
     FulfillmentController,
+    OrderActionsController,
     healthz,
     admin_mount,
     StoresController,

@@ -42,6 +42,9 @@ def register_listeners() -> None:
     # a store's page shows and sets the locations it sells from (listings' allocation)
     stores.register_store_locations(listings.store_locations, listings.set_store_locations)
 
+    # a marketplace order's page shows its actions there (cancel, arrange shipment: fulfillment's)
+    orders.on_order_page(fulfillment.order_page_extras)
+
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)
 

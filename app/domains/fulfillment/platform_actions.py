@@ -44,6 +44,15 @@ STATUS_LABELS = {ActionStatus.PENDING: N_("waiting for the marketplace"), Action
                  ActionStatus.FAILED: N_("refused")}
 
 
+async def order_page_extras(tenant: Tenant, order: dict[str, Any]) -> dict[str, Any]:
+    """What a marketplace order's page adds (registered into orders by app/wiring.py): its actions
+    on the marketplace, the one still pending, the platform's cancel reasons, whether it may cancel."""
+    actions = await actions_of(tenant, order["id"])
+    return {"actions": actions, "cancel_reasons": cancel_reasons(order["channel"]),
+            "pending": next((a for a in actions if a.status == "pending"), None),
+            "cancellable": order["state"] in CANCELLABLE}
+
+
 def cancel_reasons(platform: str) -> list[tuple[str, str]]:
     """(value, label) of the reasons this platform takes for a seller's cancel."""
     return [(reason.value, _(REASON_LABELS[reason])) for reason in cancel_reasons_of(platform)]
