@@ -45,6 +45,9 @@ def register_listeners() -> None:
     # a marketplace order's page shows its actions there (cancel, arrange shipment: fulfillment's)
     orders.on_order_page(fulfillment.order_page_extras)
 
+    # the product pages show stock (inventory's)
+    catalog.register_stock_view(inventory.availability_with_bundles, inventory.levels_by_location)
+
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)
 
