@@ -16,6 +16,7 @@ from app.domains import (
     inventory,
     listings,
     orders,
+    payments,
     stores,
     sync,
     website,
@@ -60,5 +61,7 @@ def register_listeners() -> None:
         audit.name_rows(kind, namer)
     audit.label_values("platform", stores.platform_label)
     audit.label_values("reason", fulfillment.reason_label)
+    audit.label_values("methods", payments.method_label)
+    audit.label_values("keys_changed", payments.key_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)

@@ -124,9 +124,16 @@ async def test_store_page_chooses_its_locations(owner_client):
     assert page.status_code == 200 and 'name="location"' in page.text and medan["code"] in page.text
     refused = await post(owner_client, f"/stores/{store_id}/locations", {"location": "999999999"}, htmx=True)
     assert refused.status_code == 422 and "Choose locations from the list." in refused.text
+    for junk in ("abc", "1.5", f"{medan['id']},x"):
+        refused = await post(owner_client, f"/stores/{store_id}/locations", {"location": junk}, htmx=True)
+        assert refused.status_code == 422 and "Choose locations from the list." in refused.text, junk
+    assert await allocation.store_locations(tenant, [store_id]) == {}
     saved = await post(owner_client, f"/stores/{store_id}/locations", {"location": str(medan["id"])})
     assert saved.status_code in (200, 303)
     assert await allocation.store_locations(tenant, [store_id]) == {store_id: frozenset({medan["id"]})}
+    everywhere = await post(owner_client, f"/stores/{store_id}/locations", {})  # no box ticked: every location
+    assert everywhere.status_code in (200, 303)
+    assert await allocation.store_locations(tenant, [store_id]) == {}
 
 
 async def test_no_stock_goes_into_a_deactivated_location():

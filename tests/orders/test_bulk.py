@@ -95,6 +95,14 @@ async def test_labels_page_prints_one_label_per_own_order(owner_client):
     assert junk.status_code == 200 and "not valid" in junk.text and "shipping-label" not in junk.text
 
 
+async def test_a_website_orders_label_names_the_website(owner_client):
+    (a,) = await _orders(owner_client.account, OrderStatus.TO_SHIP)
+    await Order.update({Order.channel: "website", Order.store: None}).where(Order.id == a)
+    page = await owner_client.get(f"/orders/labels?ids={a}")
+    assert page.text.count('class="doc shipping-label"') == 1
+    assert "Website" in page.text and "Manual order" not in page.text
+
+
 async def test_bad_bulk_input_changes_nothing(owner_client):
     (ready,) = await _orders(owner_client.account, OrderStatus.TO_SHIP)
     _where, text = await _bulk(owner_client, "explode", [ready])

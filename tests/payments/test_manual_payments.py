@@ -127,3 +127,17 @@ async def test_payments_page_filters_and_buttons(owner_client):
     assert (await payments.payment_for_order(org_id, 21)).status == "paid"
     twice = await post(owner_client, f"/payments/{bank.payment_id}/paid")
     assert twice.status_code == 409
+
+
+async def test_payments_page_lists_the_latest_gateway_notifications(owner_client):
+    from app.domains.payments.notifications import recent
+    from app.domains.payments.tables import PaymentNotification
+
+    org_id = owner_client.account.org_id
+    await PaymentNotification.insert(PaymentNotification(
+        organization=org_id, provider="midtrans", order_number="W-00077", gateway_status="settlement",
+        raw_body="{}", verdict="duplicate", detail="seen before"))
+    [notice] = await recent(org_id)
+    assert (notice.order_number, notice.provider, notice.verdict) == ("W-00077", "midtrans", "duplicate")
+    page = await owner_client.get("/payments/")
+    assert "Latest gateway notifications" in page.text and "W-00077" in page.text and "settlement" in page.text

@@ -83,7 +83,7 @@ async def _grow(tenant: Tenant, shop: dict, units: int) -> None:
     for state in ("packed", "shipped", "delivered"):
         await transition(tenant, big, state)
     order = await get_order(tenant, big)
-    await returns.open_return(tenant, big, {order["lines"][0]["id"]: 1}, reason="rusak")
+    await returns.open_return(tenant, big, {order.lines[0].id: 1}, reason="rusak")
     shop["big_order"] = big
 
 

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Response
 
 from app.core import throttle
 from app.core.auth import LOCALE_COOKIE, RequestContext, client_ip, load_context
-from app.core.errors import AppError, Throttled, ValidationFailed
+from app.core.errors import AppError, NotFound, Throttled, ValidationFailed
 from app.core.i18n import LOCALES, _, current_locale, normalize_locale
 from app.core.mail import mail_enabled
 from app.core.permissions import GRANTABLE, MATRIX, Permission
@@ -26,11 +26,13 @@ from app.domains.accounts.schemas import (
     ChangePasswordForm,
     InviteForm,
     LoginForm,
+    NewOrganizationForm,
     OrganizationForm,
     ResetForm,
     ResetRequestForm,
     RoleForm,
     SignupForm,
+    SwitchOrganizationForm,
 )
 from app.settings import get_settings
 
@@ -226,22 +228,20 @@ class AccountController(Controller):
 
     @post("/organizations/switch", name="accounts:switch_org")
     async def switch(self, request: Request, ctx: RequestContext) -> Response:
-        data = await form_data(request)
         try:
-            org_id = int(data.get("organization_id", ""))
-        except ValueError:
-            org_id = -1
+            org_id = SwitchOrganizationForm.parse(await form_data(request)).organization_id
+        except ValidationFailed:
+            raise NotFound(_("Organisation not found.")) from None
         await services.switch_organization(ctx.user_id, org_id)
         request.session["org_id"] = org_id
         return redirect_after_post(request, "/")
 
     @post("/organizations", name="accounts:create_org")
     async def create(self, request: Request, ctx: RequestContext) -> Response:
-        data = await form_data(request)
-        name = (data.get("name") or "").strip()
-        if not name or len(name) > 120:
-            return render(request, "accounts/organizations.html", status_code=422,
-                          errors={"name": _("Business name is required (at most 120 characters).")})
+        try:
+            name = NewOrganizationForm.parse(await form_data(request)).name
+        except ValidationFailed as exc:
+            return render(request, "accounts/organizations.html", status_code=422, errors=exc.errors)
         org_id = await member_service.create_organization(ctx.user_id, name, ip=client_ip(request))
         await services.switch_organization(ctx.user_id, org_id)
         request.session["org_id"] = org_id

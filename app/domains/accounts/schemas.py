@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import EmailStr, Field, field_validator
 
 from app.core.forms import FieldProblem as FieldProblem  # re-exported for forms that import it from here
-from app.core.forms import Form
+from app.core.forms import Form, WholeNumber
+from app.core.i18n import _
 from app.core.statuses import Role
 
 PASSWORD_MIN = 8
@@ -93,3 +94,16 @@ class OrganizationForm(_AccountForm):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("unknown time zone") from None
         return value
+
+
+class NewOrganizationForm(_AccountForm):
+    """Another business for the signed-in person (the organisations page)."""
+
+    messages = {"name": lambda: _("Business name is required (at most 120 characters).")}
+    name: str = Field(default="", min_length=1, max_length=120)
+
+
+class SwitchOrganizationForm(_AccountForm):
+    """The organisation picked in the switcher: one of the person's, by id."""
+
+    organization_id: WholeNumber

@@ -14,8 +14,14 @@ from typing import Any
 
 from app.core.i18n import N_, _
 from app.core.tenancy import Tenant
+from app.domains.audit.services import AuditRecord
 
 ACTION_LABELS = {
+    "payments.settings": N_("Payment settings changed"), "payments.mark_paid": N_("Payment marked paid"),
+    "payments.cod_collected": N_("Cash on delivery collected"), "payments.refunded": N_("Payment marked refunded"),
+    "payments.statement_applied": N_("Bank statement matched"),
+    "website.settings_changed": N_("Website settings changed"), "website.products_added": N_("Products put on the website"),
+    "website.products_removed": N_("Products taken off the website"),
     "account.signed_up": N_("Signed up"), "account.login_failed": N_("Failed login"),
     "account.password_changed": N_("Password changed"), "account.password_reset": N_("Password reset"),
     "account.password_reset_requested": N_("Password reset requested"),
@@ -49,6 +55,7 @@ ENTITY_LABELS = {
     "location": N_("Location"), "store": N_("Store"), "listing": N_("Listing"), "stock_count": N_("Stock count"),
     "background_job": N_("Job"), "membership": N_("Member"), "invitation": N_("Invitation"), "user": N_("Account"),
     "organization": N_("Organisation"), "allocation_rule": N_("Allocation rule"),
+    "payment": N_("Payment"), "payment_settings": N_("Payment settings"), "website": N_("Website"),
 }
 FIELD_LABELS = {
     "name": N_("Name"), "code": N_("Code"), "brand": N_("Brand"), "category": N_("Category"),
@@ -67,6 +74,9 @@ FIELD_LABELS = {
     "preferred_for_last_units": N_("Keep the last units for this store"),
     "auto_push_prices": N_("Send catalog prices (with the markup) to this store"),
     "reason": N_("Reason"),
+    "methods": N_("Payment methods"), "keys_changed": N_("Gateway keys changed"),
+    "bank_accounts": N_("Bank accounts"), "amount": N_("Amount"), "verdict": N_("Result"),
+    "applied": N_("Applied"), "skipped": N_("Skipped"),
 }
 TASK_LABELS = {
     "demo_count": N_("Demo job"), "import_listings": N_("Listing import"), "push_stock": N_("Stock push"),
@@ -93,7 +103,7 @@ class Change:
 
 @dataclass(slots=True)
 class ReadableEntry:
-    entry: dict[str, Any]
+    entry: AuditRecord
     action: str
     subject: str
     changes: list[Change] = field(default_factory=list)
@@ -117,7 +127,16 @@ def _pairs(value: Any) -> list[tuple[Any, Any]]:
     return []
 
 
-def _wanted(entries: list[dict]) -> dict[str, set[int]]:
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """An entry with its before and after read as dicts."""
+
+    entry: AuditRecord
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def _wanted(entries: list[_Loaded]) -> dict[str, set[int]]:
     """The ids of each kind of row the entries mention."""
     wanted: dict[str, set[int]] = defaultdict(set)
 
@@ -126,13 +145,14 @@ def _wanted(entries: list[dict]) -> dict[str, set[int]]:
             if isinstance(item, int | str) and str(item).isdigit():
                 wanted[kind].add(int(item))
 
-    for e in entries:
-        if e["entity"] in SUBJECTS and e["entity_id"]:
-            wanted[SUBJECTS[e["entity"]]].add(e["entity_id"])
-        for side in (e["_before"], e["_after"]):
+    for loaded in entries:
+        e = loaded.entry
+        if e.entity in SUBJECTS and e.entity_id:
+            wanted[SUBJECTS[e.entity]].add(e.entity_id)
+        for side in (loaded.before, loaded.after):
             for key, value in side.items():
-                if (e["action"], key) in QUANTITIES:
-                    add(QUANTITIES[(e["action"], key)], [k for k, _q in _pairs(value)])
+                if (e.action, key) in QUANTITIES:
+                    add(QUANTITIES[(e.action, key)], [k for k, _q in _pairs(value)])
                 elif key in REFERENCES:
                     add(REFERENCES[key], value)
     return wanted
@@ -184,10 +204,7 @@ def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -
     if key == "task":
         return _(TASK_LABELS.get(str(value), N_("Background job")))
     if key in _value_labels:  # a platform's name, a marketplace cancel's reason as the seller picked it
-        try:
-            return _value_labels[key](str(value))
-        except (ValueError, KeyError):
-            return str(value)
+        return ", ".join(_labelled(key, item) for item in (value if isinstance(value, list) else [value]))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -196,30 +213,37 @@ def _text(key: str, value: Any, action: str, names: dict[str, dict[int, str]]) -
     return text if len(text) <= 160 else text[:157] + "…"
 
 
-def _changes(e: dict, names: dict[str, dict[int, str]]) -> list[Change]:
-    before, after = e["_before"], e["_after"]
+def _labelled(key: str, value: object) -> str:
+    try:
+        return _value_labels[key](str(value))
+    except (ValueError, KeyError):
+        return str(value)
+
+
+def _changes(loaded: _Loaded, names: dict[str, dict[int, str]]) -> list[Change]:
+    before, after, action = loaded.before, loaded.after, loaded.entry.action
     keys = [k for k in dict.fromkeys([*before, *after]) if k not in HIDDEN_FIELDS]
     return [Change(_(FIELD_LABELS[k]) if k in FIELD_LABELS else _("Detail"),
-                   _text(k, before[k], e["action"], names) if k in before else None,
-                   _text(k, after[k], e["action"], names) if k in after else None) for k in keys]
+                   _text(k, before[k], action, names) if k in before else None,
+                   _text(k, after[k], action, names) if k in after else None) for k in keys]
 
 
-async def readable(tenant: Tenant, entries: list[dict[str, Any]]) -> list[ReadableEntry]:
+async def readable(tenant: Tenant, entries: list[AuditRecord]) -> list[ReadableEntry]:
     """Audit entries as people read them: what happened, to what (by name), field by field."""
-    for e in entries:
-        e["_before"], e["_after"] = _loaded(e.get("before")), _loaded(e.get("after"))
-    names = await _lookups(tenant, _wanted(entries))
+    loaded = [_Loaded(e, _loaded(e.before), _loaded(e.after)) for e in entries]
+    names = await _lookups(tenant, _wanted(loaded))
     out = []
-    for e in entries:
-        kind = SUBJECTS.get(e["entity"])
-        subject_name = names[kind].get(e["entity_id"], "") if kind and e["entity_id"] else ""
-        entity_msgid = ENTITY_LABELS.get(e["entity"])
+    for one in loaded:
+        e = one.entry
+        kind = SUBJECTS.get(e.entity)
+        subject_name = names[kind].get(e.entity_id, "") if kind and e.entity_id else ""
+        entity_msgid = ENTITY_LABELS.get(e.entity)
         entity = _(entity_msgid) if entity_msgid else ""
-        raw = json.dumps({"action": e["action"], "entity": e["entity"], "entity_id": e["entity_id"],
-                          "before": e["_before"] or None, "after": e["_after"] or None},
+        raw = json.dumps({"action": e.action, "entity": e.entity, "entity_id": e.entity_id,
+                          "before": one.before or None, "after": one.after or None},
                          ensure_ascii=False, indent=1, default=str)
         out.append(ReadableEntry(
-            entry=e, action=_(ACTION_LABELS.get(e["action"], N_("Change"))),
+            entry=e, action=_(ACTION_LABELS.get(e.action, N_("Change"))),
             subject=f"{entity} {subject_name}".strip() if subject_name else "",
-            changes=_changes(e, names), raw=raw))
+            changes=_changes(one, names), raw=raw))
     return out

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from app.core.records import from_rows
 from app.core.tenancy import Actor, Tenant
 from app.domains.audit.tables import AuditEntry
 
@@ -33,9 +36,26 @@ async def record(
     )
 
 
-async def recent(tenant: Tenant, limit: int = 100) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One audit entry as stored, with the actor's e-mail (None for the system)."""
+
+    id: int
+    organization: int | None
+    actor: int | None
+    actor_email: str | None
+    action: str
+    entity: str
+    entity_id: int | None
+    before: Any
+    after: Any
+    ip: str | None
+    created_at: datetime
+
+
+async def recent(tenant: Tenant, limit: int = 100) -> list[AuditRecord]:
     """The organisation's latest audit entries, newest first, with the actor's e-mail."""
-    return (
+    return from_rows(AuditRecord,
         await tenant.scoped(AuditEntry)
         .select(AuditEntry.all_columns(), AuditEntry.actor.email.as_alias("actor_email"))
         .order_by(AuditEntry.id, ascending=False)

@@ -18,7 +18,7 @@ from app.core.web import flash, form_data, redirect_after_post, render, wants_fr
 from app.domains.catalog import services, stock_view
 from app.domains.catalog.events import CatalogPricesChanged
 from app.domains.catalog.images import set_variant_image
-from app.domains.catalog.schemas import product_form_from
+from app.domains.catalog.schemas import BundleForm, product_form_from
 
 
 def _blank_variant() -> dict:
@@ -97,15 +97,8 @@ class ProductsController(Controller):
         product, variants = await services.get_product(tenant, product_id)
         if variant_id not in {v["id"] for v in variants}:
             raise NotFound(_("Variant not found."))
-        data = await form_data(request)
-        components = []
-        for line in (data.get("components") or "").splitlines():
-            parts = line.replace("×", " ").replace("x ", " ").split()
-            if parts:
-                qty = parts[-1] if len(parts) > 1 and parts[-1].isdigit() else "1"
-                sku = " ".join(parts[:-1]) if len(parts) > 1 and parts[-1].isdigit() else " ".join(parts)
-                components.append((sku, int(qty)))
         try:
+            components = BundleForm.parse(await form_data(request)).components
             await services.set_bundle(tenant, variant_id, components)
         except ValidationFailed as exc:
             flash(request, " ".join(exc.errors.values()), "error")

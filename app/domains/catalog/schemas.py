@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from app.core.errors import ValidationFailed
 from app.core.forms import FieldProblem, Form
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.money import parse_rupiah
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/-]{0,62}[A-Za-z0-9._/-])?$")
@@ -93,3 +93,33 @@ def product_form_from(data: dict[str, str]) -> ProductForm:
     if errors:
         raise ValidationFailed(errors)
     return form
+
+
+MAX_COMPONENTS = 50
+_NUMBER_LIKE = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _component_lines(value: Any) -> Any:
+    """The bundle textarea, one component a line: "SKU 2", "SKU × 2", "SKU x 2", or "SKU" for one."""
+    if not isinstance(value, str):
+        return value
+    components: list[tuple[str, int]] = []
+    for line in value.splitlines():
+        parts = line.replace("×", " ").replace("x ", " ").split()
+        if not parts:
+            continue
+        qty = 1
+        if len(parts) > 1 and _NUMBER_LIKE.fullmatch(parts[-1]):
+            if not parts[-1].isdigit() or len(parts[-1]) > 4 or not 1 <= int(parts[-1]) <= 1000:
+                raise FieldProblem(N_("Quantity must be between 1 and 1000."))
+            qty, parts = int(parts[-1]), parts[:-1]
+        components.append((" ".join(parts)[:64], qty))
+    if len(components) > MAX_COMPONENTS:
+        raise FieldProblem(N_("A bundle has at most 50 components."))
+    return components
+
+
+class BundleForm(Form):
+    """A bundle's components as typed in its textarea (empty: the variant is no longer a bundle)."""
+
+    components: Annotated[list[tuple[str, int]], BeforeValidator(_component_lines)] = []

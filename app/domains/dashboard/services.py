@@ -56,7 +56,7 @@ async def orders_per_day(tenant: Tenant, days: int = CHART_DAYS) -> list[DayBar]
     rows = await placed_per_day(tenant, since, int(offset.total_seconds() // 3600))
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
-        counts.setdefault(str(r["day"])[:10], {})[r["channel"]] = int(r["n"])
+        counts.setdefault(r.day, {})[r.channel] = r.n
     bars = []
     for i in range(days):
         day = (start_local + timedelta(days=i)).date()

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
+from app.core.records import from_row
 from app.core.tenancy import Tenant
 from app.domains import orders
 from app.domains.fulfillment import picking, platform_actions, shipping
@@ -171,21 +172,50 @@ async def _ship(tenant: Tenant, rows: list[dict[str, Any]], outcome: BulkOutcome
         (outcome.done if result.shipped else outcome.waiting).append(row["id"])
 
 
-async def label_orders(tenant: Tenant, ids: list[int]) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class LabelLine:
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class LabelShipment:
+    carrier: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabelOrder:
+    """What a shipping label shows of one order."""
+
+    id: int
+    channel: str
+    platform_order_id: str
+    customer_name: str
+    customer_phone: str
+    address: dict[str, Any]
+    total: int
+    currency: str
+    cash_on_delivery: bool
+    shipping_carrier: str
+    tracking_number: str
+    store_name: str | None
+    location_code: str | None
+    lines: list[LabelLine]
+    shipment: LabelShipment | None
+
+
+async def label_orders(tenant: Tenant, ids: list[int]) -> list[LabelOrder]:
     """The chosen orders (not cancelled) with what a label shows, in four queries whatever the count."""
     rows = await tenant.scoped(Order).select(
-        Order.id, Order.platform_order_id, Order.customer_name, Order.customer_phone, Order.address, Order.total,
-        Order.currency, Order.cash_on_delivery, Order.shipping_carrier, Order.tracking_number,
+        Order.id, Order.channel, Order.platform_order_id, Order.customer_name, Order.customer_phone, Order.address,
+        Order.total, Order.currency, Order.cash_on_delivery, Order.shipping_carrier, Order.tracking_number,
         Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
     ).where(Order.id.is_in(ids) & (Order.state != OrderState.CANCELLED)).order_by(Order.id).output(load_json=True)
     found = [r["id"] for r in rows] or [-1]
-    lines: dict[int, list[dict[str, Any]]] = {}
+    lines: dict[int, list[LabelLine]] = {}
     for line in await tenant.scoped(OrderLine).select(OrderLine.order, OrderLine.quantity).where(
             OrderLine.order.is_in(found)):
-        lines.setdefault(line["order"], []).append(line)
-    carriers = {r["order"]: r for r in await tenant.scoped(Shipment).select(Shipment.order, Shipment.carrier).where(
-        Shipment.order.is_in(found))}
-    for row in rows:
-        row["lines"] = lines.get(row["id"], [])
-        row["shipment"] = carriers.get(row["id"])
-    return rows
+        lines.setdefault(line["order"], []).append(LabelLine(line["quantity"]))
+    carriers = {r["order"]: LabelShipment(r["carrier"]) for r in await tenant.scoped(Shipment).select(
+        Shipment.order, Shipment.carrier).where(Shipment.order.is_in(found))}
+    return [from_row(LabelOrder, row, address=row["address"] or {}, lines=lines.get(row["id"], []),
+                     shipment=carriers.get(row["id"])) for row in rows]

@@ -88,7 +88,7 @@ class FulfillmentController(Controller):
                           error: str = "", message: str = "", errors: dict | None = None,
                           form: dict | None = None) -> Response:
         order = await get_order(tenant, order_id)
-        action = await platform_actions.latest_action(tenant, order_id, ActionKind.SHIP) if order["store"] else None
+        action = await platform_actions.latest_action(tenant, order_id, ActionKind.SHIP) if order.store else None
         return render(request, "fulfillment/ship.html", fragment="fulfillment/_ship.html", status_code=status_code,
                       order=order, shipment=await shipping.shipment_of(tenant, order_id), action=action,
                       error=error, message=message, errors=errors or {}, form=form or {})
@@ -103,7 +103,7 @@ class FulfillmentController(Controller):
         a manual order ships at once with the courier and tracking number typed."""
         data = await form_data(request)
         order = await get_order(tenant, order_id)
-        if order["store"] is not None and order["state"] not in shipping.ALREADY_SHIPPED:
+        if order.store is not None and order.state not in shipping.ALREADY_SHIPPED:
             try:
                 await platform_actions.request_ship(tenant, order_id)
             except AppError as exc:

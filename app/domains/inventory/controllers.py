@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 from litestar import Controller, Request, get, post
 from litestar.response import Response, Stream
@@ -14,9 +15,10 @@ from app.core.i18n import _, ngettext
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains.catalog import variant_by_code
+from app.domains.catalog import Variant, variant_by_code
 from app.domains.inventory import counts, locations, overview, stock
 from app.domains.inventory.labels import reference_names
+from app.domains.inventory.overview import MovementRow
 from app.domains.inventory.schemas import (
     AdjustForm,
     LocationActiveForm,
@@ -28,15 +30,26 @@ from app.domains.inventory.schemas import (
 from app.domains.inventory.statuses import MovementKind
 
 
-async def _name_orders(tenant: Tenant, rows: list[dict]) -> None:
+async def _name_orders(tenant: Tenant, rows: list[MovementRow]) -> list[MovementRow]:
     """A movement made for an order names it (its number, a link) rather than "order:28"."""
-    ids = {int(r["reference"][6:]) for r in rows if (r["reference"] or "").startswith("order:")
-           and r["reference"][6:].isdigit()}
+    ids = {int(r.reference[6:]) for r in rows if (r.reference or "").startswith("order:") and r.reference[6:].isdigit()}
     numbers = await reference_names(tenant, "order", ids) if ids else {}
+    named = []
     for row in rows:
-        ref = row["reference"] or ""
+        ref = row.reference or ""
         if ref.startswith("order:") and ref[6:].isdigit() and int(ref[6:]) in numbers:
-            row["order_id"], row["order_number"] = int(ref[6:]), numbers[int(ref[6:])]
+            row = replace(row, order_id=int(ref[6:]), order_number=numbers[int(ref[6:])])
+        named.append(row)
+    return named
+
+
+async def _variant_of(tenant: Tenant, code: str) -> Variant:
+    """The variant a parsed form's SKU or barcode names; ValidationFailed on `code` when none does."""
+    variant = await variant_by_code(tenant, code)
+    if variant is None:
+        raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=code)})
+    return variant
+
 
 class InventoryController(Controller):
     path = "/inventory"
@@ -62,10 +75,8 @@ class InventoryController(Controller):
     async def adjust(self, request: Request, tenant: Tenant) -> Response:
         data = await form_data(request)
         try:
-            variant = await variant_by_code(tenant, data.get("code", ""))
-            if variant is None:
-                raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
             form = AdjustForm.parse(data)
+            variant = await _variant_of(tenant, form.code)
             level = await stock.adjust(tenant, variant["id"], form.location_id, form.delta, reason=form.reason)
         except AppError as exc:
             errors = dict(getattr(exc, "errors", None) or {"delta": exc.message})
@@ -79,10 +90,8 @@ class InventoryController(Controller):
     async def transfer(self, request: Request, tenant: Tenant) -> Response:
         data = await form_data(request)
         try:
-            variant = await variant_by_code(tenant, data.get("code", ""))
-            if variant is None:
-                raise ValidationFailed({"code": _("No variant has the SKU or barcode %(code)s.", code=data.get("code", ""))})
             form = TransferForm.parse(data)
+            variant = await _variant_of(tenant, form.code)
             await stock.transfer(tenant, variant["id"], form.source_id, form.target_id, form.quantity,
                                  reason=form.reason)
         except AppError as exc:
@@ -102,7 +111,7 @@ class InventoryController(Controller):
                         location: int | None = None, kind: str = "", after: int | None = None) -> Response:
         rows, next_after = await overview.movements(tenant, variant_id=variant, location_id=location,
                                                     kind=kind if kind in set(MovementKind) else "", after=after)
-        await _name_orders(tenant, rows)
+        rows = await _name_orders(tenant, rows)
         return render(request, "inventory/movements.html", fragment="inventory/_movement_rows.html" if after else None,
                       rows=rows, next_after=next_after, kinds=list(MovementKind),
                       locations=await locations.list_locations(tenant, active_only=False),
@@ -122,9 +131,9 @@ class InventoryController(Controller):
                                                        kind=kind if kind in set(MovementKind) else "", after=after,
                                                        limit=1000)
                 for r in rows:
-                    writer.writerow([format_local(r["created_at"], tenant.timezone), r["sku"], r["location_code"],
-                                     r["kind"], r["on_hand_delta"], r["reserved_delta"], r["on_hand_after"],
-                                     r["reserved_after"], r["reason"], r["reference"], r["actor_email"] or ""])
+                    writer.writerow([format_local(r.created_at, tenant.timezone), r.sku, r.location_code,
+                                     r.kind, r.on_hand_delta, r.reserved_delta, r.on_hand_after,
+                                     r.reserved_after, r.reason, r.reference, r.actor_email or ""])
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()

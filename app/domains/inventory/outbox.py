@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.core.clock import utcnow
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.inventory.tables import StockChange
 
 
-async def pending_changes(tenant: Tenant, *, limit: int = 20_000) -> list[dict]:
-    """The unconsumed change rows ({id, variant}), oldest first."""
-    return await tenant.scoped(StockChange).select(StockChange.id, StockChange.variant).where(
-        StockChange.consumed_at.is_null()).order_by(StockChange.id).limit(limit)
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    """An unconsumed outbox row: the available stock of `variant` changed."""
+
+    id: int
+    variant: int
+
+
+async def pending_changes(tenant: Tenant, *, limit: int = 20_000) -> list[PendingChange]:
+    """The unconsumed change rows, oldest first."""
+    return from_rows(PendingChange, await tenant.scoped(StockChange).select(StockChange.id, StockChange.variant).where(
+        StockChange.consumed_at.is_null()).order_by(StockChange.id).limit(limit))
 
 
 async def consume_changes(tenant: Tenant, ids: list[int], *, watermark: int) -> None:

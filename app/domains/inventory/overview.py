@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from piccolo.query import WhereRaw
 
@@ -139,8 +140,32 @@ async def low_stock_count(tenant: Tenant) -> int:
     return int((await StockLevel.raw(f"SELECT {sql} AS n", *args))[0]["n"])
 
 
+@dataclass(frozen=True, slots=True)
+class MovementRow:
+    """A line of the stock ledger with its SKU, location code and who made it; a movement made
+    for an order may be given the order's id and number (the page links to it)."""
+
+    id: int
+    variant: int
+    location: int
+    kind: str
+    on_hand_delta: int
+    reserved_delta: int
+    on_hand_after: int
+    reserved_after: int
+    reason: str
+    reference: str
+    actor: int | None
+    actor_email: str | None
+    created_at: datetime
+    sku: str
+    location_code: str
+    order_id: int | None = None
+    order_number: str | None = None
+
+
 async def movements(tenant: Tenant, *, variant_id: int | None = None, location_id: int | None = None,
-                    kind: str = "", after: int | None = None, limit: int = 100) -> tuple[list[dict], int | None]:
+                    kind: str = "", after: int | None = None, limit: int = 100) -> tuple[list[MovementRow], int | None]:
     """The ledger, newest first, filterable; keyset-paged by movement id."""
     query = tenant.scoped(StockMovement).select(
         StockMovement.all_columns(), StockMovement.variant.sku.as_alias("sku"),
@@ -157,6 +182,6 @@ async def movements(tenant: Tenant, *, variant_id: int | None = None, location_i
     rows = await query.order_by(StockMovement.id, ascending=False).limit(limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (rows[-1]["id"] if more and rows else None)
+    return from_rows(MovementRow, rows), (rows[-1]["id"] if more and rows else None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from app.core.forms import Checkbox, Form, OptionalWholeNumber, WholeNumber
 from app.core.i18n import _
 
@@ -9,9 +11,10 @@ from app.core.i18n import _
 class AdjustForm(Form):
     """Add or remove units of one variant (by SKU or barcode) at one location."""
 
-    messages = {"location_id": lambda: _("Choose a location."),
+    messages = {"code": lambda: _("Type or scan the SKU or barcode."),
+                "location_id": lambda: _("Choose a location."),
                 "delta": lambda: _("Enter a whole number such as 5 or -3.")}
-    code: str = ""
+    code: str = Field(default="", min_length=1, max_length=64)
     location_id: WholeNumber
     delta: WholeNumber
     reason: str = ""
@@ -22,8 +25,9 @@ class TransferForm(Form):
 
     messages = {"source_id": lambda: _("Choose where the goods leave."),
                 "target_id": lambda: _("Choose where the goods arrive."),
-                "quantity": lambda: _("Enter how many units move.")}
-    code: str = ""
+                "quantity": lambda: _("Enter how many units move."),
+                "code": lambda: _("Type or scan the SKU or barcode.")}
+    code: str = Field(default="", min_length=1, max_length=64)
     source_id: WholeNumber
     target_id: WholeNumber
     quantity: WholeNumber

@@ -8,6 +8,7 @@ from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, render
 from app.domains.notifications import services
+from app.domains.notifications.schemas import PreferencesForm
 
 
 class NotificationsController(Controller):
@@ -26,10 +27,8 @@ class NotificationsController(Controller):
 
     @post("/preferences", name="notifications:preferences")
     async def save(self, request: Request, tenant: Tenant, ctx: RequestContext) -> Response:
-        data = await form_data(request)
-        choices = {kind: {"in_app": data.get(f"{kind}-in_app") == "on", "email": data.get(f"{kind}-email") == "on"}
-                   for kind in services.KINDS}
-        await services.save_preferences(tenant, ctx.user_id, choices)
+        form = PreferencesForm.parse(await form_data(request))
+        await services.save_preferences(tenant, ctx.user_id, form.choices())
         flash(request, _("Notification settings saved."))
         return render(request, "notifications/index.html", items=await services.feed(tenant, ctx.user_id),
                       prefs=await services.preferences(tenant, ctx.user_id), kinds=services.KINDS)

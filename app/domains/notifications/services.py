@@ -85,19 +85,33 @@ async def mark_read(tenant: Tenant, user_id: int) -> None:
         await tenant.scoped(NotificationRead).new(user=user_id, last_read_id=value).save()
 
 
-async def preferences(tenant: Tenant, user_id: int) -> dict[str, dict[str, bool]]:
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """How a member wants one kind of notification: in the app, by e-mail."""
+
+    in_app: bool
+    email: bool
+
+
+DEFAULT_PREFERENCE = Preference(in_app=True, email=False)
+
+
+async def preferences(tenant: Tenant, user_id: int) -> dict[str, Preference]:
+    """The member's choice for every kind (the default for a kind never chosen)."""
     rows = await tenant.scoped(NotificationPreference).select().where(NotificationPreference.user == user_id)
-    chosen = {r["kind"]: {"in_app": r["in_app"], "email": r["email"]} for r in rows}
-    return {kind: chosen.get(kind, {"in_app": True, "email": False}) for kind in KINDS}
+    chosen = {r["kind"]: from_row(Preference, r) for r in rows}
+    return {kind: chosen.get(kind, DEFAULT_PREFERENCE) for kind in KINDS}
 
 
-async def save_preferences(tenant: Tenant, user_id: int, choices: dict[str, dict[str, bool]]) -> None:
+async def save_preferences(tenant: Tenant, user_id: int, choices: dict[str, Preference]) -> None:
+    """Replace the member's choices; a kind missing from `choices` is off both ways."""
     if not await is_member(tenant, user_id):
         return
+    off = Preference(in_app=False, email=False)
     await tenant.scoped(NotificationPreference).delete().where(NotificationPreference.user == user_id)
     for kind in KINDS:
-        choice = choices.get(kind, {})
-        await tenant.scoped(NotificationPreference).new(user=user_id, kind=kind, in_app=bool(choice.get("in_app")),
-                                                        email=bool(choice.get("email"))).save()
+        choice = choices.get(kind, off)
+        await tenant.scoped(NotificationPreference).new(user=user_id, kind=kind, in_app=choice.in_app,
+                                                        email=choice.email).save()
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
     from app.domains.orders.remap import waiting_units as waiting_units
     from app.domains.orders.services import ChannelLine as ChannelLine
+    from app.domains.orders.services import OrderDetail as OrderDetail
     from app.domains.orders.services import get_order as get_order
     from app.domains.orders.services import order_summary as order_summary
     from app.domains.orders.services import place_channel_order as place_channel_order

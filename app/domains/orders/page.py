@@ -12,7 +12,7 @@ from app.domains.orders import services
 
 MAX_SELECTED = 500  # one bulk action on the order queue takes at most this many orders
 
-MarketplaceExtras = Callable[[Tenant, dict[str, Any]], Awaitable[dict[str, Any]]]
+MarketplaceExtras = Callable[[Tenant, services.OrderDetail], Awaitable[dict[str, Any]]]
 _marketplace_extras: MarketplaceExtras | None = None
 
 
@@ -25,6 +25,6 @@ def on_order_page(extras: MarketplaceExtras) -> None:
 async def order_page(tenant: Tenant, order_id: int) -> dict[str, Any]:
     """The order, and for a marketplace order its actions there and the platform's cancel reasons."""
     order = await services.get_order(tenant, order_id)
-    if order["store"] is None or _marketplace_extras is None:
+    if order.store is None or _marketplace_extras is None:
         return {"order": order, "actions": [], "cancel_reasons": [], "pending": None}
     return {"order": order, **await _marketplace_extras(tenant, order)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from app.core.database import is_postgres
@@ -10,17 +11,28 @@ from app.domains.orders.statuses import OrderState
 from app.domains.orders.tables import Order
 
 
-async def placed_per_day(tenant: Tenant, since: datetime, offset_hours: int) -> list[dict]:
-    """Rows {day, channel, n}: orders placed since `since` per local day (the organisation's zone,
-    or `offset_hours` from UTC on SQLite) and channel, grouped in SQL."""
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """Orders placed on one local day (YYYY-MM-DD) through one channel."""
+
+    day: str
+    channel: str
+    n: int
+
+
+async def placed_per_day(tenant: Tenant, since: datetime, offset_hours: int) -> list[DayCount]:
+    """Orders placed since `since` per local day (the organisation's zone, or `offset_hours` from
+    UTC on SQLite) and channel, grouped in SQL."""
     if is_postgres():
-        return await Order.raw(
+        rows = await Order.raw(
             'SELECT (placed_at AT TIME ZONE {})::date::text AS day, channel, COUNT(*) AS n FROM "order" '
             "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", tenant.timezone, tenant.organization_id, since)
-    return await Order.raw(
-        'SELECT date(placed_at, {}) AS day, channel, COUNT(*) AS n FROM "order" '
-        "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", f"{offset_hours:+d} hours",
-        tenant.organization_id, since.isoformat())
+    else:
+        rows = await Order.raw(
+            'SELECT date(placed_at, {}) AS day, channel, COUNT(*) AS n FROM "order" '
+            "WHERE organization = {} AND placed_at >= {} GROUP BY 1, 2", f"{offset_hours:+d} hours",
+            tenant.organization_id, since.isoformat())
+    return [DayCount(str(r["day"])[:10], r["channel"], int(r["n"])) for r in rows]
 
 
 async def work_counts(tenant: Tenant, **extra: tuple[str, list]) -> dict[str, int]:

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piccolo.custom_types import Combinable
 from piccolo.query import WhereRaw
@@ -17,6 +17,7 @@ from app.core.database import custom_plans, engine, is_postgres, transaction
 from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.money import parse_rupiah
+from app.core.records import from_row, from_rows
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
 from app.domains import inventory as stock
@@ -28,6 +29,9 @@ from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.ingest import add_event, settle_stock
 from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState, StockState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
+
+if TYPE_CHECKING:
+    from app.domains.orders.returns import ReturnView
 
 PAGE = 50
 COUNT_CAP = 10_000  # a tab counts exactly up to this many orders
@@ -158,7 +162,80 @@ def _day_start(day: date, tz_name: str | None) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone(tz_name)).astimezone(UTC)
 
 
-async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class OrderLineView:
+    """A line of the order page: what was sold, its master variant, and units still returnable."""
+
+    id: int
+    order: int
+    platform_item_id: str
+    platform_model_id: str
+    seller_sku: str
+    title: str
+    quantity: int
+    unit_price: int
+    variant: int | None
+    variant_sku: str | None
+    product_name: str | None
+    returnable: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEventView:
+    """A line of the order's timeline, newest first."""
+
+    id: int
+    kind: str
+    message: str
+    actor: int | None
+    actor_email: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    """The order page's order: its columns, store and location names, lines, timeline, tags, the
+    states a person may move it to here, and its returns."""
+
+    id: int
+    store: int | None
+    store_name: str | None
+    channel: str
+    platform_order_id: str
+    state: str
+    platform_status: str
+    stock_state: str
+    oversold: bool
+    has_unmapped_lines: bool
+    location: int | None
+    location_code: str | None
+    customer_name: str
+    customer_phone: str
+    address: dict[str, Any]
+    customer_email: str
+    currency: str
+    total: int
+    subtotal: int
+    shipping_fee: int
+    seller_discount: int
+    platform_discount: int
+    platform_fees: int | None
+    cash_on_delivery: bool
+    shipping_carrier: str
+    tracking_number: str
+    ship_by: datetime | None
+    placed_at: datetime
+    platform_updated_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    lines: list[OrderLineView]
+    events: list[OrderEventView]
+    tags: list[str]
+    next_states: list[OrderState]
+    returns: list[ReturnView]
+
+
+async def get_order(tenant: Tenant, order_id: int) -> OrderDetail:
     order = await tenant.scoped(Order).select(
         Order.all_columns(), Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
         tags.tag_list_column(),
@@ -167,22 +244,24 @@ async def get_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
         from app.core.errors import NotFound
 
         raise NotFound(_("Order not found."))
-    order["lines"] = await tenant.scoped(OrderLine).select(
+    lines = await tenant.scoped(OrderLine).select(
         OrderLine.all_columns(), OrderLine.variant.sku.as_alias("variant_sku"),
         OrderLine.variant._.product.name.as_alias("product_name"),
     ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
-    order["events"] = await tenant.scoped(OrderEvent).select(
+    events = await tenant.scoped(OrderEvent).select(
         OrderEvent.all_columns(), OrderEvent.actor.email.as_alias("actor_email"),
     ).where(OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False)
-    order["tags"] = tags.split_tag_list(order.pop("tag_list"))
-    order["next_states"] = sorted(local_targets(order), key=list(OrderState).index)
     from app.domains.orders.returns import returned_of, returns_of
 
-    order["returns"] = await returns_of(tenant, order["id"])
-    already = returned_of(order["returns"])
-    for line in order["lines"]:
-        line["returnable"] = line["quantity"] - already.get(line["id"], 0)
-    return order
+    order_returns = await returns_of(tenant, order["id"])
+    already = returned_of(order_returns)
+    return from_row(
+        OrderDetail, order, address=order["address"] or {},
+        lines=[from_row(OrderLineView, line, returnable=line["quantity"] - already.get(line["id"], 0))
+               for line in lines],
+        events=from_rows(OrderEventView, events), tags=tags.split_tag_list(order["tag_list"]),
+        next_states=sorted(local_targets(order["state"], order["store"]), key=list(OrderState).index),
+        returns=order_returns)
 
 
 def _pk(value: Any) -> int:
@@ -192,14 +271,15 @@ def _pk(value: Any) -> int:
         return -1
 
 
-def local_targets(order: dict[str, Any]) -> set[OrderState]:
-    """The states a person may move the order to here. A marketplace order's payment, cancel,
-    shipment and delivery are the marketplace's to decide (a local change would leave it saying
-    something else), so only the warehouse's own steps are local."""
-    allowed = ALLOWED[OrderState(order["state"])]
-    if order.get("store") is None:
+def local_targets(state: str, store: int | None) -> set[OrderState]:
+    """The states a person may move an order in `state` (of marketplace `store`, None for a
+    manual or website order) to here. A marketplace order's payment, cancel, shipment and
+    delivery are the marketplace's to decide (a local change would leave it saying something
+    else), so only the warehouse's own steps are local."""
+    allowed = ALLOWED[OrderState(state)]
+    if store is None:
         return set(allowed)
-    if OrderState(order["state"]) not in WAREHOUSE_STEPS:
+    if OrderState(state) not in WAREHOUSE_STEPS:
         return set()
     return allowed & WAREHOUSE_STEPS
 
@@ -214,21 +294,21 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
         raise ValidationFailed({"state": _("Unknown order state.")}) from None
     async with transaction():
         order = await get_order(tenant, order_id)
-        current = OrderState(order["state"])
-        if by_person and order["store"] is not None and new_state not in local_targets(order):
+        current = OrderState(order.state)
+        if by_person and order.store is not None and new_state not in local_targets(order.state, order.store):
             raise Conflict(_("A marketplace order is %(target)s on the marketplace, not here: use the marketplace "
                              "actions on this page. Nothing changed.", target=new_state.label()))
         if new_state not in ALLOWED[current]:
             raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=current.label(),
                              target=new_state.label()))
         changed = await tenant.scoped(Order).update({Order.state: new_state}).where(
-            (Order.id == order["id"]) & (Order.state == current)).returning(Order.id)
+            (Order.id == order.id) & (Order.state == current)).returning(Order.id)
         if not changed:
             raise Conflict(_("The order changed meanwhile; reload and try again."))
-        await add_event(tenant, order["id"], "status", deferred("%(from)s → %(to)s", **{
+        await add_event(tenant, order.id, "status", deferred("%(from)s → %(to)s", **{
             "from": deferred_label(current), "to": deferred_label(new_state)}))
-        await settle_stock(tenant, order["id"])
-    await record(tenant.organization_id, tenant.actor, "order.transition", "order", order["id"],
+        await settle_stock(tenant, order.id)
+    await record(tenant.organization_id, tenant.actor, "order.transition", "order", order.id,
                  before={"state": current.value}, after={"state": new_state.value})
     return new_state
 
@@ -243,7 +323,7 @@ async def add_note(tenant: Tenant, order_id: int, note: str) -> None:
     if not note or len(note) > 1000:
         raise ValidationFailed({"note": _("Write a note of at most 1000 characters.")})
     order = await get_order(tenant, order_id)
-    await add_event(tenant, order["id"], "note", note)
+    await add_event(tenant, order.id, "note", note)
 
 
 def _optional_rupiah(text: str, field: str, errors: dict[str, str]) -> int:

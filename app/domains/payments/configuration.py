@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.redis import redis_client
 from app.core.secrets import decrypt, encrypt
 from app.core.tenancy import Tenant
@@ -110,10 +110,10 @@ async def save_settings(tenant: Tenant, *, cod_enabled: bool, bank_transfer_enab
     else:
         await PaymentSettings.update({getattr(PaymentSettings, k): v for k, v in values.items()}).where(
             PaymentSettings.organization == org_id)
+    methods = [m for m, k in (("cod", "cod_enabled"), ("bank_transfer", "bank_transfer_enabled"),
+                              ("midtrans", "midtrans_enabled"), ("xendit", "xendit_enabled")) if values[k]]
     await audit.record(org_id, tenant.actor, "payments.settings", "payment_settings", row["id"] if row else None,
-                 after={"methods": [k for k in ("cod_enabled", "bank_transfer_enabled", "midtrans_enabled",
-                                                "xendit_enabled") if values[k]],
-                        "keys_changed": sorted(new), "bank_accounts": len(bank_accounts)})
+                 after={"methods": methods, "keys_changed": sorted(new), "bank_accounts": len(bank_accounts)})
 
 
 async def problems(org_id: int, *, bank_transfer_enabled: bool, midtrans_enabled: bool, xendit_enabled: bool,
@@ -157,3 +157,17 @@ async def gateway_for(org_id: int, method: str) -> PaymentGateway:
                                api_base=settings.payment_host("midtrans_api_base"), key=f"org{org_id}")
     return XenditGateway(secret_key=keys.xendit_secret_key, transport=_transport("xendit"),
                          api_base=settings.payment_host("xendit_api_base"), key=f"org{org_id}")
+
+
+KEY_LABELS = {"midtrans_server_key": N_("Midtrans server key"), "midtrans_client_key": N_("Midtrans client key"),
+              "xendit_secret_key": N_("Xendit secret key"), "xendit_callback_token": N_("Xendit callback token")}
+
+
+def key_label(name: str) -> str:
+    """A gateway key's name as people read it (the audit trail's "keys changed")."""
+    return _(KEY_LABELS[name])
+
+
+def method_label(value: str) -> str:
+    """A payment method's label (the audit trail's "methods")."""
+    return PaymentMethod(value).label()

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.clock import utcnow
+from app.core.records import from_rows
 from app.domains.payments import configuration, services
 from app.domains.payments.statuses import PaymentMethod, PaymentStatus, Verdict
 from app.domains.payments.tables import Payment, PaymentNotification
@@ -168,9 +169,23 @@ def _time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
-async def recent(org_id: int, limit: int = 30) -> list[dict[str, Any]]:
-    return await PaymentNotification.select(
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    """A gateway notification as received, with what the receiver decided."""
+
+    id: int
+    provider: str
+    order_number: str
+    gateway_status: str
+    verdict: str
+    detail: str
+    received_at: datetime
+
+
+async def recent(org_id: int, limit: int = 30) -> list[NoticeRow]:
+    """The organisation's newest gateway notifications."""
+    return from_rows(NoticeRow, await PaymentNotification.select(
         PaymentNotification.id, PaymentNotification.provider, PaymentNotification.order_number,
         PaymentNotification.gateway_status, PaymentNotification.verdict, PaymentNotification.detail,
         PaymentNotification.received_at).where(PaymentNotification.organization == org_id).order_by(
-        PaymentNotification.id, ascending=False).limit(limit)
+        PaymentNotification.id, ascending=False).limit(limit))

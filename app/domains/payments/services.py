@@ -11,7 +11,7 @@ import json
 import logging
 import random
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from app.core.errors import AppError, Conflict, ValidationFailed
 from app.core.i18n import N_, _, deferred
 from app.core.money import format_money
 from app.core.queue import get_queue, job_options, task_job
+from app.core.records import from_rows
 from app.core.tenancy import Actor, Tenant
 from app.domains import audit
 from app.domains.payments import configuration, events
@@ -330,13 +331,36 @@ def _who(actor: Actor, what: str) -> str:
 PAGE = 50
 
 
-async def list_payments(tenant: Tenant, *, status: str = "", method: str = "", limit: int = PAGE) -> list[dict[str, Any]]:
-    query = tenant.scoped(Payment).select()
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    """A line of the payments page."""
+
+    id: int
+    order_id: int
+    order_number: str
+    method: str
+    status: str
+    amount_due: int
+    unique_code: int
+    paid_amount: int | None
+    paid_at: datetime | None
+    deadline: datetime | None
+    flagged_reason: str
+    note: str
+    created_at: datetime
+
+
+async def list_payments(tenant: Tenant, *, status: str = "", method: str = "", limit: int = PAGE) -> list[PaymentRow]:
+    """The newest payments, of one status and method when given."""
+    query = tenant.scoped(Payment).select(*(getattr(Payment, name) for name in PAYMENT_ROW_COLUMNS))
     if status:
         query = query.where(Payment.status == PaymentStatus(status))
     if method:
         query = query.where(Payment.method == PaymentMethod(method))
-    return await query.order_by(Payment.id, ascending=False).limit(limit)
+    return from_rows(PaymentRow, await query.order_by(Payment.id, ascending=False).limit(limit))
+
+
+PAYMENT_ROW_COLUMNS = tuple(f.name for f in fields(PaymentRow))
 
 
 async def counts(tenant: Tenant) -> dict[str, int]:

@@ -19,7 +19,7 @@ from app.domains.stores import connections, services, webhooks
 from app.domains.stores.connections import HealthCheckFailed
 from app.domains.stores.events import StoreOfferChanged, StorePricesWanted
 from app.domains.stores.offer import set_store_locations, store_locations
-from app.domains.stores.schemas import StoreSettingsForm, parse_platform
+from app.domains.stores.schemas import StoreLocationsForm, StoreSettingsForm, parse_platform
 from app.integrations import errors as integration_errors
 from app.integrations.base import Platform
 
@@ -52,9 +52,8 @@ class StoresController(Controller):
     @post("/{store_id:int}/locations", name="stores:locations", opt=MANAGE)
     async def locations(self, request: Request, tenant: Tenant, ctx: RequestContext, store_id: int) -> Response:
         store = await services.store_view(tenant, store_id)
-        form = await request.form()
-        chosen = form.getall("location") if "location" in form else []  # none ticked: every location
         try:
+            chosen = StoreLocationsForm.parse_multi(await request.form()).location  # none ticked: every location
             await set_store_locations(acting(tenant, ctx, request), store_id, chosen)
         except ValidationFailed as exc:
             return render(request, "stores/detail.html", fragment="stores/_locations_form.html", status_code=422,

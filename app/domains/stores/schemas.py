@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from app.core.errors import ValidationFailed
-from app.core.forms import Checkbox, Form
+from app.core.forms import Checkbox, Form, TickedIds
 from app.core.i18n import _
 from app.integrations.base import Platform
 
@@ -35,3 +35,10 @@ def parse_platform(value: str | None) -> Platform:
         return Platform((value or "").strip().lower())
     except ValueError:
         raise ValidationFailed({"platform": _("Choose Shopee or TikTok Shop.")}) from None
+
+
+class StoreLocationsForm(Form):
+    """The locations whose stock a store is offered: ticked boxes named "location" (none: every location)."""
+
+    messages = {"location": lambda: _("Choose locations from the list.")}
+    location: TickedIds = []

@@ -85,8 +85,8 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
     pending = await pending_changes(tenant, limit=20_000)
     if not pending:
         return []
-    watermark = pending[-1]["id"]
-    variants = sorted({r["variant"] for r in pending})
+    watermark = pending[-1].id
+    variants = sorted({r.variant for r in pending})
     variants += await bundles_containing(tenant, variants)
     await _warn_low_stock(tenant, variants)
     reports = []
@@ -99,7 +99,7 @@ async def push_changes(tenant: Tenant) -> list[PushReport]:
         return reports
     # Exactly the rows read: a transaction that was still open when they were read (a page of
     # orders) may commit rows with lower ids than the watermark, and those are not pushed yet.
-    await consume_changes(tenant, [r["id"] for r in pending], watermark=watermark)
+    await consume_changes(tenant, [r.id for r in pending], watermark=watermark)
     return reports
 
 

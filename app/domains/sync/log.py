@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from app.core.i18n import N_
+from app.core.records import from_row
 from app.core.tenancy import Tenant
 from app.domains.listings import labels_of
 from app.domains.stores import list_stores
@@ -31,9 +36,31 @@ async def write_many(rows: list[SyncLog]) -> None:
         await SyncLog.insert(*rows)
 
 
+@dataclass(frozen=True, slots=True)
+class SyncLogLine:
+    """One line of sync history with the names people know: its store, listing (title · model) and SKU."""
+
+    id: int
+    background_job: int | None
+    store_id: int | None
+    listing_id: int | None
+    variant_id: int | None
+    action: str
+    level: str
+    quantity: int | None
+    previous_quantity: int | None
+    message: str
+    created_at: datetime
+    store_name: str
+    listing_title: str
+    sku: str
+    action_label: str
+    plain_success: bool
+
+
 async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: int | None = None,
                   variant_id: int | None = None, background_job_id: int | None = None, limit: int = 100,
-                  store_names: dict[int, str] | None = None) -> list[dict]:
+                  store_names: dict[int, str] | None = None) -> list[SyncLogLine]:
     """The newest `limit` lines, named (`store_names`: the stores' names when the caller has read them)."""
     query = tenant.scoped(SyncLog).select()
     if store_id:
@@ -47,17 +74,20 @@ async def history(tenant: Tenant, *, store_id: int | None = None, listing_id: in
     return await _named(tenant, await query.order_by(SyncLog.id, ascending=False).limit(limit), store_names)
 
 
-async def _named(tenant: Tenant, rows: list[dict], store_names: dict[int, str] | None = None) -> list[dict]:
+async def _named(tenant: Tenant, rows: list[dict[str, Any]],
+                 store_names: dict[int, str] | None = None) -> list[SyncLogLine]:
     """Each line with the names people know: its store, its listing (title, model) and SKU."""
     stores = store_names
     if stores is None:
         stores = {s.id: s.name for s in await list_stores(tenant)} if any(r["store_id"] for r in rows) else {}
     listings = await labels_of(tenant, (r["listing_id"] for r in rows if r["listing_id"]))
+    lines = []
     for row in rows:
         listing = listings.get(row["listing_id"]) or {}
-        row["store_name"] = stores.get(row["store_id"], "")
-        row["listing_title"] = " · ".join(x for x in (listing.get("title"), listing.get("model_name")) if x)
-        row["sku"] = listing.get("variant_sku") or listing.get("seller_sku") or ""
-        row["action_label"] = ACTION_LABELS.get(row["action"], N_("Sync"))
-        row["plain_success"] = row["level"] == "info" and row["message"] in PLAIN_SUCCESS
-    return rows
+        lines.append(from_row(
+            SyncLogLine, row, store_name=stores.get(row["store_id"], ""),
+            listing_title=" · ".join(x for x in (listing.get("title"), listing.get("model_name")) if x),
+            sku=listing.get("variant_sku") or listing.get("seller_sku") or "",
+            action_label=ACTION_LABELS.get(row["action"], N_("Sync")),
+            plain_success=row["level"] == "info" and row["message"] in PLAIN_SUCCESS))
+    return lines
