@@ -50,7 +50,7 @@ from app.domains.audit.controllers import AuditController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
-from app.domains.fulfillment.controllers import FulfillmentController
+from app.domains.fulfillment.controllers import FulfillmentController, OrderActionsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
@@ -63,7 +63,7 @@ from app.domains.payments.controllers import (
 )
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
-from app.domains.sync.controllers import SyncController
+from app.domains.sync.controllers import ListingMappingController, SyncController
 from app.domains.system.controllers import healthz
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
@@ -90,10 +90,12 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     StockCountController,
     SyncController,
     ListingsController,
+    ListingMappingController,
     OrdersController,
     CustomersController,
     NotificationsController,
     FulfillmentController,
+    OrderActionsController,
     healthz,
     admin_mount,
     StoresController,

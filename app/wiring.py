@@ -40,6 +40,15 @@ def register_listeners() -> None:
     # the website may keep the last units from the marketplace stores (allocation asks it)
     listings.register_preferred_channel(website.keeps_last_units)
 
+    # a store's page shows and sets the locations it sells from (listings' allocation)
+    stores.register_store_locations(listings.store_locations, listings.set_store_locations)
+
+    # a marketplace order's page shows its actions there (cancel, arrange shipment: fulfillment's)
+    orders.on_order_page(fulfillment.order_page_extras)
+
+    # the product pages show stock (inventory's)
+    catalog.register_stock_view(inventory.availability_with_bundles, inventory.levels_by_location)
+
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)
 

@@ -15,8 +15,7 @@ from app.core.media import MAX_BYTES, image_path
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
-from app.domains import inventory as overview
-from app.domains.catalog import services
+from app.domains.catalog import services, stock_view
 from app.domains.catalog.events import CatalogPricesChanged
 from app.domains.catalog.images import set_variant_image
 from app.domains.catalog.schemas import BundleForm, product_form_from
@@ -35,7 +34,7 @@ class ProductsController(Controller):
                     stock: str = "", after: int | None = None, archived: bool = False) -> Response:
         page = await services.search_variants(tenant, q, after=after, brand=brand, category=category,
                                               include_archived=archived)
-        availability = await overview.availability_with_bundles(tenant, page.rows)
+        availability = await stock_view.availability(tenant, page.rows)
         rows = [dict(r, **availability.get(r["id"], {"on_hand": 0, "reserved": 0, "available": 0})) for r in page.rows]
         if stock == "out":
             rows = [r for r in rows if r["available"] <= 0]
@@ -72,7 +71,7 @@ class ProductsController(Controller):
     @get("/{product_id:int}", name="catalog:show")
     async def show(self, request: Request, tenant: Tenant, product_id: int) -> Response:
         product, variants = await services.get_product(tenant, product_id)
-        stock_rows = await overview.levels_by_location(tenant, [v["id"] for v in variants])
+        stock_rows = await stock_view.levels_by_location(tenant, [v["id"] for v in variants])
         return render(request, "catalog/show.html", product=product, variants=variants, stock_rows=stock_rows,
                       bundles=await services.bundle_components(tenant, [v["id"] for v in variants]),
                       bundle_errors={},

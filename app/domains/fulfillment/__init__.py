@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.platform_actions import CancelReason as CancelReason
     from app.domains.fulfillment.platform_actions import actions_of as actions_of
     from app.domains.fulfillment.platform_actions import cancel_reasons as cancel_reasons
+    from app.domains.fulfillment.platform_actions import order_page_extras as order_page_extras
     from app.domains.fulfillment.platform_actions import reason_label as reason_label
     from app.domains.fulfillment.platform_actions import request_cancel as request_cancel
     from app.domains.fulfillment.platform_actions import request_ship as request_ship

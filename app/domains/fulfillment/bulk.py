@@ -20,12 +20,12 @@ from app.domains import orders
 from app.domains.fulfillment import picking, platform_actions, shipping
 from app.domains.fulfillment.statuses import ShipmentStatus
 from app.domains.fulfillment.tables import PickListOrder, Shipment
-from app.domains.orders import OrderState
+from app.domains.orders import MAX_SELECTED, OrderState
 from app.domains.orders.tables import Order, OrderLine
 
 log = logging.getLogger(__name__)
 
-MAX_IDS = 500
+MAX_IDS = MAX_SELECTED  # the order queue offers no more than this
 
 
 class BulkAction(StrEnum):

@@ -7,16 +7,24 @@ from datetime import date
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import form_data, redirect_after_post, render
-from app.domains.fulfillment import packing, picking, platform_actions, shipping
+from app.core.web import back_within, flash, form_data, redirect_after_post, render
+from app.domains.fulfillment import bulk, packing, picking, platform_actions, shipping
 from app.domains.fulfillment.barcodes import code128_svg
-from app.domains.fulfillment.schemas import PackScanForm, PickListForm, ShipForm
+from app.domains.fulfillment.bulk import BulkAction
+from app.domains.fulfillment.schemas import (
+    BulkOrdersForm,
+    MarketplaceCancelForm,
+    OrderSelection,
+    PackScanForm,
+    PickListForm,
+    ShipForm,
+)
 from app.domains.fulfillment.statuses import ActionKind
-from app.domains.orders import get_order
+from app.domains.orders import get_order, order_page
 
 
 class FulfillmentController(Controller):
@@ -139,3 +147,68 @@ class FulfillmentController(Controller):
             wanted = None
         shown, by_carrier = await shipping.manifest(tenant, wanted)
         return render(request, "fulfillment/manifest.html", day=shown, by_carrier=by_carrier, barcode=code128_svg)
+
+
+class OrderActionsController(Controller):
+    """The warehouse's and the marketplace's actions offered on the order queue and an order's page
+    (bulk accept / pick list / labels / pack / ship, marketplace cancel and ship). They keep the
+    /orders paths and route names of the pages they sit on."""
+
+    path = "/orders"
+
+    @post("/bulk", name="orders:bulk", opt={"permission": Permission.FULFILLMENT})
+    async def bulk(self, request: Request, tenant: Tenant) -> Response:
+        """One action for the orders ticked in the queue; the outcome comes back as a flash."""
+        form = await request.form()
+        back = back_within(form.get("back"), "/orders")
+        try:
+            chosen = BulkOrdersForm.parse_multi(form)
+        except ValidationFailed as exc:
+            flash(request, exc.message, "error")
+            return redirect_after_post(request, back)
+        action = chosen.action
+        outcome = await bulk.run(tenant, action, chosen.order_id)
+        category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting or outcome.queued else "error")
+        if action is BulkAction.LABELS and outcome.done:
+            if outcome.refused:
+                flash(request, outcome.message, category)
+            return redirect_after_post(request, "/orders/labels?ids=" + ",".join(map(str, outcome.done)))
+        flash(request, outcome.message, category)
+        if outcome.pick_list_id:
+            return redirect_after_post(request, f"/fulfillment/picklists/{outcome.pick_list_id}")
+        return redirect_after_post(request, back)
+
+    @get("/labels", name="orders:labels", opt={"permission": Permission.FULFILLMENT})
+    async def labels(self, request: Request, tenant: Tenant, ids: str = "") -> Response:
+        """One print-ready page with the shipping label of each chosen order."""
+        error = ""
+        try:
+            chosen = OrderSelection.parse({"order_id": ids}).order_id
+        except ValidationFailed as exc:
+            chosen, error = [], exc.message
+        return render(request, "orders/labels.html", orders=await bulk.label_orders(tenant, chosen) if chosen else [],
+                      barcode=code128_svg, error=error)
+
+    @post("/{order_id:int}/marketplace/cancel", name="orders:marketplace_cancel",
+          opt={"permission": Permission.ORDERS_MANAGE})
+    async def marketplace_cancel(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        """Ask the marketplace to cancel the order, with the reason picked from its reasons."""
+        form = MarketplaceCancelForm.parse(await form_data(request))
+        return await self._marketplace(request, tenant, order_id,
+                                       platform_actions.request_cancel(tenant, order_id, form.reason))
+
+    @post("/{order_id:int}/marketplace/ship", name="orders:marketplace_ship",
+          opt={"permission": Permission.FULFILLMENT})
+    async def marketplace_ship(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        """Ask the marketplace to arrange the packed order's shipment."""
+        return await self._marketplace(request, tenant, order_id, platform_actions.request_ship(tenant, order_id))
+
+    async def _marketplace(self, request: Request, tenant: Tenant, order_id: int, step) -> Response:
+        error = ""
+        try:
+            await step
+            flash(request, _("Sent to the marketplace: this page shows its answer."))
+        except AppError as exc:
+            error = exc.message
+        return render(request, "orders/show.html", fragment="orders/_detail.html", **await order_page(tenant, order_id),
+                      error=error, status_code=409 if error else 200)

@@ -24,7 +24,7 @@ from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.fulfillment.statuses import ActionKind, ActionStatus
 from app.domains.fulfillment.tables import OrderAction
-from app.domains.orders import OrderState, ingest_orders, record_event
+from app.domains.orders import OrderDetail, OrderState, ingest_orders, record_event
 from app.domains.orders.tables import Order, OrderLine
 from app.domains.stores import cancel_reasons_of, connection_for, get_store, open_adapter
 from app.integrations.base import CancelReason, CancelRequest
@@ -42,6 +42,15 @@ REASON_LABELS = {
 KIND_LABELS = {ActionKind.CANCEL: N_("Cancel on the marketplace"), ActionKind.SHIP: N_("Arrange shipment")}
 STATUS_LABELS = {ActionStatus.PENDING: N_("waiting for the marketplace"), ActionStatus.DONE: N_("done"),
                  ActionStatus.FAILED: N_("refused")}
+
+
+async def order_page_extras(tenant: Tenant, order: OrderDetail) -> dict[str, Any]:
+    """What a marketplace order's page adds (registered into orders by app/wiring.py): its actions
+    on the marketplace, the one still pending, the platform's cancel reasons, whether it may cancel."""
+    actions = await actions_of(tenant, order.id)
+    return {"actions": actions, "cancel_reasons": cancel_reasons(order.channel),
+            "pending": next((a for a in actions if a.status == "pending"), None),
+            "cancellable": order.state in CANCELLABLE}
 
 
 def cancel_reasons(platform: str) -> list[tuple[str, str]]:

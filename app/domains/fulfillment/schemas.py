@@ -57,3 +57,9 @@ class ShipForm(Form):
 
     carrier: str = ""
     tracking_number: str = ""
+
+
+class MarketplaceCancelForm(Form):
+    """The reason, picked from the platform's reasons, for asking a marketplace to cancel an order."""
+
+    reason: str = ""

@@ -14,6 +14,9 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.labels import order_numbers as order_numbers
     from app.domains.orders.labels import return_line_skus as return_line_skus
     from app.domains.orders.labels import return_orders as return_orders
+    from app.domains.orders.page import MAX_SELECTED as MAX_SELECTED
+    from app.domains.orders.page import on_order_page as on_order_page
+    from app.domains.orders.page import order_page as order_page
     from app.domains.orders.reads import placed_per_day as placed_per_day
     from app.domains.orders.reads import work_counts as work_counts
     from app.domains.orders.remap import Resolved as Resolved
@@ -21,6 +24,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
     from app.domains.orders.remap import waiting_units as waiting_units
     from app.domains.orders.services import ChannelLine as ChannelLine
+    from app.domains.orders.services import OrderDetail as OrderDetail
     from app.domains.orders.services import get_order as get_order
     from app.domains.orders.services import order_summary as order_summary
     from app.domains.orders.services import place_channel_order as place_channel_order

@@ -12,15 +12,11 @@ from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import back_within, flash, form_data, redirect_after_post, render, wants_fragment
-from app.domains import fulfillment as bulk
-from app.domains import fulfillment as platform_actions
-from app.domains import payments
-from app.domains.fulfillment import BulkOrdersForm, OrderSelection, code128_svg
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains.orders import customers, returns, services, tags
+from app.domains.orders.page import MAX_SELECTED, order_page
 from app.domains.orders.schemas import (
     ManualOrderForm,
-    MarketplaceCancelForm,
     NoteForm,
     OpenReturnForm,
     ReceiveReturnForm,
@@ -37,21 +33,6 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text.strip()) if text.strip() else None
     except ValueError:
         return None
-
-
-async def _detail(tenant: Tenant, order_id: int) -> dict:
-    """What the order page shows: the order, and for a marketplace order its actions there and
-    the platform's cancel reasons."""
-    order = await services.get_order(tenant, order_id)
-    if order.store is None:
-        # a website order's payment: its state, and for an unpaid one the deadline
-        payment = await payments.payment_for_order(tenant.organization_id, order.id) \
-            if order.channel == "website" else None
-        return {"order": order, "actions": [], "cancel_reasons": [], "pending": None, "payment": payment}
-    actions = await platform_actions.actions_of(tenant, order.id)
-    return {"order": order, "actions": actions, "cancel_reasons": platform_actions.cancel_reasons(order.channel),
-            "pending": next((a for a in actions if a.status == "pending"), None),
-            "cancellable": order.state in platform_actions.CANCELLABLE}
 
 
 class OrdersController(Controller):
@@ -74,43 +55,10 @@ class OrdersController(Controller):
                           selectable=selectable, filters=filters)
         fragment = "orders/_rows.html" if after else "orders/_queue.html"
         return render(request, "orders/index.html", fragment=fragment, rows=page.rows, next_after=page.next_after,
-                      selectable=selectable, max_bulk=bulk.MAX_IDS,
+                      selectable=selectable, max_bulk=MAX_SELECTED,
                       counts=await services.counts_by_state(tenant), states=list(OrderState),
                       stores=await list_stores(tenant),
                       tags=await tags.all_tags(tenant), filters=filters)
-
-    @post("/bulk", name="orders:bulk", opt={"permission": Permission.FULFILLMENT})
-    async def bulk(self, request: Request, tenant: Tenant) -> Response:
-        """One action for the orders ticked in the queue; the outcome comes back as a flash."""
-        form = await request.form()
-        back = back_within(form.get("back"), "/orders")
-        try:
-            chosen = BulkOrdersForm.parse_multi(form)
-        except ValidationFailed as exc:
-            flash(request, exc.message, "error")
-            return redirect_after_post(request, back)
-        action = chosen.action
-        outcome = await bulk.run(tenant, action, chosen.order_id)
-        category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting or outcome.queued else "error")
-        if action is bulk.BulkAction.LABELS and outcome.done:
-            if outcome.refused:
-                flash(request, outcome.message, category)
-            return redirect_after_post(request, "/orders/labels?ids=" + ",".join(map(str, outcome.done)))
-        flash(request, outcome.message, category)
-        if outcome.pick_list_id:
-            return redirect_after_post(request, f"/fulfillment/picklists/{outcome.pick_list_id}")
-        return redirect_after_post(request, back)
-
-    @get("/labels", name="orders:labels", opt={"permission": Permission.FULFILLMENT})
-    async def labels(self, request: Request, tenant: Tenant, ids: str = "") -> Response:
-        """One print-ready page with the shipping label of each chosen order."""
-        error = ""
-        try:
-            chosen = OrderSelection.parse({"order_id": ids}).order_id
-        except ValidationFailed as exc:
-            chosen, error = [], exc.message
-        return render(request, "orders/labels.html", orders=await bulk.label_orders(tenant, chosen) if chosen else [],
-                      barcode=code128_svg, error=error)
 
     @get("/counts", name="orders:counts")
     async def counts(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default="")) -> Response:
@@ -139,7 +87,7 @@ class OrdersController(Controller):
     @get("/{order_id:int}", name="orders:show")
     async def show(self, request: Request, tenant: Tenant, order_id: int) -> Response:
         return render(request, "orders/show.html", fragment="orders/_detail.html",
-                      **await _detail(tenant, order_id), error="")
+                      **await order_page(tenant, order_id), error="")
 
     @post("/{order_id:int}/state", name="orders:transition", opt={"permission": Permission.ORDERS_MANAGE})
     async def transition(self, request: Request, tenant: Tenant, order_id: int) -> Response:
@@ -150,31 +98,7 @@ class OrdersController(Controller):
             error = ""
         except (ValidationFailed, AppError) as exc:
             error = exc.message
-        return render(request, "orders/show.html", fragment="orders/_detail.html", **await _detail(tenant, order_id),
-                      error=error, status_code=409 if error else 200)
-
-    @post("/{order_id:int}/marketplace/cancel", name="orders:marketplace_cancel",
-          opt={"permission": Permission.ORDERS_MANAGE})
-    async def marketplace_cancel(self, request: Request, tenant: Tenant, order_id: int) -> Response:
-        """Ask the marketplace to cancel the order, with the reason picked from its reasons."""
-        form = MarketplaceCancelForm.parse(await form_data(request))
-        return await self._marketplace(request, tenant, order_id,
-                                       platform_actions.request_cancel(tenant, order_id, form.reason))
-
-    @post("/{order_id:int}/marketplace/ship", name="orders:marketplace_ship",
-          opt={"permission": Permission.FULFILLMENT})
-    async def marketplace_ship(self, request: Request, tenant: Tenant, order_id: int) -> Response:
-        """Ask the marketplace to arrange the packed order's shipment."""
-        return await self._marketplace(request, tenant, order_id, platform_actions.request_ship(tenant, order_id))
-
-    async def _marketplace(self, request: Request, tenant: Tenant, order_id: int, step) -> Response:
-        error = ""
-        try:
-            await step
-            flash(request, _("Sent to the marketplace: this page shows its answer."))
-        except AppError as exc:
-            error = exc.message
-        return render(request, "orders/show.html", fragment="orders/_detail.html", **await _detail(tenant, order_id),
+        return render(request, "orders/show.html", fragment="orders/_detail.html", **await order_page(tenant, order_id),
                       error=error, status_code=409 if error else 200)
 
     @post("/{order_id:int}/returns", name="orders:open_return", opt={"permission": Permission.ORDERS_MANAGE})
@@ -187,7 +111,7 @@ class OrdersController(Controller):
         except AppError as exc:
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
-                      **await _detail(tenant, order_id), error=error)
+                      **await order_page(tenant, order_id), error=error)
 
     @post("/returns/{return_id:int}/receive", name="orders:receive_return",
           opt={"permission": Permission.INVENTORY_ADJUST})
@@ -201,7 +125,7 @@ class OrdersController(Controller):
         except AppError as exc:
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
-                      **await _detail(tenant, order_id), error=error)
+                      **await order_page(tenant, order_id), error=error)
 
     @post("/{order_id:int}/notes", name="orders:note", opt={"permission": Permission.ORDERS_MANAGE})
     async def note(self, request: Request, tenant: Tenant, order_id: int) -> Response:
@@ -212,7 +136,7 @@ class OrdersController(Controller):
         except ValidationFailed as exc:
             error = exc.message
         return render(request, "orders/show.html", fragment="orders/_detail.html", status_code=422 if error else 200,
-                      **await _detail(tenant, order_id), error=error)
+                      **await order_page(tenant, order_id), error=error)
 
 
     async def _tags(self, request: Request, tenant: Tenant, order_id: int, change) -> Response:

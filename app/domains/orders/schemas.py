@@ -77,10 +77,6 @@ class TransitionForm(Form):
     state: str = ""
 
 
-class MarketplaceCancelForm(Form):
-    reason: str = ""
-
-
 class NoteForm(Form):
     note: str = ""
 

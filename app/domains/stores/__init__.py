@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.stores.adapters import open_adapter as open_adapter
     from app.domains.stores.events import StoreOfferChanged as StoreOfferChanged
     from app.domains.stores.events import StorePricesWanted as StorePricesWanted
+    from app.domains.stores.offer import register_store_locations as register_store_locations
     from app.domains.stores.services import StoreView as StoreView
     from app.domains.stores.services import active_stores as active_stores
     from app.domains.stores.services import get_store as get_store

@@ -15,10 +15,10 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains.inventory import list_locations
-from app.domains.listings import set_store_locations, store_locations  # an exception in .importlinter
 from app.domains.stores import connections, services, webhooks
 from app.domains.stores.connections import HealthCheckFailed
 from app.domains.stores.events import StoreOfferChanged, StorePricesWanted
+from app.domains.stores.offer import set_store_locations, store_locations
 from app.domains.stores.schemas import StoreLocationsForm, StoreSettingsForm, parse_platform
 from app.integrations import errors as integration_errors
 from app.integrations.base import Platform
