@@ -132,9 +132,9 @@ async def storefront(env: BenchEnvironment) -> None:
         rng = random.Random(3)
         sessions = [Session(HOST, app_port, f"/shop/{SLUG}/p/{pid}", expect=b"application/ld+json")
                     for pid in rng.sample(products, SESSIONS)]
-        pages = await _measure("product page", sessions, PAGE_REQUESTS)
+        pages, _page_cpu = await _measure("product page", sessions, PAGE_REQUESTS, app_server)
         bare_sessions = [Session(HOST, bare_port, "/", expect=b"ok") for _ in range(SESSIONS)]
-        bare = await _measure("bare route", bare_sessions, BARE_REQUESTS)
+        bare, _bare_cpu = await _measure("bare route", bare_sessions, BARE_REQUESTS, bare_server)
         per_s, latencies, failures = await _checkouts(app_port, variants)
         log.info("checkouts: %.1f/s, p95 %.1f ms, %d failed", per_s, 1000 * percentile(latencies, 95), failures)
     finally:
