@@ -139,7 +139,8 @@ def migrate_fresh(env: dict[str, str]) -> None:
         raise RuntimeError(f"storesync migrate failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
 
-async def _admin(sql: str) -> None:
+async def pg_admin(sql: str) -> None:
+    """Run one statement (CREATE / DROP DATABASE) on the server's maintenance database."""
     import asyncpg
 
     connection = await asyncpg.connect(PG_BASE)
@@ -157,13 +158,13 @@ async def fresh_dump(engine: str) -> list[str]:
             return dump_sqlite(Path(var_dir) / "storesync.sqlite")
     name = f"storesync_schema_{uuid.uuid4().hex[:8]}"
     dsn = urlsplit(PG_BASE)._replace(path=f"/{name}").geturl()
-    await _admin(f'CREATE DATABASE "{name}"')
+    await pg_admin(f'CREATE DATABASE "{name}"')
     try:
         with tempfile.TemporaryDirectory(prefix="storesync-schema-") as var_dir:
             await asyncio.to_thread(migrate_fresh, {"DATABASE_URL": dsn, "VAR_DIR": var_dir})
         return await dump_postgres(dsn)
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def read_reference(engine: str) -> list[str]:

@@ -30,6 +30,7 @@ from tests.migrations.schema_dump import (
     dump_sqlite,
     fresh_dump,
     migrate_fresh,
+    pg_admin,
     read_reference,
 )
 
@@ -74,23 +75,14 @@ class _Database:
         self.dsn = urlsplit(PG_BASE)._replace(path=f"/{self.name}").geturl() if ENGINE == POSTGRES else ""
         self.env = {"DATABASE_URL": self.dsn, "VAR_DIR": str(self.var_dir)}
 
-    async def _admin(self, sql: str) -> None:
-        import asyncpg
-
-        connection = await asyncpg.connect(PG_BASE)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
     async def __aenter__(self) -> _Database:
         if ENGINE == POSTGRES:
-            await self._admin(f'CREATE DATABASE "{self.name}"')
+            await pg_admin(f'CREATE DATABASE "{self.name}"')
         return self
 
     async def __aexit__(self, *exc) -> None:
         if ENGINE == POSTGRES:
-            await self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            await pg_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     async def dump(self) -> list[str]:
         if ENGINE == POSTGRES:

@@ -33,6 +33,7 @@ from app.integrations.base import Platform, ShopInfo, TokenSet
 from app.settings import get_settings
 from tests.fulfillment.factories import ready_order, stocked_variant
 from tests.inventory.factories import make_location, tenant_of
+from tests.migrations.schema_dump import pg_admin
 from tests.support import ROOT, make_account, spawn, stop, unique
 
 ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
@@ -136,22 +137,12 @@ class FreshTarget:
 
     async def __aenter__(self) -> FreshTarget:
         if ENGINE == "postgres":
-            await self._admin(f'CREATE DATABASE "{self.name}"')
+            await pg_admin(f'CREATE DATABASE "{self.name}"')
         return self
 
     async def __aexit__(self, *exc) -> None:
         if ENGINE == "postgres":
-            await self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    @staticmethod
-    async def _admin(sql: str) -> None:
-        import asyncpg
-
-        connection = await asyncpg.connect(PG_BASE)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
+            await pg_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     @property
     def env(self) -> dict[str, str]:
