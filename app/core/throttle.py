@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
-
 from limits import RateLimitItemPerHour, RateLimitItemPerSecond
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from app.core.redis import ensure_redis
+from app.core.redis import ensure_redis, per_event_loop
 from app.settings import get_settings
 
-# One limiter per event loop: its Redis connections belong to the loop that opened them. `storesync
-# run` seeds the demo (which places website orders, so counts checkouts) in a loop of its own before
-# the server starts; a limiter cached from that loop made every later checkout and login a 500.
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, MovingWindowRateLimiter]] = (
-    weakref.WeakKeyDictionary())
 
-
+@per_event_loop  # its Redis connections belong to the loop that opened them
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
-    per_loop = _limiters.setdefault(asyncio.get_running_loop(), {})
-    if redis_url not in per_loop:
-        if redis_url.startswith("unix://"):
-            uri = "async+redis+unix://" + redis_url.removeprefix("unix://")
-        else:
-            uri = "async+" + redis_url
-        per_loop[redis_url] = MovingWindowRateLimiter(
-            storage_from_string(uri, implementation="redispy", key_prefix="storesync-limits"))
-    return per_loop[redis_url]
+    if redis_url.startswith("unix://"):
+        uri = "async+redis+unix://" + redis_url.removeprefix("unix://")
+    else:
+        uri = "async+" + redis_url
+    return MovingWindowRateLimiter(storage_from_string(uri, implementation="redispy", key_prefix="storesync-limits"))
 
 
 def _login_item():
