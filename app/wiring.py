@@ -63,5 +63,6 @@ def register_listeners() -> None:
     audit.label_values("reason", fulfillment.reason_label)
     audit.label_values("methods", payments.method_label)
     audit.label_values("keys_changed", payments.key_label)
+    audit.label_values("shipping_mode", website.shipping_mode_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)

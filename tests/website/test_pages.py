@@ -86,6 +86,8 @@ async def test_seller_saves_settings_as_the_browser_submits_them(owner_client):
         assert words in bad.text
     again = await WebsiteSettings.select().where(WebsiteSettings.organization == owner_client.account.org_id).first()
     assert again["slug"] == "toko-pemilik"  # nothing changed
+    audit = await owner_client.get("/audit")  # the change in people's words (the raw record aside)
+    assert "Shipping" in audit.text and "A rate per province (others pay the flat rate)" in audit.text
 
 
 async def test_seller_puts_products_on_the_website_in_bulk_and_sets_a_website_price(owner_client, client):

@@ -77,6 +77,15 @@ FIELD_LABELS = {
     "methods": N_("Payment methods"), "keys_changed": N_("Gateway keys changed"),
     "bank_accounts": N_("Bank accounts"), "amount": N_("Amount"), "verdict": N_("Result"),
     "applied": N_("Applied"), "skipped": N_("Skipped"),
+    # the website's settings, by the labels of its settings form
+    "enabled": N_("The shop is open to buyers"), "title": N_("Shop name"), "slug": N_("Address (/shop/…)"),
+    "domain": N_("Your own domain (optional)"), "whatsapp": N_("WhatsApp number"),
+    "logo_url": N_("Logo (image address)"), "banner_url": N_("Banner (image address)"),
+    "primary_colour": N_("Main colour"), "accent_colour": N_("Accent colour"), "about": N_("About the shop"),
+    "contact": N_("Contact (shown at the bottom of every page)"), "shipping_mode": N_("Shipping"),
+    "hold_hours": N_("Unpaid orders hold stock for (hours, 1–168)"), "flat_rate": N_("Flat rate (rupiah)"),
+    "province_rates": N_("Rates per province, one a line (Jawa Barat: 12000)"),
+    "cors_origins": N_("Sites allowed to call the JSON API (one origin a line)"),
 }
 TASK_LABELS = {
     "demo_count": N_("Demo job"), "import_listings": N_("Listing import"), "push_stock": N_("Stock push"),

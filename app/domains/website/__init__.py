@@ -13,5 +13,6 @@ if TYPE_CHECKING:  # what other parts may use; handed out lazily by __getattr__ 
     from app.domains.website.lifecycle import payment_settled as payment_settled
     from app.domains.website.payment_port import on_payment_settled as on_payment_settled
     from app.domains.website.services import keeps_last_units as keeps_last_units
+    from app.domains.website.services import shipping_mode_label as shipping_mode_label
 else:
     __getattr__ = lazy_exports(__name__, __file__)

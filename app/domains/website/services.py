@@ -8,7 +8,7 @@ from typing import Any
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.tenancy import Tenant
 from app.domains.accounts import organization_name
 from app.domains.audit import record
@@ -232,3 +232,12 @@ async def keeps_last_units(tenant: Tenant) -> bool:
     row = await tenant.scoped(WebsiteSettings).select(WebsiteSettings.enabled,
                                                       WebsiteSettings.preferred_for_last_units).first()
     return bool(row and row["enabled"] and row["preferred_for_last_units"])
+
+
+SHIPPING_MODES = {"flat": N_("One rate for every address"),
+                  "province": N_("A rate per province (others pay the flat rate)")}
+
+
+def shipping_mode_label(mode: str) -> str:
+    """How the shipping choice reads (the audit trail's "Shipping")."""
+    return _(SHIPPING_MODES[mode])
