@@ -48,6 +48,8 @@ def register_listeners() -> None:
 
     # the product pages show stock (inventory's)
     catalog.register_stock_view(inventory.availability_with_bundles, inventory.levels_by_location)
+    # the catalog's spreadsheet import and export and its demo data carry stock (inventory's)
+    catalog.register_stock_port(inventory.catalog_stock)
 
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)

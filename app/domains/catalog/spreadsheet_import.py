@@ -41,18 +41,17 @@ from piccolo.table import Table
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, transaction
-from app.core.errors import ValidationFailed
+from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
-from app.domains import inventory as stock
 from app.domains.audit import record
 from app.domains.catalog.errors import CatalogError
 from app.domains.catalog.schemas import SKU_PATTERN
 from app.domains.catalog.services import search_text_of
 from app.domains.catalog.statuses import ProductStatus
+from app.domains.catalog.stock_port import Count, stock
 from app.domains.catalog.tables import Product, Variant
-from app.domains.inventory import InsufficientStock, default_location, list_locations
 from app.settings import get_settings
 
 COLUMNS = ("product_name", "sku", "variant_name", "colour", "size", "brand", "category", "barcode", "price", "cost",
@@ -306,9 +305,9 @@ def _whole_number(column: str, raw: str, errors: list[RowError], number: int, sk
                                                  column=column, value=repr(value)), sku, raw))
         return None
     parsed = int(value)
-    if parsed > stock.MAX_QUANTITY:
+    if parsed > stock().max_quantity:
         errors.append(RowError(number, column, _("%(column)s must be at most %(max)s.", column=column,
-                                                 max=f"{stock.MAX_QUANTITY:,}"), sku, raw))
+                                                 max=f"{stock().max_quantity:,}"), sku, raw))
         return None
     return parsed
 
@@ -412,7 +411,7 @@ class CatalogImport:
         for r in rows:
             self.products.setdefault(_key(r["name"], r["brand"]), r["id"])
             self.product_fields[r["id"]] = {"name": r["name"], "brand": r["brand"], "category": r["category"]}
-        self.locations = {r.code.upper(): r.id for r in await list_locations(self.tenant, active_only=False)}
+        self.locations = {r.code.upper(): r.id for r in await stock().locations(self.tenant, active_only=False)}
 
     def screen(self, row: Row, cells: dict[str, str]) -> RowError | None:
         """File-wide checks: a SKU repeats only to give stock at another location; known locations."""
@@ -440,7 +439,7 @@ class CatalogImport:
         if code:
             return self.locations[code]
         if self.default_location_id is None:
-            self.default_location_id = (await default_location(self.tenant)).id
+            self.default_location_id = await stock().default_location_id(self.tenant)
         return self.default_location_id
 
     async def apply(self, rows: list[Row]) -> list[RowError]:
@@ -451,7 +450,7 @@ class CatalogImport:
             try:
                 async with transaction():
                     return await self._apply(rows)
-            except (ValidationFailed, InsufficientStock):
+            except AppError:  # a refusal (rows invalid, stock moved): the same on a second run
                 raise
             except Exception:
                 # A concurrent writer (another import of the same SKUs) may win a unique key: the
@@ -468,7 +467,7 @@ class CatalogImport:
             Variant.cost, Variant.weight_grams, Variant.reorder_point, Variant.is_bundle, Variant.search_text,
         ).where(Variant.sku.is_in(skus)).output(load_json=True)}
         levels = {(lv.variant_id, lv.location_id): lv
-                  for lv in await stock.levels(tenant, [v["id"] for v in existing.values()])}
+                  for lv in await stock().levels(tenant, [v["id"] for v in existing.values()])}
         refused: list[RowError] = []
         places: dict[int, int] = {}  # row number -> location id of its quantity
         accepted: list[Row] = []
@@ -550,15 +549,15 @@ class CatalogImport:
                 if outcome.get(row.number) != "created" and (level.on_hand if level else 0) != row.quantity:
                     outcome[row.number] = "updated"
             outcome.setdefault(row.number, "unchanged")
-        to_count = [stock.Line(v, loc, row.quantity) for (v, loc), row in lines.items()
+        to_count = [Count(v, loc, row.quantity) for (v, loc), row in lines.items()
                     if row.quantity is not None
                     and (levels[(v, loc)].on_hand if (v, loc) in levels else None) != row.quantity]
         if to_count:
-            counted = await stock.count_many(tenant, to_count, reference=self.reference, reason=_("catalog import"))
-            for line_key, result in counted.items():
-                if isinstance(result, InsufficientStock):  # only when stock moved during this batch
+            counted = await stock().count_many(tenant, to_count, reference=self.reference, reason=_("catalog import"))
+            for line_key, refusal in counted.items():
+                if refusal is not None:  # only when stock moved during this batch
                     row = lines[line_key]
-                    refused.append(RowError(row.number, "quantity", result.message, row.sku, str(row.quantity)))
+                    refused.append(RowError(row.number, "quantity", refusal, row.sku, str(row.quantity)))
         refused_rows = {e.row for e in refused}
         for number, kind in outcome.items():
             if number not in refused_rows:

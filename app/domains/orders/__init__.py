@@ -33,5 +33,23 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.services import start_picking as start_picking
     from app.domains.orders.services import transition as transition
     from app.domains.orders.statuses import OrderState as OrderState
+    from app.domains.orders.warehouse import LabelRow as LabelRow
+    from app.domains.orders.warehouse import ListedOrder as ListedOrder
+    from app.domains.orders.warehouse import PickSum as PickSum
+    from app.domains.orders.warehouse import ReadyOrder as ReadyOrder
+    from app.domains.orders.warehouse import WarehouseOrder as WarehouseOrder
+    from app.domains.orders.warehouse import label_rows as label_rows
+    from app.domains.orders.warehouse import line_quantities as line_quantities
+    from app.domains.orders.warehouse import listed_orders as listed_orders
+    from app.domains.orders.warehouse import lock_order as lock_order
+    from app.domains.orders.warehouse import orders_numbered as orders_numbered
+    from app.domains.orders.warehouse import pack_items as pack_items
+    from app.domains.orders.warehouse import packed_orders as packed_orders
+    from app.domains.orders.warehouse import pick_sums as pick_sums
+    from app.domains.orders.warehouse import platform_lines as platform_lines
+    from app.domains.orders.warehouse import ready_orders as ready_orders
+    from app.domains.orders.warehouse import warehouse_counts as warehouse_counts
+    from app.domains.orders.warehouse import warehouse_order as warehouse_order
+    from app.domains.orders.warehouse import warehouse_orders as warehouse_orders
 else:
     __getattr__ = lazy_exports(__name__, __file__)
