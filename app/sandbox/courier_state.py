@@ -117,6 +117,7 @@ class CourierSandbox:
         self.outage = 0  # calls still to answer 503 (-1: until cleared)
         self.refuse_next = ""  # the next booking is refused with this message
         self.delivered: list[Delivery] = []
+        self.rate_calls = 0  # rate requests answered (tests see the cache at work)
         self._numbers = itertools.count(1)
         self._pending: list[Delivery] = []
         self._cond = threading.Condition()
@@ -158,6 +159,8 @@ class CourierSandbox:
         return service.prices[z] + service.per_kg[z] * (kilos - 1)
 
     def rates(self, origin: str, destination: str, weight: int, value: int, couriers: list[str]) -> list[dict[str, Any]]:
+        with self.lock:
+            self.rate_calls += 1
         out = []
         for s in SERVICES:
             if s.courier not in couriers or weight > s.max_grams or not self.served(s.courier, destination):
