@@ -64,15 +64,18 @@ def courier(marketplace: BackgroundSandbox, live_app: str) -> Iterator[CourierEn
         marketplace.state.couriers.clear()
 
 
-async def courier_org(env: CourierEnv, *, services: list[str] | None = None, account=None) -> CourierOrg:
+async def courier_org(env: CourierEnv, *, services: list[str] | None = None, account=None,
+                      org_id: int | None = None) -> CourierOrg:
     """An organisation with courier booking on, every service, an origin at its first warehouse and
     the sandbox account's webhook pointing at this organisation's receiver."""
     from app.core.tenancy import Tenant
     from app.domains.inventory import default_location
     from app.domains.shipping.configuration import save_settings, webhook_token
 
-    account = account or await make_account()
-    tenant = Tenant(account.org_id)
+    if org_id is None:
+        account = account or await make_account()
+        org_id = account.org_id
+    tenant = Tenant(org_id)
     key, secret = unique("biteship_test."), unique("secret-") + "0123456789abcdef"
     location = await default_location(tenant)
     await save_settings(tenant, enabled=True, api_key=key,
@@ -83,7 +86,7 @@ async def courier_org(env: CourierEnv, *, services: list[str] | None = None, acc
                                                   "address": "Jl. Kemang Raya 10", "postal_code": ORIGIN_POSTAL}})
     url = f"{env.app_url}/shipping/webhooks/{await webhook_token(tenant)}"
     env.sandbox.register(key, url, HEADER, secret)
-    return CourierOrg(account.org_id, key, secret, url)
+    return CourierOrg(org_id, key, secret, url)
 
 
 async def weighed_order(tenant, *, grams: int = 700, units: int = 2, postal: str = "40115", cod: bool = False) -> int:
