@@ -102,8 +102,9 @@ async def test_failed_delivery_opens_a_return_and_returned_keeps_it(courier):
     org = await courier_org(courier)
     tenant = Tenant(org.org_id)
     order_id = await weighed_order(tenant)
-    shipment = await book(tenant, order_id, service="jne:reg", pickup=False)
+    shipment = await book(tenant, order_id, service="jne:reg", pickup=False, weight_grams=2500)  # weighed
     assert shipment.state == "booked" and re.fullmatch(r"01\d{14}", shipment.waybill)
+    assert shipment.weight_grams == 2500 and shipment.weight_overridden and not shipment.pickup
     for status in ("picked", "return_in_transit"):
         courier.sandbox.set_status(shipment.booking_id, status)
     await courier.flush()
@@ -226,3 +227,26 @@ async def test_cod_order_shows_cash_to_collect(courier, app):
         panel = await client.get(f"/shipping/orders/{order_id}/panel")
     assert 'id="cod-panel"' in panel.text and "not remitted yet" in panel.text
     assert re.search(r'value="jne:yes"\s+disabled', panel.text)  # YES collects no cash
+
+
+async def test_the_control_api_drives_the_status_progression_over_http(courier):
+    from app.domains.shipping.booking import book
+
+    org = await courier_org(courier)
+    tenant = Tenant(org.org_id)
+    order_id = await weighed_order(tenant)
+    shipment = await book(tenant, order_id, service="sicepat:best", pickup=True)
+    assert re.fullmatch(r"0025\d{8}", shipment.waybill)
+    async with httpx.AsyncClient(base_url=f"{courier.sandbox_url}/_control/couriers") as control:
+        for _step in range(3):  # confirmed -> allocated -> picking_up -> picked
+            moved = await control.post(f"/orders/{shipment.waybill}/advance")
+            assert moved.status_code == 200
+        assert moved.json()["status"] == "picked"
+        assert (await control.post(f"/orders/{shipment.waybill}/status", json={"status": "teleported"})).status_code == 400
+        assert (await control.post("/orders/NOPE/advance")).status_code == 404
+        await control.post("/flush")
+    assert (await _shipment(org.org_id, order_id)).state == "picked"
+    assert await _order_state(tenant, order_id) == "shipped"
+    async with httpx.AsyncClient(base_url=f"{courier.sandbox_url}/biteship") as api:
+        refused = await api.post("/v1/rates/couriers", json={}, headers={"authorization": "wrong-key"})
+        assert refused.status_code == 401 and refused.json()["success"] is False
