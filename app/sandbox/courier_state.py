@@ -15,6 +15,8 @@ import logging
 import math
 import secrets
 import threading
+import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -106,6 +108,9 @@ class Delivery:
     headers: dict[str, str]
     status: int | None = None
     error: str | None = None
+    queued_at: float = field(default_factory=time.perf_counter)  # the courier's status changed
+    sent_at: float | None = None  # the webhook left for the receiver
+    answered_at: float | None = None  # the receiver answered (it applies before it answers)
 
 
 class CourierSandbox:
@@ -119,10 +124,7 @@ class CourierSandbox:
         self.delivered: list[Delivery] = []
         self.rate_calls = 0  # rate requests answered (tests see the cache at work)
         self._numbers = itertools.count(1)
-        self._pending: list[Delivery] = []
-        self._cond = threading.Condition()
-        self._busy = 0
-        self._thread: threading.Thread | None = None
+        self._lanes = [_Lane(self.delivered) for _n in range(4)]
 
     # -- accounts and switches ------------------------------------------------------------
 
@@ -278,9 +280,29 @@ class CourierSandbox:
             headers[account.header_name] = account.header_value if header_value is None else header_value
         body = json.dumps(self.notice(order, status)).encode()
         for _n in range(times):
-            self._put(Delivery(account.webhook_url, body, headers))
+            self._put(Delivery(account.webhook_url, body, headers), zlib.crc32(order.id.encode()))
 
-    def _put(self, delivery: Delivery) -> None:
+    def _put(self, delivery: Delivery, lane: int = 0) -> None:
+        self._lanes[lane % len(self._lanes)].put(delivery)
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """True once every webhook queued so far has been answered (tests and bench)."""
+        end = time.monotonic() + timeout
+        return all(lane.wait_idle(end) for lane in self._lanes)
+
+
+class _Lane:
+    """One delivery thread: the webhooks of one booking share a lane, so they arrive in the order
+    the courier sent them; bookings on other lanes are delivered meanwhile, as a real aggregator does."""
+
+    def __init__(self, delivered: list[Delivery]) -> None:
+        self._pending: list[Delivery] = []
+        self._cond = threading.Condition()
+        self._busy = 0
+        self._thread: threading.Thread | None = None
+        self._delivered = delivered
+
+    def put(self, delivery: Delivery) -> None:
         with self._cond:
             self._pending.append(delivery)
             if self._thread is None or not self._thread.is_alive():
@@ -297,20 +319,22 @@ class CourierSandbox:
                     delivery = self._pending.pop(0)
                     self._busy += 1
                 try:
+                    delivery.sent_at = time.perf_counter()
                     response = client.post(delivery.url, content=delivery.body, headers=delivery.headers)
                     delivery.status = response.status_code
+                    delivery.answered_at = time.perf_counter()
                 except httpx.HTTPError as exc:
                     delivery.error = f"{type(exc).__name__}: {exc}"
                     log.warning("sandbox courier webhook to %s failed: %s", delivery.url, delivery.error)
                 with self._cond:
-                    self.delivered.append(delivery)
+                    self._delivered.append(delivery)
                     self._busy -= 1
                     self._cond.notify_all()
 
-    def wait_idle(self, timeout: float = 30.0) -> bool:
-        """True once every webhook queued so far has been answered (tests and bench)."""
+    def wait_idle(self, end: float) -> bool:
         with self._cond:
-            return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout=timeout)
+            return self._cond.wait_for(lambda: not self._pending and not self._busy,
+                                       timeout=max(0.0, end - time.monotonic()))
 
 
 def _now() -> str:

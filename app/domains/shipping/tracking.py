@@ -84,15 +84,16 @@ async def apply_status(tenant: Tenant, shipment_id: int, status: str, *, note: s
 async def _follow(tenant: Tenant, shipment: CourierShipment, target: ShipmentState) -> None:
     """The order follows its shipment (each step idempotent; a refusal is logged and noted)."""
     try:
-        await orders.record_event(tenant, shipment.order, "status",
-                                  deferred("Courier: %(state)s", state=deferred_label(target)))
-        if target in SHIPPED_STATES:
-            await fulfillment.hand_over_to_courier(tenant, shipment.order, carrier=shipment.courier_name,
-                                                   waybill=shipment.waybill, pickup=shipment.pickup)
-        if target is ShipmentState.DELIVERED:
-            order = await orders.get_order(tenant, shipment.order)
-            if order.state == OrderState.SHIPPED:
-                await orders.transition(tenant, order.id, OrderState.DELIVERED)
+        async with transaction():  # one commit for the order's steps (each joins it)
+            await orders.record_event(tenant, shipment.order, "status",
+                                      deferred("Courier: %(state)s", state=deferred_label(target)))
+            if target in SHIPPED_STATES:
+                await fulfillment.hand_over_to_courier(tenant, shipment.order, carrier=shipment.courier_name,
+                                                       waybill=shipment.waybill, pickup=shipment.pickup)
+            if target is ShipmentState.DELIVERED:
+                order = await orders.get_order(tenant, shipment.order)
+                if order.state == OrderState.SHIPPED:
+                    await orders.transition(tenant, order.id, OrderState.DELIVERED)
         if target in (ShipmentState.FAILED, ShipmentState.RETURNED):
             await _open_return(tenant, shipment)
     except AppError as exc:
