@@ -61,6 +61,11 @@ from app.domains.payments.controllers import (
     PaymentsController,
     PaymentSettingsController,
 )
+from app.domains.shipping.controllers import (
+    CourierWebhookController,
+    ShippingController,
+    ShippingSettingsController,
+)
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import ListingMappingController, SyncController
@@ -105,6 +110,9 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PaymentSettingsController,
     WebsiteController,
     StorefrontController,
+    ShippingController,
+    ShippingSettingsController,
+    CourierWebhookController,
 ]
 
 

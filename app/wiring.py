@@ -17,6 +17,7 @@ from app.domains import (
     listings,
     orders,
     payments,
+    shipping,
     stores,
     sync,
     website,
@@ -66,5 +67,7 @@ def register_listeners() -> None:
     audit.label_values("methods", payments.method_label)
     audit.label_values("keys_changed", payments.key_label)
     audit.label_values("shipping_mode", website.shipping_mode_label)
+    audit.label_values("shipping_keys_changed", shipping.setting_label)
+    audit.label_values("courier_services", shipping.services_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)

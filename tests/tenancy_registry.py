@@ -244,3 +244,6 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+# Courier webhooks: each organisation's receiver is its own unguessable URL checked by its own header
+# secret (tests/shipping/test_courier_flow.py test_forged_duplicate_out_of_order_and_unknown_webhooks_change_nothing).
+PUBLIC_ROUTES |= {"/shipping/webhooks/{token:str}"}

@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.sandbox.courier_state import CourierSandbox
 from app.sandbox.payment_state import PaymentSandbox
 from app.sandbox.push import WebhookDispatcher
 from app.sandbox.seed_data import SeedData
@@ -212,6 +213,8 @@ class SandboxState:
         self.dispatcher = dispatcher or WebhookDispatcher()
         # Midtrans and Xendit: their own state (app.sandbox.payment_state), served beside the marketplaces.
         self.payments = PaymentSandbox()
+        # A Biteship-shaped courier aggregator (app.sandbox.courier_state).
+        self.couriers = CourierSandbox()
 
     # -- time -------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.reads import bundle_parts as bundle_parts
     from app.domains.catalog.reads import live_variants as live_variants
     from app.domains.catalog.reads import owns_variants as owns_variants
+    from app.domains.catalog.reads import parcel_sizes as parcel_sizes
     from app.domains.catalog.reads import plain_variant_skus as plain_variant_skus
     from app.domains.catalog.reads import products_exist as products_exist
     from app.domains.catalog.reads import reorder_points as reorder_points

@@ -33,7 +33,8 @@ async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
     while True:
         variants = await tenant.scoped(Variant).select(
             Variant.id, Variant.sku, Variant.name, Variant.attributes, Variant.barcode, Variant.price, Variant.cost,
-            Variant.weight_grams, Variant.reorder_point, Variant.archived,
+            Variant.weight_grams, Variant.reorder_point, Variant.archived, Variant.length_cm, Variant.width_cm,
+            Variant.height_cm,
             Variant.product.name.as_alias("product_name"), Variant.product.brand.as_alias("brand"),
             Variant.product.category.as_alias("category"),
         ).where(Variant.id > after).order_by(Variant.id).limit(PAGE).output(load_json=True)
@@ -50,12 +51,13 @@ async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
                                             attributes.get("size", ""), v["brand"], v["category"], v["barcode"])),
                     v["price"], v["cost"], v["weight_grams"], v["reorder_point"]]
             archived = "yes" if v["archived"] else ""
+            sizes = [v["length_cm"], v["width_cm"], v["height_cm"]]
             levels = sorted(by_variant.get(v["id"], []), key=lambda lv: codes.get(lv.location_id, ""))
             if not levels:
-                writer.writerow([*base, "", "", "", "", archived])
+                writer.writerow([*base, "", "", *sizes, "", "", archived])
             for lv in levels:
-                writer.writerow([*base, lv.on_hand, codes.get(lv.location_id, ""), lv.reserved, lv.available,
-                                 archived])
+                writer.writerow([*base, lv.on_hand, codes.get(lv.location_id, ""), *sizes, lv.reserved,
+                                 lv.available, archived])
         yield buffer.getvalue().encode()
         after = variants[-1]["id"]
 

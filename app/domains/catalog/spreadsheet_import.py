@@ -3,7 +3,7 @@
 The file's first row names the columns (any order, any letter case; unknown columns are ignored):
 
     product_name, sku, variant_name, colour, size, brand, category, barcode, price, cost,
-    weight_grams, reorder_point, quantity, location_code
+    weight_grams, reorder_point, quantity, location_code, length_cm, width_cm, height_cm
 
 Only `sku` is always required; `product_name` is required for a SKU that does not exist yet.
 Rows group into products by product_name + brand. A SKU that exists already is updated in place
@@ -55,10 +55,11 @@ from app.domains.catalog.tables import Product, Variant
 from app.settings import get_settings
 
 COLUMNS = ("product_name", "sku", "variant_name", "colour", "size", "brand", "category", "barcode", "price", "cost",
-           "weight_grams", "reorder_point", "quantity", "location_code")
+           "weight_grams", "reorder_point", "quantity", "location_code", "length_cm", "width_cm", "height_cm")
 TEXT_LIMITS = {"product_name": 255, "variant_name": 255, "colour": 60, "size": 60, "brand": 120, "category": 120,
                "barcode": 64, "location_code": 32}
-WHOLE_NUMBERS = ("weight_grams", "reorder_point", "quantity")
+WHOLE_NUMBERS = ("weight_grams", "reorder_point", "quantity", "length_cm", "width_cm", "height_cm")
+DIMENSIONS = ("length_cm", "width_cm", "height_cm")
 MAX_BYTES = 20 * 1024 * 1024
 BATCH_ROWS = 500
 ERROR_COLUMNS = ("row", "sku", "column", "value", "message")
@@ -105,6 +106,9 @@ class Row:
     reorder_point: int | None
     quantity: int | None
     location_code: str
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
 
 
 @dataclass(slots=True)
@@ -369,7 +373,8 @@ def check_row(number: int, cells: dict[str, str]) -> tuple[Row | None, list[RowE
         return None, errors
     return Row(number, sku, text["product_name"], text["brand"], text["category"], text["variant_name"],
                text["colour"], text["size"], text["barcode"], money["price"], money["cost"], numbers["weight_grams"],
-               numbers["reorder_point"], numbers["quantity"], (text["location_code"] or "").upper()), []
+               numbers["reorder_point"], numbers["quantity"], (text["location_code"] or "").upper(),
+               numbers["length_cm"], numbers["width_cm"], numbers["height_cm"]), []
 
 
 # -- applying rows ----------------------------------------------------------------------------
@@ -465,6 +470,7 @@ class CatalogImport:
         existing = {v["sku"]: v for v in await tenant.scoped(Variant).select(
             Variant.id, Variant.sku, Variant.product, Variant.name, Variant.barcode, Variant.attributes, Variant.price,
             Variant.cost, Variant.weight_grams, Variant.reorder_point, Variant.is_bundle, Variant.search_text,
+            Variant.length_cm, Variant.width_cm, Variant.height_cm,
         ).where(Variant.sku.is_in(skus)).output(load_json=True)}
         levels = {(lv.variant_id, lv.location_id): lv
                   for lv in await stock().levels(tenant, [v["id"] for v in existing.values()])}
@@ -600,7 +606,8 @@ class CatalogImport:
         barcode = row.barcode if row.barcode is not None else (current or {}).get("barcode", "")
         values = {"name": label, "barcode": barcode, "attributes": attributes, "price": number(row.price, "price"),
                   "cost": number(row.cost, "cost"), "weight_grams": number(row.weight_grams, "weight_grams"),
-                  "reorder_point": number(row.reorder_point, "reorder_point")}
+                  "reorder_point": number(row.reorder_point, "reorder_point"),
+                  **{d: number(getattr(row, d), d) for d in DIMENSIONS}}
         values["search_text"] = search_text_of(product, {"sku": row.sku, **values})
         return values
 
@@ -636,12 +643,13 @@ class CatalogImport:
             v = self._variant_values(row, None, self.product_fields[product_id])
             rows.append((self.tenant.organization_id, product_id, row.sku, v["barcode"], v["name"],
                          json.dumps(v["attributes"], ensure_ascii=False), v["price"], v["cost"], v["weight_grams"], "",
-                         v["reorder_point"], False, False, v["search_text"], now, now))
+                         v["reorder_point"], False, False, v["search_text"], now, now,
+                         v["length_cm"], v["width_cm"], v["height_cm"]))
         self.inserted += len(rows)
         inserted = await insert_rows(
             Variant, ("organization", "product", "sku", "barcode", "name", "attributes", "price", "cost",
                       "weight_grams", "image_url", "reorder_point", "is_bundle", "archived", "search_text",
-                      "created_at", "updated_at"), rows, returning=("id", "sku"))
+                      "created_at", "updated_at", *DIMENSIONS), rows, returning=("id", "sku"))
         return {r["sku"]: r["id"] for r in inserted}
 
     async def _refresh_search_text(self, product_updates: dict[int, dict[str, str]], skip: set[int]) -> None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
     from app.domains.orders.remap import waiting_units as waiting_units
+    from app.domains.orders.returns import open_return as open_return
+    from app.domains.orders.returns import returns_of as returns_of
     from app.domains.orders.services import ChannelLine as ChannelLine
     from app.domains.orders.services import OrderDetail as OrderDetail
     from app.domains.orders.services import get_order as get_order
