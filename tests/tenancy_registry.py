@@ -244,3 +244,22 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+
+
+async def _labels_job(account: Account) -> int:
+    """A finished labels job with its merged PDF and report on disk."""
+    from app.domains.fulfillment.label_jobs import labels_path, report_path
+    from app.domains.fulfillment.pdf_documents import labels_pdf
+    from app.domains.jobs.tables import BackgroundJob
+
+    row = BackgroundJob(organization=account.org_id, kind="print_labels", label="Labels for 1 order",
+                        saq_key=f"bg:{unique()}", status="complete", result={"sent": 0})
+    await row.save()
+    labels_path(account.org_id, row.id).parent.mkdir(parents=True, exist_ok=True)
+    labels_path(account.org_id, row.id).write_bytes(labels_pdf([]))
+    report_path(account.org_id, row.id).write_text(
+        '{"pages": 1, "printed": 0, "failures": [{"order": "SECRET-%s", "reason": "x"}]}' % account.org_id)
+    return row.id
+
+
+ROW_FACTORIES["labels_job_id"] = _labels_job

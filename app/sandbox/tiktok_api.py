@@ -57,6 +57,14 @@ class Call:
         return self.scoped_shop
 
 
+def _served_at(request: Request) -> str:
+    """Where the sandbox answers, as the client reached it (also when mounted under a prefix such as /sandbox)."""
+    base = str(request.base_url).rstrip("/")
+    raw = request.scope.get("raw_path") or b""
+    prefix = (raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)).split("/tiktok/", 1)[0]
+    return base if not prefix or base.endswith(prefix) else base + prefix
+
+
 def _ok(data: Any) -> Response:
     return json_response({"code": 0, "message": "Success", "request_id": request_id(), "data": data})
 
@@ -134,7 +142,7 @@ class TikTokApi:
             endpoint, match = self._route(request.method, path)
             call = await self._authenticate(request, path, params, shop)
             call.match = match
-            call.base_url = str(request.base_url).rstrip("/")
+            call.base_url = _served_at(request)
             if self.state.over_rate_limit("tiktok", shop_id, path):
                 outcome = "36009002"
                 return self._rate_limited()
