@@ -47,7 +47,7 @@ async def start(tenant: Tenant, order_ids: list[int], size: LabelSize | None = N
     ids = list(dict.fromkeys(int(i) for i in order_ids))[:MAX_IDS]
     size = size or await documents.label_size_of(tenant)
     row = await jobs.start(tenant, tasks.print_labels,
-                           deferred_plural("Labels for %(num)d order", "Labels for %(num)d orders", len(ids)),
+                           deferred_plural("Labels for %(n)s order", "Labels for %(n)s orders", len(ids)),
                            timeout=1800, retries=1, order_ids=ids, size=size.value)
     return row.id
 
