@@ -248,6 +248,8 @@ PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"
 
 async def _labels_job(account: Account) -> int:
     """A finished labels job with its merged PDF and report on disk."""
+    import json
+
     from app.domains.fulfillment.label_jobs import labels_path, report_path
     from app.domains.fulfillment.pdf_documents import labels_pdf
     from app.domains.jobs.tables import BackgroundJob
@@ -257,8 +259,8 @@ async def _labels_job(account: Account) -> int:
     await row.save()
     labels_path(account.org_id, row.id).parent.mkdir(parents=True, exist_ok=True)
     labels_path(account.org_id, row.id).write_bytes(labels_pdf([]))
-    report_path(account.org_id, row.id).write_text(
-        '{"pages": 1, "printed": 0, "failures": [{"order": "SECRET-%s", "reason": "x"}]}' % account.org_id)
+    report = {"pages": 1, "printed": 0, "failures": [{"order": f"SECRET-{account.org_id}", "reason": "x"}]}
+    report_path(account.org_id, row.id).write_text(json.dumps(report))
     return row.id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -430,6 +430,10 @@ class TikTokAdapter:
             raise errors.NetworkError("TikTok gave no document URL", platform="tiktok")
         return url
 
+    def _get(self, url: str) -> Callable[[str | None], httpx.Request]:
+        """A plain GET of a file URL the platform handed out (no signature, no token)."""
+        return lambda _token: self.transport.http.build_request("GET", url)
+
     async def create_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
         states = []
         for ref in await self._packages(conn, refs):
@@ -456,9 +460,7 @@ class TikTokAdapter:
             if not ref.package_id:
                 raise errors.ValidationError(f"order {ref.order_id} has no package", platform="tiktok")
             url = await self._document_url(conn, ref.package_id)
-            files.append(await self.transport.send(
-                op="tiktok.download_document", build=lambda _token, url=url: self.transport.http.build_request("GET", url),
-                decode=_pdf))
+            files.append(await self.transport.send(op="tiktok.download_document", build=self._get(url), decode=_pdf))
         return files[0] if len(files) == 1 else merge_pdfs(files)
 
     # -- cancellation -----------------------------------------------------------------------
