@@ -250,11 +250,13 @@ async def _labels_job(account: Account) -> int:
     """A finished labels job with its merged PDF and report on disk."""
     import json
 
+    from app.core.i18n import deferred_plural
     from app.domains.fulfillment.label_jobs import labels_path, report_path
     from app.domains.fulfillment.pdf_documents import labels_pdf
     from app.domains.jobs.tables import BackgroundJob
 
-    row = BackgroundJob(organization=account.org_id, kind="print_labels", label="Labels for 1 order",
+    row = BackgroundJob(organization=account.org_id, kind="print_labels",
+                        label=deferred_plural("Labels for %(n)s order", "Labels for %(n)s orders", 1),
                         saq_key=f"bg:{unique()}", status="complete", result={"sent": 0})
     await row.save()
     labels_path(account.org_id, row.id).parent.mkdir(parents=True, exist_ok=True)
