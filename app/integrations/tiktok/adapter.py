@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections import defaultdict
@@ -413,6 +414,7 @@ class TikTokAdapter:
     # not shipped yet) is known per parcel before anything is downloaded, and again at download
     # time for a fresh URL. Package ids come from the order detail, 50 orders per call.
     document_batch = 50
+    DOCUMENT_CALLS = 10  # package documents of one batch asked at once (the rate limiter paces them)
     DOCUMENT_QUERY = {"document_type": "SHIPPING_LABEL", "document_size": "A6"}
 
     async def _packages(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentRef]:
@@ -435,32 +437,41 @@ class TikTokAdapter:
         return lambda _token: self.transport.http.build_request("GET", url)
 
     async def create_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
-        states = []
-        for ref in await self._packages(conn, refs):
+        gate = asyncio.Semaphore(self.DOCUMENT_CALLS)
+
+        async def one(ref: DocumentRef) -> DocumentState:
             if not ref.package_id:
-                states.append(DocumentState(order_id=ref.order_id, status=DocumentStatus.FAILED,
-                                            reason="The order has no package.", code="no_package"))
-                continue
+                return DocumentState(order_id=ref.order_id, status=DocumentStatus.FAILED,
+                                     reason="The order has no package.", code="no_package")
             try:
-                await self._document_url(conn, ref.package_id)
+                async with gate:
+                    await self._document_url(conn, ref.package_id)
             except errors.ValidationError as exc:
-                states.append(DocumentState(order_id=ref.order_id, package_id=ref.package_id,
-                                            status=DocumentStatus.FAILED, reason=exc.detail, code=exc.code))
-                continue
-            states.append(DocumentState(order_id=ref.order_id, package_id=ref.package_id, status=DocumentStatus.READY))
-        return states
+                return DocumentState(order_id=ref.order_id, package_id=ref.package_id,
+                                     status=DocumentStatus.FAILED, reason=exc.detail, code=exc.code)
+            return DocumentState(order_id=ref.order_id, package_id=ref.package_id, status=DocumentStatus.READY)
+
+        return list(await asyncio.gather(*(one(ref) for ref in await self._packages(conn, refs))))
 
     async def shipping_document_states(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
         # Generated on request: a parcel create_shipping_documents accepted is ready.
         return [DocumentState(order_id=r.order_id, package_id=r.package_id, status=DocumentStatus.READY) for r in refs]
 
     async def download_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> bytes:
-        files = []
-        for ref in await self._packages(conn, refs):
+        gate = asyncio.Semaphore(self.DOCUMENT_CALLS)
+
+        async def one(ref: DocumentRef) -> bytes:
             if not ref.package_id:
                 raise errors.ValidationError(f"order {ref.order_id} has no package", platform="tiktok")
-            url = await self._document_url(conn, ref.package_id)
-            files.append(await self.transport.send(op="tiktok.download_document", build=self._get(url), decode=_pdf))
+            async with gate:
+                url = await self._document_url(conn, ref.package_id)
+                return await self.transport.send(op="tiktok.download_document", build=self._get(url), decode=_pdf)
+
+        answers = await asyncio.gather(*(one(ref) for ref in await self._packages(conn, refs)), return_exceptions=True)
+        for answer in answers:  # every call has finished: the first refusal speaks for the batch
+            if isinstance(answer, BaseException):
+                raise answer
+        files = [a for a in answers if isinstance(a, bytes)]
         return files[0] if len(files) == 1 else merge_pdfs(files)
 
     # -- cancellation -----------------------------------------------------------------------
