@@ -51,6 +51,7 @@ from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController, OrderActionsController
+from app.domains.fulfillment.document_controllers import DocumentsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
@@ -113,6 +114,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ShippingController,
     ShippingSettingsController,
     CourierWebhookController,
+    DocumentsController,
 ]
 
 

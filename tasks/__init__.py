@@ -13,7 +13,7 @@ from saq import CronJob
 
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
-from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_order_actions
+from tasks.fulfillment import print_labels, retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
@@ -34,7 +34,8 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
-             expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking]
+             expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
+             print_labels]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
