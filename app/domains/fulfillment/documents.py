@@ -14,13 +14,12 @@ from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.money import format_money
 from app.core.tenancy import Tenant
-from app.domains import accounts
+from app.domains import accounts, orders
 from app.domains.fulfillment import marketplace_labels, pdf_documents, shipping
 from app.domains.fulfillment.bulk import LabelOrder, label_orders
 from app.domains.fulfillment.pdf_documents import LabelData, ManifestData, ManifestRow, SlipData, SlipLine
 from app.domains.fulfillment.statuses import LabelSize
 from app.domains.fulfillment.tables import LabelSettings
-from app.domains import orders
 from app.domains.orders import get_order
 
 
