@@ -65,6 +65,7 @@ from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import ListingMappingController, SyncController
 from app.domains.system.controllers import healthz
+from app.domains.webhooks.controllers import OutboundWebhooksController
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
 from app.domains.website.host import ShopHostMiddleware
@@ -105,6 +106,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PaymentSettingsController,
     WebsiteController,
     StorefrontController,
+    OutboundWebhooksController,
 ]
 
 

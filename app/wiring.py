@@ -19,6 +19,7 @@ from app.domains import (
     payments,
     stores,
     sync,
+    webhooks,
     website,
 )
 
@@ -66,3 +67,10 @@ def register_listeners() -> None:
     audit.label_values("shipping_mode", website.shipping_mode_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
+
+    # outbound webhooks: what happened, once committed, goes to the seller's endpoints (a job sends it)
+    subscribe(orders.OrderCreated, webhooks.relay("order.created"))
+    subscribe(orders.OrderStatusChanged, webhooks.relay("order.status_changed"))
+    subscribe(orders.ShipmentUpdated, webhooks.relay("shipment.updated"))
+    subscribe(inventory.AvailableChanged, webhooks.relay("stock.changed"))
+    subscribe(catalog.ProductChanged, webhooks.relay("product.updated"))

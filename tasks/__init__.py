@@ -27,13 +27,14 @@ from tasks.sync import (
     reconcile,
     sweep_stock_changes,
 )
+from tasks.webhooks import deliver_webhook, sweep_webhook_deliveries
 from tasks.website import expire_unpaid_orders
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
-             expire_unpaid_orders]
+             expire_unpaid_orders, deliver_webhook, sweep_webhook_deliveries]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -53,6 +54,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(sweep_order_actions, cron="* * * * *", timeout=120, retries=0),
     # Every minute: unpaid website orders past their deadline are cancelled and their stock released.
     CronJob(expire_unpaid_orders, cron="* * * * *", timeout=300, retries=0),
+    # Every minute: outbound webhook deliveries whose retry (backoff) is due, or whose job was lost.
+    CronJob(sweep_webhook_deliveries, cron="* * * * *", timeout=120, retries=0),
 ]
 
 

@@ -8,6 +8,9 @@ from app.core.exports import lazy_exports
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.events import OrderCreated as OrderCreated
+    from app.domains.orders.events import OrderStatusChanged as OrderStatusChanged
+    from app.domains.orders.events import ShipmentUpdated as ShipmentUpdated
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
