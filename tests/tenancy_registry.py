@@ -244,3 +244,28 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+
+
+async def _webhook_endpoint(account: Account) -> int:
+    from app.core.secrets import encrypt
+    from app.domains.webhooks.tables import WebhookEndpoint
+
+    row = WebhookEndpoint(organization=account.org_id, url=f"https://example.com/hooks/{account.org_id}",
+                          description=f"Secret endpoint {account.org_name}", events=["order.created"],
+                          secret=encrypt("whsec_secret"))
+    await row.save()
+    return row.id
+
+
+async def _webhook_delivery(account: Account) -> int:
+    from app.domains.webhooks.tables import WebhookDelivery
+
+    endpoint_id = await _webhook_endpoint(account)
+    row = WebhookDelivery(organization=account.org_id, endpoint=endpoint_id, event_id=unique("evt_"),
+                          event_type="order.created", body='{"data": "Secret payload"}', status="delivered")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["endpoint_id"] = _webhook_endpoint
+ROW_FACTORIES["delivery_id"] = _webhook_delivery
