@@ -47,6 +47,7 @@ from app.domains.accounts.controllers import (
 )
 from app.domains.accounts.services import context_for
 from app.domains.audit.controllers import AuditController
+from app.domains.billing.controllers import BillingController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
@@ -107,6 +108,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     WebsiteController,
     StorefrontController,
     OutboundWebhooksController,
+    BillingController,
 ]
 
 

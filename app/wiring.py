@@ -8,9 +8,11 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 from __future__ import annotations
 
 from app.core.events import subscribe
+from app.core.limits import Adding
 from app.domains import (
     accounts,
     audit,
+    billing,
     catalog,
     fulfillment,
     inventory,
@@ -74,3 +76,6 @@ def register_listeners() -> None:
     subscribe(orders.ShipmentUpdated, webhooks.relay("shipment.updated"))
     subscribe(inventory.AvailableChanged, webhooks.relay("stock.changed"))
     subscribe(catalog.ProductChanged, webhooks.relay("product.updated"))
+
+    # plan limits: a new store, member or location is refused at the plan's limit (never an order)
+    subscribe(Adding, billing.refuse_over_limit)

@@ -11,6 +11,7 @@ from typing import Any
 
 from saq import CronJob
 
+from tasks.billing import billing_cycle, check_billing_invoice
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
 from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_order_actions
@@ -34,7 +35,8 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
-             expire_unpaid_orders, deliver_webhook, sweep_webhook_deliveries]
+             expire_unpaid_orders, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
+             billing_cycle]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -56,6 +58,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(expire_unpaid_orders, cron="* * * * *", timeout=300, retries=0),
     # Every minute: outbound webhook deliveries whose retry (backoff) is due, or whose job was lost.
     CronJob(sweep_webhook_deliveries, cron="* * * * *", timeout=120, retries=0),
+    # Every 15 minutes: subscription renewals, past due, back to Free after the grace period; open invoices checked.
+    CronJob(billing_cycle, cron="*/15 * * * *", timeout=300, retries=0),
 ]
 
 

@@ -269,3 +269,18 @@ async def _webhook_delivery(account: Account) -> int:
 
 ROW_FACTORIES["endpoint_id"] = _webhook_endpoint
 ROW_FACTORIES["delivery_id"] = _webhook_delivery
+
+
+async def _billing_invoice(account: Account) -> int:
+    from app.domains.billing.tables import BillingInvoice, Plan
+
+    plan = await Plan.select(Plan.id).where(Plan.code == "growth").first()
+    now = utcnow()
+    row = BillingInvoice(organization=account.org_id, number=unique("INV-"), plan=plan["id"], kind="upgrade",
+                         amount=149_000, period_start=now, period_end=now + timedelta(days=30), status="paid",
+                         due_at=now + timedelta(days=3), gateway_reference=f"secret-{account.org_id}")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["invoice_id"] = _billing_invoice

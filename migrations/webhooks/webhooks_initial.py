@@ -1,5 +1,7 @@
 """Outbound webhooks: the initial schema. Endpoints, deliveries and their attempts."""
 
+from enum import Enum
+
 from piccolo.columns.column_types import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
@@ -34,7 +36,8 @@ class WebhookDelivery(Table, tablename="webhook_delivery"):
     event_id = Varchar(length=40, index=True)
     event_type = Varchar(length=40)
     body = Text()
-    status = Varchar(length=16, default="pending", index=True)
+    status = Varchar(length=16, default="pending", index=True,
+                     choices=Enum("DeliveryStatus", {"PENDING": "pending", "DELIVERED": "delivered", "GAVE_UP": "gave_up"}))
     attempts = Integer()
     next_attempt_at = Timestamptz(index=True)
     last_status_code = Integer(null=True, default=None)

@@ -45,6 +45,7 @@ async def test_bad_input_is_refused_with_a_message_and_saves_nothing(owner_clien
         response = await post(owner_client, "/settings/webhooks/", data, htmx=True)
         assert response.status_code == 422, (data, response.status_code)
         assert words in response.text, (data, response.text[:600])
+        assert f'id="e-{field}"' in response.text
     assert await _endpoints(org_id) == []
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import MAX_SELECTED as MAX_SELECTED
     from app.domains.orders.page import on_order_page as on_order_page
     from app.domains.orders.page import order_page as order_page
+    from app.domains.orders.reads import count_placed_since as count_placed_since
     from app.domains.orders.reads import placed_per_day as placed_per_day
     from app.domains.orders.reads import work_counts as work_counts
     from app.domains.orders.remap import Resolved as Resolved
