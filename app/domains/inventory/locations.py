@@ -121,6 +121,8 @@ async def set_active(tenant: Tenant, location_id: int, active: bool) -> Location
         others = await tenant.scoped(Location).count().where((Location.active == True) & (Location.id != row.id))  # noqa: E712
         if not others:
             raise Conflict(_("%(code)s is the only active location.", code=row.code))
+    else:  # one more active location: the plan's limit counts active ones
+        await before_adding(tenant.organization_id, "locations", await count_locations(tenant.organization_id))
     await tenant.scoped(Location).update({Location.active: active}).where(Location.id == row.id)
     await record(tenant.organization_id, tenant.actor, "location.activated" if active else "location.deactivated",
                  "location", row.id, before={"active": row.active}, after={"active": active})
