@@ -186,6 +186,8 @@ class Settings(BaseSettings):
     webhooks_timeout_seconds: float = Field(default=10.0, description="How long one webhook POST may take.")
 
     # -- plans and billing -----------------------------------------------------------------
+    billing_enforce_limits: bool = Field(default=True, description="Refuse a new store, member or location (and "
+                                         "API calls) past the organisation's plan limits. Off: plans only show usage.")
     billing_period_days: int = Field(default=30, description="Length of a paid plan's period (one invoice each).")
     billing_grace_days: int = Field(default=7, description="Days an unpaid renewal keeps the plan before it "
                                     "falls back to Free.")

@@ -46,3 +46,14 @@ def billing_gateway(marketplace: BackgroundSandbox) -> Iterator[BackgroundSandbo
         yield marketplace
     finally:
         settings.xendit_api_base, settings.billing_xendit_secret_key = saved
+
+
+@pytest.fixture(autouse=True)
+def limits_enforced() -> Iterator[None]:
+    """The suite runs with BILLING_ENFORCE_LIMITS=false (tests/conftest.py); billing's tests with it on."""
+    from app.settings import get_settings
+
+    settings = get_settings()
+    saved, settings.billing_enforce_limits = settings.billing_enforce_limits, True
+    yield
+    settings.billing_enforce_limits = saved

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.billing.demo import seed_demo_billing as seed_demo_billing
     from app.domains.billing.limits import LimitReached as LimitReached
     from app.domains.billing.limits import check_limit as check_limit
     from app.domains.billing.limits import count_api_call as count_api_call
