@@ -261,7 +261,7 @@ async def _webhook_delivery(account: Account) -> int:
     from app.domains.webhooks.tables import WebhookDelivery
 
     endpoint_id = await _webhook_endpoint(account)
-    row = WebhookDelivery(organization=account.org_id, endpoint=endpoint_id, event_id=unique("evt_"),
+    row = WebhookDelivery(organization=account.org_id, endpoint=endpoint_id, event_id=unique("evt"),
                           event_type="order.created", body='{"data": "Secret payload"}', status="delivered")
     await row.save()
     return row.id

@@ -43,7 +43,7 @@ async def test_an_order_event_reaches_the_receiver_signed_with_the_endpoint_secr
     assert got.path == "/hooks/storesync" and got.headers["Content-Type"] == "application/json"
     body = json.loads(got.body)
     assert set(body) == {"id", "type", "created_at", "data"}
-    assert body["type"] == "order.created" and body["id"].startswith("evt_")
+    assert body["type"] == "order.created" and len(body["id"]) == 36
     assert body["data"] == {"order_id": 41, "channel": "manual", "state": "ready_to_ship"}
     done = await delivery(row["id"])
     assert done["status"] == "delivered" and done["last_status_code"] == 200 and done["attempts"] == 1

@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import secrets as _random
 import time
+import uuid
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -161,7 +161,7 @@ async def rotate_secret(tenant: Tenant, endpoint_id: int) -> str:
 def payload(event_type: str, data: dict[str, Any], *, event_id: str | None = None,
             created_at: datetime | None = None) -> tuple[str, str]:
     """(event id, JSON body) of an event: {"id", "type", "created_at", "data"}."""
-    event_id = event_id or "evt_" + _random.token_hex(12)
+    event_id = event_id or str(uuid.uuid4())
     body = json.dumps({"id": event_id, "type": event_type, "created_at": (created_at or utcnow()).isoformat(),
                        "data": data}, separators=(",", ":"), ensure_ascii=False, default=str)
     return event_id, body

@@ -34,7 +34,7 @@ class WebhookDelivery(Table):
 
     organization = ForeignKey(Organization, null=False, index=True)
     endpoint = ForeignKey(WebhookEndpoint, null=False, index=True)
-    event_id = Varchar(length=40, index=True, help_text="The event's id (evt_...), the same in every endpoint's copy.")
+    event_id = Varchar(length=40, index=True, help_text="The event's id (a UUID), the same in every endpoint's copy.")
     event_type = Varchar(length=40, help_text="order.created, stock.changed, ...")
     body = Text(help_text="The JSON payload exactly as POSTed: {id, type, created_at, data}.")
     status = Varchar(length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING, index=True,
