@@ -25,5 +25,7 @@ APP_REGISTRY = AppRegistry(
         "app.domains.payments.piccolo_app",
         "app.domains.website.piccolo_app",
         "app.domains.shipping.piccolo_app",
+        "app.domains.webhooks.piccolo_app",
+        "app.domains.billing.piccolo_app",
     ]
 )

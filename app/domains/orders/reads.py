@@ -51,3 +51,8 @@ async def work_counts(tenant: Tenant, **extra: tuple[str, list]) -> dict[str, in
         org, org, OrderState.READY_TO_SHIP.value, OrderState.PICKING.value, OrderState.PACKED.value,
         org, OrderState.CANCELLED.value, *arguments))[0]
     return {name: int(value) for name, value in row.items()}
+
+
+async def count_placed_since(organization_id: int, since: datetime) -> int:
+    """Orders of the organisation placed since `since` (what a plan's monthly order figure counts)."""
+    return await Order.count().where((Order.organization == organization_id) & (Order.placed_at >= since))
