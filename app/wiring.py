@@ -7,7 +7,7 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 
 from __future__ import annotations
 
-from app.core.events import subscribe
+from app.core.events import subscribe, subscribe_batch
 from app.core.limits import Adding
 from app.domains import (
     accounts,
@@ -76,11 +76,11 @@ def register_listeners() -> None:
     inventory.name_references("order", orders.order_numbers)
 
     # outbound webhooks: what happened, once committed, goes to the seller's endpoints (a job sends it)
-    subscribe(orders.OrderCreated, webhooks.relay("order.created"))
-    subscribe(orders.OrderStatusChanged, webhooks.relay("order.status_changed"))
-    subscribe(orders.ShipmentUpdated, webhooks.relay("shipment.updated"))
-    subscribe(inventory.AvailableChanged, webhooks.relay("stock.changed"))
-    subscribe(catalog.ProductChanged, webhooks.relay("product.updated"))
+    subscribe_batch(orders.OrderCreated, webhooks.relay("order.created"))
+    subscribe_batch(orders.OrderStatusChanged, webhooks.relay("order.status_changed"))
+    subscribe_batch(orders.ShipmentUpdated, webhooks.relay("shipment.updated"))
+    subscribe_batch(inventory.AvailableChanged, webhooks.relay("stock.changed"))
+    subscribe_batch(catalog.ProductChanged, webhooks.relay("product.updated"))
 
     # plan limits: a new store, member or location is refused at the plan's limit (never an order)
     subscribe(Adding, billing.refuse_over_limit)

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 
 from app.core.database import after_commit
-from app.core.events import Event, emit
+from app.core.events import Event, emit_all
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,6 @@ class ShipmentUpdated(Event):
 
 
 async def announce(*events: Event) -> None:
-    """Emit these once the current transaction commits (at once outside one)."""
-    for event in events:
-        await after_commit(functools.partial(emit, event))
+    """Emit these once the current transaction commits (at once outside one), as one burst."""
+    if events:
+        await after_commit(functools.partial(emit_all, list(events)))
