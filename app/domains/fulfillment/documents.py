@@ -23,6 +23,8 @@ from app.domains.fulfillment.tables import LabelSettings
 from app.domains.orders import get_order
 from app.domains.orders.tables import Order
 
+SINGLE_LABEL_WAIT = 20.0  # seconds a person waits for one label being generated (a job waits longer)
+
 
 class LabelRefused(AppError):
     """The marketplace would not give the order's label (its reason is the message)."""
@@ -114,7 +116,8 @@ async def order_label(tenant: Tenant, order_id: int, size: LabelSize | None = No
         return Document(await own_labels_pdf(tenant, found, size or await label_size_of(tenant)), filename)
     store = await tenant.scoped(Order).select(Order.store).where(Order.id == order.id).first()
     fetched = await marketplace_labels.fetch_official(
-        tenant, [marketplace_labels.MarketplaceOrder(order.id, order.platform_order_id, store["store"])])
+        tenant, [marketplace_labels.MarketplaceOrder(order.id, order.platform_order_id, store["store"])],
+        max_wait=SINGLE_LABEL_WAIT)
     if order.id in fetched.failures or not fetched.blocks:
         raise LabelRefused(_("The marketplace did not give the label: %(why)s",
                              why=fetched.failures.get(order.id, _("no document"))))
