@@ -124,7 +124,8 @@ async def test_another_organisations_order_is_never_printed(owner_client, worker
     started = await post(owner_client, "/fulfillment/labels/jobs", {"order_id": [str(mine), str(foreign)]})
     where = started.headers["location"]
     async for progress in follow(Tenant(owner_client.account.org_id), int(where.rsplit("/", 1)[1]), wait=5.0):
-        pass
+        last = progress
+    assert last.status == "complete"
     page = await owner_client.get(where)
     assert "not found" in page.text and secret["platform_order_id"] not in page.text
     reader = PdfReader(io.BytesIO((await owner_client.get(f"{where}/labels.pdf")).content))
