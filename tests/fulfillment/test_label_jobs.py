@@ -97,3 +97,37 @@ async def _own_orders_of(account) -> list[int]:
     tenant = tenant_of(account)
     variant = await stocked_variant(tenant)
     return [await ready_order(tenant, [(variant, 1)])]
+
+
+async def test_a_labels_job_is_asked_as_a_browser_posts_it_and_junk_starts_nothing(owner_client):
+    tenant = tenant_of(owner_client.account)
+    own = await _own_orders(owner_client, 2)
+    await Order.update({Order.state: "packed"}).where(Order.id.is_in(own))
+    bench = await owner_client.get("/fulfillment/")
+    assert "Labels of all 2 packed orders (PDF)" in bench.text and 'action="/fulfillment/labels/jobs"' in bench.text
+    before = await BackgroundJob.count().where(BackgroundJob.organization == tenant.organization_id)
+    for junk in ({}, {"order_id": ""}, {"order_id": "abc"}, {"order_id": [str(i) for i in range(1, 502)]}):
+        refused = await post(owner_client, "/fulfillment/labels/jobs", junk)
+        assert refused.status_code == 303 and refused.headers["location"] == "/orders"
+        flash = (await owner_client.get("/orders")).text
+        assert "Select at least one order" in flash or "not valid" in flash or "at most 500" in flash, junk
+    assert await BackgroundJob.count().where(BackgroundJob.organization == tenant.organization_id) == before
+    started = await post(owner_client, "/fulfillment/labels/jobs", {"order_id": [str(i) for i in own]})
+    assert started.status_code == 303 and started.headers["location"].startswith("/fulfillment/labels/jobs/")
+
+
+async def test_another_organisations_order_is_never_printed(owner_client, worker):
+    other = await make_account()
+    foreign = (await _own_orders_of(other))[0]
+    secret = (await Order.select(Order.platform_order_id, Order.customer_name).where(Order.id == foreign).first())
+    mine = (await _own_orders(owner_client, 1))[0]
+    started = await post(owner_client, "/fulfillment/labels/jobs", {"order_id": [str(mine), str(foreign)]})
+    where = started.headers["location"]
+    async for progress in follow(Tenant(owner_client.account.org_id), int(where.rsplit("/", 1)[1]), wait=5.0):
+        last = progress
+    assert last.status == "complete"
+    page = await owner_client.get(where)
+    assert "not found" in page.text and secret["platform_order_id"] not in page.text
+    reader = PdfReader(io.BytesIO((await owner_client.get(f"{where}/labels.pdf")).content))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) == 1 and secret["customer_name"] not in text

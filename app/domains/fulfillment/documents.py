@@ -22,6 +22,8 @@ from app.domains.fulfillment.statuses import LabelSize
 from app.domains.fulfillment.tables import LabelSettings
 from app.domains.orders import get_order
 
+SINGLE_LABEL_WAIT = 20.0  # seconds a person waits for one label being generated (a job waits longer)
+
 
 class LabelRefused(AppError):
     """The marketplace would not give the order's label (its reason is the message)."""
@@ -113,7 +115,8 @@ async def order_label(tenant: Tenant, order_id: int, size: LabelSize | None = No
     placed = await orders.warehouse_order(tenant, order.id)
     assert placed is not None and placed.store is not None  # a marketplace order has its store
     fetched = await marketplace_labels.fetch_official(
-        tenant, [marketplace_labels.MarketplaceOrder(order.id, order.platform_order_id, placed.store)])
+        tenant, [marketplace_labels.MarketplaceOrder(order.id, order.platform_order_id, placed.store)],
+        max_wait=SINGLE_LABEL_WAIT)
     if order.id in fetched.failures or not fetched.blocks:
         raise LabelRefused(_("The marketplace did not give the label: %(why)s",
                              why=fetched.failures.get(order.id, _("no document"))))
