@@ -209,7 +209,7 @@ async def reserve(tenant: Tenant, lines: Iterable[Line], *, reference: str) -> l
         rows = await _reserve_in_steps(tenant, requested, reference)
     if not rows:
         await _why_not_reserved(tenant, requested)
-    return [Level(r["variant"], r["location"], r["on_hand"], r["reserved"]) for r in rows]
+    return rows
 
 
 def _id(value, not_found: str) -> int:
@@ -272,18 +272,20 @@ _RESERVE_ONE_SQL = _RESERVE_SQL.replace(
 
 
 async def _reserve_in_one_statement(tenant: Tenant, requested: dict[tuple[int, int], int],
-                                    reference: str) -> list[dict]:
+                                    reference: str) -> list[Level]:
     keys = list(requested)
     if len(keys) == 1:
         (variant_id, location_id), = keys
-        return await pg_fetch(_RESERVE_ONE_SQL, variant_id, location_id, requested[keys[0]],
+        rows = await pg_fetch(_RESERVE_ONE_SQL, variant_id, location_id, requested[keys[0]],
                               int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
-    return await pg_fetch(
-        _RESERVE_SQL, [v for v, _loc in keys], [loc for _v, loc in keys], [requested[k] for k in keys],
-        int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
+    else:
+        rows = await pg_fetch(
+            _RESERVE_SQL, [v for v, _loc in keys], [loc for _v, loc in keys], [requested[k] for k in keys],
+            int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
+    return [Level(r["variant"], r["location"], r["on_hand"], r["reserved"]) for r in rows]
 
 
-async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int], reference: str) -> list[dict]:
+async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int], reference: str) -> list[Level]:
     """The portable path (SQLite): the same steps as _RESERVE_SQL in one write transaction, which
     SQLite serialises (BEGIN IMMEDIATE); each row is still a conditional UPDATE."""
     wanted = await _expand_requested(tenant, requested)
@@ -297,10 +299,10 @@ async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int
 
 
 async def _reserve_rows(tenant: Tenant, wanted: dict[tuple[int, int], int], reference: str, org: int, now,
-                        actor: int | None) -> list[dict]:
+                        actor: int | None) -> list[Level]:
     # A savepoint inside a caller's transaction, so that a short line undoes only this reservation.
     async with savepoint():
-        rows = []
+        levels = []
         for (variant_id, location_id), quantity in sorted(wanted.items()):
             updated = await tenant.scoped(StockLevel).update({
                 StockLevel.reserved: StockLevel.reserved + quantity, StockLevel.updated_at: now,
@@ -308,13 +310,15 @@ async def _reserve_rows(tenant: Tenant, wanted: dict[tuple[int, int], int], refe
                 _enough_available(quantity)).returning(StockLevel.on_hand, StockLevel.reserved)
             if not updated:
                 raise _NothingReserved
-            rows.append({"variant": variant_id, "location": location_id, "quantity": quantity, **updated[0]})
+            levels.append(Level(variant_id, location_id, updated[0]["on_hand"], updated[0]["reserved"]))
         await StockMovement.insert(*[StockMovement(
-            organization=org, variant=r["variant"], location=r["location"], kind=MovementKind.RESERVE,
-            on_hand_delta=0, reserved_delta=r["quantity"], on_hand_after=r["on_hand"], reserved_after=r["reserved"],
-            reason="", reference=reference[:120], actor=actor, created_at=now) for r in rows])
-        await StockChange.insert(*[StockChange(organization=org, variant=r["variant"], created_at=now) for r in rows])
-        return rows
+            organization=org, variant=lv.variant_id, location=lv.location_id, kind=MovementKind.RESERVE,
+            on_hand_delta=0, reserved_delta=wanted[(lv.variant_id, lv.location_id)], on_hand_after=lv.on_hand,
+            reserved_after=lv.reserved, reason="", reference=reference[:120], actor=actor, created_at=now)
+            for lv in levels])
+        await StockChange.insert(*[StockChange(organization=org, variant=lv.variant_id, created_at=now)
+                                   for lv in levels])
+        return levels
 
 
 class _NothingReserved(Exception):

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.returns import returns_of as returns_of
     from app.domains.orders.services import ChannelLine as ChannelLine
     from app.domains.orders.services import OrderDetail as OrderDetail
+    from app.domains.orders.services import OrderSummary as OrderSummary
+    from app.domains.orders.services import SummaryLine as SummaryLine
     from app.domains.orders.services import get_order as get_order
     from app.domains.orders.services import order_summary as order_summary
     from app.domains.orders.services import place_channel_order as place_channel_order

@@ -474,7 +474,39 @@ async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: st
     return order.id, number
 
 
-async def order_summary(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    variant: int | None
+    seller_sku: str
+    title: str
+    quantity: int
+    unit_price: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    """An order's state, amounts, address and lines, as the buyer's status page shows them."""
+
+    id: int
+    platform_order_id: str
+    channel: str
+    state: str
+    customer_name: str
+    customer_phone: str
+    customer_email: str
+    address: dict[str, Any]
+    subtotal: int
+    shipping_fee: int
+    total: int
+    currency: str
+    shipping_carrier: str
+    tracking_number: str
+    placed_at: datetime
+    cash_on_delivery: bool
+    lines: list[SummaryLine]
+
+
+async def order_summary(tenant: Tenant, order_id: int) -> OrderSummary | None:
     """An order's state, amounts, address and lines (for the buyer's status page), or None."""
     order = await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.customer_phone,
@@ -483,7 +515,7 @@ async def order_summary(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
     ).where(Order.id == _pk(order_id)).output(load_json=True).first()
     if order is None:
         return None
-    order["lines"] = await tenant.scoped(OrderLine).select(
+    lines = from_rows(SummaryLine, await tenant.scoped(OrderLine).select(
         OrderLine.variant, OrderLine.seller_sku, OrderLine.title, OrderLine.quantity, OrderLine.unit_price,
-    ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
-    return order
+    ).where(OrderLine.order == order["id"]).order_by(OrderLine.id))
+    return from_row(OrderSummary, order, address=order["address"] or {}, lines=lines)

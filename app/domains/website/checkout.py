@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from app.domains.inventory import InsufficientStock
 from app.domains.mail import queue_mail
 from app.domains.orders import (
     ChannelLine,
+    OrderSummary,
     normalize_email,
     normalize_phone,
     order_summary,
@@ -193,28 +195,41 @@ async def _start_payment(shop: Shop, order_id: int, number: str, total: int, met
                 "instructions": {}, "unavailable": True}
 
 
-async def order_by_token(shop: Shop, token: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class BuyerOrder(OrderSummary):
+    """The buyer's order behind their secret link, with its payment and how to reach the seller."""
+
+    payment: dict[str, Any]
+    payment_method: str
+    amount_due: int
+    deadline: datetime | None
+    expired: bool
+    whatsapp_url: str = ""
+    tracking: Any = None  # shipping's BuyerTracking once a courier is booked
+
+
+async def order_by_token(shop: Shop, token: str) -> BuyerOrder:
     """The buyer's order behind their secret link, with its payment; NotFound for any other token."""
     if not token or len(token) > 100:
         raise NotFound(_("Order not found."))
     row = await shop.tenant.scoped(WebsiteOrder).select().where(WebsiteOrder.token_hash == token_hash(token)).output(
         load_json=True).first()
-    order = await order_summary(shop.tenant, row["order"]) if row else None
-    if row is None or order is None:
+    summary = await order_summary(shop.tenant, row["order"]) if row else None
+    if row is None or summary is None:
         raise NotFound(_("Order not found."))
-    payment = await payment_port.payment_for_order(shop.organization_id, order["id"]) or dict(row["payment"] or {})
-    if order["state"] == "cancelled" and payment.get("status") == "pending":
+    payment = await payment_port.payment_for_order(shop.organization_id, summary.id) or dict(row["payment"] or {})
+    if summary.state == "cancelled" and payment.get("status") == "pending":
         payment["status"] = "cancelled"
-    order.update(payment=payment, payment_method=row["payment_method"], amount_due=row["amount_due"],
-                 deadline=row["deadline"], expired=row["expired_at"] is not None)
-    order["whatsapp_url"] = whatsapp_url(shop, order) if shop.whatsapp else ""
-    order["tracking"] = await buyer_tracking(shop.tenant, order["id"])
-    return order
+    order = BuyerOrder(**{f.name: getattr(summary, f.name) for f in fields(OrderSummary)}, payment=payment,
+                       payment_method=row["payment_method"], amount_due=row["amount_due"], deadline=row["deadline"],
+                       expired=row["expired_at"] is not None)
+    order = replace(order, tracking=await buyer_tracking(shop.tenant, order.id))
+    return replace(order, whatsapp_url=whatsapp_url(shop, order)) if shop.whatsapp else order
 
 
-def whatsapp_url(shop: Shop, order: dict[str, Any]) -> str:
-    items = "\n".join(f"- {line['title']} × {line['quantity']}" for line in order["lines"])
+def whatsapp_url(shop: Shop, order: BuyerOrder) -> str:
+    items = "\n".join(f"- {line.title} × {line.quantity}" for line in order.lines)
     text = _("Hello %(shop)s, I ordered %(number)s:\n%(items)s\nTotal: Rp %(total)s\nName: %(name)s",
-             shop=shop.title, number=order["platform_order_id"], items=items,
-             total=f"{order['amount_due']:,}".replace(",", "."), name=order["customer_name"])
+             shop=shop.title, number=order.platform_order_id, items=items,
+             total=f"{order.amount_due:,}".replace(",", "."), name=order.customer_name)
     return f"https://wa.me/{shop.whatsapp}?text={quote(text)}"

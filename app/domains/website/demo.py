@@ -38,13 +38,13 @@ async def seed_website(organization_id: int, fake: Faker) -> None:
             "stock_percent": "100", "shipping_mode": "province", "flat_rate": "25000",
             "province_rates": "Jawa Barat: 12000\nDKI Jakarta: 15000", "cors_origins": ""})
         products = await active_products(tenant)
-        await services.set_on_website(tenant, [p["id"] for p in products], True)
+        await services.set_on_website(tenant, [p.id for p in products], True)
         forget_cached_shops()
     if await tenant.scoped(WebsiteOrder).exists():
         return
     shop = await shop_by_slug(DEMO_SLUG)
     listed = (await services.website_products(tenant))
-    variants = [v["id"] for p in listed if p["on_website"] for v in p["variants"]]
+    variants = [v.id for p in listed if p.on_website for v in p.variants]
     if not variants:
         return
     plans = [("cod", 0), ("bank_transfer", 0), ("bank_transfer", 0), ("cod", 0), ("bank_transfer", 30)]
