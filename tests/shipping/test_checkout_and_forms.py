@@ -123,6 +123,10 @@ async def test_bulk_book_from_the_queue_runs_as_a_job(courier, app, worker):
         await login(client, account)
         none = await post(client, "/shipping/bulk-book", {"back": "/orders/", "handover": "pickup"})
         assert none.status_code == 303 and none.headers["location"] == "/orders/"
+        bench = await post(client, "/shipping/bulk-book", {"back": "/fulfillment/", "handover": "pickup"}, htmx=True)
+        assert bench.status_code == 200 and bench.headers["hx-redirect"] == "/fulfillment/"  # the warehouse page's button
+        queue = await client.get("/orders/")
+        assert 'formaction="/shipping/bulk-book"' in queue.text
         started = await post(client, "/shipping/bulk-book", {"order_id": [str(first), str(second)],
                                                              "back": "/orders/", "handover": "pickup"})
     assert started.status_code == 303 and started.headers["location"].startswith("/jobs/")
