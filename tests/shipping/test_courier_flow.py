@@ -83,6 +83,12 @@ async def test_book_from_the_order_page_then_delivered_by_webhooks(courier, app)
     await courier.flush()
     assert (await _shipment(org.org_id, order_id)).state == "picked"
     assert await _order_state(tenant, order_id) == "shipped"
+    async with http_client(app) as client:
+        await login(client, account)
+        polled = await client.get(f"/shipping/orders/{order_id}/panel?seen=booked", headers={"HX-Request": "true"})
+        same = await client.get(f"/shipping/orders/{order_id}/panel?seen=picked", headers={"HX-Request": "true"})
+    assert polled.headers.get("hx-refresh") == "true"  # the order moved too: the whole page reloads
+    assert "hx-refresh" not in same.headers and 'hx-trigger="every 10s"' in same.text
     courier.sandbox.set_status(shipment.booking_id, "dropping_off")
     courier.sandbox.set_status(shipment.booking_id, "delivered")
     await courier.flush()

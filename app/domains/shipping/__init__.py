@@ -11,6 +11,7 @@ from app.core.exports import lazy_exports
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.shipping.configuration import services_label as services_label
     from app.domains.shipping.configuration import setting_label as setting_label
+    from app.domains.shipping.demo import seed_demo_shipping as seed_demo_shipping
     from app.domains.shipping.rates import CheckoutOption as CheckoutOption
     from app.domains.shipping.rates import ParcelLine as ParcelLine
     from app.domains.shipping.rates import checkout_options as checkout_options

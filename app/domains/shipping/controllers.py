@@ -43,6 +43,11 @@ class ShippingController(Controller):
 
     @get("/orders/{order_id:int}/panel", name="shipping:panel")
     async def panel(self, request: Request, tenant: Tenant, order_id: int) -> Response:
+        seen = request.query_params.get("seen")
+        if seen and getattr(request, "htmx", None):
+            shipment = await reads.shipment_of(tenant, order_id)
+            if shipment is not None and shipment.state != seen:  # the order page's other cards moved too
+                return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
         form = QuoteForm.parse({k: v for k, v in request.query_params.items() if k in QuoteForm.model_fields}) \
             if request.query_params else QuoteForm()
         return await _panel(request, tenant, order_id, destination_postal=form.destination_postal,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.core.errors import ValidationFailed
 from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains import orders, payments
@@ -83,9 +84,9 @@ async def panel(tenant: Tenant, order_id: int, *, quote: bool = True, destinatio
     try:
         prepared = await booking.prepare(tenant, order.id, destination_postal=destination_postal,
                                          weight_grams=weight_grams)
-    except Exception as exc:  # noqa: BLE001 - ValidationFailed / Conflict: shown as the quote's problem
+    except ValidationFailed as exc:  # shown beside the fields it names
         view.destination_postal = destination_postal or booking.destination_postal_of(order)
-        view.quote_error = getattr(exc, "message", "") or " ".join(getattr(exc, "errors", {}).values())
+        view.quote_error = " ".join(exc.errors.values())
         return view
     view.weight_grams, view.destination_postal = prepared.parcel.weight_grams, prepared.destination_postal
     origin = await configuration.origin_of(tenant, order.location)

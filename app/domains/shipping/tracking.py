@@ -50,6 +50,11 @@ def _when(value: str) -> datetime:
     return moment if moment.tzinfo else utcnow()
 
 
+def _said(status: str) -> str:
+    """The courier status as a timeline line says it, when the courier sent no note."""
+    return deferred_label(CourierStatus(status)) if status in set(CourierStatus) else status
+
+
 async def apply_status(tenant: Tenant, shipment_id: int, status: str, *, note: str = "", at: str = "",
                        source: EventSource = EventSource.WEBHOOK) -> Verdict:
     """Apply one courier status to a shipment: DUPLICATE (seen before: nothing changes), STALE (on the
@@ -62,7 +67,7 @@ async def apply_status(tenant: Tenant, shipment_id: int, status: str, *, note: s
         async with transaction():
             await TrackingEvent.insert(TrackingEvent(
                 organization=tenant.organization_id, shipment=shipment.id, courier_status=status,
-                note=note[:300] or deferred_label(CourierStatus(status)) if status in set(CourierStatus) else note[:300],
+                note=note[:300] or _said(status),
                 happened_at=_when(at), source=source))
             current = ShipmentState(shipment.state)
             if RANK[target] <= RANK[current] or current in (ShipmentState.BOOKING, ShipmentState.WAITING):

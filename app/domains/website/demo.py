@@ -13,6 +13,7 @@ from app.core.clock import clock_at, utcnow
 from app.core.errors import AppError
 from app.core.tenancy import Actor, Tenant
 from app.domains.catalog import active_products
+from app.domains.shipping import seed_demo_shipping
 from app.domains.website import payment_port, services
 from app.domains.website.checkout import checkout
 from app.domains.website.lifecycle import expire_due
@@ -40,6 +41,7 @@ async def seed_website(organization_id: int, fake: Faker) -> None:
         products = await active_products(tenant)
         await services.set_on_website(tenant, [p.id for p in products], True)
         forget_cached_shops()
+    await seed_demo_shipping(organization_id)  # live courier rates beside the seller's own
     if await tenant.scoped(WebsiteOrder).exists():
         return
     shop = await shop_by_slug(DEMO_SLUG)
