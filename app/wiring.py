@@ -15,6 +15,7 @@ from app.domains import (
     fulfillment,
     inventory,
     listings,
+    money,
     orders,
     payments,
     stores,
@@ -66,3 +67,7 @@ def register_listeners() -> None:
     audit.label_values("shipping_mode", website.shipping_mode_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
+
+    # orders placed or changed: their days' money rollups are recomputed; a completed marketplace
+    # order's settlement is asked for (jobs, enqueued after the commit)
+    subscribe(orders.OrdersChanged, money.on_orders_changed)

@@ -8,6 +8,7 @@ from app.core.exports import lazy_exports
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.events import OrdersChanged as OrdersChanged
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
@@ -17,7 +18,14 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import MAX_SELECTED as MAX_SELECTED
     from app.domains.orders.page import on_order_page as on_order_page
     from app.domains.orders.page import order_page as order_page
+    from app.domains.orders.reads import NOT_SALES as NOT_SALES
+    from app.domains.orders.reads import SoldLine as SoldLine
+    from app.domains.orders.reads import order_store as order_store
     from app.domains.orders.reads import placed_per_day as placed_per_day
+    from app.domains.orders.reads import placed_range as placed_range
+    from app.domains.orders.reads import placed_times as placed_times
+    from app.domains.orders.reads import sold_lines as sold_lines
+    from app.domains.orders.reads import store_orders as store_orders
     from app.domains.orders.reads import work_counts as work_counts
     from app.domains.orders.remap import Resolved as Resolved
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
