@@ -22,9 +22,16 @@ from app.core.database import is_postgres, pg_fetch, savepoint, transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
-from app.domains.catalog import bundle_parts, components_of, owns_variants, require_variant
+from app.domains.catalog import (
+    MAX_UNIT_COST,
+    average_in,
+    bundle_parts,
+    components_of,
+    owns_variants,
+    require_variant,
+)
 from app.domains.inventory import signals
-from app.domains.inventory.errors import InsufficientStock, InvalidQuantity
+from app.domains.inventory.errors import InsufficientStock, InvalidCost, InvalidQuantity
 from app.domains.inventory.locations import require_active_location, require_location
 from app.domains.inventory.statuses import MovementKind
 from app.domains.inventory.tables import StockChange, StockLevel, StockMovement
@@ -81,7 +88,8 @@ async def _ensure_level(tenant: Tenant, variant_id: int, location_id: int) -> No
 
 
 async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: int = 0, reserved: int = 0,
-                 condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "") -> Level:
+                 condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "",
+                 unit_cost: int | None = None) -> Level:
     """The one write path: conditional update, ledger row, change signal. Raises
     InsufficientStock (and changes nothing) when the condition does not hold."""
     values: dict[Column | str, Any] = {StockLevel.updated_at: utcnow()}
@@ -101,6 +109,7 @@ async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: 
         organization=tenant.organization_id, variant=variant_id, location=location_id, kind=kind,
         on_hand_delta=on_hand, reserved_delta=reserved, on_hand_after=after["on_hand"],
         reserved_after=after["reserved"], reason=reason[:255], reference=reference[:120], actor=tenant.actor.user_id,
+        unit_cost=unit_cost,
     ))
     await StockChange.insert(StockChange(organization=tenant.organization_id, variant=variant_id))
     return Level(variant_id, location_id, after["on_hand"], after["reserved"])
@@ -124,17 +133,41 @@ async def _expand(tenant: Tenant, lines: Iterable[Line]) -> list[Line]:
     return [Line(v, loc, q) for (v, loc), q in sorted(expanded.items())]
 
 
+def check_unit_cost(unit_cost: int | None) -> int | None:
+    """A unit cost in whole rupiah, 0 or more; None means unknown. Raises InvalidCost otherwise."""
+    if unit_cost is None:
+        return None
+    if not isinstance(unit_cost, int) or isinstance(unit_cost, bool) or not 0 <= unit_cost <= MAX_UNIT_COST:
+        raise InvalidCost(_("A unit cost is a whole number of rupiah, 0 or more."))
+    return unit_cost
+
+
+async def _on_hand_total(tenant: Tenant, variant_id: int) -> int:
+    rows = await tenant.scoped(StockLevel).select(StockLevel.on_hand).where(StockLevel.variant == variant_id)
+    return sum(r["on_hand"] for r in rows)
+
+
 @_signals
 async def receive(tenant: Tenant, variant_id: int, location_id: int, quantity: int, *, reason: str = "",
-                  reference: str = "", kind: MovementKind = MovementKind.RECEIVE) -> Level:
-    """Add quantity units on hand (goods in, or a received return); records a ledger row."""
+                  reference: str = "", kind: MovementKind = MovementKind.RECEIVE,
+                  unit_cost: int | None = None) -> Level:
+    """Add quantity units on hand (goods in, or a received return); records a ledger row. A goods
+    receipt with its landed `unit_cost` (whole rupiah) folds it into the variant's moving average;
+    the ledger row carries that cost (other receipts carry the average)."""
     _check_quantity(quantity)
-    await require_variant(tenant, variant_id)
+    check_unit_cost(unit_cost)
+    variant = await require_variant(tenant, variant_id)
     await require_active_location(tenant, location_id)
     async with transaction():
         await _ensure_level(tenant, variant_id, location_id)
+        if unit_cost is not None and kind == MovementKind.RECEIVE:
+            await average_in(tenant, variant_id, on_hand_before=await _on_hand_total(tenant, variant_id),
+                             quantity=quantity, unit_cost=unit_cost)
+            cost = unit_cost
+        else:
+            cost = unit_cost if unit_cost is not None else variant["unit_cost"]
         return await _apply(tenant, variant_id, location_id, on_hand=quantity, condition=None, kind=kind,
-                            reason=reason, reference=reference)
+                            reason=reason, reference=reference, unit_cost=cost)
 
 
 @_signals
