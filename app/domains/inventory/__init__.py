@@ -11,6 +11,9 @@ from app.core.exports import lazy_exports
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.inventory.errors import InsufficientStock as InsufficientStock
     from app.domains.inventory.events import LocationDeactivating as LocationDeactivating
+    from app.domains.inventory.holdings import Holding as Holding
+    from app.domains.inventory.holdings import last_received as last_received
+    from app.domains.inventory.holdings import stock_holdings as stock_holdings
     from app.domains.inventory.labels import location_names as location_names
     from app.domains.inventory.labels import name_references as name_references
     from app.domains.inventory.locations import create_location as create_location

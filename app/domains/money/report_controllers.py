@@ -13,7 +13,7 @@ from litestar.response import Response
 from app.core.auth import RequestContext, actor_of
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.permissions import Permission
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
@@ -27,9 +27,10 @@ from app.domains.money.schemas import ExpenseForm, ReportFilterForm
 from app.domains.money.statuses import ExpenseKind
 
 MANAGE = {"permission": Permission.ORDERS_MANAGE}
-REPORTS = [("pnl", "Profit and loss"), ("daily", "Sales per day"), ("skus", "Profit per SKU"),
-           ("stores", "Profit per store and channel"), ("orders", "Profit per order"),
-           ("products", "Top and worst products"), ("expenses", "Other costs")]
+REPORTS = [("pnl", N_("Profit and loss")), ("daily", N_("Sales per day")), ("skus", N_("Profit per SKU")),
+           ("stores", N_("Profit per store and channel")), ("orders", N_("Profit per order")),
+           ("products", N_("Top and worst products")), ("valuation", N_("Inventory value at cost")),
+           ("slow", N_("Slow movers and stock age")), ("expenses", N_("Other costs"))]
 
 
 def acting(tenant: Tenant, ctx: RequestContext, request: Request) -> Tenant:
@@ -115,6 +116,14 @@ class ReportsController(Controller):
     @get("/products", name="reports:products")
     async def products(self, request: Request, tenant: Tenant) -> Response:
         return await self._show(request, tenant, "products")
+
+    @get("/valuation", name="reports:valuation")
+    async def valuation(self, request: Request, tenant: Tenant) -> Response:
+        return await self._show(request, tenant, "valuation")
+
+    @get("/slow", name="reports:slow")
+    async def slow(self, request: Request, tenant: Tenant) -> Response:
+        return await self._show(request, tenant, "slow")
 
     # -- expenses -------------------------------------------------------------------------
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.core.clock import utcnow
 from app.core.database import is_postgres
 from app.core.tenancy import Tenant
-from app.domains import catalog, orders, stores
+from app.domains import catalog, inventory, orders, stores
 from app.domains.money import rollups
 from app.domains.money.statuses import PLATFORM_FEES, ExpenseKind
 from app.domains.money.tables import DailyRollup, Expense
@@ -212,3 +213,71 @@ async def profit_by_order(tenant: Tenant, period: Period, *, limit: int = 500) -
                     setattr(total, name, getattr(total, name) + value)
             result.append(OrderProfit(order_id, total))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class LocationValue:
+    location_id: int
+    name: str
+    units: int
+    value: int  # on hand x moving-average unit cost, for units whose cost is known
+    units_without_cost: int
+
+
+async def inventory_valuation(tenant: Tenant) -> list[LocationValue]:
+    """Stock on hand now, valued at each variant's moving-average unit cost, per location."""
+    held = await inventory.stock_holdings(tenant)
+    costs = await catalog.unit_costs(tenant, sorted({h.variant_id for h in held}))
+    names = await inventory.location_names(tenant, sorted({h.location_id for h in held}))
+    per: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for h in held:
+        entry = per[h.location_id]
+        entry[0] += h.on_hand
+        cost = costs.get(h.variant_id)
+        if cost is None:
+            entry[2] += h.on_hand
+        else:
+            entry[1] += h.on_hand * cost
+    return [LocationValue(loc, names.get(loc, str(loc)), u, v, n) for loc, (u, v, n) in sorted(per.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class SlowMover:
+    variant_id: int
+    sku: str
+    on_hand: int
+    sold: int
+    days_of_cover: int | None  # None: nothing sold in the period
+    age_days: int | None  # days since units last came in (None: never recorded)
+    value: int | None
+
+
+async def slow_movers(tenant: Tenant, period: Period, *, now: datetime | None = None,
+                      limit: int = 200) -> list[SlowMover]:
+    """Variants with stock on hand, slowest first: fewest sold in the period, then oldest stock."""
+    held = await inventory.stock_holdings(tenant)
+    on_hand: dict[int, int] = defaultdict(int)
+    for h in held:
+        on_hand[h.variant_id] += h.on_hand
+    if not on_hand:
+        return []
+    where, args = _where(tenant, period)
+    sold = {r["variant_id"]: int(r["units"]) for r in await DailyRollup.raw(
+        f"SELECT variant_id, COALESCE(SUM(units), 0) AS units FROM daily_rollup WHERE {where} GROUP BY variant_id",
+        *args)}
+    ids = sorted(on_hand)
+    costs = await catalog.unit_costs(tenant, ids)
+    skus = await catalog.variant_skus(tenant, ids)
+    received = await inventory.last_received(tenant, ids)
+    moment = now or utcnow()
+    rows = []
+    for variant_id in ids:
+        units = sold.get(variant_id, 0)
+        cover = round(on_hand[variant_id] / (units / period.days)) if units else None
+        came = received.get(variant_id)
+        cost = costs.get(variant_id)
+        rows.append(SlowMover(variant_id, skus.get(variant_id, str(variant_id)), on_hand[variant_id], units, cover,
+                              (moment - came).days if came else None,
+                              on_hand[variant_id] * cost if cost is not None else None))
+    rows.sort(key=lambda r: (r.sold, -(r.age_days or 0), r.sku))
+    return rows[:limit]

@@ -40,10 +40,10 @@ MONEY_COLUMNS = ("revenue", "commission", "service_fee", "transaction_fee", "cam
 
 
 def cost_of_goods(line: orders.SoldLine) -> int:
-    """The cost of goods of one order line, fixed when its stock left (0 until it is known).
-
-    The one place reports learn cost of goods: the cost model (purchasing) fixes it on the line."""
-    return 0
+    """The cost of goods of one order line: fixed on the line when its stock left (ship), from the
+    variant's moving-average unit cost; 0 while the line has not shipped or its cost is unknown.
+    The one place the reports learn cost of goods."""
+    return line.cost_of_goods or 0
 
 
 @dataclass(slots=True)

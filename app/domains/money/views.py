@@ -39,7 +39,7 @@ class ReportTable:
 
 FIGURE_COLUMNS = [Column(N_("Orders"), "int"), Column(N_("Units"), "int"), Column(N_("Revenue")),
                   Column(N_("Platform fees")), Column(N_("Shipping (net)")), Column(N_("Tax withheld")),
-                  Column(N_("Cost of goods")), Column(N_("Profit")), Column(N_("Margin %"), "percent")]
+                  Column(N_("Cost of goods")), Column(N_("Profit")), Column(N_("Margin"), "percent")]
 
 
 def figure_cells(f: Figures) -> list[Any]:
@@ -120,4 +120,31 @@ async def products_table(tenant: Tenant, period: Period) -> ReportTable:
         for index, g in enumerate(groups, 1):
             table.rows.append([f"{gettext(label)} {index}", g.name, *figure_cells(g.figures)])
             table.links.append(None)
+    return table
+
+
+async def valuation_table(tenant: Tenant, period: Period) -> ReportTable:
+    rows = await reports.inventory_valuation(tenant)
+    table = ReportTable("valuation", N_("Inventory value at cost"), [
+        Column(N_("Location"), "text"), Column(N_("Units on hand"), "int"), Column(N_("Value at cost")),
+        Column(N_("Units without a known cost"), "int")])
+    for r in rows:
+        table.rows.append([r.name, r.units, r.value, r.units_without_cost])
+        table.links.append(None)
+    if rows:
+        table.rows.append([gettext(N_("Total")), sum(r.units for r in rows), sum(r.value for r in rows),
+                           sum(r.units_without_cost for r in rows)])
+        table.links.append(None)
+    return table
+
+
+async def slow_table(tenant: Tenant, period: Period) -> ReportTable:
+    rows = await reports.slow_movers(tenant, period)
+    table = ReportTable("slow", N_("Slow movers and stock age"), [
+        Column(N_("SKU"), "text"), Column(N_("Units on hand"), "int"), Column(N_("Sold in period"), "int"),
+        Column(N_("Days of cover"), "int"), Column(N_("Days since last received"), "int"),
+        Column(N_("Value at cost"))])
+    for r in rows:
+        table.rows.append([r.sku, r.on_hand, r.sold, r.days_of_cover, r.age_days, r.value])
+        table.links.append(None)
     return table

@@ -70,6 +70,7 @@ class SoldLine:
     order_seller_discount: int
     order_platform_discount: int
     order_shipping_fee: int
+    cost_of_goods: int | None = None  # fixed when the line's stock left (ship); None: not yet / unknown
 
 
 # Orders that count as sales: paid and not cancelled.
@@ -82,7 +83,7 @@ async def sold_lines(organization_id: int, *, order_ids: list[int] | None = None
     ordered by order and line id."""
     query = OrderLine.select(
         OrderLine.id, OrderLine.order, OrderLine.variant, OrderLine.quantity, OrderLine.unit_price,
-        OrderLine.order.store, OrderLine.order.channel, OrderLine.order.state, OrderLine.order.placed_at,
+        OrderLine.cost_of_goods, OrderLine.order.store, OrderLine.order.channel, OrderLine.order.state, OrderLine.order.placed_at,
         OrderLine.order.subtotal, OrderLine.order.seller_discount, OrderLine.order.platform_discount,
         OrderLine.order.shipping_fee,
     ).where(OrderLine.organization == organization_id).order_by(OrderLine.order).order_by(OrderLine.id)
@@ -99,7 +100,8 @@ async def sold_lines(organization_id: int, *, order_ids: list[int] | None = None
                      quantity=r["quantity"], unit_price=r["unit_price"], order_subtotal=r["order.subtotal"],
                      order_seller_discount=r["order.seller_discount"],
                      order_platform_discount=r["order.platform_discount"],
-                     order_shipping_fee=r["order.shipping_fee"]) for r in await query]
+                     order_shipping_fee=r["order.shipping_fee"], cost_of_goods=r["cost_of_goods"])
+            for r in await query]
 
 
 async def placed_times(organization_id: int, order_ids: list[int]) -> dict[int, datetime]:
