@@ -99,6 +99,8 @@ class ExpenseForm(Form):
     @field_validator("spent_on", mode="before")
     @classmethod
     def _day(cls, value: Any) -> date | None:
+        if value in (None, "") or (isinstance(value, str) and not value.strip()):
+            raise FieldProblem(N_("Choose the day of the cost."))
         return _date(value, "spent_on")
 
     @field_validator("amount", mode="before")
