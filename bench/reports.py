@@ -61,7 +61,7 @@ async def _seed_rollups(env: BenchEnvironment, org_id: int, orders: int) -> None
             "commission, service_fee, transaction_fee, campaign_fee, affiliate_commission, shipping, tax, other, "
             "cogs, unsettled) "
             "SELECT {}, {}::date + (g / {}), (ARRAY['shopee','tiktok','website'])[g % 3 + 1], g % 3, "
-            "(g * 7919) % {} + 1, 1, 1 + g % 3, 50000 + (g % 97) * 1000, -(4000 + g % 500), -(2000 + g % 300), "
+            "(g::bigint * 7919) % {} + 1, 1, 1 + g % 3, 50000 + (g % 97) * 1000, -(4000 + g % 500), -(2000 + g % 300), "
             "-(1000 + g % 200), -(g % 2) * 1500, -(g % 4 = 1)::int * 2500, -(g % 5) * 500, -250, 0, "
             "30000 + (g % 89) * 500, (g % 10 = 0)::int FROM generate_series(0, {}) AS g",
             org_id, FIRST_DAY, per_day, VARIANTS, orders - 1)

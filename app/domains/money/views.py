@@ -28,6 +28,11 @@ class ReportTable:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # per row, a page to open (or None)
+    counts: set[int] = field(default_factory=set)  # rows whose values are counts, not money
+
+    def kind(self, row: int, column: int) -> str:
+        kind = self.columns[column].kind
+        return "int" if kind == "money" and row in self.counts else kind
 
     def header(self) -> list[str]:
         return [gettext(c.label) for c in self.columns]
@@ -56,7 +61,8 @@ async def pnl_table(tenant: Tenant, period: Period) -> tuple[ReportTable, report
              [gettext(N_("Refunds and adjustments")), f.other], [gettext(N_("Cost of goods")), -f.cogs]]
     rows += [[ExpenseKind(kind).label(), -amount] for kind, amount in pnl.expenses_by_kind.items()]
     rows += [[gettext(N_("Profit")), f.profit]]
-    table = ReportTable("pnl", N_("Profit and loss"), [Column(N_("Line"), "text"), Column(N_("Amount"))], rows)
+    table = ReportTable("pnl", N_("Profit and loss"), [Column(N_("Line"), "text"), Column(N_("Amount"))], rows,
+                        counts={0, 1})
     return table, pnl
 
 
