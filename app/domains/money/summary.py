@@ -55,10 +55,10 @@ async def summary_text(tenant: Tenant, period: Period) -> tuple[str, str]:
     return _("StoreSync weekly summary"), "\n".join(lines)
 
 
-async def send_weekly_summaries(*, today: date | None = None) -> int:
-    """Queue the summary for every organisation's owners who want it; returns the mails queued."""
+async def send_weekly_summaries(*, today: date | None = None, organization_ids: list[int] | None = None) -> int:
+    """Queue the summary for every organisation's (or these') owners who want it; returns the mails queued."""
     sent = 0
-    for organization_id in await accounts.organization_ids():
+    for organization_id in organization_ids or await accounts.organization_ids():
         tz = await accounts.organization_timezone(organization_id)
         tenant = Tenant(organization_id, timezone=tz)
         period = last_week(today or local_day(utcnow(), tz))
