@@ -75,7 +75,7 @@ class Expense(Table, tablename="expense"):
 
 
 class DailyRollup(Table, tablename="daily_rollup"):
-    organization = ForeignKey(Organization, null=False)
+    organization = ForeignKey(Organization, null=False, index=True)
     day = Date()
     channel = Varchar(length=16)
     store_id = Integer()

@@ -72,7 +72,7 @@ class DailyRollup(Table):
 
     id: Serial  # the primary key Piccolo adds; declared for the type checker
 
-    organization = ForeignKey(Organization, null=False, index=False)
+    organization = ForeignKey(Organization, null=False, index=True)
     day = Date()
     channel = Varchar(length=16)
     store_id = Integer(default=0, help_text="0: no store (website, manual).")
