@@ -24,6 +24,7 @@ APP_REGISTRY = AppRegistry(
         "app.domains.fulfillment.piccolo_app",
         "app.domains.payments.piccolo_app",
         "app.domains.website.piccolo_app",
+        "app.domains.shipping.piccolo_app",
         "app.domains.money.piccolo_app",
     ]
 )

@@ -51,6 +51,7 @@ from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController, OrderActionsController
+from app.domains.fulfillment.document_controllers import DocumentsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
@@ -62,6 +63,11 @@ from app.domains.payments.controllers import (
     PaymentReceiversController,
     PaymentsController,
     PaymentSettingsController,
+)
+from app.domains.shipping.controllers import (
+    CourierWebhookController,
+    ShippingController,
+    ShippingSettingsController,
 )
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
@@ -107,6 +113,10 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PaymentSettingsController,
     WebsiteController,
     StorefrontController,
+    ShippingController,
+    ShippingSettingsController,
+    CourierWebhookController,
+    DocumentsController,
     MoneyController,
     ReportsController,
 ]

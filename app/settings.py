@@ -162,6 +162,21 @@ class Settings(BaseSettings):
                                                description="x-callback-token the payment sandbox sends with Xendit "
                                                "callbacks; the demo organisation expects it.")
 
+    # -- couriers --------------------------------------------------------------------------
+    biteship_api_base: str = Field(default="", description="Courier aggregator (Biteship-shaped) API base. Empty: "
+                                   "BASE_URL/sandbox/biteship with the sandbox, else https://api.biteship.com.")
+    sandbox_biteship_api_key: str = Field(default="biteship_test.storesync-sandbox",
+                                          description="API key the courier sandbox accepts; the demo organisation "
+                                          "uses it.")
+
+    def courier_host(self) -> str:
+        """The courier aggregator's API base with its default resolved."""
+        if self.biteship_api_base:
+            return self.biteship_api_base.rstrip("/")
+        if self.sandbox_enabled:
+            return self.base_url.rstrip("/") + "/sandbox/biteship"
+        return "https://api.biteship.com"
+
     def payment_host(self, name: str) -> str:
         """midtrans_snap_base, midtrans_api_base or xendit_api_base with its default resolved."""
         configured = getattr(self, name)

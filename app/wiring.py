@@ -18,6 +18,7 @@ from app.domains import (
     money,
     orders,
     payments,
+    shipping,
     stores,
     sync,
     website,
@@ -49,6 +50,8 @@ def register_listeners() -> None:
 
     # the product pages show stock (inventory's)
     catalog.register_stock_view(inventory.availability_with_bundles, inventory.levels_by_location)
+    # the catalog's spreadsheet import and export and its demo data carry stock (inventory's)
+    catalog.register_stock_port(inventory.catalog_stock)
 
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)
@@ -65,6 +68,8 @@ def register_listeners() -> None:
     audit.label_values("methods", payments.method_label)
     audit.label_values("keys_changed", payments.key_label)
     audit.label_values("shipping_mode", website.shipping_mode_label)
+    audit.label_values("shipping_keys_changed", shipping.setting_label)
+    audit.label_values("courier_services", shipping.services_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
 

@@ -244,6 +244,32 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+# Courier webhooks: each organisation's receiver is its own unguessable URL checked by its own header
+# secret (tests/shipping/test_courier_flow.py test_forged_duplicate_out_of_order_and_unknown_webhooks_change_nothing).
+PUBLIC_ROUTES |= {"/shipping/webhooks/{token:str}"}
+
+
+async def _labels_job(account: Account) -> int:
+    """A finished labels job with its merged PDF and report on disk."""
+    import json
+
+    from app.core.i18n import deferred_plural
+    from app.domains.fulfillment.label_jobs import labels_path, report_path
+    from app.domains.fulfillment.pdf_documents import labels_pdf
+    from app.domains.jobs.tables import BackgroundJob
+
+    row = BackgroundJob(organization=account.org_id, kind="print_labels",
+                        label=deferred_plural("Labels for %(n)s order", "Labels for %(n)s orders", 1),
+                        saq_key=f"bg:{unique()}", status="complete", result={"sent": 0})
+    await row.save()
+    labels_path(account.org_id, row.id).parent.mkdir(parents=True, exist_ok=True)
+    labels_path(account.org_id, row.id).write_bytes(labels_pdf([]))
+    report = {"pages": 1, "printed": 0, "failures": [{"order": f"SECRET-{account.org_id}", "reason": "x"}]}
+    report_path(account.org_id, row.id).write_text(json.dumps(report))
+    return row.id
+
+
+ROW_FACTORIES["labels_job_id"] = _labels_job
 
 
 async def _expense(account: Account) -> int:

@@ -24,7 +24,8 @@ log = logging.getLogger("storesync.security")
 # The storefront JSON API is called by other sites' scripts with a cart token and no cookies (CORS
 # as the seller allows); the HTML shop's forms carry the CSRF token like every other form.
 CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)",
-               "^/payments/(?:midtrans/notification|xendit/callback)$", "^/api/storefront/", "^/schema(?:/|$)"]
+               "^/payments/(?:midtrans/notification|xendit/callback)$", "^/api/storefront/", "^/schema(?:/|$)",
+               "^/shipping/webhooks/[^/]+$"]
 # Buyers have no session: the shop keeps its cart in its own cookie.
 SESSION_EXEMPT = ["^/static/", "^/healthz$", "^/shop/", "^/api/storefront/", "^/schema(?:/|$)"]
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.reads import bundle_parts as bundle_parts
     from app.domains.catalog.reads import live_variants as live_variants
     from app.domains.catalog.reads import owns_variants as owns_variants
+    from app.domains.catalog.reads import parcel_sizes as parcel_sizes
     from app.domains.catalog.reads import plain_variant_skus as plain_variant_skus
     from app.domains.catalog.reads import products_exist as products_exist
     from app.domains.catalog.reads import reorder_points as reorder_points
@@ -29,6 +30,10 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.services import require_variant as require_variant
     from app.domains.catalog.services import variant_by_code as variant_by_code
     from app.domains.catalog.services import variants_by_sku as variants_by_sku
+    from app.domains.catalog.stock_port import Count as Count
+    from app.domains.catalog.stock_port import Level as Level
+    from app.domains.catalog.stock_port import Place as Place
+    from app.domains.catalog.stock_port import register_stock_port as register_stock_port
     from app.domains.catalog.stock_view import register_stock_view as register_stock_view
     from app.domains.catalog.tables import Variant as Variant  # the row type variant lookups return
 else:

@@ -74,3 +74,11 @@ async def live_variants(tenant: Tenant, *, product_ids: Sequence[int] | None = N
     if variant_ids is not None:
         query = query.where(Variant.id.is_in(list(variant_ids) or [0]))
     return await query.order_by(Variant.id).output(load_json=True)
+
+
+async def parcel_sizes(tenant: Tenant, variant_ids: Sequence[int]) -> dict[int, tuple[int, int, int, int]]:
+    """{variant id: (weight g, length, width, height cm)} for these variants of the organisation."""
+    return {r["id"]: (r["weight_grams"], r["length_cm"], r["width_cm"], r["height_cm"])
+            for r in await tenant.scoped(Variant).select(
+                Variant.id, Variant.weight_grams, Variant.length_cm, Variant.width_cm, Variant.height_cm).where(
+                Variant.id.is_in(sorted(set(variant_ids)) or [-1]))}

@@ -35,6 +35,7 @@ def _variant_values(form: ProductForm, v: VariantForm) -> dict[str, Any]:
     return {
         "sku": v.sku, "barcode": v.barcode, "name": v.name or " / ".join(v.attributes.values()),
         "attributes": v.attributes, "price": v.price, "cost": v.cost, "weight_grams": v.weight_grams,
+        "length_cm": v.length_cm, "width_cm": v.width_cm, "height_cm": v.height_cm,
         "reorder_point": v.reorder_point, "image_url": v.image_url, "search_text": search_text_of(form, v),
     }
 

@@ -37,6 +37,9 @@ class Variant(Table):
     unit_cost = Integer(null=True, default=None,
                         help_text="Moving-average unit cost in rupiah, updated on every receipt; empty = unknown.")
     weight_grams = Integer(default=0)
+    length_cm = Integer(default=0, help_text="Packed length in cm (courier volume weight).")
+    width_cm = Integer(default=0, help_text="Packed width in cm.")
+    height_cm = Integer(default=0, help_text="Packed height in cm.")
     image_url = Varchar(length=500, default="")
     reorder_point = Integer(default=0, help_text="Low-stock alert when available falls to this.")
     is_bundle = Boolean(default=False, help_text="Made of component variants; has no stock of its own.")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.inventory.catalog_port import catalog_stock as catalog_stock
     from app.domains.inventory.errors import InsufficientStock as InsufficientStock
     from app.domains.inventory.events import LocationDeactivating as LocationDeactivating
     from app.domains.inventory.holdings import Holding as Holding

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
     from app.domains.orders.remap import waiting_units as waiting_units
+    from app.domains.orders.returns import open_return as open_return
+    from app.domains.orders.returns import returns_of as returns_of
     from app.domains.orders.services import ChannelLine as ChannelLine
     from app.domains.orders.services import OrderDetail as OrderDetail
     from app.domains.orders.services import get_order as get_order
@@ -41,5 +43,23 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.services import start_picking as start_picking
     from app.domains.orders.services import transition as transition
     from app.domains.orders.statuses import OrderState as OrderState
+    from app.domains.orders.warehouse import LabelRow as LabelRow
+    from app.domains.orders.warehouse import ListedOrder as ListedOrder
+    from app.domains.orders.warehouse import PickSum as PickSum
+    from app.domains.orders.warehouse import ReadyOrder as ReadyOrder
+    from app.domains.orders.warehouse import WarehouseOrder as WarehouseOrder
+    from app.domains.orders.warehouse import label_rows as label_rows
+    from app.domains.orders.warehouse import line_quantities as line_quantities
+    from app.domains.orders.warehouse import listed_orders as listed_orders
+    from app.domains.orders.warehouse import lock_order as lock_order
+    from app.domains.orders.warehouse import orders_numbered as orders_numbered
+    from app.domains.orders.warehouse import pack_items as pack_items
+    from app.domains.orders.warehouse import packed_orders as packed_orders
+    from app.domains.orders.warehouse import pick_sums as pick_sums
+    from app.domains.orders.warehouse import platform_lines as platform_lines
+    from app.domains.orders.warehouse import ready_orders as ready_orders
+    from app.domains.orders.warehouse import warehouse_counts as warehouse_counts
+    from app.domains.orders.warehouse import warehouse_order as warehouse_order
+    from app.domains.orders.warehouse import warehouse_orders as warehouse_orders
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -26,6 +26,7 @@ from app.domains.orders import (
     place_channel_order,
     record_event,
 )
+from app.domains.shipping import ParcelLine, buyer_tracking, checkout_options
 from app.domains.website import carts, payment_port, regions
 from app.domains.website import shop as shops
 from app.domains.website.shop import Shop
@@ -37,9 +38,22 @@ PHONE = re.compile(r"^\+628\d{7,12}$")  # Indonesian mobile numbers: 08xx..., 9 
 
 
 def shipping_options(shop: Shop, province_code: str = "") -> list[dict[str, Any]]:
-    """The shop's shipping choices for an address in this province (the seller's own rate for now;
-    live courier rates join this list later)."""
-    return [{"id": "seller", "name": _("Shipping by the seller"), "fee": shop.shipping_fee(province_code)}]
+    """The seller's own shipping rate for an address in this province."""
+    return [{"id": "seller", "name": _("Shipping by the seller"), "fee": shop.shipping_fee(province_code), "eta": "",
+             "cod_available": True, "cod_fee": 0}]
+
+
+async def shipping_choices(shop: Shop, province_code: str, postal_code: str,
+                           lines: list[tuple[int, int, int]]) -> list[dict[str, Any]]:
+    """The seller's own rate and the live rates (price, delivery estimate, COD) of the couriers the
+    seller enabled, for lines of (variant id, quantity, unit price) sent to this postal code."""
+    options = shipping_options(shop, province_code)
+    if postal_code and lines:
+        live = await checkout_options(shop.tenant, location_id=None, destination_postal=postal_code,
+                                      lines=[ParcelLine(v, q, p) for v, q, p in lines])
+        options += [{"id": o.id, "name": o.name, "fee": o.fee, "eta": o.eta, "cod_available": o.cod_available,
+                     "cod_fee": o.cod_fee} for o in live]
+    return options
 
 
 def _lines(raw: Any) -> list[tuple[int, int]]:
@@ -99,10 +113,6 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
     else:
         wanted = _lines(payload.get("lines"))
     buyer, place, street = validate_buyer(payload.get("buyer"), payload.get("address"))
-    options = {o["id"]: o for o in shipping_options(shop, place.province.code)}
-    shipping_id = payload.get("shipping") or next(iter(options))
-    if shipping_id not in options:
-        raise ValidationFailed({"shipping": _("Choose one of the shipping options.")})
     method = payload.get("payment_method")
     if method not in await payment_port.enabled_methods(shop.organization_id):
         raise ValidationFailed({"payment_method": _("Choose a payment method this shop offers.")})
@@ -119,8 +129,16 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                              n=variant["available"], name=variant["title"]) if variant["available"] else
                            _("%(name)s is sold out; remove it and try again.", name=variant["title"]))
         lines.append(ChannelLine(vid, variant["sku"], variant["title"], quantity, variant["price"]))
-    fee = options[shipping_id]["fee"]
+    options = {o["id"]: o for o in await shipping_choices(
+        shop, place.province.code, place.village.postal_code, [(ln.variant_id, ln.quantity, ln.unit_price) for ln in lines])}
+    shipping_id = payload.get("shipping") or next(iter(options))
+    if shipping_id not in options:
+        raise ValidationFailed({"shipping": _("Choose one of the shipping options.")})
     cod = method == "cod"
+    if cod and not options[shipping_id]["cod_available"]:
+        raise ValidationFailed({"shipping": _("%(courier)s does not collect cash on delivery: choose another courier "
+                                              "or another payment method.", courier=options[shipping_id]["name"])})
+    fee = options[shipping_id]["fee"] + (options[shipping_id]["cod_fee"] if cod else 0)
     deadline = None if cod else utcnow() + timedelta(hours=shop.hold_hours)
     token = new_token()
     address = {"full_address": f"{street}, {place.village.name}, {place.district.name}, {place.regency.name}, "
@@ -190,6 +208,7 @@ async def order_by_token(shop: Shop, token: str) -> dict[str, Any]:
     order.update(payment=payment, payment_method=row["payment_method"], amount_due=row["amount_due"],
                  deadline=row["deadline"], expired=row["expired_at"] is not None)
     order["whatsapp_url"] = whatsapp_url(shop, order) if shop.whatsapp else ""
+    order["tracking"] = await buyer_tracking(shop.tenant, order["id"])
     return order
 
 

@@ -222,11 +222,17 @@ class StorefrontController(Controller):
     async def _checkout(self, request: Request, shop: Shop, cart: dict[str, Any], form: dict[str, str],
                         errors: dict[str, str], status_code: int = 200) -> Template:
         places = region_choices(form)
-        options = checkout.shipping_options(shop, places["chosen"]["province"])
+        options = await self._options(shop, places, cart)
         methods = await payment_port.enabled_methods(shop.organization_id)
         return _page(request, shop, "shop/checkout.html", cart=cart, form=form, errors=errors, places=places,
                      options=options, methods=methods, status_code=status_code, private=True,
                      total=cart["subtotal"] + (options[0]["fee"] if options else 0))
+
+    @staticmethod
+    async def _options(shop: Shop, places: dict[str, Any], cart: dict[str, Any]) -> list[dict[str, Any]]:
+        """The seller's rate and, once the village (postal code) is known, live courier rates for the cart."""
+        return await checkout.shipping_choices(shop, places["chosen"]["province"], places.get("postal_code") or "",
+                                               [(ln["variant_id"], ln["quantity"], ln["price"]) for ln in cart["lines"]])
 
     @get("/regions", name="shop:regions")
     async def region_fields(self, request: Request, slug: str, province: str = "", regency: str = "",
@@ -234,7 +240,7 @@ class StorefrontController(Controller):
         """The cascading selects (htmx swaps them as the buyer chooses)."""
         shop = await _shop(request, slug)
         places = region_choices({"province": province, "regency": regency, "district": district, "village": village})
-        options = checkout.shipping_options(shop, places["chosen"]["province"])
+        options = await self._options(shop, places, await _cart(request, shop))
         return _page(request, shop, "shop/_region_fields.html", places=places, options=options,
                      errors={}, form={}, private=True)
 
