@@ -22,8 +22,8 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.shopee import signing
-from app.sandbox.documents import label_pdf
 from app.sandbox import finance
+from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop, Sku
 
@@ -553,9 +553,6 @@ class ShopeeApi:
         return Response(content=pdf, media_type="application/pdf", status_code=200,
                         headers={"Content-Disposition": 'attachment; filename="shipping_document.pdf"'})
 
-
-# Order statuses in which a Shopee parcel has its shipment arranged (a label can be printed).
-ARRANGED = {"PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED"}
     # -- payment (escrow) -------------------------------------------------------------------
 
     async def escrow_detail(self, call: Call) -> dict[str, Any]:
@@ -601,6 +598,10 @@ ARRANGED = {"PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLET
 # for TW and MY); CUSTOMER_REQUEST comes from v1 and the SDKs that still send it. The sandbox
 # accepts all three; StoreSync offers OUT_OF_STOCK and CUSTOMER_REQUEST for Indonesia.
 SHOPEE_CANCEL_REASONS = ("OUT_OF_STOCK", "CUSTOMER_REQUEST", "UNDELIVERABLE_AREA")
+
+
+# Order statuses in which a Shopee parcel has its shipment arranged (a label can be printed).
+ARRANGED = {"PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED"}
 
 
 def _escrow(shop: Shop, order: Order) -> dict[str, Any]:

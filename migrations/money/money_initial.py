@@ -13,7 +13,7 @@ from piccolo.table import Table
 
 from migrations._engine import Migration, both
 
-ID = "2026-12-05T12:30:00:000000"
+ID = "2026-12-05T12:31:14:000014"
 VERSION = "1.38.0"
 DESCRIPTION = "money: initial schema"
 
