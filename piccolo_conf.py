@@ -25,6 +25,8 @@ APP_REGISTRY = AppRegistry(
         "app.domains.payments.piccolo_app",
         "app.domains.website.piccolo_app",
         "app.domains.shipping.piccolo_app",
+        "app.domains.webhooks.piccolo_app",
+        "app.domains.billing.piccolo_app",
         "app.domains.money.piccolo_app",
     ]
 )

@@ -47,6 +47,7 @@ from app.domains.accounts.controllers import (
 )
 from app.domains.accounts.services import context_for
 from app.domains.audit.controllers import AuditController
+from app.domains.billing.controllers import BillingController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
@@ -73,6 +74,7 @@ from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import ListingMappingController, SyncController
 from app.domains.system.controllers import healthz
+from app.domains.webhooks.controllers import OutboundWebhooksController
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
 from app.domains.website.host import ShopHostMiddleware
@@ -117,6 +119,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ShippingSettingsController,
     CourierWebhookController,
     DocumentsController,
+    OutboundWebhooksController,
+    BillingController,
     MoneyController,
     ReportsController,
 ]

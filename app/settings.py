@@ -194,6 +194,22 @@ class Settings(BaseSettings):
     demo_email: str = Field(default="owner@tokodemo.id", description="Login of the demo owner.")
     demo_password: str = Field(default="tokodemo123", description="Password of the demo owner.")
 
+    # -- outbound webhooks -----------------------------------------------------------------
+    webhooks_allow_private: bool | None = Field(
+        default=None, description="Let webhook endpoints point at private or loopback addresses (SSRF guard off). "
+        "Empty: allowed in development (the demo), refused in production.")
+    webhooks_timeout_seconds: float = Field(default=10.0, description="How long one webhook POST may take.")
+
+    # -- plans and billing -----------------------------------------------------------------
+    billing_enforce_limits: bool = Field(default=True, description="Refuse a new store, member or location (and "
+                                         "API calls) past the organisation's plan limits. Off: plans only show usage.")
+    billing_period_days: int = Field(default=30, description="Length of a paid plan's period (one invoice each).")
+    billing_grace_days: int = Field(default=7, description="Days an unpaid renewal keeps the plan before it "
+                                    "falls back to Free.")
+    billing_xendit_secret_key: str = Field(default="xnd_development_storesync_sandbox",
+                                           description="The platform's own Xendit secret key: subscription invoices "
+                                           "are paid through it (the default is the payment sandbox's).")
+
     @property
     def sqlite_path(self) -> Path:
         return self.var_dir / "storesync.sqlite"

@@ -8,9 +8,11 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 from __future__ import annotations
 
 from app.core.events import subscribe
+from app.core.limits import Adding
 from app.domains import (
     accounts,
     audit,
+    billing,
     catalog,
     fulfillment,
     inventory,
@@ -21,6 +23,7 @@ from app.domains import (
     shipping,
     stores,
     sync,
+    webhooks,
     website,
 )
 
@@ -73,6 +76,15 @@ def register_listeners() -> None:
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
 
+    # outbound webhooks: what happened, once committed, goes to the seller's endpoints (a job sends it)
+    subscribe(orders.OrderCreated, webhooks.relay("order.created"))
+    subscribe(orders.OrderStatusChanged, webhooks.relay("order.status_changed"))
+    subscribe(orders.ShipmentUpdated, webhooks.relay("shipment.updated"))
+    subscribe(inventory.AvailableChanged, webhooks.relay("stock.changed"))
+    subscribe(catalog.ProductChanged, webhooks.relay("product.updated"))
+
+    # plan limits: a new store, member or location is refused at the plan's limit (never an order)
+    subscribe(Adding, billing.refuse_over_limit)
     # orders placed or changed: their days' money rollups are recomputed; a completed marketplace
     # order's settlement is asked for (jobs, enqueued after the commit)
     subscribe(orders.OrdersChanged, money.on_orders_changed)

@@ -11,6 +11,7 @@ from typing import Any
 
 from saq import CronJob
 
+from tasks.billing import billing_cycle, check_billing_invoice
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
 from tasks.fulfillment import print_labels, retry_missing_tracking, run_order_action, sweep_order_actions
@@ -29,6 +30,7 @@ from tasks.sync import (
     reconcile,
     sweep_stock_changes,
 )
+from tasks.webhooks import deliver_webhook, sweep_webhook_deliveries
 from tasks.website import expire_unpaid_orders
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
@@ -36,7 +38,9 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
              expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
-             print_labels, settle_store, refresh_rollups, schedule_settlements, send_weekly_summaries]
+             print_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
+             billing_cycle, settle_store, refresh_rollups, schedule_settlements,
+             send_weekly_summaries]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -60,6 +64,10 @@ CRON_JOBS: list[CronJob] = [
     CronJob(retry_courier_bookings, cron="* * * * *", timeout=300, retries=0),
     # Every 10 minutes: the polling safety net for courier tracking (webhooks may be lost).
     CronJob(poll_courier_tracking, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=0),
+    # Every minute: outbound webhook deliveries whose retry (backoff) is due, or whose job was lost.
+    CronJob(sweep_webhook_deliveries, cron="* * * * *", timeout=120, retries=0),
+    # Every 15 minutes: subscription renewals, past due, back to Free after the grace period; open invoices checked.
+    CronJob(billing_cycle, cron="*/15 * * * *", timeout=300, retries=0),
     # Hourly at :17: each active store's marketplace settlements (estimates of open orders, payouts).
     CronJob(schedule_settlements, cron="17 * * * *", timeout=300, retries=0),
     # Mondays 01:00 UTC (08:00 WIB): the weekly summary e-mail to owners who did not opt out.

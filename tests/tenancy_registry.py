@@ -272,6 +272,46 @@ async def _labels_job(account: Account) -> int:
 ROW_FACTORIES["labels_job_id"] = _labels_job
 
 
+async def _webhook_endpoint(account: Account) -> int:
+    from app.core.secrets import encrypt
+    from app.domains.webhooks.tables import WebhookEndpoint
+
+    row = WebhookEndpoint(organization=account.org_id, url=f"https://example.com/hooks/{account.org_id}",
+                          description=f"Secret endpoint {account.org_name}", events=["order.created"],
+                          secret=encrypt("whsec_secret"))
+    await row.save()
+    return row.id
+
+
+async def _webhook_delivery(account: Account) -> int:
+    from app.domains.webhooks.tables import WebhookDelivery
+
+    endpoint_id = await _webhook_endpoint(account)
+    row = WebhookDelivery(organization=account.org_id, endpoint=endpoint_id, event_id=unique("evt"),
+                          event_type="order.created", body='{"data": "Secret payload"}', status="delivered")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["endpoint_id"] = _webhook_endpoint
+ROW_FACTORIES["delivery_id"] = _webhook_delivery
+
+
+async def _billing_invoice(account: Account) -> int:
+    from app.domains.billing.tables import BillingInvoice, Plan
+
+    plan = await Plan.select(Plan.id).where(Plan.code == "growth").first()
+    now = utcnow()
+    row = BillingInvoice(organization=account.org_id, number=unique("INV-"), plan=plan["id"], kind="upgrade",
+                         amount=149_000, period_start=now, period_end=now + timedelta(days=30), status="paid",
+                         due_at=now + timedelta(days=3), gateway_reference=f"secret-{account.org_id}")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["invoice_id"] = _billing_invoice
+
+
 async def _expense(account: Account) -> int:
     """A cost the seller entered (money domain)."""
     from datetime import date

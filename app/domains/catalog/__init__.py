@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.costs import unit_costs as unit_costs
     from app.domains.catalog.demo import demo_listings as demo_listings
     from app.domains.catalog.events import CatalogPricesChanged as CatalogPricesChanged
+    from app.domains.catalog.events import ProductChanged as ProductChanged
     from app.domains.catalog.labels import product_names as product_names
     from app.domains.catalog.labels import variant_skus as variant_skus
     from app.domains.catalog.reads import active_products as active_products

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.holdings import stock_holdings as stock_holdings
     from app.domains.inventory.labels import location_names as location_names
     from app.domains.inventory.labels import name_references as name_references
+    from app.domains.inventory.locations import count_locations as count_locations
     from app.domains.inventory.locations import create_location as create_location
     from app.domains.inventory.locations import default_location as default_location
     from app.domains.inventory.locations import first_warehouse as first_warehouse

@@ -8,7 +8,10 @@ from app.core.exports import lazy_exports
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.events import OrderCreated as OrderCreated
     from app.domains.orders.events import OrdersChanged as OrdersChanged
+    from app.domains.orders.events import OrderStatusChanged as OrderStatusChanged
+    from app.domains.orders.events import ShipmentUpdated as ShipmentUpdated
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
@@ -20,6 +23,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import order_page as order_page
     from app.domains.orders.reads import NOT_SALES as NOT_SALES
     from app.domains.orders.reads import SoldLine as SoldLine
+    from app.domains.orders.reads import count_placed_since as count_placed_since
     from app.domains.orders.reads import order_store as order_store
     from app.domains.orders.reads import placed_per_day as placed_per_day
     from app.domains.orders.reads import placed_range as placed_range

@@ -145,3 +145,7 @@ def _moment(value: datetime | str | None) -> datetime | None:
         return None
     parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+async def count_placed_since(organization_id: int, since: datetime) -> int:
+    """Orders of the organisation placed since `since` (what a plan's monthly order figure counts)."""
+    return await Order.count().where((Order.organization == organization_id) & (Order.placed_at >= since))
