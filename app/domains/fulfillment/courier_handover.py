@@ -24,20 +24,20 @@ async def hand_over_to_courier(tenant: Tenant, order_id: int, *, carrier: str, w
     """Ship an own-channel order with the courier's waybill; False when it was already shipped.
     Conflict (nothing changed) for a marketplace order or a cancelled one."""
     order = await _order(tenant, order_id)
-    if order["store"] is not None:
+    if order.store is not None:
         raise Conflict(_("A marketplace order is shipped through its marketplace."))
-    if order["state"] in ALREADY_SHIPPED:
+    if order.state in ALREADY_SHIPPED:
         return False
-    if OrderState(order["state"]) not in HANDOVER_FROM:
-        raise Conflict(_("Order %(number)s is %(state)s: it cannot be shipped.", number=order["platform_order_id"],
-                         state=OrderState(order["state"]).label()))
+    if OrderState(order.state) not in HANDOVER_FROM:
+        raise Conflict(_("Order %(number)s is %(state)s: it cannot be shipped.", number=order.platform_order_id,
+                         state=OrderState(order.state).label()))
     mode = ShipMode.PICKUP if pickup else ShipMode.DROPOFF
     async with transaction():
-        if order["state"] == OrderState.PICKING:
-            await orders.transition(tenant, order["id"], OrderState.PACKED)
-        existing = await shipment_of(tenant, order["id"])
+        if order.state == OrderState.PICKING:
+            await orders.transition(tenant, order.id, OrderState.PACKED)
+        existing = await shipment_of(tenant, order.id)
         if existing is None:
-            await tenant.scoped(Shipment).new(order=order["id"], status=ShipmentStatus.ARRANGING, mode=mode,
+            await tenant.scoped(Shipment).new(order=order.id, status=ShipmentStatus.ARRANGING, mode=mode,
                                               carrier=carrier[:80]).save()
         await _finish(tenant, order, carrier, waybill, mode)
     return True

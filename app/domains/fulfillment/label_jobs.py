@@ -69,13 +69,14 @@ async def run(tenant: Tenant, background_job_id: int, order_ids: list[int], size
     placed = {o.id: o for o in await orders.warehouse_orders(tenant, order_ids or [-1])}
     numbers = {i: o.platform_order_id for i, o in placed.items()}
     stores = {i: o.store for i, o in placed.items() if i in found}
+    market_stores = {i: s for i, s in stores.items() if s is not None}
     failures: dict[int, str] = {}
     for order_id in order_ids:
         if order_id not in found:
             failures[order_id] = _("cancelled: no label") if order_id in numbers else _("not found")
     own = [found[i] for i in order_ids if i in found and stores.get(i) is None]
-    market = [marketplace_labels.MarketplaceOrder(i, found[i].platform_order_id, stores[i])
-              for i in order_ids if i in found and stores.get(i) is not None]
+    market = [marketplace_labels.MarketplaceOrder(i, found[i].platform_order_id, market_stores[i])
+              for i in order_ids if i in found and i in market_stores]
     done = len(failures) + len(own)
 
     async def settled(n: int) -> None:
