@@ -27,5 +27,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.shipping.piccolo_app",
         "app.domains.webhooks.piccolo_app",
         "app.domains.billing.piccolo_app",
+        "app.domains.money.piccolo_app",
     ]
 )

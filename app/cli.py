@@ -252,6 +252,22 @@ def cmd_worker(args) -> None:
             p.terminate()
 
 
+def cmd_rollups(args) -> None:
+    """Recompute the money rollups from the orders (every organisation, or one)."""
+    from app.domains import accounts, money
+
+    async def go():
+        ids = [args.organization] if args.organization else await accounts.organization_ids()
+        total = 0
+        for organization_id in ids:
+            rows = await money.rebuild_rollups(organization_id)
+            total += rows
+            print(f"organisation {organization_id}: {rows} rollup rows")
+        return total
+
+    print(f"Rollups rebuilt: {asyncio.run(_with_db(go))} rows.")
+
+
 def cmd_sandbox(args) -> None:
     from app.sandbox.server import run_sandbox
 
@@ -290,6 +306,11 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=cmd_createsuperuser)
 
     _add_backup_commands(sub)
+
+    p = sub.add_parser("rollups", help="rebuild the money rollups the reports read from the orders")
+    p.add_argument("action", choices=["rebuild"])
+    p.add_argument("--organization", type=int, help="only this organisation (default: all)")
+    p.set_defaults(func=cmd_rollups)
 
     p = sub.add_parser("sandbox", help="run the marketplace sandbox on its own")
     p.add_argument("--host", default="127.0.0.1")

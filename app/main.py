@@ -56,6 +56,8 @@ from app.domains.fulfillment.document_controllers import DocumentsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
+from app.domains.money.controllers import MoneyController
+from app.domains.money.report_controllers import ReportsController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
 from app.domains.payments.controllers import (
@@ -119,6 +121,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     DocumentsController,
     OutboundWebhooksController,
     BillingController,
+    MoneyController,
+    ReportsController,
 ]
 
 

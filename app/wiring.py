@@ -17,6 +17,7 @@ from app.domains import (
     fulfillment,
     inventory,
     listings,
+    money,
     orders,
     payments,
     shipping,
@@ -84,3 +85,6 @@ def register_listeners() -> None:
 
     # plan limits: a new store, member or location is refused at the plan's limit (never an order)
     subscribe(Adding, billing.refuse_over_limit)
+    # orders placed or changed: their days' money rollups are recomputed; a completed marketplace
+    # order's settlement is asked for (jobs, enqueued after the commit)
+    subscribe(orders.OrdersChanged, money.on_orders_changed)

@@ -17,6 +17,7 @@ from tasks.demo import demo_count
 from tasks.fulfillment import print_labels, retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
+from tasks.money import refresh_rollups, schedule_settlements, send_weekly_summaries, settle_store
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
 from tasks.shipping import book_courier, book_couriers, poll_courier_tracking, retry_courier_bookings
@@ -38,7 +39,8 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
              expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
              print_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
-             billing_cycle]
+             billing_cycle, settle_store, refresh_rollups, schedule_settlements,
+             send_weekly_summaries]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -66,6 +68,10 @@ CRON_JOBS: list[CronJob] = [
     CronJob(sweep_webhook_deliveries, cron="* * * * *", timeout=120, retries=0),
     # Every 15 minutes: subscription renewals, past due, back to Free after the grace period; open invoices checked.
     CronJob(billing_cycle, cron="*/15 * * * *", timeout=300, retries=0),
+    # Hourly at :17: each active store's marketplace settlements (estimates of open orders, payouts).
+    CronJob(schedule_settlements, cron="17 * * * *", timeout=300, retries=0),
+    # Mondays 01:00 UTC (08:00 WIB): the weekly summary e-mail to owners who did not opt out.
+    CronJob(send_weekly_summaries, cron="0 1 * * 1", timeout=900, retries=0),
 ]
 
 

@@ -310,3 +310,18 @@ async def _billing_invoice(account: Account) -> int:
 
 
 ROW_FACTORIES["invoice_id"] = _billing_invoice
+
+
+async def _expense(account: Account) -> int:
+    """A cost the seller entered (money domain)."""
+    from datetime import date
+
+    from app.domains.money.tables import Expense
+
+    row = Expense(organization=account.org_id, spent_on=date(2026, 12, 1), kind="ads", amount=123_457,
+                  note=f"Secret expense {account.org_name}")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["expense_id"] = _expense

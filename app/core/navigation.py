@@ -27,6 +27,7 @@ NAV: list[NavItem] = [
     NavItem("Warehouse", "/fulfillment", "box", Permission.FULFILLMENT, on_phone_bar=True,
             phone_bar_unless=Permission.CATALOG_EDIT),
     NavItem("Payments", "/payments", "list"),
+    NavItem("Reports", "/reports", "activity"),
     NavItem("Customers", "/customers", "users"),
     NavItem("Notifications", "/notifications", "bell", counter_url="/notifications/count"),
     NavItem("Stores", "/stores", "store"),

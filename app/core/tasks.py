@@ -97,3 +97,12 @@ def by_name(name: str) -> Task[..., object]:
 
 async def expire_gateway_payment(ctx: WorkerContext, *, organization_id: int, payment_id: int) -> object:
     """Close a cancelled payment at its gateway (Midtrans expire, Xendit invoice expire)."""
+
+
+async def refresh_rollups(ctx: WorkerContext, *, organization_id: int, order_ids: list[int]) -> object:
+    """Recompute the money rollups of the days these orders were placed on."""
+
+
+async def settle_store(ctx: WorkerContext, *, organization_id: int, store_id: int,
+                       order_ids: list[int] | None = None) -> object:
+    """Fetch and record one store's marketplace settlements (these orders' too, even if final)."""

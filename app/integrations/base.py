@@ -8,7 +8,7 @@ JSON type, so that domain code stores them uniformly.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -257,6 +257,58 @@ class Order(DomainModel):
     amounts: OrderAmounts | None = None
 
 
+# -- settlements (marketplace money) ------------------------------------------------------------
+
+
+class FeeKind(StrEnum):
+    """One line of what a marketplace settles for an order, in StoreSync's words. The README's
+    Money section maps each platform's fields onto these."""
+
+    ITEMS = "items"  # the items at their selling price (after the seller's discount)
+    PLATFORM_VOUCHER = "platform_voucher"  # vouchers / discounts the platform co-funds, paid back
+    COMMISSION = "commission"
+    SERVICE_FEE = "service_fee"
+    TRANSACTION_FEE = "transaction_fee"
+    CAMPAIGN_FEE = "campaign_fee"
+    AFFILIATE_COMMISSION = "affiliate_commission"
+    SHIPPING_BUYER_PAID = "shipping_buyer_paid"
+    SHIPPING_ACTUAL = "shipping_actual"  # what the courier charged
+    SHIPPING_REBATE = "shipping_rebate"  # the platform's shipping subsidy
+    TAX = "tax"
+    REFUND = "refund"
+    ADJUSTMENT = "adjustment"  # whatever the platform's total holds beyond the named lines
+
+
+class SettlementLine(DomainModel):
+    kind: FeeKind
+    amount: int  # minor units, signed: positive to the seller, negative taken from them
+
+
+class Settlement(DomainModel):
+    """What the marketplace pays (or will pay) the seller for one order. ``lines`` always add up to
+    ``amount`` (an ADJUSTMENT line takes any difference). ``final`` is True once the platform has
+    paid it out, False while it is an estimate, None when the answer does not say (the caller
+    decides from the order's state)."""
+
+    order_id: str
+    currency: str = "IDR"
+    amount: int
+    lines: tuple[SettlementLine, ...]
+    final: bool | None = None
+    settled_at: AwareDatetime | None = None
+
+
+def balanced_lines(amount: int, lines: Iterable[tuple[FeeKind, int]]) -> tuple[SettlementLine, ...]:
+    """Non-zero lines merged by kind, plus an ADJUSTMENT so that they add up to ``amount``."""
+    merged: dict[FeeKind, int] = {}
+    for kind, value in lines:
+        merged[kind] = merged.get(kind, 0) + value
+    difference = amount - sum(merged.values())
+    if difference:
+        merged[FeeKind.ADJUSTMENT] = merged.get(FeeKind.ADJUSTMENT, 0) + difference
+    return tuple(SettlementLine(kind=kind, amount=value) for kind, value in merged.items() if value)
+
+
 # -- shipping ------------------------------------------------------------------------------------
 
 
@@ -464,4 +516,12 @@ class PlatformAdapter(Protocol):
 
     def verify_webhook(self, *, headers: Mapping[str, str], body: bytes, url: str) -> WebhookEvent:
         """Check the signature over the raw body and parse it; WebhookRejected when it does not match."""
+        ...
+
+    async def get_settlements(self, conn: ShopConnection, order_ids: Sequence[str]) -> list[Settlement]:
+        """What the platform settles (or estimates) for each order it knows; unknown ids are left out."""
+        ...
+
+    def settled_orders(self, conn: ShopConnection, since: datetime, until: datetime) -> AsyncIterator[str]:
+        """Ids of the orders whose money the platform paid out in [since, until), each once."""
         ...

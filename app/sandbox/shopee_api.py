@@ -22,6 +22,7 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.shopee import signing
+from app.sandbox import finance
 from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop, Sku
@@ -106,6 +107,9 @@ class ShopeeApi:
             ("POST", "/api/v2/logistics/create_shipping_document"): self.create_document,
             ("POST", "/api/v2/logistics/get_shipping_document_result"): self.document_result,
             ("POST", "/api/v2/logistics/download_shipping_document"): self.download_document,
+            ("GET", "/api/v2/payment/get_escrow_detail"): self.escrow_detail,
+            ("POST", "/api/v2/payment/get_escrow_detail_batch"): self.escrow_detail_batch,
+            ("GET", "/api/v2/payment/get_escrow_list"): self.escrow_list,
         }
 
     async def handle(self, request: Request, path: str) -> Response:
@@ -549,15 +553,95 @@ class ShopeeApi:
         return Response(content=pdf, media_type="application/pdf", status_code=200,
                         headers={"Content-Disposition": 'attachment; filename="shipping_document.pdf"'})
 
+    # -- payment (escrow) -------------------------------------------------------------------
 
-# Order statuses in which a Shopee parcel has its shipment arranged (a label can be printed).
-ARRANGED = {"PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED"}
+    async def escrow_detail(self, call: Call) -> dict[str, Any]:
+        order_sn = call.query.get("order_sn")
+        with self.state.lock:
+            order = call.shop.orders.get(order_sn or "")
+            if order is None:
+                raise SandboxError("error_param", f"Order {order_sn} not found.", 400)
+            return _envelope(_escrow(call.shop, order))
+
+    async def escrow_detail_batch(self, call: Call) -> dict[str, Any]:
+        ids = call.body.get("order_sn_list")
+        if not isinstance(ids, list) or not ids or len(ids) > MAX_BATCH:
+            raise SandboxError("error_param", f"order_sn_list must hold 1 to {MAX_BATCH} orders.", 400)
+        with self.state.lock:
+            return _envelope([{"escrow_detail": _escrow(call.shop, call.shop.orders[i])}
+                              for i in ids if i in call.shop.orders])
+
+    async def escrow_list(self, call: Call) -> dict[str, Any]:
+        """Escrows released in [release_time_from, release_time_to] (≤ 15 days), page_no from 1."""
+        time_from = _int(call.query.get("release_time_from"), "release_time_from")
+        time_to = _int(call.query.get("release_time_to"), "release_time_to")
+        if time_to < time_from or time_to - time_from > MAX_ORDER_RANGE:
+            raise SandboxError("error_param", "The release time range must be 0 to 15 days.", 400)
+        page_size = _int(call.query.get("page_size") or 40, "page_size")
+        page_no = _int(call.query.get("page_no") or 1, "page_no")
+        if not 1 <= page_size <= MAX_PAGE or page_no < 1:
+            raise SandboxError("error_param", "Invalid page_size or page_no.", 400)
+        with self.state.lock:
+            released = sorted((o for o in call.shop.orders.values()
+                               if o.completed_time is not None and time_from <= o.completed_time <= time_to),
+                              key=lambda o: (o.completed_time, o.order_id))
+            start = (page_no - 1) * page_size
+            page = released[start : start + page_size]
+            return _envelope({
+                "more": start + page_size < len(released),
+                "escrow_list": [{"order_sn": o.order_id, "payout_amount": finance.breakdown(o).settlement,
+                                 "escrow_release_time": o.completed_time} for o in page],
+            })
 
 
 # What cancel_order accepts. The v2 reference lists OUT_OF_STOCK and UNDELIVERABLE_AREA (the latter
 # for TW and MY); CUSTOMER_REQUEST comes from v1 and the SDKs that still send it. The sandbox
 # accepts all three; StoreSync offers OUT_OF_STOCK and CUSTOMER_REQUEST for Indonesia.
 SHOPEE_CANCEL_REASONS = ("OUT_OF_STOCK", "CUSTOMER_REQUEST", "UNDELIVERABLE_AREA")
+
+
+# Order statuses in which a Shopee parcel has its shipment arranged (a label can be printed).
+ARRANGED = {"PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED"}
+
+
+def _escrow(shop: Shop, order: Order) -> dict[str, Any]:
+    """get_escrow_detail's ``response``: the order's income as Shopee words it (escrow_amount final
+    once the order is COMPLETED; before, Shopee's estimate)."""
+    fees = finance.breakdown(order)
+    return {
+        "order_sn": order.order_id,
+        "buyer_user_name": order.buyer_username,
+        "return_order_sn_list": [],
+        "order_income": {
+            "escrow_amount": fees.settlement,
+            "buyer_total_amount": order.total,
+            "original_price": order.subtotal,
+            "seller_discount": order.seller_discount,
+            "shopee_discount": 0,
+            "voucher_from_seller": 0,
+            "voucher_from_shopee": fees.platform_voucher,
+            "coins": 0,
+            "buyer_paid_shipping_fee": fees.buyer_paid_shipping,
+            "actual_shipping_fee": fees.actual_shipping,
+            "shopee_shipping_rebate": fees.shipping_rebate,
+            "reverse_shipping_fee": 0,
+            "commission_fee": fees.commission,
+            "service_fee": fees.service_fee,
+            "seller_transaction_fee": fees.transaction_fee,
+            "campaign_fee": fees.campaign_fee,
+            "order_ams_commission_fee": fees.affiliate_commission,
+            "seller_return_refund": 0,
+            "escrow_tax": fees.tax,
+            "cost_of_goods_sold": fees.items,
+            "order_original_price": order.subtotal,
+            "order_selling_price": fees.items,
+            "currency": shop.currency,
+            "items": [{"item_id": int(line.product_id), "item_name": line.name, "model_sku": line.seller_sku,
+                       "quantity_purchased": line.quantity, "original_price": line.list_price * line.quantity,
+                       "discounted_price": line.unit_price * line.quantity}
+                      for line in order.lines],
+        },
+    }
 
 
 def _price(sku: Sku) -> dict[str, Any]:

@@ -126,6 +126,7 @@ class Order:
     document_requested_at: float | None = None  # Shopee: when create_shipping_document accepted it
     shipping_fee: int = 0  # paid by the buyer
     platform_discount: int = 0  # the platform's voucher
+    completed_time: int | None = None  # when the escrow / statement was released (COMPLETED)
 
     @property
     def subtotal(self) -> int:
@@ -151,6 +152,7 @@ class Shop:
     cipher: str | None = None
     open_id: str | None = None
     callback_url: str | None = None
+    currency: str = "IDR"  # the currency the shop settles in (tests switch it to see it refused)
     products: dict[str, Product] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
 
@@ -437,6 +439,8 @@ class SandboxState:
             order = shop.orders[order_id]
             order.status = status
             order.update_time = max(int(self.now()), order.update_time + 1)
+            if status == "COMPLETED" and order.completed_time is None:
+                order.completed_time = order.update_time
         if push:
             self.push_order_status(shop, order)
         return order

@@ -27,6 +27,7 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.tiktok import signing
+from app.sandbox import finance
 from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop
@@ -35,7 +36,8 @@ TIMESTAMP_PAST = 300
 TIMESTAMP_FUTURE = 30
 MAX_PAGE = 100
 MAX_BATCH = 50
-SCOPES = ["seller.product.basic", "seller.order.info", "seller.fulfillment.basic", "seller.authorization.info"]
+SCOPES = ["seller.product.basic", "seller.order.info", "seller.fulfillment.basic", "seller.authorization.info",
+          "seller.finance.info"]
 
 
 @dataclass
@@ -119,6 +121,11 @@ class TikTokApi:
             ("POST", r"/fulfillment/202309/packages/(?P<package_id>\w+)/ship", self.ship_package),
             ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)", self.package_detail),
             ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)/shipping_documents", self.shipping_documents),
+            ("GET", r"/finance/202309/statements", self.statements),
+            ("GET", r"/finance/202501/statements/(?P<statement_id>\w+)/statement_transactions",
+             self.statement_transactions),
+            ("GET", r"/finance/202501/orders/(?P<order_id>\w+)/statement_transactions",
+             self.order_statement_transactions),
         ]
         self.routes = [(method, re.compile(pattern + "$"), fn) for method, pattern, fn in table]
 
@@ -386,6 +393,92 @@ class TikTokApi:
             raise SandboxError(40006, f"ids must hold 1 to {MAX_BATCH} order ids.")
         with self.state.lock:
             return {"orders": [self._order(call.shop, call.shop.orders[i]) for i in ids if i in call.shop.orders]}
+
+    # -- finance ----------------------------------------------------------------------------
+    # Amounts are decimal strings; what the platform takes is negative (TikTok's sign convention).
+
+    async def statements(self, call: Call) -> dict[str, Any]:
+        """Daily statements (one per local day with completed orders) in [statement_time_ge, _lt)."""
+        ge, lt = call.params.get("statement_time_ge"), call.params.get("statement_time_lt")
+        size = _page_size(call.params)
+        offset = _offset(call.params.get("page_token"))
+        with self.state.lock:
+            days: dict[int, list[Order]] = {}
+            for order in call.shop.orders.values():
+                day = finance.statement_day(order)
+                if day is not None and (ge is None or day >= int(ge)) and (lt is None or day < int(lt)):
+                    days.setdefault(day, []).append(order)
+            listed = []
+            for day in sorted(days):
+                parts = [finance.breakdown(o) for o in days[day]]
+                listed.append({
+                    "id": f"{day}", "statement_time": day, "currency": call.shop.currency,
+                    "payment_status": "PAID", "payment_id": f"P{day}",
+                    "settlement_amount": str(sum(p.settlement for p in parts)),
+                    "revenue_amount": str(sum(p.items + p.platform_voucher for p in parts)),
+                    "fee_amount": str(-sum(p.fees + p.tax for p in parts)),
+                    "shipping_cost_amount": str(sum(p.buyer_paid_shipping - p.actual_shipping + p.shipping_rebate
+                                                    for p in parts)),
+                    "adjustment_amount": "0",
+                })
+            page = listed[offset : offset + size]
+            more = offset + size < len(listed)
+            return {"statements": page, "next_page_token": _page_token(offset + size) if more else "",
+                    "total_count": len(listed)}
+
+    async def statement_transactions(self, call: Call) -> dict[str, Any]:
+        """The orders one statement paid, with their settlement amounts."""
+        day = call.match["statement_id"]
+        with self.state.lock:
+            orders = sorted((o for o in call.shop.orders.values() if str(finance.statement_day(o)) == day),
+                            key=lambda o: o.order_id)
+            return {"statement_id": day, "statement_transactions": [
+                {"id": f"T{o.order_id}", "type": "ORDER", "order_id": o.order_id,
+                 "settlement_amount": str(finance.breakdown(o).settlement), "currency": call.shop.currency}
+                for o in orders], "next_page_token": ""}
+
+    async def order_statement_transactions(self, call: Call) -> dict[str, Any]:
+        """One order's settlement (202501): estimated until a statement has paid it."""
+        with self.state.lock:
+            order = call.shop.orders.get(call.match["order_id"])
+            if order is None:
+                raise SandboxError(40006, "Order not found.")
+            fees = finance.breakdown(order)
+            day = finance.statement_day(order)
+            currency = call.shop.currency
+            shipping = fees.buyer_paid_shipping - fees.actual_shipping + fees.shipping_rebate
+            fee_tax = fees.fees + fees.tax
+            return {"order_id": order.order_id, "statement_transactions": [{
+                "id": f"T{order.order_id}", "statement_id": str(day) if day is not None else "",
+                "status": "SETTLED" if day is not None else "PENDING", "currency": currency,
+                "order_create_time": order.create_time,
+                "settlement_amount": str(fees.settlement),
+                "revenue_amount": str(fees.items + fees.platform_voucher),
+                "fee_tax_amount": str(-fee_tax),
+                "shipping_cost_amount": str(shipping),
+                "revenue_breakdown": {
+                    "subtotal_before_discount_amount": str(order.subtotal),
+                    "seller_discount_amount": str(-order.seller_discount),
+                    "platform_discount_amount": str(fees.platform_voucher),
+                    "refund_subtotal_before_discount_amount": "0",
+                },
+                "fee_tax_breakdown": {
+                    "fee": {
+                        "platform_commission_amount": str(-fees.commission),
+                        "sfp_service_fee_amount": str(-fees.service_fee),
+                        "transaction_fee_amount": str(-fees.transaction_fee),
+                        "campaign_resource_fee_amount": str(-fees.campaign_fee),
+                        "affiliate_commission_amount": str(-fees.affiliate_commission),
+                        "referral_fee_amount": "0",
+                    },
+                    "tax": {"vat_amount": "0", "import_vat_amount": "0", "pph_amount": str(-fees.tax)},
+                },
+                "shipping_cost_breakdown": {
+                    "customer_paid_shipping_fee_amount": str(fees.buyer_paid_shipping),
+                    "actual_shipping_fee_amount": str(-fees.actual_shipping),
+                    "shipping_fee_subsidy_amount": str(fees.shipping_rebate),
+                },
+            }]}
 
     # -- cancellation -----------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.accounts.events import OrganisationCreated as OrganisationCreated
     from app.domains.accounts.members import count_members as count_members
     from app.domains.accounts.members import is_member as is_member
+    from app.domains.accounts.services import organization_ids as organization_ids
     from app.domains.accounts.services import organization_name as organization_name
+    from app.domains.accounts.services import organization_timezone as organization_timezone
+    from app.domains.accounts.services import owners as owners
 else:
     __getattr__ = lazy_exports(__name__, __file__)

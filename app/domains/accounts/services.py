@@ -226,3 +226,21 @@ async def organization_name(organization_id: int) -> str:
     """The organisation's business name ('' when there is none)."""
     row = await Organization.select(Organization.name).where(Organization.id == organization_id).first()
     return row["name"] if row else ""
+
+
+async def organization_timezone(organization_id: int) -> str:
+    """The organisation's IANA time zone (Asia/Jakarta when there is none)."""
+    row = await Organization.select(Organization.timezone).where(Organization.id == organization_id).first()
+    return (row["timezone"] if row else "") or "Asia/Jakarta"
+
+
+async def organization_ids() -> list[int]:
+    """Every organisation's id (for system schedules that act per organisation)."""
+    return [r["id"] for r in await Organization.select(Organization.id).order_by(Organization.id)]
+
+
+async def owners(organization_id: int) -> list[tuple[int, str]]:
+    """(user id, e-mail) of the organisation's owners."""
+    rows = await Membership.select(Membership.user.id.as_alias("user_id"), Membership.user.email.as_alias("email")).where(
+        (Membership.organization == organization_id) & (Membership.role == Role.OWNER)).order_by(Membership.id)
+    return [(r["user_id"], r["email"]) for r in rows]

@@ -12,6 +12,9 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.catalog_port import catalog_stock as catalog_stock
     from app.domains.inventory.errors import InsufficientStock as InsufficientStock
     from app.domains.inventory.events import LocationDeactivating as LocationDeactivating
+    from app.domains.inventory.holdings import Holding as Holding
+    from app.domains.inventory.holdings import last_received as last_received
+    from app.domains.inventory.holdings import stock_holdings as stock_holdings
     from app.domains.inventory.labels import location_names as location_names
     from app.domains.inventory.labels import name_references as name_references
     from app.domains.inventory.locations import count_locations as count_locations

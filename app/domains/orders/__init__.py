@@ -9,6 +9,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
     from app.domains.orders.events import OrderCreated as OrderCreated
+    from app.domains.orders.events import OrdersChanged as OrdersChanged
     from app.domains.orders.events import OrderStatusChanged as OrderStatusChanged
     from app.domains.orders.events import ShipmentUpdated as ShipmentUpdated
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
@@ -20,8 +21,15 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import MAX_SELECTED as MAX_SELECTED
     from app.domains.orders.page import on_order_page as on_order_page
     from app.domains.orders.page import order_page as order_page
+    from app.domains.orders.reads import NOT_SALES as NOT_SALES
+    from app.domains.orders.reads import SoldLine as SoldLine
     from app.domains.orders.reads import count_placed_since as count_placed_since
+    from app.domains.orders.reads import order_store as order_store
     from app.domains.orders.reads import placed_per_day as placed_per_day
+    from app.domains.orders.reads import placed_range as placed_range
+    from app.domains.orders.reads import placed_times as placed_times
+    from app.domains.orders.reads import sold_lines as sold_lines
+    from app.domains.orders.reads import store_orders as store_orders
     from app.domains.orders.reads import work_counts as work_counts
     from app.domains.orders.remap import Resolved as Resolved
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines

@@ -28,7 +28,7 @@ from app.domains.listings import mapped_variants, store_locations
 from app.domains.notifications import notify
 from app.domains.orders import amounts
 from app.domains.orders.customers import normalize_email, normalize_phone
-from app.domains.orders.events import OrderCreated, OrderStatusChanged, announce
+from app.domains.orders.events import OrderCreated, OrderStatusChanged, announce, orders_changed
 from app.domains.orders.statuses import (
     FROM_PLATFORM,
     NEEDS_DEDUCTION,
@@ -160,7 +160,11 @@ async def ingest_page(tenant: Tenant, store: dict, orders: Sequence[PlatformOrde
         for index in repeats:
             async with transaction():
                 results[index] = (await _ingest_distinct(tenant, store, [orders[index]]))[0]
-    return [r for r in results if r is not None]
+    done = [r for r in results if r is not None]
+    changed = [r for r in done if r.created or r.changed]
+    await orders_changed(tenant.organization_id, [r.order_id for r in changed],
+                         [r.order_id for r in changed if r.state is OrderState.COMPLETED])
+    return done
 
 
 async def _existing(tenant: Tenant, store_id: int, numbers: list[str]) -> dict[str, dict]:

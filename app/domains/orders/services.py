@@ -26,7 +26,13 @@ from app.domains.catalog import variant_by_code
 from app.domains.inventory import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
-from app.domains.orders.events import OrderCreated, OrderStatusChanged, ShipmentUpdated, announce
+from app.domains.orders.events import (
+    OrderCreated,
+    OrderStatusChanged,
+    ShipmentUpdated,
+    announce,
+    orders_changed,
+)
 from app.domains.orders.ingest import add_event, settle_stock
 from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState, StockState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
@@ -310,6 +316,8 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
             "from": deferred_label(current), "to": deferred_label(new_state)}))
         await settle_stock(tenant, order.id)
         await announce(OrderStatusChanged(tenant.organization_id, order.id, current.value, new_state.value))
+        await orders_changed(tenant.organization_id, [order.id],
+                             [order.id] if new_state is OrderState.COMPLETED else [])
     await record(tenant.organization_id, tenant.actor, "order.transition", "order", order.id,
                  before={"state": current.value}, after={"state": new_state.value})
     return new_state
@@ -387,6 +395,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         if final["oversold"]:
             raise Conflict(_("Not enough stock for this order; nothing was saved."))
         await announce(OrderCreated(tenant.organization_id, order.id, "manual", OrderState.READY_TO_SHIP.value))
+        await orders_changed(tenant.organization_id, [order.id])
     await record(tenant.organization_id, tenant.actor, "order.created", "order", order.id,
                  after={"number": number, "lines": [[v["sku"], q] for v, q in resolved]})
     return order.id
@@ -465,6 +474,7 @@ async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: st
                             reference=f"order:{order.id}")
         await tenant.scoped(Order).update({Order.platform_order_id: number, Order.stock_state: "reserved"}).where(
             Order.id == order.id)
+        await orders_changed(tenant.organization_id, [order.id])
         await OrderEvent.insert(*[OrderEvent(organization=tenant.organization_id, order=order.id, kind=kind, message=message,
                                              actor=tenant.actor.user_id) for kind, message in (
             ("status", deferred("Placed on %(channel)s.", channel=deferred_label(Channel(channel)))),

@@ -24,6 +24,7 @@ from app.integrations.base import (
     DocumentStatus,
     DropoffBranch,
     EventKind,
+    FeeKind,
     Listing,
     ListingVariant,
     Order,
@@ -35,6 +36,7 @@ from app.integrations.base import (
     PickupSlot,
     Platform,
     PriceUpdate,
+    Settlement,
     ShippingOptions,
     ShipRequest,
     ShopConnection,
@@ -44,6 +46,7 @@ from app.integrations.base import (
     UpdateFailure,
     UpdateResult,
     WebhookEvent,
+    balanced_lines,
     from_epoch,
     to_minor_units,
 )
@@ -388,6 +391,72 @@ class ShopeeAdapter:
         platform_discount = max(0, subtotal - seller_discount + shipping - total)
         return OrderAmounts(subtotal=subtotal, shipping_fee=shipping, seller_discount=seller_discount,
                             platform_discount=platform_discount)
+
+    # -- money ------------------------------------------------------------------------------
+
+    async def get_settlements(self, conn: ShopConnection, order_ids: Sequence[str]) -> list[Settlement]:
+        """One id: ``payment.get_escrow_detail``; more: ``get_escrow_detail_batch`` in fifties."""
+        ids = list(dict.fromkeys(order_ids))
+        if len(ids) == 1:
+            try:
+                answer = await self._shop_call(conn, "GET", "/api/v2/payment/get_escrow_detail",
+                                               "shopee.escrow_detail", query={"order_sn": ids[0]})
+            except errors.ValidationError:
+                return []  # Shopee answers error_param for an order it does not know
+            return [self._settlement(answer)]
+        settlements: list[Settlement] = []
+        for batch in chunked(ids, DETAIL_BATCH):
+            answer = await self._shop_call(conn, "POST", "/api/v2/payment/get_escrow_detail_batch",
+                                           "shopee.escrow_detail_batch", body={"order_sn_list": list(batch)})
+            rows = answer if isinstance(answer, list) else answer.get("response") or []
+            settlements.extend(self._settlement(row.get("escrow_detail") or row) for row in rows)
+        return settlements
+
+    async def settled_orders(self, conn: ShopConnection, since: datetime, until: datetime) -> AsyncIterator[str]:
+        seen: set[str] = set()
+        for time_from, time_to in order_windows(since, until, MAX_ORDER_WINDOW):
+            page_no = 1
+            while True:
+                page = await self._shop_call(
+                    conn, "GET", "/api/v2/payment/get_escrow_list", "shopee.escrow_list",
+                    query={"release_time_from": time_from, "release_time_to": time_to,
+                           "page_size": PAGE_SIZE, "page_no": page_no})
+                for entry in page.get("escrow_list") or []:
+                    if entry["order_sn"] not in seen:
+                        seen.add(entry["order_sn"])
+                        yield entry["order_sn"]
+                if not page.get("more"):
+                    break
+                page_no += 1
+
+    @staticmethod
+    def _settlement(raw: Mapping[str, Any]) -> Settlement:
+        """escrow detail -> Settlement. ``escrow_amount`` is what the seller receives; the named
+        parts are read with their sign (Shopee sends every fee as a positive number)."""
+        income = raw.get("order_income") or {}
+        currency = str(income.get("currency") or "IDR")
+
+        def amount(name: str) -> int:
+            return to_minor_units(income.get(name) or 0, currency)
+
+        items = amount("original_price") - amount("seller_discount") - amount("voucher_from_seller")
+        parts = [
+            (FeeKind.ITEMS, items),
+            (FeeKind.PLATFORM_VOUCHER, amount("voucher_from_shopee") + amount("shopee_discount") + amount("coins")),
+            (FeeKind.COMMISSION, -amount("commission_fee")),
+            (FeeKind.SERVICE_FEE, -amount("service_fee")),
+            (FeeKind.TRANSACTION_FEE, -amount("seller_transaction_fee")),
+            (FeeKind.CAMPAIGN_FEE, -amount("campaign_fee")),
+            (FeeKind.AFFILIATE_COMMISSION, -amount("order_ams_commission_fee")),
+            (FeeKind.SHIPPING_BUYER_PAID, amount("buyer_paid_shipping_fee")),
+            (FeeKind.SHIPPING_ACTUAL, -amount("actual_shipping_fee") - amount("reverse_shipping_fee")),
+            (FeeKind.SHIPPING_REBATE, amount("shopee_shipping_rebate")),
+            (FeeKind.TAX, -amount("escrow_tax")),
+            (FeeKind.REFUND, -amount("seller_return_refund")),
+        ]
+        total = amount("escrow_amount")
+        return Settlement(order_id=str(raw["order_sn"]), currency=currency, amount=total,
+                          lines=balanced_lines(total, parts), final=None)
 
     # -- shipping ---------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from app.integrations.base import (
     DocumentState,
     DocumentStatus,
     EventKind,
+    FeeKind,
     Listing,
     ListingVariant,
     Order,
@@ -35,6 +36,7 @@ from app.integrations.base import (
     PickupSlot,
     Platform,
     PriceUpdate,
+    Settlement,
     ShippingOptions,
     ShipRequest,
     ShopConnection,
@@ -44,6 +46,7 @@ from app.integrations.base import (
     UpdateFailure,
     UpdateResult,
     WebhookEvent,
+    balanced_lines,
     from_epoch,
     to_minor_units,
 )
@@ -362,6 +365,87 @@ class TikTokAdapter:
         subtotal = amount("original_total_product_price") or amount("sub_total") + discounts
         return OrderAmounts(subtotal=subtotal, shipping_fee=amount("shipping_fee"),
                             seller_discount=amount("seller_discount"), platform_discount=amount("platform_discount"))
+
+    # -- money ------------------------------------------------------------------------------
+    # Per order: the 202501 statement transactions (the 202309 per-order versions were switched off
+    # at the end of 2025). Statements: 202309, then each statement's transactions (202501).
+    # TikTok reports what it takes as negative amounts; they are kept with their sign.
+
+    async def get_settlements(self, conn: ShopConnection, order_ids: Sequence[str]) -> list[Settlement]:
+        settlements: list[Settlement] = []
+        for order_id in dict.fromkeys(order_ids):
+            try:
+                data = await self._shop_call(
+                    conn, "GET", f"/finance/202501/orders/{order_id}/statement_transactions",
+                    "tiktok.order_statement_transactions")
+            except errors.ValidationError:
+                continue  # an order TikTok does not know
+            transactions = data.get("statement_transactions") or []
+            if transactions:
+                settlements.append(self._settlement(order_id, transactions))
+        return settlements
+
+    async def settled_orders(self, conn: ShopConnection, since: datetime, until: datetime) -> AsyncIterator[str]:
+        seen: set[str] = set()
+        page_token = ""
+        while True:
+            data = await self._shop_call(
+                conn, "GET", "/finance/202309/statements", "tiktok.statements",
+                query={"statement_time_ge": int(since.timestamp()), "statement_time_lt": int(until.timestamp()),
+                       "page_size": PAGE_SIZE, "page_token": page_token or None, "sort_field": "statement_time"})
+            for statement in data.get("statements") or []:
+                inner = ""
+                while True:
+                    rows = await self._shop_call(
+                        conn, "GET", f"/finance/202501/statements/{statement['id']}/statement_transactions",
+                        "tiktok.statement_transactions", query={"page_size": PAGE_SIZE, "page_token": inner or None})
+                    for row in rows.get("statement_transactions") or []:
+                        order_id = str(row.get("order_id") or "")
+                        if order_id and order_id not in seen:
+                            seen.add(order_id)
+                            yield order_id
+                    inner = rows.get("next_page_token") or ""
+                    if not inner:
+                        break
+            page_token = data.get("next_page_token") or ""
+            if not page_token:
+                return
+
+    @staticmethod
+    def _settlement(order_id: str, transactions: Sequence[Mapping[str, Any]]) -> Settlement:
+        """statement transactions -> Settlement; several transactions (an adjustment after a
+        return) add up; final once every one of them belongs to a statement."""
+        currency = str(transactions[0].get("currency") or "IDR")
+        parts: list[tuple[FeeKind, int]] = []
+        total = 0
+
+        def money(section: Mapping[str, Any] | None, name: str) -> int:
+            return to_minor_units((section or {}).get(name) or 0, currency)
+
+        for tx in transactions:
+            total += money(tx, "settlement_amount")
+            revenue = tx.get("revenue_breakdown") or {}
+            fees = (tx.get("fee_tax_breakdown") or {}).get("fee") or {}
+            taxes = (tx.get("fee_tax_breakdown") or {}).get("tax") or {}
+            shipping = tx.get("shipping_cost_breakdown") or {}
+            parts += [
+                (FeeKind.ITEMS, money(revenue, "subtotal_before_discount_amount")
+                 + money(revenue, "seller_discount_amount")),
+                (FeeKind.PLATFORM_VOUCHER, money(revenue, "platform_discount_amount")),
+                (FeeKind.REFUND, -abs(money(revenue, "refund_subtotal_before_discount_amount"))),
+                (FeeKind.COMMISSION, money(fees, "platform_commission_amount") + money(fees, "referral_fee_amount")),
+                (FeeKind.SERVICE_FEE, money(fees, "sfp_service_fee_amount")),
+                (FeeKind.TRANSACTION_FEE, money(fees, "transaction_fee_amount")),
+                (FeeKind.CAMPAIGN_FEE, money(fees, "campaign_resource_fee_amount")),
+                (FeeKind.AFFILIATE_COMMISSION, money(fees, "affiliate_commission_amount")),
+                (FeeKind.TAX, sum(money(taxes, name) for name in taxes)),
+                (FeeKind.SHIPPING_BUYER_PAID, money(shipping, "customer_paid_shipping_fee_amount")),
+                (FeeKind.SHIPPING_ACTUAL, money(shipping, "actual_shipping_fee_amount")),
+                (FeeKind.SHIPPING_REBATE, money(shipping, "shipping_fee_subsidy_amount")),
+            ]
+        final = all(tx.get("statement_id") for tx in transactions)
+        return Settlement(order_id=order_id, currency=currency, amount=total, lines=balanced_lines(total, parts),
+                          final=final)
 
     # -- fulfillment ------------------------------------------------------------------------
 
