@@ -61,6 +61,13 @@ from app.domains.payments.controllers import (
     PaymentsController,
     PaymentSettingsController,
 )
+from app.domains.purchasing.controllers import PurchaseOrdersController, SuppliersController
+from app.domains.purchasing.receiving_controllers import (
+    IncomingController,
+    ReceivingController,
+    ReorderController,
+    UnitCostController,
+)
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import ListingMappingController, SyncController
@@ -105,6 +112,12 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PaymentSettingsController,
     WebsiteController,
     StorefrontController,
+    PurchaseOrdersController,
+    SuppliersController,
+    ReceivingController,
+    ReorderController,
+    IncomingController,
+    UnitCostController,
 ]
 
 

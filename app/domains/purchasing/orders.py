@@ -334,3 +334,35 @@ async def incoming(tenant: Tenant, variant_ids: list[int] | None = None) -> dict
     for row in await query:
         totals[row["variant"]] = totals.get(row["variant"], 0) + max(row["quantity"] - row["received"], 0)
     return {v: n for v, n in totals.items() if n}
+
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingRow:
+    variant: int
+    sku: str
+    name: str
+    incoming: int
+    orders: tuple[tuple[int, str], ...]  # (id, number) of the open purchase orders bringing it
+
+
+async def incoming_list(tenant: Tenant, variant_ids: list[int] | None = None, limit: int = 200) -> list[IncomingRow]:
+    """Units ordered and not yet received per SKU, with the purchase orders bringing them."""
+    query = tenant.scoped(PurchaseOrderLine).select(
+        PurchaseOrderLine.variant, PurchaseOrderLine.variant.sku.as_alias("sku"),
+        PurchaseOrderLine.variant.name.as_alias("name"), PurchaseOrderLine.quantity, PurchaseOrderLine.received,
+        PurchaseOrderLine.purchase_order, PurchaseOrderLine.purchase_order.number.as_alias("number"),
+    ).where(PurchaseOrderLine.purchase_order.status.is_in(list(OPEN_STATUSES)) & (
+        PurchaseOrderLine.quantity > PurchaseOrderLine.received)).order_by(PurchaseOrderLine.variant.sku)
+    if variant_ids is not None:
+        if not variant_ids:
+            return []
+        query = query.where(PurchaseOrderLine.variant.is_in(variant_ids))
+    rows: dict[int, IncomingRow] = {}
+    for r in await query:
+        seen = rows.get(r["variant"])
+        units = r["quantity"] - r["received"]
+        order = ((r["purchase_order"], r["number"]),)
+        rows[r["variant"]] = (IncomingRow(r["variant"], r["sku"], r["name"], units, order) if seen is None else
+                              replace(seen, incoming=seen.incoming + units, orders=seen.orders + order))
+    return list(rows.values())[:limit]

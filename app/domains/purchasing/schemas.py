@@ -103,3 +103,15 @@ class ReorderForm(Form):
     days_of_cover: WholeNumber = Field(default=14, ge=0, le=365)
     variant_ids: TickedIds = Field(default_factory=list)
 
+
+
+class UnitCostForm(Form):
+    messages = {"unit_cost": lambda: _("Enter the unit cost in whole rupiah, 0 or more.")}
+    unit_cost: Rupiah = Field(default="", validate_default=True)
+
+    @field_validator("unit_cost", mode="before")
+    @classmethod
+    def required(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise FieldProblem(N_("Enter the unit cost in whole rupiah, 0 or more."))
+        return value
