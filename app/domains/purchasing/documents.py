@@ -42,7 +42,7 @@ def order_pdf(order: OrderRow, supplier: SupplierRow, lines: list[LineRow], *, o
     story.append(Spacer(1, 6 * mm))
     rows = [["SKU", _("Item"), _("Qty"), _("Unit price"), _("Total")]]
     for line in lines:
-        rows.append([line.sku, Paragraph(_esc(line.name or ""), styles["Normal"]), str(line.quantity),
+        rows.append([line.sku, Paragraph(_esc(line.title), styles["Normal"]), str(line.quantity),
                      format_money(line.unit_price), format_money(line.value)])
     if order.freight:
         rows.append(["", _("Freight"), "", "", format_money(order.freight)])
@@ -70,7 +70,7 @@ def whatsapp_message(order: OrderRow, supplier: SupplierRow, lines: list[LineRow
     """The order as a chat message in the reader's language (the seller's), prefilled in WhatsApp."""
     head = _("Hello %(name)s, %(shop)s would like to order (%(number)s):",
              name=supplier.contact_name or supplier.name, shop=organisation, number=order.number)
-    items = [f"- {line.sku} {line.name} × {line.quantity} @ {format_money(line.unit_price)}".replace("  ", " ")
+    items = [f"- {line.sku} {line.title} × {line.quantity} @ {format_money(line.unit_price)}".replace("  ", " ")
              for line in lines]
     total = _("Total: %(amount)s", amount=format_money(sum(line.value for line in lines)))
     return "\n".join([head, *items, total, _("Thank you.")])

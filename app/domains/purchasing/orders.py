@@ -55,6 +55,11 @@ class LineRow:
     scanned: int
     not_carried: bool
     landed_share: int = 0  # this line's part of freight + other costs
+    product_name: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.product_name} {self.name}".strip()
 
     @property
     def value(self) -> int:
@@ -97,6 +102,7 @@ async def lines_of(tenant: Tenant, order: OrderRow) -> list[LineRow]:
     rows = await tenant.scoped(PurchaseOrderLine).select(
         PurchaseOrderLine.id, PurchaseOrderLine.variant, PurchaseOrderLine.variant.sku.as_alias("sku"),
         PurchaseOrderLine.variant.barcode.as_alias("barcode"), PurchaseOrderLine.variant.name.as_alias("name"),
+        PurchaseOrderLine.variant._.product.name.as_alias("product_name"),
         PurchaseOrderLine.variant.weight_grams.as_alias("weight_grams"), PurchaseOrderLine.quantity,
         PurchaseOrderLine.unit_price, PurchaseOrderLine.received, PurchaseOrderLine.scanned,
         PurchaseOrderLine.not_carried,
@@ -350,7 +356,8 @@ async def incoming_list(tenant: Tenant, variant_ids: list[int] | None = None, li
     """Units ordered and not yet received per SKU, with the purchase orders bringing them."""
     query = tenant.scoped(PurchaseOrderLine).select(
         PurchaseOrderLine.variant, PurchaseOrderLine.variant.sku.as_alias("sku"),
-        PurchaseOrderLine.variant.name.as_alias("name"), PurchaseOrderLine.quantity, PurchaseOrderLine.received,
+        PurchaseOrderLine.variant._.product.name.as_alias("name"), PurchaseOrderLine.quantity,
+        PurchaseOrderLine.received,
         PurchaseOrderLine.purchase_order, PurchaseOrderLine.purchase_order.number.as_alias("number"),
     ).where(PurchaseOrderLine.purchase_order.status.is_in(list(OPEN_STATUSES)) & (
         PurchaseOrderLine.quantity > PurchaseOrderLine.received)).order_by(PurchaseOrderLine.variant.sku)

@@ -50,7 +50,7 @@ def suggested_quantity(lead_days: int, days_of_cover: int, shipped: int, availab
 async def suggestions(tenant: Tenant, days_of_cover: int, *, now: datetime | None = None) -> list[Suggestion]:
     """What to reorder now, per SKU, with the figures behind it (SKUs needing none are left out)."""
     rows = await tenant.scoped(SupplierItem).select(
-        SupplierItem.variant, SupplierItem.variant.sku.as_alias("sku"), SupplierItem.variant.name.as_alias("name"),
+        SupplierItem.variant, SupplierItem.variant.sku.as_alias("sku"), SupplierItem.variant._.product.name.as_alias("name"),
         SupplierItem.supplier, SupplierItem.supplier.name.as_alias("supplier_name"),
         SupplierItem.supplier.lead_time_days.as_alias("lead"), SupplierItem.price,
     ).where((SupplierItem.supplier.active == True) & (SupplierItem.variant.archived == False)).order_by(  # noqa: E712

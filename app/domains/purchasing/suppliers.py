@@ -96,7 +96,7 @@ async def items_of(tenant: Tenant, supplier_id: int) -> list[SupplierItemRow]:
     """The SKUs a supplier supplies, by SKU."""
     rows = await tenant.scoped(SupplierItem).select(
         SupplierItem.id, SupplierItem.variant, SupplierItem.variant.sku.as_alias("sku"),
-        SupplierItem.variant.name.as_alias("name"), SupplierItem.price, SupplierItem.supplier_sku,
+        SupplierItem.variant._.product.name.as_alias("name"), SupplierItem.price, SupplierItem.supplier_sku,
     ).where(SupplierItem.supplier == supplier_id).order_by(SupplierItem.variant.sku)
     return from_rows(SupplierItemRow, rows)
 
