@@ -28,5 +28,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.webhooks.piccolo_app",
         "app.domains.billing.piccolo_app",
         "app.domains.money.piccolo_app",
+        "app.domains.purchasing.piccolo_app",
     ]
 )

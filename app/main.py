@@ -65,6 +65,13 @@ from app.domains.payments.controllers import (
     PaymentsController,
     PaymentSettingsController,
 )
+from app.domains.purchasing.controllers import PurchaseOrdersController, SuppliersController
+from app.domains.purchasing.receiving_controllers import (
+    IncomingController,
+    ReceivingController,
+    ReorderController,
+    UnitCostController,
+)
 from app.domains.shipping.controllers import (
     CourierWebhookController,
     ShippingController,
@@ -123,6 +130,12 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     BillingController,
     MoneyController,
     ReportsController,
+    PurchaseOrdersController,
+    SuppliersController,
+    ReceivingController,
+    ReorderController,
+    IncomingController,
+    UnitCostController,
 ]
 
 

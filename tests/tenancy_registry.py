@@ -325,3 +325,44 @@ async def _expense(account: Account) -> int:
 
 
 ROW_FACTORIES["expense_id"] = _expense
+
+
+async def _supplier(account: Account) -> int:
+    from tests.inventory.factories import make_variant, tenant_of
+    from tests.purchasing.factories import make_supplier
+
+    tenant = tenant_of(account)
+    variant = await make_variant(tenant, name=f"Secret supplied item {account.org_name}")
+    return await make_supplier(tenant, items={variant["sku"]: 12_345})
+
+
+async def _supplier_item(account: Account) -> int:
+    from app.domains.purchasing.tables import SupplierItem
+
+    supplier_id = await _supplier(account)
+    return (await SupplierItem.select(SupplierItem.id).where(SupplierItem.supplier == supplier_id).first())["id"]
+
+
+async def _purchase_order(account: Account) -> int:
+    """An ordered purchase order (receivable) with one line."""
+    from tests.inventory.factories import make_variant, tenant_of
+    from tests.purchasing.factories import make_order, make_supplier
+
+    tenant = tenant_of(account)
+    variant = await make_variant(tenant, name=f"Secret purchased item {account.org_name}")
+    supplier = await make_supplier(tenant, items={variant["sku"]: 5_000})
+    return await make_order(tenant, supplier, {variant["sku"]: (3, 5_000)})
+
+
+async def _purchase_order_line(account: Account) -> int:
+    from app.domains.purchasing.tables import PurchaseOrderLine
+
+    order_id = await _purchase_order(account)
+    return (await PurchaseOrderLine.select(PurchaseOrderLine.id).where(
+        PurchaseOrderLine.purchase_order == order_id).first())["id"]
+
+
+ROW_FACTORIES["supplier_id"] = _supplier
+ROW_FACTORIES["item_id"] = _supplier_item
+ROW_FACTORIES["purchase_order_id"] = _purchase_order
+ROW_FACTORIES["line_id"] = _purchase_order_line

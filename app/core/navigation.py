@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("Website", "/website", "store"),
     NavItem("Products", "/products", "box", on_phone_bar=True, phone_bar_spare=True),
     NavItem("Stock", "/inventory", "layers", on_phone_bar=True, counter_url="/inventory/low-stock-count"),
+    NavItem("Purchasing", "/purchasing", "cart"),
     NavItem("Sync", "/sync", "refresh"),
     NavItem("Jobs", "/jobs", "activity"),
     NavItem("Members", "/members", "users"),

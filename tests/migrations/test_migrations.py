@@ -38,7 +38,7 @@ ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
 PICCOLO_APPS = {"user", "session_auth"}  # Piccolo's own apps: their migrations ship with Piccolo
 # the domains whose history was squashed on 2026-12-05 into <domain>/<domain>_initial.py
 SQUASHED = ("accounts", "audit", "jobs", "stores", "catalog", "inventory", "listings", "sync", "orders", "mail",
-            "notifications", "fulfillment")
+            "notifications", "fulfillment", "purchasing")
 
 
 def _domain_configs():

@@ -6,8 +6,9 @@ from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.catalog.costs import MAX_UNIT_COST as MAX_UNIT_COST
-    from app.domains.catalog.costs import average_in as average_in
+    from app.domains.catalog.costs import costs_of_lines as costs_of_lines
     from app.domains.catalog.costs import round_half_up as round_half_up
+    from app.domains.catalog.costs import set_average as set_average
     from app.domains.catalog.costs import unit_costs as unit_costs
     from app.domains.catalog.demo import demo_listings as demo_listings
     from app.domains.catalog.events import CatalogPricesChanged as CatalogPricesChanged

@@ -10,7 +10,11 @@ from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.inventory.catalog_port import catalog_stock as catalog_stock
+    from app.domains.inventory.costing import Valuation as Valuation
+    from app.domains.inventory.costing import revalue as revalue
+    from app.domains.inventory.costing import valuation as valuation
     from app.domains.inventory.errors import InsufficientStock as InsufficientStock
+    from app.domains.inventory.errors import InvalidCost as InvalidCost
     from app.domains.inventory.events import LocationDeactivating as LocationDeactivating
     from app.domains.inventory.holdings import Holding as Holding
     from app.domains.inventory.holdings import last_received as last_received
@@ -38,11 +42,14 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.stock import MAX_QUANTITY as MAX_QUANTITY
     from app.domains.inventory.stock import Level as Level
     from app.domains.inventory.stock import Line as Line
+    from app.domains.inventory.stock import check_unit_cost as check_unit_cost
     from app.domains.inventory.stock import commit as commit
     from app.domains.inventory.stock import count_many as count_many
     from app.domains.inventory.stock import levels as levels
     from app.domains.inventory.stock import receive as receive
     from app.domains.inventory.stock import release as release
     from app.domains.inventory.stock import reserve as reserve
+    from app.domains.inventory.stock import transfer as transfer
+    from app.domains.inventory.velocity import units_shipped as units_shipped
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -24,13 +24,13 @@ from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
 from app.domains.catalog import (
     MAX_UNIT_COST,
-    average_in,
     bundle_parts,
     components_of,
     owns_variants,
     require_variant,
+    unit_costs,
 )
-from app.domains.inventory import signals
+from app.domains.inventory import costing, signals
 from app.domains.inventory.errors import InsufficientStock, InvalidCost, InvalidQuantity
 from app.domains.inventory.locations import require_active_location, require_location
 from app.domains.inventory.statuses import MovementKind
@@ -105,6 +105,8 @@ async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: 
     if not rows:
         raise await _insufficient(tenant, variant_id, abs(on_hand or reserved))
     after = rows[0]
+    if on_hand and unit_cost is None:  # goods that move carry the average; reservations move none
+        unit_cost = (await unit_costs(tenant, [variant_id])).get(variant_id)
     await StockMovement.insert(StockMovement(
         organization=tenant.organization_id, variant=variant_id, location=location_id, kind=kind,
         on_hand_delta=on_hand, reserved_delta=reserved, on_hand_after=after["on_hand"],
@@ -142,11 +144,6 @@ def check_unit_cost(unit_cost: int | None) -> int | None:
     return unit_cost
 
 
-async def _on_hand_total(tenant: Tenant, variant_id: int) -> int:
-    rows = await tenant.scoped(StockLevel).select(StockLevel.on_hand).where(StockLevel.variant == variant_id)
-    return sum(r["on_hand"] for r in rows)
-
-
 @_signals
 async def receive(tenant: Tenant, variant_id: int, location_id: int, quantity: int, *, reason: str = "",
                   reference: str = "", kind: MovementKind = MovementKind.RECEIVE,
@@ -156,18 +153,19 @@ async def receive(tenant: Tenant, variant_id: int, location_id: int, quantity: i
     the ledger row carries that cost (other receipts carry the average)."""
     _check_quantity(quantity)
     check_unit_cost(unit_cost)
-    variant = await require_variant(tenant, variant_id)
+    await require_variant(tenant, variant_id)
     await require_active_location(tenant, location_id)
     async with transaction():
         await _ensure_level(tenant, variant_id, location_id)
         if unit_cost is not None and kind == MovementKind.RECEIVE:
-            await average_in(tenant, variant_id, on_hand_before=await _on_hand_total(tenant, variant_id),
-                             quantity=quantity, unit_cost=unit_cost)
-            cost = unit_cost
-        else:
-            cost = unit_cost if unit_cost is not None else variant["unit_cost"]
+            average = (await unit_costs(tenant, [variant_id])).get(variant_id)
+            before = await costing.before_receipt(tenant, variant_id, location_id, average, unit_cost)
+            level = await _apply(tenant, variant_id, location_id, on_hand=quantity, condition=None, kind=kind,
+                                 reason=reason, reference=reference, unit_cost=unit_cost)
+            await costing.after_receipt(tenant, variant_id, before, quantity, unit_cost)
+            return level
         return await _apply(tenant, variant_id, location_id, on_hand=quantity, condition=None, kind=kind,
-                            reason=reason, reference=reference, unit_cost=cost)
+                            reason=reason, reference=reference)
 
 
 @_signals
@@ -553,11 +551,12 @@ async def _set_counted(tenant: Tenant, changes: list[tuple[int, int, int, int]],
         changed_variants.add(variant_id)
         movements.append(f"({org}, {int(variant_id)}, {int(location_id)}, '{MovementKind.COUNT.value}', "
                          f"{row['on_hand'] - expected}, 0, {int(row['on_hand'])}, {int(row['reserved'])}, {{}}, {{}}, "
-                         f"{actor}, {now})")
+                         f"{actor}, {now}, (SELECT unit_cost FROM variant WHERE id = {int(variant_id)}))")
     if movements:
         await StockMovement.raw(
             "INSERT INTO stock_movement (organization, variant, location, kind, on_hand_delta, reserved_delta, "
-            "on_hand_after, reserved_after, reason, reference, actor, created_at) VALUES " + ", ".join(movements),
+            "on_hand_after, reserved_after, reason, reference, actor, created_at, unit_cost) VALUES "
+            + ", ".join(movements),
             *[reason[:255], reference[:120]] * len(movements))
         await StockChange.raw("INSERT INTO stock_change (organization, variant, created_at) VALUES "
                               + ", ".join(f"({org}, {int(v)}, {now})" for v in sorted(changed_variants)))

@@ -27,6 +27,7 @@ from app.domains.inventory import InsufficientStock, default_location
 from app.domains.listings import mapped_variants, store_locations
 from app.domains.notifications import notify
 from app.domains.orders import amounts
+from app.domains.orders.costs import fix_cost_of_goods
 from app.domains.orders.customers import normalize_email, normalize_phone
 from app.domains.orders.events import OrderCreated, OrderStatusChanged, announce, orders_changed
 from app.domains.orders.statuses import (
@@ -84,6 +85,7 @@ async def settle_stock(tenant: Tenant, order_id: int) -> StockState:
                 if current != StockState.RESERVED:
                     await stock.reserve(tenant, stock_lines, reference=reference)
                 await stock.commit(tenant, stock_lines, reference=reference)
+                await fix_cost_of_goods(tenant, [order_id])
             target = StockState.COMMITTED
     except InsufficientStock as exc:
         await tenant.scoped(Order).update({Order.oversold: True}).where(Order.id == order_id)
@@ -296,6 +298,7 @@ async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> d
                 settled[StockState.COMMITTED].append(order_id)
         except InsufficientStock as exc:
             oversold.append((order_id, _short(exc)))
+    await fix_cost_of_goods(tenant, settled[StockState.COMMITTED])
     for target, order_ids in settled.items():
         if order_ids:
             await tenant.scoped(Order).update({Order.stock_state: target}).where(Order.id.is_in(order_ids))
