@@ -256,3 +256,18 @@ async def test_the_control_api_drives_the_status_progression_over_http(courier):
     async with httpx.AsyncClient(base_url=f"{courier.sandbox_url}/biteship") as api:
         refused = await api.post("/v1/rates/couriers", json={}, headers={"authorization": "wrong-key"})
         assert refused.status_code == 401 and refused.json()["success"] is False
+
+
+async def test_the_booking_job_books_what_waited(courier):
+    from app.domains.shipping.booking import book
+    from tasks.shipping import book_courier
+
+    org = await courier_org(courier)
+    tenant = Tenant(org.org_id)
+    order_id = await weighed_order(tenant)
+    courier.sandbox.outage = 2  # both of the transport's tries fail, then the courier is back
+    waiting = await book(tenant, order_id, service="jne:reg", pickup=True)
+    assert waiting.state == "waiting" and waiting.next_attempt_at is not None
+    outcome = await book_courier({}, organization_id=org.org_id, shipment_id=waiting.id)
+    assert outcome["state"] == "booked" and outcome["waybill"]
+    assert (await _shipment(org.org_id, order_id)).reason == ""
