@@ -17,6 +17,7 @@ from app.domains import (
     listings,
     orders,
     payments,
+    platform_api,
     stores,
     sync,
     website,
@@ -66,3 +67,5 @@ def register_listeners() -> None:
     audit.label_values("shipping_mode", website.shipping_mode_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
+    # the audit trail names the API key that acted (REST API calls and their changes)
+    audit.name_rows("api_key", platform_api.key_names)

@@ -32,8 +32,16 @@ async def record(
             before=before,
             after=after,
             ip=actor.ip,
+            api_key=actor.api_key_id,
         )
     )
+
+
+async def record_many(entries: list[dict[str, Any]]) -> None:
+    """Append many entries in one statement (the API's per-call entries, written in batches); each
+    dict holds AuditEntry's columns by name."""
+    if entries:
+        await AuditEntry.insert(*[AuditEntry(**entry) for entry in entries])
 
 
 @dataclass(frozen=True, slots=True)

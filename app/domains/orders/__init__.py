@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.customers import list_customers as list_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
@@ -17,7 +18,9 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import MAX_SELECTED as MAX_SELECTED
     from app.domains.orders.page import on_order_page as on_order_page
     from app.domains.orders.page import order_page as order_page
+    from app.domains.orders.reads import api_order_page as api_order_page
     from app.domains.orders.reads import placed_per_day as placed_per_day
+    from app.domains.orders.reads import sales_summary as sales_summary
     from app.domains.orders.reads import work_counts as work_counts
     from app.domains.orders.remap import Resolved as Resolved
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
@@ -25,6 +28,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import waiting_units as waiting_units
     from app.domains.orders.services import ChannelLine as ChannelLine
     from app.domains.orders.services import OrderDetail as OrderDetail
+    from app.domains.orders.services import create_manual_order as create_manual_order
     from app.domains.orders.services import get_order as get_order
     from app.domains.orders.services import order_summary as order_summary
     from app.domains.orders.services import place_channel_order as place_channel_order

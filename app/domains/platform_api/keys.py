@@ -1,0 +1,193 @@
+"""API keys: made, listed, rotated and revoked by owners and admins; looked up on every API call.
+
+A key reads `ssk_<prefix>_<secret>`. The prefix (10 hex digits, shown in the list) finds the row;
+the SHA-256 of the whole key must match the stored hash. The key itself is shown once and never
+stored, so a database leak leaks no usable key.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from app.core.clock import utcnow
+from app.core.database import transaction
+from app.core.errors import NotFound, ValidationFailed
+from app.core.i18n import _
+from app.core.records import from_row, from_rows
+from app.core.secrets import token_hash
+from app.core.statuses import Role
+from app.core.tenancy import Actor, Tenant
+from app.domains.audit import record
+from app.domains.platform_api import scopes as scope_rules
+from app.domains.platform_api.schemas import ApiKeyForm
+from app.domains.platform_api.tables import ApiKey
+
+TOKEN_START = "ssk_"
+PREFIX_LENGTH = 10
+MAX_KEYS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyView:
+    """A key as the settings page lists it (never its secret)."""
+
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    allowed_ips: list[str]
+    expires_at: datetime | None
+    created_at: datetime
+    rotated_at: datetime | None
+    last_used_at: datetime | None
+    last_used_ip: str | None
+    revoked_at: datetime | None
+
+    @property
+    def shown_prefix(self) -> str:
+        return f"{TOKEN_START}{self.prefix}_…"
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class ApiPrincipal:
+    """Who an API call acts as: one key of one organisation, with its scopes."""
+
+    key_id: int
+    organization_id: int
+    scopes: tuple[str, ...]
+    timezone: str
+    prefix: str
+
+    def tenant(self, ip: str | None) -> Tenant:
+        return Tenant(self.organization_id, Actor(None, ip, f"API key {TOKEN_START}{self.prefix}", self.key_id),
+                      Role.ADMIN, self.timezone)
+
+    def allows(self, wanted: str) -> bool:
+        return scope_rules.allows(self.scopes, wanted)
+
+
+def _new_token() -> tuple[str, str]:
+    prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+    return prefix, f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def _expiry(tenant: Tenant, day) -> datetime | None:
+    """A key chosen to expire on a day stops at the end of that day in the organisation's zone."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(tenant.timezone))
+
+
+async def list_keys(tenant: Tenant) -> list[ApiKeyView]:
+    """The organisation's keys, live ones first, newest first."""
+    rows = await tenant.scoped(ApiKey).select(*[getattr(ApiKey, f) for f in ApiKeyView.__slots__]).order_by(
+        ApiKey.id, ascending=False).output(load_json=True)
+    keys = from_rows(ApiKeyView, rows)
+    return sorted(keys, key=lambda k: k.revoked_at is not None)
+
+
+async def create_key(tenant: Tenant, form: ApiKeyForm) -> tuple[ApiKeyView, str]:
+    """Make a key; returns it and its secret (shown once). ValidationFailed for a past expiry."""
+    expires_at = _expiry(tenant, form.expires_on)
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationFailed({"expires_on": _("Choose a day from today on, or leave it empty.")})
+    if await tenant.scoped(ApiKey).count().where(ApiKey.revoked_at.is_null()) >= MAX_KEYS:
+        raise ValidationFailed({"name": _("An organisation has at most %(max)s keys: revoke one first.", max=MAX_KEYS)})
+    prefix, token = _new_token()
+    row = tenant.scoped(ApiKey).new(name=form.name, prefix=prefix, secret_hash=token_hash(token),
+                                    scopes=scope_rules.normalized(form.scopes), allowed_ips=form.allowed_ips,
+                                    expires_at=expires_at, created_by=tenant.actor.user_id)
+    async with transaction():
+        await row.save()
+        await record(tenant.organization_id, tenant.actor, "api_key.created", "api_key", row.id,
+                     after={"name": form.name, "prefix": prefix, "scopes": row.scopes, "allowed_ips": row.allowed_ips,
+                            "expires_at": expires_at.isoformat() if expires_at else None})
+    return await get_key(tenant, row.id), token
+
+
+async def get_key(tenant: Tenant, key_id: int) -> ApiKeyView:
+    row = await tenant.scoped(ApiKey).select(*[getattr(ApiKey, f) for f in ApiKeyView.__slots__]).where(
+        ApiKey.id == _pk(key_id)).output(load_json=True).first()
+    if row is None:
+        raise NotFound(_("API key not found."))
+    return from_row(ApiKeyView, row)
+
+
+async def rotate_key(tenant: Tenant, key_id: int) -> tuple[ApiKeyView, str]:
+    """Give a live key a new secret (the old one stops working at once); returns the new secret."""
+    key = await get_key(tenant, key_id)
+    if key.revoked_at is not None:
+        raise NotFound(_("API key not found."))
+    prefix, token = _new_token()
+    async with transaction():
+        await tenant.scoped(ApiKey).update({ApiKey.prefix: prefix, ApiKey.secret_hash: token_hash(token),
+                                            ApiKey.rotated_at: utcnow()}).where(ApiKey.id == key.id)
+        await record(tenant.organization_id, tenant.actor, "api_key.rotated", "api_key", key.id,
+                     before={"prefix": key.prefix}, after={"prefix": prefix})
+    return await get_key(tenant, key.id), token
+
+
+async def revoke_key(tenant: Tenant, key_id: int) -> ApiKeyView:
+    """Refuse the key from now on (kept, with its history, for the audit trail)."""
+    key = await get_key(tenant, key_id)
+    if key.revoked_at is None:
+        async with transaction():
+            await tenant.scoped(ApiKey).update({ApiKey.revoked_at: utcnow()}).where(ApiKey.id == key.id)
+            await record(tenant.organization_id, tenant.actor, "api_key.revoked", "api_key", key.id,
+                         before={"name": key.name, "prefix": key.prefix})
+    return await get_key(tenant, key.id)
+
+
+async def authenticate(token: str, ip: str) -> ApiPrincipal | None:
+    """The key's principal, or None for anything else (unknown, wrong secret, revoked, expired,
+    calling from an address it may not): the caller says 401 without saying which."""
+    if not token.startswith(TOKEN_START) or len(token) > 200 or token[4 + PREFIX_LENGTH:5 + PREFIX_LENGTH] != "_":
+        return None
+    prefix = token[4:4 + PREFIX_LENGTH]
+    row = await ApiKey.select(ApiKey.id, ApiKey.organization, ApiKey.secret_hash, ApiKey.scopes, ApiKey.allowed_ips,
+                              ApiKey.expires_at, ApiKey.revoked_at,
+                              ApiKey.organization.timezone.as_alias("timezone")).where(
+        ApiKey.prefix == prefix).output(load_json=True).first()
+    if row is None or not hmac.compare_digest(row["secret_hash"], token_hash(token)):
+        return None
+    if row["revoked_at"] is not None or (row["expires_at"] is not None and row["expires_at"] <= utcnow()):
+        return None
+    if row["allowed_ips"] and not _ip_allowed(ip, row["allowed_ips"]):
+        return None
+    return ApiPrincipal(row["id"], row["organization"], tuple(row["scopes"] or ()), row["timezone"] or "Asia/Jakarta",
+                        prefix)
+
+
+def _ip_allowed(ip: str, networks: list[str]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+async def mark_used(key_id: int, ip: str, when: datetime | None = None) -> None:
+    """Note the key's last use (the caller throttles this to once a minute per key)."""
+    await ApiKey.update({ApiKey.last_used_at: when or utcnow(), ApiKey.last_used_ip: ip[:64]}).where(ApiKey.id == key_id)
+
+
+async def key_names(tenant: Tenant, key_ids: set[int]) -> dict[int, str]:
+    """Name and prefix of the organisation's keys, for the audit trail."""
+    rows = await tenant.scoped(ApiKey).select(ApiKey.id, ApiKey.name, ApiKey.prefix).where(
+        ApiKey.id.is_in(list(key_ids) or [-1]))
+    return {r["id"]: f"{r['name']} ({TOKEN_START}{r['prefix']}_…)" for r in rows}
+
+
+def _pk(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return -1

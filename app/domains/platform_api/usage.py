@@ -1,0 +1,137 @@
+"""What every API call costs and leaves behind, kept cheap: one Redis round trip before the call
+(the rate-limit windows of the key and of its organisation, and whether the key's last use is due
+for an update), one after it (its audit entry queued). Audit entries go to the database in
+batches: the call that finds the batch full, or the flush marker expired, writes them in one
+INSERT after its response has gone out.
+
+Plans and billing (another domain) count calls through `ApiCalled` (emitted after each call's
+response) and may refuse calls through `set_call_allowance`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from app.core.clock import utcnow
+from app.core.events import Event, emit
+from app.core.redis import redis_client
+from app.domains.audit import record_many
+from app.settings import get_settings
+
+log = logging.getLogger("storesync.api")
+
+WINDOW_SECONDS = 60
+LAST_USED_EVERY = 60  # seconds between updates of a key's last use
+AUDIT_BATCH = 100
+AUDIT_FLUSH_EVERY = 2  # seconds: a quiet API still reaches the audit trail soon
+AUDIT_MAX_FLUSH = 1000
+
+
+@dataclass(frozen=True)
+class ApiCalled(Event):
+    """One REST API call answered (any status), after its response was sent."""
+
+    contained: ClassVar[bool] = True
+    organization_id: int
+    api_key_id: int
+    method: str
+    route: str  # the route's path template, e.g. /api/v1/orders/{order_id:int}
+    status: int
+
+
+CallAllowance = Callable[[int], Awaitable["str | None"]]
+_allowance: CallAllowance | None = None
+
+
+def set_call_allowance(check: CallAllowance | None) -> None:
+    """Name `check(organization_id)`, awaited before each authenticated call: a sentence refuses
+    the call with 429 (for example a plan's monthly API calls used up), None lets it through."""
+    global _allowance
+    _allowance = check
+
+
+async def call_allowance(organization_id: int) -> str | None:
+    return await _allowance(organization_id) if _allowance is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """The tighter of the key's and the organisation's windows after this call."""
+
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window starts afresh
+    refused: bool
+    mark_used: bool  # the key's last use is due for an update
+
+    def headers(self) -> dict[str, str]:
+        return {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(max(0, self.remaining)),
+                "RateLimit-Reset": str(self.reset)}
+
+
+def _ns() -> str:
+    return f"{get_settings().queue_name}:api"
+
+
+async def take_call(organization_id: int, key_id: int) -> Quota:
+    """Count one call against the key's and the organisation's fixed one-minute windows."""
+    settings = get_settings()
+    now = utcnow().timestamp()
+    window = int(now // WINDOW_SECONDS)
+    reset = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    ns = _ns()
+    pipe = redis_client().pipeline(transaction=False)
+    pipe.incr(f"{ns}:rl:key:{key_id}:{window}")
+    pipe.expire(f"{ns}:rl:key:{key_id}:{window}", WINDOW_SECONDS + 5)
+    pipe.incr(f"{ns}:rl:org:{organization_id}:{window}")
+    pipe.expire(f"{ns}:rl:org:{organization_id}:{window}", WINDOW_SECONDS + 5)
+    pipe.set(f"{ns}:used:{key_id}", 1, nx=True, ex=LAST_USED_EVERY)
+    by_key, _e1, by_org, _e2, due = await pipe.execute()
+    key_left = settings.api_calls_per_key_minute - by_key
+    org_left = settings.api_calls_per_org_minute - by_org
+    limit, left = ((settings.api_calls_per_key_minute, key_left) if key_left <= org_left
+                   else (settings.api_calls_per_org_minute, org_left))
+    return Quota(limit, left, reset, left < 0, bool(due))
+
+
+async def queue_audit(entry: dict) -> bool:
+    """Queue one call's audit entry; True when the batch is due to be written."""
+    ns = _ns()
+    pipe = redis_client().pipeline(transaction=False)
+    pipe.rpush(f"{ns}:audit", json.dumps(entry, separators=(",", ":")))
+    pipe.set(f"{ns}:audit-flushed", 1, nx=True, ex=AUDIT_FLUSH_EVERY)
+    length, due = await pipe.execute()
+    return length >= AUDIT_BATCH or bool(due)
+
+
+async def flush_audit() -> int:
+    """Write the queued API audit entries to the audit trail in one INSERT; how many."""
+    raw: list[bytes] | None = await redis_client().lpop(f"{_ns()}:audit", AUDIT_MAX_FLUSH)  # type: ignore[misc]
+    if not raw:
+        return 0
+    entries = [json.loads(item) for item in raw]
+    for entry in entries:
+        entry["created_at"] = datetime.fromisoformat(entry["created_at"])
+    try:
+        await record_many(entries)
+    except Exception:
+        log.exception("could not write %s API audit entries", len(entries))
+        return 0
+    return len(entries)
+
+
+async def after_call(event: ApiCalled, ip: str) -> None:
+    """A call's traces, after its response went out: its audit entry, then the usage listeners."""
+    entry = {"organization": event.organization_id, "actor": None, "api_key": event.api_key_id,
+             "action": "api.call", "entity": "api_key", "entity_id": event.api_key_id,
+             "after": {"method": event.method, "route": event.route, "status": event.status}, "ip": ip[:64],
+             "created_at": utcnow().isoformat()}
+    if await queue_audit(entry):
+        await flush_audit()
+    await emit(event)
