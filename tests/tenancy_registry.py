@@ -244,3 +244,18 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+
+
+async def _api_key(account: Account) -> int:
+    from tests.platform_api.factories import make_key
+
+    key_id, _secret = await make_key(account, name=f"Secret key {account.org_name}")
+    return key_id
+
+
+ROW_FACTORIES["key_id"] = _api_key
+# The REST API's reference page (read from the schema: no tenant data).
+PUBLIC_ROUTES |= {"/api/docs"}
+# The REST API authenticates a bearer key, never a session: tests/test_tenancy_walker.py walks its
+# routes with a key of another organisation (test_every_api_route_keeps_tenants_apart).
+API_PREFIX = "/api/v1/"
