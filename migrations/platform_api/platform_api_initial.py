@@ -1,5 +1,6 @@
 """Platform API: the initial schema. API keys of the REST API."""
 
+from piccolo.columns.base import OnDelete
 from piccolo.columns.column_types import JSON, ForeignKey, Timestamptz, Varchar
 from piccolo.table import Table
 
@@ -27,7 +28,7 @@ class ApiKey(Table, tablename="api_key"):
     scopes = JSON(default=[])
     allowed_ips = JSON(default=[])
     expires_at = Timestamptz(default=None, null=True)
-    created_by = ForeignKey(BaseUser)
+    created_by = ForeignKey(BaseUser, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
     rotated_at = Timestamptz(default=None, null=True)
     last_used_at = Timestamptz(default=None, null=True)

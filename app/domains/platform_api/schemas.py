@@ -7,7 +7,8 @@ from datetime import date
 
 from pydantic import Field, field_validator
 
-from app.core.forms import FieldProblem, Form
+from app.core.forms import BAD_SELECTION, FieldProblem, Form
+from app.core.i18n import N_
 from app.domains.platform_api.scopes import ALL_SCOPES
 
 MAX_NETWORKS = 20
@@ -24,9 +25,9 @@ class ApiKeyForm(Form):
     @classmethod
     def known_scopes(cls, value: list[str]) -> list[str]:
         if not value:
-            raise FieldProblem("Choose at least one kind of access.")
+            raise FieldProblem(N_("Choose at least one kind of access."))
         if any(scope not in ALL_SCOPES for scope in value):
-            raise FieldProblem("The selection is not valid: reload the page and choose again.")
+            raise FieldProblem(BAD_SELECTION)
         return value
 
     @field_validator("expires_on", mode="before")
@@ -42,11 +43,11 @@ class ApiKeyForm(Form):
             value = " ".join(str(v) for v in value)
         words = str(value or "").replace(",", " ").split()
         if len(words) > MAX_NETWORKS:
-            raise FieldProblem("At most 20 addresses or networks.")
+            raise FieldProblem(N_("At most 20 addresses or networks."))
         networks = []
         for word in words:
             try:
                 networks.append(str(ipaddress.ip_network(word, strict=False)))
             except ValueError:
-                raise FieldProblem("Type addresses like 203.0.113.7 or networks like 203.0.113.0/24.") from None
+                raise FieldProblem(N_("Type addresses like 203.0.113.7 or networks like 203.0.113.0/24.")) from None
         return list(dict.fromkeys(networks))

@@ -1,5 +1,6 @@
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import JSON, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -19,7 +20,8 @@ class ApiKey(Table):
     scopes = JSON(default=[], help_text='What it may do, e.g. ["orders:read", "inventory:write"].')
     allowed_ips = JSON(default=[], help_text="Addresses or networks it may call from; empty: any.")
     expires_at = Timestamptz(null=True, default=None, help_text="Refused after this moment; empty: never expires.")
-    created_by = ForeignKey(BaseUser, null=True)
+    created_by = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null,
+                            help_text="Who made it; the key outlives its maker leaving.")
     created_at = Timestamptz(default=TimestamptzNow())
     rotated_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None, help_text="Updated at most once a minute.")
