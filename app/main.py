@@ -65,6 +65,7 @@ from app.domains.payments.controllers import (
 from app.domains.platform_api.controllers import ApiKeysController
 from app.domains.platform_api.docs import api_docs
 from app.domains.platform_api.problems import not_found as api_not_found
+from app.domains.platform_api.usage import flush_audit as flush_api_audit
 from app.domains.platform_api.v1.router import api_router
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         before_send=[security_headers(settings)],
         lifespan=[_in_process_worker_lifespan(settings)],
+        on_shutdown=[flush_api_audit],  # the REST API's per-call audit entries still kept by this process
         logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={400, 404, 401, 403, 405, 409, 413, 422, 429},
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),
         # An HTML app whose public APIs (the storefront's, the REST API /api/v1) are documented at /schema

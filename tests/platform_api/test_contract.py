@@ -178,3 +178,11 @@ async def test_openapi_schema_documents_the_api_and_docs_page_lists_it(client):
     assert schema["components"]["securitySchemes"]["BearerKey"]["scheme"] == "bearer"
     docs = await client.get("/api/docs")
     assert docs.status_code == 200 and "/api/v1/stock/adjustments" in docs.text and "problem+json" in docs.text
+
+
+async def test_the_key_endpoint_names_the_calling_key(api):
+    response = await api.get("/api/v1/key")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["organization_id"] == api.account.org_id and "orders:write" in body["scopes"]
+    assert api.headers["Authorization"].startswith(f"Bearer ssk_{body['prefix']}_")

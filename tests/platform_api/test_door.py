@@ -202,3 +202,16 @@ async def test_a_call_allowance_refusal_is_429(app):
     finally:
         set_call_allowance(None)
     assert response.status_code == 429 and "plan" in response.json()["detail"]
+
+
+async def test_a_key_revoked_or_rotated_elsewhere_is_refused_at_once_despite_the_process_cache(app):
+    """Another web process revokes the key: this one kept it, but the key's version in Redis moved on."""
+    from app.domains.platform_api.keys import rotate_key
+
+    account = await make_account()
+    key_id, secret = await make_key(account)
+    async with http_client(app) as client:
+        assert (await client.get("/api/v1/key", headers=bearer(secret))).status_code == 200  # now kept
+        _view, new_secret = await rotate_key(tenant_of(account), key_id)
+        assert (await client.get("/api/v1/key", headers=bearer(secret))).status_code == 401
+        assert (await client.get("/api/v1/key", headers=bearer(new_secret))).status_code == 200

@@ -39,6 +39,6 @@ async def api_docs(request: Request) -> Template:
     components = schema.get("components", {}).get("schemas", {})
     models = {name: body for name, body in sorted(components.items()) if name.startswith(
         ("Page", "Product", "Variant", "Location", "StockLevel", "Adjustment", "Order", "Transition", "Customer",
-         "Shipment", "Ship", "Sales"))}
+         "Shipment", "Ship", "Sales", "Key"))}
     return Template(template_name="platform_api/docs.html", context={
         "operations": _operations(schema), "models": models, "locale": current_locale.get()})

@@ -19,12 +19,14 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.auth import client_ip
+from app.core.clock import utcnow
 from app.core.tenancy import Tenant
 from app.domains.platform_api import keys, usage
 from app.domains.platform_api.problems import ApiForbidden, ApiThrottled, ApiUnauthorized
 
 STATE_PRINCIPAL = "api_principal"
 STATE_QUOTA = "api_quota"
+ANY_KEY = "*"  # opt["api_scope"] of a route any valid key may call
 
 
 def bearer_token(connection: ASGIConnection) -> str:
@@ -35,10 +37,16 @@ def bearer_token(connection: ASGIConnection) -> str:
 async def api_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     ip = client_ip(connection)
     token = bearer_token(connection)
-    principal = await keys.authenticate(token, ip) if token else None
+    principal = await keys.authenticate(token) if token else None
     if principal is None:
         raise ApiUnauthorized()
-    quota = await usage.take_call(principal.organization_id, principal.key_id)
+    quota = await usage.take_call(principal.organization_id, principal.key_id, keys.version_key(principal.prefix))
+    if quota.key_version != principal.version:  # rotated or revoked since this process read it
+        principal = await keys.authenticate(token, fresh=True)
+        if principal is None:
+            raise ApiUnauthorized()
+    if not principal.admits(ip, utcnow()):
+        raise ApiUnauthorized()
     connection.state[STATE_PRINCIPAL] = principal
     connection.state[STATE_QUOTA] = quota
     if quota.refused:
@@ -47,7 +55,7 @@ async def api_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     if refusal:
         raise ApiThrottled(refusal, quota.reset)
     wanted = handler.opt.get("api_scope")
-    if not wanted or not principal.allows(wanted):
+    if not wanted or (wanted != ANY_KEY and not principal.allows(wanted)):
         raise ApiForbidden()
     if quota.mark_used:
         await keys.mark_used(principal.key_id, ip)

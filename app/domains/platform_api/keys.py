@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic as _monotonic
 from zoneinfo import ZoneInfo
 
 from app.core.clock import utcnow
@@ -19,6 +20,7 @@ from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.records import from_row, from_rows
+from app.core.redis import redis_client
 from app.core.secrets import token_hash
 from app.core.statuses import Role
 from app.core.tenancy import Actor, Tenant
@@ -26,6 +28,7 @@ from app.domains.audit import record
 from app.domains.platform_api import scopes as scope_rules
 from app.domains.platform_api.schemas import ApiKeyForm
 from app.domains.platform_api.tables import ApiKey
+from app.settings import get_settings
 
 TOKEN_START = "ssk_"
 PREFIX_LENGTH = 10
@@ -58,13 +61,16 @@ class ApiKeyView:
 
 @dataclass(frozen=True, slots=True)
 class ApiPrincipal:
-    """Who an API call acts as: one key of one organisation, with its scopes."""
+    """Who an API call acts as: one key of one organisation, with its scopes and limits."""
 
     key_id: int
     organization_id: int
     scopes: tuple[str, ...]
     timezone: str
     prefix: str
+    expires_at: datetime | None
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    version: int  # the key's version in Redis when this was read from the database
 
     def tenant(self, ip: str | None) -> Tenant:
         return Tenant(self.organization_id, Actor(None, ip, f"API key {TOKEN_START}{self.prefix}", self.key_id),
@@ -72,6 +78,18 @@ class ApiPrincipal:
 
     def allows(self, wanted: str) -> bool:
         return scope_rules.allows(self.scopes, wanted)
+
+    def admits(self, ip: str, now: datetime) -> bool:
+        """Not expired, and called from an address it may be called from."""
+        if self.expires_at is not None and self.expires_at <= now:
+            return False
+        if not self.networks:
+            return True
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
 
 
 def _new_token() -> tuple[str, str]:
@@ -132,6 +150,7 @@ async def rotate_key(tenant: Tenant, key_id: int) -> tuple[ApiKeyView, str]:
                                             ApiKey.rotated_at: utcnow()}).where(ApiKey.id == key.id)
         await record(tenant.organization_id, tenant.actor, "api_key.rotated", "api_key", key.id,
                      before={"prefix": key.prefix}, after={"prefix": prefix})
+    await _key_changed(key.prefix)
     return await get_key(tenant, key.id), token
 
 
@@ -143,35 +162,53 @@ async def revoke_key(tenant: Tenant, key_id: int) -> ApiKeyView:
             await tenant.scoped(ApiKey).update({ApiKey.revoked_at: utcnow()}).where(ApiKey.id == key.id)
             await record(tenant.organization_id, tenant.actor, "api_key.revoked", "api_key", key.id,
                          before={"name": key.name, "prefix": key.prefix})
+        await _key_changed(key.prefix)
     return await get_key(tenant, key.id)
 
 
-async def authenticate(token: str, ip: str) -> ApiPrincipal | None:
-    """The key's principal, or None for anything else (unknown, wrong secret, revoked, expired,
-    calling from an address it may not): the caller says 401 without saying which."""
+# Keys read from the database, kept by this process for a little while: a call checks the key's
+# version in Redis in the same round trip as its rate limits (usage.take_call), and a rotated or
+# revoked key's version moves on (`_key_changed`), so no process goes on accepting it.
+CACHE_SECONDS = 30.0
+CACHE_SIZE = 10_000
+_cache: dict[str, tuple[ApiPrincipal, float]] = {}
+
+
+def version_key(prefix: str) -> str:
+    """Where Redis counts the changes of the key with this prefix."""
+    return f"{get_settings().queue_name}:api:keyv:{prefix}"
+
+
+async def _key_changed(prefix: str) -> None:
+    """After the commit of a rotation or revocation: every process drops what it kept of the key."""
+    await redis_client().incr(version_key(prefix))
+
+
+async def authenticate(token: str, *, fresh: bool = False) -> ApiPrincipal | None:
+    """The key's principal, or None for a token that names no live key (unknown, wrong secret,
+    revoked): the caller says 401 without saying which. Expiry and addresses: ApiPrincipal.admits."""
     if not token.startswith(TOKEN_START) or len(token) > 200 or token[4 + PREFIX_LENGTH:5 + PREFIX_LENGTH] != "_":
         return None
+    digest = token_hash(token)
+    kept = None if fresh else _cache.get(digest)
+    if kept is not None and kept[1] > _monotonic():
+        return kept[0]
     prefix = token[4:4 + PREFIX_LENGTH]
+    version = int(await redis_client().get(version_key(prefix)) or 0)  # before the row: a later change moves it on
     row = await ApiKey.select(ApiKey.id, ApiKey.organization, ApiKey.secret_hash, ApiKey.scopes, ApiKey.allowed_ips,
                               ApiKey.expires_at, ApiKey.revoked_at,
                               ApiKey.organization.timezone.as_alias("timezone")).where(
         ApiKey.prefix == prefix).output(load_json=True).first()
-    if row is None or not hmac.compare_digest(row["secret_hash"], token_hash(token)):
+    if row is None or not hmac.compare_digest(row["secret_hash"], digest) or row["revoked_at"] is not None:
+        _cache.pop(digest, None)
         return None
-    if row["revoked_at"] is not None or (row["expires_at"] is not None and row["expires_at"] <= utcnow()):
-        return None
-    if row["allowed_ips"] and not _ip_allowed(ip, row["allowed_ips"]):
-        return None
-    return ApiPrincipal(row["id"], row["organization"], tuple(row["scopes"] or ()), row["timezone"] or "Asia/Jakarta",
-                        prefix)
-
-
-def _ip_allowed(ip: str, networks: list[str]) -> bool:
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
+    principal = ApiPrincipal(row["id"], row["organization"], tuple(row["scopes"] or ()),
+                             row["timezone"] or "Asia/Jakarta", prefix, row["expires_at"],
+                             tuple(ipaddress.ip_network(n, strict=False) for n in row["allowed_ips"] or ()), version)
+    if len(_cache) >= CACHE_SIZE:
+        _cache.clear()
+    _cache[digest] = (principal, _monotonic() + CACHE_SECONDS)
+    return principal
 
 
 async def mark_used(key_id: int, ip: str, when: datetime | None = None) -> None:

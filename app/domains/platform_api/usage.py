@@ -1,8 +1,8 @@
 """What every API call costs and leaves behind, kept cheap: one Redis round trip before the call
-(the rate-limit windows of the key and of its organisation, and whether the key's last use is due
-for an update), one after it (its audit entry queued). Audit entries go to the database in
-batches: the call that finds the batch full, or the flush marker expired, writes them in one
-INSERT after its response has gone out.
+(the rate-limit windows of the key and of its organisation, the key's version, and whether the
+key's last use is due for an update). Audit entries go to the database in batches: the call that
+finds this process's batch full (or a second old) writes it in one INSERT after its response has
+gone out.
 
 Plans and billing (another domain) count calls through `ApiCalled` (emitted after each call's
 response) and may refuse calls through `set_call_allowance`.
@@ -10,12 +10,11 @@ response) and may refuse calls through `set_call_allowance`.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import ClassVar
 
 from app.core.clock import utcnow
@@ -69,6 +68,7 @@ class Quota:
     reset: int  # seconds until the window starts afresh
     refused: bool
     mark_used: bool  # the key's last use is due for an update
+    key_version: int  # the key's version now (keys.version_key): another than the kept one means it changed
 
     def headers(self) -> dict[str, str]:
         return {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(max(0, self.remaining)),
@@ -79,8 +79,9 @@ def _ns() -> str:
     return f"{get_settings().queue_name}:api"
 
 
-async def take_call(organization_id: int, key_id: int) -> Quota:
-    """Count one call against the key's and the organisation's fixed one-minute windows."""
+async def take_call(organization_id: int, key_id: int, version_key: str) -> Quota:
+    """Count one call against the key's and the organisation's fixed one-minute windows, and read
+    the key's version (`version_key`), in one round trip."""
     settings = get_settings()
     now = utcnow().timestamp()
     window = int(now // WINDOW_SECONDS)
@@ -92,32 +93,38 @@ async def take_call(organization_id: int, key_id: int) -> Quota:
     pipe.incr(f"{ns}:rl:org:{organization_id}:{window}")
     pipe.expire(f"{ns}:rl:org:{organization_id}:{window}", WINDOW_SECONDS + 5)
     pipe.set(f"{ns}:used:{key_id}", 1, nx=True, ex=LAST_USED_EVERY)
-    by_key, _e1, by_org, _e2, due = await pipe.execute()
+    pipe.get(version_key)
+    by_key, _e1, by_org, _e2, due, version = await pipe.execute()
     key_left = settings.api_calls_per_key_minute - by_key
     org_left = settings.api_calls_per_org_minute - by_org
     limit, left = ((settings.api_calls_per_key_minute, key_left) if key_left <= org_left
                    else (settings.api_calls_per_org_minute, org_left))
-    return Quota(limit, left, reset, left < 0, bool(due))
+    return Quota(limit, left, reset, left < 0, bool(due), int(version or 0))
 
 
-async def queue_audit(entry: dict) -> bool:
-    """Queue one call's audit entry; True when the batch is due to be written."""
-    ns = _ns()
-    pipe = redis_client().pipeline(transaction=False)
-    pipe.rpush(f"{ns}:audit", json.dumps(entry, separators=(",", ":")))
-    pipe.set(f"{ns}:audit-flushed", 1, nx=True, ex=AUDIT_FLUSH_EVERY)
-    length, due = await pipe.execute()
-    return length >= AUDIT_BATCH or bool(due)
+# This process's API audit entries not yet written: at most AUDIT_BATCH of them or AUDIT_FLUSH_EVERY
+# seconds' worth (and whatever is left when the process stops, through flush_audit at shutdown). A
+# crash loses at most that much of the per-call trail; the changes calls made are audited by their
+# services in their own transactions.
+_pending: list[dict] = []
+_first_pending = 0.0
+
+
+def queue_audit(entry: dict) -> bool:
+    """Keep one call's audit entry; True when the batch is due to be written."""
+    global _first_pending
+    if not _pending:
+        _first_pending = time.monotonic()
+    _pending.append(entry)
+    return len(_pending) >= AUDIT_BATCH or time.monotonic() - _first_pending >= AUDIT_FLUSH_EVERY
 
 
 async def flush_audit() -> int:
-    """Write the queued API audit entries to the audit trail in one INSERT; how many."""
-    raw: list[bytes] | None = await redis_client().lpop(f"{_ns()}:audit", AUDIT_MAX_FLUSH)  # type: ignore[misc]
-    if not raw:
+    """Write the kept API audit entries to the audit trail in one INSERT; how many."""
+    if not _pending:
         return 0
-    entries = [json.loads(item) for item in raw]
-    for entry in entries:
-        entry["created_at"] = datetime.fromisoformat(entry["created_at"])
+    entries = _pending[:AUDIT_MAX_FLUSH]
+    del _pending[:AUDIT_MAX_FLUSH]
     try:
         await record_many(entries)
     except Exception:
@@ -131,7 +138,7 @@ async def after_call(event: ApiCalled, ip: str) -> None:
     entry = {"organization": event.organization_id, "actor": None, "api_key": event.api_key_id,
              "action": "api.call", "entity": "api_key", "entity_id": event.api_key_id,
              "after": {"method": event.method, "route": event.route, "status": event.status}, "ip": ip[:64],
-             "created_at": utcnow().isoformat()}
-    if await queue_audit(entry):
+             "created_at": utcnow()}
+    if queue_audit(entry):
         await flush_audit()
     await emit(event)

@@ -56,6 +56,15 @@ def next_cursor(rows: list[Any], limit: int) -> str | None:
     return encode_cursor(rows[-1]["id"]) if len(rows) == limit and rows else None
 
 
+class KeyOut(Out):
+    """The key making the call."""
+
+    prefix: str = Field(description="The visible start of the key: ssk_<prefix>_…")
+    organization_id: int
+    scopes: list[str]
+    expires_at: datetime | None
+
+
 # -- catalog -----------------------------------------------------------------------------------
 
 class VariantOut(Out):

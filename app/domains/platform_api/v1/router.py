@@ -10,11 +10,12 @@ from app.domains.platform_api.problems import exception_handlers
 from app.domains.platform_api.v1.catalog import ProductsApi, VariantsApi
 from app.domains.platform_api.v1.fulfillment import ShipApi, ShipmentsApi
 from app.domains.platform_api.v1.inventory import LocationsApi, StockApi
+from app.domains.platform_api.v1.key import KeyApi
 from app.domains.platform_api.v1.orders import CustomersApi, OrdersApi
 from app.domains.platform_api.v1.reports import ReportsApi
 
 API_CONTROLLERS = [ProductsApi, VariantsApi, LocationsApi, StockApi, OrdersApi, CustomersApi, ShipmentsApi, ShipApi,
-                   ReportsApi]
+                   ReportsApi, KeyApi]
 
 
 def api_router() -> Router:
