@@ -10,8 +10,8 @@ the run (every request here comes from one key).
 - api.orders_list.p95_ms / p50_ms: GET /api/v1/orders?limit=100&cursor=… from ORDER_CLIENTS
   clients at once, each on its own cursor spread over the whole table (a program paging through).
 - api.stock_adjust.per_s: POST /api/v1/stock/adjustments, ADJUST_CONCURRENCY at a time.
-- api.vs_bare.ratio: GET /api/v1/locations (authenticated, one small row) over the bare route's
-  requests per second, 50 keep-alive clients each, same run.
+- api.vs_bare.ratio: GET /api/v1/key (authenticated, rate-limited, audited; a small JSON object)
+  over the bare route's requests per second, 50 keep-alive clients each, same run.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ async def api(env: BenchEnvironment) -> None:
                                   headers=auth) for c in cursors]
         sessions += order_sessions
         pages, _cpu = await _measure("orders list", order_sessions, ORDER_PAGES, app_server)
-        small = [Session(HOST, app_port, "/api/v1/locations", expect=b'"code"', headers=auth) for _ in range(SESSIONS)]
+        small = [Session(HOST, app_port, "/api/v1/key", expect=b'"prefix"', headers=auth) for _ in range(SESSIONS)]
         sessions += small
         gets, _get_cpu = await _measure("small authenticated GET", small, GET_REQUESTS, app_server)
         bare_sessions = [Session(HOST, bare_port, "/", expect=b"ok") for _ in range(SESSIONS)]
