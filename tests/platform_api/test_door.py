@@ -215,3 +215,17 @@ async def test_a_key_revoked_or_rotated_elsewhere_is_refused_at_once_despite_the
         _view, new_secret = await rotate_key(tenant_of(account), key_id)
         assert (await client.get("/api/v1/key", headers=bearer(secret))).status_code == 401
         assert (await client.get("/api/v1/key", headers=bearer(new_secret))).status_code == 200
+
+
+async def test_the_audit_page_shows_the_key_as_who_made_a_change(app):
+    from app.domains.platform_api import flush_audit
+
+    account = await make_account()
+    key_id, secret = await make_key(account)
+    async with http_client(app) as client:
+        await client.get("/api/v1/orders", headers=bearer(secret))
+        await flush_audit()
+        await login(client, account)
+        page = await client.get("/audit")
+    assert page.status_code == 200
+    assert f"API key #{key_id}" in page.text and "api.call" in page.text

@@ -59,6 +59,7 @@ class AuditRecord:
     after: Any
     ip: str | None
     created_at: datetime
+    api_key: int | None = None  # the API key that acted (actor is then None)
 
 
 async def recent(tenant: Tenant, limit: int = 100) -> list[AuditRecord]:
