@@ -229,3 +229,15 @@ async def test_the_audit_page_shows_the_key_as_who_made_a_change(app):
         page = await client.get("/audit")
     assert page.status_code == 200
     assert f"API key #{key_id}" in page.text and "api.call" in page.text
+
+
+async def test_problems_speak_english_unless_the_caller_asks_for_indonesian(app):
+    account = await make_account()
+    _id, secret = await make_key(account)
+    body = {"customer_name": "Budi", "lines": []}
+    async with http_client(app) as client:
+        client.headers.update(bearer(secret))
+        english = (await client.post("/api/v1/orders", json=body)).json()["detail"]
+        indonesian = (await client.post("/api/v1/orders", json=body, headers={"Accept-Language": "id-ID,id;q=0.9"})).json()
+    assert english == "Add at least one item."
+    assert indonesian["detail"] != english and indonesian["status"] == 422

@@ -17,9 +17,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+
 from app.core.clock import utcnow
 from app.core.events import Event, emit
-from app.core.redis import redis_client
+from app.core.redis import per_event_loop, redis_client
 from app.domains.audit import record_many
 from app.settings import get_settings
 
@@ -79,6 +82,23 @@ def _ns() -> str:
     return f"{get_settings().queue_name}:api"
 
 
+# One round trip, one command: both windows counted (each expiring with its minute), whether the
+# key's last use is due for an update (at most once a minute), and the key's version.
+TAKE_CALL = """
+local by_key = redis.call('INCR', KEYS[1])
+if by_key == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local by_org = redis.call('INCR', KEYS[2])
+if by_org == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+local due = redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[2])
+return {by_key, by_org, due and 1 or 0, redis.call('GET', KEYS[4]) or '0'}
+"""
+
+
+@per_event_loop
+def _take_call_script(client: Redis) -> AsyncScript:
+    return client.register_script(TAKE_CALL)
+
+
 async def take_call(organization_id: int, key_id: int, version_key: str) -> Quota:
     """Count one call against the key's and the organisation's fixed one-minute windows, and read
     the key's version (`version_key`), in one round trip."""
@@ -87,19 +107,15 @@ async def take_call(organization_id: int, key_id: int, version_key: str) -> Quot
     window = int(now // WINDOW_SECONDS)
     reset = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
     ns = _ns()
-    pipe = redis_client().pipeline(transaction=False)
-    pipe.incr(f"{ns}:rl:key:{key_id}:{window}")
-    pipe.expire(f"{ns}:rl:key:{key_id}:{window}", WINDOW_SECONDS + 5)
-    pipe.incr(f"{ns}:rl:org:{organization_id}:{window}")
-    pipe.expire(f"{ns}:rl:org:{organization_id}:{window}", WINDOW_SECONDS + 5)
-    pipe.set(f"{ns}:used:{key_id}", 1, nx=True, ex=LAST_USED_EVERY)
-    pipe.get(version_key)
-    by_key, _e1, by_org, _e2, due, version = await pipe.execute()
+    client = redis_client()
+    by_key, by_org, due, version = await _take_call_script(client)(
+        keys=[f"{ns}:rl:key:{key_id}:{window}", f"{ns}:rl:org:{organization_id}:{window}", f"{ns}:used:{key_id}",
+              version_key], args=[WINDOW_SECONDS + 5, LAST_USED_EVERY], client=client)
     key_left = settings.api_calls_per_key_minute - by_key
     org_left = settings.api_calls_per_org_minute - by_org
     limit, left = ((settings.api_calls_per_key_minute, key_left) if key_left <= org_left
                    else (settings.api_calls_per_org_minute, org_left))
-    return Quota(limit, left, reset, left < 0, bool(due), int(version or 0))
+    return Quota(limit, left, reset, left < 0, bool(due), int(version))
 
 
 # This process's API audit entries not yet written: at most AUDIT_BATCH of them or AUDIT_FLUSH_EVERY
