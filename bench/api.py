@@ -119,7 +119,8 @@ async def _adjustments(port: int, secret: str, variants: list[int], location: in
 
 @benchmark("api.")
 async def api(env: BenchEnvironment) -> None:
-    """api.orders_list.p95_ms / p50_ms, api.stock_adjust.per_s, api.small_get.rps, api.vs_bare.ratio."""
+    """api.orders_list.p95_ms / p50_ms, api.stock_adjust.per_s, api.small_get.rps, api.vs_bare.ratio
+    and .cpu_ratio."""
     from app.domains.platform_api.v1.models import encode_cursor
 
     app_port, bare_port = _free_port(), _free_port()
@@ -140,10 +141,10 @@ async def api(env: BenchEnvironment) -> None:
         pages, _cpu = await _measure("orders list", order_sessions, ORDER_PAGES, app_server)
         small = [Session(HOST, app_port, "/api/v1/key", expect=b'"prefix"', headers=auth) for _ in range(SESSIONS)]
         sessions += small
-        gets, _get_cpu = await _measure("small authenticated GET", small, GET_REQUESTS, app_server)
+        gets, get_cpu = await _measure("small authenticated GET", small, GET_REQUESTS, app_server)
         bare_sessions = [Session(HOST, bare_port, "/", expect=b"ok") for _ in range(SESSIONS)]
         sessions += bare_sessions
-        bare, _bare_cpu = await _measure("bare route", bare_sessions, BARE_REQUESTS, bare_server)
+        bare, bare_cpu = await _measure("bare route", bare_sessions, BARE_REQUESTS, bare_server)
         per_s, failures = await _adjustments(app_port, secret, variants, location)
         log.info("stock adjustments: %.1f/s, %d failed", per_s, failures)
     finally:
@@ -158,3 +159,6 @@ async def api(env: BenchEnvironment) -> None:
     env.report("api.stock_adjust.per_s", round(per_s, 1), "adjustments/s", ADJUSTMENTS - failures)
     env.report("api.small_get.rps", round(gets.rps, 1), "req/s", len(gets.latencies))
     env.report("api.vs_bare.ratio", round(gets.rps / bare.rps, 4), "ratio", len(gets.latencies))
+    # server CPU per request, bare over API: what the machine's other work barely moves, unlike req/s
+    env.report("api.vs_bare.cpu_ratio", round(bare_cpu / get_cpu, 4) if get_cpu else float("nan"), "ratio",
+               len(gets.latencies))
