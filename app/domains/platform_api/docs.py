@@ -29,16 +29,31 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
             result = op.get("responses", {}).get(ok, {}).get("content", {}).get("application/json", {}).get("schema", {})
             found.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                           "tag": (op.get("tags") or [""])[0], "parameters": op.get("parameters", []),
-                          "body": _ref_name(body), "status": ok, "result": _ref_name(result) or result.get("type", "")})
+                          "body": _ref_name(body), "status": ok, "many": result.get("type") == "array",
+                          "result": _ref_name(result.get("items", {}) if result.get("type") == "array" else result)})
     return found
+
+
+def _refs(value: Any) -> set[str]:
+    """The component names a piece of the schema refers to ($ref), at any depth."""
+    if isinstance(value, dict):
+        found = {value["$ref"].rsplit("/", 1)[-1]} if isinstance(value.get("$ref"), str) else set()
+        return found.union(*(_refs(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_refs(v) for v in value))
+    return set()
 
 
 @get("/api/docs", name="platform_api:docs", opt={"public": True}, include_in_schema=False)
 async def api_docs(request: Request) -> Template:
     schema = request.app.openapi_schema.to_schema()
     components = schema.get("components", {}).get("schemas", {})
-    models = {name: body for name, body in sorted(components.items()) if name.startswith(
-        ("Page", "Product", "Variant", "Location", "StockLevel", "Adjustment", "Order", "Transition", "Customer",
-         "Shipment", "Ship", "Sales", "Key"))}
+    wanted = _refs({path: item for path, item in schema.get("paths", {}).items() if path.startswith("/api/v1")})
+    while True:  # and the models those models refer to
+        more = _refs({name: components.get(name, {}) for name in wanted}) - wanted
+        if not more:
+            break
+        wanted |= more
+    models = {name: components[name] for name in sorted(wanted) if name in components}
     return Template(template_name="platform_api/docs.html", context={
         "operations": _operations(schema), "models": models, "locale": current_locale.get()})

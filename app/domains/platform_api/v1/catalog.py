@@ -11,11 +11,11 @@ from app.core.errors import NotFound
 from app.core.tenancy import Tenant
 from app.domains import catalog
 from app.domains.platform_api.v1.models import (
+    CatalogProductOut,
+    CatalogVariantOut,
     Page,
     ProductIn,
-    ProductOut,
     ProductPatch,
-    VariantOut,
     decode_cursor,
     next_cursor,
 )
@@ -24,11 +24,11 @@ Limit = Annotated[int, Parameter(ge=1, le=500, description="Items per page (1-50
 READ, WRITE = {"api_scope": "catalog:read"}, {"api_scope": "catalog:write"}
 
 
-async def _product(tenant: Tenant, product_id: int) -> ProductOut:
+async def _product(tenant: Tenant, product_id: int) -> CatalogProductOut:
     rows = await catalog.product_page(tenant, product_ids=[product_id], limit=1)
     if not rows:
         raise NotFound("Product not found.")
-    return ProductOut.model_validate(rows[0])
+    return CatalogProductOut.model_validate(rows[0])
 
 
 def _form(data: dict) -> catalog.ProductForm:
@@ -42,21 +42,21 @@ class ProductsApi(Controller):
 
     @get("/", opt=READ, summary="A page of products with their variants")
     async def list_products(self, tenant: Tenant, cursor: str | None = None, limit: Limit = 100,
-                            q: str = "") -> Page[ProductOut]:
+                            q: str = "") -> Page[CatalogProductOut]:
         rows = await catalog.product_page(tenant, after=decode_cursor(cursor), limit=limit, q=q)
-        return Page[ProductOut](items=[ProductOut.model_validate(r) for r in rows], next_cursor=next_cursor(rows, limit))
+        return Page[CatalogProductOut](items=[CatalogProductOut.model_validate(r) for r in rows], next_cursor=next_cursor(rows, limit))
 
     @get("/{product_id:int}", opt=READ, summary="One product with its variants")
-    async def get_product(self, tenant: Tenant, product_id: int) -> ProductOut:
+    async def get_product(self, tenant: Tenant, product_id: int) -> CatalogProductOut:
         return await _product(tenant, product_id)
 
     @post("/", opt=WRITE, summary="Create a product with its variants (SKUs unique in the organisation)")
-    async def create_product(self, tenant: Tenant, data: ProductIn) -> ProductOut:
+    async def create_product(self, tenant: Tenant, data: ProductIn) -> CatalogProductOut:
         product_id = await catalog.create_product(tenant, _form(data.model_dump()))
         return await _product(tenant, product_id)
 
     @patch("/{product_id:int}", opt=WRITE, summary="Change a product's fields (and, when sent, its variants)")
-    async def update_product(self, tenant: Tenant, product_id: int, data: ProductPatch) -> ProductOut:
+    async def update_product(self, tenant: Tenant, product_id: int, data: ProductPatch) -> CatalogProductOut:
         current = await _product(tenant, product_id)
         sent = data.model_dump(exclude_unset=True)
         merged = {"name": current.name, "brand": current.brand, "category": current.category,
@@ -73,8 +73,8 @@ class VariantsApi(Controller):
     tags = ["catalog"]
 
     @get("/{variant_id:int}", opt=READ, summary="One variant")
-    async def get_variant(self, tenant: Tenant, variant_id: int) -> VariantOut:
+    async def get_variant(self, tenant: Tenant, variant_id: int) -> CatalogVariantOut:
         row = await catalog.variant_detail(tenant, variant_id)
         if row is None:
             raise NotFound("Variant not found.")
-        return VariantOut.model_validate(row)
+        return CatalogVariantOut.model_validate(row)

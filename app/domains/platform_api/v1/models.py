@@ -67,7 +67,7 @@ class KeyOut(Out):
 
 # -- catalog -----------------------------------------------------------------------------------
 
-class VariantOut(Out):
+class CatalogVariantOut(Out):
     id: int
     product: int = Field(description="The product's id.")
     sku: str
@@ -83,7 +83,7 @@ class VariantOut(Out):
     archived: bool
 
 
-class ProductOut(Out):
+class CatalogProductOut(Out):
     id: int
     name: str
     brand: str
@@ -92,7 +92,7 @@ class ProductOut(Out):
     status: str
     created_at: datetime
     updated_at: datetime
-    variants: list[VariantOut]
+    variants: list[CatalogVariantOut]
 
 
 class VariantIn(In):
