@@ -241,3 +241,31 @@ async def test_problems_speak_english_unless_the_caller_asks_for_indonesian(app)
         indonesian = (await client.post("/api/v1/orders", json=body, headers={"Accept-Language": "id-ID,id;q=0.9"})).json()
     assert english == "Add at least one item."
     assert indonesian["detail"] != english and indonesian["status"] == 422
+
+
+async def test_a_retry_while_the_first_call_runs_is_refused_and_the_work_runs_once():
+    import asyncio
+
+    from app.core.errors import Conflict
+    from app.domains.platform_api import idempotency
+
+    runs: list[int] = []
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> tuple[int, dict]:
+        runs.append(1)
+        started.set()
+        await release.wait()
+        return 201, {"done": True}
+
+    fingerprint = idempotency.fingerprint("POST", "/api/v1/stock/adjustments", {"delta": 1})
+    first = asyncio.create_task(idempotency.once(999_001, "same-key", fingerprint, slow))
+    await started.wait()  # the first call has claimed the key and is running
+    with pytest.raises(Conflict):
+        await idempotency.once(999_001, "same-key", fingerprint, slow)
+    release.set()
+    answer = await first
+    replay = await idempotency.once(999_001, "same-key", fingerprint, slow)
+    assert (answer.status, answer.body, answer.replayed) == (201, {"done": True}, False)
+    assert (replay.status, replay.body, replay.replayed) == (201, {"done": True}, True)
+    assert runs == [1]
