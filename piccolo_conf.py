@@ -24,6 +24,9 @@ APP_REGISTRY = AppRegistry(
         "app.domains.fulfillment.piccolo_app",
         "app.domains.payments.piccolo_app",
         "app.domains.website.piccolo_app",
+        "app.domains.shipping.piccolo_app",
+        "app.domains.webhooks.piccolo_app",
+        "app.domains.billing.piccolo_app",
         "app.domains.platform_api.piccolo_app",
     ]
 )

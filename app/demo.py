@@ -56,11 +56,13 @@ async def seed_demo() -> dict[str, str | int]:
 
 
 def _seeders() -> list:
+    from app.domains.billing.demo import seed_demo_billing
     from app.domains.catalog.demo import seed_catalog
     from app.domains.orders.demo import seed_orders
     from app.domains.website.demo import seed_website
 
-    return [seed_catalog, seed_orders, seed_website]
+    # billing first: the demo's team, warehouses and stores fit its plan
+    return [seed_demo_billing, seed_catalog, seed_orders, seed_website]
 
 
 SEEDERS: list = _seeders()

@@ -48,10 +48,12 @@ from app.domains.accounts.controllers import (
 )
 from app.domains.accounts.services import context_for
 from app.domains.audit.controllers import AuditController
+from app.domains.billing.controllers import BillingController
 from app.domains.catalog.bulk_controllers import CatalogBulkController
 from app.domains.catalog.controllers import MediaController, ProductsController
 from app.domains.dashboard.controllers import DashboardController
 from app.domains.fulfillment.controllers import FulfillmentController, OrderActionsController
+from app.domains.fulfillment.document_controllers import DocumentsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
@@ -67,10 +69,16 @@ from app.domains.platform_api.docs import api_docs
 from app.domains.platform_api.problems import not_found as api_not_found
 from app.domains.platform_api.usage import flush_audit as flush_api_audit
 from app.domains.platform_api.v1.router import api_router
+from app.domains.shipping.controllers import (
+    CourierWebhookController,
+    ShippingController,
+    ShippingSettingsController,
+)
 from app.domains.stores.controllers import StoresController, WebhooksController
 from app.domains.stores.sandbox import sandbox_mount
 from app.domains.sync.controllers import ListingMappingController, SyncController
 from app.domains.system.controllers import healthz
+from app.domains.webhooks.controllers import OutboundWebhooksController
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
 from app.domains.website.host import ShopHostMiddleware
@@ -111,6 +119,12 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PaymentSettingsController,
     WebsiteController,
     StorefrontController,
+    ShippingController,
+    ShippingSettingsController,
+    CourierWebhookController,
+    DocumentsController,
+    OutboundWebhooksController,
+    BillingController,
     ApiKeysController,
 ]
 

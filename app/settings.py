@@ -164,6 +164,21 @@ class Settings(BaseSettings):
                                                description="x-callback-token the payment sandbox sends with Xendit "
                                                "callbacks; the demo organisation expects it.")
 
+    # -- couriers --------------------------------------------------------------------------
+    biteship_api_base: str = Field(default="", description="Courier aggregator (Biteship-shaped) API base. Empty: "
+                                   "BASE_URL/sandbox/biteship with the sandbox, else https://api.biteship.com.")
+    sandbox_biteship_api_key: str = Field(default="biteship_test.storesync-sandbox",
+                                          description="API key the courier sandbox accepts; the demo organisation "
+                                          "uses it.")
+
+    def courier_host(self) -> str:
+        """The courier aggregator's API base with its default resolved."""
+        if self.biteship_api_base:
+            return self.biteship_api_base.rstrip("/")
+        if self.sandbox_enabled:
+            return self.base_url.rstrip("/") + "/sandbox/biteship"
+        return "https://api.biteship.com"
+
     def payment_host(self, name: str) -> str:
         """midtrans_snap_base, midtrans_api_base or xendit_api_base with its default resolved."""
         configured = getattr(self, name)
@@ -180,6 +195,22 @@ class Settings(BaseSettings):
     # -- demo ------------------------------------------------------------------------------
     demo_email: str = Field(default="owner@tokodemo.id", description="Login of the demo owner.")
     demo_password: str = Field(default="tokodemo123", description="Password of the demo owner.")
+
+    # -- outbound webhooks -----------------------------------------------------------------
+    webhooks_allow_private: bool | None = Field(
+        default=None, description="Let webhook endpoints point at private or loopback addresses (SSRF guard off). "
+        "Empty: allowed in development (the demo), refused in production.")
+    webhooks_timeout_seconds: float = Field(default=10.0, description="How long one webhook POST may take.")
+
+    # -- plans and billing -----------------------------------------------------------------
+    billing_enforce_limits: bool = Field(default=True, description="Refuse a new store, member or location (and "
+                                         "API calls) past the organisation's plan limits. Off: plans only show usage.")
+    billing_period_days: int = Field(default=30, description="Length of a paid plan's period (one invoice each).")
+    billing_grace_days: int = Field(default=7, description="Days an unpaid renewal keeps the plan before it "
+                                    "falls back to Free.")
+    billing_xendit_secret_key: str = Field(default="xnd_development_storesync_sandbox",
+                                           description="The platform's own Xendit secret key: subscription invoices "
+                                           "are paid through it (the default is the payment sandbox's).")
 
     @property
     def sqlite_path(self) -> Path:

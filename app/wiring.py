@@ -7,10 +7,14 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 
 from __future__ import annotations
 
-from app.core.events import subscribe
+import functools
+
+from app.core.events import subscribe, subscribe_batch
+from app.core.limits import Adding
 from app.domains import (
     accounts,
     audit,
+    billing,
     catalog,
     fulfillment,
     inventory,
@@ -18,8 +22,10 @@ from app.domains import (
     orders,
     payments,
     platform_api,
+    shipping,
     stores,
     sync,
+    webhooks,
     website,
 )
 
@@ -49,6 +55,8 @@ def register_listeners() -> None:
 
     # the product pages show stock (inventory's)
     catalog.register_stock_view(inventory.availability_with_bundles, inventory.levels_by_location)
+    # the catalog's spreadsheet import and export and its demo data carry stock (inventory's)
+    catalog.register_stock_port(inventory.catalog_stock)
 
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)
@@ -65,7 +73,22 @@ def register_listeners() -> None:
     audit.label_values("methods", payments.method_label)
     audit.label_values("keys_changed", payments.key_label)
     audit.label_values("shipping_mode", website.shipping_mode_label)
+    audit.label_values("shipping_keys_changed", shipping.setting_label)
+    audit.label_values("courier_services", shipping.services_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
+
+    # outbound webhooks: what happened, once committed, goes to the seller's endpoints (a job sends it)
+    subscribe_batch(orders.OrderCreated, webhooks.relay("order.created"))
+    subscribe_batch(orders.OrderStatusChanged, webhooks.relay("order.status_changed"))
+    subscribe_batch(orders.ShipmentUpdated, webhooks.relay("shipment.updated"))
+    subscribe_batch(inventory.AvailableChanged, webhooks.relay("stock.changed"))
+    subscribe_batch(catalog.ProductChanged, webhooks.relay("product.updated"))
+
+    # plan limits: a new store, member or location is refused at the plan's limit (never an order)
+    subscribe(Adding, billing.refuse_over_limit)
     # the audit trail names the API key that acted (REST API calls and their changes)
     audit.name_rows("api_key", platform_api.key_names)
+    # the plan's monthly API calls: refused at the limit (429), each answered call counted
+    platform_api.set_call_allowance(functools.partial(billing.check_limit, resource="api_calls"))
+    platform_api.on_api_call(billing.count_api_call)

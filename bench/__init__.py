@@ -28,7 +28,17 @@ class Benchmark:
 
     def selected_by(self, only: str | None) -> bool:
         """Whether a run limited to figure names starting with `only` needs this benchmark."""
-        return not only or self.prefix.startswith(only) or only.startswith(self.prefix)
+        return (not only or self.prefix.startswith(only) or only.startswith(self.prefix)
+                or self.prefix in GROUPS.get(only, ()))
+
+
+# A group that takes in other prefixes: `make bench ONLY=api` also runs the outbound webhooks' figure.
+GROUPS: dict[str, tuple[str, ...]] = {"api": ("webhooks.",)}
+
+
+def wanted(name: str, only: str | None) -> bool:
+    """Whether the figure `name` is printed by a run limited to `only`."""
+    return not only or name.startswith(only) or any(name.startswith(p) for p in GROUPS.get(only, ()))
 
 
 REGISTRY: list[Benchmark] = []

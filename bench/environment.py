@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
+from bench import wanted
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 log = logging.getLogger("bench")
@@ -49,7 +51,7 @@ class BenchEnvironment:
     # -- figures ---------------------------------------------------------------------------
     def report(self, name: str, value: float, unit: str, n: int) -> None:
         """Print one figure as a JSON line on stdout (unless --only leaves it out)."""
-        if self.only and not name.startswith(self.only):
+        if not wanted(name, self.only):
             return
         figure = {"name": name, "value": value, "unit": unit, "n": n, "engine": self.engine}
         self.figures.append(figure)

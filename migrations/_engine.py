@@ -38,18 +38,32 @@ def engine_kind() -> str:
     return POSTGRES if isinstance(engine, PostgresEngine) else SQLITE
 
 
+CREATED_BY_US = "created by the StoreSync migrations"  # the mark on an extension they created
+
+
 async def create_extension(db, name: str, needed_for: str) -> None:
-    """CREATE EXTENSION IF NOT EXISTS ``name``, or MissingExtension saying who must create it.
+    """Create the extension ``name`` unless it exists (marking it as created here, so that going
+    backwards drops only what the migrations created), or MissingExtension saying who must create it.
 
     The migration then fails and is not recorded as applied, so `storesync migrate` runs it again
     once the extension exists (rather than carrying on without it and claiming to be applied)."""
     try:
-        await db.run_ddl(f"CREATE EXTENSION IF NOT EXISTS {name}")
+        await db.run_ddl(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = '{name}') THEN "
+            f"CREATE EXTENSION {name}; COMMENT ON EXTENSION {name} IS '{CREATED_BY_US}'; END IF; END $$")
     except Exception as exc:
         raise MissingExtension(
             f"PostgreSQL refused CREATE EXTENSION {name} ({exc}). {needed_for} needs it: have a superuser "
             f"(or, for a trusted extension such as pg_trgm, a role with CREATE on this database) run "
             f"`CREATE EXTENSION {name};` in this database, then run `storesync migrate` again.") from exc
+
+
+def drop_extension_sql(name: str) -> str:
+    """Drop the extension only if the migrations created it and nothing else uses it: one that was
+    there before (or that another schema has come to depend on) is left as it is."""
+    return (f"DO $$ BEGIN IF obj_description((SELECT oid FROM pg_extension WHERE extname = '{name}'), "
+            f"'pg_extension') = '{CREATED_BY_US}' THEN DROP EXTENSION {name}; END IF; "
+            f"EXCEPTION WHEN dependent_objects_still_exist THEN NULL; END $$")
 
 
 def _listed(sql: str | Sequence[str]) -> tuple[str, ...]:
@@ -86,8 +100,9 @@ def sqlite(sql: str | Sequence[str], *, undo: str | Sequence[str]) -> Step:
 
 
 def extension(name: str, *, needed_for: str) -> Step:
-    """A PostgreSQL extension, created with create_extension (a clear error when refused)."""
-    return Step({POSTGRES: ()}, {POSTGRES: (f"DROP EXTENSION IF EXISTS {name}",)}, extension=(name, needed_for))
+    """A PostgreSQL extension, created with create_extension when missing (a clear error when refused);
+    going backwards drops it only when it was created here and nothing else uses it."""
+    return Step({POSTGRES: ()}, {POSTGRES: (drop_extension_sql(name),)}, extension=(name, needed_for))
 
 
 class Migration(MigrationManager):

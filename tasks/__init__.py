@@ -11,13 +11,15 @@ from typing import Any
 
 from saq import CronJob
 
+from tasks.billing import billing_cycle, check_billing_invoice
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
-from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_order_actions
+from tasks.fulfillment import print_labels, retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
+from tasks.shipping import book_courier, book_couriers, poll_courier_tracking, retry_courier_bookings
 from tasks.stores import process_webhook, refresh_store_tokens, sweep_webhook_events
 from tasks.sync import (
     import_listings,
@@ -27,13 +29,16 @@ from tasks.sync import (
     reconcile,
     sweep_stock_changes,
 )
+from tasks.webhooks import deliver_webhook, sweep_webhook_deliveries
 from tasks.website import expire_unpaid_orders
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_tokens, process_webhook, import_catalog, import_listings, push_stock,
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
-             expire_unpaid_orders]
+             expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
+             print_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
+             billing_cycle]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -53,6 +58,14 @@ CRON_JOBS: list[CronJob] = [
     CronJob(sweep_order_actions, cron="* * * * *", timeout=120, retries=0),
     # Every minute: unpaid website orders past their deadline are cancelled and their stock released.
     CronJob(expire_unpaid_orders, cron="* * * * *", timeout=300, retries=0),
+    # Every minute: courier bookings that waited for a courier outage and are due again.
+    CronJob(retry_courier_bookings, cron="* * * * *", timeout=300, retries=0),
+    # Every 10 minutes: the polling safety net for courier tracking (webhooks may be lost).
+    CronJob(poll_courier_tracking, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=0),
+    # Every minute: outbound webhook deliveries whose retry (backoff) is due, or whose job was lost.
+    CronJob(sweep_webhook_deliveries, cron="* * * * *", timeout=120, retries=0),
+    # Every 15 minutes: subscription renewals, past due, back to Free after the grace period; open invoices checked.
+    CronJob(billing_cycle, cron="*/15 * * * *", timeout=300, retries=0),
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core import tasks as contracts
-from app.core.queue import WorkerContext, implements
+from app.core.queue import WorkerContext, implements, report_progress
 
 
 async def retry_missing_tracking(ctx: WorkerContext) -> dict[str, int]:
@@ -30,3 +30,18 @@ async def sweep_order_actions(ctx: WorkerContext) -> dict[str, int]:
     from app.domains.fulfillment.platform_actions import sweep_pending
 
     return await sweep_pending()
+
+
+@implements(contracts.print_labels)
+async def print_labels(ctx: WorkerContext, *, organization_id: int, background_job_id: int, order_ids: list[int],
+                       size: str = "thermal") -> dict[str, int]:
+    """Labels of up to 500 orders in one PDF (marketplace labels fetched, own labels drawn)."""
+    from app.core.tenancy import Actor, Tenant
+    from app.domains.fulfillment.label_jobs import run
+    from app.domains.fulfillment.statuses import LabelSize
+
+    async def progress(done: int, total: int, errors: int) -> None:
+        await report_progress(ctx, done, total, errors=errors)
+
+    return await run(Tenant(organization_id, Actor(None, "worker")), background_job_id, order_ids, LabelSize(size),
+                     progress)

@@ -25,6 +25,9 @@ os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef0123456789")
 os.environ["RUN_WORKER_IN_WEB"] = "false"
 os.environ["SMTP_HOST"] = ""
+# Plan limits are tests/billing's subject (it turns them on); elsewhere, and in the servers the
+# browser tests spawn, an organisation on the Free plan adds the locations and members it needs.
+os.environ["BILLING_ENFORCE_LIMITS"] = "false"
 
 
 def _create_postgres_database() -> str:

@@ -244,6 +244,73 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+# Courier webhooks: each organisation's receiver is its own unguessable URL checked by its own header
+# secret (tests/shipping/test_courier_flow.py test_forged_duplicate_out_of_order_and_unknown_webhooks_change_nothing).
+PUBLIC_ROUTES |= {"/shipping/webhooks/{token:str}"}
+
+
+async def _labels_job(account: Account) -> int:
+    """A finished labels job with its merged PDF and report on disk."""
+    import json
+
+    from app.core.i18n import deferred_plural
+    from app.domains.fulfillment.label_jobs import labels_path, report_path
+    from app.domains.fulfillment.pdf_documents import labels_pdf
+    from app.domains.jobs.tables import BackgroundJob
+
+    row = BackgroundJob(organization=account.org_id, kind="print_labels",
+                        label=deferred_plural("Labels for %(n)s order", "Labels for %(n)s orders", 1),
+                        saq_key=f"bg:{unique()}", status="complete", result={"sent": 0})
+    await row.save()
+    labels_path(account.org_id, row.id).parent.mkdir(parents=True, exist_ok=True)
+    labels_path(account.org_id, row.id).write_bytes(labels_pdf([]))
+    report = {"pages": 1, "printed": 0, "failures": [{"order": f"SECRET-{account.org_id}", "reason": "x"}]}
+    report_path(account.org_id, row.id).write_text(json.dumps(report))
+    return row.id
+
+
+ROW_FACTORIES["labels_job_id"] = _labels_job
+
+
+async def _webhook_endpoint(account: Account) -> int:
+    from app.core.secrets import encrypt
+    from app.domains.webhooks.tables import WebhookEndpoint
+
+    row = WebhookEndpoint(organization=account.org_id, url=f"https://example.com/hooks/{account.org_id}",
+                          description=f"Secret endpoint {account.org_name}", events=["order.created"],
+                          secret=encrypt("whsec_secret"))
+    await row.save()
+    return row.id
+
+
+async def _webhook_delivery(account: Account) -> int:
+    from app.domains.webhooks.tables import WebhookDelivery
+
+    endpoint_id = await _webhook_endpoint(account)
+    row = WebhookDelivery(organization=account.org_id, endpoint=endpoint_id, event_id=unique("evt"),
+                          event_type="order.created", body='{"data": "Secret payload"}', status="delivered")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["endpoint_id"] = _webhook_endpoint
+ROW_FACTORIES["delivery_id"] = _webhook_delivery
+
+
+async def _billing_invoice(account: Account) -> int:
+    from app.domains.billing.tables import BillingInvoice, Plan
+
+    plan = await Plan.select(Plan.id).where(Plan.code == "growth").first()
+    now = utcnow()
+    row = BillingInvoice(organization=account.org_id, number=unique("INV-"), plan=plan["id"], kind="upgrade",
+                         amount=149_000, period_start=now, period_end=now + timedelta(days=30), status="paid",
+                         due_at=now + timedelta(days=3), gateway_reference=f"secret-{account.org_id}")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["invoice_id"] = _billing_invoice
+
 
 
 async def _api_key(account: Account) -> int:

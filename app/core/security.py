@@ -25,7 +25,7 @@ log = logging.getLogger("storesync.security")
 # as the seller allows); the HTML shop's forms carry the CSRF token like every other form.
 CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)",
                "^/payments/(?:midtrans/notification|xendit/callback)$", "^/api/storefront/", "^/schema(?:/|$)",
-               "^/api/v1/"]
+               "^/shipping/webhooks/[^/]+$", "^/api/v1/"]
 # Buyers have no session: the shop keeps its cart in its own cookie.
 # The REST API authenticates a bearer key and never reads a session cookie (so a browser's session
 # cannot make API writes, and CSRF has nothing to protect there).

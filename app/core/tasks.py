@@ -62,9 +62,32 @@ async def push_prices(ctx: WorkerContext, *, organization_id: int, store_id: int
     """Push catalog prices to one store, or to every store that takes them."""
 
 
+async def book_courier(ctx: WorkerContext, *, organization_id: int, shipment_id: int) -> object:
+    """Book again a courier booking that waited for the courier service to come back."""
+
+
+async def book_couriers(ctx: WorkerContext, *, organization_id: int, background_job_id: int, order_ids: list[int],
+                        pickup: bool = True, actor_id: int | None = None) -> object:
+    """Book the cheapest enabled courier for each of these orders (bulk "Book courier")."""
+
+
+async def print_labels(ctx: WorkerContext, *, organization_id: int, background_job_id: int, order_ids: list[int],
+                       size: str = "thermal") -> object:
+    """Fetch or draw the shipping label of each order and merge them into one PDF."""
+
+
+async def deliver_webhook(ctx: WorkerContext, *, delivery_id: int) -> object:
+    """Attempt one outbound webhook delivery (signed POST to the seller's endpoint)."""
+
+
+async def check_billing_invoice(ctx: WorkerContext, *, organization_id: int, invoice_id: int) -> object:
+    """Ask the platform's payment gateway whether a subscription invoice was paid."""
+
+
 CONTRACTS: dict[str, Task[..., object]] = {contract.__name__: contract for contract in (
     import_catalog, demo_count, run_order_action, deliver_mail, fetch_orders, process_webhook, import_listings,
-    push_stock, reconcile, push_stock_changes, push_prices)}
+    push_stock, reconcile, push_stock_changes, push_prices, book_courier, book_couriers,
+    print_labels, deliver_webhook, check_billing_invoice)}
 
 
 def by_name(name: str) -> Task[..., object]:

@@ -321,6 +321,32 @@ class CancelRequest(DomainModel):
     lines: tuple[tuple[str, str], ...] = ()
 
 
+# -- shipping documents --------------------------------------------------------------------------
+
+
+class DocumentStatus(StrEnum):
+    """Where the platform is with the official shipping label of one parcel."""
+
+    PROCESSING = "processing"  # asked for; the platform is still generating it
+    READY = "ready"  # can be downloaded
+    FAILED = "failed"  # refused (``reason`` says why, in the platform's words)
+
+
+class DocumentRef(DomainModel):
+    """The parcel whose shipping document is wanted: its order and, when known, its package."""
+
+    order_id: str
+    package_id: str | None = None
+
+
+class DocumentState(DomainModel):
+    order_id: str
+    package_id: str | None = None
+    status: DocumentStatus
+    reason: str | None = None  # the platform's refusal, when FAILED
+    code: str | None = None  # the platform's error code, when FAILED
+
+
 # -- webhooks ------------------------------------------------------------------------------------
 
 
@@ -417,6 +443,23 @@ class PlatformAdapter(Protocol):
 
     async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
         """Cancel the order on the platform (before it is handed to the courier)."""
+        ...
+
+    # Shipping documents: the platform's own label of an arranged shipment (a courier accepts no other).
+    # Shopee generates them asynchronously (create -> result -> download); TikTok on request.
+    document_batch: int  # how many parcels one create/state/download call may name
+
+    async def create_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
+        """Ask the platform to generate each parcel's label (at most ``document_batch``); one state per
+        ref, FAILED with the platform's reason for a parcel it refuses (e.g. shipment not arranged)."""
+        ...
+
+    async def shipping_document_states(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
+        """Where generation stands for each parcel (PROCESSING until READY, or FAILED)."""
+        ...
+
+    async def download_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> bytes:
+        """One PDF holding the READY labels of ``refs``, in their order (at most ``document_batch``)."""
         ...
 
     def verify_webhook(self, *, headers: Mapping[str, str], body: bytes, url: str) -> WebhookEvent:

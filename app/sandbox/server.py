@@ -44,6 +44,9 @@ def register_payment_accounts(state: SandboxState, settings: Settings, public_ur
     state.payments.register_midtrans(settings.sandbox_midtrans_server_key, f"{base}/payments/midtrans/notification")
     state.payments.register_xendit(settings.sandbox_xendit_secret_key, settings.sandbox_xendit_callback_token,
                                    f"{base}/payments/xendit/callback")
+    # The courier aggregator's account; its webhook is set through /_control/couriers/accounts
+    # (the receiver's URL and header are each organisation's own, shown in Settings -> Shipping).
+    state.couriers.register(settings.sandbox_biteship_api_key)
 
 
 def run_sandbox(host: str = "127.0.0.1", port: int = 8100, *, settings: Settings | None = None) -> None:
@@ -55,7 +58,7 @@ def run_sandbox(host: str = "127.0.0.1", port: int = 8100, *, settings: Settings
     # Ids only: the keys are secrets and never printed.
     print(f"Marketplace sandbox on {url}: Shopee {url}/shopee (partner id {settings.sandbox_shopee_partner_id}), "
           f"TikTok Shop {url}/tiktok and {url}/tiktok-auth (app key {settings.sandbox_tiktok_app_key}), "
-          f"Midtrans {url}/midtrans, Xendit {url}/xendit, control API {url}/_control", flush=True)
+          f"Midtrans {url}/midtrans, Xendit {url}/xendit, couriers {url}/biteship, control API {url}/_control", flush=True)
     for shop in state.shops.values():
         print(f"  {shop.platform} shop {shop.shop_id}: {shop.name}", flush=True)
     # No access log: TikTok's token host takes app_secret in the query string. /_control/calls lists calls.

@@ -9,6 +9,7 @@ Choices where the documentation is silent (written down so tests and adapters ag
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.shopee import signing
+from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop, Sku
 
@@ -101,6 +103,9 @@ class ShopeeApi:
             ("GET", "/api/v2/logistics/get_shipping_parameter"): self.shipping_parameter,
             ("POST", "/api/v2/logistics/ship_order"): self.ship_order,
             ("GET", "/api/v2/logistics/get_tracking_number"): self.tracking_number,
+            ("POST", "/api/v2/logistics/create_shipping_document"): self.create_document,
+            ("POST", "/api/v2/logistics/get_shipping_document_result"): self.document_result,
+            ("POST", "/api/v2/logistics/download_shipping_document"): self.download_document,
         }
 
     async def handle(self, request: Request, path: str) -> Response:
@@ -125,8 +130,10 @@ class ShopeeApi:
             endpoint = self.endpoints.get((request.method, path))
             if endpoint is None:
                 raise SandboxError("error_not_found", f"No API {request.method} {path}.", 404)
+            if self.state.config.latency:
+                await asyncio.sleep(self.state.config.latency)
             result = await endpoint(call)
-            return json_response(result)
+            return result if isinstance(result, Response) else json_response(result)
         except SandboxError as exc:
             outcome = str(exc.code)
             return _error(str(exc.code), exc.message, exc.http_status)
@@ -474,6 +481,77 @@ class ShopeeApi:
                 raise SandboxError("logistics.order_not_found", "Order not found.", 400)
             return _envelope({"tracking_number": order.tracking_number, "plp_number": "",
                               "first_mile_tracking_number": "", "last_mile_tracking_number": ""})
+
+
+    # -- shipping documents -----------------------------------------------------------------
+    # Choices where the reference is silent: a parcel whose shipment is not arranged yet (no
+    # tracking number: READY_TO_SHIP, UNPAID, CANCELLED...) is refused per order with fail_error
+    # "logistics.package_can_not_print"; a document is PROCESSING for config.document_seconds after
+    # it was asked for, then READY; downloading one that is not READY refuses the whole call with
+    # "logistics.shipping_document_not_ready"; the download is application/pdf, one page per order.
+
+    def _document_orders(self, call: Call) -> list[tuple[dict[str, Any], Order | None]]:
+        wanted = call.body.get("order_list")
+        if not isinstance(wanted, list) or not wanted:
+            raise SandboxError("error_param", "order_list is required.", 400)
+        if len(wanted) > MAX_BATCH:
+            raise SandboxError("error_param", f"order_list takes at most {MAX_BATCH} orders.", 400)
+        if not all(isinstance(w, dict) and w.get("order_sn") for w in wanted):
+            raise SandboxError("error_param", "Every order_list entry needs order_sn.", 400)
+        return [(w, call.shop.orders.get(str(w["order_sn"]))) for w in wanted]
+
+    async def create_document(self, call: Call) -> dict[str, Any]:
+        results = []
+        with self.state.lock:
+            for wanted, order in self._document_orders(call):
+                row: dict[str, Any] = {"order_sn": wanted["order_sn"], "package_number": wanted.get("package_number", "")}
+                if order is None:
+                    row.update(fail_error="logistics.order_not_found", fail_message="Order not found.")
+                elif not order.tracking_number or order.status not in ARRANGED:
+                    row.update(fail_error="logistics.package_can_not_print",
+                               fail_message=f"The package cannot be printed: arrange shipment first "
+                                            f"(order status {order.status}).")
+                else:
+                    row["package_number"] = order.package_id
+                    if order.document_requested_at is None:
+                        order.document_requested_at = self.state.now()
+                results.append(row)
+        return _envelope({"result_list": results})
+
+    def _document_status(self, order: Order | None) -> tuple[str, str, str]:
+        if order is None:
+            return "FAILED", "logistics.order_not_found", "Order not found."
+        if order.document_requested_at is None:
+            return "FAILED", "logistics.shipping_document_not_created", "Call create_shipping_document first."
+        if self.state.now() - order.document_requested_at < self.state.config.document_seconds:
+            return "PROCESSING", "", ""
+        return "READY", "", ""
+
+    async def document_result(self, call: Call) -> dict[str, Any]:
+        results = []
+        with self.state.lock:
+            for wanted, order in self._document_orders(call):
+                status, error, message = self._document_status(order)
+                results.append({"order_sn": wanted["order_sn"], "package_number": order.package_id if order else "",
+                                "status": status, "fail_error": error, "fail_message": message})
+        return _envelope({"result_list": results})
+
+    async def download_document(self, call: Call) -> Response:
+        with self.state.lock:
+            orders = []
+            for wanted, order in self._document_orders(call):
+                status, error, message = self._document_status(order)
+                if status != "READY" or order is None:
+                    raise SandboxError(error or "logistics.shipping_document_not_ready",
+                                       message or f"The shipping document of {wanted['order_sn']} is not ready.", 400)
+                orders.append(order)
+        pdf = label_pdf("shopee", orders)
+        return Response(content=pdf, media_type="application/pdf", status_code=200,
+                        headers={"Content-Disposition": 'attachment; filename="shipping_document.pdf"'})
+
+
+# Order statuses in which a Shopee parcel has its shipment arranged (a label can be printed).
+ARRANGED = {"PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED"}
 
 
 # What cancel_order accepts. The v2 reference lists OUT_OF_STOCK and UNDELIVERABLE_AREA (the latter

@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app.sandbox.courier_state import CourierSandbox
 from app.sandbox.payment_state import PaymentSandbox
 from app.sandbox.push import WebhookDispatcher
 from app.sandbox.seed_data import SeedData
@@ -61,6 +62,10 @@ class SandboxConfig:
     rate_limit_per_second: int | None = None
     # Retry-After header sent with rate-limit answers (None: none, as the platforms publish none).
     rate_limit_retry_after: float | None = None
+    # Seconds (sandbox clock) a Shopee shipping document stays PROCESSING after it was asked for.
+    document_seconds: float = 2.0
+    # Seconds added to every marketplace API answer (a real host is a network away; benches set it).
+    latency: float = 0.0
 
 
 @dataclass
@@ -118,6 +123,7 @@ class Order:
     package_id: str
     tracking_number: str = ""
     shipped_via: str | None = None
+    document_requested_at: float | None = None  # Shopee: when create_shipping_document accepted it
     shipping_fee: int = 0  # paid by the buyer
     platform_discount: int = 0  # the platform's voucher
 
@@ -212,6 +218,10 @@ class SandboxState:
         self.dispatcher = dispatcher or WebhookDispatcher()
         # Midtrans and Xendit: their own state (app.sandbox.payment_state), served beside the marketplaces.
         self.payments = PaymentSandbox()
+        # A Biteship-shaped courier aggregator (app.sandbox.courier_state).
+        self.couriers = CourierSandbox()
+        # TikTok: document URL token -> (shop id, package id); the URL stays valid while the sandbox runs.
+        self.document_links: dict[str, tuple[str, str]] = {}
 
     # -- time -------------------------------------------------------------------------------
 

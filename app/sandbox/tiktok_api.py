@@ -11,10 +11,12 @@ Choices where the documentation is silent:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +27,7 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.tiktok import signing
+from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop
 
@@ -44,6 +47,7 @@ class Call:
     scoped_shop: Shop | None  # None on calls that name no shop (authorization, token)
     tokens_shop: Shop
     match: dict[str, str] = field(default_factory=dict)
+    base_url: str = ""  # where the sandbox is served (document URLs point back to it)
 
     @property
     def shop(self) -> Shop:
@@ -51,6 +55,14 @@ class Call:
         if self.scoped_shop is None:
             raise SandboxError(36009004, "This call needs a shop.", 400)
         return self.scoped_shop
+
+
+def _served_at(request: Request) -> str:
+    """Where the sandbox answers, as the client reached it (also when mounted under a prefix such as /sandbox)."""
+    base = str(request.base_url).rstrip("/")
+    raw = request.scope.get("raw_path") or b""
+    prefix = (raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)).split("/tiktok/", 1)[0]
+    return base if not prefix or base.endswith(prefix) else base + prefix
 
 
 def _ok(data: Any) -> Response:
@@ -106,6 +118,7 @@ class TikTokApi:
             ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)/handover_time_slots", self.time_slots),
             ("POST", r"/fulfillment/202309/packages/(?P<package_id>\w+)/ship", self.ship_package),
             ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)", self.package_detail),
+            ("GET", r"/fulfillment/202309/packages/(?P<package_id>\w+)/shipping_documents", self.shipping_documents),
         ]
         self.routes = [(method, re.compile(pattern + "$"), fn) for method, pattern, fn in table]
 
@@ -129,9 +142,12 @@ class TikTokApi:
             endpoint, match = self._route(request.method, path)
             call = await self._authenticate(request, path, params, shop)
             call.match = match
+            call.base_url = _served_at(request)
             if self.state.over_rate_limit("tiktok", shop_id, path):
                 outcome = "36009002"
                 return self._rate_limited()
+            if self.state.config.latency:
+                await asyncio.sleep(self.state.config.latency)
             return _ok(await endpoint(call))
         except SandboxError as exc:
             outcome = str(exc.code)
@@ -437,6 +453,38 @@ class TikTokApi:
                     "shipping_provider_name": order.carrier, "status": order.status}
 
 
+    # Choices where the reference is silent: a package not shipped yet (AWAITING_SHIPMENT, or a
+    # cancelled order) is refused with code 21011008; document_type must be SHIPPING_LABEL,
+    # PACKING_SLIP or SHIPPING_LABEL_AND_PACKING_SLIP (40006 otherwise); doc_url is a plain URL
+    # (no signature) of the PDF, one page per package.
+    async def shipping_documents(self, call: Call) -> dict[str, Any]:
+        kind = call.params.get("document_type", "")
+        if kind not in ("SHIPPING_LABEL", "PACKING_SLIP", "SHIPPING_LABEL_AND_PACKING_SLIP"):
+            raise SandboxError(40006, "document_type must be SHIPPING_LABEL, PACKING_SLIP or "
+                                      "SHIPPING_LABEL_AND_PACKING_SLIP.")
+        with self.state.lock:
+            order = self._package_order(call)
+            if order.status not in SHIPPED_PACKAGE_STATUSES or not order.tracking_number:
+                raise SandboxError(21011008, f"The package has not been shipped yet (order status {order.status}): "
+                                             f"arrange shipment before printing its label.")
+            token = secrets.token_urlsafe(16)
+            self.state.document_links[token] = (call.shop.shop_id, order.package_id)
+            return {"doc_url": f"{call.base_url}/tiktok-files/{token}.pdf", "tracking_number": order.tracking_number}
+
+    def document_file(self, token: str) -> Response:
+        with self.state.lock:
+            found = self.state.document_links.get(token)
+            shop = self.state.shops.get(("tiktok", found[0])) if found else None
+            order = next((o for o in shop.orders.values() if o.package_id == found[1]), None) if shop and found else None
+        if order is None:
+            return Response(content=b"<Error><Code>NoSuchKey</Code></Error>", status_code=404,
+                            media_type="application/xml")
+        return Response(content=label_pdf("tiktok", [order]), media_type="application/pdf", status_code=200)
+
+
+SHIPPED_PACKAGE_STATUSES = {"AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED"}
+
+
 class TikTokAuth:
     """The token host (no sign; app_secret in the query) and the seller consent page."""
 
@@ -509,6 +557,10 @@ def tiktok_routers(state: SandboxState) -> list[Router]:
     async def token_refresh(request: Request) -> Response:
         return auth.token(dict(request.query_params.items()), "refresh_token")
 
+    @get("/{name:str}", name="sandbox:tiktok-file")
+    async def document_file(name: str) -> Response:
+        return api.document_file(name.removesuffix(".pdf"))
+
     @get("/open/authorize", name="sandbox:tiktok-authorize")
     async def authorize(request: Request) -> Response:
         return auth.consent_page(dict(request.query_params.items()))
@@ -517,4 +569,5 @@ def tiktok_routers(state: SandboxState) -> list[Router]:
         Router(path="/tiktok", route_handlers=[tiktok_endpoint]),
         Router(path="/tiktok-auth", route_handlers=[token_get, token_refresh]),
         Router(path="/tiktok-services", route_handlers=[authorize]),
+        Router(path="/tiktok-files", route_handlers=[document_file]),
     ]

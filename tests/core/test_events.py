@@ -77,7 +77,7 @@ def test_wiring_twice_subscribes_each_listener_once():
     before = {kind: events.listeners_of(kind) for kind in (OrganisationCreated, AvailableChanged)}
     register_listeners()
     assert {kind: events.listeners_of(kind) for kind in before} == before
-    assert all(len(listeners) == 1 for listeners in before.values())
+    assert all(listeners and len(set(listeners)) == len(listeners) for listeners in before.values())
 
 
 async def test_a_further_organisation_starts_with_its_own_warehouse():
@@ -100,3 +100,32 @@ async def test_a_warehouse_listener_that_fails_leaves_no_organisation_behind():
     finally:
         events.unsubscribe(OrganisationCreated, refuse)
     assert not await Organization.exists().where(Organization.name == "Toko Gagal")
+
+
+@dataclass(frozen=True)
+class _Happened(events.Event):
+    n: int
+
+
+async def test_a_burst_reaches_a_batch_listener_once_per_type_and_a_plain_listener_per_event():
+    plain: list[_Happened] = []
+    batches: list[list[_Happened]] = []
+
+    async def each(event: _Happened) -> None:
+        plain.append(event)
+
+    async def burst(group: list[_Happened]) -> None:
+        batches.append(list(group))
+
+    events.subscribe(_Happened, each)
+    events.subscribe_batch(_Happened, burst)
+    try:
+        first, second = _Happened(1), _Happened(2)
+        await events.emit_all([first, second])
+        await events.emit(first)
+    finally:
+        events.unsubscribe(_Happened, each)
+        events.unsubscribe(_Happened, burst)
+    assert plain == [first, second, first]
+    assert batches == [[first, second], [first]]
+    assert events.listeners_of(_Happened) == []

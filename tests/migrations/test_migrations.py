@@ -111,6 +111,23 @@ async def test_every_migration_runs_backwards_to_an_empty_database_and_forwards_
     assert again == reference, _differences(reference, again)
 
 
+@pytest.mark.skipif(ENGINE != POSTGRES, reason="extensions are PostgreSQL's")
+async def test_going_backwards_leaves_an_extension_that_was_there_before():
+    """pg_trgm created by someone else (another schema may use it) outlives `migrations backwards all`."""
+    import asyncpg
+
+    async with _Database() as database:
+        conn = await asyncpg.connect(database.dsn)
+        try:
+            await conn.execute("CREATE EXTENSION pg_trgm")
+        finally:
+            await conn.close()
+        await asyncio.to_thread(migrate_fresh, database.env)
+        await asyncio.to_thread(database.piccolo, "migrations", "backwards", "all", "--auto_agree")
+        emptied = await database.dump()
+    assert [line for line in emptied if line.startswith("extension")] == ["extension | pg_trgm"], emptied
+
+
 async def test_piccolo_finds_no_change_to_make_in_any_domain():
     """What `piccolo migrations new <app> --auto` compares: the tables against the migrations."""
     from piccolo.apps.migrations.auto.schema_differ import AlterStatements  # noqa: F401  (the type returned)

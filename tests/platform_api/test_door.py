@@ -187,21 +187,26 @@ async def test_usage_listeners_hear_each_call(app, route):
 
 
 async def test_a_call_allowance_refusal_is_429(app):
+    from app.core.errors import Conflict
     from app.domains.platform_api import set_call_allowance
+    from app.domains.platform_api import usage as api_usage
 
     account = await make_account()
     _id, secret = await make_key(account)
 
-    async def plan_used_up(organization_id: int) -> str | None:
-        return "This month's API calls of your plan are used up." if organization_id == account.org_id else None
+    async def plan_used_up(organization_id: int) -> None:
+        if organization_id == account.org_id:
+            raise Conflict("This month's API calls of your plan are used up.")
 
+    wired = api_usage._allowance
     set_call_allowance(plan_used_up)
     try:
         async with http_client(app) as client:
             response = await client.get("/api/v1/orders", headers=bearer(secret))
     finally:
-        set_call_allowance(None)
+        set_call_allowance(wired)
     assert response.status_code == 429 and "plan" in response.json()["detail"]
+    assert response.headers["retry-after"]
 
 
 async def test_a_key_revoked_or_rotated_elsewhere_is_refused_at_once_despite_the_process_cache(app):
@@ -269,3 +274,18 @@ async def test_a_retry_while_the_first_call_runs_is_refused_and_the_work_runs_on
     assert (answer.status, answer.body, answer.replayed) == (201, {"done": True}, False)
     assert (replay.status, replay.body, replay.replayed) == (201, {"done": True}, True)
     assert runs == [1]
+
+
+async def test_the_plans_monthly_api_calls_are_counted_and_refused_at_the_limit(app):
+    from app.domains import billing
+    from tests.billing.conftest import make_plan, subscribe
+
+    account = await make_account()
+    await subscribe(account.org_id, await make_plan(max_api_calls_per_month=2))
+    _id, secret = await make_key(account)
+    async with http_client(app) as client:
+        codes = [(await client.get("/api/v1/key", headers=bearer(secret))).status_code for _ in range(3)]
+        refused = await client.get("/api/v1/key", headers=bearer(secret))
+    assert codes == [200, 200, 429]
+    assert refused.json()["status"] == 429 and "2 API calls a month" in refused.json()["detail"]
+    assert await billing.usage(account.org_id) and (await billing.count_api_call(account.org_id)) >= 3

@@ -101,7 +101,7 @@ async def test_seller_puts_products_on_the_website_in_bulk_and_sets_a_website_pr
                                        headers={"x-csrftoken": csrf_token(owner_client),
                                                 "content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 303
-    assert {p["id"] for p in await services.website_products(tenant) if p["on_website"]} == {a["product"], b["product"]}
+    assert {p.id for p in await services.website_products(tenant) if p.on_website} == {a["product"], b["product"]}
     assert (await post(owner_client, f"/website/prices/{b['id']}", {"price": "275.000"})).status_code == 303
     slug = "toko-bulk-" + str(tenant.organization_id)
     detail = (await client.get(f"/api/storefront/{slug}/products/{b['product']}")).json()

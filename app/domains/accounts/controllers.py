@@ -12,7 +12,7 @@ from litestar.response import Redirect, Response
 from app.core import throttle
 from app.core.auth import LOCALE_COOKIE, RequestContext, client_ip, load_context
 from app.core.errors import AppError, NotFound, Throttled, ValidationFailed
-from app.core.i18n import LOCALES, _, current_locale, normalize_locale
+from app.core.i18n import LOCALES, _, current_locale
 from app.core.mail import mail_enabled
 from app.core.permissions import GRANTABLE, MATRIX, Permission
 from app.core.sessions import rotate_session
@@ -25,8 +25,10 @@ from app.domains.accounts.schemas import (
     AcceptInviteForm,
     ChangePasswordForm,
     InviteForm,
+    LanguageForm,
     LoginForm,
     NewOrganizationForm,
+    NextForm,
     OrganizationForm,
     ResetForm,
     ResetRequestForm,
@@ -38,10 +40,6 @@ from app.settings import get_settings
 
 PUBLIC = {"public": True}
 NO_ORG = {"no_org": True}
-
-
-def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/") and not value.startswith("//") else "/"
 
 
 async def _begin_session(request: Request, user_id: int, org_id: int | None = None) -> None:
@@ -87,12 +85,12 @@ class AuthController(Controller):
     async def login_page(self, request: Request, next: str | None = None) -> Response:
         if await load_context(request):
             return Redirect(path="/")
-        return render(request, "accounts/login.html", form={"next": _safe_next(next)}, errors={})
+        return render(request, "accounts/login.html", form={"next": NextForm.parse({"next": next}).next}, errors={})
 
     @post("/login", name="accounts:login_submit")
     async def login(self, request: Request) -> Response:
         data = await form_data(request)
-        next_url = _safe_next(data.get("next"))
+        next_url = NextForm.parse(data).next
         try:
             form = LoginForm.parse(data)
             user_id = await services.authenticate(form.email, form.password, ip=client_ip(request))
@@ -112,12 +110,13 @@ class AuthController(Controller):
     @post("/language", name="accounts:language")
     async def language(self, request: Request) -> Response:
         data = await form_data(request)
-        locale = normalize_locale(data.get("locale"))
+        form = LanguageForm.parse(data)
+        locale = form.locale
         ctx = await load_context(request)
         if ctx is not None:
             await services.set_locale(ctx.user_id, locale)
             request.session["locale"] = locale
-        response = redirect_after_post(request, _safe_next(data.get("next")))
+        response = redirect_after_post(request, form.next)
         response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
                             secure=get_settings().cookies_secure)
         return response

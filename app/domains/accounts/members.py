@@ -12,6 +12,7 @@ from app.core.database import transaction
 from app.core.errors import ValidationFailed
 from app.core.events import emit
 from app.core.i18n import _
+from app.core.limits import before_adding
 from app.core.permissions import GRANTABLE
 from app.core.records import from_row, from_rows
 from app.core.secrets import new_token, token_hash
@@ -98,6 +99,7 @@ async def invite(tenant: Tenant, form: InviteForm) -> SentInvitation:
     already = await tenant.scoped(Membership).exists().where(Membership.user.email == form.email)
     if already:
         raise ValidationFailed({"email": _("%(email)s is already a member.", email=form.email)})
+    await before_adding(tenant.organization_id, "members", await count_members(tenant.organization_id))
     token = new_token()
     link = f"{get_settings().base_url}/invitations/{token}"
     org = await _own_organization(tenant)
@@ -236,3 +238,12 @@ async def create_organization(user_id: int, name: str, *, ip: str | None) -> int
         await emit(OrganisationCreated(org.id, Actor(user_id, ip)))  # inventory: its first warehouse
     await context_cache.forget_users([user_id])
     return org.id
+
+
+async def count_members(organization_id: int) -> int:
+    """Members of the organisation plus invitations still open (what a plan's member limit counts)."""
+    members = await Membership.count().where(Membership.organization == organization_id)
+    invited = await Invitation.count().where(
+        (Invitation.organization == organization_id) & Invitation.accepted_at.is_null()
+        & (Invitation.revoked == False) & (Invitation.expires_at > utcnow()))  # noqa: E712
+    return members + invited

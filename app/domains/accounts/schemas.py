@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import EmailStr, Field, field_validator
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, EmailStr, Field, field_validator
 
 from app.core.forms import FieldProblem as FieldProblem  # re-exported for forms that import it from here
 from app.core.forms import Form, WholeNumber
-from app.core.i18n import _
+from app.core.i18n import _, normalize_locale
 from app.core.statuses import Role
 
 PASSWORD_MIN = 8
@@ -107,3 +109,32 @@ class SwitchOrganizationForm(_AccountForm):
     """The organisation picked in the switcher: one of the person's, by id."""
 
     organization_id: WholeNumber
+
+
+def _local_path(value: Any) -> str:
+    """A path on this site to go to after a post; "/" for anything else (another site's address,
+    "//host", "/\\host", control characters), so a crafted link cannot send a person elsewhere."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or any(ord(c) < 32 for c in text):
+        return "/"
+    return text[:2000]
+
+
+def _known_locale(value: Any) -> str:
+    return normalize_locale(value if isinstance(value, str) else None)
+
+
+LocalPath = Annotated[str, BeforeValidator(_local_path)]
+"""Where to go next: a path on this site; any other value (or none) becomes "/"."""
+
+
+class NextForm(_AccountForm):
+    """The page to return to, carried by the login form and the language switch (never an error)."""
+
+    next: LocalPath = "/"
+
+
+class LanguageForm(NextForm):
+    """The language switch: a known locale (anything else: English) and the page to return to."""
+
+    locale: Annotated[str, BeforeValidator(_known_locale)] = "en"

@@ -22,7 +22,8 @@ from app.domains.catalog.schemas import BundleForm, product_form_from
 
 
 def _blank_variant() -> dict:
-    return {"sku": "", "barcode": "", "name": "", "price": "", "cost": "", "weight_grams": 0, "reorder_point": 0,
+    return {"sku": "", "barcode": "", "name": "", "price": "", "cost": "", "weight_grams": 0, "length_cm": 0, "width_cm": 0,
+            "height_cm": 0, "reorder_point": 0,
             "attributes": {}}
 
 

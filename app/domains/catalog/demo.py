@@ -7,11 +7,10 @@ import random
 from faker import Faker
 
 from app.core.tenancy import Actor, Tenant
-from app.domains import inventory as stock
 from app.domains.catalog.schemas import ProductForm, VariantForm
 from app.domains.catalog.services import create_product
+from app.domains.catalog.stock_port import stock
 from app.domains.catalog.tables import Variant
-from app.domains.inventory import create_location, list_locations
 
 PRODUCTS = [
     ("Kemeja Batik Parang Lengan Panjang", "Batik Keris", "Fashion Pria", 189_000, [("Biru", "M"), ("Biru", "L"), ("Coklat", "L"), ("Coklat", "XL")]),
@@ -52,10 +51,11 @@ async def seed_catalog(organization_id: int, fake: Faker) -> None:
     if await tenant.scoped(Variant).exists():
         return
     rng = random.Random(2026)
-    if not await list_locations(tenant):
-        await create_location(tenant, "Gudang Jakarta Barat", "JKT")
-        await create_location(tenant, "Gudang Surabaya", "SBY")
-    locations = await list_locations(tenant)
+    port = stock()
+    if not await port.locations(tenant):
+        await port.create_location(tenant, "Gudang Jakarta Barat", "JKT")
+        await port.create_location(tenant, "Gudang Surabaya", "SBY")
+    locations = await port.locations(tenant)
     for index, (name, brand, category, price, options) in enumerate(PRODUCTS, start=1):
         variants = []
         for n, (colour, size) in enumerate(options, start=1):
@@ -72,4 +72,4 @@ async def seed_catalog(organization_id: int, fake: Faker) -> None:
         for location in locations:
             quantity = rng.choice([0, 2, 4, 8, 15, 25, 40])
             if quantity:
-                await stock.receive(tenant, row["id"], location.id, quantity, reason="stok awal (demo)")
+                await port.receive(tenant, row["id"], location.id, quantity, reason="stok awal (demo)")

@@ -14,3 +14,13 @@ class CatalogPricesChanged(Event):
 
     organization_id: int
     contained = True
+
+
+@dataclass(frozen=True)
+class ProductChanged(Event):
+    """A product was created, edited, archived or restored (emitted after the change committed)."""
+
+    organization_id: int
+    product_id: int
+    action: str  # created, updated, archived, restored
+    contained = True

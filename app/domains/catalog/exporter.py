@@ -12,10 +12,9 @@ import io
 from collections.abc import AsyncIterator
 
 from app.core.tenancy import Tenant
-from app.domains import inventory as stock
 from app.domains.catalog.spreadsheet_import import COLUMNS
+from app.domains.catalog.stock_port import Level, stock
 from app.domains.catalog.tables import Variant
-from app.domains.inventory import list_locations
 
 EXPORT_COLUMNS = (*COLUMNS, "reserved", "available", "archived")
 PAGE = 1000
@@ -24,7 +23,8 @@ PAGE = 1000
 async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
     """The organisation's variants with product fields and stock per location, as CSV bytes
     (UTF-8 with BOM, which Excel needs to show accents)."""
-    codes = {r.id: r.code for r in await list_locations(tenant, active_only=False)}
+    port = stock()
+    codes = {r.id: r.code for r in await port.locations(tenant, active_only=False)}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
@@ -33,14 +33,15 @@ async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
     while True:
         variants = await tenant.scoped(Variant).select(
             Variant.id, Variant.sku, Variant.name, Variant.attributes, Variant.barcode, Variant.price, Variant.cost,
-            Variant.weight_grams, Variant.reorder_point, Variant.archived,
+            Variant.weight_grams, Variant.reorder_point, Variant.archived, Variant.length_cm, Variant.width_cm,
+            Variant.height_cm,
             Variant.product.name.as_alias("product_name"), Variant.product.brand.as_alias("brand"),
             Variant.product.category.as_alias("category"),
         ).where(Variant.id > after).order_by(Variant.id).limit(PAGE).output(load_json=True)
         if not variants:
             return
-        by_variant: dict[int, list[stock.Level]] = {}
-        for level in await stock.levels(tenant, [v["id"] for v in variants]):
+        by_variant: dict[int, list[Level]] = {}
+        for level in await port.levels(tenant, [v["id"] for v in variants]):
             by_variant.setdefault(level.variant_id, []).append(level)
         buffer.seek(0)
         buffer.truncate()
@@ -50,12 +51,13 @@ async def export_csv(tenant: Tenant) -> AsyncIterator[bytes]:
                                             attributes.get("size", ""), v["brand"], v["category"], v["barcode"])),
                     v["price"], v["cost"], v["weight_grams"], v["reorder_point"]]
             archived = "yes" if v["archived"] else ""
+            sizes = [v["length_cm"], v["width_cm"], v["height_cm"]]
             levels = sorted(by_variant.get(v["id"], []), key=lambda lv: codes.get(lv.location_id, ""))
             if not levels:
-                writer.writerow([*base, "", "", "", "", archived])
+                writer.writerow([*base, "", "", *sizes, "", "", archived])
             for lv in levels:
-                writer.writerow([*base, lv.on_hand, codes.get(lv.location_id, ""), lv.reserved, lv.available,
-                                 archived])
+                writer.writerow([*base, lv.on_hand, codes.get(lv.location_id, ""), *sizes, lv.reserved,
+                                 lv.available, archived])
         yield buffer.getvalue().encode()
         after = variants[-1]["id"]
 

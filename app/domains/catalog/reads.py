@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.catalog.tables import BundleComponent, Variant
 
@@ -42,14 +45,21 @@ async def plain_variant_skus(tenant: Tenant) -> list[str]:
     return [r["sku"] for r in rows]
 
 
-async def active_products(tenant: Tenant, product_ids: Sequence[int] | None = None) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class ActiveProduct:
+    id: int
+    name: str
+    category: str
+
+
+async def active_products(tenant: Tenant, product_ids: Sequence[int] | None = None) -> list[ActiveProduct]:
     """The organisation's active products (id, name, category), by name; only these ids when given."""
     from app.domains.catalog.tables import Product
 
     query = tenant.scoped(Product).select(Product.id, Product.name, Product.category).where(Product.status == "active")
     if product_ids is not None:
         query = query.where(Product.id.is_in(list(product_ids) or [0]))
-    return await query.order_by(Product.name)
+    return from_rows(ActiveProduct, await query.order_by(Product.name))
 
 
 async def products_exist(tenant: Tenant, product_ids: Sequence[int]) -> bool:
@@ -59,10 +69,24 @@ async def products_exist(tenant: Tenant, product_ids: Sequence[int]) -> bool:
     return await tenant.scoped(Product).count().where(Product.id.is_in(list(product_ids) or [0])) == len(product_ids)
 
 
+@dataclass(frozen=True, slots=True)
+class LiveVariant:
+    """A variant on sale (not archived, of an active product)."""
+
+    id: int
+    product: int
+    product_name: str
+    sku: str
+    name: str
+    price: int
+    image_url: str
+    attributes: dict[str, Any]
+    is_bundle: bool
+
+
 async def live_variants(tenant: Tenant, *, product_ids: Sequence[int] | None = None,
-                        variant_ids: Sequence[int] | None = None) -> list[dict]:
-    """Variants not archived of active products (of these products, or these ids), in id order:
-    id, product, product_name, sku, name, price, image_url, attributes, is_bundle."""
+                        variant_ids: Sequence[int] | None = None) -> list[LiveVariant]:
+    """Variants not archived of active products (of these products, or these ids), in id order."""
     from app.domains.catalog.tables import Variant
 
     query = tenant.scoped(Variant).select(
@@ -73,7 +97,16 @@ async def live_variants(tenant: Tenant, *, product_ids: Sequence[int] | None = N
         query = query.where(Variant.product.is_in(list(product_ids) or [0]))
     if variant_ids is not None:
         query = query.where(Variant.id.is_in(list(variant_ids) or [0]))
-    return await query.order_by(Variant.id).output(load_json=True)
+    rows = await query.order_by(Variant.id).output(load_json=True)
+    return [LiveVariant(**{**row, "attributes": row["attributes"] or {}}) for row in rows]
+
+
+async def parcel_sizes(tenant: Tenant, variant_ids: Sequence[int]) -> dict[int, tuple[int, int, int, int]]:
+    """{variant id: (weight g, length, width, height cm)} for these variants of the organisation."""
+    return {r["id"]: (r["weight_grams"], r["length_cm"], r["width_cm"], r["height_cm"])
+            for r in await tenant.scoped(Variant).select(
+                Variant.id, Variant.weight_grams, Variant.length_cm, Variant.width_cm, Variant.height_cm).where(
+                Variant.id.is_in(sorted(set(variant_ids)) or [-1]))}
 
 
 API_PRODUCT_COLUMNS = ("id", "name", "brand", "category", "description", "status", "created_at", "updated_at")

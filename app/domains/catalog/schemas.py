@@ -17,6 +17,7 @@ SKU_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._/-]{0,62}[A-Za-z0-9._/-])
 
 class VariantForm(Form):
     labels = {"sku": "SKU", "price": "Price", "cost": "Cost", "weight_grams": "Weight", "reorder_point": "Reorder point",
+              "length_cm": "Length", "width_cm": "Width", "height_cm": "Height",
               "name": "Variant name", "barcode": "Barcode", "image_url": "Image URL"}
     id: int | None = None
     sku: str = Field(min_length=1, max_length=64)
@@ -25,6 +26,9 @@ class VariantForm(Form):
     price: int = 0
     cost: int = 0
     weight_grams: int = Field(default=0, ge=0, le=1_000_000)
+    length_cm: int = Field(default=0, ge=0, le=1000)
+    width_cm: int = Field(default=0, ge=0, le=1000)
+    height_cm: int = Field(default=0, ge=0, le=1000)
     reorder_point: int = Field(default=0, ge=0, le=1_000_000)
     image_url: str = Field(default="", max_length=500)
     attributes: dict[str, str] = Field(default_factory=dict)

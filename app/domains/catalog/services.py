@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
-from app.core.database import is_postgres, pg_fetch, transaction
+from app.core.database import after_commit, is_postgres, pg_fetch, transaction
 from app.core.errors import ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.catalog.errors import DuplicateSku, NotFound
+from app.domains.catalog.events import ProductChanged
 from app.domains.catalog.schemas import ProductForm, VariantForm
 from app.domains.catalog.statuses import ProductStatus
 from app.domains.catalog.tables import BundleComponent, Product, Variant
@@ -35,6 +38,7 @@ def _variant_values(form: ProductForm, v: VariantForm) -> dict[str, Any]:
     return {
         "sku": v.sku, "barcode": v.barcode, "name": v.name or " / ".join(v.attributes.values()),
         "attributes": v.attributes, "price": v.price, "cost": v.cost, "weight_grams": v.weight_grams,
+        "length_cm": v.length_cm, "width_cm": v.width_cm, "height_cm": v.height_cm,
         "reorder_point": v.reorder_point, "image_url": v.image_url, "search_text": search_text_of(form, v),
     }
 
@@ -59,6 +63,7 @@ async def create_product(tenant: Tenant, form: ProductForm) -> int:
             await tenant.scoped(Variant).new(product=product.id, **_variant_values(form, v)).save()
         await record(tenant.organization_id, tenant.actor, "product.created", "product", product.id,
                      after={"name": form.name, "skus": [v.sku for v in form.variants]})
+        await _announce(ProductChanged(tenant.organization_id, product.id, "created"))
     return product.id
 
 
@@ -92,6 +97,7 @@ async def update_product(tenant: Tenant, product_id: int, form: ProductForm) -> 
         await record(tenant.organization_id, tenant.actor, "product.updated", "product", product.id, before=before,
                      after={"name": form.name, "brand": form.brand, "category": form.category,
                             "archived_variants": dropped})
+        await _announce(ProductChanged(tenant.organization_id, product.id, "updated"))
 
 
 async def set_archived(tenant: Tenant, product_id: int, archived: bool) -> None:
@@ -102,6 +108,12 @@ async def set_archived(tenant: Tenant, product_id: int, archived: bool) -> None:
         await tenant.scoped(Variant).update({Variant.archived: archived}).where(Variant.product == product.id)
     await record(tenant.organization_id, tenant.actor, "product.archived" if archived else "product.restored",
                  "product", product.id, before={"status": product.status}, after={"status": status.value})
+    await _announce(ProductChanged(tenant.organization_id, product.id, "archived" if archived else "restored"))
+
+
+async def _announce(event: ProductChanged) -> None:
+    """Tell the listeners once the current transaction commits (at once outside one)."""
+    await after_commit(functools.partial(emit, event))
 
 
 async def get_product(tenant: Tenant, product_id: int) -> tuple[Product, list[dict]]:

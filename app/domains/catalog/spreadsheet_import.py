@@ -3,7 +3,7 @@
 The file's first row names the columns (any order, any letter case; unknown columns are ignored):
 
     product_name, sku, variant_name, colour, size, brand, category, barcode, price, cost,
-    weight_grams, reorder_point, quantity, location_code
+    weight_grams, reorder_point, quantity, location_code, length_cm, width_cm, height_cm
 
 Only `sku` is always required; `product_name` is required for a SKU that does not exist yet.
 Rows group into products by product_name + brand. A SKU that exists already is updated in place
@@ -41,25 +41,25 @@ from piccolo.table import Table
 
 from app.core.clock import utcnow
 from app.core.database import is_postgres, pg_fetch, transaction
-from app.core.errors import ValidationFailed
+from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.money import parse_rupiah
 from app.core.tenancy import Tenant
-from app.domains import inventory as stock
 from app.domains.audit import record
 from app.domains.catalog.errors import CatalogError
 from app.domains.catalog.schemas import SKU_PATTERN
 from app.domains.catalog.services import search_text_of
 from app.domains.catalog.statuses import ProductStatus
+from app.domains.catalog.stock_port import Count, stock
 from app.domains.catalog.tables import Product, Variant
-from app.domains.inventory import InsufficientStock, default_location, list_locations
 from app.settings import get_settings
 
 COLUMNS = ("product_name", "sku", "variant_name", "colour", "size", "brand", "category", "barcode", "price", "cost",
-           "weight_grams", "reorder_point", "quantity", "location_code")
+           "weight_grams", "reorder_point", "quantity", "location_code", "length_cm", "width_cm", "height_cm")
 TEXT_LIMITS = {"product_name": 255, "variant_name": 255, "colour": 60, "size": 60, "brand": 120, "category": 120,
                "barcode": 64, "location_code": 32}
-WHOLE_NUMBERS = ("weight_grams", "reorder_point", "quantity")
+WHOLE_NUMBERS = ("weight_grams", "reorder_point", "quantity", "length_cm", "width_cm", "height_cm")
+DIMENSIONS = ("length_cm", "width_cm", "height_cm")
 MAX_BYTES = 20 * 1024 * 1024
 BATCH_ROWS = 500
 ERROR_COLUMNS = ("row", "sku", "column", "value", "message")
@@ -106,6 +106,9 @@ class Row:
     reorder_point: int | None
     quantity: int | None
     location_code: str
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
 
 
 @dataclass(slots=True)
@@ -306,9 +309,9 @@ def _whole_number(column: str, raw: str, errors: list[RowError], number: int, sk
                                                  column=column, value=repr(value)), sku, raw))
         return None
     parsed = int(value)
-    if parsed > stock.MAX_QUANTITY:
+    if parsed > stock().max_quantity:
         errors.append(RowError(number, column, _("%(column)s must be at most %(max)s.", column=column,
-                                                 max=f"{stock.MAX_QUANTITY:,}"), sku, raw))
+                                                 max=f"{stock().max_quantity:,}"), sku, raw))
         return None
     return parsed
 
@@ -370,7 +373,8 @@ def check_row(number: int, cells: dict[str, str]) -> tuple[Row | None, list[RowE
         return None, errors
     return Row(number, sku, text["product_name"], text["brand"], text["category"], text["variant_name"],
                text["colour"], text["size"], text["barcode"], money["price"], money["cost"], numbers["weight_grams"],
-               numbers["reorder_point"], numbers["quantity"], (text["location_code"] or "").upper()), []
+               numbers["reorder_point"], numbers["quantity"], (text["location_code"] or "").upper(),
+               numbers["length_cm"], numbers["width_cm"], numbers["height_cm"]), []
 
 
 # -- applying rows ----------------------------------------------------------------------------
@@ -412,7 +416,7 @@ class CatalogImport:
         for r in rows:
             self.products.setdefault(_key(r["name"], r["brand"]), r["id"])
             self.product_fields[r["id"]] = {"name": r["name"], "brand": r["brand"], "category": r["category"]}
-        self.locations = {r.code.upper(): r.id for r in await list_locations(self.tenant, active_only=False)}
+        self.locations = {r.code.upper(): r.id for r in await stock().locations(self.tenant, active_only=False)}
 
     def screen(self, row: Row, cells: dict[str, str]) -> RowError | None:
         """File-wide checks: a SKU repeats only to give stock at another location; known locations."""
@@ -440,7 +444,7 @@ class CatalogImport:
         if code:
             return self.locations[code]
         if self.default_location_id is None:
-            self.default_location_id = (await default_location(self.tenant)).id
+            self.default_location_id = await stock().default_location_id(self.tenant)
         return self.default_location_id
 
     async def apply(self, rows: list[Row]) -> list[RowError]:
@@ -451,7 +455,7 @@ class CatalogImport:
             try:
                 async with transaction():
                     return await self._apply(rows)
-            except (ValidationFailed, InsufficientStock):
+            except AppError:  # a refusal (rows invalid, stock moved): the same on a second run
                 raise
             except Exception:
                 # A concurrent writer (another import of the same SKUs) may win a unique key: the
@@ -466,9 +470,10 @@ class CatalogImport:
         existing = {v["sku"]: v for v in await tenant.scoped(Variant).select(
             Variant.id, Variant.sku, Variant.product, Variant.name, Variant.barcode, Variant.attributes, Variant.price,
             Variant.cost, Variant.weight_grams, Variant.reorder_point, Variant.is_bundle, Variant.search_text,
+            Variant.length_cm, Variant.width_cm, Variant.height_cm,
         ).where(Variant.sku.is_in(skus)).output(load_json=True)}
         levels = {(lv.variant_id, lv.location_id): lv
-                  for lv in await stock.levels(tenant, [v["id"] for v in existing.values()])}
+                  for lv in await stock().levels(tenant, [v["id"] for v in existing.values()])}
         refused: list[RowError] = []
         places: dict[int, int] = {}  # row number -> location id of its quantity
         accepted: list[Row] = []
@@ -550,15 +555,15 @@ class CatalogImport:
                 if outcome.get(row.number) != "created" and (level.on_hand if level else 0) != row.quantity:
                     outcome[row.number] = "updated"
             outcome.setdefault(row.number, "unchanged")
-        to_count = [stock.Line(v, loc, row.quantity) for (v, loc), row in lines.items()
+        to_count = [Count(v, loc, row.quantity) for (v, loc), row in lines.items()
                     if row.quantity is not None
                     and (levels[(v, loc)].on_hand if (v, loc) in levels else None) != row.quantity]
         if to_count:
-            counted = await stock.count_many(tenant, to_count, reference=self.reference, reason=_("catalog import"))
-            for line_key, result in counted.items():
-                if isinstance(result, InsufficientStock):  # only when stock moved during this batch
+            counted = await stock().count_many(tenant, to_count, reference=self.reference, reason=_("catalog import"))
+            for line_key, refusal in counted.items():
+                if refusal is not None:  # only when stock moved during this batch
                     row = lines[line_key]
-                    refused.append(RowError(row.number, "quantity", result.message, row.sku, str(row.quantity)))
+                    refused.append(RowError(row.number, "quantity", refusal, row.sku, str(row.quantity)))
         refused_rows = {e.row for e in refused}
         for number, kind in outcome.items():
             if number not in refused_rows:
@@ -601,7 +606,8 @@ class CatalogImport:
         barcode = row.barcode if row.barcode is not None else (current or {}).get("barcode", "")
         values = {"name": label, "barcode": barcode, "attributes": attributes, "price": number(row.price, "price"),
                   "cost": number(row.cost, "cost"), "weight_grams": number(row.weight_grams, "weight_grams"),
-                  "reorder_point": number(row.reorder_point, "reorder_point")}
+                  "reorder_point": number(row.reorder_point, "reorder_point"),
+                  **{d: number(getattr(row, d), d) for d in DIMENSIONS}}
         values["search_text"] = search_text_of(product, {"sku": row.sku, **values})
         return values
 
@@ -637,12 +643,13 @@ class CatalogImport:
             v = self._variant_values(row, None, self.product_fields[product_id])
             rows.append((self.tenant.organization_id, product_id, row.sku, v["barcode"], v["name"],
                          json.dumps(v["attributes"], ensure_ascii=False), v["price"], v["cost"], v["weight_grams"], "",
-                         v["reorder_point"], False, False, v["search_text"], now, now))
+                         v["reorder_point"], False, False, v["search_text"], now, now,
+                         v["length_cm"], v["width_cm"], v["height_cm"]))
         self.inserted += len(rows)
         inserted = await insert_rows(
             Variant, ("organization", "product", "sku", "barcode", "name", "attributes", "price", "cost",
                       "weight_grams", "image_url", "reorder_point", "is_bundle", "archived", "search_text",
-                      "created_at", "updated_at"), rows, returning=("id", "sku"))
+                      "created_at", "updated_at", *DIMENSIONS), rows, returning=("id", "sku"))
         return {r["sku"]: r["id"] for r in inserted}
 
     async def _refresh_search_text(self, product_updates: dict[int, dict[str, str]], skip: set[int]) -> None:

@@ -34,7 +34,12 @@ class Variant(Table):
     attributes = JSON(default={}, help_text='Options such as {"colour": "Merah", "size": "XL"}.')
     price = Integer(default=0, help_text="Selling price in minor units (rupiah).")
     cost = Integer(default=0, help_text="Unit cost in minor units.")
+    unit_cost = Integer(null=True, default=None,
+                        help_text="Moving-average unit cost in rupiah, updated on every receipt; empty = unknown.")
     weight_grams = Integer(default=0)
+    length_cm = Integer(default=0, help_text="Packed length in cm (courier volume weight).")
+    width_cm = Integer(default=0, help_text="Packed width in cm.")
+    height_cm = Integer(default=0, help_text="Packed height in cm.")
     image_url = Varchar(length=500, default="")
     reorder_point = Integer(default=0, help_text="Low-stock alert when available falls to this.")
     is_bundle = Boolean(default=False, help_text="Made of component variants; has no stock of its own.")

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.bulk import BulkAction as BulkAction
     from app.domains.fulfillment.bulk import label_orders as label_orders
     from app.domains.fulfillment.bulk import run as run
+    from app.domains.fulfillment.courier_handover import hand_over_to_courier as hand_over_to_courier
     from app.domains.fulfillment.platform_actions import CANCELLABLE as CANCELLABLE
     from app.domains.fulfillment.platform_actions import REASON_LABELS as REASON_LABELS
     from app.domains.fulfillment.platform_actions import CancelReason as CancelReason

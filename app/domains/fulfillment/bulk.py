@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
 from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
-from app.core.records import from_row
 from app.core.tenancy import Tenant
 from app.domains import orders
 from app.domains.fulfillment import picking, platform_actions, shipping
 from app.domains.fulfillment.statuses import ShipmentStatus
 from app.domains.fulfillment.tables import PickListOrder, Shipment
-from app.domains.orders import MAX_SELECTED, OrderState
-from app.domains.orders.tables import Order, OrderLine
+from app.domains.orders import MAX_SELECTED, LabelRow, OrderState, WarehouseOrder
 
 log = logging.getLogger(__name__)
 
@@ -66,22 +64,19 @@ def _word(state: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-async def _own(tenant: Tenant, ids: list[int], outcome: BulkOutcome) -> list[dict[str, Any]]:
-    rows = await tenant.scoped(Order).select(
-        Order.id, Order.platform_order_id, Order.state, Order.oversold, Order.has_unmapped_lines, Order.store,
-        Order.shipping_carrier, Order.tracking_number,
-    ).where(Order.id.is_in(ids)).order_by(Order.id)
+async def _own(tenant: Tenant, ids: list[int], outcome: BulkOutcome) -> list[WarehouseOrder]:
+    rows = await orders.warehouse_orders(tenant, ids)
     for _missing in range(len(ids) - len(rows)):
         outcome.refuse(_("not found"))
     return rows
 
 
-def _pickable(row: dict[str, Any], outcome: BulkOutcome) -> bool:
-    if row["state"] != OrderState.READY_TO_SHIP:
-        outcome.refuse(_("%(state)s, not ready to ship", state=_word(row["state"])))
-    elif row["oversold"]:
+def _pickable(row: WarehouseOrder, outcome: BulkOutcome) -> bool:
+    if row.state != OrderState.READY_TO_SHIP:
+        outcome.refuse(_("%(state)s, not ready to ship", state=_word(row.state)))
+    elif row.oversold:
         outcome.refuse(_("oversold: not enough stock"))
-    elif row["has_unmapped_lines"]:
+    elif row.has_unmapped_lines:
         outcome.refuse(_("has unmapped items"))
     else:
         return True
@@ -93,7 +88,7 @@ async def run(tenant: Tenant, action: BulkAction, ids: list[int]) -> BulkOutcome
     outcome = BulkOutcome()
     rows = await _own(tenant, ids, outcome)
     if action in (BulkAction.ACCEPT, BulkAction.PICK_LIST):
-        eligible = [r["id"] for r in rows if _pickable(r, outcome)]
+        eligible = [r.id for r in rows if _pickable(r, outcome)]
         if eligible and action is BulkAction.PICK_LIST:
             try:
                 outcome.pick_list_id = await picking.create_pick_list(tenant, eligible)
@@ -109,67 +104,67 @@ async def run(tenant: Tenant, action: BulkAction, ids: list[int]) -> BulkOutcome
             outcome.refuse(_("changed meanwhile"))
     elif action is BulkAction.PACK:
         for row in rows:
-            if row["state"] not in (OrderState.READY_TO_SHIP, OrderState.PICKING):
-                outcome.refuse(_("%(state)s, cannot be packed", state=_word(row["state"])))
-            elif row["oversold"] or row["has_unmapped_lines"]:
+            if row.state not in (OrderState.READY_TO_SHIP, OrderState.PICKING):
+                outcome.refuse(_("%(state)s, cannot be packed", state=_word(row.state)))
+            elif row.oversold or row.has_unmapped_lines:
                 outcome.refuse(_("oversold or unmapped: check it first"))
             else:
-                await _apply(outcome, row, orders.transition(tenant, row["id"], OrderState.PACKED))
+                await _apply(outcome, row, orders.transition(tenant, row.id, OrderState.PACKED))
     elif action is BulkAction.SHIP:
         await _ship(tenant, rows, outcome)
     elif action is BulkAction.LABELS:
         for row in rows:
-            if row["state"] == OrderState.CANCELLED:
+            if row.state == OrderState.CANCELLED:
                 outcome.refuse(_("cancelled"))
             else:
-                outcome.done.append(row["id"])
+                outcome.done.append(row.id)
     return outcome
 
 
-async def _apply(outcome: BulkOutcome, row: dict[str, Any], step) -> None:
+async def _apply(outcome: BulkOutcome, row: WarehouseOrder, step) -> None:
     try:
         await step
     except AppError as exc:
-        log.info("bulk action refused for order %s: %s", row["id"], exc.message)
+        log.info("bulk action refused for order %s: %s", row.id, exc.message)
         outcome.refuse(_("changed meanwhile"))
     else:
-        outcome.done.append(row["id"])
+        outcome.done.append(row.id)
 
 
-async def _ship(tenant: Tenant, rows: list[dict[str, Any]], outcome: BulkOutcome) -> None:
+async def _ship(tenant: Tenant, rows: list[WarehouseOrder], outcome: BulkOutcome) -> None:
     """Marketplace orders go to the marketplace in a job each (arrange shipment, then its tracking
     number), never hundreds of calls inside this request; manual orders ship at once, only when
     they already carry a courier and tracking number."""
     waiting = {r["order"] for r in await tenant.scoped(Shipment).select(Shipment.order).where(
-        Shipment.order.is_in([r["id"] for r in rows] or [-1]) & (Shipment.status == ShipmentStatus.AWAITING_TRACKING))}
+        Shipment.order.is_in([r.id for r in rows] or [-1]) & (Shipment.status == ShipmentStatus.AWAITING_TRACKING))}
     for row in rows:
-        state = OrderState(row["state"])
+        state = OrderState(row.state)
         if state in shipping.ALREADY_SHIPPED:
             outcome.refuse(_("already shipped"))
             continue
-        if state is not OrderState.PACKED and row["id"] not in waiting:
+        if state is not OrderState.PACKED and row.id not in waiting:
             outcome.refuse(_("%(state)s, pack it first", state=_word(state.value)))
             continue
-        if row["store"] is not None:
+        if row.store is not None:
             try:
-                await platform_actions.request_ship(tenant, row["id"])
+                await platform_actions.request_ship(tenant, row.id)
             except AppError as exc:
-                log.info("bulk ship refused for order %s: %s", row["id"], exc.message)
+                log.info("bulk ship refused for order %s: %s", row.id, exc.message)
                 outcome.refuse(_("the marketplace is still answering an earlier action"))
                 continue
-            outcome.queued.append(row["id"])
+            outcome.queued.append(row.id)
             continue
-        if not (row["tracking_number"] and row["shipping_carrier"]):
+        if not (row.tracking_number and row.shipping_carrier):
             outcome.refuse(_("manual order without a tracking number: ship it on its own page"))
             continue
         try:
-            result = await shipping.ship(tenant, row["id"], carrier=row["shipping_carrier"],
-                                         tracking_number=row["tracking_number"])
+            result = await shipping.ship(tenant, row.id, carrier=row.shipping_carrier,
+                                         tracking_number=row.tracking_number)
         except AppError as exc:
-            log.info("bulk ship refused for order %s: %s", row["id"], exc.message)
+            log.info("bulk ship refused for order %s: %s", row.id, exc.message)
             outcome.refuse(_("changed meanwhile"))
             continue
-        (outcome.done if result.shipped else outcome.waiting).append(row["id"])
+        (outcome.done if result.shipped else outcome.waiting).append(row.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,19 +198,16 @@ class LabelOrder:
     shipment: LabelShipment | None
 
 
+LABEL_FIELDS = tuple(f.name for f in fields(LabelRow))
+
+
 async def label_orders(tenant: Tenant, ids: list[int]) -> list[LabelOrder]:
     """The chosen orders (not cancelled) with what a label shows, in four queries whatever the count."""
-    rows = await tenant.scoped(Order).select(
-        Order.id, Order.channel, Order.platform_order_id, Order.customer_name, Order.customer_phone, Order.address,
-        Order.total, Order.currency, Order.cash_on_delivery, Order.shipping_carrier, Order.tracking_number,
-        Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
-    ).where(Order.id.is_in(ids) & (Order.state != OrderState.CANCELLED)).order_by(Order.id).output(load_json=True)
-    found = [r["id"] for r in rows] or [-1]
-    lines: dict[int, list[LabelLine]] = {}
-    for line in await tenant.scoped(OrderLine).select(OrderLine.order, OrderLine.quantity).where(
-            OrderLine.order.is_in(found)):
-        lines.setdefault(line["order"], []).append(LabelLine(line["quantity"]))
+    rows = await orders.label_rows(tenant, ids)
+    found = [r.id for r in rows] or [-1]
+    quantities = await orders.line_quantities(tenant, found)
     carriers = {r["order"]: LabelShipment(r["carrier"]) for r in await tenant.scoped(Shipment).select(
         Shipment.order, Shipment.carrier).where(Shipment.order.is_in(found))}
-    return [from_row(LabelOrder, row, address=row["address"] or {}, lines=lines.get(row["id"], []),
-                     shipment=carriers.get(row["id"])) for row in rows]
+    return [LabelOrder(**{f: getattr(row, f) for f in LABEL_FIELDS},
+                       lines=[LabelLine(q) for q in quantities.get(row.id, [])], shipment=carriers.get(row.id))
+            for row in rows]

@@ -12,7 +12,7 @@ from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import back_within, flash, form_data, redirect_after_post, render
-from app.domains.fulfillment import bulk, packing, picking, platform_actions, shipping
+from app.domains.fulfillment import bulk, label_jobs, packing, picking, platform_actions, shipping
 from app.domains.fulfillment.barcodes import code128_svg
 from app.domains.fulfillment.bulk import BulkAction
 from app.domains.fulfillment.schemas import (
@@ -170,9 +170,11 @@ class OrderActionsController(Controller):
         outcome = await bulk.run(tenant, action, chosen.order_id)
         category = "success" if not outcome.refused else ("warning" if outcome.done or outcome.waiting or outcome.queued else "error")
         if action is BulkAction.LABELS and outcome.done:
+            # One PDF of every label (the marketplaces' official ones fetched), made by a job.
             if outcome.refused:
                 flash(request, outcome.message, category)
-            return redirect_after_post(request, "/orders/labels?ids=" + ",".join(map(str, outcome.done)))
+            job_id = await label_jobs.start(tenant, outcome.done)
+            return redirect_after_post(request, f"/fulfillment/labels/jobs/{job_id}")
         flash(request, outcome.message, category)
         if outcome.pick_list_id:
             return redirect_after_post(request, f"/fulfillment/picklists/{outcome.pick_list_id}")

@@ -4,11 +4,11 @@ and the order is packed (reservation kept) when the last unit is scanned."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from piccolo.query.functions.aggregate import Count
 
-from app.core.database import is_postgres, transaction
+from app.core.database import transaction
 from app.core.errors import NotFound
 from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
@@ -17,8 +17,7 @@ from app.domains.catalog import variant_by_code
 from app.domains.fulfillment.errors import ScanRefused
 from app.domains.fulfillment.statuses import ScanOutcome
 from app.domains.fulfillment.tables import PackScan
-from app.domains.orders import OrderState
-from app.domains.orders.tables import Order, OrderLine
+from app.domains.orders import OrderState, WarehouseOrder
 
 if TYPE_CHECKING:
     from app.domains.catalog import Variant
@@ -43,7 +42,7 @@ class PackLine:
 
 @dataclass(slots=True)
 class PackView:
-    order: dict[str, Any]
+    order: WarehouseOrder
     lines: list[PackLine] = field(default_factory=list)
 
     @property
@@ -56,11 +55,11 @@ class PackView:
 
     @property
     def packed(self) -> bool:
-        return self.order["state"] in DONE
+        return self.order.state in DONE
 
     @property
     def packable(self) -> bool:
-        return self.order["state"] in PACKABLE and not self.order["has_unmapped_lines"]
+        return self.order.state in PACKABLE and not self.order.has_unmapped_lines
 
 
 @dataclass(slots=True)
@@ -70,45 +69,36 @@ class ScanResult:
     finished: bool = False
 
 
-_ORDER_COLUMNS = (Order.id, Order.platform_order_id, Order.state, Order.channel, Order.customer_name,
-                  Order.has_unmapped_lines, Order.tracking_number, Order.store)
-
-
 async def find_order(tenant: Tenant, number: str) -> int:
     """The id of this organisation's order with this number (typed or scanned), or NotFound —
     the same answer for another organisation's order as for a number that does not exist."""
     number = (number or "").strip()[:64]
     if not number:
         raise NotFound(_("Scan or type an order number."))
-    rows = await tenant.scoped(Order).select(Order.id, Order.state).where(
-        Order.platform_order_id.is_in(list({number, number.upper()}))).order_by(Order.id, ascending=False)
+    rows = await orders.orders_numbered(tenant, {number, number.upper()})
     if not rows:
         raise NotFound(_("No order %(number)s in this organisation.", number=number))
-    packable = [r for r in rows if r["state"] in PACKABLE]
-    return (packable or rows)[0]["id"]
+    packable = [r for r in rows if r.state in PACKABLE]
+    return (packable or rows)[0].id
 
 
 async def pack_view(tenant: Tenant, order_id: int) -> PackView:
     """The order with each item's ordered and scanned units (three queries)."""
-    order = await tenant.scoped(Order).select(*_ORDER_COLUMNS).where(Order.id == _pk(order_id)).first()
+    order = await orders.warehouse_order(tenant, order_id)
     if order is None:
         raise NotFound(_("Order not found."))
-    rows = await tenant.scoped(OrderLine).select(
-        OrderLine.variant, OrderLine.quantity, OrderLine.title, OrderLine.variant.sku.as_alias("sku"),
-        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant.name.as_alias("variant_name"),
-        OrderLine.variant._.product.name.as_alias("product_name"),
-    ).where((OrderLine.order == order["id"]) & OrderLine.variant.is_not_null()).order_by(OrderLine.id)
+    rows = await orders.pack_items(tenant, order.id)
     scans = await tenant.scoped(PackScan).select(PackScan.variant, Count(PackScan.id, alias="n")).where(
-        (PackScan.order == order["id"]) & (PackScan.outcome == ScanOutcome.COUNTED)).group_by(PackScan.variant)
+        (PackScan.order == order.id) & (PackScan.outcome == ScanOutcome.COUNTED)).group_by(PackScan.variant)
     scanned = {r["variant"]: r["n"] for r in scans}
     lines: dict[int, PackLine] = {}
     for row in rows:
-        line = lines.get(row["variant"])
+        line = lines.get(row.variant)
         if line is None:
-            title = " · ".join(p for p in (row["product_name"], row["variant_name"]) if p) or row["title"]
-            line = lines[row["variant"]] = PackLine(row["variant"], row["sku"], row["barcode"] or "", title, 0,
-                                                    scanned.get(row["variant"], 0))
-        line.quantity += row["quantity"]
+            title = " · ".join(p for p in (row.product_name, row.variant_name) if p) or row.title
+            line = lines[row.variant] = PackLine(row.variant, row.sku, row.barcode or "", title, 0,
+                                                 scanned.get(row.variant, 0))
+        line.quantity += row.quantity
     return PackView(order, list(lines.values()))
 
 
@@ -123,31 +113,29 @@ async def scan_item(tenant: Tenant, order_id: int, code: str) -> ScanResult:
 async def _scan_item(tenant: Tenant, view: PackView, code: str, variant: Variant | None) -> ScanResult:
     """scan_item with the order's view and the scanned variant already looked up (the view is
     read again under the order's lock before anything is counted)."""
-    number = view.order["platform_order_id"]
+    number = view.order.platform_order_id
     if not view.packable:
         raise ScanRefused(_("Order %(number)s is %(state)s: there is nothing to pack.", number=number,
-                            state=_(view.order["state"])))
+                            state=_(view.order.state)))
     if variant is None:
-        await _log(tenant, view.order["id"], None, code, ScanOutcome.UNKNOWN)
+        await _log(tenant, view.order.id, None, code, ScanOutcome.UNKNOWN)
         raise ScanRefused(_("Unknown barcode or SKU: %(code)s. Nothing counted.", code=code or "—"))
     async with transaction():
-        lock = tenant.scoped(Order).select(Order.id).where(Order.id == view.order["id"])
-        if is_postgres():
-            await lock.lock_rows()  # one packer per order at a time: counts cannot overshoot
-        view = await pack_view(tenant, view.order["id"])
+        await orders.lock_order(tenant, view.order.id)  # one packer per order at a time: counts cannot overshoot
+        view = await pack_view(tenant, view.order.id)
         line = next((x for x in view.lines if x.variant == variant.id), None)
         outcome = ScanOutcome.COUNTED
         if line is None:
             outcome = ScanOutcome.WRONG
         elif line.done:
             outcome = ScanOutcome.SURPLUS
-        await _log(tenant, view.order["id"], variant.id, code, outcome)
+        await _log(tenant, view.order.id, variant.id, code, outcome)
         if line is not None and outcome is ScanOutcome.COUNTED:
             line.scanned += 1
             finished = all(x.done for x in view.lines)
             if finished:
-                await orders.transition(tenant, view.order["id"], OrderState.PACKED)
-                view.order["state"] = OrderState.PACKED.value  # what reading the view again would show
+                await orders.transition(tenant, view.order.id, OrderState.PACKED)
+                view.order.state = OrderState.PACKED.value  # what reading the view again would show
     if line is None:  # ScanOutcome.WRONG
         raise ScanRefused(_("Wrong item: %(sku)s is not in order %(number)s. Nothing counted — put it back.",
                             sku=variant.sku, number=number))
@@ -165,13 +153,6 @@ async def _log(tenant: Tenant, order_id: int, variant_id: int | None, code: str,
                                       actor=tenant.actor.user_id).save()
 
 
-def _pk(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
 async def _order_id_by_number(tenant: Tenant, code: str) -> int | None:
     try:
         return await find_order(tenant, code)
@@ -181,17 +162,17 @@ async def _order_id_by_number(tenant: Tenant, code: str) -> int | None:
 
 async def open_order(tenant: Tenant, order_id: int) -> ScanResult:
     view = await pack_view(tenant, order_id)
-    number = view.order["platform_order_id"]
+    number = view.order.platform_order_id
     if view.packable:
         message = ngettext("Order %(number)s: scan each item (%(num)s unit).", "Order %(number)s: scan each item (%(num)s units).",
                            view.units, number=number)
     elif view.packed:
         message = _("Order %(number)s is already packed.", number=number)
-    elif view.order["has_unmapped_lines"]:
+    elif view.order.has_unmapped_lines:
         message = _("Order %(number)s has unmapped lines: map them in the order queue first.", number=number)
     else:
         message = _("Order %(number)s is %(state)s: there is nothing to pack.", number=number,
-                    state=_(view.order["state"]))
+                    state=_(view.order.state))
     return ScanResult(view, message)
 
 

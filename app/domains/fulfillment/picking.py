@@ -8,17 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count, Sum
-
 from app.core.database import transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
-from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains import orders
 from app.domains.fulfillment.tables import PickList, PickListOrder
-from app.domains.orders import OrderState
-from app.domains.orders.tables import Order, OrderLine
+from app.domains.orders import ListedOrder, PickSum, ReadyOrder
 
 READY_LIMIT = 500
 
@@ -48,7 +44,7 @@ class LocationGroup:
 class PickListView:
     id: int
     created_at: datetime
-    orders: list[dict[str, Any]]
+    orders: list[ListedOrder]
     groups: list[LocationGroup]
 
     @property
@@ -56,33 +52,13 @@ class PickListView:
         return sum(g.units for g in self.groups)
 
 
-@dataclass(frozen=True, slots=True)
-class ReadyOrder:
-    """An order waiting to be picked, on the fulfillment page."""
-
-    id: int
-    platform_order_id: str
-    customer_name: str
-    channel: str
-    ship_by: datetime | None
-    placed_at: datetime
-    oversold: bool
-    has_unmapped_lines: bool
-    store_name: str | None
-
-
 async def ready_orders(tenant: Tenant, limit: int = READY_LIMIT) -> list[ReadyOrder]:
     """Orders waiting to be picked, the most urgent first (ship-by, then oldest)."""
-    return from_rows(ReadyOrder, await tenant.scoped(Order).select(
-        Order.id, Order.platform_order_id, Order.customer_name, Order.channel, Order.ship_by, Order.placed_at,
-        Order.oversold, Order.has_unmapped_lines, Order.store.name.as_alias("store_name"),
-    ).where(Order.state == OrderState.READY_TO_SHIP).order_by(Order.ship_by).order_by(Order.id).limit(limit))
+    return await orders.ready_orders(tenant, limit)
 
 
 async def counts(tenant: Tenant) -> dict[str, int]:
-    rows = await tenant.scoped(Order).select(Order.state, Count(Order.id, alias="n")).where(
-        Order.state.is_in([OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED])).group_by(Order.state)
-    return {r["state"]: r["n"] for r in rows}
+    return await orders.warehouse_counts(tenant)
 
 
 async def create_pick_list(tenant: Tenant, order_ids: list[int] | None) -> int:
@@ -110,37 +86,26 @@ async def get_pick_list(tenant: Tenant, pick_list_id: int) -> PickListView:
     if head is None:
         raise NotFound(_("Pick list not found."))
     members = tenant.scoped(PickListOrder).select(PickListOrder.order).where(PickListOrder.pick_list == head["id"])
-    order_rows = await tenant.scoped(Order).select(
-        Order.id, Order.platform_order_id, Order.customer_name, Order.state, Order.store.name.as_alias("store_name"),
-    ).where(Order.id.is_in(members)).order_by(Order.id)
-    line_rows = await tenant.scoped(OrderLine).select(
-        OrderLine.order._.location.code.as_alias("location_code"),
-        OrderLine.order._.location.name.as_alias("location_name"),
-        OrderLine.variant.sku.as_alias("sku"), OrderLine.variant.name.as_alias("variant_name"),
-        OrderLine.variant.barcode.as_alias("barcode"), OrderLine.variant._.product.name.as_alias("product_name"),
-        OrderLine.seller_sku, Sum(OrderLine.quantity, alias="quantity"), Count(distinct=[OrderLine.order], alias="orders"),
-    ).where(OrderLine.order.is_in(members)).group_by(
-        OrderLine.order._.location.code, OrderLine.order._.location.name, OrderLine.variant.sku,
-        OrderLine.variant.name, OrderLine.variant.barcode, OrderLine.variant._.product.name, OrderLine.seller_sku,
-    )
+    order_rows = await orders.listed_orders(tenant, members)
+    line_rows = await orders.pick_sums(tenant, members)
     return PickListView(head["id"], head["created_at"], order_rows, group_lines(line_rows))
 
 
-def group_lines(rows: list[dict[str, Any]]) -> list[LocationGroup]:
+def group_lines(rows: list[PickSum]) -> list[LocationGroup]:
     """Fold (location, variant, seller SKU) sums into one line per location and SKU, sorted for a walk
     through the shelves: location code, then SKU."""
     groups: dict[str, LocationGroup] = {}
     for row in rows:
-        code = row["location_code"] or "—"
-        group = groups.setdefault(code, LocationGroup(code, row["location_name"] or ""))
-        sku = row["sku"] or row["seller_sku"] or "?"
+        code = row.location_code or "—"
+        group = groups.setdefault(code, LocationGroup(code, row.location_name or ""))
+        sku = row.sku or row.seller_sku or "?"
         line = next((x for x in group.lines if x.sku == sku), None)
         if line is None:
-            name = " · ".join(p for p in (row["product_name"], row["variant_name"]) if p) or row["seller_sku"]
-            line = PickLine(sku, name, row["barcode"] or "", 0, 0, mapped=bool(row["sku"]))
+            name = " · ".join(p for p in (row.product_name, row.variant_name) if p) or row.seller_sku
+            line = PickLine(sku, name, row.barcode or "", 0, 0, mapped=bool(row.sku))
             group.lines.append(line)
-        line.quantity += int(row["quantity"] or 0)
-        line.orders += int(row["orders"] or 0)
+        line.quantity += int(row.quantity or 0)
+        line.orders += int(row.orders or 0)
     for group in groups.values():
         group.lines.sort(key=lambda x: x.sku)
     return [groups[k] for k in sorted(groups)]

@@ -15,17 +15,17 @@ from typing import Any
 
 from app.core import tasks
 from app.core.clock import utcnow
-from app.core.database import is_postgres, transaction
+from app.core.database import transaction
 from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.core.i18n import N_, _, deferred
 from app.core.queue import get_queue, job_options, task_job
 from app.core.records import from_row
 from app.core.tenancy import Tenant
+from app.domains import orders
 from app.domains.audit import record
 from app.domains.fulfillment.statuses import ActionKind, ActionStatus
 from app.domains.fulfillment.tables import OrderAction
-from app.domains.orders import OrderDetail, OrderState, ingest_orders, record_event
-from app.domains.orders.tables import Order, OrderLine
+from app.domains.orders import OrderDetail, OrderState, WarehouseOrder, ingest_orders, record_event
 from app.domains.stores import cancel_reasons_of, connection_for, get_store, open_adapter
 from app.integrations.base import CancelReason, CancelRequest
 from app.integrations.errors import IntegrationError
@@ -58,13 +58,11 @@ def cancel_reasons(platform: str) -> list[tuple[str, str]]:
     return [(reason.value, _(REASON_LABELS[reason])) for reason in cancel_reasons_of(platform)]
 
 
-async def _marketplace_order(tenant: Tenant, order_id: int) -> dict[str, Any]:
-    row = await tenant.scoped(Order).select(
-        Order.id, Order.platform_order_id, Order.state, Order.store, Order.channel).where(
-        Order.id == _pk(order_id)).first()
+async def _marketplace_order(tenant: Tenant, order_id: int) -> WarehouseOrder:
+    row = await orders.warehouse_order(tenant, order_id)
     if row is None:
         raise NotFound(_("Order not found."))
-    if row["store"] is None:
+    if row.store is None:
         raise Conflict(_("This order was not placed on a marketplace."))
     return row
 
@@ -109,10 +107,10 @@ async def request_cancel(tenant: Tenant, order_id: int, reason: str) -> int:
         chosen = CancelReason(reason)
     except ValueError:
         chosen = None
-    if chosen is None or chosen not in cancel_reasons_of(order["channel"]):
+    if chosen is None or chosen not in cancel_reasons_of(order.channel):
         raise ValidationFailed({"reason": _("Choose one of the marketplace's reasons for cancelling.")})
-    if OrderState(order["state"]) not in CANCELLABLE:
-        raise Conflict(_("An order that is %(state)s can no longer be cancelled.", state=_(order["state"])))
+    if OrderState(order.state) not in CANCELLABLE:
+        raise Conflict(_("An order that is %(state)s can no longer be cancelled.", state=_(order.state)))
     return await _record(tenant, order, ActionKind.CANCEL, chosen.value)
 
 
@@ -131,16 +129,14 @@ async def latest_action(tenant: Tenant, order_id: int, kind: ActionKind) -> Orde
         OrderAction.id, ascending=False).first()
 
 
-async def _record(tenant: Tenant, order: dict[str, Any], kind: ActionKind, reason: str) -> int:
+async def _record(tenant: Tenant, order: WarehouseOrder, kind: ActionKind, reason: str) -> int:
     async with transaction():
-        lock = tenant.scoped(Order).select(Order.id).where(Order.id == order["id"])
-        if is_postgres():
-            await lock.lock_rows()
-        if await pending_action(tenant, order["id"]):
+        await orders.lock_order(tenant, order.id)
+        if await pending_action(tenant, order.id):
             raise Conflict(_("The marketplace is still working on this order's last action; wait for its outcome."))
-        row = tenant.scoped(OrderAction).new(order=order["id"], kind=kind, reason=reason, actor=tenant.actor.user_id)
+        row = tenant.scoped(OrderAction).new(order=order.id, kind=kind, reason=reason, actor=tenant.actor.user_id)
         await row.save()
-    await record(tenant.organization_id, tenant.actor, f"order.{kind.value}_requested", "order", order["id"],
+    await record(tenant.organization_id, tenant.actor, f"order.{kind.value}_requested", "order", order.id,
                  after={"reason": reason} if reason else None)
     await enqueue(tenant.organization_id, row.id)
     return row.id
@@ -203,21 +199,22 @@ async def run_action(tenant: Tenant, action_id: int) -> str:
 
 async def _cancel(tenant: Tenant, action: dict[str, Any]) -> str:
     order = await _marketplace_order(tenant, action["order"])
-    if OrderState(order["state"]) is OrderState.CANCELLED:  # the marketplace's own news came first
+    if OrderState(order.state) is OrderState.CANCELLED:  # the marketplace's own news came first
         return deferred(N_("The order was already cancelled on the marketplace."))
-    lines = await tenant.scoped(OrderLine).select(OrderLine.platform_item_id, OrderLine.platform_model_id).where(
-        OrderLine.order == order["id"])
-    store = await get_store(tenant, order["store"])
+    store_id = order.store
+    assert store_id is not None  # _marketplace_order refuses an order of no store
+    lines = await orders.platform_lines(tenant, order.id)
+    store = await get_store(tenant, store_id)
     async with open_adapter(store.platform) as adapter:
         await adapter.cancel_order(connection_for(tenant, store, adapter), CancelRequest(
-            order_id=order["platform_order_id"], reason=CancelReason(action["reason"]),
-            lines=tuple((r["platform_item_id"], r["platform_model_id"]) for r in lines)))
+            order_id=order.platform_order_id, reason=CancelReason(action["reason"]),
+            lines=tuple(lines)))
     # The marketplace's word on the order (cancelled, stock released, pushed) comes by reading it back.
     # The cancel is done whatever happens next: a failed read must not make the job cancel again.
     try:
-        await ingest_orders(tenant, order["store"], [order["platform_order_id"]])
+        await ingest_orders(tenant, store_id, [order.platform_order_id])
     except IntegrationError as exc:
-        log.warning("order %s cancelled on the marketplace but not read back: %s", order["id"], exc)
+        log.warning("order %s cancelled on the marketplace but not read back: %s", order.id, exc)
         return deferred(N_("Cancelled on the marketplace; StoreSync reads the order back with the next fetch."))
     return deferred(N_("Cancelled on the marketplace."))
 

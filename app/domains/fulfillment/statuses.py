@@ -45,3 +45,14 @@ class ActionStatus(StrEnum):
     PENDING = "pending"  # recorded; a job calls the marketplace after the commit
     DONE = "done"
     FAILED = "failed"
+
+
+class LabelSize(Labelled):
+    """The paper StoreSync's own labels are printed on."""
+
+    THERMAL = "thermal"  # one 100 x 150 mm label per page (thermal label printers)
+    A4 = "a4"  # four labels on an A4 sheet (office printers), cut along the frames
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"thermal": N_("Thermal 100 × 150 mm"), "a4": N_("A4 sheet, 4 labels")}

@@ -5,7 +5,14 @@ from piccolo.table import Table
 
 from app.domains.accounts.tables import Organization
 from app.domains.catalog.tables import Variant
-from app.domains.fulfillment.statuses import ActionKind, ActionStatus, ScanOutcome, ShipmentStatus, ShipMode
+from app.domains.fulfillment.statuses import (
+    ActionKind,
+    ActionStatus,
+    LabelSize,
+    ScanOutcome,
+    ShipmentStatus,
+    ShipMode,
+)
 from app.domains.orders.tables import Order
 
 
@@ -78,3 +85,14 @@ class OrderAction(Table):
     actor = ForeignKey(BaseUser, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     finished_at = Timestamptz(null=True, default=None)
+
+
+class LabelSettings(Table):
+    """How an organisation prints StoreSync's own labels: the paper chosen last, offered first next time."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
+    organization = ForeignKey(Organization, null=False, unique=True)
+    label_size = Varchar(length=16, choices=LabelSize, default=LabelSize.THERMAL,
+                         help_text="thermal: 100 x 150 mm per page; a4: four labels per A4 sheet.")
+    updated_at = Timestamptz(default=TimestamptzNow())

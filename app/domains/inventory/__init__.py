@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.inventory.catalog_port import catalog_stock as catalog_stock
     from app.domains.inventory.errors import InsufficientStock as InsufficientStock
     from app.domains.inventory.events import LocationDeactivating as LocationDeactivating
     from app.domains.inventory.labels import location_names as location_names
     from app.domains.inventory.labels import name_references as name_references
+    from app.domains.inventory.locations import count_locations as count_locations
     from app.domains.inventory.locations import create_location as create_location
     from app.domains.inventory.locations import default_location as default_location
     from app.domains.inventory.locations import first_warehouse as first_warehouse

@@ -23,4 +23,9 @@ class InvalidQuantity(ValidationFailed, InventoryError):
         super().__init__({"quantity": message})
 
 
-__all__ = ["InsufficientStock", "InvalidQuantity", "InventoryError", "NotFound"]
+class InvalidCost(ValidationFailed, InventoryError):
+    def __init__(self, message: str) -> None:
+        super().__init__({"unit_cost": message})
+
+
+__all__ = ["InsufficientStock", "InvalidCost", "InvalidQuantity", "InventoryError", "NotFound"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.core.events import emit
 from app.core.i18n import _
+from app.core.limits import before_adding
 from app.core.tenancy import Tenant
 from app.domains.accounts import OrganisationCreated
 from app.domains.audit import record
@@ -78,6 +79,7 @@ async def create_location(tenant: Tenant, name: str, code: str, parent_id: int |
         await require_location(tenant, parent_id)
     if errors:
         raise ValidationFailed(errors)
+    await before_adding(tenant.organization_id, "locations", await count_locations(tenant.organization_id))
     row = tenant.scoped(Location).new(name=name, code=code, parent=parent_id)
     await row.save()
     await record(tenant.organization_id, tenant.actor, "location.created", "location", row.id,
@@ -119,6 +121,8 @@ async def set_active(tenant: Tenant, location_id: int, active: bool) -> Location
         others = await tenant.scoped(Location).count().where((Location.active == True) & (Location.id != row.id))  # noqa: E712
         if not others:
             raise Conflict(_("%(code)s is the only active location.", code=row.code))
+    else:  # one more active location: the plan's limit counts active ones
+        await before_adding(tenant.organization_id, "locations", await count_locations(tenant.organization_id))
     await tenant.scoped(Location).update({Location.active: active}).where(Location.id == row.id)
     await record(tenant.organization_id, tenant.actor, "location.activated" if active else "location.deactivated",
                  "location", row.id, before={"active": row.active}, after={"active": active})
@@ -134,3 +138,8 @@ async def units_by_location(tenant: Tenant) -> dict[int, int]:
     rows = await tenant.scoped(StockLevel).select(StockLevel.location, Sum(StockLevel.on_hand).as_alias("units")
                                                   ).group_by(StockLevel.location)
     return {r["location"]: int(r["units"] or 0) for r in rows}
+
+
+async def count_locations(organization_id: int) -> int:
+    """Active locations of the organisation (what a plan's location limit counts)."""
+    return await Location.count().where((Location.organization == organization_id) & (Location.active == True))  # noqa: E712

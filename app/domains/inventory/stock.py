@@ -22,9 +22,16 @@ from app.core.database import is_postgres, pg_fetch, savepoint, transaction
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _, ngettext
 from app.core.tenancy import Tenant
-from app.domains.catalog import bundle_parts, components_of, owns_variants, require_variant
+from app.domains.catalog import (
+    MAX_UNIT_COST,
+    average_in,
+    bundle_parts,
+    components_of,
+    owns_variants,
+    require_variant,
+)
 from app.domains.inventory import signals
-from app.domains.inventory.errors import InsufficientStock, InvalidQuantity
+from app.domains.inventory.errors import InsufficientStock, InvalidCost, InvalidQuantity
 from app.domains.inventory.locations import require_active_location, require_location
 from app.domains.inventory.statuses import MovementKind
 from app.domains.inventory.tables import StockChange, StockLevel, StockMovement
@@ -81,7 +88,8 @@ async def _ensure_level(tenant: Tenant, variant_id: int, location_id: int) -> No
 
 
 async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: int = 0, reserved: int = 0,
-                 condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "") -> Level:
+                 condition: WhereRaw | None, kind: MovementKind, reason: str = "", reference: str = "",
+                 unit_cost: int | None = None) -> Level:
     """The one write path: conditional update, ledger row, change signal. Raises
     InsufficientStock (and changes nothing) when the condition does not hold."""
     values: dict[Column | str, Any] = {StockLevel.updated_at: utcnow()}
@@ -101,6 +109,7 @@ async def _apply(tenant: Tenant, variant_id: int, location_id: int, *, on_hand: 
         organization=tenant.organization_id, variant=variant_id, location=location_id, kind=kind,
         on_hand_delta=on_hand, reserved_delta=reserved, on_hand_after=after["on_hand"],
         reserved_after=after["reserved"], reason=reason[:255], reference=reference[:120], actor=tenant.actor.user_id,
+        unit_cost=unit_cost,
     ))
     await StockChange.insert(StockChange(organization=tenant.organization_id, variant=variant_id))
     return Level(variant_id, location_id, after["on_hand"], after["reserved"])
@@ -124,17 +133,41 @@ async def _expand(tenant: Tenant, lines: Iterable[Line]) -> list[Line]:
     return [Line(v, loc, q) for (v, loc), q in sorted(expanded.items())]
 
 
+def check_unit_cost(unit_cost: int | None) -> int | None:
+    """A unit cost in whole rupiah, 0 or more; None means unknown. Raises InvalidCost otherwise."""
+    if unit_cost is None:
+        return None
+    if not isinstance(unit_cost, int) or isinstance(unit_cost, bool) or not 0 <= unit_cost <= MAX_UNIT_COST:
+        raise InvalidCost(_("A unit cost is a whole number of rupiah, 0 or more."))
+    return unit_cost
+
+
+async def _on_hand_total(tenant: Tenant, variant_id: int) -> int:
+    rows = await tenant.scoped(StockLevel).select(StockLevel.on_hand).where(StockLevel.variant == variant_id)
+    return sum(r["on_hand"] for r in rows)
+
+
 @_signals
 async def receive(tenant: Tenant, variant_id: int, location_id: int, quantity: int, *, reason: str = "",
-                  reference: str = "", kind: MovementKind = MovementKind.RECEIVE) -> Level:
-    """Add quantity units on hand (goods in, or a received return); records a ledger row."""
+                  reference: str = "", kind: MovementKind = MovementKind.RECEIVE,
+                  unit_cost: int | None = None) -> Level:
+    """Add quantity units on hand (goods in, or a received return); records a ledger row. A goods
+    receipt with its landed `unit_cost` (whole rupiah) folds it into the variant's moving average;
+    the ledger row carries that cost (other receipts carry the average)."""
     _check_quantity(quantity)
-    await require_variant(tenant, variant_id)
+    check_unit_cost(unit_cost)
+    variant = await require_variant(tenant, variant_id)
     await require_active_location(tenant, location_id)
     async with transaction():
         await _ensure_level(tenant, variant_id, location_id)
+        if unit_cost is not None and kind == MovementKind.RECEIVE:
+            await average_in(tenant, variant_id, on_hand_before=await _on_hand_total(tenant, variant_id),
+                             quantity=quantity, unit_cost=unit_cost)
+            cost = unit_cost
+        else:
+            cost = unit_cost if unit_cost is not None else variant["unit_cost"]
         return await _apply(tenant, variant_id, location_id, on_hand=quantity, condition=None, kind=kind,
-                            reason=reason, reference=reference)
+                            reason=reason, reference=reference, unit_cost=cost)
 
 
 @_signals
@@ -176,7 +209,7 @@ async def reserve(tenant: Tenant, lines: Iterable[Line], *, reference: str) -> l
         rows = await _reserve_in_steps(tenant, requested, reference)
     if not rows:
         await _why_not_reserved(tenant, requested)
-    return [Level(r["variant"], r["location"], r["on_hand"], r["reserved"]) for r in rows]
+    return rows
 
 
 def _id(value, not_found: str) -> int:
@@ -239,18 +272,20 @@ _RESERVE_ONE_SQL = _RESERVE_SQL.replace(
 
 
 async def _reserve_in_one_statement(tenant: Tenant, requested: dict[tuple[int, int], int],
-                                    reference: str) -> list[dict]:
+                                    reference: str) -> list[Level]:
     keys = list(requested)
     if len(keys) == 1:
         (variant_id, location_id), = keys
-        return await pg_fetch(_RESERVE_ONE_SQL, variant_id, location_id, requested[keys[0]],
+        rows = await pg_fetch(_RESERVE_ONE_SQL, variant_id, location_id, requested[keys[0]],
                               int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
-    return await pg_fetch(
-        _RESERVE_SQL, [v for v, _loc in keys], [loc for _v, loc in keys], [requested[k] for k in keys],
-        int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
+    else:
+        rows = await pg_fetch(
+            _RESERVE_SQL, [v for v, _loc in keys], [loc for _v, loc in keys], [requested[k] for k in keys],
+            int(tenant.organization_id), utcnow(), reference[:120], tenant.actor.user_id)
+    return [Level(r["variant"], r["location"], r["on_hand"], r["reserved"]) for r in rows]
 
 
-async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int], reference: str) -> list[dict]:
+async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int], reference: str) -> list[Level]:
     """The portable path (SQLite): the same steps as _RESERVE_SQL in one write transaction, which
     SQLite serialises (BEGIN IMMEDIATE); each row is still a conditional UPDATE."""
     wanted = await _expand_requested(tenant, requested)
@@ -264,10 +299,10 @@ async def _reserve_in_steps(tenant: Tenant, requested: dict[tuple[int, int], int
 
 
 async def _reserve_rows(tenant: Tenant, wanted: dict[tuple[int, int], int], reference: str, org: int, now,
-                        actor: int | None) -> list[dict]:
+                        actor: int | None) -> list[Level]:
     # A savepoint inside a caller's transaction, so that a short line undoes only this reservation.
     async with savepoint():
-        rows = []
+        levels = []
         for (variant_id, location_id), quantity in sorted(wanted.items()):
             updated = await tenant.scoped(StockLevel).update({
                 StockLevel.reserved: StockLevel.reserved + quantity, StockLevel.updated_at: now,
@@ -275,13 +310,15 @@ async def _reserve_rows(tenant: Tenant, wanted: dict[tuple[int, int], int], refe
                 _enough_available(quantity)).returning(StockLevel.on_hand, StockLevel.reserved)
             if not updated:
                 raise _NothingReserved
-            rows.append({"variant": variant_id, "location": location_id, "quantity": quantity, **updated[0]})
+            levels.append(Level(variant_id, location_id, updated[0]["on_hand"], updated[0]["reserved"]))
         await StockMovement.insert(*[StockMovement(
-            organization=org, variant=r["variant"], location=r["location"], kind=MovementKind.RESERVE,
-            on_hand_delta=0, reserved_delta=r["quantity"], on_hand_after=r["on_hand"], reserved_after=r["reserved"],
-            reason="", reference=reference[:120], actor=actor, created_at=now) for r in rows])
-        await StockChange.insert(*[StockChange(organization=org, variant=r["variant"], created_at=now) for r in rows])
-        return rows
+            organization=org, variant=lv.variant_id, location=lv.location_id, kind=MovementKind.RESERVE,
+            on_hand_delta=0, reserved_delta=wanted[(lv.variant_id, lv.location_id)], on_hand_after=lv.on_hand,
+            reserved_after=lv.reserved, reason="", reference=reference[:120], actor=actor, created_at=now)
+            for lv in levels])
+        await StockChange.insert(*[StockChange(organization=org, variant=lv.variant_id, created_at=now)
+                                   for lv in levels])
+        return levels
 
 
 class _NothingReserved(Exception):

@@ -52,6 +52,9 @@ class StockMovement(Table):
     reference = Varchar(length=120, default="", index=True, help_text="Order number, transfer or count id.")
     actor = ForeignKey(BaseUser, null=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    unit_cost = Integer(null=True, default=None,
+                        help_text="Cost of one unit of this movement in rupiah (a receipt's landed cost, else the "
+                                  "moving average); empty = unknown.")
 
 
 class StockChange(Table):

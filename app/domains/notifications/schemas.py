@@ -22,6 +22,10 @@ class PreferencesForm(Form):
     sync_failed_email: Checkbox = Field(default=False, alias="sync_failed-email")
     low_stock_in_app: Checkbox = Field(default=False, alias="low_stock-in_app")
     low_stock_email: Checkbox = Field(default=False, alias="low_stock-email")
+    webhook_disabled_in_app: Checkbox = Field(default=False, alias="webhook_disabled-in_app")
+    webhook_disabled_email: Checkbox = Field(default=False, alias="webhook_disabled-email")
+    billing_in_app: Checkbox = Field(default=False, alias="billing-in_app")
+    billing_email: Checkbox = Field(default=False, alias="billing-email")
 
     def choices(self) -> dict[str, Preference]:
         """Each kind's choice, in KINDS order."""

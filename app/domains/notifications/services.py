@@ -23,6 +23,8 @@ KINDS = {
     "oversold": N_("Oversold orders"),
     "sync_failed": N_("Sync failures"),
     "low_stock": N_("Low stock"),
+    "webhook_disabled": N_("Webhook endpoints disabled"),
+    "billing": N_("Plan and billing"),
 }
 
 

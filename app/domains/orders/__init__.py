@@ -9,6 +9,9 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.customers import list_customers as list_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.events import OrderCreated as OrderCreated
+    from app.domains.orders.events import OrderStatusChanged as OrderStatusChanged
+    from app.domains.orders.events import ShipmentUpdated as ShipmentUpdated
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
@@ -19,6 +22,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import on_order_page as on_order_page
     from app.domains.orders.page import order_page as order_page
     from app.domains.orders.reads import api_order_page as api_order_page
+    from app.domains.orders.reads import count_placed_since as count_placed_since
     from app.domains.orders.reads import placed_per_day as placed_per_day
     from app.domains.orders.reads import sales_summary as sales_summary
     from app.domains.orders.reads import work_counts as work_counts
@@ -26,8 +30,12 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.remap import listings_with_waiting_lines as listings_with_waiting_lines
     from app.domains.orders.remap import resolve_listing_lines as resolve_listing_lines
     from app.domains.orders.remap import waiting_units as waiting_units
+    from app.domains.orders.returns import open_return as open_return
+    from app.domains.orders.returns import returns_of as returns_of
     from app.domains.orders.services import ChannelLine as ChannelLine
     from app.domains.orders.services import OrderDetail as OrderDetail
+    from app.domains.orders.services import OrderSummary as OrderSummary
+    from app.domains.orders.services import SummaryLine as SummaryLine
     from app.domains.orders.services import create_manual_order as create_manual_order
     from app.domains.orders.services import get_order as get_order
     from app.domains.orders.services import order_summary as order_summary
@@ -37,5 +45,23 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.services import start_picking as start_picking
     from app.domains.orders.services import transition as transition
     from app.domains.orders.statuses import OrderState as OrderState
+    from app.domains.orders.warehouse import LabelRow as LabelRow
+    from app.domains.orders.warehouse import ListedOrder as ListedOrder
+    from app.domains.orders.warehouse import PickSum as PickSum
+    from app.domains.orders.warehouse import ReadyOrder as ReadyOrder
+    from app.domains.orders.warehouse import WarehouseOrder as WarehouseOrder
+    from app.domains.orders.warehouse import label_rows as label_rows
+    from app.domains.orders.warehouse import line_quantities as line_quantities
+    from app.domains.orders.warehouse import listed_orders as listed_orders
+    from app.domains.orders.warehouse import lock_order as lock_order
+    from app.domains.orders.warehouse import orders_numbered as orders_numbered
+    from app.domains.orders.warehouse import pack_items as pack_items
+    from app.domains.orders.warehouse import packed_orders as packed_orders
+    from app.domains.orders.warehouse import pick_sums as pick_sums
+    from app.domains.orders.warehouse import platform_lines as platform_lines
+    from app.domains.orders.warehouse import ready_orders as ready_orders
+    from app.domains.orders.warehouse import warehouse_counts as warehouse_counts
+    from app.domains.orders.warehouse import warehouse_order as warehouse_order
+    from app.domains.orders.warehouse import warehouse_orders as warehouse_orders
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -28,6 +28,7 @@ from app.domains.listings import mapped_variants, store_locations
 from app.domains.notifications import notify
 from app.domains.orders import amounts
 from app.domains.orders.customers import normalize_email, normalize_phone
+from app.domains.orders.events import OrderCreated, OrderStatusChanged, announce
 from app.domains.orders.statuses import (
     FROM_PLATFORM,
     NEEDS_DEDUCTION,
@@ -213,6 +214,8 @@ async def _update(tenant: Tenant, store: dict, order: PlatformOrder, row: dict) 
     await tenant.scoped(Order).update(fields).where(Order.id == order_id)
     await settle_stock(tenant, order_id)
     final = await tenant.scoped(Order).select(Order.state, Order.oversold).where(Order.id == order_id).first()
+    if final["state"] != row["state"]:
+        await announce(OrderStatusChanged(tenant.organization_id, order_id, row["state"], final["state"]))
     return IngestResult(order_id, False, changed, OrderState(final["state"]), final["oversold"])
 
 
@@ -303,6 +306,8 @@ async def _create(tenant: Tenant, store: dict, orders: list[PlatformOrder]) -> d
     await _notify_page(tenant, store, [(order.order_id, order_id) for order, _v, order_id in made],
                        [order_id for order_id, _m in oversold])
     flagged = {order_id for order_id, _m in oversold}
+    await announce(*[OrderCreated(org, order_id, store["platform"], FROM_PLATFORM[order.status])
+                     for order, _v, order_id in made])
     return {order.order_id: IngestResult(order_id, True, True, FROM_PLATFORM[order.status], order_id in flagged)
             for order, _variants, order_id in made}
 

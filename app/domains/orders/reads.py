@@ -55,6 +55,10 @@ async def work_counts(tenant: Tenant, **extra: tuple[str, list]) -> dict[str, in
     return {name: int(value) for name, value in row.items()}
 
 
+async def count_placed_since(organization_id: int, since: datetime) -> int:
+    """Orders of the organisation placed since `since` (what a plan's monthly order figure counts)."""
+    return await Order.count().where((Order.organization == organization_id) & (Order.placed_at >= since))
+
 API_ORDER_COLUMNS = ("id", "platform_order_id", "channel", "store", "state", "stock_state", "oversold", "customer_name",
                      "currency", "total", "subtotal", "shipping_fee", "placed_at", "updated_at")
 

@@ -26,6 +26,7 @@ from app.domains.catalog import variant_by_code
 from app.domains.inventory import default_location
 from app.domains.orders import amounts, tags
 from app.domains.orders.customers import normalize_email, normalize_phone
+from app.domains.orders.events import OrderCreated, OrderStatusChanged, ShipmentUpdated, announce
 from app.domains.orders.ingest import add_event, settle_stock
 from app.domains.orders.statuses import ALLOWED, WAREHOUSE_STEPS, OrderState, StockState
 from app.domains.orders.tables import Order, OrderEvent, OrderLine
@@ -308,6 +309,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
         await add_event(tenant, order.id, "status", deferred("%(from)s → %(to)s", **{
             "from": deferred_label(current), "to": deferred_label(new_state)}))
         await settle_stock(tenant, order.id)
+        await announce(OrderStatusChanged(tenant.organization_id, order.id, current.value, new_state.value))
     await record(tenant.organization_id, tenant.actor, "order.transition", "order", order.id,
                  before={"state": current.value}, after={"state": new_state.value})
     return new_state
@@ -384,6 +386,7 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         final = await tenant.scoped(Order).select(Order.oversold).where(Order.id == order.id).first()
         if final["oversold"]:
             raise Conflict(_("Not enough stock for this order; nothing was saved."))
+        await announce(OrderCreated(tenant.organization_id, order.id, "manual", OrderState.READY_TO_SHIP.value))
     await record(tenant.organization_id, tenant.actor, "order.created", "order", order.id,
                  after={"number": number, "lines": [[v["sku"], q] for v, q in resolved]})
     return order.id
@@ -408,6 +411,8 @@ async def start_picking(tenant: Tenant, order_ids: list[int] | None) -> list[int
                                                         "to": deferred_label(OrderState.PICKING)})
             await OrderEvent.insert(*[OrderEvent(organization=tenant.organization_id, order=i, kind="status",
                                                  message=message, actor=tenant.actor.user_id) for i in moved])
+            await announce(*[OrderStatusChanged(tenant.organization_id, i, OrderState.READY_TO_SHIP.value,
+                                                 OrderState.PICKING.value) for i in moved])
     if moved:
         await record(tenant.organization_id, tenant.actor, "order.picking", "order", moved[0],
                      after={"orders": len(moved)})
@@ -421,6 +426,7 @@ async def record_tracking(tenant: Tenant, order_id: int, *, carrier: str, tracki
         fields[Order.shipping_carrier] = carrier.strip()[:80]
     await tenant.scoped(Order).update(fields).where(Order.id == _pk(order_id))
     await add_event(tenant, _pk(order_id), "status", deferred("Tracking number %(number)s", number=tracking_number.strip()[:80]))
+    await announce(ShipmentUpdated(tenant.organization_id, _pk(order_id), carrier.strip()[:80], tracking_number.strip()[:80]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,10 +469,44 @@ async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: st
                                              actor=tenant.actor.user_id) for kind, message in (
             ("status", deferred("Placed on %(channel)s.", channel=deferred_label(Channel(channel)))),
             ("stock", deferred("Stock: %(what)s", what=deferred_label(StockState.RESERVED))))])
+        await announce(OrderCreated(tenant.organization_id, order.id, channel,
+                                    (OrderState.READY_TO_SHIP if paid else OrderState.UNPAID).value))
     return order.id, number
 
 
-async def order_summary(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    variant: int | None
+    seller_sku: str
+    title: str
+    quantity: int
+    unit_price: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    """An order's state, amounts, address and lines, as the buyer's status page shows them."""
+
+    id: int
+    platform_order_id: str
+    channel: str
+    state: str
+    customer_name: str
+    customer_phone: str
+    customer_email: str
+    address: dict[str, Any]
+    subtotal: int
+    shipping_fee: int
+    total: int
+    currency: str
+    shipping_carrier: str
+    tracking_number: str
+    placed_at: datetime
+    cash_on_delivery: bool
+    lines: list[SummaryLine]
+
+
+async def order_summary(tenant: Tenant, order_id: int) -> OrderSummary | None:
     """An order's state, amounts, address and lines (for the buyer's status page), or None."""
     order = await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.customer_phone,
@@ -475,7 +515,7 @@ async def order_summary(tenant: Tenant, order_id: int) -> dict[str, Any] | None:
     ).where(Order.id == _pk(order_id)).output(load_json=True).first()
     if order is None:
         return None
-    order["lines"] = await tenant.scoped(OrderLine).select(
+    lines = from_rows(SummaryLine, await tenant.scoped(OrderLine).select(
         OrderLine.variant, OrderLine.seller_sku, OrderLine.title, OrderLine.quantity, OrderLine.unit_price,
-    ).where(OrderLine.order == order["id"]).order_by(OrderLine.id)
-    return order
+    ).where(OrderLine.order == order["id"]).order_by(OrderLine.id))
+    return from_row(OrderSummary, order, address=order["address"] or {}, lines=lines)

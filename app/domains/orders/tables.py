@@ -59,6 +59,9 @@ class OrderLine(Table):
     quantity = Integer(default=1)
     unit_price = Integer(default=0)
     variant = ForeignKey(Variant, null=True, help_text="Master variant; empty = unmapped, flagged for the seller.")
+    cost_of_goods = Integer(null=True, default=None,
+                            help_text="Cost of the line's units in rupiah, fixed when its stock leaves (ship); "
+                                      "empty = not shipped yet or cost unknown.")
 
 
 class OrderEvent(Table):

@@ -159,6 +159,14 @@ async def gateway_for(org_id: int, method: str) -> PaymentGateway:
                          api_base=settings.payment_host("xendit_api_base"), key=f"org{org_id}")
 
 
+def platform_gateway() -> PaymentGateway:
+    """The platform's own Xendit account (BILLING_XENDIT_SECRET_KEY): sellers pay their StoreSync
+    plan through it, with the same adapter their buyers pay them through."""
+    settings = get_settings()
+    return XenditGateway(secret_key=settings.billing_xendit_secret_key, transport=_transport("xendit"),
+                         api_base=settings.payment_host("xendit_api_base"), key="platform")
+
+
 KEY_LABELS = {"midtrans_server_key": N_("Midtrans server key"), "midtrans_client_key": N_("Midtrans client key"),
               "xendit_secret_key": N_("Xendit secret key"), "xendit_callback_token": N_("Xendit callback token")}
 

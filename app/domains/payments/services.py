@@ -21,7 +21,7 @@ from app.core.errors import AppError, Conflict, ValidationFailed
 from app.core.i18n import N_, _, deferred
 from app.core.money import format_money
 from app.core.queue import get_queue, job_options, task_job
-from app.core.records import from_rows
+from app.core.records import from_row, from_rows
 from app.core.tenancy import Actor, Tenant
 from app.domains import audit
 from app.domains.payments import configuration, events
@@ -73,22 +73,45 @@ def loaded(value: Any, empty: Any) -> Any:
     return value if value is not None else empty
 
 
-def _start(row: dict[str, Any]) -> PaymentStart:
-    return PaymentStart(payment_id=row["id"], method=row["method"], status=row["status"], amount_due=row["amount_due"],
-                        redirect_url=row["redirect_url"] or None, instructions=dict(loaded(row["instructions"], {})),
-                        deadline=row["deadline"])
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """One payment row, as this module's actions read it."""
+
+    id: int
+    order_id: int
+    order_number: str
+    method: str
+    status: str
+    amount_due: int
+    paid_amount: int | None
+    paid_at: datetime | None
+    redirect_url: str
+    instructions: dict[str, Any]
+    flagged_reason: str
+    deadline: datetime | None
 
 
-def _view(row: dict[str, Any]) -> PaymentView:
-    return PaymentView(payment_id=row["id"], method=row["method"], status=row["status"], amount_due=row["amount_due"],
-                       paid_amount=row["paid_amount"], paid_at=row["paid_at"], redirect_url=row["redirect_url"] or None,
-                       instructions=dict(loaded(row["instructions"], {})), flagged_reason=row["flagged_reason"] or None,
-                       deadline=row["deadline"])
+def _record(row: dict[str, Any]) -> PaymentRecord:
+    return from_row(PaymentRecord, row, instructions=dict(loaded(row["instructions"], {})))
 
 
-async def _for_order(org_id: int, order_id: int) -> dict[str, Any] | None:
-    return await Payment.select().where((Payment.organization == org_id) & (Payment.order_id == order_id)).order_by(
+def _start(row: PaymentRecord) -> PaymentStart:
+    return PaymentStart(payment_id=row.id, method=row.method, status=row.status, amount_due=row.amount_due,
+                        redirect_url=row.redirect_url or None, instructions=dict(row.instructions),
+                        deadline=row.deadline)
+
+
+def _view(row: PaymentRecord) -> PaymentView:
+    return PaymentView(payment_id=row.id, method=row.method, status=row.status, amount_due=row.amount_due,
+                       paid_amount=row.paid_amount, paid_at=row.paid_at, redirect_url=row.redirect_url or None,
+                       instructions=dict(row.instructions), flagged_reason=row.flagged_reason or None,
+                       deadline=row.deadline)
+
+
+async def _for_order(org_id: int, order_id: int) -> PaymentRecord | None:
+    row = await Payment.select().where((Payment.organization == org_id) & (Payment.order_id == order_id)).order_by(
         Payment.id, ascending=False).first()
+    return _record(row) if row is not None else None
 
 
 def _unique_violation(exc: BaseException) -> bool:
@@ -134,8 +157,8 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
     if amount <= 0:
         raise ValidationFailed({"amount": _("The amount to pay must be more than zero.")})
     existing = await _for_order(org_id, order_id)
-    if existing is not None and existing["status"] == PaymentStatus.PENDING and (
-            existing["redirect_url"] or not PaymentMethod(existing["method"]).is_gateway):
+    if existing is not None and existing.status == PaymentStatus.PENDING and (
+            existing.redirect_url or not PaymentMethod(existing.method).is_gateway):
         return _start(existing)
     view = await configuration.settings_view(org_id)
     instructions: dict[str, Any] = {"deadline": deadline.isoformat()}
@@ -144,8 +167,8 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
     if method == PaymentMethod.BANK_TRANSFER:
         values["instructions"] = {**instructions, "bank_accounts": view.bank_accounts}
         row = await _insert_bank_transfer(org_id, values, amount)
-    elif existing is not None and existing["status"] == PaymentStatus.PENDING:
-        found = await Payment.objects().where(Payment.id == existing["id"]).first()
+    elif existing is not None and existing.status == PaymentStatus.PENDING:
+        found = await Payment.objects().where(Payment.id == existing.id).first()
         assert found is not None
         row = found
     else:
@@ -165,7 +188,7 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
             Payment.id == row.id)
     fresh = await Payment.select().where(Payment.id == row.id).first()
     assert fresh is not None
-    return _start(fresh)
+    return _start(_record(fresh))
 
 
 async def payment_for_order(org_id: int, order_id: int) -> PaymentView | None:
@@ -173,9 +196,9 @@ async def payment_for_order(org_id: int, order_id: int) -> PaymentView | None:
     return _view(row) if row else None
 
 
-async def payment_row(tenant: Tenant, payment_id: int) -> dict[str, Any]:
+async def payment_row(tenant: Tenant, payment_id: int) -> PaymentRecord:
     row = await tenant.scoped(Payment).get(payment_id, _("Payment not found."))
-    return row.to_dict()
+    return _record(row.to_dict())
 
 
 async def _emit_after_commit(event: PaymentSettled) -> None:
@@ -252,9 +275,9 @@ async def cancel_payment(org_id: int, order_id: int) -> None:
     async with transaction():
         updated = await Payment.update({Payment.status: PaymentStatus.CANCELLED, Payment.open_amount_key: None,
                                         Payment.updated_at: utcnow()}).where(
-            (Payment.id == row["id"]) & (Payment.status == PaymentStatus.PENDING)).returning(Payment.id)
-        if updated and PaymentMethod(row["method"]).is_gateway:
-            await after_commit(lambda: enqueue_gateway_expiry(org_id, row["id"]))
+            (Payment.id == row.id) & (Payment.status == PaymentStatus.PENDING)).returning(Payment.id)
+        if updated and PaymentMethod(row.method).is_gateway:
+            await after_commit(lambda: enqueue_gateway_expiry(org_id, row.id))
 
 
 async def enqueue_gateway_expiry(org_id: int, payment_id: int) -> None:
@@ -292,23 +315,23 @@ async def flag_for_refund(org_id: int, payment_id: int, reason: str) -> None:
 async def mark_paid(tenant: Tenant, payment_id: int, *, note: str = "") -> str:
     """A person saw the money (a transfer in the bank app): the payment is settled for what was due."""
     row = await payment_row(tenant, payment_id)
-    if row["status"] not in (PaymentStatus.PENDING, *CLOSED_UNPAID):
-        raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row["status"]).label()))
-    verdict = await settle(row["id"], amount=row["amount_due"], note=note or _who(tenant.actor, "marked paid"))
-    await audit.record(tenant.organization_id, tenant.actor, "payments.mark_paid", "payment", row["id"],
-                 after={"order": row["order_number"], "amount": row["amount_due"], "verdict": verdict})
+    if row.status not in (PaymentStatus.PENDING, *CLOSED_UNPAID):
+        raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row.status).label()))
+    verdict = await settle(row.id, amount=row.amount_due, note=note or _who(tenant.actor, "marked paid"))
+    await audit.record(tenant.organization_id, tenant.actor, "payments.mark_paid", "payment", row.id,
+                 after={"order": row.order_number, "amount": row.amount_due, "verdict": verdict})
     return verdict
 
 
 async def cod_collected(tenant: Tenant, payment_id: int) -> str:
     row = await payment_row(tenant, payment_id)
-    if row["method"] != PaymentMethod.COD:
+    if row.method != PaymentMethod.COD:
         raise Conflict(_("Only a cash-on-delivery payment is collected by the courier."))
-    if row["status"] != PaymentStatus.PENDING:
-        raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row["status"]).label()))
-    verdict = await settle(row["id"], amount=row["amount_due"], note=_who(tenant.actor, "COD collected"))
-    await audit.record(tenant.organization_id, tenant.actor, "payments.cod_collected", "payment", row["id"],
-                 after={"order": row["order_number"], "amount": row["amount_due"]})
+    if row.status != PaymentStatus.PENDING:
+        raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row.status).label()))
+    verdict = await settle(row.id, amount=row.amount_due, note=_who(tenant.actor, "COD collected"))
+    await audit.record(tenant.organization_id, tenant.actor, "payments.cod_collected", "payment", row.id,
+                 after={"order": row.order_number, "amount": row.amount_due})
     return verdict
 
 
@@ -316,12 +339,12 @@ async def mark_refunded(tenant: Tenant, payment_id: int, *, note: str = "") -> N
     row = await payment_row(tenant, payment_id)
     updated = await Payment.update({Payment.status: PaymentStatus.REFUNDED, Payment.updated_at: utcnow(),
                                     Payment.note: note or _who(tenant.actor, "refunded")}).where(
-        (Payment.id == row["id"]) & Payment.status.is_in([PaymentStatus.PAID, PaymentStatus.REFUND_DUE])).returning(
+        (Payment.id == row.id) & Payment.status.is_in([PaymentStatus.PAID, PaymentStatus.REFUND_DUE])).returning(
         Payment.id)
     if not updated:
         raise Conflict(_("Only a paid payment can be refunded."))
-    await audit.record(tenant.organization_id, tenant.actor, "payments.refunded", "payment", row["id"],
-                 before={"status": row["status"]}, after={"status": "refunded", "order": row["order_number"]})
+    await audit.record(tenant.organization_id, tenant.actor, "payments.refunded", "payment", row.id,
+                 before={"status": row.status}, after={"status": "refunded", "order": row.order_number})
 
 
 def _who(actor: Actor, what: str) -> str:

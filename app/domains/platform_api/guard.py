@@ -20,6 +20,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.auth import client_ip
 from app.core.clock import utcnow
+from app.core.errors import AppError
 from app.core.tenancy import Tenant
 from app.domains.platform_api import keys, usage
 from app.domains.platform_api.problems import ApiForbidden, ApiThrottled, ApiUnauthorized
@@ -51,9 +52,10 @@ async def api_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     connection.state[STATE_QUOTA] = quota
     if quota.refused:
         raise ApiThrottled("Too many calls: wait for the window to reset.", quota.reset)
-    refusal = await usage.call_allowance(principal.organization_id)
-    if refusal:
-        raise ApiThrottled(refusal, quota.reset)
+    try:
+        await usage.call_allowance(principal.organization_id)
+    except AppError as refusal:  # a plan's limit: told as a rate limit, with its own sentence
+        raise ApiThrottled(refusal.message, quota.reset) from None
     wanted = handler.opt.get("api_scope")
     if not wanted or (wanted != ANY_KEY and not principal.allows(wanted)):
         raise ApiForbidden()

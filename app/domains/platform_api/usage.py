@@ -4,8 +4,8 @@ key's last use is due for an update). Audit entries go to the database in batche
 finds this process's batch full (or a second old) writes it in one INSERT after its response has
 gone out.
 
-Plans and billing (another domain) count calls through `ApiCalled` (emitted after each call's
-response) and may refuse calls through `set_call_allowance`.
+Plans and billing (another domain) count calls through `on_api_call` (or `ApiCalled`, emitted after
+each call's response) and refuse calls past a plan's limit through `set_call_allowance`.
 """
 
 from __future__ import annotations
@@ -47,19 +47,30 @@ class ApiCalled(Event):
     status: int
 
 
-CallAllowance = Callable[[int], Awaitable["str | None"]]
+CallAllowance = Callable[[int], Awaitable[object]]
+CallCounter = Callable[[int], Awaitable[object]]
 _allowance: CallAllowance | None = None
+_counters: list[CallCounter] = []
 
 
 def set_call_allowance(check: CallAllowance | None) -> None:
-    """Name `check(organization_id)`, awaited before each authenticated call: a sentence refuses
-    the call with 429 (for example a plan's monthly API calls used up), None lets it through."""
+    """Name `check(organization_id)`, awaited before each authenticated call: an AppError it raises
+    (for example billing's LimitReached: the plan's API calls this month are used up) refuses the
+    call with 429 and the error's sentence; returning lets it through."""
     global _allowance
     _allowance = check
 
 
-async def call_allowance(organization_id: int) -> str | None:
-    return await _allowance(organization_id) if _allowance is not None else None
+def on_api_call(counter: CallCounter) -> None:
+    """Await `counter(organization_id)` after each answered call (billing counts the month's calls);
+    registering twice is a no-op. For more than the organisation, subscribe to ApiCalled."""
+    if counter not in _counters:
+        _counters.append(counter)
+
+
+async def call_allowance(organization_id: int) -> None:
+    if _allowance is not None:
+        await _allowance(organization_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,4 +168,9 @@ async def after_call(event: ApiCalled, ip: str) -> None:
              "created_at": utcnow()}
     if queue_audit(entry):
         await flush_audit()
+    for counter in _counters:
+        try:
+            await counter(event.organization_id)
+        except Exception:
+            log.exception("counting an API call of organisation %s failed", event.organization_id)
     await emit(event)

@@ -16,6 +16,7 @@ from typing import Any
 from app.core.clock import utcnow
 from app.core.database import transaction
 from app.core.i18n import _
+from app.core.limits import before_adding
 from app.core.records import from_rows
 from app.core.secrets import decrypt, encrypt, new_token, token_hash
 from app.core.tenancy import Tenant
@@ -173,6 +174,7 @@ async def save_tokens(tenant: Tenant, store_id: int, tokens: TokenSet) -> None:
 
 async def begin_connection(tenant: Tenant, platform: Platform, ttl: timedelta) -> str:
     """A new one-time state parameter for a trip to the marketplace's consent page (stored hashed)."""
+    await before_adding(tenant.organization_id, "stores", await count_connected(tenant.organization_id))
     state = new_token()
     await tenant.scoped(ConnectionAttempt).new(
         user=tenant.actor.user_id, platform=platform, state_hash=token_hash(state), expires_at=utcnow() + ttl,
@@ -232,6 +234,7 @@ async def connect_shop(tenant: Tenant, platform: Platform, tokens: TokenSet, sho
             await scoped.update(values).where(Store.id == existing["id"])
             store_id, created = existing["id"], False
         else:
+            await before_adding(tenant.organization_id, "stores", await count_connected(tenant.organization_id))
             row = scoped.new(platform=platform, platform_shop_id=shop.shop_id,
                              **{column._meta.name: value for column, value in values.items()})
             await row.save()
@@ -353,3 +356,9 @@ async def stores_due_for_order_fetch(now: datetime | None = None) -> list[tuple[
 async def store_names(tenant: Tenant, store_ids: Iterable[int]) -> dict[int, str]:
     """{store id: its name} (the audit trail's names of stores)."""
     return {s.id: s.name for s in await list_stores(tenant)}
+
+
+async def count_connected(organization_id: int) -> int:
+    """Stores of the organisation that are not disconnected (what a plan's store limit counts)."""
+    return await Store.count().where((Store.organization == organization_id)
+                                     & (Store.status != StoreStatus.DISCONNECTED))

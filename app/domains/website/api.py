@@ -178,13 +178,13 @@ class StorefrontApiController(Controller):
     async def order(self, request: Request, shop: str, token: str) -> dict[str, Any]:
         found = await _shop(request, shop)
         order = await checkout.order_by_token(found, token)
-        view = {"order_number": order["platform_order_id"], "state": order["state"], "total": order["total"],
-                "amount_due": order["amount_due"], "payment_method": order["payment_method"],
-                "payment": order["payment"], "deadline": order["deadline"].isoformat() if order["deadline"] else None,
-                "lines": [{"variant_id": ln["variant"], "sku": ln["seller_sku"], "name": ln["title"],
-                           "quantity": ln["quantity"], "price": ln["unit_price"]} for ln in order["lines"]],
-                "shipping": {"fee": order["shipping_fee"], "carrier": order["shipping_carrier"],
-                             "tracking_number": order["tracking_number"]},
-                "address": {k: order["address"].get(k, "") for k in ("line", "village", "district", "regency",
+        view = {"order_number": order.platform_order_id, "state": order.state, "total": order.total,
+                "amount_due": order.amount_due, "payment_method": order.payment_method,
+                "payment": order.payment, "deadline": order.deadline.isoformat() if order.deadline else None,
+                "lines": [{"variant_id": ln.variant, "sku": ln.seller_sku, "name": ln.title,
+                           "quantity": ln.quantity, "price": ln.unit_price} for ln in order.lines],
+                "shipping": {"fee": order.shipping_fee, "carrier": order.shipping_carrier,
+                             "tracking_number": order.tracking_number},
+                "address": {k: order.address.get(k, "") for k in ("line", "village", "district", "regency",
                                                                     "province", "postal_code")}}
         return _json(request, found, view)  # type: ignore[return-value]

@@ -4,6 +4,7 @@ reserves stock."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.clock import utcnow
@@ -16,6 +17,29 @@ from app.domains.website.tables import Cart, CartLine
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
+
+
+@dataclass(frozen=True, slots=True)
+class CartLineView:
+    variant_id: int
+    sku: str
+    name: str
+    quantity: int
+    price: int
+    line_total: int
+    available: int
+    image_url: str
+    product_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CartView:
+    """A cart priced now (token None: no cart yet)."""
+
+    token: str | None
+    lines: list[CartLineView] = field(default_factory=list)
+    subtotal: int = 0
+    count: int = 0
 
 
 async def create_cart(shop: Shop) -> str:
@@ -52,7 +76,7 @@ def _quantity(value: Any) -> int:
     return quantity
 
 
-async def set_line(shop: Shop, token: str, variant_id: int | str, quantity: Any, *, add: bool = False) -> dict[str, Any]:
+async def set_line(shop: Shop, token: str, variant_id: int | str, quantity: Any, *, add: bool = False) -> CartView:
     """Set (or with add, increase) a line's quantity. A variant not on this shop is NotFound; more
     than the website offers is refused (ValidationFailed naming quantity)."""
     cart_id = await _cart_id(shop, token)
@@ -82,7 +106,7 @@ async def set_line(shop: Shop, token: str, variant_id: int | str, quantity: Any,
     return await get_cart(shop, token)
 
 
-async def remove_line(shop: Shop, token: str, variant_id: int | str) -> dict[str, Any]:
+async def remove_line(shop: Shop, token: str, variant_id: int | str) -> CartView:
     cart_id = await _cart_id(shop, token)
     try:
         vid = int(variant_id)
@@ -99,9 +123,8 @@ async def cart_lines(shop: Shop, token: str) -> list[tuple[int, int]]:
     return [(r["variant"], r["quantity"]) for r in rows]
 
 
-async def get_cart(shop: Shop, token: str) -> dict[str, Any]:
-    """The cart priced now: {token, lines: [{variant_id, sku, name, quantity, price, line_total,
-    available}], subtotal, count}; lines no longer sold are dropped from the view."""
+async def get_cart(shop: Shop, token: str) -> CartView:
+    """The cart priced now; lines no longer sold are dropped from the view."""
     lines = await cart_lines(shop, token)
     variants = await shops.sellable(shop, [v for v, _q in lines])
     view = []
@@ -109,11 +132,9 @@ async def get_cart(shop: Shop, token: str) -> dict[str, Any]:
         v = variants.get(vid)
         if v is None:
             continue
-        view.append({"variant_id": vid, "sku": v["sku"], "name": v["title"], "quantity": quantity, "price": v["price"],
-                     "line_total": v["price"] * quantity, "available": v["available"], "image_url": v["image_url"],
-                     "product_id": v["product"]})
-    return {"token": token, "lines": view, "subtotal": sum(line["line_total"] for line in view),
-            "count": sum(line["quantity"] for line in view)}
+        view.append(CartLineView(vid, v["sku"], v["title"], quantity, v["price"], v["price"] * quantity,
+                                 v["available"], v["image_url"], v["product"]))
+    return CartView(token, view, sum(line.line_total for line in view), sum(line.quantity for line in view))
 
 
 async def empty_cart(shop: Shop, token: str) -> None:

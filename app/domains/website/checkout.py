@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -20,12 +21,14 @@ from app.domains.inventory import InsufficientStock
 from app.domains.mail import queue_mail
 from app.domains.orders import (
     ChannelLine,
+    OrderSummary,
     normalize_email,
     normalize_phone,
     order_summary,
     place_channel_order,
     record_event,
 )
+from app.domains.shipping import ParcelLine, buyer_tracking, checkout_options
 from app.domains.website import carts, payment_port, regions
 from app.domains.website import shop as shops
 from app.domains.website.shop import Shop
@@ -37,9 +40,22 @@ PHONE = re.compile(r"^\+628\d{7,12}$")  # Indonesian mobile numbers: 08xx..., 9 
 
 
 def shipping_options(shop: Shop, province_code: str = "") -> list[dict[str, Any]]:
-    """The shop's shipping choices for an address in this province (the seller's own rate for now;
-    live courier rates join this list later)."""
-    return [{"id": "seller", "name": _("Shipping by the seller"), "fee": shop.shipping_fee(province_code)}]
+    """The seller's own shipping rate for an address in this province."""
+    return [{"id": "seller", "name": _("Shipping by the seller"), "fee": shop.shipping_fee(province_code), "eta": "",
+             "cod_available": True, "cod_fee": 0}]
+
+
+async def shipping_choices(shop: Shop, province_code: str, postal_code: str,
+                           lines: list[tuple[int, int, int]]) -> list[dict[str, Any]]:
+    """The seller's own rate and the live rates (price, delivery estimate, COD) of the couriers the
+    seller enabled, for lines of (variant id, quantity, unit price) sent to this postal code."""
+    options = shipping_options(shop, province_code)
+    if postal_code and lines:
+        live = await checkout_options(shop.tenant, location_id=None, destination_postal=postal_code,
+                                      lines=[ParcelLine(v, q, p) for v, q, p in lines])
+        options += [{"id": o.id, "name": o.name, "fee": o.fee, "eta": o.eta, "cod_available": o.cod_available,
+                     "cod_fee": o.cod_fee} for o in live]
+    return options
 
 
 def _lines(raw: Any) -> list[tuple[int, int]]:
@@ -99,10 +115,6 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
     else:
         wanted = _lines(payload.get("lines"))
     buyer, place, street = validate_buyer(payload.get("buyer"), payload.get("address"))
-    options = {o["id"]: o for o in shipping_options(shop, place.province.code)}
-    shipping_id = payload.get("shipping") or next(iter(options))
-    if shipping_id not in options:
-        raise ValidationFailed({"shipping": _("Choose one of the shipping options.")})
     method = payload.get("payment_method")
     if method not in await payment_port.enabled_methods(shop.organization_id):
         raise ValidationFailed({"payment_method": _("Choose a payment method this shop offers.")})
@@ -119,8 +131,16 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                              n=variant["available"], name=variant["title"]) if variant["available"] else
                            _("%(name)s is sold out; remove it and try again.", name=variant["title"]))
         lines.append(ChannelLine(vid, variant["sku"], variant["title"], quantity, variant["price"]))
-    fee = options[shipping_id]["fee"]
+    options = {o["id"]: o for o in await shipping_choices(
+        shop, place.province.code, place.village.postal_code, [(ln.variant_id, ln.quantity, ln.unit_price) for ln in lines])}
+    shipping_id = payload.get("shipping") or next(iter(options))
+    if shipping_id not in options:
+        raise ValidationFailed({"shipping": _("Choose one of the shipping options.")})
     cod = method == "cod"
+    if cod and not options[shipping_id]["cod_available"]:
+        raise ValidationFailed({"shipping": _("%(courier)s does not collect cash on delivery: choose another courier "
+                                              "or another payment method.", courier=options[shipping_id]["name"])})
+    fee = options[shipping_id]["fee"] + (options[shipping_id]["cod_fee"] if cod else 0)
     deadline = None if cod else utcnow() + timedelta(hours=shop.hold_hours)
     token = new_token()
     address = {"full_address": f"{street}, {place.village.name}, {place.district.name}, {place.regency.name}, "
@@ -175,27 +195,41 @@ async def _start_payment(shop: Shop, order_id: int, number: str, total: int, met
                 "instructions": {}, "unavailable": True}
 
 
-async def order_by_token(shop: Shop, token: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class BuyerOrder(OrderSummary):
+    """The buyer's order behind their secret link, with its payment and how to reach the seller."""
+
+    payment: dict[str, Any]
+    payment_method: str
+    amount_due: int
+    deadline: datetime | None
+    expired: bool
+    whatsapp_url: str = ""
+    tracking: Any = None  # shipping's BuyerTracking once a courier is booked
+
+
+async def order_by_token(shop: Shop, token: str) -> BuyerOrder:
     """The buyer's order behind their secret link, with its payment; NotFound for any other token."""
     if not token or len(token) > 100:
         raise NotFound(_("Order not found."))
     row = await shop.tenant.scoped(WebsiteOrder).select().where(WebsiteOrder.token_hash == token_hash(token)).output(
         load_json=True).first()
-    order = await order_summary(shop.tenant, row["order"]) if row else None
-    if row is None or order is None:
+    summary = await order_summary(shop.tenant, row["order"]) if row else None
+    if row is None or summary is None:
         raise NotFound(_("Order not found."))
-    payment = await payment_port.payment_for_order(shop.organization_id, order["id"]) or dict(row["payment"] or {})
-    if order["state"] == "cancelled" and payment.get("status") == "pending":
+    payment = await payment_port.payment_for_order(shop.organization_id, summary.id) or dict(row["payment"] or {})
+    if summary.state == "cancelled" and payment.get("status") == "pending":
         payment["status"] = "cancelled"
-    order.update(payment=payment, payment_method=row["payment_method"], amount_due=row["amount_due"],
-                 deadline=row["deadline"], expired=row["expired_at"] is not None)
-    order["whatsapp_url"] = whatsapp_url(shop, order) if shop.whatsapp else ""
-    return order
+    order = BuyerOrder(**{f.name: getattr(summary, f.name) for f in fields(OrderSummary)}, payment=payment,
+                       payment_method=row["payment_method"], amount_due=row["amount_due"], deadline=row["deadline"],
+                       expired=row["expired_at"] is not None)
+    order = replace(order, tracking=await buyer_tracking(shop.tenant, order.id))
+    return replace(order, whatsapp_url=whatsapp_url(shop, order)) if shop.whatsapp else order
 
 
-def whatsapp_url(shop: Shop, order: dict[str, Any]) -> str:
-    items = "\n".join(f"- {line['title']} × {line['quantity']}" for line in order["lines"])
+def whatsapp_url(shop: Shop, order: BuyerOrder) -> str:
+    items = "\n".join(f"- {line.title} × {line.quantity}" for line in order.lines)
     text = _("Hello %(shop)s, I ordered %(number)s:\n%(items)s\nTotal: Rp %(total)s\nName: %(name)s",
-             shop=shop.title, number=order["platform_order_id"], items=items,
-             total=f"{order['amount_due']:,}".replace(",", "."), name=order["customer_name"])
+             shop=shop.title, number=order.platform_order_id, items=items,
+             total=f"{order.amount_due:,}".replace(",", "."), name=order.customer_name)
     return f"https://wa.me/{shop.whatsapp}?text={quote(text)}"

@@ -13,6 +13,7 @@ from app.core.clock import clock_at, utcnow
 from app.core.errors import AppError
 from app.core.tenancy import Actor, Tenant
 from app.domains.catalog import active_products
+from app.domains.shipping import seed_demo_shipping
 from app.domains.website import payment_port, services
 from app.domains.website.checkout import checkout
 from app.domains.website.lifecycle import expire_due
@@ -38,13 +39,14 @@ async def seed_website(organization_id: int, fake: Faker) -> None:
             "stock_percent": "100", "shipping_mode": "province", "flat_rate": "25000",
             "province_rates": "Jawa Barat: 12000\nDKI Jakarta: 15000", "cors_origins": ""})
         products = await active_products(tenant)
-        await services.set_on_website(tenant, [p["id"] for p in products], True)
+        await services.set_on_website(tenant, [p.id for p in products], True)
         forget_cached_shops()
+    await seed_demo_shipping(organization_id)  # live courier rates beside the seller's own
     if await tenant.scoped(WebsiteOrder).exists():
         return
     shop = await shop_by_slug(DEMO_SLUG)
     listed = (await services.website_products(tenant))
-    variants = [v["id"] for p in listed if p["on_website"] for v in p["variants"]]
+    variants = [v.id for p in listed if p.on_website for v in p.variants]
     if not variants:
         return
     plans = [("cod", 0), ("bank_transfer", 0), ("bank_transfer", 0), ("cod", 0), ("bank_transfer", 30)]

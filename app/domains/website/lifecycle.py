@@ -47,18 +47,18 @@ async def payment_settled(event: Any) -> None:
     to ship; a payment for an order already cancelled (expired) is flagged for refund, never lost."""
     tenant = Tenant(event.org_id)
     order = await order_summary(tenant, event.order_id)
-    if order is None or order["channel"] != "website":
+    if order is None or order.channel != "website":
         return
-    if order["state"] == "unpaid":
+    if order.state == "unpaid":
         payment = await payment_port.payment_for_order(event.org_id, event.order_id)
         if payment is not None and payment["status"] == "refund_due":
             return  # the money came after the payment closed: payments flagged it; the order stays unpaid
         try:
-            await transition(tenant, order["id"], "ready_to_ship")
+            await transition(tenant, order.id, "ready_to_ship")
             return
         except Conflict:
             order = await order_summary(tenant, event.order_id) or order
-    if order["state"] == "cancelled":
+    if order.state == "cancelled":
         await payment_port.flag_for_refund(event.org_id, event.payment_id,
                                            deferred(N_("Paid after order %(order)s was cancelled."),
-                                                    order=order["platform_order_id"]))
+                                                    order=order.platform_order_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from app.core.clock import utcnow
@@ -12,7 +13,7 @@ from app.core.i18n import N_, _
 from app.core.tenancy import Tenant
 from app.domains.accounts import organization_name
 from app.domains.audit import record
-from app.domains.catalog import active_products, live_variants, products_exist
+from app.domains.catalog import LiveVariant, active_products, live_variants, products_exist
 from app.domains.website import regions
 from app.domains.website.tables import WebsiteProduct, WebsiteSettings
 
@@ -159,21 +160,41 @@ def province_rates_text(rates: dict[str, int]) -> str:
                      for code, fee in sorted(rates.items()))
 
 
-async def website_products(tenant: Tenant) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class WebsiteVariant:
+    """A variant on the website settings page: its catalog price, and the website's (its own, or the catalog's)."""
+
+    id: int
+    sku: str
+    price: int
+    website_price: int
+    own_price: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WebsiteProductRow:
+    id: int
+    name: str
+    category: str
+    on_website: bool
+    variants: list[WebsiteVariant]
+
+
+def _website_variant(v: LiveVariant, prices: dict[str, Any]) -> WebsiteVariant:
+    return WebsiteVariant(v.id, v.sku, v.price, int(prices.get(str(v.id), 0)) or v.price, str(v.id) in prices)
+
+
+async def website_products(tenant: Tenant) -> list[WebsiteProductRow]:
     """Every active product with whether it is on the website, its variants' catalog and website prices."""
     products = await active_products(tenant)
     on = {r["product"]: r["prices"] for r in await tenant.scoped(WebsiteProduct).select(
         WebsiteProduct.product, WebsiteProduct.prices).output(load_json=True)}
-    variants = await live_variants(tenant)
-    by_product: dict[int, list[dict[str, Any]]] = {}
-    for v in variants:
-        by_product.setdefault(v["product"], []).append(v)
-    for p in products:
-        prices = on.get(p["id"]) or {}
-        p["on_website"] = p["id"] in on
-        p["variants"] = [{**v, "website_price": int(prices.get(str(v["id"]), 0)) or v["price"],
-                          "own_price": str(v["id"]) in prices} for v in by_product.get(p["id"], [])]
-    return products
+    by_product: dict[int, list[LiveVariant]] = {}
+    for v in await live_variants(tenant):
+        by_product.setdefault(v.product, []).append(v)
+    return [WebsiteProductRow(p.id, p.name, p.category, p.id in on,
+                              [_website_variant(v, on.get(p.id) or {}) for v in by_product.get(p.id, [])])
+            for p in products]
 
 
 async def set_on_website(tenant: Tenant, product_ids: list[int], on: bool) -> int:
@@ -209,7 +230,7 @@ async def set_website_price(tenant: Tenant, variant_id: int, price_text: str) ->
     variant = found[0] if found else None
     if variant is None:
         raise NotFound(_("Variant not found."))
-    row = await tenant.scoped(WebsiteProduct).select().where(WebsiteProduct.product == variant["product"]).output(
+    row = await tenant.scoped(WebsiteProduct).select().where(WebsiteProduct.product == variant.product).output(
         load_json=True).first()
     if row is None:
         raise ValidationFailed({"price": _("Put the product on the website first.")})

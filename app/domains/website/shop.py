@@ -11,7 +11,7 @@ from app.core.errors import NotFound
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains import listings as allocation
-from app.domains.catalog import live_variants
+from app.domains.catalog import LiveVariant, live_variants
 from app.domains.inventory import default_location
 from app.domains.stores import active_stores
 from app.domains.website.tables import WebsiteProduct, WebsiteSettings
@@ -99,7 +99,7 @@ def forget_cached_shops() -> None:
     _shops.clear()
 
 
-async def offered(shop: Shop, variants: list[dict[str, Any]]) -> dict[int, int]:
+async def offered(shop: Shop, variants: list[LiveVariant]) -> dict[int, int]:
     """Units the website is offered of each variant now: available at the default location (where a
     website order reserves, as a manual order does), less the website's buffer, times its percentage;
     only preferred channels get the last units. Counting every location offered units a checkout
@@ -107,8 +107,8 @@ async def offered(shop: Shop, variants: list[dict[str, Any]]) -> dict[int, int]:
     tenant = shop.tenant
     if not variants:
         return {}
-    ids = [v["id"] for v in variants]
-    bundles = [v["id"] for v in variants if v.get("is_bundle")]
+    ids = [v.id for v in variants]
+    bundles = [v.id for v in variants if v.is_bundle]
     location = await default_location(tenant)
     available = await allocation.available_by_variant(tenant, ids, bundles, locations=[location["id"]])
     limit = await allocation.threshold(tenant)
@@ -119,11 +119,11 @@ async def offered(shop: Shop, variants: list[dict[str, Any]]) -> dict[int, int]:
     return {i: allocation.offer(available.get(i, 0), rule, threshold=limit, any_preferred=any_preferred) for i in ids}
 
 
-def _price(variant: dict[str, Any], prices: dict[str, Any]) -> int:
-    return int(prices.get(str(variant["id"]), 0) or 0) or variant["price"]
+def _price(variant: LiveVariant, prices: dict[str, Any]) -> int:
+    return int(prices.get(str(variant.id), 0) or 0) or variant.price
 
 
-async def _variants(shop: Shop, product_ids: list[int]) -> list[dict[str, Any]]:
+async def _variants(shop: Shop, product_ids: list[int]) -> list[LiveVariant]:
     if not product_ids:
         return []
     return await live_variants(shop.tenant, product_ids=product_ids)
@@ -143,7 +143,8 @@ async def categories(shop: Shop) -> list[str]:
     return sorted({r["c"] for r in rows if r["c"]})
 
 
-async def list_products(shop: Shop, *, q: str = "", category: str = "", page: int = 1) -> tuple[list[dict], bool]:
+async def list_products(shop: Shop, *, q: str = "", category: str = "",
+                        page: int = 1) -> tuple[list[ProductView], bool]:
     """A page of the shop's products (name order), each with its price (the lowest of its variants),
     photo and what is offered; (rows, more pages)."""
     query = _on_sale(shop)
@@ -158,9 +159,9 @@ async def list_products(shop: Shop, *, q: str = "", category: str = "", page: in
     rows = rows[:PAGE]
     variants = await _variants(shop, [r["product"] for r in rows])
     stock = await offered(shop, variants)
-    by_product: dict[int, list[dict[str, Any]]] = {}
+    by_product: dict[int, list[LiveVariant]] = {}
     for v in variants:
-        by_product.setdefault(v["product"], []).append(v)
+        by_product.setdefault(v.product, []).append(v)
     products = []
     for r in rows:
         vs = by_product.get(r["product"], [])
@@ -170,18 +171,41 @@ async def list_products(shop: Shop, *, q: str = "", category: str = "", page: in
     return products, more
 
 
-def _product_view(row: dict[str, Any], variants: list[dict[str, Any]], stock: dict[int, int]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class VariantView:
+    """A variant on the shop's product page (and in its JSON API): the website's price, what is offered."""
+
+    id: int
+    sku: str
+    name: str
+    price: int
+    available: int
+    image_url: str
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    id: int
+    name: str
+    category: str
+    description: str
+    price: int  # the lowest of its variants'
+    available: int
+    images: list[str]
+    variants: list[VariantView]
+
+
+def _product_view(row: dict[str, Any], variants: list[LiveVariant], stock: dict[int, int]) -> ProductView:
     prices = row["prices"] or {}
-    views = [{"id": v["id"], "sku": v["sku"], "name": v["name"] or v["sku"], "price": _price(v, prices),
-              "available": stock.get(v["id"], 0), "image_url": v["image_url"], "attributes": v["attributes"] or {}}
-             for v in variants]
-    images = list(dict.fromkeys(v["image_url"] for v in views if v["image_url"]))
-    return {"id": row["product"], "name": row["name"], "category": row["category"],
-            "description": row.get("description", ""), "price": min(v["price"] for v in views),
-            "available": sum(v["available"] for v in views), "images": images, "variants": views}
+    views = [VariantView(v.id, v.sku, v.name or v.sku, _price(v, prices), stock.get(v.id, 0), v.image_url,
+                         v.attributes or {}) for v in variants]
+    images = list(dict.fromkeys(v.image_url for v in views if v.image_url))
+    return ProductView(row["product"], row["name"], row["category"], row.get("description", ""),
+                       min(v.price for v in views), sum(v.available for v in views), images, views)
 
 
-async def product(shop: Shop, product_id: int | str) -> dict[str, Any]:
+async def product(shop: Shop, product_id: int | str) -> ProductView:
     """One product of the shop with its variants, or NotFound (not on this shop's website,
     archived, another shop's)."""
     try:
@@ -204,12 +228,12 @@ async def sellable(shop: Shop, variant_ids: list[int]) -> dict[int, dict[str, An
     variants = await live_variants(shop.tenant, variant_ids=ids)
     on = {r["product"]: r["prices"] or {} for r in await shop.tenant.scoped(WebsiteProduct).select(
         WebsiteProduct.product, WebsiteProduct.prices).where(
-        WebsiteProduct.product.is_in([v["product"] for v in variants] or [0])).output(load_json=True)}
-    variants = [v for v in variants if v["product"] in on]
+        WebsiteProduct.product.is_in([v.product for v in variants] or [0])).output(load_json=True)}
+    variants = [v for v in variants if v.product in on]
     stock = await offered(shop, variants)
-    return {v["id"]: {"id": v["id"], "sku": v["sku"], "product": v["product"], "image_url": v["image_url"],
-                      "title": f"{v['product_name']} · {v['name']}" if v["name"] else v["product_name"],
-                      "price": _price(v, on[v["product"]]), "available": stock.get(v["id"], 0)} for v in variants}
+    return {v.id: {"id": v.id, "sku": v.sku, "product": v.product, "image_url": v.image_url,
+                   "title": f"{v.product_name} · {v.name}" if v.name else v.product_name,
+                   "price": _price(v, on[v.product]), "available": stock.get(v.id, 0)} for v in variants}
 
 
 async def sitemap_products(shop: Shop) -> list[int]:

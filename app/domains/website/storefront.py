@@ -28,7 +28,7 @@ from app.domains.website.statuses import PaymentChoice, PaymentState  # noqa: F4
 
 LANG_COOKIE = "shop_lang"
 _PAGE_TTL = 3.0  # seconds a product's data (prices, stock hints) may be reused by this process
-_products: dict[tuple[int, int], tuple[float, dict[str, Any]]] = {}
+_products: dict[tuple[int, int], tuple[float, shops.ProductView]] = {}
 _pages: dict[tuple[Any, ...], tuple[float, str]] = {}
 _TOKEN_SLOT = "__csrf-token-slot-7f3a__"  # where each visitor's CSRF token goes into a reused page
 
@@ -72,7 +72,7 @@ def _page(request: Request, shop: Shop, template: str, *, status_code: int = 200
                              "root": "" if request.scope.get("shop_host") else f"/shop/{shop.slug}", **context})
 
 
-async def _cached_product(shop: Shop, product_id: int) -> dict[str, Any]:
+async def _cached_product(shop: Shop, product_id: int) -> shops.ProductView:
     key = (shop.organization_id, product_id)
     now = time.monotonic()
     hit = _products.get(key)
@@ -89,11 +89,11 @@ def _cart_token(request: Request, shop: Shop) -> str | None:
     return request.cookies.get(cart_cookie(shop))
 
 
-async def _cart(request: Request, shop: Shop) -> dict[str, Any]:
+async def _cart(request: Request, shop: Shop) -> carts.CartView:
     token = _cart_token(request, shop)
     if token and await carts.cart_exists(shop, token):
         return await carts.get_cart(shop, token)
-    return {"token": None, "lines": [], "subtotal": 0, "count": 0}
+    return carts.CartView(None)
 
 
 def region_choices(chosen: dict[str, str]) -> dict[str, Any]:
@@ -129,7 +129,7 @@ class StorefrontController(Controller):
                          category=category, next_url=f"?{urlencode({**query, 'page': page + 1})}")
         return _page(request, shop, "shop/index.html", products=products, more=more, page=page, q=q, category=category,
                      categories=await shops.categories(shop), cart=cart,
-                     next_url=f"?{urlencode({**query, 'page': page + 1})}", private=bool(cart["count"]))
+                     next_url=f"?{urlencode({**query, 'page': page + 1})}", private=bool(cart.count))
 
     @get("/p/{product_id:int}", name="shop:product")
     async def product(self, request: Request, slug: str, product_id: int, variant: int | None = None) -> Response:
@@ -143,13 +143,13 @@ class StorefrontController(Controller):
         hit = _pages.get(key)
         if hit is None or hit[0] <= now:
             product = await _cached_product(shop, product_id)
-            chosen = next((v for v in product["variants"] if v["id"] == variant), None) or next(
-                (v for v in product["variants"] if v["available"] > 0), product["variants"][0])
+            chosen = next((v for v in product.variants if v.id == variant), None) or next(
+                (v for v in product.variants if v.available > 0), product.variants[0])
             base = _base(request, shop)
             template = request.app.template_engine.get_template("shop/product.html")  # type: ignore[union-attr]
             html = template.render(
                 shop=shop, locale=locale, base=base, root=root, request=request, product=product, chosen=chosen,
-                jsonld=json.dumps(_jsonld(shop, product, f"{base}/p/{product['id']}"), ensure_ascii=False).replace(
+                jsonld=json.dumps(_jsonld(shop, product, f"{base}/p/{product.id}"), ensure_ascii=False).replace(
                     "</", "<\\/"), added=False, error="", csrf_token=lambda: _TOKEN_SLOT,
                 csrf_input=Markup(f'<input type="hidden" name="_csrf_token" value="{_TOKEN_SLOT}" />'))
             if len(_pages) > 20_000:
@@ -186,8 +186,8 @@ class StorefrontController(Controller):
             await carts.set_line(shop, token, data.get("variant_id", ""), data.get("quantity", "1"), add=True)
         except ValidationFailed as exc:
             product = await shops.product(shop, data.get("product_id", ""))
-            chosen = next((v for v in product["variants"] if str(v["id"]) == data.get("variant_id")),
-                          product["variants"][0])
+            chosen = next((v for v in product.variants if str(v.id) == data.get("variant_id")),
+                          product.variants[0])
             return _page(request, shop, "shop/product.html", product=product, chosen=chosen, error=exc.message,
                          jsonld="{}", status_code=422, cookies=cookies)
         return Redirect(path=f"{self._root(request, shop)}/cart", status_code=303, cookies=cookies)
@@ -219,14 +219,20 @@ class StorefrontController(Controller):
         return await self._checkout(request, shop, cart, {"province": province, "regency": regency,
                                                           "district": district, "village": village}, {})
 
-    async def _checkout(self, request: Request, shop: Shop, cart: dict[str, Any], form: dict[str, str],
+    async def _checkout(self, request: Request, shop: Shop, cart: carts.CartView, form: dict[str, str],
                         errors: dict[str, str], status_code: int = 200) -> Template:
         places = region_choices(form)
-        options = checkout.shipping_options(shop, places["chosen"]["province"])
+        options = await self._options(shop, places, cart)
         methods = await payment_port.enabled_methods(shop.organization_id)
         return _page(request, shop, "shop/checkout.html", cart=cart, form=form, errors=errors, places=places,
                      options=options, methods=methods, status_code=status_code, private=True,
-                     total=cart["subtotal"] + (options[0]["fee"] if options else 0))
+                     total=cart.subtotal + (options[0]["fee"] if options else 0))
+
+    @staticmethod
+    async def _options(shop: Shop, places: dict[str, Any], cart: carts.CartView) -> list[dict[str, Any]]:
+        """The seller's rate and, once the village (postal code) is known, live courier rates for the cart."""
+        return await checkout.shipping_choices(shop, places["chosen"]["province"], places.get("postal_code") or "",
+                                               [(ln.variant_id, ln.quantity, ln.price) for ln in cart.lines])
 
     @get("/regions", name="shop:regions")
     async def region_fields(self, request: Request, slug: str, province: str = "", regency: str = "",
@@ -234,7 +240,7 @@ class StorefrontController(Controller):
         """The cascading selects (htmx swaps them as the buyer chooses)."""
         shop = await _shop(request, slug)
         places = region_choices({"province": province, "regency": regency, "district": district, "village": village})
-        options = checkout.shipping_options(shop, places["chosen"]["province"])
+        options = await self._options(shop, places, await _cart(request, shop))
         return _page(request, shop, "shop/_region_fields.html", places=places, options=options,
                      errors={}, form={}, private=True)
 
@@ -243,12 +249,12 @@ class StorefrontController(Controller):
         shop = await _shop(request, slug)
         form = await form_data(request)
         cart = await _cart(request, shop)
-        payload = {"cart": cart["token"] or "", "buyer": {"name": form.get("name", ""), "phone": form.get("phone", ""),
+        payload = {"cart": cart.token or "", "buyer": {"name": form.get("name", ""), "phone": form.get("phone", ""),
                                                          "email": form.get("email", "")},
                    "address": {"line": form.get("line", ""), "village_code": form.get("village", "")},
                    "shipping": form.get("shipping") or None, "payment_method": form.get("payment_method") or None}
         try:
-            if not cart["lines"]:
+            if not cart.lines:
                 raise ValidationFailed({"cart": _cart_empty()})
             placed = await checkout.checkout(shop, payload, ip=client_ip(request), base_url=str(request.base_url))
         except ValidationFailed as exc:
@@ -266,7 +272,7 @@ class StorefrontController(Controller):
         order = await checkout.order_by_token(shop, token)
         # Back from the gateway's page saying paid: its notification may arrive a moment after the
         # buyer does, so the page says so and reloads itself rather than asking for payment again.
-        confirming = (order["state"] == "unpaid" and order["payment_method"] in ("midtrans", "xendit")
+        confirming = (order.state == "unpaid" and order.payment_method in ("midtrans", "xendit")
                       and request.query_params.get("transaction_status") in ("settlement", "capture", "paid"))
         response = _page(request, shop, "shop/order.html", order=order, private=True, confirming=confirming)
         response.headers["Referrer-Policy"] = "no-referrer"  # the link is the key: never sent onwards
@@ -298,13 +304,13 @@ def _cart_empty() -> str:
     return _("Your cart is empty.")
 
 
-def _jsonld(shop: Shop, product: dict[str, Any], url: str) -> dict[str, Any]:
-    offers = [{"@type": "Offer", "sku": v["sku"], "price": v["price"], "priceCurrency": "IDR", "url": url,
-               "availability": "https://schema.org/InStock" if v["available"] > 0 else "https://schema.org/OutOfStock"}
-              for v in product["variants"]]
-    data = {"@context": "https://schema.org", "@type": "Product", "name": product["name"],
-            "description": product["description"][:500], "brand": {"@type": "Brand", "name": shop.title},
+def _jsonld(shop: Shop, product: shops.ProductView, url: str) -> dict[str, Any]:
+    offers = [{"@type": "Offer", "sku": v.sku, "price": v.price, "priceCurrency": "IDR", "url": url,
+               "availability": "https://schema.org/InStock" if v.available > 0 else "https://schema.org/OutOfStock"}
+              for v in product.variants]
+    data = {"@context": "https://schema.org", "@type": "Product", "name": product.name,
+            "description": product.description[:500], "brand": {"@type": "Brand", "name": shop.title},
             "offers": offers}
-    if product["images"]:
-        data["image"] = product["images"]
+    if product.images:
+        data["image"] = product.images
     return data

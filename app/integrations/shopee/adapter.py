@@ -19,6 +19,9 @@ from app.integrations.base import (
     AuthorizationResult,
     CancelReason,
     CancelRequest,
+    DocumentRef,
+    DocumentState,
+    DocumentStatus,
     DropoffBranch,
     EventKind,
     Listing,
@@ -428,6 +431,54 @@ class ShopeeAdapter:
         answer = await self._shop_call(conn, "GET", "/api/v2/logistics/get_tracking_number",
                                        "shopee.tracking_number", query={"order_sn": order_id})
         return answer.get("tracking_number") or None
+
+    # -- shipping documents -----------------------------------------------------------------
+
+    # create/get_result/download take at most 50 orders per call; the thermal air waybill is the
+    # 100x150 mm label Indonesian couriers scan.
+    document_batch = 50
+    DOCUMENT_TYPE = "THERMAL_AIR_WAYBILL"
+    DOCUMENT_STATUS = {"READY": DocumentStatus.READY, "PROCESSING": DocumentStatus.PROCESSING,
+                       "FAILED": DocumentStatus.FAILED}
+
+    def _document_list(self, refs: Sequence[DocumentRef]) -> list[dict[str, Any]]:
+        if len(refs) > self.document_batch:
+            raise errors.ValidationError(f"at most {self.document_batch} documents per call", platform="shopee")
+        return [{"order_sn": r.order_id, **({"package_number": r.package_id} if r.package_id else {})} for r in refs]
+
+    def _document_states(self, refs: Sequence[DocumentRef], answer: Mapping[str, Any]) -> list[DocumentState]:
+        by_order = {str(r.get("order_sn")): r for r in answer.get("result_list") or []}
+        states = []
+        for ref in refs:
+            row = by_order.get(ref.order_id) or {}
+            code = str(row.get("fail_error") or "")
+            raw = str(row.get("status") or ("FAILED" if code else "PROCESSING"))
+            status = DocumentStatus.FAILED if code else self.DOCUMENT_STATUS.get(raw, DocumentStatus.FAILED)
+            states.append(DocumentState(
+                order_id=ref.order_id, package_id=ref.package_id, status=status, code=code or None,
+                reason=(str(row.get("fail_message") or code or f"document status {raw}")
+                        if status is DocumentStatus.FAILED else None)))
+        return states
+
+    async def create_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
+        body = {"order_list": [{**o, "shipping_document_type": self.DOCUMENT_TYPE} for o in self._document_list(refs)]}
+        answer = await self._shop_call(conn, "POST", "/api/v2/logistics/create_shipping_document",
+                                       "shopee.create_shipping_document", body=body)
+        # Accepted orders come back without fail_error: generation has started.
+        return self._document_states(refs, answer)
+
+    async def shipping_document_states(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> list[DocumentState]:
+        body = {"order_list": self._document_list(refs), "shipping_document_type": self.DOCUMENT_TYPE}
+        answer = await self._shop_call(conn, "POST", "/api/v2/logistics/get_shipping_document_result",
+                                       "shopee.shipping_document_result", body=body)
+        return self._document_states(refs, answer)
+
+    async def download_shipping_documents(self, conn: ShopConnection, refs: Sequence[DocumentRef]) -> bytes:
+        body = {"shipping_document_type": self.DOCUMENT_TYPE, "order_list": self._document_list(refs)}
+        pdf: bytes = await self.client.call("POST", "/api/v2/logistics/download_shipping_document",
+                                            op="shopee.download_shipping_document", body=body, file=True,
+                                            shop_id=conn.shop_id, tokens=conn.tokens, key=conn.limit_key)
+        return pdf
 
     # -- cancellation -----------------------------------------------------------------------
 

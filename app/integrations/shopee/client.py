@@ -95,6 +95,16 @@ def decode(response: httpx.Response) -> dict[str, Any]:
     return payload
 
 
+def decode_file(response: httpx.Response) -> bytes:
+    """A downloaded file (``download_shipping_document`` answers with the PDF itself); a JSON
+    body is the envelope of a refusal, raised as its IntegrationError."""
+    if response.status_code == 200 and response.content.startswith(b"%PDF"):
+        return response.content
+    decode(response)
+    raise errors.NetworkError("Shopee answered a download with neither a PDF nor an error", platform=PLATFORM,
+                              http_status=response.status_code)
+
+
 def decode_response(response: httpx.Response) -> dict[str, Any]:
     """The envelope's ``response`` object (shop APIs)."""
     return decode(response).get("response") or {}
@@ -136,11 +146,12 @@ class ShopeeClient:
         tokens: TokenSource | None = None,
         key: str | None = None,
         envelope: bool = False,
-    ) -> dict[str, Any]:
+        file: bool = False,
+    ) -> Any:
         """One API call. Shop APIs pass ``shop_id`` and ``tokens``; public APIs pass neither.
 
         Returns the envelope's ``response`` (or the whole envelope when ``envelope`` is set, as the
-        auth endpoints answer at the top level).
+        auth endpoints answer at the top level; or the bytes of a downloaded file when ``file`` is set).
         """
         extra = list(query.items()) if isinstance(query, Mapping) else list(query or [])
         content = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
@@ -153,7 +164,7 @@ class ShopeeClient:
                                                      content=content, headers=headers)
 
         return await self.transport.send(
-            op=op, build=build, decode=decode if envelope else decode_response,
+            op=op, build=build, decode=decode_file if file else decode if envelope else decode_response,
             key=key, tokens=tokens,
         )
 
