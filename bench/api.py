@@ -124,7 +124,10 @@ async def api(env: BenchEnvironment) -> None:
     from app.domains.platform_api.v1.models import encode_cursor
 
     app_port, bare_port = _free_port(), _free_port()
-    limits = {"API_CALLS_PER_KEY_MINUTE": "100000000", "API_CALLS_PER_ORG_MINUTE": "100000000"}
+    # one key makes every call here: its rate limits are raised, and the Free plan's 1,000 calls a month
+    # are not enforced (each call is still counted towards the month, as in production)
+    limits = {"API_CALLS_PER_KEY_MINUTE": "100000000", "API_CALLS_PER_ORG_MINUTE": "100000000",
+              "BILLING_ENFORCE_LIMITS": "false"}
     app_server = env.spawn(["-m", "app.cli", "serve", "--host", HOST, "--port", str(app_port)], "api-server", **limits)
     bare_server = env.spawn(["-m", "bench.http", "--host", HOST, "--port", str(bare_port)], "api-bare-server")
     sessions: list[Session] = []
