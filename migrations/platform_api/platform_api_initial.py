@@ -6,7 +6,7 @@ from piccolo.table import Table
 
 from migrations._engine import Migration
 
-ID = "2026-12-05T12:30:00:000000"
+ID = "2026-12-05T12:31:17:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "platform_api: initial schema"
 

@@ -168,7 +168,7 @@ async def after_call(event: ApiCalled, ip: str) -> None:
              "created_at": utcnow()}
     if queue_audit(entry):
         await flush_audit()
-    for counter in _counters:
+    for counter in _counters if event.status != 429 else ():  # a refused call is not a call used
         try:
             await counter(event.organization_id)
         except Exception:
