@@ -278,6 +278,7 @@ async def test_a_retry_while_the_first_call_runs_is_refused_and_the_work_runs_on
 
 async def test_the_plans_monthly_api_calls_are_counted_and_refused_at_the_limit(app, monkeypatch):
     from app.domains import billing
+    from app.domains.platform_api import flush_audit as flush_api_audit
     from tests.billing.conftest import make_plan, subscribe
 
     monkeypatch.setattr(get_settings(), "billing_enforce_limits", True)  # the suite runs with it off
@@ -287,7 +288,9 @@ async def test_the_plans_monthly_api_calls_are_counted_and_refused_at_the_limit(
     _id, secret = await make_key(account)
     async with http_client(app) as client:
         codes = [(await client.get("/api/v1/key", headers=bearer(secret))).status_code for _ in range(2)]
+        await flush_api_audit()  # the calls reach the plan's count with the audit batch (at most a second later)
         refused = await client.get("/api/v1/key", headers=bearer(secret))
+        await flush_api_audit()
     assert codes == [200, 200] and refused.status_code == 429
     assert refused.json()["status"] == 429 and "2 API calls a month" in refused.json()["detail"]
     assert await billing.limits.api_calls(account.org_id) == 2  # refused calls are not counted

@@ -48,7 +48,7 @@ class ApiCalled(Event):
 
 
 CallAllowance = Callable[[int], Awaitable[object]]
-CallCounter = Callable[[int], Awaitable[object]]
+CallCounter = Callable[[int, int], Awaitable[object]]
 _allowance: CallAllowance | None = None
 _counters: list[CallCounter] = []
 
@@ -62,8 +62,10 @@ def set_call_allowance(check: CallAllowance | None) -> None:
 
 
 def on_api_call(counter: CallCounter) -> None:
-    """Await `counter(organization_id)` after each answered call (billing counts the month's calls);
-    registering twice is a no-op. For more than the organisation, subscribe to ApiCalled."""
+    """Await `counter(organization_id, calls)` with the calls each organisation made (refused ones
+    not counted), in the batches the audit entries are written in (billing counts the month's
+    calls: a plan's limit may be passed by at most a batch); registering twice is a no-op. For
+    each single call, subscribe to ApiCalled."""
     if counter not in _counters:
         _counters.append(counter)
 
@@ -135,6 +137,7 @@ async def take_call(organization_id: int, key_id: int, version_key: str) -> Quot
 # services in their own transactions.
 _pending: list[dict] = []
 _first_pending = 0.0
+_calls: dict[int, int] = {}  # organisation -> answered calls not yet handed to the counters
 
 
 def queue_audit(entry: dict) -> bool:
@@ -148,6 +151,14 @@ def queue_audit(entry: dict) -> bool:
 
 async def flush_audit() -> int:
     """Write the kept API audit entries to the audit trail in one INSERT; how many."""
+    calls = dict(_calls)
+    _calls.clear()
+    for organization_id, count in calls.items():
+        for counter in _counters:
+            try:
+                await counter(organization_id, count)
+            except Exception:
+                log.exception("counting %s API calls of organisation %s failed", count, organization_id)
     if not _pending:
         return 0
     entries = _pending[:AUDIT_MAX_FLUSH]
@@ -166,11 +177,8 @@ async def after_call(event: ApiCalled, ip: str) -> None:
              "action": "api.call", "entity": "api_key", "entity_id": event.api_key_id,
              "after": {"method": event.method, "route": event.route, "status": event.status}, "ip": ip[:64],
              "created_at": utcnow()}
+    if event.status != 429:  # a refused call is not a call used
+        _calls[event.organization_id] = _calls.get(event.organization_id, 0) + 1
     if queue_audit(entry):
         await flush_audit()
-    for counter in _counters if event.status != 429 else ():  # a refused call is not a call used
-        try:
-            await counter(event.organization_id)
-        except Exception:
-            log.exception("counting an API call of organisation %s failed", event.organization_id)
     await emit(event)
