@@ -29,5 +29,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.billing.piccolo_app",
         "app.domains.money.piccolo_app",
         "app.domains.purchasing.piccolo_app",
+        "app.domains.platform_api.piccolo_app",
     ]
 )

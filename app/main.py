@@ -14,6 +14,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Jinja
@@ -65,6 +66,11 @@ from app.domains.payments.controllers import (
     PaymentsController,
     PaymentSettingsController,
 )
+from app.domains.platform_api.controllers import ApiKeysController
+from app.domains.platform_api.docs import api_docs
+from app.domains.platform_api.problems import not_found as api_not_found
+from app.domains.platform_api.usage import flush_audit as flush_api_audit
+from app.domains.platform_api.v1.router import api_router
 from app.domains.purchasing.controllers import PurchaseOrdersController, SuppliersController
 from app.domains.purchasing.receiving_controllers import (
     IncomingController,
@@ -136,6 +142,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ReorderController,
     IncomingController,
     UnitCostController,
+    ApiKeysController,
 ]
 
 
@@ -164,6 +171,8 @@ def not_found(request: Request, exc: NotFoundException) -> Response:
     # An unknown path matches no route, so neither the session nor the guard has set the reader's
     # language yet: take it from the language cookie (or the session when a route did run).
     i18n.current_locale.set(resolve_locale(request))
+    if request.url.path.startswith("/api/v1/"):
+        return api_not_found(request)
     return app_error(request, NotFound(i18n._("Not found.")))
 
 
@@ -222,6 +231,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # Only the storefront API is a public contract: the app's own pages stay out of the schema.
             Router(path="/", route_handlers=ROUTE_HANDLERS, include_in_schema=False),
             StorefrontApiController,
+            api_router(),  # the REST API for the seller's programs (bearer keys), documented at /api/docs
+            api_docs,
             *([sandbox_mount] if settings.sandbox_enabled else []),
             create_static_files_router(path="/static", directories=[APP_DIR / "static"], opt={"public": True},
                                        name="static", send_as_attachment=False),
@@ -250,10 +261,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         before_send=[security_headers(settings)],
         lifespan=[_in_process_worker_lifespan(settings)],
+        on_shutdown=[flush_api_audit],  # the REST API's per-call audit entries still kept by this process
         logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={400, 404, 401, 403, 405, 409, 413, 422, 429},
                                      root={"level": "INFO", "handlers": ["queue_listener"]}),
-        # An HTML app whose one public API is the storefront's, documented at /schema.
-        openapi_config=OpenAPIConfig(title="StoreSync storefront API", version="1.0.0", path="/schema",
+        # An HTML app whose public APIs (the storefront's, the REST API /api/v1) are documented at /schema
+        # (JSON) and /api/docs (a page read from it).
+        openapi_config=OpenAPIConfig(title="StoreSync API", version="1.0.0", path="/schema",
+                                     components=Components(security_schemes={"BearerKey": SecurityScheme(
+                                         type="http", scheme="bearer",
+                                         description="An API key made under Settings -> API keys (ssk_...).")}),
                                      render_plugins=[JsonRenderPlugin()],  # the schema only: a UI would need inline styles
                                      openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True})),
         debug=settings.debug,

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(default=False, description="Mark cookies Secure (also when BASE_URL is https).")
     checkouts_per_ip_minute: int = Field(default=120, description="Website checkouts per IP address a minute (NATs share one).")
     checkouts_per_phone_hour: int = Field(default=20, description="Website checkouts per buyer phone an hour.")
+    api_calls_per_key_minute: int = Field(default=600, description="REST API calls per API key a minute.")
+    api_calls_per_org_minute: int = Field(default=1200, description="REST API calls per organisation a minute (all its keys).")
     login_max_attempts: int = Field(default=5, description="Failed logins per e-mail and IP before throttling.")
     login_window_seconds: int = Field(default=900, description="Window of the login throttle.")
     login_account_max_attempts: int = Field(

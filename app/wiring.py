@@ -7,6 +7,8 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 
 from __future__ import annotations
 
+import functools
+
 from app.core.events import subscribe, subscribe_batch
 from app.core.limits import Adding
 from app.domains import (
@@ -20,6 +22,7 @@ from app.domains import (
     money,
     orders,
     payments,
+    platform_api,
     shipping,
     stores,
     sync,
@@ -88,3 +91,8 @@ def register_listeners() -> None:
     # orders placed or changed: their days' money rollups are recomputed; a completed marketplace
     # order's settlement is asked for (jobs, enqueued after the commit)
     subscribe(orders.OrdersChanged, money.on_orders_changed)
+    # the audit trail names the API key that acted (REST API calls and their changes)
+    audit.name_rows("api_key", platform_api.key_names)
+    # the plan's monthly API calls: refused at the limit (429), each answered call counted
+    platform_api.set_call_allowance(functools.partial(billing.check_limit, resource="api_calls"))
+    platform_api.on_api_call(billing.count_api_call)

@@ -33,6 +33,7 @@ class Session:
     path: str = "/"
     cookies: dict[str, str] = field(default_factory=dict)
     expect: bytes = b""  # every response body must contain this
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Authorization for the REST API
     _reader: asyncio.StreamReader | None = None
     _writer: asyncio.StreamWriter | None = None
 
@@ -43,6 +44,7 @@ class Session:
                  "User-Agent: storesync-bench"]
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        lines += [f"{name}: {value}" for name, value in self.headers.items()]
         self._request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     async def get(self) -> float:

@@ -366,3 +366,17 @@ ROW_FACTORIES["supplier_id"] = _supplier
 ROW_FACTORIES["item_id"] = _supplier_item
 ROW_FACTORIES["purchase_order_id"] = _purchase_order
 ROW_FACTORIES["line_id"] = _purchase_order_line
+
+async def _api_key(account: Account) -> int:
+    from tests.platform_api.factories import make_key
+
+    key_id, _secret = await make_key(account, name=f"Secret key {account.org_name}")
+    return key_id
+
+
+ROW_FACTORIES["key_id"] = _api_key
+# The REST API's reference page (read from the schema: no tenant data).
+PUBLIC_ROUTES |= {"/api/docs"}
+# The REST API authenticates a bearer key, never a session: tests/test_tenancy_walker.py walks its
+# routes with a key of another organisation (test_every_api_route_keeps_tenants_apart).
+API_PREFIX = "/api/v1/"

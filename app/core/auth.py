@@ -96,6 +96,8 @@ def resolve_locale(connection: ASGIConnection) -> str:
 
 
 async def permission_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    if handler.opt.get("api_key"):  # the REST API: its own guard authenticates the bearer key, never a session
+        return
     current_locale.set(resolve_locale(connection))
     if handler.opt.get("public") or handler.opt.get("is_static"):
         return

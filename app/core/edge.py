@@ -193,12 +193,27 @@ class EdgeMiddleware:
         return replay
 
 
+API_PREFIX = "/api/v1/"  # the REST API: no session, no language cookie; it answers in the caller's Accept-Language
+
+
+def _api_locale(scope: Scope) -> str:
+    """Indonesian for a caller whose Accept-Language starts with it, English otherwise."""
+    for name, value in scope.get("headers") or ():
+        if name == b"accept-language":
+            return "id" if value.strip().lower().startswith(b"id") else "en"
+    return "en"
+
+
 def _set_locale(scope: Scope) -> None:
     """Refusals happen before the permission guard, which sets the reader's language."""
+    from app.core.i18n import current_locale
+
+    if scope.get("path", "").startswith(API_PREFIX):
+        current_locale.set(_api_locale(scope))
+        return
     from litestar.connection import ASGIConnection
 
     from app.core.auth import resolve_locale
-    from app.core.i18n import current_locale
 
     current_locale.set(resolve_locale(ASGIConnection(scope)))
 

@@ -21,6 +21,7 @@ class Permission(StrEnum):
     ORDERS_MANAGE = "orders.manage"
     FULFILLMENT = "fulfillment"  # pick, pack, ship
     JOBS_RUN = "jobs.run"  # start syncs, imports, exports
+    API_MANAGE = "api.manage"  # REST API keys (Settings -> API)
 
 
 _ALL = frozenset(Permission)

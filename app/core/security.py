@@ -25,9 +25,11 @@ log = logging.getLogger("storesync.security")
 # as the seller allows); the HTML shop's forms carry the CSRF token like every other form.
 CSRF_EXEMPT = ["^/admin(?:/|$)", "^/static/", "^/healthz$", "^/webhooks/", "^/sandbox(?:/|$)",
                "^/payments/(?:midtrans/notification|xendit/callback)$", "^/api/storefront/", "^/schema(?:/|$)",
-               "^/shipping/webhooks/[^/]+$"]
+               "^/shipping/webhooks/[^/]+$", "^/api/v1/"]
 # Buyers have no session: the shop keeps its cart in its own cookie.
-SESSION_EXEMPT = ["^/static/", "^/healthz$", "^/shop/", "^/api/storefront/", "^/schema(?:/|$)"]
+# The REST API authenticates a bearer key and never reads a session cookie (so a browser's session
+# cannot make API writes, and CSRF has nothing to protect there).
+SESSION_EXEMPT = ["^/static/", "^/healthz$", "^/shop/", "^/api/storefront/", "^/schema(?:/|$)", "^/api/v1/"]
 
 # The app's pages: scripts and styles only from our own files (htmx's indicator <style> is turned off
 # in base.html's htmx-config; its CSS is in app.css), no plugins, no framing by anyone.

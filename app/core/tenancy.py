@@ -20,11 +20,12 @@ T = TypeVar("T", bound=Table)
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is acting: a person (user id) or the system (None), and from where."""
+    """Who is acting: a person (user id), an API key (api_key_id) or the system (both None), and from where."""
 
     user_id: int | None
     ip: str | None = None
     email: str | None = None
+    api_key_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

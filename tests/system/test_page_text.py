@@ -26,6 +26,8 @@ SNAKE_ALLOWED = set(IMPORT_COLUMNS)
 # The outbound webhooks' event types (order.status_changed) are the names a receiver reads in the payload.
 SNAKE_ALLOWED |= {part for event_type in WebhookEventType for part in SNAKE.findall(event_type.value)}
 NOT_YET: set[str] = set()  # pages this check skips for now (none)
+# The REST API's reference is for programmers: field and parameter names are its content (in <code>).
+PROGRAMMERS_PAGES = {"/api/docs"}
 # The audit log folds each entry's raw record (JSON, identifiers and all) under "Raw record", on
 # purpose, for whoever needs the exact values; that block alone is not interface text.
 RAW_BLOCK = re.compile(r'<details class="raw">.*?</details>', re.S)
@@ -76,7 +78,7 @@ async def test_every_page_shows_words_not_identifiers(app, locale):
         await login(client, account)
         await post(client, "/language", {"locale": locale, "next": "/"})
         pages = 0
-        for url in page_urls(app, ids, NOT_YET):
+        for url in page_urls(app, ids, NOT_YET | PROGRAMMERS_PAGES):
             response = await client.get(url)
             assert response.status_code < 500, f"GET {url} gave {response.status_code}"
             if response.status_code != 200 or "text/html" not in response.headers.get("content-type", ""):

@@ -8,5 +8,6 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.audit.readable import label_values as label_values
     from app.domains.audit.readable import name_rows as name_rows
     from app.domains.audit.services import record as record
+    from app.domains.audit.services import record_many as record_many
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -19,4 +19,5 @@ class AuditEntry(Table):
     before = JSON(null=True, default=None)
     after = JSON(null=True, default=None)
     ip = Varchar(length=64, null=True, default=None)
+    api_key = Integer(null=True, default=None, help_text="The API key that acted (no person); its id in api_key.")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -158,16 +158,17 @@ async def refuse_over_limit(event: Adding) -> None:
     await check_limit(event.organization_id, event.resource, event.current)
 
 
-async def count_api_call(organization_id: int) -> int:
-    """Count one API call this month and return the month's count (for the API's middleware: call
-    check_limit(org, "api_calls") first to refuse at the limit, then this)."""
+async def count_api_call(organization_id: int, calls: int = 1) -> int:
+    """Count `calls` API calls this month (the API hands them over in batches) and return the
+    month's count (for the API's middleware: call check_limit(org, "api_calls") first to refuse at
+    the limit, then this)."""
     month = month_key()
-    updated = await ApiUsage.update({ApiUsage.calls: ApiUsage.calls + 1}).where(
+    updated = await ApiUsage.update({ApiUsage.calls: ApiUsage.calls + calls}).where(
         (ApiUsage.organization == organization_id) & (ApiUsage.month == month)).returning(ApiUsage.calls)
     if updated:
         return int(updated[0]["calls"])
-    inserted = await ApiUsage.insert(ApiUsage(organization=organization_id, month=month, calls=1)).on_conflict(
+    inserted = await ApiUsage.insert(ApiUsage(organization=organization_id, month=month, calls=calls)).on_conflict(
         target=(ApiUsage.organization, ApiUsage.month), action="DO NOTHING").returning(ApiUsage.calls)
     if inserted:
-        return 1
-    return await count_api_call(organization_id)  # a concurrent first call inserted the row
+        return calls
+    return await count_api_call(organization_id, calls)  # a concurrent first call inserted the row

@@ -23,8 +23,10 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.reads import owns_variants as owns_variants
     from app.domains.catalog.reads import parcel_sizes as parcel_sizes
     from app.domains.catalog.reads import plain_variant_skus as plain_variant_skus
+    from app.domains.catalog.reads import product_page as product_page
     from app.domains.catalog.reads import products_exist as products_exist
     from app.domains.catalog.reads import reorder_points as reorder_points
+    from app.domains.catalog.reads import variant_detail as variant_detail
     from app.domains.catalog.schemas import ProductForm as ProductForm
     from app.domains.catalog.schemas import VariantForm as VariantForm
     from app.domains.catalog.services import bundle_components as bundle_components
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.services import components_of as components_of
     from app.domains.catalog.services import create_product as create_product
     from app.domains.catalog.services import require_variant as require_variant
+    from app.domains.catalog.services import update_product as update_product
     from app.domains.catalog.services import variant_by_code as variant_by_code
     from app.domains.catalog.services import variants_by_sku as variants_by_sku
     from app.domains.catalog.stock_port import Count as Count

@@ -107,3 +107,38 @@ async def parcel_sizes(tenant: Tenant, variant_ids: Sequence[int]) -> dict[int, 
             for r in await tenant.scoped(Variant).select(
                 Variant.id, Variant.weight_grams, Variant.length_cm, Variant.width_cm, Variant.height_cm).where(
                 Variant.id.is_in(sorted(set(variant_ids)) or [-1]))}
+
+
+API_PRODUCT_COLUMNS = ("id", "name", "brand", "category", "description", "status", "created_at", "updated_at")
+API_VARIANT_COLUMNS = ("id", "product", "sku", "barcode", "name", "attributes", "price", "cost", "weight_grams",
+                       "image_url", "reorder_point", "is_bundle", "archived")
+
+
+async def product_page(tenant: Tenant, *, after: int = 0, limit: int = 100, q: str = "",
+                       product_ids: Sequence[int] | None = None) -> list[dict]:
+    """Products with id > after (ascending, at most `limit`), each with its variants under
+    "variants"; `q` matches name, SKU, barcode, brand or category (case-insensitive)."""
+    from app.domains.catalog.tables import Product
+
+    query = tenant.scoped(Product).select(*[Product._meta.get_column_by_name(c) for c in API_PRODUCT_COLUMNS]).where(
+        Product.id > after)
+    if product_ids is not None:
+        query = query.where(Product.id.is_in(list(product_ids) or [-1]))
+    if q.strip():
+        matching = tenant.scoped(Variant).select(Variant.product).where(Variant.search_text.like(f"%{q.strip().lower()}%"))
+        query = query.where(Product.id.is_in(matching))
+    products = await query.order_by(Product.id).limit(limit)
+    ids = [p["id"] for p in products]
+    variants = await tenant.scoped(Variant).select(
+        *[Variant._meta.get_column_by_name(c) for c in API_VARIANT_COLUMNS]).where(
+        Variant.product.is_in(ids or [-1])).order_by(Variant.id).output(load_json=True)
+    by_product: dict[int, list[dict]] = {}
+    for v in variants:
+        by_product.setdefault(v["product"], []).append(v)
+    return [{**p, "variants": by_product.get(p["id"], [])} for p in products]
+
+
+async def variant_detail(tenant: Tenant, variant_id: int) -> dict | None:
+    """One variant's API fields, None when not of this organisation."""
+    return await tenant.scoped(Variant).select(*[Variant._meta.get_column_by_name(c) for c in API_VARIANT_COLUMNS]).where(
+        Variant.id == variant_id).output(load_json=True).first()

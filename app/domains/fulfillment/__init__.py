@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.platform_actions import reason_label as reason_label
     from app.domains.fulfillment.platform_actions import request_cancel as request_cancel
     from app.domains.fulfillment.platform_actions import request_ship as request_ship
+    from app.domains.fulfillment.reads import ship_order as ship_order
+    from app.domains.fulfillment.reads import shipment_page as shipment_page
     from app.domains.fulfillment.schemas import BulkOrdersForm as BulkOrdersForm
     from app.domains.fulfillment.schemas import OrderSelection as OrderSelection
 else:

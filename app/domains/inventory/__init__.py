@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.locations import default_location as default_location
     from app.domains.inventory.locations import first_warehouse as first_warehouse
     from app.domains.inventory.locations import list_locations as list_locations
+    from app.domains.inventory.locations import require_location as require_location
     from app.domains.inventory.outbox import consume_changes as consume_changes
     from app.domains.inventory.outbox import (
         organisations_with_pending_changes as organisations_with_pending_changes,
@@ -36,12 +37,14 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.overview import levels_by_location as levels_by_location
     from app.domains.inventory.overview import low_stock_count as low_stock_count
     from app.domains.inventory.overview import low_stock_count_sql as low_stock_count_sql
+    from app.domains.inventory.overview import stock_table as stock_table
     from app.domains.inventory.signals import AvailableChanged as AvailableChanged
     from app.domains.inventory.signals import held as held
     from app.domains.inventory.statuses import MovementKind as MovementKind
     from app.domains.inventory.stock import MAX_QUANTITY as MAX_QUANTITY
     from app.domains.inventory.stock import Level as Level
     from app.domains.inventory.stock import Line as Line
+    from app.domains.inventory.stock import adjust as adjust
     from app.domains.inventory.stock import check_unit_cost as check_unit_cost
     from app.domains.inventory.stock import commit as commit
     from app.domains.inventory.stock import count_many as count_many

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.customers import list_customers as list_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
     from app.domains.orders.events import OrderCreated as OrderCreated
@@ -23,11 +24,13 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.page import order_page as order_page
     from app.domains.orders.reads import NOT_SALES as NOT_SALES
     from app.domains.orders.reads import SoldLine as SoldLine
+    from app.domains.orders.reads import api_order_page as api_order_page
     from app.domains.orders.reads import count_placed_since as count_placed_since
     from app.domains.orders.reads import order_store as order_store
     from app.domains.orders.reads import placed_per_day as placed_per_day
     from app.domains.orders.reads import placed_range as placed_range
     from app.domains.orders.reads import placed_times as placed_times
+    from app.domains.orders.reads import sales_summary as sales_summary
     from app.domains.orders.reads import sold_lines as sold_lines
     from app.domains.orders.reads import store_orders as store_orders
     from app.domains.orders.reads import work_counts as work_counts
@@ -41,6 +44,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.services import OrderDetail as OrderDetail
     from app.domains.orders.services import OrderSummary as OrderSummary
     from app.domains.orders.services import SummaryLine as SummaryLine
+    from app.domains.orders.services import create_manual_order as create_manual_order
     from app.domains.orders.services import get_order as get_order
     from app.domains.orders.services import order_summary as order_summary
     from app.domains.orders.services import place_channel_order as place_channel_order

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from piccolo.query.functions.aggregate import Count, Sum
+
 from app.core.database import is_postgres
 from app.core.tenancy import Tenant
 from app.domains.orders.statuses import OrderState
@@ -149,3 +151,27 @@ def _moment(value: datetime | str | None) -> datetime | None:
 async def count_placed_since(organization_id: int, since: datetime) -> int:
     """Orders of the organisation placed since `since` (what a plan's monthly order figure counts)."""
     return await Order.count().where((Order.organization == organization_id) & (Order.placed_at >= since))
+
+API_ORDER_COLUMNS = ("id", "platform_order_id", "channel", "store", "state", "stock_state", "oversold", "customer_name",
+                     "currency", "total", "subtotal", "shipping_fee", "placed_at", "updated_at")
+
+
+async def api_order_page(tenant: Tenant, *, after: int = 0, limit: int = 100, updated_since: datetime | None = None,
+                     state: str = "") -> list[dict]:
+    """Orders with id > after, ascending, at most `limit` (the API's cursor pages); only those
+    changed at or after `updated_since` when given, only those in `state` when given."""
+    query = tenant.scoped(Order).select(*[Order._meta.get_column_by_name(c) for c in API_ORDER_COLUMNS]).where(
+        Order.id > after)
+    if updated_since is not None:
+        query = query.where(Order.updated_at >= updated_since)
+    if state:
+        query = query.where(Order.state == state)
+    return await query.order_by(Order.id).limit(limit)
+
+
+async def sales_summary(tenant: Tenant, since: datetime, until: datetime) -> list[dict]:
+    """Orders placed in [since, until) per channel and state: count and totals (rupiah), one statement."""
+    return await tenant.scoped(Order).select(
+        Order.channel, Order.state, Count(Order.id, alias="orders"), Sum(Order.total, alias="total"),
+        Sum(Order.shipping_fee, alias="shipping")).where(
+        (Order.placed_at >= since) & (Order.placed_at < until)).group_by(Order.channel, Order.state)

@@ -308,7 +308,7 @@ async def transition(tenant: Tenant, order_id: int, target: str, *, by_person: b
         if new_state not in ALLOWED[current]:
             raise Conflict(_("An order that is %(current)s cannot become %(target)s.", current=current.label(),
                              target=new_state.label()))
-        changed = await tenant.scoped(Order).update({Order.state: new_state}).where(
+        changed = await tenant.scoped(Order).update({Order.state: new_state, Order.updated_at: utcnow()}).where(
             (Order.id == order.id) & (Order.state == current)).returning(Order.id)
         if not changed:
             raise Conflict(_("The order changed meanwhile; reload and try again."))
