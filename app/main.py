@@ -65,6 +65,7 @@ from app.domains.payments.controllers import (
     PaymentsController,
     PaymentSettingsController,
 )
+from app.domains.publishing.controllers import PublishingController
 from app.domains.purchasing.controllers import PurchaseOrdersController, SuppliersController
 from app.domains.purchasing.receiving_controllers import (
     IncomingController,
@@ -136,6 +137,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ReorderController,
     IncomingController,
     UnitCostController,
+    PublishingController,
 ]
 
 

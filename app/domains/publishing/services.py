@@ -267,7 +267,7 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
         except errors.ListingRefused as refused:
             raise ValidationFailed({_field_of(refused): refused.detail}) from refused
         except errors.IntegrationError as exc:
-            raise ValidationFailed({"platform": str(exc.seller_message)}) from exc
+            raise ValidationFailed({"platform": _(str(exc.seller_message))}) from exc
     await trees.remember_category(tenant, store.platform, proposal.catalog_category, new.category_id)
     listing = Listing(
         listing_id=created.listing_id, title=new.title, status="NORMAL", has_variants=bool(new.tiers),
@@ -280,3 +280,12 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
                  after={"store": store.id, "listing": created.listing_id, "category": new.category_id})
     return Published(listing_id=created.listing_id, listing_rows=counts.created + counts.updated,
                      mapped=counts.auto_mapped)
+
+
+def form_values(proposal: Proposal) -> dict[str, str]:
+    """The form's first values: the product's title and description, the proposed category, and
+    an attribute's value when the catalog already says it (the brand)."""
+    values = {"title": proposal.title, "description": proposal.description, "category_id": proposal.category_id or ""}
+    for attr in proposal.attributes:
+        values[f"attr_{attr.attribute_id}"] = ""
+    return values
