@@ -122,3 +122,21 @@ async def test_platform_refusal_lands_on_its_field_and_a_retry_publishes(owner_c
     await set_variant_image(tenant, product_id, rows[0]["id"], photo(900))
     published = await services.publish(tenant, product_id, store["id"], answers(proposal))
     assert published.mapped == 4 and published.listing_id in sandbox.shop("shopee", shop.shop_id).products
+
+
+async def test_the_scheduled_refresh_rereads_each_platforms_tree(owner_client, sandbox):
+    from app.domains.publishing import trees
+
+    await connected_store(owner_client, sandbox, "shopee")
+    await connected_store(owner_client, sandbox, "tiktok")
+    sandbox.reset_calls()
+    report = await trees.refresh_trees()
+    assert sorted(report.refreshed) == ["shopee", "tiktok"]
+    assert len(sandbox.calls_to("shopee", "/api/v2/product/get_category")) == 1
+    assert len(sandbox.calls_to("tiktok", "/product/202309/categories")) == 1
+    tenant = tenant_of(owner_client.account)
+    store = await Store.select().where((Store.organization == tenant.organization_id) &
+                                       (Store.platform == "shopee")).first()
+    product_id = await kaos(tenant, prefix="RT")
+    await services.propose(tenant, product_id, store["id"])
+    assert len(sandbox.calls_to("shopee", "/api/v2/product/get_category")) == 1, "the form reads the cached tree"
