@@ -65,7 +65,7 @@ from app.domains.payments.controllers import (
     PaymentsController,
     PaymentSettingsController,
 )
-from app.domains.publishing.controllers import PublishingController
+from app.domains.publishing.controllers import BulkPublishingController, PublishingController
 from app.domains.purchasing.controllers import PurchaseOrdersController, SuppliersController
 from app.domains.purchasing.receiving_controllers import (
     IncomingController,
@@ -138,6 +138,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     IncomingController,
     UnitCostController,
     PublishingController,
+    BulkPublishingController,
 ]
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.publishing.services import Published as Published
     from app.domains.publishing.services import propose as propose
     from app.domains.publishing.services import publish as publish
+    from app.domains.publishing.services import publish_many as publish_many
     from app.domains.publishing.trees import refresh_trees as refresh_trees
 else:
     __getattr__ = lazy_exports(__name__, __file__)

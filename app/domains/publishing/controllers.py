@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
+from app.core import tasks as contracts
 from app.core.errors import ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import form_data, render
-from app.domains import catalog, stores
+from app.core.web import form_data, redirect_after_post, render
+from app.domains import catalog, jobs, stores
 from app.domains.publishing import services
 from app.integrations import errors
 
@@ -67,3 +70,50 @@ class PublishingController(Controller):
                               errors={"platform": _(str(down.seller_message))}, product_id=product_id)
         return render(request, "publishing/done.html", published=published, product_id=product_id,
                       store=await stores.store_view(tenant, store_id))
+
+
+class BulkPublishingController(Controller):
+    """Bulk "Publish to…" of the ticked products: a background job, its progress, its results."""
+
+    path = "/publish/bulk"
+    opt = {"permission": Permission.CATALOG_EDIT}
+
+    @post("/", name="publishing:bulk")
+    async def start(self, request: Request, tenant: Tenant) -> Response:
+        form = await request.form()
+        ids = sorted({int(v) for v in form.getall("ids", []) if isinstance(v, str) and v.isdigit()})[:500]
+        store_id = str(form.get("store_id") or "")
+        problems = {}
+        if not ids:
+            problems["ids"] = _("Tick the products to publish.")
+        if not store_id.isdigit():
+            problems["store_id"] = _("Choose the store to publish to.")
+        if problems:
+            return render(request, "publishing/refused.html", status_code=422, errors=problems, product_id=None)
+        store = await stores.store_view(tenant, int(store_id))
+        if not await catalog.products_exist(tenant, ids):
+            return render(request, "publishing/refused.html", status_code=422, product_id=None,
+                          errors={"ids": _("Some of these products no longer exist.")})
+        row = await jobs.start(tenant, contracts.publish_products, deferred("Publish to a store"), timeout=3600,
+                               retries=1, store_id=store.id, product_ids=ids, actor_id=tenant.actor.user_id)
+        return redirect_after_post(request, f"/publish/bulk/{row.id}")
+
+    @get("/{job_id:int}", name="publishing:bulk_results")
+    async def results(self, request: Request, tenant: Tenant, job_id: int) -> Response:
+        job = await jobs.get_job(tenant, job_id)
+        publishing = job.kind == contracts.publish_products.__name__  # another job shows its progress only
+        outcome = _json(job.result) if publishing else {}
+        parameters = _json(job.parameters) if publishing else {}
+        return render(request, "publishing/bulk.html", progress=await jobs.progress(tenant, job_id),
+                      outcome=outcome, results=outcome.get("results") or [],
+                      store_id=(parameters.get("kwargs") or {}).get("store_id"))
+
+
+def _json(value: object) -> dict:
+    """A JSON column as a dict (it comes back as text without load_json)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "{}")
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}

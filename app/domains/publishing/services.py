@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,6 +269,8 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
         except errors.IntegrationError as exc:
             raise ValidationFailed({"platform": _(str(exc.seller_message))}) from exc
     await trees.remember_category(tenant, store.platform, proposal.catalog_category, new.category_id)
+    await trees.remember_answers(tenant, store.platform, new.category_id,
+                                 {k: v for k, v in form.items() if k.startswith("attr_") and v})
     listing = Listing(
         listing_id=created.listing_id, title=new.title, status="NORMAL", has_variants=bool(new.tiers),
         seller_sku=None if new.tiers else new.variants[0].seller_sku,
@@ -282,10 +284,45 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
                      mapped=counts.auto_mapped)
 
 
-def form_values(proposal: Proposal) -> dict[str, str]:
+def form_values(proposal: Proposal, answers: Mapping[str, str] | None = None) -> dict[str, str]:
     """The form's first values: the product's title and description, the proposed category, and
-    an attribute's value when the catalog already says it (the brand)."""
+    the attribute answers last given for this category (when known)."""
     values = {"title": proposal.title, "description": proposal.description, "category_id": proposal.category_id or ""}
     for attr in proposal.attributes:
-        values[f"attr_{attr.attribute_id}"] = ""
+        name = f"attr_{attr.attribute_id}"
+        values[name] = (answers or {}).get(name, "")
     return values
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    product_id: int
+    name: str
+    listing_id: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+async def publish_many(tenant: Tenant, store_id: int, product_ids: list[int],
+                       progress: Callable[[int, int, str, int], Awaitable[None]] | None = None) -> list[BulkResult]:
+    """Publish each product with the proposed category and the attribute answers last given for
+    it; one result per product (a refusal names its fields; the product can be retried alone)."""
+    results: list[BulkResult] = []
+    failed = 0
+    store = await stores.get_store(tenant, store_id)
+    for done, product_id in enumerate(product_ids):
+        name = str(product_id)
+        try:
+            proposal = await propose(tenant, product_id, store_id)
+            name = proposal.title
+            answers = await trees.remembered_answers(tenant, store.platform, proposal.category_id or "")
+            published = await publish(tenant, product_id, store_id, form_values(proposal, answers))
+            results.append(BulkResult(product_id, name, listing_id=published.listing_id))
+        except ValidationFailed as exc:
+            failed += 1
+            results.append(BulkResult(product_id, name, errors=dict(exc.errors)))
+        except errors.IntegrationError as exc:
+            failed += 1
+            results.append(BulkResult(product_id, name, errors={"platform": str(exc.seller_message)}))
+        if progress is not None:
+            await progress(done + 1, len(product_ids), name, failed)
+    return results

@@ -10,15 +10,18 @@ rewrites the tree before it expires. The seller's category choice per catalog ca
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from app.core.redis import redis_client
 from app.core.tenancy import Tenant
 from app.domains import stores
+from app.integrations import errors
 from app.integrations.base import Category, CategoryAttribute, PublishingAdapter, ShopConnection
 from app.settings import get_settings
 
 TREE_TTL = 8 * 86400
+log = logging.getLogger(__name__)
 
 
 def _key(*parts: object) -> str:
@@ -79,6 +82,24 @@ async def refresh_trees() -> TreeRefresh:
         async with stores.open_adapter(store.platform) as adapter:
             if not isinstance(adapter, PublishingAdapter):
                 continue
-            await category_tree(adapter, stores.connection_for(tenant, store, adapter), fresh=True)
+            try:
+                await category_tree(adapter, stores.connection_for(tenant, store, adapter), fresh=True)
+            except (errors.IntegrationError, ValueError) as exc:  # this store cannot read it: try the next one
+                log.info("category tree of %s not read through store %s: %s", store.platform, store.id, exc)
+                continue
         done.append(store.platform)
     return TreeRefresh(done)
+
+
+async def remember_answers(tenant: Tenant, platform: str, category_id: str, answers: dict[str, str]) -> None:
+    """The attribute answers last published in this category (bulk publishing reuses them)."""
+    if category_id and answers:
+        await redis_client().hset(_key("answers", tenant.organization_id, platform), category_id,
+                                  json.dumps(answers))  # type: ignore[misc]
+
+
+async def remembered_answers(tenant: Tenant, platform: str, category_id: str) -> dict[str, str]:
+    if not category_id:
+        return {}
+    value = await redis_client().hget(_key("answers", tenant.organization_id, platform), category_id)  # type: ignore[misc]
+    return json.loads(value) if value else {}
