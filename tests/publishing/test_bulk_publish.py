@@ -33,6 +33,9 @@ async def test_bulk_publish_reports_each_product_and_a_refused_one_is_retried(ow
     await services.publish(tenant, first, store["id"], answers(proposal))  # the category's answers are remembered
     good, bare = await kaos(tenant, prefix="B2"), await kaos(tenant, side=0, prefix="B3")
 
+    pick = await owner_client.get("/publish/bulk/")
+    assert pick.status_code == 200 and f'name="ids" value="{bare}"' in pick.text
+    assert f'<option value="{store["id"]}">' in pick.text
     junk = await post(owner_client, "/publish/bulk/", {"store_id": "x"})
     assert junk.status_code == 422 and "Tick the products" in junk.text
     started = await post(owner_client, "/publish/bulk/", {"store_id": str(store["id"]),

@@ -78,6 +78,12 @@ class BulkPublishingController(Controller):
     path = "/publish/bulk"
     opt = {"permission": Permission.CATALOG_EDIT}
 
+    @get("/", name="publishing:bulk_pick")
+    async def pick(self, request: Request, tenant: Tenant) -> Response:
+        """Tick the products and choose the store (bounded: the first 500 active products by name)."""
+        return render(request, "publishing/bulk_pick.html", products=(await catalog.active_products(tenant))[:500],
+                      stores=await stores.active_stores(tenant))
+
     @post("/", name="publishing:bulk")
     async def start(self, request: Request, tenant: Tenant) -> Response:
         form = await request.form()
