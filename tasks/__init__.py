@@ -20,6 +20,7 @@ from tasks.mail import deliver_mail, sweep_mail
 from tasks.money import refresh_rollups, schedule_settlements, send_weekly_summaries, settle_store
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
+from tasks.publishing import publish_products, refresh_category_trees
 from tasks.shipping import book_courier, book_couriers, poll_courier_tracking, retry_courier_bookings
 from tasks.stores import process_webhook, refresh_store_tokens, sweep_webhook_events
 from tasks.sync import (
@@ -40,7 +41,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
              print_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
              billing_cycle, settle_store, refresh_rollups, schedule_settlements,
-             send_weekly_summaries]
+             send_weekly_summaries, refresh_category_trees, publish_products]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -72,6 +73,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(schedule_settlements, cron="17 * * * *", timeout=300, retries=0),
     # Mondays 01:00 UTC (08:00 WIB): the weekly summary e-mail to owners who did not opt out.
     CronJob(send_weekly_summaries, cron="0 1 * * 1", timeout=900, retries=0),
+    # Daily at 19:40 UTC (02:40 WIB): each marketplace's category tree, before its cached copy expires.
+    CronJob(refresh_category_trees, cron="40 19 * * *", timeout=600, retries=1),
 ]
 
 

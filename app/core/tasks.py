@@ -106,3 +106,8 @@ async def refresh_rollups(ctx: WorkerContext, *, organization_id: int, order_ids
 async def settle_store(ctx: WorkerContext, *, organization_id: int, store_id: int,
                        order_ids: list[int] | None = None) -> object:
     """Fetch and record one store's marketplace settlements (these orders' too, even if final)."""
+
+
+async def publish_products(ctx: WorkerContext, *, organization_id: int, background_job_id: int, store_id: int,
+                           product_ids: list[int], actor_id: int | None = None) -> object:
+    """Publish each product to one store (bulk "Publish to…"), one result per product."""

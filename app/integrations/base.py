@@ -525,3 +525,117 @@ class PlatformAdapter(Protocol):
     def settled_orders(self, conn: ShopConnection, since: datetime, until: datetime) -> AsyncIterator[str]:
         """Ids of the orders whose money the platform paid out in [since, until), each once."""
         ...
+
+
+# -- publishing (cross-listing) ------------------------------------------------------------------
+# Additive: a channel that can create listings implements PublishingAdapter besides
+# PlatformAdapter. Ids are strings whatever the platform's JSON type.
+
+
+class Category(DomainModel):
+    """One node of a platform's category tree; only leaves take listings."""
+
+    category_id: str
+    parent_id: str | None = None  # None at the root
+    name: str
+    is_leaf: bool
+
+
+class AttributeValue(DomainModel):
+    value_id: str
+    name: str
+
+
+class CategoryAttribute(DomainModel):
+    """A product attribute a category asks for. ``values`` empty means free text; otherwise the
+    answer must be one of them (unless ``customizable``)."""
+
+    attribute_id: str
+    name: str
+    mandatory: bool
+    values: tuple[AttributeValue, ...] = ()
+    customizable: bool = False
+    is_brand: bool = False
+
+
+class ChosenAttribute(DomainModel):
+    """The seller's answer to one attribute: a listed value id, or free text."""
+
+    attribute_id: str
+    value_id: str | None = None
+    text: str | None = None
+
+
+class UploadedImage(DomainModel):
+    """An image the platform holds; ``image_id`` is what create calls name (Shopee id, TikTok uri)."""
+
+    image_id: str
+    url: str | None = None
+
+
+class NewVariant(DomainModel):
+    """One sellable unit of a new listing; ``options`` has one value per tier, in tier order."""
+
+    seller_sku: str
+    options: tuple[str, ...] = ()
+    price: int = Field(gt=0)  # minor units
+    quantity: int = Field(ge=0)
+
+
+class NewListing(DomainModel):
+    """Everything a create call needs. ``tiers`` name the variation axes (size, colour); an item
+    without variants has no tiers and exactly one variant."""
+
+    title: str
+    description: str
+    category_id: str
+    attributes: tuple[ChosenAttribute, ...] = ()
+    image_ids: tuple[str, ...]
+    weight_grams: int = Field(gt=0)
+    tiers: tuple[str, ...] = ()
+    variants: tuple[NewVariant, ...]
+    seller_sku: str | None = None
+    warehouse_id: str | None = None  # TikTok: where the stock lies (the shop's default when None)
+
+
+class CreatedListing(DomainModel):
+    """The created listing and, per seller SKU, the platform's variant id (to map at once)."""
+
+    listing_id: str
+    variant_ids: Mapping[str, str]  # seller_sku -> variant id ("0" for a Shopee item without models)
+
+
+class ListingLimits(DomainModel):
+    """What a platform accepts in a create call (checked before calling it)."""
+
+    title_max: int
+    images_max: int
+    tiers_max: int
+    variants_max: int
+    image_min_px: int
+
+
+@runtime_checkable
+class PublishingAdapter(Protocol):
+    """A channel that can create listings. Refusals raise ``errors.ListingRefused`` naming the field
+    (``title``, ``images``, ``weight``, ``variants``, ``attribute:<id>``) when the platform's answer
+    says which."""
+
+    platform: Platform
+    listing_limits: ListingLimits
+
+    async def categories(self, conn: ShopConnection) -> list[Category]:
+        """The whole category tree, flat (parents before children is not promised)."""
+        ...
+
+    async def category_attributes(self, conn: ShopConnection, category_id: str) -> list[CategoryAttribute]:
+        """The product attributes of one leaf category, mandatory ones flagged."""
+        ...
+
+    async def upload_image(self, conn: ShopConnection, content: bytes, filename: str) -> UploadedImage:
+        """Hand one product photo to the platform's image API."""
+        ...
+
+    async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:
+        """Create the listing with its variations; on a refusal nothing stays listed."""
+        ...

@@ -151,3 +151,20 @@ class WebhookRejected(IntegrationError):
 
     retryable = False
     default_seller_message = N_("A marketplace notification could not be verified and was ignored.")
+
+
+class ListingRefused(ValidationError):
+    """The platform refused a new listing; ``field`` names what it objected to when its answer says
+    (``title``, ``description``, ``images``, ``weight``, ``price``, ``variants``, ``category``,
+    ``attribute:<id>``), None when it does not."""
+
+    default_seller_message = N_("The marketplace refused this listing.")
+
+    def __init__(self, detail: str, *, field: str | None = None, **kwargs: object) -> None:
+        super().__init__(detail, **kwargs)  # type: ignore[arg-type]
+        self.field = field
+
+    @classmethod
+    def from_error(cls, error: IntegrationError, field: str | None) -> ListingRefused:
+        return cls(error.detail, field=field, platform=error.platform, code=error.code,
+                   http_status=error.http_status, request_id=error.request_id, seller_message=error.detail)

@@ -25,6 +25,7 @@ from app.integrations.shopee import signing
 from app.sandbox import finance
 from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
+from app.sandbox.shopee_publish import publishing_endpoints
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop, Sku
 
 PUBLIC_PATHS = {"/api/v2/shop/auth_partner", "/api/v2/auth/token/get", "/api/v2/auth/access_token/get"}
@@ -42,6 +43,8 @@ class Call:
     body: dict[str, Any]
     partner_id: str
     scoped_shop: Shop | None  # None on calls that name no shop (authorization, token)
+    raw: bytes = b""
+    content_type: str = ""
 
     @property
     def shop(self) -> Shop:
@@ -111,6 +114,7 @@ class ShopeeApi:
             ("POST", "/api/v2/payment/get_escrow_detail_batch"): self.escrow_detail_batch,
             ("GET", "/api/v2/payment/get_escrow_list"): self.escrow_list,
         }
+        self.endpoints.update(publishing_endpoints(state))
 
     async def handle(self, request: Request, path: str) -> Response:
         query = request.query_params
@@ -184,15 +188,17 @@ class ShopeeApi:
                 raise SandboxError("invalid_acceess_token", "Invalid access_token: it has expired.", 403)
             shop = self.state.shop("shopee", query["shop_id"])
         raw = await request.body()
+        content_type = request.headers.get("content-type", "")
         body: dict[str, Any] = {}
-        if raw:
+        if raw and not content_type.startswith("multipart/"):
             try:
                 body = json.loads(raw)
             except ValueError:
                 raise SandboxError("error_param", "The request body is not valid JSON.", 400) from None
             if not isinstance(body, dict):
                 raise SandboxError("error_param", "The request body must be a JSON object.", 400)
-        return Call(path=path, query=query, body=body, partner_id=partner_id, scoped_shop=shop)
+        return Call(path=path, query=query, body=body, partner_id=partner_id, scoped_shop=shop, raw=raw,
+                    content_type=content_type)
 
     # -- authorization ----------------------------------------------------------------------
 

@@ -224,6 +224,8 @@ class SandboxState:
         self.couriers = CourierSandbox()
         # TikTok: document URL token -> (shop id, package id); the URL stays valid while the sandbox runs.
         self.document_links: dict[str, tuple[str, str]] = {}
+        # Uploaded product photos: (platform, image id) -> (width, height).
+        self.images: dict[tuple[str, str], tuple[int, int]] = {}
 
     # -- time -------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from app.sandbox import finance
 from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop
+from app.sandbox.tiktok_publish import publishing_routes
 
 TIMESTAMP_PAST = 300
 TIMESTAMP_FUTURE = 30
@@ -50,6 +51,8 @@ class Call:
     tokens_shop: Shop
     match: dict[str, str] = field(default_factory=dict)
     base_url: str = ""  # where the sandbox is served (document URLs point back to it)
+    raw: bytes = b""
+    content_type: str = ""
 
     @property
     def shop(self) -> Shop:
@@ -127,6 +130,7 @@ class TikTokApi:
             ("GET", r"/finance/202501/orders/(?P<order_id>\w+)/statement_transactions",
              self.order_statement_transactions),
         ]
+        table += publishing_routes(state)
         self.routes = [(method, re.compile(pattern + "$"), fn) for method, pattern, fn in table]
 
     # -- pipeline ---------------------------------------------------------------------------
@@ -218,7 +222,8 @@ class TikTokApi:
             except ValueError:
                 raise SandboxError(40006, "The request body is not valid JSON.") from None
         return Call(path=path, params=params, body=body if isinstance(body, dict) else {}, app_key=app_key,
-                    scoped_shop=shop, tokens_shop=self.state.shop("tiktok", grant.shop_id))
+                    scoped_shop=shop, tokens_shop=self.state.shop("tiktok", grant.shop_id), raw=raw,
+                    content_type=request.headers.get("content-type", ""))
 
     # -- authorization ----------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.services import bundles_containing as bundles_containing
     from app.domains.catalog.services import components_of as components_of
     from app.domains.catalog.services import create_product as create_product
+    from app.domains.catalog.services import get_product as get_product
     from app.domains.catalog.services import require_variant as require_variant
     from app.domains.catalog.services import update_product as update_product
     from app.domains.catalog.services import variant_by_code as variant_by_code

@@ -15,10 +15,10 @@ from saq.job import TERMINAL_STATUSES, Job, Status
 
 from app.core import tasks
 from app.core.clock import utcnow
-from app.core.errors import Conflict
+from app.core.errors import Conflict, NotFound
 from app.core.i18n import N_, _
 from app.core.queue import Task, get_queue, job_options, task_job
-from app.core.records import from_rows
+from app.core.records import from_row, from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.jobs.statuses import JobStatus
@@ -274,3 +274,11 @@ async def retry(tenant: Tenant, job_id: int) -> BackgroundJob:
     kwargs = {k: v for k, v in request["kwargs"].items() if k not in ("organization_id", "background_job_id")}
     return await start(tenant, tasks.by_name(row.kind), row.label, timeout=int(request["timeout"]), retries=int(request["retries"]),
                        **kwargs)
+
+
+async def get_job(tenant: Tenant, job_id: int) -> JobRow:
+    """One job of the organisation with its stored outcome, or NotFound."""
+    row = await tenant.scoped(BackgroundJob).select().where(BackgroundJob.id == job_id).first()
+    if row is None:
+        raise NotFound(_("Job not found."))
+    return from_row(JobRow, row)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.stores.offer import register_store_locations as register_store_locations
     from app.domains.stores.services import StoreView as StoreView
     from app.domains.stores.services import active_stores as active_stores
+    from app.domains.stores.services import active_stores_all_organisations as active_stores_all_organisations
     from app.domains.stores.services import count_connected as count_connected
     from app.domains.stores.services import get_store as get_store
     from app.domains.stores.services import list_stores as list_stores

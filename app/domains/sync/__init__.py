@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.sync.prices import enqueue_price_push as enqueue_price_push
     from app.domains.sync.prices import push_prices_on_catalog_change as push_prices_on_catalog_change
     from app.domains.sync.prices import push_prices_when_wanted as push_prices_when_wanted
+    from app.domains.sync.prices import store_price as store_price
     from app.domains.sync.push import push_store as push_store
 else:
     __getattr__ = lazy_exports(__name__, __file__)

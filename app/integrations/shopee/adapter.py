@@ -54,6 +54,7 @@ from app.integrations.breaker import BreakerPolicy
 from app.integrations.ratelimit import RateLimitPolicy
 from app.integrations.shopee import signing
 from app.integrations.shopee.client import ShopeeClient
+from app.integrations.shopee.publishing import ShopeePublishing
 from app.integrations.tokens import StaticToken
 from app.integrations.transport import RetryPolicy, Transport
 
@@ -116,7 +117,7 @@ def order_windows(since: datetime, until: datetime, span: timedelta) -> Iterable
         start = stop + 1
 
 
-class ShopeeAdapter:
+class ShopeeAdapter(ShopeePublishing):
     """Shopee Open Platform v2 for one partner app (partner id + key); shop-scoped calls take a ShopConnection."""
 
     platform = Platform.SHOPEE

@@ -147,6 +147,7 @@ class ShopeeClient:
         key: str | None = None,
         envelope: bool = False,
         file: bool = False,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:
         """One API call. Shop APIs pass ``shop_id`` and ``tokens``; public APIs pass neither.
 
@@ -159,6 +160,9 @@ class ShopeeClient:
         def build(access_token: str | None) -> httpx.Request:
             params = self._common(path, access_token, shop_id if access_token is not None else None)
             params += [(k, _query_value(v)) for k, v in extra]
+            if files is not None:  # multipart upload (media_space.upload_image); not signed over
+                return self.transport.http.build_request(method, f"{self.base_url}{path}", params=tuple(params),
+                                                         files=dict(files))
             headers = {"Content-Type": "application/json"} if content is not None else {}
             return self.transport.http.build_request(method, f"{self.base_url}{path}", params=tuple(params),
                                                      content=content, headers=headers)

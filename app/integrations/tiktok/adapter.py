@@ -54,6 +54,7 @@ from app.integrations.breaker import BreakerPolicy
 from app.integrations.ratelimit import RateLimitPolicy
 from app.integrations.tiktok import signing
 from app.integrations.tiktok.client import LIVE_API_BASE, LIVE_AUTH_BASE, LIVE_AUTHORIZE_URL, TikTokClient
+from app.integrations.tiktok.publishing import TikTokPublishing
 from app.integrations.tokens import StaticToken
 from app.integrations.transport import RetryPolicy, Transport
 
@@ -100,7 +101,7 @@ def chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-class TikTokAdapter:
+class TikTokAdapter(TikTokPublishing):
     """TikTok Shop for one app (app key + secret); shop-scoped calls take a ShopConnection with the cipher."""
 
     platform = Platform.TIKTOK

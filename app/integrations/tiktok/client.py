@@ -99,8 +99,11 @@ class TikTokClient:
         cipher: str | None = None,
         tokens: TokenSource | None = None,
         key: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        form: Mapping[str, str] | None = None,
     ) -> Any:
-        """One API call; ``cipher`` goes on shop-scoped paths, never on /authorization/ or /seller/."""
+        """One API call; ``cipher`` goes on shop-scoped paths, never on /authorization/ or /seller/.
+        ``files`` (and ``form``) send multipart/form-data, which the signature does not cover."""
         # The signature covers the exact bytes sent, so the body is serialised once, here.
         content = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
         extra = {k: _query_value(v) for k, v in (query or {}).items() if v is not None}
@@ -110,9 +113,12 @@ class TikTokClient:
             if cipher:
                 params["shop_cipher"] = cipher
             params["sign"] = signing.api_sign(self.app_secret, path=path, query=params, body=content)
-            headers = {"Content-Type": "application/json"}
+            headers = {"Content-Type": "application/json"} if files is None else {}
             if access_token:
                 headers["x-tts-access-token"] = access_token
+            if files is not None:
+                return self.transport.http.build_request(method, f"{self.api_base}{path}", params=params,
+                                                         files=dict(files), data=dict(form or {}), headers=headers)
             return self.transport.http.build_request(method, f"{self.api_base}{path}", params=params,
                                                      content=content, headers=headers)
 

@@ -1,0 +1,157 @@
+"""Emulated TikTok Shop listing creation (202309): categories, category attributes, image upload and
+product create, with the checks of app.sandbox.listing_rules.
+
+Refusals use TikTok's envelope (``code`` non-zero, ``message``, HTTP 200). The codes are the
+sandbox's choice (TikTok publishes many product codes, none stable enough to rely on):
+12052002 category not a leaf, 12052016 title, 12052017 description, 12052022 main images,
+12052040 package weight, 12052220 required attribute missing, 12052221 value not allowed,
+12052230 sales attributes / SKUs, 12052231 SKU price, 12019002 image refused at upload.
+Messages start with the request field at fault. TikTok spells the flag ``is_requried`` (sic).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from app.sandbox import listing_rules as rules
+from app.sandbox.state import Product, SandboxError, SandboxState, Sku
+
+LIMITS = rules.TIKTOK
+WAREHOUSE = "7" + "0" * 15 + "1"
+
+
+def _refuse(code: int, message: str) -> SandboxError:
+    return SandboxError(code, message)
+
+
+def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any], Awaitable[Any]]]]:
+    async def categories(call: Any) -> dict[str, Any]:
+        return {"categories": [
+            {"id": rules.tiktok_category_id(n.key),
+             "parent_id": rules.tiktok_category_id(n.parent) if n.parent else "0",
+             "local_name": n.name, "is_leaf": n.key in rules.LEAVES, "permission_statuses": ["AVAILABLE"]}
+            for n in rules.NODES]}
+
+    async def attributes(call: Any) -> dict[str, Any]:
+        node = rules.node_by(call.match["category_id"], rules.tiktok_category_id)
+        if node is None or node.key not in rules.LEAVES:
+            raise _refuse(12052002, "category_id: is not a leaf category.")
+        return {"attributes": [
+            {"id": str(rules.attribute_id(a.key)), "name": a.name, "type": "PRODUCT_PROPERTY",
+             "is_requried": a.mandatory, "is_customizable": not a.values,
+             "values": [{"id": str(rules.value_id(a, i)), "name": v} for i, v in enumerate(a.values)]}
+            for a in node.attributes if not a.brand] + [
+            {"id": "100000", "name": "Warna", "type": "SALES_PROPERTY", "is_requried": False,
+             "is_customizable": True, "values": []}]}
+
+    async def upload(call: Any) -> dict[str, Any]:
+        content = rules.multipart_file(call.raw, call.content_type, "data")
+        if not content:
+            raise _refuse(12019002, "data: the image file is missing.")
+        size = rules.image_size(content)
+        if size is None:
+            raise _refuse(12019002, "data: only JPG and PNG images are accepted.")
+        if min(size) < LIMITS.image_min_px:
+            raise _refuse(12019002, f"data: the image is {size[0]}x{size[1]}; it must be at least "
+                          f"{LIMITS.image_min_px}x{LIMITS.image_min_px}.")
+        uri = "tos-alisg-i-aphluv4xwc-sg/" + secrets.token_hex(16)
+        with state.lock:
+            state.images[("tiktok", uri)] = size
+        return {"uri": uri, "url": f"https://p16-oec-sg.ibyteimg.com/{uri}~tplv.jpeg", "width": size[0],
+                "height": size[1], "use_case": "MAIN_IMAGE"}
+
+    def check(body: dict[str, Any]) -> None:
+        title = body.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise _refuse(12052016, "title: is required.")
+        if len(title) > LIMITS.title_max:
+            raise _refuse(12052016, f"title: length must be at most {LIMITS.title_max} characters.")
+        if not str(body.get("description") or "").strip():
+            raise _refuse(12052017, "description: is required.")
+        node = rules.node_by(str(body.get("category_id")), rules.tiktok_category_id)
+        if node is None or node.key not in rules.LEAVES:
+            raise _refuse(12052002, "category_id: is not a leaf category.")
+        images = [str(i.get("uri")) for i in body.get("main_images") or []]
+        if not images or len(images) > LIMITS.images_max:
+            raise _refuse(12052022, f"main_images: 1 to {LIMITS.images_max} images are required.")
+        with state.lock:
+            if any(("tiktok", uri) not in state.images for uri in images):
+                raise _refuse(12052022, "main_images: unknown image uri.")
+        try:
+            weight = float((body.get("package_weight") or {}).get("value") or 0)
+        except (TypeError, ValueError):
+            weight = 0
+        if weight <= 0:
+            raise _refuse(12052040, "package_weight: must be greater than 0.")
+        given = {str(a.get("id")): a.get("values") or [] for a in body.get("product_attributes") or []}
+        for attr in node.attributes:
+            if attr.brand:
+                continue  # TikTok takes the brand as brand_id; none is a valid answer ("No brand")
+            values = given.get(str(rules.attribute_id(attr.key)))
+            if not values:
+                if attr.mandatory:
+                    raise _refuse(12052220, f"product_attributes: required attribute "
+                                  f"{rules.attribute_id(attr.key)} ({attr.name}) is missing.")
+                continue
+            if attr.values:
+                allowed = {str(rules.value_id(attr, i)) for i in range(len(attr.values))}
+                if any(str(v.get("id")) not in allowed for v in values):
+                    raise _refuse(12052221, f"product_attributes: a value is not allowed for attribute "
+                                  f"{rules.attribute_id(attr.key)} ({attr.name}).")
+        skus = body.get("skus") or []
+        if not skus or len(skus) > LIMITS.variants_max:
+            raise _refuse(12052230, f"skus: 1 to {LIMITS.variants_max} SKUs are required.")
+        names = {tuple(a.get("name") for a in s.get("sales_attributes") or []) for s in skus}
+        if len(names) != 1 or len(next(iter(names))) > LIMITS.tiers_max:
+            raise _refuse(12052230, f"skus: every SKU needs the same sales attributes, at most {LIMITS.tiers_max}.")
+        combos = [tuple(a.get("value_name") for a in s.get("sales_attributes") or []) for s in skus]
+        if len(set(combos)) != len(combos):
+            raise _refuse(12052230, "skus: two SKUs have the same sales attribute values.")
+        for sku in skus:
+            try:
+                amount = float((sku.get("price") or {}).get("amount") or 0)
+            except (TypeError, ValueError):
+                amount = 0
+            if amount <= 0:
+                raise _refuse(12052231, "skus: price amount must be greater than 0.")
+
+    async def create(call: Any) -> dict[str, Any]:
+        body = call.body
+        check(body)
+        skus_in = body["skus"]
+        tier_names = [a.get("name") for a in skus_in[0].get("sales_attributes") or []]
+        options: list[list[str]] = [[] for _ in tier_names]
+        for sku in skus_in:
+            for t, a in enumerate(sku.get("sales_attributes") or []):
+                if a["value_name"] not in options[t]:
+                    options[t].append(a["value_name"])
+        with state.lock:
+            now = int(state.now())
+            skus = []
+            for sku in skus_in:
+                label = tuple(a["value_name"] for a in sku.get("sales_attributes") or [])
+                skus.append(Sku(sku_id=state._new_id("tiktok", "sku"), seller_sku=str(sku.get("seller_sku") or ""),
+                                label=label, tier_index=tuple(options[t].index(v) for t, v in enumerate(label)),
+                                price=int(float(sku["price"]["amount"])),
+                                stock=sum(int(i.get("quantity", 0)) for i in sku.get("inventory") or []),
+                                warehouse_id=WAREHOUSE))
+            product_id = state._new_id("tiktok", "product")
+            call.shop.products[product_id] = Product(
+                product_id=product_id, title=body["title"],
+                status="DRAFT" if body.get("save_mode") == "AS_DRAFT" else "ACTIVATE",
+                seller_sku=skus[0].seller_sku, has_variants=bool(tier_names),
+                tiers=tuple((str(n), tuple(o)) for n, o in zip(tier_names, options, strict=True)), skus=skus,
+                create_time=now, update_time=now)
+        return {"product_id": product_id, "warnings": [], "skus": [
+            {"id": s.sku_id, "seller_sku": s.seller_sku,
+             "sales_attributes": [{"name": n, "value_name": v} for n, v in zip(tier_names, s.label, strict=True)]}
+            for s in skus]}
+
+    return [
+        ("GET", r"/product/202309/categories", categories),
+        ("GET", r"/product/202309/categories/(?P<category_id>\d+)/attributes", attributes),
+        ("POST", r"/product/202309/images/upload", upload),
+        ("POST", r"/product/202309/products", create),
+    ]

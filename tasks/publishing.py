@@ -1,0 +1,35 @@
+"""Publishing tasks: the daily refresh of each marketplace's category tree (cron only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core import tasks as contracts
+from app.core.queue import WorkerContext, implements, report_progress
+
+
+async def refresh_category_trees(ctx: WorkerContext) -> dict[str, Any]:
+    """Re-read every platform's category tree into the cache, through one of its active stores."""
+    from app.domains.publishing import refresh_trees
+
+    report = await refresh_trees()
+    return {"refreshed": report.refreshed}
+
+
+@implements(contracts.publish_products)
+async def publish_products(ctx: WorkerContext, *, organization_id: int, background_job_id: int, store_id: int,
+                           product_ids: list[int], actor_id: int | None = None) -> dict[str, Any]:
+    """Publish the ticked products one by one, reporting progress; the per-product results are the
+    job's outcome (the results page reads them)."""
+    from app.core.tenancy import Actor, Tenant
+    from app.domains.publishing import publish_many
+
+    async def progress(done: int, total: int, current: str, failed: int) -> None:
+        await report_progress(ctx, done, total, current=current, errors=failed)
+
+    tenant = Tenant(organization_id, Actor(actor_id))
+    results = await publish_many(tenant, store_id, product_ids, progress)
+    return {"store_id": store_id, "published": sum(1 for r in results if r.listing_id),
+            "refused": sum(1 for r in results if not r.listing_id),
+            "results": [{"product_id": r.product_id, "name": r.name, "listing_id": r.listing_id, "errors": r.errors}
+                        for r in results]}
