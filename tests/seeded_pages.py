@@ -99,7 +99,9 @@ def page_urls(app, ids: dict[str, int | str], skip: set[str] = frozenset()) -> l
 async def _main() -> None:
     from app.core.database import start_database, stop_database
     from app.main import create_app
+    from app.wiring import register_listeners
 
+    register_listeners()  # as every process that runs domain services (the seed stocks variants)
     await start_database()
     try:
         account = await make_account()
