@@ -23,5 +23,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.platform_actions import request_ship as request_ship
     from app.domains.fulfillment.schemas import BulkOrdersForm as BulkOrdersForm
     from app.domains.fulfillment.schemas import OrderSelection as OrderSelection
+    from app.domains.fulfillment.sender_port import PickupAddress as PickupAddress
+    from app.domains.fulfillment.sender_port import register_pickup_addresses as register_pickup_addresses
 else:
     __getattr__ = lazy_exports(__name__, __file__)
