@@ -58,6 +58,8 @@ def register_listeners() -> None:
     catalog.register_stock_view(inventory.availability_with_bundles, inventory.levels_by_location)
     # the catalog's spreadsheet import and export and its demo data carry stock (inventory's)
     catalog.register_stock_port(inventory.catalog_stock)
+    # an own label names the sender by the pickup address of the location it leaves (shipping's)
+    fulfillment.register_pickup_addresses(shipping.pickup_addresses)
 
     # a marketplace's "order changed" notification fetches the order
     stores.on_order_notified(orders.fetch_notified_order)

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from app.domains.fulfillment import shipping
 from app.domains.fulfillment.tables import LabelSettings
 from app.domains.orders.tables import Order
+from app.domains.shipping.tables import ShippingOrigin
 from app.domains.stores.tables import Store
 from tests.fulfillment.factories import ready_order, stocked_variant
 from tests.inventory.factories import tenant_of
@@ -106,6 +107,28 @@ async def test_a_manual_orders_own_label_reads_its_waybill_and_recipient_on_the_
     assert _size_mm(once) == (100, 150), "a size in the link prints once on that paper"
     row = await LabelSettings.select().where(LabelSettings.organization == owner_client.account.org_id).first()
     assert row["label_size"] == "a4", "...without changing the organisation's choice"
+
+
+async def test_an_own_label_names_the_sender_by_the_pickup_address_of_its_location(owner_client):
+    tenant = tenant_of(owner_client.account)
+    variant = await stocked_variant(tenant)
+    order_id = await ready_order(tenant, [(variant, 1)], customer="Rina Kusuma")
+    await Order.update({Order.state: "packed"}).where(Order.id == order_id)
+    await shipping.ship(tenant, order_id, carrier="JNE REG", tracking_number="JNE0099887766")
+    placed = await Order.select(Order.location, Order.location.code.as_alias("code")).where(
+        Order.id == order_id).first()
+
+    before = _read(await owner_client.get(f"/fulfillment/orders/{order_id}/label.pdf")).pages[0].extract_text()
+    assert placed["code"] in before and "Jl. Gudang Raya" not in before, "no address yet: the location's code"
+
+    await ShippingOrigin(organization=owner_client.account.org_id, location=placed["location"],
+                         contact_name="Budi Gudang", phone="0812555777", address="Jl. Gudang Raya 12, Bekasi",
+                         postal_code="17111").save()
+    text = _read(await owner_client.get(f"/fulfillment/orders/{order_id}/label.pdf")).pages[0].extract_text()
+    flat = " ".join(text.split())
+    for expected in ("Budi Gudang", "Jl. Gudang Raya 12, Bekasi", "17111", "0812555777",
+                     owner_client.account.org_name, "Rina Kusuma"):
+        assert expected in flat, expected
 
 
 async def test_junk_label_sizes_are_refused_and_change_nothing(owner_client):

@@ -25,5 +25,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.fulfillment.reads import shipment_page as shipment_page
     from app.domains.fulfillment.schemas import BulkOrdersForm as BulkOrdersForm
     from app.domains.fulfillment.schemas import OrderSelection as OrderSelection
+    from app.domains.fulfillment.sender_port import PickupAddress as PickupAddress
+    from app.domains.fulfillment.sender_port import register_pickup_addresses as register_pickup_addresses
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -18,6 +18,7 @@ from app.domains import accounts, orders
 from app.domains.fulfillment import marketplace_labels, pdf_documents, shipping
 from app.domains.fulfillment.bulk import LabelOrder, label_orders
 from app.domains.fulfillment.pdf_documents import LabelData, ManifestData, ManifestRow, SlipData, SlipLine
+from app.domains.fulfillment.sender_port import PickupAddress, pickup_addresses
 from app.domains.fulfillment.statuses import LabelSize
 from app.domains.fulfillment.tables import LabelSettings
 from app.domains.orders import get_order
@@ -66,8 +67,9 @@ def _source(order: Any) -> str:
     return order.store_name or (_("Website") if order.channel == "website" else _("Manual order"))
 
 
-def own_label(order: LabelOrder, organization: str) -> LabelData:
+def own_label(order: LabelOrder, organization: str, pickup: PickupAddress | None = None) -> LabelData:
     address = order.address or {}
+    sender = pickup.lines() if pickup is not None else ""
     return LabelData(
         order_number=order.platform_order_id,
         tracking_number=order.tracking_number,
@@ -78,7 +80,7 @@ def own_label(order: LabelOrder, organization: str) -> LabelData:
         recipient_address=str(address.get("full_address") or ", ".join(
             str(address[k]) for k in ("city", "region", "postal_code") if address.get(k))),
         sender_name=organization,
-        sender_detail=order.location_code or "",
+        sender_detail=sender or order.location_code or "",
         source=_source(order),
         units=sum(line.quantity for line in order.lines),
     )
@@ -86,7 +88,8 @@ def own_label(order: LabelOrder, organization: str) -> LabelData:
 
 async def own_labels_pdf(tenant: Tenant, orders: list[LabelOrder], size: LabelSize) -> bytes:
     organization = await accounts.organization_name(tenant.organization_id)
-    labels = [own_label(order, organization) for order in orders]
+    pickups = await pickup_addresses(tenant)
+    labels = [own_label(order, organization, pickups.get(order.location_code or "")) for order in orders]
     return await asyncio.to_thread(pdf_documents.labels_pdf, labels, size)
 
 

@@ -15,7 +15,7 @@ from app.core.i18n import N_, _
 from app.core.redis import redis_client
 from app.core.secrets import decrypt, encrypt, new_token
 from app.core.tenancy import Tenant
-from app.domains import audit, inventory
+from app.domains import audit, fulfillment, inventory
 from app.domains.shipping.tables import ShippingOrigin, ShippingSettings
 from app.integrations.breaker import BreakerPolicy
 from app.integrations.couriers.biteship import BiteshipGateway
@@ -238,3 +238,12 @@ def setting_label(name: str) -> str:
 def services_label(code: str) -> str:
     """A courier service as people read it (the audit trail)."""
     return service_label(code)
+
+
+async def pickup_addresses(tenant: Tenant) -> dict[str, fulfillment.PickupAddress]:
+    """The pickup address of each location that has one, by location code (own labels print it)."""
+    rows = await tenant.scoped(ShippingOrigin).select(
+        ShippingOrigin.location.code.as_alias("code"), ShippingOrigin.contact_name, ShippingOrigin.phone,
+        ShippingOrigin.address, ShippingOrigin.postal_code).where(ShippingOrigin.address != "")
+    return {r["code"]: fulfillment.PickupAddress(r["contact_name"], r["phone"], r["address"], r["postal_code"])
+            for r in rows}
