@@ -24,5 +24,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.fulfillment.piccolo_app",
         "app.domains.payments.piccolo_app",
         "app.domains.website.piccolo_app",
+        "app.domains.marketing.piccolo_app",
     ]
 )

@@ -54,6 +54,8 @@ from app.domains.fulfillment.controllers import FulfillmentController, OrderActi
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
+from app.domains.marketing.controllers import MarketingController
+from app.domains.marketing.loyalty_controllers import LoyaltyController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
 from app.domains.payments.controllers import (
@@ -68,6 +70,7 @@ from app.domains.system.controllers import healthz
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
 from app.domains.website.host import ShopHostMiddleware
+from app.domains.website.shop_discounts import ShopDiscountController
 from app.domains.website.storefront import StorefrontController
 from app.settings import Settings, get_settings
 from app.wiring import register_listeners
@@ -105,6 +108,9 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PaymentSettingsController,
     WebsiteController,
     StorefrontController,
+    MarketingController,
+    ShopDiscountController,
+    LoyaltyController,
 ]
 
 

@@ -244,3 +244,19 @@ async def _payment(account: Account) -> int:
 
 ROW_FACTORIES["payment_id"] = _payment
 PUBLIC_ROUTES |= {"/payments/midtrans/notification", "/payments/xendit/callback"}
+
+
+async def _voucher(account: Account) -> int:
+    from app.domains.marketing.tables import Voucher
+
+    row = Voucher(organization=account.org_id, code=unique("SECRET").upper()[:20], name=f"Secret {account.org_name}",
+                  kind="percent", value=10)
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["voucher_id"] = _voucher
+# The checkout's discount preview prices the visitor's own cart on one shop (tests/marketing/test_voucher_pages.py).
+PUBLIC_ROUTES |= {"/shop/{slug:str}/checkout/preview"}
+# The buyer's points on their order's status page, behind the order's secret token (tests/marketing/test_loyalty.py).
+PUBLIC_ROUTES |= {"/shop/{slug:str}/orders/{token:str}/points"}

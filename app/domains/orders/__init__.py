@@ -8,6 +8,12 @@ from app.core.exports import lazy_exports
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.discounts import add_seller_discount as add_seller_discount
+    from app.domains.orders.discounts import customer_spend as customer_spend
+    from app.domains.orders.discounts import has_customer as has_customer
+    from app.domains.orders.discounts import order_id_by_number as order_id_by_number
+    from app.domains.orders.discounts import order_states as order_states
+    from app.domains.orders.discounts import orders_in_states as orders_in_states
     from app.domains.orders.fetch import fetch_notified_order as fetch_notified_order
     from app.domains.orders.fetch import ingest_orders as ingest_orders
     from app.domains.orders.labels import line_skus as line_skus
