@@ -56,6 +56,7 @@ from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
 from app.domains.marketing.controllers import MarketingController
 from app.domains.marketing.loyalty_controllers import LoyaltyController
+from app.domains.marketing.segment_controllers import SegmentsController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
 from app.domains.payments.controllers import (
@@ -111,6 +112,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     MarketingController,
     ShopDiscountController,
     LoyaltyController,
+    SegmentsController,
 ]
 
 

@@ -1,5 +1,5 @@
 """Marketing: the initial schema. Vouchers, their single-use codes, per-customer counters and uses;
-the loyalty programme, points balances and the points ledger."""
+the loyalty programme, points balances and the points ledger; customer segments."""
 
 from piccolo.columns.column_types import JSON, Boolean, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.table import Table
@@ -97,10 +97,17 @@ class PointsLine(Table, tablename="points_line"):
     created_at = Timestamptz()
 
 
+class Segment(Table, tablename="segment"):
+    organization = ForeignKey(Organization, null=False, index=True)
+    name = Varchar(length=120)
+    filters = JSON()
+    created_at = Timestamptz()
+
+
 async def forwards():
     migration = Migration(ID, "marketing", DESCRIPTION)
     migration.create_tables(Voucher, VoucherCode, VoucherCustomer, VoucherUse, LoyaltySettings, PointsBalance,
-                            PointsLine)
+                            PointsLine, Segment)
     migration.run_sql(
         both("CREATE UNIQUE INDEX voucher_org_code_uniq ON voucher (organization, code)",
              undo="DROP INDEX voucher_org_code_uniq"),

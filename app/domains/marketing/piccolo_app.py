@@ -6,6 +6,7 @@ from app.domains.marketing.tables import (
     LoyaltySettings,
     PointsBalance,
     PointsLine,
+    Segment,
     Voucher,
     VoucherCode,
     VoucherCustomer,
@@ -15,6 +16,7 @@ from app.domains.marketing.tables import (
 APP_CONFIG = AppConfig(
     app_name="marketing",
     migrations_folder_path=str(Path(__file__).resolve().parents[3] / "migrations" / "marketing"),
-    table_classes=[Voucher, VoucherCode, VoucherCustomer, VoucherUse, LoyaltySettings, PointsBalance, PointsLine],
+    table_classes=[Voucher, VoucherCode, VoucherCustomer, VoucherUse, LoyaltySettings, PointsBalance, PointsLine,
+                   Segment],
     migration_dependencies=["app.domains.orders.piccolo_app"],
 )

@@ -61,3 +61,22 @@ class RfmGroup(Labelled):
         return {"loyal": N_("Loyal (3+ orders, the last within 90 days)"),
                 "at_risk": N_("At risk (2+ orders, none for 90 days)"),
                 "new": N_("New (first order within 30 days)")}
+
+
+class CampaignKind(Labelled):
+    EMAIL = "email"
+    WHATSAPP = "whatsapp"
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"email": N_("E-mail"), "whatsapp": N_("WhatsApp list")}
+
+
+class CampaignStatus(Labelled):
+    DRAFT = "draft"
+    SENDING = "sending"
+    SENT = "sent"
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"draft": N_("Draft"), "sending": N_("Sending"), "sent": N_("Sent")}

@@ -110,3 +110,14 @@ class PointsLine(Table):
     remaining = Integer(default=0, help_text="Earn lines: points of this line not yet spent, taken back or expired.")
     expires_at = Timestamptz(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Segment(Table):
+    """A saved filter over the organisation's customers (see app/domains/orders/audience.py)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    name = Varchar(length=120)
+    filters = JSON(default={}, help_text="The segment form's values: channel, city, spend, orders, days, product, tier, rfm.")
+    created_at = Timestamptz(default=TimestamptzNow())

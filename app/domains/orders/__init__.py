@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.audience import CustomerFilter as CustomerFilter
+    from app.domains.orders.audience import chosen_customers as chosen_customers
+    from app.domains.orders.audience import count_customers as count_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
     from app.domains.orders.discounts import add_seller_discount as add_seller_discount
