@@ -54,6 +54,7 @@ from app.domains.fulfillment.controllers import FulfillmentController, OrderActi
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
+from app.domains.marketing.campaign_controllers import CampaignsController, UnsubscribeController
 from app.domains.marketing.controllers import MarketingController
 from app.domains.marketing.loyalty_controllers import LoyaltyController
 from app.domains.marketing.segment_controllers import SegmentsController
@@ -113,6 +114,8 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ShopDiscountController,
     LoyaltyController,
     SegmentsController,
+    CampaignsController,
+    UnsubscribeController,
 ]
 
 

@@ -15,6 +15,7 @@ from app.domains import (
     fulfillment,
     inventory,
     listings,
+    marketing,
     orders,
     payments,
     stores,
@@ -66,3 +67,5 @@ def register_listeners() -> None:
     audit.label_values("shipping_mode", website.shipping_mode_label)
     # a stock movement made for an order names it
     inventory.name_references("order", orders.order_numbers)
+    # an abandoned-cart reminder asks the website whether the cart still holds items
+    marketing.register_cart_check(website.cart_holds_items)

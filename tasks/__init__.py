@@ -16,7 +16,7 @@ from tasks.demo import demo_count
 from tasks.fulfillment import retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
-from tasks.marketing import marketing_upkeep
+from tasks.marketing import marketing_upkeep, send_campaign
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
 from tasks.stores import process_webhook, refresh_store_tokens, sweep_webhook_events
@@ -34,7 +34,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
-             expire_unpaid_orders, marketing_upkeep]
+             expire_unpaid_orders, marketing_upkeep, send_campaign]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -54,7 +54,7 @@ CRON_JOBS: list[CronJob] = [
     CronJob(sweep_order_actions, cron="* * * * *", timeout=120, retries=0),
     # Every minute: unpaid website orders past their deadline are cancelled and their stock released.
     CronJob(expire_unpaid_orders, cron="* * * * *", timeout=300, retries=0),
-    # Every minute: cancelled orders give back their voucher uses; loyalty points are settled and expired.
+    # Every minute: cancelled orders give back their voucher uses; loyalty points are settled and expired; left carts reminded.
     CronJob(marketing_upkeep, cron="* * * * *", timeout=300, retries=0),
 ]
 

@@ -260,3 +260,19 @@ ROW_FACTORIES["voucher_id"] = _voucher
 PUBLIC_ROUTES |= {"/shop/{slug:str}/checkout/preview"}
 # The buyer's points on their order's status page, behind the order's secret token (tests/marketing/test_loyalty.py).
 PUBLIC_ROUTES |= {"/shop/{slug:str}/orders/{token:str}/points"}
+
+
+async def _campaign(account: Account) -> int:
+    from app.domains.marketing.tables import Campaign, Segment
+
+    segment = Segment(organization=account.org_id, name=f"Secret {account.org_name}", filters={})
+    await segment.save()
+    row = Campaign(organization=account.org_id, name=f"Secret {account.org_name}", kind="email", segment=segment.id,
+                   subject="Secret", body="Secret")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["campaign_id"] = _campaign
+# The unsubscribe link of a campaign mail: its token names one customer, signed (tests/marketing/test_campaigns.py).
+PUBLIC_ROUTES |= {"/unsubscribe/{token:str}"}

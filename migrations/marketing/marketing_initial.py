@@ -1,7 +1,7 @@
 """Marketing: the initial schema. Vouchers, their single-use codes, per-customer counters and uses;
-the loyalty programme, points balances and the points ledger; customer segments."""
+the loyalty programme, points balances and the points ledger; customer segments, marketing consent and campaigns; abandoned-cart reminders."""
 
-from piccolo.columns.column_types import JSON, Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.column_types import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from migrations._engine import Migration, both
@@ -104,10 +104,45 @@ class Segment(Table, tablename="segment"):
     created_at = Timestamptz()
 
 
+class Consent(Table, tablename="consent"):
+    organization = ForeignKey(Organization, null=False, index=True)
+    customer = Varchar(length=200)
+    channel = Varchar(length=16)
+    address = Varchar(length=200)
+    granted = Boolean(default=False)
+    source = Varchar(length=60)
+    recorded_at = Timestamptz()
+    unsubscribed_at = Timestamptz(null=True, default=None)
+
+
+class Campaign(Table, tablename="campaign"):
+    organization = ForeignKey(Organization, null=False, index=True)
+    name = Varchar(length=120)
+    kind = Varchar(length=16, default="email")
+    segment = ForeignKey(Segment, null=False)
+    subject = Varchar(length=200)
+    body = Text()
+    status = Varchar(length=16, default="draft")
+    total = Integer()
+    sent = Integer()
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class CartReminder(Table, tablename="cart_reminder"):
+    organization = ForeignKey(Organization, null=False, index=True)
+    cart_id = Integer()
+    email = Varchar(length=200)
+    phone = Varchar(length=40)
+    link = Varchar(length=500)
+    seen_at = Timestamptz()
+    reminded_at = Timestamptz(null=True, default=None, index=True)
+
+
 async def forwards():
     migration = Migration(ID, "marketing", DESCRIPTION)
     migration.create_tables(Voucher, VoucherCode, VoucherCustomer, VoucherUse, LoyaltySettings, PointsBalance,
-                            PointsLine, Segment)
+                            PointsLine, Segment, Consent, Campaign, CartReminder)
     migration.run_sql(
         both("CREATE UNIQUE INDEX voucher_org_code_uniq ON voucher (organization, code)",
              undo="DROP INDEX voucher_org_code_uniq"),
@@ -120,6 +155,8 @@ async def forwards():
              undo="DROP INDEX points_balance_uniq"),
         both('CREATE UNIQUE INDEX points_line_order_kind_uniq ON points_line (organization, "order", kind) '
              "WHERE \"order\" IS NOT NULL", undo="DROP INDEX points_line_order_kind_uniq"),
+        both("CREATE UNIQUE INDEX consent_customer_channel_uniq ON consent (organization, customer, channel)",
+             undo="DROP INDEX consent_customer_channel_uniq"),
         both("CREATE INDEX points_line_customer ON points_line (organization, customer, id)",
              undo="DROP INDEX points_line_customer"),
     )

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -121,3 +121,51 @@ class Segment(Table):
     name = Varchar(length=120)
     filters = JSON(default={}, help_text="The segment form's values: channel, city, spend, orders, days, product, tier, rfm.")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Consent(Table):
+    """A customer's marketing consent on one channel (email, whatsapp): its source and date; an
+    unsubscribe is final (later consents do not undo it)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    customer = Varchar(length=200, help_text="Phone number (+62…), else e-mail address.")
+    channel = Varchar(length=16, help_text="email or whatsapp")
+    address = Varchar(length=200, default="", help_text="Where to write: the e-mail address or the phone number.")
+    granted = Boolean(default=False)
+    source = Varchar(length=60, default="", help_text="Where the consent was given: website checkout, …")
+    recorded_at = Timestamptz(default=TimestamptzNow())
+    unsubscribed_at = Timestamptz(null=True, default=None)
+
+
+class Campaign(Table):
+    """An e-mail to a segment's consenting customers, or a WhatsApp list of them."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    name = Varchar(length=120)
+    kind = Varchar(length=16, default="email", help_text="email or whatsapp")
+    segment = ForeignKey(Segment, null=False)
+    subject = Varchar(length=200, default="")
+    body = Text(default="")
+    status = Varchar(length=16, default="draft", help_text="draft, sending or sent")
+    total = Integer(default=0)
+    sent = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class CartReminder(Table):
+    """A website cart whose buyer left a contact at the checkout: reminded once after a delay unless ordered."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    cart_id = Integer(help_text="The website's cart (its id; the website says whether it still holds items).")
+    email = Varchar(length=200, default="")
+    phone = Varchar(length=40, default="")
+    link = Varchar(length=500, default="", help_text="The checkout page to come back to.")
+    seen_at = Timestamptz(default=TimestamptzNow(), help_text="The buyer's last visit to the checkout.")
+    reminded_at = Timestamptz(null=True, default=None, index=True)

@@ -149,7 +149,7 @@ async def quote(tenant: Tenant, codes: Any, lines: Sequence[PricedLine], shippin
     if not wanted:
         return NO_VOUCHER
     now = now or utcnow()
-    catalog = await _catalog_of(tenant, [line.variant_id for line in lines])
+    catalog: dict[int, tuple[int, str]] | None = None  # read only for a voucher limited to products or categories
     applied: list[Applied] = []
     for code in wanted:
         found = await _find(tenant, code)
@@ -168,7 +168,9 @@ async def quote(tenant: Tenant, codes: Any, lines: Sequence[PricedLine], shippin
                 (VoucherCustomer.voucher == voucher["id"]) & (VoucherCustomer.customer == customer)).first()
             if row and row["uses"] >= voucher["per_customer_limit"]:
                 raise _refuse(code, VoucherRefusal.CUSTOMER_LIMIT)
-        eligible = _eligible(voucher, lines, catalog)
+        if catalog is None and (voucher["product_ids"] or voucher["categories"]):
+            catalog = await _catalog_of(tenant, [line.variant_id for line in lines])
+        eligible = _eligible(voucher, lines, catalog or {})
         if eligible <= 0:
             raise _refuse(code, VoucherRefusal.NOT_APPLICABLE)
         if eligible < voucher["min_spend"]:

@@ -134,7 +134,6 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                 shop.tenant, channel="website", number_prefix="W-", lines=lines, customer_name=buyer["name"],
                 phone=buyer["phone"], email=buyer["email"], address=address, shipping_fee=fee, paid=cod,
                 cash_on_delivery=cod, discount=offer.discount)
-            await discounts.claim(shop, offer, order_id, buyer, total)
             if deadline is not None:  # the seller's order page says until when the stock is held
                 await record_event(shop.tenant, order_id, "status", deferred(
                     "Waiting for payment (%(method)s) until %(when)s; then cancelled and its stock released.",
@@ -144,6 +143,8 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                                                    token_hash=token_hash(token), payment_method=method,
                                                    amount_due=total,
                                                    deadline=deadline))
+            # last: a voucher's usage counter is one row every checkout updates, locked until the commit
+            await discounts.claim(shop, offer, order_id, buyer, total)
     except InsufficientStock:
         raise Conflict(_("Sorry, someone was faster: not enough stock left for this order. Nothing was reserved."
                          )) from None

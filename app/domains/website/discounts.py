@@ -18,6 +18,7 @@ class Offer:
     vouchers: marketing.Quote
     points: int = 0
     points_off: int = 0
+    consent: bool = False  # the buyer ticked "send me offers"
 
     @property
     def discount(self) -> int:
@@ -40,12 +41,13 @@ async def offer_for(shop: Shop, payload: dict[str, Any], lines: Sequence[Channel
     quote = await marketing.quote(shop.tenant, codes_of(payload), _lines(lines), fee,
                                   customer=marketing.customer_key(buyer.get("phone", ""), buyer.get("email", "")))
     wanted = marketing.parse_points(payload.get("points"))
+    consent = payload.get("marketing_consent") in (True, "on", "true", "1")
     if not wanted:
-        return Offer(quote)
+        return Offer(quote, consent=consent)
     left = sum(ln.unit_price * ln.quantity for ln in lines) + fee - quote.discount
     points, off = await marketing.points_offer(
         shop.tenant, marketing.customer_of(buyer.get("phone", ""), buyer.get("email", "")), wanted, left)
-    return Offer(quote, points, off)
+    return Offer(quote, points, off, consent)
 
 
 async def claim(shop: Shop, offer: Offer, order_id: int, buyer: dict[str, str], total: int) -> None:
@@ -53,6 +55,11 @@ async def claim(shop: Shop, offer: Offer, order_id: int, buyer: dict[str, str], 
     if offer.vouchers.applied:
         await marketing.redeem(shop.tenant, offer.vouchers, order_id=order_id, order_total=total,
                                customer=marketing.customer_key(buyer["phone"], buyer["email"]))
+    customer = marketing.customer_of(buyer["phone"], buyer["email"])
     if offer.points:
-        await marketing.redeem_points(shop.tenant, marketing.customer_of(buyer["phone"], buyer["email"]),
-                                      offer.points, order_id, await marketing.programme(shop.tenant))
+        await marketing.redeem_points(shop.tenant, customer, offer.points, order_id,
+                                      await marketing.programme(shop.tenant))
+    if offer.consent:
+        for channel, address in (("email", buyer["email"]), ("whatsapp", buyer["phone"])):
+            await marketing.record_consent(shop.tenant, customer, channel=channel, address=address,
+                                           source="website checkout")

@@ -11,9 +11,9 @@ from litestar.response import Template
 from app.core.web import form_data
 from app.domains import marketing
 from app.domains.orders import ChannelLine, normalize_email, normalize_phone
-from app.domains.website import checkout, discounts, payment_port, regions
+from app.domains.website import carts, checkout, discounts, payment_port, regions
 from app.domains.website.shop import Shop
-from app.domains.website.storefront import _cart, _page, _shop, region_choices
+from app.domains.website.storefront import _base, _cart, _page, _shop, region_choices
 
 
 async def preview(shop: Shop, cart: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
@@ -53,6 +53,10 @@ class ShopDiscountController(Controller):
         form = await form_data(request)
         cart = await _cart(request, shop)
         summary = await preview(shop, cart, form) if cart["lines"] else None
+        if summary and cart["token"]:  # a contact left here: the cart may get a reminder (marketing)
+            await marketing.note_cart_contact(
+                shop.tenant, await carts._cart_id(shop, cart["token"]), email=normalize_email(form.get("email", "")),
+                phone=normalize_phone(form.get("phone", "")), link=f"{_base(request, shop)}/checkout")
         if request.headers.get("hx-request"):
             return _page(request, shop, "shop/_discount.html", summary=summary, form=form, errors={}, private=True,
                          points_offered=await _points_offered(shop))

@@ -247,7 +247,8 @@ class StorefrontController(Controller):
                                                          "email": form.get("email", "")},
                    "address": {"line": form.get("line", ""), "village_code": form.get("village", "")},
                    "shipping": form.get("shipping") or None, "payment_method": form.get("payment_method") or None,
-                   "voucher": form.get("voucher", ""), "points": form.get("points", "")}
+                   "voucher": form.get("voucher", ""), "points": form.get("points", ""),
+                   "marketing_consent": form.get("marketing_consent", "")}
         try:
             if not cart["lines"]:
                 raise ValidationFailed({"cart": _cart_empty()})
