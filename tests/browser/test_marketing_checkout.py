@@ -32,9 +32,20 @@ def _complete_orders_and_settle(organization: str) -> None:
                 await transition(tenant, order["id"], state)
         await settle_points()
 
-    # Playwright's sync API keeps an event loop in this thread: the services run in a thread of their own
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    # Playwright's sync API keeps an event loop in this thread: the services run in a thread (and a
+    # loop) of their own, on fresh connections (PostgreSQL's pool belongs to the session's loop)
+    from app.core.database import engine
+
+    db = engine()
+    pooled = getattr(db, "pool", None)
+    if pooled is not None:
+        db.pool = None
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, run()).result()
+    finally:
+        if pooled is not None:
+            db.pool = pooled
 
 
 def _checkout_address(buyer) -> None:
@@ -86,6 +97,7 @@ def test_a_buyer_applies_a_voucher_and_spends_points_on_a_phone(phone, another_p
     expect(page.locator("#flash")).to_contain_text("Website settings saved.")
     page.locator(".website-products input[type=checkbox]").first.check()
     page.get_by_role("button", name="Show ticked on the website").click()
+    expect(page.locator(".website-products")).to_contain_text("On the website")
 
     # -- the seller: a 10 % voucher and the points programme (1 point per Rp 1.000, worth Rp 100) --
     page.goto("/marketing/vouchers/new")
