@@ -30,5 +30,6 @@ APP_REGISTRY = AppRegistry(
         "app.domains.money.piccolo_app",
         "app.domains.purchasing.piccolo_app",
         "app.domains.platform_api.piccolo_app",
+        "app.domains.marketing.piccolo_app",
     ]
 )

@@ -57,6 +57,10 @@ from app.domains.fulfillment.document_controllers import DocumentsController
 from app.domains.inventory.controllers import InventoryController, StockCountController
 from app.domains.jobs.controllers import JobsController
 from app.domains.listings.controllers import ListingsController
+from app.domains.marketing.campaign_controllers import CampaignsController, UnsubscribeController
+from app.domains.marketing.controllers import MarketingController
+from app.domains.marketing.loyalty_controllers import LoyaltyController
+from app.domains.marketing.segment_controllers import SegmentsController
 from app.domains.money.controllers import MoneyController
 from app.domains.money.report_controllers import ReportsController
 from app.domains.notifications.controllers import NotificationsController
@@ -92,6 +96,7 @@ from app.domains.webhooks.controllers import OutboundWebhooksController
 from app.domains.website.api import StorefrontApiController
 from app.domains.website.controllers import WebsiteController
 from app.domains.website.host import ShopHostMiddleware
+from app.domains.website.shop_discounts import ShopDiscountController
 from app.domains.website.storefront import StorefrontController
 from app.settings import Settings, get_settings
 from app.wiring import register_listeners
@@ -146,6 +151,12 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ApiKeysController,
     PublishingController,
     BulkPublishingController,
+    MarketingController,
+    ShopDiscountController,
+    LoyaltyController,
+    SegmentsController,
+    CampaignsController,
+    UnsubscribeController,
 ]
 
 

@@ -19,6 +19,7 @@ from app.domains import (
     fulfillment,
     inventory,
     listings,
+    marketing,
     money,
     orders,
     payments,
@@ -98,3 +99,5 @@ def register_listeners() -> None:
     # the plan's monthly API calls: refused at the limit (429), each answered call counted
     platform_api.set_call_allowance(functools.partial(billing.check_limit, resource="api_calls"))
     platform_api.on_api_call(billing.count_api_call)
+    # an abandoned-cart reminder asks the website whether the cart still holds items
+    marketing.register_cart_check(website.cart_holds_items)

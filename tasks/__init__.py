@@ -17,6 +17,7 @@ from tasks.demo import demo_count
 from tasks.fulfillment import print_labels, retry_missing_tracking, run_order_action, sweep_order_actions
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
+from tasks.marketing import marketing_upkeep, send_campaign
 from tasks.money import refresh_rollups, schedule_settlements, send_weekly_summaries, settle_store
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
@@ -41,7 +42,8 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
              print_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
              billing_cycle, settle_store, refresh_rollups, schedule_settlements,
-             send_weekly_summaries, refresh_category_trees, publish_products]
+             send_weekly_summaries, refresh_category_trees, publish_products,
+             marketing_upkeep, send_campaign]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).
     CronJob(refresh_store_tokens, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=1),
@@ -75,6 +77,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(send_weekly_summaries, cron="0 1 * * 1", timeout=900, retries=0),
     # Daily at 19:40 UTC (02:40 WIB): each marketplace's category tree, before its cached copy expires.
     CronJob(refresh_category_trees, cron="40 19 * * *", timeout=600, retries=1),
+    # Every minute: cancelled orders give back their voucher uses; loyalty points are settled and expired; left carts reminded.
+    CronJob(marketing_upkeep, cron="* * * * *", timeout=300, retries=0),
 ]
 
 

@@ -283,12 +283,39 @@ async def _webhook_endpoint(account: Account) -> int:
     return row.id
 
 
+async def _voucher(account: Account) -> int:
+    from app.domains.marketing.tables import Voucher
+
+    row = Voucher(organization=account.org_id, code=unique("SECRET").upper()[:20], name=f"Secret {account.org_name}",
+                  kind="percent", value=10)
+    await row.save()
+    return row.id
+
+
 async def _webhook_delivery(account: Account) -> int:
     from app.domains.webhooks.tables import WebhookDelivery
 
     endpoint_id = await _webhook_endpoint(account)
     row = WebhookDelivery(organization=account.org_id, endpoint=endpoint_id, event_id=unique("evt"),
                           event_type="order.created", body='{"data": "Secret payload"}', status="delivered")
+    await row.save()
+    return row.id
+
+
+ROW_FACTORIES["voucher_id"] = _voucher
+# The checkout's discount preview prices the visitor's own cart on one shop (tests/marketing/test_voucher_pages.py).
+PUBLIC_ROUTES |= {"/shop/{slug:str}/checkout/preview"}
+# The buyer's points on their order's status page, behind the order's secret token (tests/marketing/test_loyalty.py).
+PUBLIC_ROUTES |= {"/shop/{slug:str}/orders/{token:str}/points"}
+
+
+async def _campaign(account: Account) -> int:
+    from app.domains.marketing.tables import Campaign, Segment
+
+    segment = Segment(organization=account.org_id, name=f"Secret {account.org_name}", filters={})
+    await segment.save()
+    row = Campaign(organization=account.org_id, name=f"Secret {account.org_name}", kind="email", segment=segment.id,
+                   subject="Secret", body="Secret")
     await row.save()
     return row.id
 
@@ -380,3 +407,6 @@ PUBLIC_ROUTES |= {"/api/docs"}
 # The REST API authenticates a bearer key, never a session: tests/test_tenancy_walker.py walks its
 # routes with a key of another organisation (test_every_api_route_keeps_tenants_apart).
 API_PREFIX = "/api/v1/"
+ROW_FACTORIES["campaign_id"] = _campaign
+# The unsubscribe link of a campaign mail: its token names one customer, signed (tests/marketing/test_campaigns.py).
+PUBLIC_ROUTES |= {"/unsubscribe/{token:str}"}

@@ -40,6 +40,7 @@ NAV: list[NavItem] = [
     NavItem("Members", "/members", "users"),
     NavItem("Audit log", "/audit", "list", Permission.AUDIT_VIEW),
     NavItem("Settings", "/settings", "settings", on_phone_bar=True),
+    NavItem("Marketing", "/marketing", "users"),
 ]
 
 

@@ -16,6 +16,10 @@ async def import_catalog(ctx: WorkerContext, *, organization_id: int, background
     """Import a stored catalog file (CSV or XLSX) into the catalog."""
 
 
+async def send_campaign(ctx: WorkerContext, *, organization_id: int, background_job_id: int, campaign_id: int) -> object:
+    """Queue a campaign's e-mails to its segment's consenting customers, batch by batch, with progress."""
+
+
 async def demo_count(ctx: WorkerContext, *, organization_id: int, background_job_id: int, steps: int = 20,
                      delay: float = 0.15) -> object:
     """Count to `steps`, reporting progress (shows the job machinery working)."""
@@ -87,7 +91,7 @@ async def check_billing_invoice(ctx: WorkerContext, *, organization_id: int, inv
 CONTRACTS: dict[str, Task[..., object]] = {contract.__name__: contract for contract in (
     import_catalog, demo_count, run_order_action, deliver_mail, fetch_orders, process_webhook, import_listings,
     push_stock, reconcile, push_stock_changes, push_prices, book_courier, book_couriers,
-    print_labels, deliver_webhook, check_billing_invoice)}
+    print_labels, deliver_webhook, check_billing_invoice, send_campaign)}
 
 
 def by_name(name: str) -> Task[..., object]:

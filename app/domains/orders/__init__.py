@@ -6,9 +6,18 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.orders.audience import CustomerFilter as CustomerFilter
+    from app.domains.orders.audience import chosen_customers as chosen_customers
+    from app.domains.orders.audience import count_customers as count_customers
     from app.domains.orders.customers import list_customers as list_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.discounts import add_seller_discount as add_seller_discount
+    from app.domains.orders.discounts import customer_spend as customer_spend
+    from app.domains.orders.discounts import has_customer as has_customer
+    from app.domains.orders.discounts import order_id_by_number as order_id_by_number
+    from app.domains.orders.discounts import order_states as order_states
+    from app.domains.orders.discounts import orders_in_states as orders_in_states
     from app.domains.orders.events import OrderCreated as OrderCreated
     from app.domains.orders.events import OrdersChanged as OrdersChanged
     from app.domains.orders.events import OrderStatusChanged as OrderStatusChanged

@@ -452,10 +452,10 @@ class ChannelLine:
 async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: str, lines: list[ChannelLine],
                               customer_name: str, phone: str, email: str, address: dict[str, Any],
                               shipping_fee: int, paid: bool, cash_on_delivery: bool,
-                              location_id: int | None = None) -> tuple[int, str]:
+                              location_id: int | None = None, discount: int = 0) -> tuple[int, str]:
     """An order from the seller's own channel (the website): inserted with its lines and its stock
     reserved through the reservation path, all or nothing, in the caller's transaction (opened here
-    when there is none). Unpaid orders hold their reservation too (until the channel's deadline).
+    when there is none); `discount` (vouchers, points) is the seller's, off the total. Unpaid orders hold their reservation too (until the channel's deadline).
     Raises InsufficientStock (nothing saved) when any line lacks stock. Returns (id, number)."""
     location = location_id or (await default_location(tenant))["id"]
     subtotal = sum(line.unit_price * line.quantity for line in lines)
@@ -464,7 +464,7 @@ async def place_channel_order(tenant: Tenant, *, channel: str, number_prefix: st
             channel=channel, platform_order_id="", state=OrderState.READY_TO_SHIP if paid else OrderState.UNPAID,
             customer_name=customer_name.strip()[:200], customer_phone=normalize_phone(phone),
             customer_email=normalize_email(email), address=address, location=location,
-            cash_on_delivery=cash_on_delivery, **amounts.for_manual(subtotal, shipping_fee, 0))
+            cash_on_delivery=cash_on_delivery, **amounts.for_manual(subtotal, shipping_fee, discount))
         await order.save()
         number = f"{number_prefix}{order.id:06d}"
         await OrderLine.insert(*[OrderLine(organization=tenant.organization_id, order=order.id, seller_sku=line.sku[:64],
@@ -521,6 +521,7 @@ async def order_summary(tenant: Tenant, order_id: int) -> OrderSummary | None:
     order = await tenant.scoped(Order).select(
         Order.id, Order.platform_order_id, Order.channel, Order.state, Order.customer_name, Order.customer_phone,
         Order.customer_email, Order.address, Order.subtotal, Order.shipping_fee, Order.total, Order.currency,
+        Order.seller_discount,
         Order.shipping_carrier, Order.tracking_number, Order.placed_at, Order.cash_on_delivery,
     ).where(Order.id == _pk(order_id)).output(load_json=True).first()
     if order is None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other parts may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.website.carts import cart_holds_items as cart_holds_items
     from app.domains.website.lifecycle import expire_due as expire_due
     from app.domains.website.lifecycle import payment_settled as payment_settled
     from app.domains.website.payment_port import on_payment_settled as on_payment_settled

@@ -140,3 +140,8 @@ async def get_cart(shop: Shop, token: str) -> CartView:
 async def empty_cart(shop: Shop, token: str) -> None:
     cart_id = await _cart_id(shop, token)
     await shop.tenant.scoped(CartLine).delete().where(CartLine.cart == cart_id)
+
+
+async def cart_holds_items(organization_id: int, cart_id: int) -> bool:
+    """Marketing's question for a cart reminder: does this cart still hold items (no order emptied it)?"""
+    return bool(await CartLine.exists().where((CartLine.organization == organization_id) & (CartLine.cart == cart_id)))

@@ -29,7 +29,7 @@ from app.domains.orders import (
     record_event,
 )
 from app.domains.shipping import ParcelLine, buyer_tracking, checkout_options
-from app.domains.website import carts, payment_port, regions
+from app.domains.website import carts, discounts, payment_port, regions
 from app.domains.website import shop as shops
 from app.domains.website.shop import Shop
 from app.domains.website.statuses import PaymentChoice
@@ -140,7 +140,10 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
     if cod and not options[shipping_id]["cod_available"]:
         raise ValidationFailed({"shipping": _("%(courier)s does not collect cash on delivery: choose another courier "
                                               "or another payment method.", courier=options[shipping_id]["name"])})
+    # a free-shipping voucher covers the courier's price, never the COD fee
+    offer = await discounts.offer_for(shop, payload, lines, options[shipping_id]["fee"], buyer)
     fee = options[shipping_id]["fee"] + (options[shipping_id]["cod_fee"] if cod else 0)
+    total = sum(ln.unit_price * ln.quantity for ln in lines) + fee - offer.discount
     deadline = None if cod else utcnow() + timedelta(hours=shop.hold_hours)
     token = new_token()
     address = {"full_address": f"{street}, {place.village.name}, {place.district.name}, {place.regency.name}, "
@@ -151,7 +154,7 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
             order_id, number = await place_channel_order(
                 shop.tenant, channel="website", number_prefix="W-", lines=lines, customer_name=buyer["name"],
                 phone=buyer["phone"], email=buyer["email"], address=address, shipping_fee=fee, paid=cod,
-                cash_on_delivery=cod)
+                cash_on_delivery=cod, discount=offer.discount)
             if deadline is not None:  # the seller's order page says until when the stock is held
                 await record_event(shop.tenant, order_id, "status", deferred(
                     "Waiting for payment (%(method)s) until %(when)s; then cancelled and its stock released.",
@@ -159,12 +162,13 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                     when=to_local(deadline, shop.timezone).strftime("%Y-%m-%d %H:%M %Z")))
             await WebsiteOrder.insert(WebsiteOrder(organization=shop.organization_id, order=order_id,
                                                    token_hash=token_hash(token), payment_method=method,
-                                                   amount_due=sum(ln.unit_price * ln.quantity for ln in lines) + fee,
+                                                   amount_due=total,
                                                    deadline=deadline))
+            # last: a voucher's usage counter is one row every checkout updates, locked until the commit
+            await discounts.claim(shop, offer, order_id, buyer, total)
     except InsufficientStock:
         raise Conflict(_("Sorry, someone was faster: not enough stock left for this order. Nothing was reserved."
                          )) from None
-    total = sum(ln.unit_price * ln.quantity for ln in lines) + fee
     status_url = f"{base_url.rstrip('/')}/shop/{shop.slug}/orders/{token}"
     payment = await _start_payment(shop, order_id, number, total, method, buyer, deadline or utcnow(), status_url)
     amount_due = int(payment.get("amount_due") or total)

@@ -252,7 +252,9 @@ class StorefrontController(Controller):
         payload = {"cart": cart.token or "", "buyer": {"name": form.get("name", ""), "phone": form.get("phone", ""),
                                                          "email": form.get("email", "")},
                    "address": {"line": form.get("line", ""), "village_code": form.get("village", "")},
-                   "shipping": form.get("shipping") or None, "payment_method": form.get("payment_method") or None}
+                   "shipping": form.get("shipping") or None, "payment_method": form.get("payment_method") or None,
+                   "voucher": form.get("voucher", ""), "points": form.get("points", ""),
+                   "marketing_consent": form.get("marketing_consent", "")}
         try:
             if not cart.lines:
                 raise ValidationFailed({"cart": _cart_empty()})

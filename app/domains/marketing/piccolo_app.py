@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.domains.marketing.tables import (
+    Campaign,
+    CartReminder,
+    Consent,
+    LoyaltySettings,
+    PointsBalance,
+    PointsLine,
+    Segment,
+    Voucher,
+    VoucherCode,
+    VoucherCustomer,
+    VoucherUse,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="marketing",
+    migrations_folder_path=str(Path(__file__).resolve().parents[3] / "migrations" / "marketing"),
+    table_classes=[Voucher, VoucherCode, VoucherCustomer, VoucherUse, LoyaltySettings, PointsBalance, PointsLine,
+                   Segment, Consent, Campaign,
+                   CartReminder],
+    migration_dependencies=["app.domains.orders.piccolo_app"],
+)
