@@ -509,6 +509,7 @@ class OrderSummary:
     shipping_fee: int
     total: int
     currency: str
+    seller_discount: int  # vouchers and points the seller funds (the buyer's page shows it)
     shipping_carrier: str
     tracking_number: str
     placed_at: datetime
