@@ -12,7 +12,7 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import VARY, htmx_target, render, wants_fragment
 from app.domains import jobs
-from app.domains.catalog import import_jobs
+from app.domains.catalog import import_jobs, parcel_bulk
 from app.domains.catalog.exporter import export_csv
 from app.domains.catalog.spreadsheet_import import COLUMNS, MAX_BYTES, ImportFileError
 
@@ -65,3 +65,19 @@ class CatalogBulkController(Controller):
     async def export(self, tenant: Tenant) -> Stream:
         return Stream(export_csv(tenant), media_type="text/csv",
                       headers={"Content-Disposition": 'attachment; filename="catalog.csv"', **VARY})
+
+    @get("/parcel-sizes", name="catalog:parcel_sizes")
+    async def parcel_sizes_page(self, request: Request, tenant: Tenant, q: str = "") -> Response:
+        rows = await parcel_bulk.list_rows(tenant, q)
+        return render(request, "catalog/parcel_sizes.html", rows=rows, q=q, errors={}, values={}, saved=None,
+                      page_size=parcel_bulk.PAGE_SIZE)
+
+    @post("/parcel-sizes", name="catalog:parcel_sizes_save", opt={"permission": Permission.CATALOG_EDIT})
+    async def save_parcel_sizes(self, request: Request, tenant: Tenant) -> Response:
+        data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        q = data.get("q", "")
+        forms, errors = parcel_bulk.parse_rows(data)
+        saved = None if errors else await parcel_bulk.save(tenant, forms)
+        rows = await parcel_bulk.list_rows(tenant, q)
+        return render(request, "catalog/parcel_sizes.html", status_code=422 if errors else 200, rows=rows, q=q,
+                      errors=errors, values=data if errors else {}, saved=saved, page_size=parcel_bulk.PAGE_SIZE)

@@ -1,0 +1,76 @@
+"""The bulk parcel-size screen: every row posted as the browser does, saved in one go or not at all."""
+
+from __future__ import annotations
+
+from app.core.tenancy import Tenant
+from app.domains.audit.tables import AuditEntry
+from app.domains.catalog.tables import Variant
+from tests.support import add_member, http_client, login, make_account, post, unique
+
+
+async def _product(client, *skus: str) -> list[int]:
+    data = {"name": unique("Kardus "), "brand": "", "category": "", "description": ""}
+    for i, sku in enumerate(skus):
+        data |= {f"variants-{i}-sku": sku, f"variants-{i}-price": "1000", f"variants-{i}-weight_grams": "100",
+                 f"variants-{i}-length_cm": "1", f"variants-{i}-width_cm": "2", f"variants-{i}-height_cm": "3"}
+    made = await post(client, "/products", data)
+    assert made.status_code in (200, 303), made.text[:300]
+    return [r["id"] for r in await Variant.select(Variant.id).where(Variant.sku.is_in(list(skus))).order_by(Variant.sku)]
+
+
+def _form(page_rows: dict[int, tuple[str, str, str, str]]) -> dict[str, str]:
+    data = {"q": ""}
+    for vid, (w, ln, wd, h) in page_rows.items():
+        data |= {f"weight_{vid}": w, f"length_{vid}": ln, f"width_{vid}": wd, f"height_{vid}": h}
+    return data
+
+
+async def _sizes(vid: int) -> tuple:
+    row = await Variant.select(Variant.weight_grams, Variant.length_cm, Variant.width_cm, Variant.height_cm).where(
+        Variant.id == vid).first()
+    return tuple(row.values())
+
+
+async def test_bulk_edit_saves_all_rows_or_none(owner_client, app):
+    a_sku, b_sku = unique("PA-").upper(), unique("PB-").upper()
+    a, b = await _product(owner_client, a_sku, b_sku)
+    page = await owner_client.get("/catalog/parcel-sizes", params={"q": ""})
+    assert page.status_code == 200 and a_sku in page.text and f'name="weight_{a}"' in page.text
+    assert a_sku in (await owner_client.get("/catalog/parcel-sizes", params={"q": a_sku.lower()})).text
+    assert b_sku not in (await owner_client.get("/catalog/parcel-sizes", params={"q": a_sku})).text
+    assert "/catalog/parcel-sizes" in (await owner_client.get("/products")).text
+
+    junk = await post(owner_client, "/catalog/parcel-sizes",
+                      _form({a: ("500", "10", "20", "30"), b: ("250", "tinggi", "", "")}))
+    assert junk.status_code == 422 and f'name="length_{b}"' in junk.text and 'aria-invalid="true"' in junk.text
+    assert await _sizes(a) == (100, 1, 2, 3) and await _sizes(b) == (100, 1, 2, 3)
+    too_big = await post(owner_client, "/catalog/parcel-sizes", _form({a: ("1000001", "1", "2", "3")}))
+    assert too_big.status_code == 422 and await _sizes(a) == (100, 1, 2, 3)
+
+    other = await make_account()
+    async with http_client(app) as stranger:
+        await login(stranger, other)
+        foreign = await _product(stranger, unique("PF-").upper())
+    audits = await AuditEntry.count().where(AuditEntry.action == "variant.parcel_sizes")
+    ok = await post(owner_client, "/catalog/parcel-sizes",
+                    _form({a: ("500", "10", "20", "30"), b: ("", "", "", ""), foreign[0]: ("9", "9", "9", "9")}))
+    assert ok.status_code == 200, ok.text[:300]
+    assert await _sizes(a) == (500, 10, 20, 30) and await _sizes(b) == (0, 0, 0, 0)
+    assert await _sizes(foreign[0]) == (100, 1, 2, 3)
+    entry = await AuditEntry.select(AuditEntry.after, AuditEntry.organization).where(
+        AuditEntry.action == "variant.parcel_sizes").order_by(AuditEntry.id, ascending=False).first().output(
+        load_json=True)
+    assert await AuditEntry.count().where(AuditEntry.action == "variant.parcel_sizes") == audits + 1
+    assert entry["after"]["changed"] == 2 and entry["organization"] == Tenant(owner_client.account.org_id).organization_id
+
+
+async def test_member_without_catalog_rights_is_refused(app):
+    account = await make_account()
+    staff = await add_member(account.org_id, "warehouse")
+    async with http_client(app) as client:
+        await login(client, account)
+        (vid,) = await _product(client, unique("PW-").upper())
+    async with http_client(app) as client:
+        await login(client, staff)
+        response = await post(client, "/catalog/parcel-sizes", _form({vid: ("9", "9", "9", "9")}), htmx=True)
+        assert response.status_code == 403 and await _sizes(vid) == (100, 1, 2, 3)
