@@ -48,6 +48,22 @@ def step_name(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "dashboard"
 
 
+# The elements that stick out past the screen while their parent does not: where to look.
+WIDEST = """(limit) => {
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const right = el.getBoundingClientRect().right;
+    const parent = el.parentElement;
+    if (right > limit + 1 && parent && parent.getBoundingClientRect().right <= limit + 1) {
+      out.push(`${name(parent)} > ${name(el)} (${Math.round(right)}px)`);
+    }
+  }
+  return out.slice(0, 4).join(', ');
+}"""
+
+
 def walk(screen, seeded: dict, locale: str) -> list[str]:
     """Open every page; return the ones wider than the screen."""
     page = screen.page
@@ -65,7 +81,8 @@ def walk(screen, seeded: dict, locale: str) -> list[str]:
         screen_width = min(page.viewport_size["width"], page.evaluate("window.innerWidth"))
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > screen_width:
-            too_wide.append(f"{url} ({locale}): {width}px on a {screen_width}px screen")
+            culprits = page.evaluate(WIDEST, screen_width)
+            too_wide.append(f"{url} ({locale}): {width}px on a {screen_width}px screen; {culprits}")
         screen.shot(step_name(url))
     return too_wide
 
