@@ -129,6 +129,10 @@ class Settings(BaseSettings):
     sandbox_tiktok_app_key: str = Field(default="storesync-sandbox-app", description="App key `storesync sandbox` registers.")
     sandbox_tiktok_app_secret: str = Field(default="storesync-sandbox-app-secret",
                                            description="App secret `storesync sandbox` checks signatures with.")
+    sandbox_lazada_app_key: str = Field(default="storesync-sandbox-lazada-app",
+                                        description="Lazada app key `storesync sandbox` registers.")
+    sandbox_lazada_app_secret: str = Field(default="storesync-sandbox-lazada-app-secret",
+                                           description="Lazada app secret `storesync sandbox` checks signatures with.")
 
     def marketplace_host(self, name: str) -> str:
         """The configured host ``name`` (shopee_api_base, tiktok_api_base, ...) with its default resolved."""

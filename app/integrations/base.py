@@ -21,6 +21,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 class Platform(StrEnum):
     SHOPEE = "shopee"
     TIKTOK = "tiktok"
+    LAZADA = "lazada"
 
 
 class DomainModel(BaseModel):

@@ -8,6 +8,7 @@ from litestar import Litestar, Router
 
 from app.sandbox.control_api import control_router
 from app.sandbox.courier_api import courier_routers
+from app.sandbox.lazada_api import lazada_routers
 from app.sandbox.payment_api import payment_routers
 from app.sandbox.shopee_api import shopee_router
 from app.sandbox.state import SandboxState
@@ -17,7 +18,7 @@ from app.sandbox.tiktok_api import tiktok_routers
 def sandbox_routers(state: SandboxState) -> list[Router]:
     """The sandbox's routers, for including in another Litestar app instead of mounting it."""
     return [shopee_router(state), *tiktok_routers(state), control_router(state), *payment_routers(state.payments),
-            *courier_routers(state.couriers)]
+            *courier_routers(state.couriers), *lazada_routers(state)]
 
 
 def create_sandbox_app(state: SandboxState | None = None, *, own_logging: bool = True) -> Litestar:

@@ -16,12 +16,13 @@ from pydantic import BaseModel, Field
 from app.sandbox.responses import json_response
 from app.sandbox.state import Fault, Order, Product, SandboxState, Shop
 
-PlatformName = Literal["shopee", "tiktok"]
+PlatformName = Literal["shopee", "tiktok", "lazada"]
 
 
 class AppIn(BaseModel):
     platform: PlatformName
-    # Shopee: partner_id + partner_key; TikTok: app_key + app_secret (+ service_id, redirect_url).
+    # Shopee: partner_id + partner_key; TikTok: app_key + app_secret (+ service_id, redirect_url);
+    # Lazada: app_key + app_secret (+ redirect_url).
     partner_id: int | None = None
     partner_key: str | None = None
     app_key: str | None = None
@@ -115,7 +116,10 @@ def control_router(state: SandboxState) -> Router:
             state.register_shopee_partner(data.partner_id, data.partner_key)
             return str(data.partner_id)
         if not (data.app_key and data.app_secret):
-            raise ValueError("app_key and app_secret are required for tiktok")
+            raise ValueError(f"app_key and app_secret are required for {data.platform}")
+        if data.platform == "lazada":
+            state.register_lazada_app(data.app_key, data.app_secret, redirect_url=data.redirect_url)
+            return data.app_key
         state.register_tiktok_app(data.app_key, data.app_secret, service_id=data.service_id,
                                   redirect_url=data.redirect_url)
         return data.app_key

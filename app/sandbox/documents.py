@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from app.sandbox.state import Order
 
 PAGE = (100 * mm, 150 * mm)
-PLATFORM_TITLE = {"shopee": "Shopee Xpress (sandbox)", "tiktok": "TikTok Shop (sandbox)"}
+PLATFORM_TITLE = {"shopee": "Shopee Xpress (sandbox)", "tiktok": "TikTok Shop (sandbox)", "lazada": "Lazada (sandbox)"}
 
 
 def label_pdf(platform: str, orders: Sequence[Order]) -> bytes:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from app.integrations.lazada import signing as lazada_signing
 from app.integrations.shopee import signing as shopee_signing
 from app.integrations.tiktok import signing as tiktok_signing
 
@@ -45,6 +46,8 @@ class WebhookDispatcher:
         body = json.dumps(payload, separators=(",", ":")).encode()
         if platform == "shopee":
             signature = shopee_signing.push_sign(secret, callback_url=url, body=body)
+        elif platform == "lazada":
+            signature = lazada_signing.push_sign(secret, app_key=app_key or "", body=body)
         else:
             signature = tiktok_signing.webhook_sign(secret, app_key=app_key or "", body=body)
         delivery = Delivery(platform, url, body, signature)

@@ -28,10 +28,14 @@ def standalone_state(settings: Settings) -> SandboxState:
     state.register_shopee_partner(settings.sandbox_shopee_partner_id, settings.sandbox_shopee_partner_key)
     state.register_tiktok_app(settings.sandbox_tiktok_app_key, settings.sandbox_tiktok_app_secret,
                               service_id=settings.tiktok_service_id, redirect_url=f"{base}/stores/callback")
+    state.register_lazada_app(settings.sandbox_lazada_app_key, settings.sandbox_lazada_app_secret,
+                              redirect_url=f"{base}/stores/callback")
     state.create_shop("shopee", app_id=settings.sandbox_shopee_partner_id, name="Sandbox Shopee Shop", products=30,
                       callback_url=f"{base}/webhooks/shopee")
     state.create_shop("tiktok", app_id=settings.sandbox_tiktok_app_key, name="Sandbox TikTok Shop", products=30,
                       callback_url=f"{base}/webhooks/tiktok")
+    state.create_shop("lazada", app_id=settings.sandbox_lazada_app_key, name="Sandbox Lazada Shop", products=30,
+                      callback_url=f"{base}/webhooks/lazada")
     register_payment_accounts(state, settings)
     return state
 
@@ -58,6 +62,7 @@ def run_sandbox(host: str = "127.0.0.1", port: int = 8100, *, settings: Settings
     # Ids only: the keys are secrets and never printed.
     print(f"Marketplace sandbox on {url}: Shopee {url}/shopee (partner id {settings.sandbox_shopee_partner_id}), "
           f"TikTok Shop {url}/tiktok and {url}/tiktok-auth (app key {settings.sandbox_tiktok_app_key}), "
+          f"Lazada {url}/lazada/rest and {url}/lazada-auth (app key {settings.sandbox_lazada_app_key}), "
           f"Midtrans {url}/midtrans, Xendit {url}/xendit, couriers {url}/biteship, control API {url}/_control", flush=True)
     for shop in state.shops.values():
         print(f"  {shop.platform} shop {shop.shop_id}: {shop.name}", flush=True)

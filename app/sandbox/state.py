@@ -27,13 +27,19 @@ from app.sandbox.seed_data import SeedData
 
 log = logging.getLogger(__name__)
 
-PlatformName = Literal["shopee", "tiktok"]
+PlatformName = Literal["shopee", "tiktok", "lazada"]
 
-INITIAL_ORDER_STATUS = {"shopee": "READY_TO_SHIP", "tiktok": "AWAITING_SHIPMENT"}
+INITIAL_ORDER_STATUS = {"shopee": "READY_TO_SHIP", "tiktok": "AWAITING_SHIPMENT", "lazada": "pending"}
 SHOPEE_ORDER_STATUSES = {"UNPAID", "READY_TO_SHIP", "PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE",
                          "IN_CANCEL", "CANCELLED", "TO_RETURN", "COMPLETED"}
 TIKTOK_ORDER_STATUSES = {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION",
                          "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"}
+# Lazada spells its order statuses in lower case (per order item; the order carries them all).
+LAZADA_ORDER_STATUSES = {"unpaid", "pending", "packed", "ready_to_ship", "shipped", "delivered", "confirmed",
+                         "failed_delivery", "canceled", "returned", "lost_by_3pl", "damaged_by_3pl"}
+
+
+_LISTED = {"shopee": "NORMAL", "tiktok": "ACTIVATE", "lazada": "Active"}
 
 
 class SandboxError(Exception):
@@ -58,6 +64,10 @@ class SandboxConfig:
     tiktok_access_ttl: float = 7 * 86400
     tiktok_refresh_ttl: float = 60 * 86400
     tiktok_code_ttl: float = 1800
+    # Lazada: expires_in 7 days, refresh_expires_in 30 days; an authorization code lives 30 minutes.
+    lazada_access_ttl: float = 7 * 86400
+    lazada_refresh_ttl: float = 30 * 86400
+    lazada_code_ttl: float = 1800
     # None: no limit. Counted per platform, shop and API path in a 1-second window.
     rate_limit_per_second: int | None = None
     # Retry-After header sent with rate-limit answers (None: none, as the platforms publish none).
@@ -208,6 +218,7 @@ class SandboxState:
         self.clock_offset = 0.0
         self.shopee_partners: dict[str, str] = {}  # partner_id -> partner_key
         self.tiktok_apps: dict[str, dict[str, str]] = {}  # app_key -> {secret, service_id, redirect_url}
+        self.lazada_apps: dict[str, dict[str, str]] = {}  # app_key -> {secret, redirect_url}
         self.shops: dict[tuple[str, str], Shop] = {}
         self.codes: dict[str, Grant] = {}
         self.access_tokens: dict[str, Grant] = {}
@@ -249,16 +260,22 @@ class SandboxState:
             self.tiktok_apps[app_key] = {"secret": app_secret, "service_id": service_id,
                                          "redirect_url": redirect_url}
 
+    def register_lazada_app(self, app_key: str, app_secret: str, *, redirect_url: str = "") -> None:
+        with self.lock:
+            self.lazada_apps[app_key] = {"secret": app_secret, "redirect_url": redirect_url}
+
     def create_shop(self, platform: PlatformName, *, app_id: str | int, shop_id: str | None = None,
                     name: str | None = None, products: int = 0, callback_url: str | None = None) -> Shop:
         """Create a shop of an already registered app, optionally with ``products`` generated products."""
         app_id = str(app_id)
         with self.lock:
-            known = self.shopee_partners if platform == "shopee" else self.tiktok_apps
+            known = {"shopee": set(self.shopee_partners), "tiktok": set(self.tiktok_apps),
+                     "lazada": set(self.lazada_apps)}[platform]
             if app_id not in known:
                 raise KeyError(f"register the {platform} app {app_id} first")
             if shop_id is None:
-                shop_id = self.seed.digits(9) if platform == "shopee" else self.seed.digits(19)
+                shop_id = {"shopee": self.seed.digits(9), "tiktok": self.seed.digits(19),
+                           "lazada": self.seed.digits(10)}[platform]
             shop = Shop(platform=platform, shop_id=str(shop_id), name=name or self.seed.shop_name(), app_id=app_id,
                         callback_url=callback_url)
             if platform == "tiktok":
@@ -308,7 +325,7 @@ class SandboxState:
                     for v in generated.variants
                 ]
                 product = Product(product_id=product_id, title=generated.title,
-                                  status="NORMAL" if platform == "shopee" else "ACTIVATE",
+                                  status=_LISTED[platform],
                                   seller_sku=generated.sku_base, has_variants=bool(generated.tiers),
                                   tiers=generated.tiers, skus=skus, create_time=now, update_time=now)
                 shop.products[product_id] = product
@@ -333,7 +350,7 @@ class SandboxState:
                         price=price, stock=stock, warehouse_id=warehouse)
                     for sku, label, price, stock in variants]
             product = Product(product_id=self._new_id(platform, "product"), title=title,
-                              status="NORMAL" if platform == "shopee" else "ACTIVATE",
+                              status=_LISTED[platform],
                               seller_sku=variants[0][0] if not has_variants else variants[0][0].rsplit("-", 1)[0],
                               has_variants=has_variants,
                               tiers=tuple((names[t], tuple(options[t])) for t in range(width)),
@@ -403,6 +420,8 @@ class SandboxState:
             self._check_status(platform, status)
             if platform == "shopee":
                 order_id = time.strftime("%y%m%d", time.gmtime(created)) + self.seed.letters(8)
+            elif platform == "lazada":
+                order_id = "3" + self.seed.digits(14)
             else:
                 order_id = "57" + self.seed.digits(16)
             payment = self.seed.payment_method()
@@ -449,7 +468,8 @@ class SandboxState:
 
     @staticmethod
     def _check_status(platform: str, status: str) -> None:
-        allowed = SHOPEE_ORDER_STATUSES if platform == "shopee" else TIKTOK_ORDER_STATUSES
+        allowed = {"shopee": SHOPEE_ORDER_STATUSES, "tiktok": TIKTOK_ORDER_STATUSES,
+                   "lazada": LAZADA_ORDER_STATUSES}.get(platform, set())
         if status not in allowed:
             raise ValueError(f"{status!r} is not a {platform} order status")
 
@@ -460,6 +480,12 @@ class SandboxState:
             payload = {"code": 3, "shop_id": int(shop.shop_id), "timestamp": int(self.now()),
                        "data": {"ordersn": order.order_id, "status": order.status,
                                 "update_time": order.update_time}}
+        elif shop.platform == "lazada":
+            # Lazada push, message_type 0: a trade order's status changed.
+            payload = {"seller_id": shop.shop_id, "message_type": 0, "timestamp": int(self.now()),
+                       "site": "lazada_id",
+                       "data": {"trade_order_id": order.order_id, "order_status": order.status,
+                                "status_update_time": order.update_time}}
         else:
             # The webhook text spells a cancelled order as CANCEL.
             status = "CANCEL" if order.status == "CANCELLED" else order.status
@@ -477,6 +503,8 @@ class SandboxState:
                 return
             if shop.platform == "shopee":
                 secret, app_key = self.shopee_partners[shop.app_id], None
+            elif shop.platform == "lazada":
+                secret, app_key = self.lazada_apps[shop.app_id]["secret"], shop.app_id
             else:
                 secret, app_key = self.tiktok_apps[shop.app_id]["secret"], shop.app_id
         self.dispatcher.deliver(shop.platform, url, payload, secret=secret, app_key=app_key)
@@ -494,7 +522,8 @@ class SandboxState:
     def issue_code(self, platform: PlatformName, shop_id: str) -> str:
         with self.lock:
             shop = self.shop(platform, shop_id)
-            ttl = self.config.shopee_code_ttl if platform == "shopee" else self.config.tiktok_code_ttl
+            ttl = {"shopee": self.config.shopee_code_ttl, "tiktok": self.config.tiktok_code_ttl,
+                   "lazada": self.config.lazada_code_ttl}[platform]
             code = secrets.token_hex(16)
             self.codes[code] = Grant(platform, shop.shop_id, shop.app_id, self.now() + ttl)
             return code
@@ -519,6 +548,8 @@ class SandboxState:
             now = self.now()
             if platform == "shopee":
                 access_ttl, refresh_ttl = self.config.shopee_access_ttl, self.config.shopee_refresh_ttl
+            elif platform == "lazada":
+                access_ttl, refresh_ttl = self.config.lazada_access_ttl, self.config.lazada_refresh_ttl
             else:
                 access_ttl, refresh_ttl = self.config.tiktok_access_ttl, self.config.tiktok_refresh_ttl
             access, refresh = secrets.token_hex(16), secrets.token_hex(16)

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from app.integrations.base import AuthorizationResult, ShopConnection, TokenSet
 from app.integrations.breaker import BreakerPolicy
+from app.integrations.lazada.adapter import LazadaAdapter
 from app.integrations.locks import SingleFlight
 from app.integrations.shopee.adapter import ShopeeAdapter
 from app.integrations.tiktok.adapter import TikTokAdapter
@@ -29,6 +30,8 @@ SHOPEE_PARTNER_KEY = "sandbox-shopee-partner-key"
 TIKTOK_APP_KEY = "fake_app_key"
 TIKTOK_APP_SECRET = "fake_app_secret"
 TIKTOK_SERVICE_ID = "7000000000000000042"
+LAZADA_APP_KEY = "100132"
+LAZADA_APP_SECRET = "sandbox-lazada-app-secret"
 
 FAST_RETRY = RetryPolicy(attempts=8, initial=0.01, maximum=0.05, jitter=0.01)
 
@@ -39,6 +42,7 @@ def sandbox() -> Iterator[BackgroundSandbox]:
     state.register_shopee_partner(SHOPEE_PARTNER_ID, SHOPEE_PARTNER_KEY)
     state.register_tiktok_app(TIKTOK_APP_KEY, TIKTOK_APP_SECRET, service_id=TIKTOK_SERVICE_ID,
                               redirect_url="http://127.0.0.1:9/tiktok/callback")
+    state.register_lazada_app(LAZADA_APP_KEY, LAZADA_APP_SECRET, redirect_url="http://127.0.0.1:9/lazada/callback")
     with BackgroundSandbox(state) as server:
         yield server
 
@@ -130,3 +134,20 @@ async def shopee_shop(shopee: ShopeeAdapter, state: SandboxState, redis: Redis, 
 async def tiktok_shop(tiktok: TikTokAdapter, state: SandboxState, redis: Redis, prefix: str) -> Connected:
     shop = state.create_shop("tiktok", app_id=TIKTOK_APP_KEY, products=12)
     return await connect(tiktok, state, shop, redis, prefix)
+
+
+@pytest.fixture
+async def lazada(sandbox: BackgroundSandbox, redis: Redis, prefix: str) -> AsyncIterator[LazadaAdapter]:
+    adapter = LazadaAdapter(app_key=LAZADA_APP_KEY, app_secret=LAZADA_APP_SECRET,
+                            api_base=f"{sandbox.url}/lazada/rest", auth_base=f"{sandbox.url}/lazada-auth/rest",
+                            authorize_url=f"{sandbox.url}/lazada-auth/oauth/authorize",
+                            redis=redis, prefix=prefix, retry=FAST_RETRY,
+                            breaker=BreakerPolicy(threshold=50, cooldown=0.5), rate_limit=None, timeout=5)
+    yield adapter
+    await adapter.aclose()
+
+
+@pytest.fixture
+async def lazada_shop(lazada: LazadaAdapter, state: SandboxState, redis: Redis, prefix: str) -> Connected:
+    shop = state.create_shop("lazada", app_id=LAZADA_APP_KEY, products=12)
+    return await connect(lazada, state, shop, redis, prefix)

@@ -66,6 +66,10 @@ async def test_listings_come_back_once_each_across_pages(shopee: ShopeeAdapter, 
 async def test_stock_update_sets_absolute_quantities_in_batches_of_50(shopee: ShopeeAdapter, shopee_shop: Connected,
                                                                       state: SandboxState):
     shop = state.shop("shopee", shopee_shop.shop.shop_id)
+    # The seeded catalog depends on what earlier tests drew from the shared sandbox: make sure of both kinds.
+    while not (any(p.has_variants for p in shop.products.values())
+               and any(not p.has_variants for p in shop.products.values())):
+        state.add_products("shopee", shop.shop_id, 1)
     big = next(p for p in shop.products.values() if p.has_variants)
     # A listing with 120 models needs three calls.
     for i in range(120 - len(big.skus)):

@@ -1,0 +1,1 @@
+"""Lazada Open Platform (REST): signing, client and adapter."""
