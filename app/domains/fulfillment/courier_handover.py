@@ -10,7 +10,7 @@ from app.core.errors import Conflict
 from app.core.i18n import _
 from app.core.tenancy import Tenant
 from app.domains import orders
-from app.domains.fulfillment.shipping import ALREADY_SHIPPED, _finish, _order, shipment_of
+from app.domains.fulfillment.shipping import ALREADY_SHIPPED, finish_shipping, shipment_of, warehouse_order_of
 from app.domains.fulfillment.statuses import ShipmentStatus, ShipMode
 from app.domains.fulfillment.tables import Shipment
 from app.domains.orders import OrderState
@@ -23,7 +23,7 @@ HANDOVER_FROM = {OrderState.READY_TO_SHIP, OrderState.PICKING, OrderState.PACKED
 async def hand_over_to_courier(tenant: Tenant, order_id: int, *, carrier: str, waybill: str, pickup: bool) -> bool:
     """Ship an own-channel order with the courier's waybill; False when it was already shipped.
     Conflict (nothing changed) for a marketplace order or a cancelled one."""
-    order = await _order(tenant, order_id)
+    order = await warehouse_order_of(tenant, order_id)
     if order.store is not None:
         raise Conflict(_("A marketplace order is shipped through its marketplace."))
     if order.state in ALREADY_SHIPPED:
@@ -39,5 +39,5 @@ async def hand_over_to_courier(tenant: Tenant, order_id: int, *, carrier: str, w
         if existing is None:
             await tenant.scoped(Shipment).new(order=order.id, status=ShipmentStatus.ARRANGING, mode=mode,
                                               carrier=carrier[:80]).save()
-        await _finish(tenant, order, carrier, waybill, mode)
+        await finish_shipping(tenant, order, carrier, waybill, mode)
     return True

@@ -44,7 +44,7 @@ class ShipResult:
         return self.status is ShipmentStatus.SHIPPED
 
 
-async def _order(tenant: Tenant, order_id: int) -> WarehouseOrder:
+async def warehouse_order_of(tenant: Tenant, order_id: int) -> WarehouseOrder:
     row = await orders.warehouse_order(tenant, order_id)
     if row is None:
         raise NotFound(_("Order not found."))
@@ -69,7 +69,7 @@ def check_shippable(order: WarehouseOrder) -> None:
 async def ship(tenant: Tenant, order_id: int, *, carrier: str = "", tracking_number: str = "") -> ShipResult:
     """Ship a packed order once; an order already shipped returns its shipment unchanged (the
     marketplace is not called again). Conflict for a cancelled or unpacked order, nothing changed."""
-    order = await _order(tenant, order_id)
+    order = await warehouse_order_of(tenant, order_id)
     if order.state in ALREADY_SHIPPED:
         return ShipResult(order.id, ShipmentStatus.SHIPPED, order.tracking_number, order.shipping_carrier,
                           already=True)
@@ -137,7 +137,7 @@ async def _claim(tenant: Tenant, order: WarehouseOrder) -> None:
 async def refresh_tracking(tenant: Tenant, order_id: int) -> ShipResult:
     """Ask the marketplace for the tracking number of an arranged shipment; when it has one, record
     it and mark the order shipped (stock committed). Without one the shipment keeps waiting."""
-    order = await _order(tenant, order_id)
+    order = await warehouse_order_of(tenant, order_id)
     shipment = await shipment_of(tenant, order.id)
     if order.state in ALREADY_SHIPPED and shipment and shipment.status == ShipmentStatus.SHIPPED:
         return ShipResult(order.id, ShipmentStatus.SHIPPED, order.tracking_number, shipment.carrier,
@@ -154,7 +154,7 @@ async def refresh_tracking(tenant: Tenant, order_id: int) -> ShipResult:
         tracking = None
     if not tracking:
         return ShipResult(order.id, ShipmentStatus.AWAITING_TRACKING, carrier=shipment.carrier)
-    await _finish(tenant, order, shipment.carrier, tracking, ShipMode(shipment.mode))
+    await finish_shipping(tenant, order, shipment.carrier, tracking, ShipMode(shipment.mode))
     return ShipResult(order.id, ShipmentStatus.SHIPPED, tracking, shipment.carrier)
 
 
@@ -173,15 +173,15 @@ async def _ship_manual(tenant: Tenant, order: WarehouseOrder, carrier: str, trac
         if existing is None:
             await tenant.scoped(Shipment).new(order=order.id, status=ShipmentStatus.ARRANGING, mode=ShipMode.MANUAL,
                                               carrier=carrier, actor=tenant.actor.user_id).save()
-        await _finish(tenant, order, carrier, tracking_number, ShipMode.MANUAL)
+        await finish_shipping(tenant, order, carrier, tracking_number, ShipMode.MANUAL)
     return ShipResult(order.id, ShipmentStatus.SHIPPED, tracking_number, carrier)
 
 
-async def _finish(tenant: Tenant, order: WarehouseOrder, carrier: str, tracking: str, mode: ShipMode) -> None:
+async def finish_shipping(tenant: Tenant, order: WarehouseOrder, carrier: str, tracking: str, mode: ShipMode) -> None:
     """Record the tracking number and move the order to shipped (stock committed) in one transaction."""
     async with transaction():
         await orders.record_tracking(tenant, order.id, carrier=carrier, tracking_number=tracking)
-        current = await _order(tenant, order.id)
+        current = await warehouse_order_of(tenant, order.id)
         if current.state not in ALREADY_SHIPPED:  # a platform update may have got there first
             await orders.transition(tenant, order.id, OrderState.SHIPPED)
         await tenant.scoped(Shipment).update({

@@ -49,7 +49,7 @@ async def create_cart(shop: Shop) -> str:
     return token
 
 
-async def _cart_id(shop: Shop, token: str | None) -> int:
+async def resolve_cart_id(shop: Shop, token: str | None) -> int:
     if not token or len(token) > 100:
         raise NotFound(_("Cart not found."))
     row = await shop.tenant.scoped(Cart).select(Cart.id).where(Cart.token_hash == token_hash(token)).first()
@@ -60,7 +60,7 @@ async def _cart_id(shop: Shop, token: str | None) -> int:
 
 async def cart_exists(shop: Shop, token: str | None) -> bool:
     try:
-        await _cart_id(shop, token)
+        await resolve_cart_id(shop, token)
     except NotFound:
         return False
     return True
@@ -79,7 +79,7 @@ def _quantity(value: Any) -> int:
 async def set_line(shop: Shop, token: str, variant_id: int | str, quantity: Any, *, add: bool = False) -> CartView:
     """Set (or with add, increase) a line's quantity. A variant not on this shop is NotFound; more
     than the website offers is refused (ValidationFailed naming quantity)."""
-    cart_id = await _cart_id(shop, token)
+    cart_id = await resolve_cart_id(shop, token)
     try:
         vid = int(variant_id)
     except (TypeError, ValueError):
@@ -107,7 +107,7 @@ async def set_line(shop: Shop, token: str, variant_id: int | str, quantity: Any,
 
 
 async def remove_line(shop: Shop, token: str, variant_id: int | str) -> CartView:
-    cart_id = await _cart_id(shop, token)
+    cart_id = await resolve_cart_id(shop, token)
     try:
         vid = int(variant_id)
     except (TypeError, ValueError):
@@ -117,7 +117,7 @@ async def remove_line(shop: Shop, token: str, variant_id: int | str) -> CartView
 
 
 async def cart_lines(shop: Shop, token: str) -> list[tuple[int, int]]:
-    cart_id = await _cart_id(shop, token)
+    cart_id = await resolve_cart_id(shop, token)
     rows = await shop.tenant.scoped(CartLine).select(CartLine.variant, CartLine.quantity).where(
         CartLine.cart == cart_id).order_by(CartLine.id)
     return [(r["variant"], r["quantity"]) for r in rows]
@@ -138,7 +138,7 @@ async def get_cart(shop: Shop, token: str) -> CartView:
 
 
 async def empty_cart(shop: Shop, token: str) -> None:
-    cart_id = await _cart_id(shop, token)
+    cart_id = await resolve_cart_id(shop, token)
     await shop.tenant.scoped(CartLine).delete().where(CartLine.cart == cart_id)
 
 

@@ -13,7 +13,7 @@ from app.domains import marketing
 from app.domains.orders import ChannelLine, normalize_email, normalize_phone
 from app.domains.website import carts, checkout, discounts, payment_port, regions
 from app.domains.website.shop import Shop
-from app.domains.website.storefront import _base, _cart, _page, _shop, region_choices
+from app.domains.website.storefront import current_cart, region_choices, shop_base, shop_for, shop_page
 
 
 async def preview(shop: Shop, cart: carts.CartView, form: dict[str, str]) -> dict[str, Any]:
@@ -51,19 +51,19 @@ class ShopDiscountController(Controller):
 
     @post("/checkout/preview", name="shop:checkout-preview")
     async def preview(self, request: Request, slug: str) -> Template:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         form = await form_data(request)
-        cart = await _cart(request, shop)
+        cart = await current_cart(request, shop)
         summary = await preview(shop, cart, form) if cart.lines else None
         if summary and cart.token:  # a contact left here: the cart may get a reminder (marketing)
             await marketing.note_cart_contact(
-                shop.tenant, await carts._cart_id(shop, cart.token), email=normalize_email(form.get("email", "")),
-                phone=normalize_phone(form.get("phone", "")), link=f"{_base(request, shop)}/checkout")
+                shop.tenant, await carts.resolve_cart_id(shop, cart.token), email=normalize_email(form.get("email", "")),
+                phone=normalize_phone(form.get("phone", "")), link=f"{shop_base(request, shop)}/checkout")
         if request.headers.get("hx-request"):
-            return _page(request, shop, "shop/_discount.html", summary=summary, form=form, errors={}, private=True,
+            return shop_page(request, shop, "shop/_discount.html", summary=summary, form=form, errors={}, private=True,
                          points_offered=await _points_offered(shop))
         places = region_choices(form)
-        return _page(request, shop, "shop/checkout.html", cart=cart, form=form, errors={}, places=places,
+        return shop_page(request, shop, "shop/checkout.html", cart=cart, form=form, errors={}, places=places,
                      options=checkout.shipping_options(shop, places["chosen"]["province"]),
                      methods=await payment_port.enabled_methods(shop.organization_id), summary=summary,
                      total=summary["total"] if summary else 0, private=True,
@@ -73,13 +73,13 @@ class ShopDiscountController(Controller):
     async def order_points(self, request: Request, slug: str, token: str) -> Template:
         """The buyer's points on their order's status page (a lazy fragment): the balance, what
         this order earned or will earn, what it spent."""
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         order = await checkout.order_by_token(shop, token)
         prog = await marketing.programme(shop.tenant)
         customer = marketing.customer_of(order.customer_phone, order.customer_email)
         lines = await marketing.order_points(shop.tenant, order.id)
         expected = prog.points_for(order.total, None) if prog.enabled and "website" in prog.channels else 0
-        return _page(request, shop, "shop/_order_points.html", private=True, lines=lines, expected=expected,
+        return shop_page(request, shop, "shop/_order_points.html", private=True, lines=lines, expected=expected,
                      balance=await marketing.balance_of(shop.tenant, customer) if customer else 0,
                      enabled=prog.enabled, state=order.state)
 

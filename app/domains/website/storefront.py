@@ -44,14 +44,14 @@ def _locale(request: Request) -> str:
     return locale
 
 
-async def _shop(request: Request, slug: str) -> Shop:
+async def shop_for(request: Request, slug: str) -> Shop:
     """The shop of this request, with the reader's language set first (its messages, even a
     404's, are in that language)."""
     _locale(request)
     return await shops.shop_by_slug(slug)
 
 
-def _base(request: Request, shop: Shop) -> str:
+def shop_base(request: Request, shop: Shop) -> str:
     """The shop's canonical root: its own domain when the request came through it."""
     host = request.scope.get("shop_host")  # set by ShopHostMiddleware
     if host:
@@ -59,10 +59,10 @@ def _base(request: Request, shop: Shop) -> str:
     return f"{str(request.base_url).rstrip('/')}/shop/{shop.slug}"
 
 
-def _page(request: Request, shop: Shop, template: str, *, status_code: int = 200, cookies: list[Cookie] | None = None,
+def shop_page(request: Request, shop: Shop, template: str, *, status_code: int = 200, cookies: list[Cookie] | None = None,
           **context: Any) -> Template:
     locale = _locale(request)
-    base = _base(request, shop)
+    base = shop_base(request, shop)
     lang_cookie = [Cookie(key=LANG_COOKIE, value=locale, max_age=365 * 86400, samesite="lax", httponly=True)] \
         if request.query_params.get("lang") in ("id", "en") else []
     return Template(template_name=template, status_code=status_code, cookies=[*(cookies or []), *lang_cookie],
@@ -89,7 +89,7 @@ def _cart_token(request: Request, shop: Shop) -> str | None:
     return request.cookies.get(cart_cookie(shop))
 
 
-async def _cart(request: Request, shop: Shop) -> carts.CartView:
+async def current_cart(request: Request, shop: Shop) -> carts.CartView:
     token = _cart_token(request, shop)
     if token and await carts.cart_exists(shop, token):
         return await carts.get_cart(shop, token)
@@ -120,14 +120,14 @@ class StorefrontController(Controller):
 
     @get("/", name="shop:index")
     async def index(self, request: Request, slug: str, q: str = "", category: str = "", page: int = 1) -> Template:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         products, more = await shops.list_products(shop, q=q, category=category, page=page)
-        cart = await _cart(request, shop)
+        cart = await current_cart(request, shop)
         query = {k: v for k, v in {"q": q, "category": category}.items() if v}
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "product-grid":
-            return _page(request, shop, "shop/_cards.html", products=products, more=more, page=page, q=q,
+            return shop_page(request, shop, "shop/_cards.html", products=products, more=more, page=page, q=q,
                          category=category, next_url=f"?{urlencode({**query, 'page': page + 1})}")
-        return _page(request, shop, "shop/index.html", products=products, more=more, page=page, q=q, category=category,
+        return shop_page(request, shop, "shop/index.html", products=products, more=more, page=page, q=q, category=category,
                      categories=await shops.categories(shop), cart=cart,
                      next_url=f"?{urlencode({**query, 'page': page + 1})}", private=bool(cart.count))
 
@@ -135,17 +135,17 @@ class StorefrontController(Controller):
     async def product(self, request: Request, slug: str, product_id: int, variant: int | None = None) -> Response:
         """The product page. Its HTML is the same for every visitor but for the CSRF token of the
         add-to-cart form, so it is rendered once per _PAGE_TTL with a placeholder for the token."""
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         locale = current_locale.get()
         root = "" if request.scope.get("shop_host") else f"/shop/{shop.slug}"
-        key = (shop.id, product_id, variant, locale, _base(request, shop))
+        key = (shop.id, product_id, variant, locale, shop_base(request, shop))
         now = time.monotonic()
         hit = _pages.get(key)
         if hit is None or hit[0] <= now:
             product = await _cached_product(shop, product_id)
             chosen = next((v for v in product.variants if v.id == variant), None) or next(
                 (v for v in product.variants if v.available > 0), product.variants[0])
-            base = _base(request, shop)
+            base = shop_base(request, shop)
             template = request.app.template_engine.get_template("shop/product.html")  # type: ignore[union-attr]
             html = template.render(
                 shop=shop, locale=locale, base=base, root=root, request=request, product=product, chosen=chosen,
@@ -163,18 +163,18 @@ class StorefrontController(Controller):
 
     @get("/theme.css", name="shop:theme", media_type="text/css")
     async def theme(self, request: Request, slug: str) -> Response:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         css = f":root{{--shop-primary:{shop.primary_colour};--shop-accent:{shop.accent_colour}}}\n"
         return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=60"})
 
     @get("/cart", name="shop:cart")
     async def cart(self, request: Request, slug: str) -> Template:
-        shop = await _shop(request, slug)
-        return _page(request, shop, "shop/cart.html", cart=await _cart(request, shop), error="", private=True)
+        shop = await shop_for(request, slug)
+        return shop_page(request, shop, "shop/cart.html", cart=await current_cart(request, shop), error="", private=True)
 
     @post("/cart/add", name="shop:cart-add")
     async def add(self, request: Request, slug: str) -> Response:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         data = await form_data(request)
         token = _cart_token(request, shop)
         cookies = []
@@ -188,7 +188,7 @@ class StorefrontController(Controller):
             product = await shops.product(shop, data.get("product_id", ""))
             chosen = next((v for v in product.variants if str(v.id) == data.get("variant_id")),
                           product.variants[0])
-            return _page(request, shop, "shop/product.html", product=product, chosen=chosen, error=exc.message,
+            return shop_page(request, shop, "shop/product.html", product=product, chosen=chosen, error=exc.message,
                          jsonld="{}", status_code=422, cookies=cookies)
         return Redirect(path=f"{self._root(request, shop)}/cart", status_code=303, cookies=cookies)
 
@@ -198,7 +198,7 @@ class StorefrontController(Controller):
 
     @post("/cart/{variant_id:int}", name="shop:cart-update")
     async def update(self, request: Request, slug: str, variant_id: int) -> Response:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         data = await form_data(request)
         token = _cart_token(request, shop) or ""
         try:
@@ -207,15 +207,15 @@ class StorefrontController(Controller):
             else:
                 await carts.set_line(shop, token, variant_id, data.get("quantity", ""))
         except ValidationFailed as exc:
-            return _page(request, shop, "shop/cart.html", cart=await _cart(request, shop), error=exc.message,
+            return shop_page(request, shop, "shop/cart.html", cart=await current_cart(request, shop), error=exc.message,
                          status_code=422)
         return Redirect(path=f"{self._root(request, shop)}/cart", status_code=303)
 
     @get("/checkout", name="shop:checkout")
     async def checkout_page(self, request: Request, slug: str, province: str = "", regency: str = "",
                             district: str = "", village: str = "") -> Template:
-        shop = await _shop(request, slug)
-        cart = await _cart(request, shop)
+        shop = await shop_for(request, slug)
+        cart = await current_cart(request, shop)
         return await self._checkout(request, shop, cart, {"province": province, "regency": regency,
                                                           "district": district, "village": village}, {})
 
@@ -224,7 +224,7 @@ class StorefrontController(Controller):
         places = region_choices(form)
         options = await self._options(shop, places, cart)
         methods = await payment_port.enabled_methods(shop.organization_id)
-        return _page(request, shop, "shop/checkout.html", cart=cart, form=form, errors=errors, places=places,
+        return shop_page(request, shop, "shop/checkout.html", cart=cart, form=form, errors=errors, places=places,
                      options=options, methods=methods, status_code=status_code, private=True,
                      total=cart.subtotal + (options[0]["fee"] if options else 0))
 
@@ -238,17 +238,17 @@ class StorefrontController(Controller):
     async def region_fields(self, request: Request, slug: str, province: str = "", regency: str = "",
                             district: str = "", village: str = "") -> Template:
         """The cascading selects (htmx swaps them as the buyer chooses)."""
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         places = region_choices({"province": province, "regency": regency, "district": district, "village": village})
-        options = await self._options(shop, places, await _cart(request, shop))
-        return _page(request, shop, "shop/_region_fields.html", places=places, options=options,
+        options = await self._options(shop, places, await current_cart(request, shop))
+        return shop_page(request, shop, "shop/_region_fields.html", places=places, options=options,
                      errors={}, form={}, private=True)
 
     @post("/checkout", name="shop:checkout-post")
     async def place(self, request: Request, slug: str) -> Response:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         form = await form_data(request)
-        cart = await _cart(request, shop)
+        cart = await current_cart(request, shop)
         payload = {"cart": cart.token or "", "buyer": {"name": form.get("name", ""), "phone": form.get("phone", ""),
                                                          "email": form.get("email", "")},
                    "address": {"line": form.get("line", ""), "village_code": form.get("village", "")},
@@ -264,27 +264,27 @@ class StorefrontController(Controller):
         except AppError as exc:
             if isinstance(exc, NotFound):
                 exc = ValidationFailed({"cart": exc.message})
-            return await self._checkout(request, shop, await _cart(request, shop), form,
+            return await self._checkout(request, shop, await current_cart(request, shop), form,
                                         getattr(exc, "errors", None) or {"cart": exc.message}, exc.status_code)
         return Redirect(path=f"{self._root(request, shop)}/orders/{placed['token']}", status_code=303)
 
     @get("/orders/{token:str}", name="shop:order")
     async def order(self, request: Request, slug: str, token: str) -> Template:
-        shop = await _shop(request, slug)
+        shop = await shop_for(request, slug)
         order = await checkout.order_by_token(shop, token)
         # Back from the gateway's page saying paid: its notification may arrive a moment after the
         # buyer does, so the page says so and reloads itself rather than asking for payment again.
         confirming = (order.state == "unpaid" and order.payment_method in ("midtrans", "xendit")
                       and request.query_params.get("transaction_status") in ("settlement", "capture", "paid"))
-        response = _page(request, shop, "shop/order.html", order=order, private=True, confirming=confirming)
+        response = shop_page(request, shop, "shop/order.html", order=order, private=True, confirming=confirming)
         response.headers["Referrer-Policy"] = "no-referrer"  # the link is the key: never sent onwards
         response.headers["X-Robots-Tag"] = "noindex"
         return response
 
     @get("/sitemap.xml", name="shop:sitemap", media_type="application/xml")
     async def sitemap(self, request: Request, slug: str) -> Response:
-        shop = await _shop(request, slug)
-        base = _base(request, shop)
+        shop = await shop_for(request, slug)
+        base = shop_base(request, shop)
         urls = [f"{base}/"] + [f"{base}/p/{pid}" for pid in await shops.sitemap_products(shop)]
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                 + "".join(f"  <url><loc>{u}</loc></url>\n" for u in urls) + "</urlset>\n")
@@ -292,8 +292,8 @@ class StorefrontController(Controller):
 
     @get("/robots.txt", name="shop:robots", media_type="text/plain")
     async def robots(self, request: Request, slug: str) -> Response:
-        shop = await _shop(request, slug)
-        base = _base(request, shop)
+        shop = await shop_for(request, slug)
+        base = shop_base(request, shop)
         root = self._root(request, shop)
         body = (f"User-agent: *\nAllow: {root}/\nDisallow: {root}/cart\nDisallow: {root}/checkout\n"
                 f"Disallow: {root}/orders/\nSitemap: {base}/sitemap.xml\n")
