@@ -7,6 +7,7 @@ Under a high limit a process takes its slots from Redis a lease at a time (a twe
 limit, used within a tenth of the window or dropped), so a burst of calls costs one Redis round trip per
 lease, not one per call. Redis counts a leased slot when it is leased, so a shop can see up to one
 lease more than its limit in a window; a limit under 40 per window leases one slot at a time, exactly.
+A lease is at most LEASE_MAX slots.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from app.integrations import errors
 log = logging.getLogger(__name__)
 
 LEASE_SHARE = 20  # a lease is 1/LEASE_SHARE of the limit
+# ... and at most this many slots: the moving window stores one Redis list entry per slot, so a lease of
+# thousands (a very high limit) would cost more Redis time than the calls it saves.
+LEASE_MAX = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ class ShopRateLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
         self._item = RateLimitItemPerSecond(policy.requests, policy.seconds)
         self.policy = policy
-        self._lease_size = policy.requests // LEASE_SHARE
+        self._lease_size = min(policy.requests // LEASE_SHARE, LEASE_MAX)
         self._leases: dict[str, tuple[int, float]] = {}  # key -> (slots left, usable until: monotonic)
 
     def _from_lease(self, key: str) -> bool:
