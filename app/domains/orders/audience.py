@@ -112,6 +112,7 @@ async def chooses_any(tenant: Tenant, f: CustomerFilter, keys: list[str], now: d
     wanted = [k for k in dict.fromkeys(keys) if k]
     if not wanted:
         return False
-    sql, args = _query(tenant, f, now or utcnow(), "SELECT 1 AS hit FROM ({inner}) chosen WHERE customer IN (%s) LIMIT 1"
-                       % ", ".join("{{}}" for _k in wanted))
+    marks = ", ".join("{{}}" for _k in wanted)  # {} once _query has formatted the outer statement
+    sql, args = _query(tenant, f, now or utcnow(), "SELECT 1 AS hit FROM ({inner}) chosen WHERE customer IN ("
+                       + marks + ") LIMIT 1")
     return bool(await Order.raw(sql, *args, *wanted))
