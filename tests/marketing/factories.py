@@ -8,7 +8,7 @@ from app.domains.marketing.schemas import VoucherForm
 from tests.support import unique
 
 BLANK = {"code": "", "name": "", "kind": "percent", "value": "", "max_discount": "", "min_spend": "", "categories": "",
-         "starts_at": "", "ends_at": "", "total_limit": "", "per_customer_limit": "", "batch_count": "", "active": "on"}
+         "starts_at": "", "ends_at": "", "total_limit": "", "per_customer_limit": "", "segment": "", "batch_count": "", "active": "on"}
 
 
 def voucher_form(**changes: str | None) -> dict[str, str]:

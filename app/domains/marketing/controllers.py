@@ -14,7 +14,7 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains import catalog
-from app.domains.marketing import manage
+from app.domains.marketing import manage, segments
 from app.domains.marketing.schemas import ApplyToOrderForm, GenerateCodesForm, VoucherForm
 from app.domains.marketing.statuses import VoucherKind
 
@@ -37,7 +37,8 @@ class MarketingController(Controller):
             row, _values, uses, codes = await manage.voucher_detail(tenant, voucher_id)
             context = {"row": row, "uses": uses, "codes": codes}
         return render(request, "marketing/voucher.html", form=form, errors=errors, kinds=list(VoucherKind),
-                      products=await catalog.active_products(tenant), status_code=status_code, **context)
+                      products=await catalog.active_products(tenant), segments=await segments.segments(tenant),
+                      status_code=status_code, **context)
 
     @get("/vouchers/new", name="marketing:voucher-new")
     async def new(self, request: Request, tenant: Tenant) -> Template:

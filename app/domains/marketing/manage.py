@@ -19,7 +19,7 @@ from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains import catalog, orders
 from app.domains.audit import record
-from app.domains.marketing import vouchers
+from app.domains.marketing import segments, vouchers
 from app.domains.marketing.schemas import VoucherForm
 from app.domains.marketing.tables import Voucher, VoucherCode, VoucherUse
 
@@ -79,11 +79,14 @@ async def _code_taken(tenant: Tenant, code: str, voucher_id: int | None = None) 
 async def _values(tenant: Tenant, form: VoucherForm) -> dict[Any, Any]:
     if form.products and not await catalog.products_exist(tenant, form.products):
         raise ValidationFailed({"products": _("Choose products from the list.")})
+    if form.segment is not None and form.segment not in {s.id for s in await segments.segments(tenant)}:
+        raise ValidationFailed({"segment": _("Choose one of your segments.")})
     return {Voucher.code: form.code, Voucher.name: form.name, Voucher.kind: form.kind, Voucher.value: form.value,
             Voucher.max_discount: form.max_discount, Voucher.min_spend: form.min_spend,
             Voucher.product_ids: form.products, Voucher.categories: form.category_list(),
             Voucher.starts_at: _utc(form.starts_at, tenant.timezone), Voucher.ends_at: _utc(form.ends_at, tenant.timezone),
             Voucher.total_limit: form.total_limit, Voucher.per_customer_limit: form.per_customer_limit,
+            Voucher.segment: form.segment,
             Voucher.stackable: form.stackable, Voucher.active: form.active}
 
 
@@ -173,7 +176,8 @@ def form_values(voucher: dict[str, Any], tz_name: str) -> dict[str, Any]:
             "products": [int(p) for p in voucher["product_ids"] or []],
             "categories": ", ".join(voucher["categories"] or []), "starts_at": local(voucher["starts_at"]),
             "ends_at": local(voucher["ends_at"]), "total_limit": voucher["total_limit"] or "",
-            "per_customer_limit": voucher["per_customer_limit"] or "", "stackable": voucher["stackable"],
+            "per_customer_limit": voucher["per_customer_limit"] or "", "segment": voucher["segment"] or "",
+            "stackable": voucher["stackable"],
             "active": voucher["active"]}
 
 
@@ -189,7 +193,8 @@ async def apply_to_manual_order(tenant: Tenant, order_number: str, code: str) ->
         raise Conflict(_("This order already has a voucher."))
     lines = [vouchers.PricedLine(ln.variant, ln.quantity, ln.unit_price) for ln in order.lines if ln.variant]
     customer = vouchers.customer_key(order.customer_phone, order.customer_email)
-    offer = await vouchers.quote(tenant, code, lines, order.shipping_fee, customer=customer)
+    offer = await vouchers.quote(tenant, code, lines, order.shipping_fee, customer=customer,
+                                 contacts=[order.customer_phone, order.customer_email])
     discount = min(offer.discount, order.total)
     async with transaction():
         await vouchers.redeem(tenant, offer, order_id=order.id, customer=customer, order_total=order.total - discount)

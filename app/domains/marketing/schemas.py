@@ -59,7 +59,8 @@ class VoucherForm(Form):
 
     labels = {"value": N_("Amount"), "min_spend": N_("Minimum spend"), "max_discount": N_("Maximum discount"),
               "starts_at": N_("Start"), "ends_at": N_("End"), "total_limit": N_("Total uses"),
-              "per_customer_limit": N_("Uses per customer"), "batch_count": N_("Number of single-use codes")}
+              "per_customer_limit": N_("Uses per customer"), "batch_count": N_("Number of single-use codes"),
+              "segment": N_("Segment")}
 
     code: Annotated[str, BeforeValidator(_code)]
     name: str = Field(default="", max_length=120)
@@ -73,6 +74,7 @@ class VoucherForm(Form):
     ends_at: LocalMoment = None
     total_limit: OptionalWholeNumber = Field(default=None, ge=1, le=10_000_000)
     per_customer_limit: OptionalWholeNumber = Field(default=None, ge=1, le=1000)
+    segment: OptionalWholeNumber = None
     stackable: Checkbox = False
     active: Checkbox = False
     batch_count: OptionalWholeNumber = Field(default=None, ge=1, le=5000)

@@ -89,6 +89,18 @@ async def members(tenant: Tenant, segment_id: int) -> list[str]:
     return await orders.chosen_customers(tenant, await customer_filter(tenant, form))
 
 
+async def contains(tenant: Tenant, segment_id: int, keys: list[str]) -> bool:
+    """Whether a saved segment chooses any of these customer keys now (a checkout's phone and e-mail);
+    False when the segment is gone."""
+    row = await tenant.scoped(Segment).select(Segment.name, Segment.filters).where(
+        Segment.id == int(segment_id)).output(load_json=True).first()
+    if row is None:
+        return False
+    filters = row["filters"] or {}
+    form = SegmentForm.parse({"name": row["name"], **{k: "" if v is None else str(v) for k, v in filters.items()}})
+    return await orders.chooses_any(tenant, await customer_filter(tenant, form), keys)
+
+
 async def segment_count(tenant: Tenant, segment_id: int) -> int:
     saved = await segment(tenant, segment_id)
     form = SegmentForm.parse({"name": saved.name, **{k: "" if v is None else str(v) for k, v in saved.filters.items()}})

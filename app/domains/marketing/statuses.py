@@ -25,6 +25,7 @@ class VoucherRefusal(Labelled):
     NOT_APPLICABLE = "not_applicable"
     MIN_SPEND = "min_spend"
     NOT_STACKABLE = "not_stackable"
+    NOT_IN_SEGMENT = "not_in_segment"
 
     @classmethod
     def msgids(cls) -> dict[str, str]:
@@ -35,7 +36,9 @@ class VoucherRefusal(Labelled):
                 "customer_limit": N_("You have already used this voucher as often as allowed."),
                 "not_applicable": N_("This voucher does not apply to the items in your order."),
                 "min_spend": N_("This voucher needs a minimum spend."),
-                "not_stackable": N_("This voucher cannot be combined with another voucher.")}
+                "not_stackable": N_("This voucher cannot be combined with another voucher."),
+                "not_in_segment": N_("This voucher is reserved for selected customers; the phone number or "
+                                     "e-mail address of this order is not one of them.")}
 
 
 class PointsKind(Labelled):

@@ -24,6 +24,7 @@ class Voucher(Table):
     ends_at = Timestamptz(null=True, default=None)
     total_limit = Integer(null=True, default=None, help_text="Uses in all (empty: unlimited).")
     per_customer_limit = Integer(null=True, default=None, help_text="Uses per customer (empty: unlimited).")
+    segment = Integer(null=True, default=None, help_text="Only customers of this saved segment (empty: everyone).")
     stackable = Boolean(default=False, help_text="May be combined with other stackable vouchers.")
     batch = Boolean(default=False, help_text="Claimed with its unique single-use codes, not its own code.")
     used = Integer(default=0, help_text="Uses so far; raised by an atomic conditional update.")

@@ -142,9 +142,11 @@ def _eligible(voucher: dict[str, Any], lines: Sequence[PricedLine], catalog: dic
 
 
 async def quote(tenant: Tenant, codes: Any, lines: Sequence[PricedLine], shipping_fee: int, *, customer: str = "",
-                now: datetime | None = None) -> Quote:
+                contacts: Sequence[str] = (), now: datetime | None = None) -> Quote:
     """What these codes take off this order, or VoucherRefused naming the first refused code and why
-    (unknown, not yet valid, expired, used up, customer limit, not applicable, minimum spend, not stackable)."""
+    (unknown, not yet valid, expired, used up, customer limit, not in the voucher's segment, not applicable,
+    minimum spend, not stackable). `contacts`: the order's phone number and e-mail address, matched
+    against a voucher's segment (default: the customer key)."""
     wanted = parse_codes(codes)[:MAX_CODES]
     if not wanted:
         return NO_VOUCHER
@@ -168,6 +170,12 @@ async def quote(tenant: Tenant, codes: Any, lines: Sequence[PricedLine], shippin
                 (VoucherCustomer.voucher == voucher["id"]) & (VoucherCustomer.customer == customer)).first()
             if row and row["uses"] >= voucher["per_customer_limit"]:
                 raise _refuse(code, VoucherRefusal.CUSTOMER_LIMIT)
+        if voucher["segment"] is not None:
+            from app.domains.marketing import segments  # segments -> schemas -> vouchers: imported here
+
+            keys = [c for c in (contacts or [customer]) if c]
+            if not await segments.contains(tenant, voucher["segment"], keys):
+                raise _refuse(code, VoucherRefusal.NOT_IN_SEGMENT)
         if catalog is None and (voucher["product_ids"] or voucher["categories"]):
             catalog = await _catalog_of(tenant, [line.variant_id for line in lines])
         eligible = _eligible(voucher, lines, catalog or {})

@@ -7,6 +7,7 @@ from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
     from app.domains.orders.audience import CustomerFilter as CustomerFilter
+    from app.domains.orders.audience import chooses_any as chooses_any
     from app.domains.orders.audience import chosen_customers as chosen_customers
     from app.domains.orders.audience import count_customers as count_customers
     from app.domains.orders.customers import list_customers as list_customers

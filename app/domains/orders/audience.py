@@ -105,3 +105,14 @@ async def chosen_customers(tenant: Tenant, f: CustomerFilter, now: datetime | No
     sql, args = _query(tenant, f, now or utcnow(), "SELECT customer FROM ({inner}) chosen ORDER BY customer")
     rows = await Order.raw(sql + f" LIMIT {int(limit)}", *args)
     return [r["customer"] for r in rows]
+
+
+async def chooses_any(tenant: Tenant, f: CustomerFilter, keys: list[str], now: datetime | None = None) -> bool:
+    """Whether the filter chooses any of these customer keys (a checkout's phone number and e-mail address)."""
+    wanted = [k for k in dict.fromkeys(keys) if k]
+    if not wanted:
+        return False
+    marks = ", ".join("{{}}" for _k in wanted)  # {} once _query has formatted the outer statement
+    sql, args = _query(tenant, f, now or utcnow(), "SELECT 1 AS hit FROM ({inner}) chosen WHERE customer IN ("
+                       + marks + ") LIMIT 1")
+    return bool(await Order.raw(sql, *args, *wanted))

@@ -39,7 +39,8 @@ async def offer_for(shop: Shop, payload: dict[str, Any], lines: Sequence[Channel
     """The vouchers' discount on these lines and this fee, then the points ("points") on what is left;
     VoucherRefused (422 on "voucher") or PointsRefused (422 on "points") with the reason."""
     quote = await marketing.quote(shop.tenant, codes_of(payload), _lines(lines), fee,
-                                  customer=marketing.customer_key(buyer.get("phone", ""), buyer.get("email", "")))
+                                  customer=marketing.customer_key(buyer.get("phone", ""), buyer.get("email", "")),
+                                  contacts=[buyer.get("phone", ""), buyer.get("email", "")])
     wanted = marketing.parse_points(payload.get("points"))
     consent = payload.get("marketing_consent") in (True, "on", "true", "1")
     if not wanted:
