@@ -597,6 +597,9 @@ class NewListing(DomainModel):
     variants: tuple[NewVariant, ...]
     seller_sku: str | None = None
     warehouse_id: str | None = None  # TikTok: where the stock lies (the shop's default when None)
+    # The client reference of this create attempt; Shopee carries it as the item's SKU when the
+    # listing has tiers and no SKU of its own, so an item whose tiers never came can be found.
+    reference: str | None = None
 
 
 class CreatedListing(DomainModel):
@@ -635,6 +638,12 @@ class PublishingAdapter(Protocol):
 
     async def upload_image(self, conn: ShopConnection, content: bytes, filename: str) -> UploadedImage:
         """Hand one product photo to the platform's image API."""
+        ...
+
+    async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:
+        """After a create whose answer was lost: the item an earlier create made (found by the
+        variants' seller SKUs or the listing's reference), finished if it was left half-made;
+        None when there is none (then create it)."""
         ...
 
     async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:

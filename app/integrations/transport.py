@@ -131,8 +131,13 @@ class Transport:
         decode: Callable[[httpx.Response], T],
         key: str | None = None,
         tokens: TokenSource | None = None,
+        unsafe: bool = False,
     ) -> T:
         """Send ``build(access_token)`` until ``decode`` accepts the answer or a non-retryable error occurs.
+
+        ``unsafe`` marks a call that must not run twice (creating an item): only a rate-limit refusal,
+        which the platform answers before doing anything, is retried; a server error or a timeout is
+        an unknown outcome and goes to the caller, who looks the result up before trying again.
 
         ``key`` names the store for the breaker and the rate limiter (None: neither applies, e.g. for
         token endpoints). Raises only IntegrationError subclasses.
@@ -155,7 +160,8 @@ class Transport:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.retry.attempts),
             wait=self._wait,
-            retry=retry_if_exception(self._should_retry),
+            retry=retry_if_exception(
+                lambda exc: self._should_retry(exc) and (not unsafe or isinstance(exc, errors.RateLimitError))),
             before_sleep=lambda state: self._log_retry(op, key, state),
             reraise=True,
         )

@@ -64,9 +64,10 @@ class CallbackIn(BaseModel):
 
 
 class FaultIn(BaseModel):
-    kind: Literal["rate_limit", "server_error", "slow", "hang", "malformed", "expire_token"]
+    kind: Literal["rate_limit", "server_error", "slow", "hang", "malformed", "expire_token", "lose_answer"]
     platform: PlatformName | None = None
     shop_id: str | None = None
+    path: str | None = None
     count: int | None = Field(default=1, ge=1)  # None: until cleared
     seconds: float = 0.0
     after: int = 0
@@ -186,7 +187,8 @@ def control_router(state: SandboxState) -> Router:
     @post("/faults", status_code=201)
     async def add_fault(data: JSONBody[FaultIn]) -> dict[str, Any]:
         fault = state.add_fault(Fault(kind=data.kind, platform=data.platform, shop_id=data.shop_id,
-                                      remaining=data.count, seconds=data.seconds, after=data.after))
+                                      remaining=data.count, seconds=data.seconds, after=data.after,
+                                      path=data.path))
         return {"id": fault.id}
 
     @delete("/faults", status_code=200)

@@ -36,9 +36,10 @@ async def apply_fault(
     *,
     rate_limited: Callable[[], Response],
     server_error: Callable[[], Response],
+    path: str | None = None,
 ) -> Response | None:
     """Consume one matching fault: a response to send instead, or None to carry on normally."""
-    fault = state.take_fault(platform, shop_id)
+    fault = state.take_fault(platform, shop_id, path)
     if fault is None:
         return None
     if fault.kind == "rate_limit":

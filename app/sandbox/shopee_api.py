@@ -124,7 +124,7 @@ class ShopeeApi:
             faulted = await apply_fault(
                 self.state, "shopee", shop_id,
                 rate_limited=lambda: self._rate_limited(),
-                server_error=lambda: _error("error_server", "Internal server error.", 500),
+                server_error=lambda: _error("error_server", "Internal server error.", 500), path=path,
             )
             if faulted is not None:
                 outcome = "fault"
@@ -141,6 +141,9 @@ class ShopeeApi:
             if self.state.config.latency:
                 await asyncio.sleep(self.state.config.latency)
             result = await endpoint(call)
+            if self.state.take_fault("shopee", shop_id, path, answered=True) is not None:
+                outcome = "answer_lost"
+                return _error("error_server", "Internal server error.", 500)
             return result if isinstance(result, Response) else json_response(result)
         except SandboxError as exc:
             outcome = str(exc.code)

@@ -188,7 +188,7 @@ class Grant:
 class Fault:
     """One fault switch; applies to calls matching platform/shop while ``remaining`` lasts (None: forever)."""
 
-    kind: Literal["rate_limit", "server_error", "slow", "hang", "malformed", "expire_token"]
+    kind: Literal["rate_limit", "server_error", "slow", "hang", "malformed", "expire_token", "lose_answer"]
     platform: PlatformName | None = None
     shop_id: str | None = None
     remaining: int | None = 1
@@ -196,6 +196,9 @@ class Fault:
     # For expire_token: let this many calls pass first, then expire the shop's tokens.
     after: int = 0
     id: int = 0
+    # Only calls to this API path (None: any). lose_answer: the call is carried out, then its answer
+    # is replaced by a server error, as when a connection drops after the platform did the work.
+    path: str | None = None
 
 
 @dataclass
@@ -588,11 +591,15 @@ class SandboxState:
         with self.lock:
             self.faults.clear()
 
-    def take_fault(self, platform: str, shop_id: str | None) -> Fault | None:
-        """The first matching fault, consuming one use of it (expire_token counts passes first)."""
+    def take_fault(self, platform: str, shop_id: str | None, path: str | None = None, *,
+                   answered: bool = False) -> Fault | None:
+        """The first matching fault, consuming one use of it (expire_token counts passes first).
+        ``answered``: asked after the call was carried out, for a lose_answer fault only."""
         with self.lock:
             for fault in list(self.faults):
-                if fault.platform not in (None, platform):
+                if fault.platform not in (None, platform) or (fault.kind == "lose_answer") != answered:
+                    continue
+                if fault.path is not None and fault.path != path:
                     continue
                 if fault.shop_id is not None and fault.shop_id != shop_id:
                     continue

@@ -145,7 +145,7 @@ class TikTokApi:
             faulted = await apply_fault(
                 self.state, "tiktok", shop_id,
                 rate_limited=self._rate_limited,
-                server_error=lambda: _error(36009005, "Internal error, please retry.", 500),
+                server_error=lambda: _error(36009005, "Internal error, please retry.", 500), path=path,
             )
             if faulted is not None:
                 outcome = "fault"
@@ -159,7 +159,11 @@ class TikTokApi:
                 return self._rate_limited()
             if self.state.config.latency:
                 await asyncio.sleep(self.state.config.latency)
-            return _ok(await endpoint(call))
+            answer = await endpoint(call)
+            if self.state.take_fault("tiktok", shop_id, path, answered=True) is not None:
+                outcome = "answer_lost"
+                return _error(36009005, "Internal error, please retry.", 500)
+            return _ok(answer)
         except SandboxError as exc:
             outcome = str(exc.code)
             return _error(int(exc.code), exc.message, exc.http_status)

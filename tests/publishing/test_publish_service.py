@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -140,3 +141,31 @@ async def test_the_scheduled_refresh_rereads_each_platforms_tree(owner_client, s
     product_id = await kaos(tenant, prefix="RT")
     await services.propose(tenant, product_id, store["id"])
     assert len(sandbox.calls_to("shopee", "/api/v2/product/get_category")) == 1, "the form reads the cached tree"
+
+
+@pytest.mark.parametrize(("platform", "create_path"), [("shopee", "/api/v2/product/add_item"),
+                                                       ("tiktok", "/product/202309/products")])
+async def test_a_create_whose_answer_is_lost_is_looked_up_and_mapped_not_created_twice(
+        owner_client, sandbox, marketplace, platform, create_path):
+    tenant = tenant_of(owner_client.account)
+    shop, store = await connected_store(owner_client, sandbox, platform)
+    product_id = await kaos(tenant, prefix="LA")
+    before = set(sandbox.shop(platform, shop.shop_id).products)
+    proposal = await services.propose(tenant, product_id, store["id"])
+    async with httpx.AsyncClient(base_url=marketplace.url) as control:
+        switched = await control.post("/_control/faults", json={
+            "kind": "lose_answer", "platform": platform, "shop_id": shop.shop_id, "path": create_path})
+        assert switched.status_code == 201
+    with pytest.raises(ValidationFailed) as lost:
+        await services.publish(tenant, product_id, store["id"], answers(proposal))
+    assert "platform" in lost.value.errors
+    created = set(sandbox.shop(platform, shop.shop_id).products) - before
+    assert len(created) == 1  # the platform did create it (once: the create is not retried blindly)
+    assert await Listing.count().where(Listing.store == store["id"]) == 0
+    assert await services.pending_attempt(tenant, store["id"], product_id) is not None
+
+    published = await services.publish(tenant, product_id, store["id"], answers(proposal))
+    assert {published.listing_id} == created
+    assert set(sandbox.shop(platform, shop.shop_id).products) - before == created  # no second item
+    assert published.mapped == 4
+    assert await services.pending_attempt(tenant, store["id"], product_id) is None

@@ -7,13 +7,21 @@ The new listing is written as listings of the store at once and mapped by its se
 variants' SKUs), so the next stock push already covers it. Should that write fail after the
 platform created the item, the store's next listing import brings it in and maps it by the same
 SKUs: nothing stays unmapped.
+
+Creating is idempotent: before the platform's create call the attempt is recorded (a client
+reference and the SKUs sent, in Redis, until the listing is mapped). The create call itself is
+never retried blindly; when its answer is lost (a timeout, a server error) the attempt stays, and
+the next publish of that product to that store first looks the item up on the platform by its
+seller SKUs and maps what it finds instead of creating a second item.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import json
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +31,7 @@ from PIL import Image
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.media import image_path
+from app.core.redis import redis_client
 from app.core.tenancy import Tenant
 from app.domains import catalog, listings, stores, sync
 from app.domains.audit import record
@@ -247,6 +256,19 @@ def _field_of(refused: errors.ListingRefused) -> str:
             "weight": "weight", "price": "price", "variants": "variants"}.get(name, "platform")
 
 
+ATTEMPT_TTL = 30 * 86400
+
+
+def _attempt_key(tenant: Tenant, store_id: int, product_id: int) -> str:
+    return trees.key("attempt", tenant.organization_id, store_id, product_id)
+
+
+async def pending_attempt(tenant: Tenant, store_id: int, product_id: int) -> dict[str, Any] | None:
+    """The recorded create attempt whose outcome is not known yet (None: none pending)."""
+    raw = await redis_client().get(_attempt_key(tenant, store_id, product_id))
+    return json.loads(raw) if raw else None
+
+
 async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[str, str]) -> Published:
     """Check the form, upload the photos, create the listing and map it. A refusal (ours or the
     platform's) raises ValidationFailed keyed by the form field it belongs to."""
@@ -259,11 +281,25 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
         if new is None:
             raise ValidationFailed(problems)
         conn: ShopConnection = stores.connection_for(tenant, store, adapter)
+        attempt_key = _attempt_key(tenant, store.id, product_id)
+        skus = {v.seller_sku for v in new.variants}
         try:
-            images = [await adapter.upload_image(conn, await _photo_bytes(tenant, url), f"{i + 1}.jpg")
-                      for i, url in enumerate(proposal.photos)]
-            new = new.model_copy(update={"image_ids": tuple(i.image_id for i in images)})
-            created = await adapter.create_listing(conn, new)
+            created = None
+            pending = await pending_attempt(tenant, store.id, product_id)
+            new = new.model_copy(update={"reference": (pending or {}).get("reference") or secrets.token_hex(8)})
+            if pending is not None:
+                created = await adapter.resume_listing(conn, new)
+            if created is None:
+                images = [await adapter.upload_image(conn, await _photo_bytes(tenant, url), f"{i + 1}.jpg")
+                          for i, url in enumerate(proposal.photos)]
+                new = new.model_copy(update={"image_ids": tuple(i.image_id for i in images)})
+                await redis_client().set(attempt_key, json.dumps(
+                    {"reference": new.reference, "skus": sorted(skus)}), ex=ATTEMPT_TTL)
+                try:
+                    created = await adapter.create_listing(conn, new)
+                except errors.ListingRefused:
+                    await redis_client().delete(attempt_key)  # refused: nothing was created
+                    raise
         except errors.ListingRefused as refused:
             raise ValidationFailed({_field_of(refused): refused.detail}) from refused
         except errors.IntegrationError as exc:
@@ -278,6 +314,7 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
                                       name=", ".join(v.options) or None, price=v.price, quantity=v.quantity)
                        for v in new.variants))
     counts = await listings.upsert_listings(tenant, store.id, [listing])
+    await redis_client().delete(attempt_key)
     await record(tenant.organization_id, tenant.actor, "listing.published", "product", product_id,
                  after={"store": store.id, "listing": created.listing_id, "category": new.category_id})
     return Published(listing_id=created.listing_id, listing_rows=counts.created + counts.updated,

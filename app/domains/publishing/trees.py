@@ -24,8 +24,11 @@ TREE_TTL = 8 * 86400
 log = logging.getLogger(__name__)
 
 
-def _key(*parts: object) -> str:
+def key(*parts: object) -> str:
     return ":".join([get_settings().queue_name, "publishing", *(str(p) for p in parts)])
+
+
+_key = key
 
 
 async def category_tree(adapter: PublishingAdapter, conn: ShopConnection, *, fresh: bool = False) -> list[Category]:

@@ -148,6 +148,7 @@ class ShopeeClient:
         envelope: bool = False,
         file: bool = False,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        unsafe: bool = False,
     ) -> Any:
         """One API call. Shop APIs pass ``shop_id`` and ``tokens``; public APIs pass neither.
 
@@ -169,7 +170,7 @@ class ShopeeClient:
 
         return await self.transport.send(
             op=op, build=build, decode=decode_file if file else decode if envelope else decode_response,
-            key=key, tokens=tokens,
+            key=key, tokens=tokens, unsafe=unsafe,
         )
 
 

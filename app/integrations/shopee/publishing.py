@@ -4,6 +4,7 @@ init_tier_variation. Mixed into ShopeeAdapter; uses its ``_shop_call``."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from app.integrations import errors
@@ -12,6 +13,7 @@ from app.integrations.base import (
     Category,
     CategoryAttribute,
     CreatedListing,
+    Listing,
     ListingLimits,
     NewListing,
     ShopConnection,
@@ -43,6 +45,7 @@ def refusal_field(message: str) -> str | None:
 if TYPE_CHECKING:
     class _Base:
         async def _shop_call(self, conn: ShopConnection, method: str, path: str, op: str, **kwargs: Any) -> dict: ...
+        def fetch_listings(self, conn: ShopConnection) -> AsyncIterator[Listing]: ...
 else:
     _Base = object
 
@@ -104,15 +107,32 @@ class ShopeePublishing(_Base):
                 for a in listing.attributes],
             "seller_stock": [{"stock": first.quantity if not listing.tiers else 0}],
         }
-        if listing.seller_sku or not listing.tiers:
-            body["item_sku"] = listing.seller_sku or first.seller_sku
+        if listing.seller_sku or listing.reference or not listing.tiers:
+            body["item_sku"] = listing.seller_sku or (listing.reference if listing.tiers else first.seller_sku)
         try:
-            added = await self._shop_call(conn, "POST", "/api/v2/product/add_item", "shopee.add_item", body=body)
+            added = await self._shop_call(conn, "POST", "/api/v2/product/add_item", "shopee.add_item", body=body,
+                                           unsafe=True)
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail)) from exc
         item_id = str(added["item_id"])
         if not listing.tiers:
             return CreatedListing(listing_id=item_id, variant_ids={first.seller_sku: "0"})
+        return await self._init_tiers(conn, item_id, listing)
+
+    async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:
+        """The item by its models' SKUs; an item found by the reference without its models (the
+        answer to add_item was lost) gets its variations now."""
+        skus = {v.seller_sku for v in listing.variants}
+        async for found in self.fetch_listings(conn):
+            by_sku = {v.seller_sku: v.variant_id for v in found.variants if v.seller_sku}
+            if skus <= set(by_sku):
+                return CreatedListing(listing_id=found.listing_id, variant_ids={s: by_sku[s] for s in skus})
+            if listing.tiers and listing.reference and found.seller_sku == listing.reference \
+                    and not found.has_variants:
+                return await self._init_tiers(conn, found.listing_id, listing)
+        return None
+
+    async def _init_tiers(self, conn: ShopConnection, item_id: str, listing: NewListing) -> CreatedListing:
         options: list[list[str]] = [[] for _ in listing.tiers]
         for variant in listing.variants:
             for tier, value in enumerate(variant.options):

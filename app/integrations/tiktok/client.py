@@ -101,6 +101,7 @@ class TikTokClient:
         key: str | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
         form: Mapping[str, str] | None = None,
+        unsafe: bool = False,
     ) -> Any:
         """One API call; ``cipher`` goes on shop-scoped paths, never on /authorization/ or /seller/.
         ``files`` (and ``form``) send multipart/form-data, which the signature does not cover."""
@@ -122,7 +123,8 @@ class TikTokClient:
             return self.transport.http.build_request(method, f"{self.api_base}{path}", params=params,
                                                      content=content, headers=headers)
 
-        return await self.transport.send(op=op, build=build, decode=decode, key=key, tokens=tokens)
+        return await self.transport.send(op=op, build=build, decode=decode, key=key, tokens=tokens,
+                                         unsafe=unsafe)
 
     async def token(self, path: str, params: Mapping[str, str], *, op: str) -> Any:
         """A call to the token host: app_secret in the query, no signature."""

@@ -4,6 +4,7 @@ upload, product create. Mixed into TikTokAdapter; uses its ``_shop_call``."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from app.integrations import errors
@@ -12,6 +13,7 @@ from app.integrations.base import (
     Category,
     CategoryAttribute,
     CreatedListing,
+    Listing,
     ListingLimits,
     NewListing,
     ShopConnection,
@@ -42,6 +44,7 @@ def refusal_field(error: errors.IntegrationError) -> str | None:
 if TYPE_CHECKING:
     class _Base:
         async def _shop_call(self, conn: ShopConnection, method: str, path: str, op: str, **kwargs: Any) -> Any: ...
+        def fetch_listings(self, conn: ShopConnection) -> AsyncIterator[Listing]: ...
 else:
     _Base = object
 
@@ -78,6 +81,15 @@ class TikTokPublishing(_Base):
             raise errors.ListingRefused.from_error(exc, "images") from exc
         return UploadedImage(image_id=str(data["uri"]), url=data.get("url"))
 
+    async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:
+        """The product carrying all the listing's seller SKUs (one call creates it whole)."""
+        skus = {v.seller_sku for v in listing.variants}
+        async for found in self.fetch_listings(conn):
+            by_sku = {v.seller_sku: v.variant_id for v in found.variants if v.seller_sku}
+            if skus <= set(by_sku):
+                return CreatedListing(listing_id=found.listing_id, variant_ids={s: by_sku[s] for s in skus})
+        return None
+
     async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:
         """One call creates the product with all SKUs (nothing half-created on a refusal)."""
         inventory: dict[str, Any] = {"warehouse_id": listing.warehouse_id} if listing.warehouse_id else {}
@@ -98,7 +110,7 @@ class TikTokPublishing(_Base):
         }
         try:
             data = await self._shop_call(conn, "POST", "/product/202309/products", "tiktok.create_product",
-                                         body=body)
+                                         body=body, unsafe=True)
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc)) from exc
         return CreatedListing(listing_id=str(data["product_id"]),
