@@ -65,3 +65,9 @@ def test_permissions_read_as_words_not_identifiers(indonesian):
 
     assert Permission.CATALOG_EDIT.label() == "Mengubah katalog"
     assert all("." not in p.label() and "_" not in p.label() for p in Permission)
+
+
+async def test_members_page_names_permissions_in_words(owner_client):
+    page = await owner_client.get("/members")
+    assert page.status_code == 200
+    assert "Edit the catalog" in page.text and "<th>catalog.edit</th>" not in page.text
