@@ -5,12 +5,11 @@ README.md shows this matrix; `tests/accounts/test_permissions.py` walks it role 
 
 from __future__ import annotations
 
-from enum import StrEnum
+from app.core.i18n import N_
+from app.core.statuses import Labelled, Role
 
-from app.core.statuses import Role
 
-
-class Permission(StrEnum):
+class Permission(Labelled):
     VIEW = "view"  # dashboards, lists, details
     ORG_MANAGE = "org.manage"  # organisation settings
     MEMBERS_MANAGE = "members.manage"  # invite, change role, remove
@@ -22,6 +21,15 @@ class Permission(StrEnum):
     FULFILLMENT = "fulfillment"  # pick, pack, ship
     JOBS_RUN = "jobs.run"  # start syncs, imports, exports
     API_MANAGE = "api.manage"  # REST API keys (Settings -> API)
+
+    @classmethod
+    def msgids(cls) -> dict[str, str]:
+        return {"view": N_("See dashboards, lists and details"), "org.manage": N_("Manage the organisation"),
+                "members.manage": N_("Manage members"), "audit.view": N_("Read the audit log"),
+                "stores.manage": N_("Connect and manage stores"), "catalog.edit": N_("Edit the catalog"),
+                "inventory.adjust": N_("Adjust stock"), "orders.manage": N_("Manage orders"),
+                "fulfillment": N_("Pick, pack and ship"), "jobs.run": N_("Run syncs, imports and exports"),
+                "api.manage": N_("Manage API keys")}
 
 
 _ALL = frozenset(Permission)

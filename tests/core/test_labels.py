@@ -58,3 +58,16 @@ def test_stored_messages_are_read_in_the_readers_language():
     assert (read(one), read(three)) == ("Return opened for 1 unit.", "Return opened for 3 units.")
     assert read('{"msg": broken') == '{"msg": broken'
     assert read(deferred("Order %(number)s is late to ship.")) == "Order %(number)s is late to ship."
+
+
+def test_permissions_read_as_words_not_identifiers(indonesian):
+    from app.core.permissions import Permission
+
+    assert Permission.CATALOG_EDIT.label() == "Mengubah katalog"
+    assert all("." not in p.label() and "_" not in p.label() for p in Permission)
+
+
+async def test_members_page_names_permissions_in_words(owner_client):
+    page = await owner_client.get("/members")
+    assert page.status_code == 200
+    assert "Edit the catalog" in page.text and "<th>catalog.edit</th>" not in page.text

@@ -119,3 +119,11 @@ async def test_dashboard_money_fragment_shows_sales_per_channel(owner_client):
     assert 'hx-get="/reports/dashboard-money"' in dashboard.text
     fragment = await owner_client.get("/reports/dashboard-money", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "Manual order" in fragment.text and "Rp 150.000" in fragment.text
+
+
+async def test_slow_movers_show_a_dash_not_none_for_stock_nothing_sold(owner_client):
+    tenant = tenant_of(owner_client.account)
+    idle = await stocked_variant(tenant, price=20_000)
+    page = await owner_client.get("/reports/slow", params={"from": "", "to": "", "store": "", "channel": ""})
+    assert page.status_code == 200 and idle["sku"] in page.text
+    assert ">None<" not in page.text and '<td class="num">—</td>' in page.text
