@@ -119,6 +119,15 @@ class Settings(BaseSettings):
                                   "Empty: BASE_URL/sandbox/tiktok-auth with the sandbox, else the live host.")
     tiktok_authorize_url: str = Field(default="", description="TikTok Shop consent page. Empty: the sandbox's with "
                                       "the sandbox, else https://services.tiktokshop.com/open/authorize.")
+    lazada_app_key: str = Field(default="storesync-sandbox-lazada-app", description="Lazada Open Platform app key.")
+    lazada_app_secret: str = Field(default="storesync-sandbox-lazada-app-secret",
+                                   description="Lazada app secret (signs requests and verifies pushes).")
+    lazada_api_base: str = Field(default="", description="Lazada API host, e.g. https://api.lazada.co.id/rest. "
+                                 "Empty: BASE_URL/sandbox/lazada/rest with the sandbox, else the live host.")
+    lazada_auth_base: str = Field(default="", description="Lazada token host, e.g. https://auth.lazada.com/rest. "
+                                  "Empty: BASE_URL/sandbox/lazada-auth/rest with the sandbox, else the live host.")
+    lazada_authorize_url: str = Field(default="", description="Lazada consent page. Empty: the sandbox's with the "
+                                      "sandbox, else https://auth.lazada.com/oauth/authorize.")
     sandbox_enabled: bool = Field(default=True, description="Mount the marketplace sandbox under /sandbox and register "
                                   "the credentials above in it, so stores connect with no internet.")
 
@@ -136,15 +145,19 @@ class Settings(BaseSettings):
 
     def marketplace_host(self, name: str) -> str:
         """The configured host ``name`` (shopee_api_base, tiktok_api_base, ...) with its default resolved."""
+        from app.integrations.lazada import client as lazada
         from app.integrations.tiktok.client import LIVE_API_BASE, LIVE_AUTH_BASE, LIVE_AUTHORIZE_URL
 
         configured = getattr(self, name)
         if configured:
             return configured.rstrip("/")
         sandbox = {"shopee_api_base": "/shopee", "tiktok_api_base": "/tiktok", "tiktok_auth_base": "/tiktok-auth",
-                   "tiktok_authorize_url": "/tiktok-services/open/authorize"}
+                   "tiktok_authorize_url": "/tiktok-services/open/authorize", "lazada_api_base": "/lazada/rest",
+                   "lazada_auth_base": "/lazada-auth/rest", "lazada_authorize_url": "/lazada-auth/oauth/authorize"}
         live = {"shopee_api_base": "https://partner.shopeemobile.com", "tiktok_api_base": LIVE_API_BASE,
-                "tiktok_auth_base": LIVE_AUTH_BASE, "tiktok_authorize_url": LIVE_AUTHORIZE_URL}
+                "tiktok_auth_base": LIVE_AUTH_BASE, "tiktok_authorize_url": LIVE_AUTHORIZE_URL,
+                "lazada_api_base": lazada.LIVE_API_BASE, "lazada_auth_base": lazada.LIVE_AUTH_BASE,
+                "lazada_authorize_url": lazada.LIVE_AUTHORIZE_URL}
         if self.sandbox_enabled:
             return self.base_url.rstrip("/") + "/sandbox" + sandbox[name]
         return live[name]

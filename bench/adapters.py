@@ -35,7 +35,9 @@ log = logging.getLogger("bench.adapters")
 PRODUCTS = 1_000  # products (Shopee items / TikTok products) in the shop each unthrottled fetch reads
 # Throttled Shopee fetch: ~1 model-list call per item at 10 requests/s would take ~100 s for 1,000
 # items, too long for one module; 200 items (~22 calls/s-limited seconds) show the same rate.
-THROTTLED_PRODUCTS = {"shopee": 200, "tiktok": 1_000}
+THROTTLED_PRODUCTS = {"shopee": 200, "tiktok": 1_000, "lazada": 1_000}
+# The app's own limits per shop (as build_adapter leaves them).
+APP_LIMITS = {"shopee": 10, "tiktok": 50, "lazada": 20}
 STOCK_UPDATES = 500  # variants per update_stock run
 RAISED = 1_000_000  # requests/s: a limit that never binds
 
@@ -54,13 +56,19 @@ def sandbox_settings():
     state.register_tiktok_app(settings.tiktok_app_key, settings.tiktok_app_secret,
                               service_id=settings.tiktok_service_id,
                               redirect_url=f"{settings.base_url.rstrip('/')}/stores/callback")
-    names = ("shopee_api_base", "tiktok_api_base", "tiktok_auth_base", "tiktok_authorize_url")
+    state.register_lazada_app(settings.lazada_app_key, settings.lazada_app_secret,
+                              redirect_url=f"{settings.base_url.rstrip('/')}/stores/callback")
+    names = ("shopee_api_base", "tiktok_api_base", "tiktok_auth_base", "tiktok_authorize_url", "lazada_api_base",
+             "lazada_auth_base", "lazada_authorize_url")
     saved = {name: getattr(settings, name) for name in names}
     with BackgroundSandbox(state) as server:
         settings.shopee_api_base = f"{server.url}/shopee"
         settings.tiktok_api_base = f"{server.url}/tiktok"
         settings.tiktok_auth_base = f"{server.url}/tiktok-auth"
         settings.tiktok_authorize_url = f"{server.url}/tiktok-services/open/authorize"
+        settings.lazada_api_base = f"{server.url}/lazada/rest"
+        settings.lazada_auth_base = f"{server.url}/lazada-auth/rest"
+        settings.lazada_authorize_url = f"{server.url}/lazada-auth/oauth/authorize"
         try:
             yield server, state
         finally:
@@ -127,9 +135,15 @@ async def _replay(platform: str, base: str, recorded: list[Recorded], settings) 
 
 def _adapter(platform: str, server_url: str, settings, rate_limit, http: httpx.AsyncClient):
     from app.core.redis import redis_client
+    from app.integrations.lazada.adapter import LazadaAdapter
     from app.integrations.shopee.adapter import ShopeeAdapter
     from app.integrations.tiktok.adapter import TikTokAdapter
 
+    if platform == "lazada":
+        return LazadaAdapter(app_key=settings.lazada_app_key, app_secret=settings.lazada_app_secret,
+                             redis=redis_client(), api_base=f"{server_url}/lazada/rest",
+                             auth_base=f"{server_url}/lazada-auth/rest", http=http, rate_limit=rate_limit,
+                             prefix=settings.queue_name)
     if platform == "shopee":
         return ShopeeAdapter(partner_id=settings.shopee_partner_id, partner_key=settings.shopee_partner_key,
                              base_url=f"{server_url}/shopee", redis=redis_client(), http=http,
@@ -144,7 +158,8 @@ def _connection(state, platform: str, products: int, settings, key: str):
     from app.integrations.base import ShopConnection
     from app.integrations.tokens import StaticToken
 
-    app_id = settings.shopee_partner_id if platform == "shopee" else settings.tiktok_app_key
+    app_id = {"shopee": settings.shopee_partner_id, "tiktok": settings.tiktok_app_key,
+              "lazada": settings.lazada_app_key}[platform]
     shop = state.create_shop(platform, app_id=app_id, products=products)
     access, *_ = state.issue_tokens(platform, shop.shop_id, str(app_id))
     return ShopConnection(shop_id=shop.shop_id, tokens=StaticToken(access), cipher=shop.cipher or None,
@@ -171,7 +186,8 @@ async def _measure(platform: str, adapter, conn, rng: random.Random) -> tuple[fl
 
 @benchmark("adapter.")
 async def adapters(env: BenchEnvironment) -> None:
-    """adapter.{shopee,tiktok}.listings_per_s / .stock_updates_per_s (+ _unthrottled), adapter.overhead.ratio."""
+    """adapter.{shopee,tiktok,lazada}.listings_per_s / .stock_updates_per_s (+ _unthrottled),
+    adapter.overhead.ratio (Shopee and TikTok: the raw replay re-signs their requests only)."""
     from app.integrations.ratelimit import RateLimitPolicy
     from app.settings import get_settings
 
@@ -180,11 +196,10 @@ async def adapters(env: BenchEnvironment) -> None:
     adapter_total, raw_total = 0.0, 0.0
     calls = 0
     with sandbox_settings() as (server, state):
-        for platform in ("shopee", "tiktok"):
+        for platform in ("shopee", "tiktok", "lazada"):
             # -- as the app builds it (its default RateLimitPolicy) -------------------------------
             async with httpx.AsyncClient(timeout=20) as http:
-                adapter = _adapter(platform, server.url, settings, RateLimitPolicy(requests=10) if platform == "shopee"
-                                   else RateLimitPolicy(requests=50), http)
+                adapter = _adapter(platform, server.url, settings, RateLimitPolicy(requests=APP_LIMITS[platform]), http)
                 conn = _connection(state, platform, THROTTLED_PRODUCTS[platform], settings,
                                    f"bench-{env.run_id}-{platform}-limited")
                 ls, ln, ss, sn, variants = await _measure(platform, adapter, conn, rng)
@@ -210,6 +225,8 @@ async def adapters(env: BenchEnvironment) -> None:
             env.report(f"adapter.{platform}.listings_per_s_unthrottled", round(ln / ls, 1), "listings/s", ln)
             env.report(f"adapter.{platform}.stock_updates_per_s_unthrottled", round(sn / ss, 1), "updates/s", sn)
 
+            if platform == "lazada":
+                continue
             raw = await _replay(platform, f"{server.url}/{platform}", recorder.requests, settings)
             log.info("%s raw httpx: the same %d requests in %.2fs (adapter %.2fs, ratio %.2f)", platform,
                      len(recorder.requests), raw, ls + ss, (ls + ss) / raw)

@@ -30,6 +30,7 @@ def marketplace() -> Iterator[BackgroundSandbox]:
     state.register_shopee_partner(settings.shopee_partner_id, settings.shopee_partner_key)
     state.register_tiktok_app(settings.tiktok_app_key, settings.tiktok_app_secret,
                               service_id=settings.tiktok_service_id, redirect_url=f"{APP_URL}/stores/callback")
+    state.register_lazada_app(settings.lazada_app_key, settings.lazada_app_secret, redirect_url=f"{APP_URL}/stores/callback")
     with BackgroundSandbox(state) as server:
         yield server
 
@@ -40,13 +41,17 @@ def sandbox(marketplace: BackgroundSandbox) -> Iterator[SandboxState]:
     from app.settings import get_settings
 
     settings = get_settings()
-    names = ("base_url", "shopee_api_base", "tiktok_api_base", "tiktok_auth_base", "tiktok_authorize_url")
+    names = ("base_url", "shopee_api_base", "tiktok_api_base", "tiktok_auth_base", "tiktok_authorize_url",
+             "lazada_api_base", "lazada_auth_base", "lazada_authorize_url")
     saved = {name: getattr(settings, name) for name in names}
     settings.base_url = APP_URL
     settings.shopee_api_base = f"{marketplace.url}/shopee"
     settings.tiktok_api_base = f"{marketplace.url}/tiktok"
     settings.tiktok_auth_base = f"{marketplace.url}/tiktok-auth"
     settings.tiktok_authorize_url = f"{marketplace.url}/tiktok-services/open/authorize"
+    settings.lazada_api_base = f"{marketplace.url}/lazada/rest"
+    settings.lazada_auth_base = f"{marketplace.url}/lazada-auth/rest"
+    settings.lazada_authorize_url = f"{marketplace.url}/lazada-auth/oauth/authorize"
     try:
         yield marketplace.state
     finally:
@@ -60,7 +65,8 @@ def new_shop(state: SandboxState, platform: str, name: str | None = None) -> Sho
     from app.settings import get_settings
 
     settings = get_settings()
-    app_id = settings.shopee_partner_id if platform == "shopee" else settings.tiktok_app_key
+    app_id = {"shopee": settings.shopee_partner_id, "tiktok": settings.tiktok_app_key,
+              "lazada": settings.lazada_app_key}[platform]
     return state.create_shop(platform, app_id=app_id, name=name, products=2)
 
 

@@ -91,7 +91,7 @@ ROW_FACTORIES: dict[str, Callable[[Account], Awaitable[int | str]]] = {
 PUBLIC_ROUTES = {
     "/signup", "/login", "/logout", "/language", "/password/forgot", "/password/reset/{token:str}",
     "/invitations/{token:str}", "/healthz",
-    "/webhooks/shopee", "/webhooks/tiktok",
+    "/webhooks/shopee", "/webhooks/tiktok", "/webhooks/lazada",
     # The seller's shop and its JSON API: buyers see one shop's rows by its slug (tests/website/test_api.py
     # test_a_shop_never_shows_or_sells_another_shops_products; orders only by their secret token).
     "/shop/{slug:str}", "/shop/{slug:str}/p/{product_id:int}", "/shop/{slug:str}/theme.css", "/shop/{slug:str}/cart",

@@ -63,7 +63,8 @@ def _known_secrets() -> list[str]:
         settings = get_settings()
     except Exception:  # settings not valid yet: their own error is being logged
         return []
-    values = [settings.secret_key, settings.shopee_partner_key, settings.tiktok_app_secret, settings.smtp_password,
+    values = [settings.secret_key, settings.shopee_partner_key, settings.tiktok_app_secret, settings.lazada_app_secret,
+              settings.smtp_password,
               *settings.encryption_keys.split(",")]
     # Longest first, so a secret that contains another is masked whole.
     return sorted({v.strip() for v in values if len(v.strip()) >= 8}, key=len, reverse=True)

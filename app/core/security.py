@@ -90,7 +90,8 @@ def content_security_policy(path: str, settings: Settings) -> str:
     else:
         base = APP_CSP
     consent = sorted({o for o in (_origin(settings.marketplace_host("shopee_api_base")),
-                                  _origin(settings.marketplace_host("tiktok_authorize_url"))) if o})
+                                  _origin(settings.marketplace_host("tiktok_authorize_url")),
+                                  _origin(settings.marketplace_host("lazada_authorize_url"))) if o})
     return _policy(tuple(base.items()), tuple(consent))
 
 
@@ -138,7 +139,7 @@ def deployment_problems(settings: Settings) -> list[str]:
                         "import Fernet; print(Fernet.generate_key().decode())'`).")
     if settings.sandbox_enabled:
         problems.append("SANDBOX_ENABLED is on, which serves the fake marketplaces under /sandbox: set "
-                        "SANDBOX_ENABLED=false (and the real SHOPEE_*/TIKTOK_* credentials).")
+                        "SANDBOX_ENABLED=false (and the real SHOPEE_*/TIKTOK_*/LAZADA_* credentials).")
     if settings.debug:
         problems.append("DEBUG is on, which shows tracebacks to visitors: set DEBUG=false.")
     return problems

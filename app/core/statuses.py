@@ -62,10 +62,11 @@ class Channel(Labelled):
 
     SHOPEE = "shopee"
     TIKTOK = "tiktok"
+    LAZADA = "lazada"
     WEBSITE = "website"
     MANUAL = "manual"
 
     @classmethod
     def msgids(cls) -> dict[str, str]:
-        return {"shopee": N_("Shopee"), "tiktok": N_("TikTok Shop"), "website": N_("Website"),
+        return {"shopee": N_("Shopee"), "tiktok": N_("TikTok Shop"), "lazada": N_("Lazada"), "website": N_("Website"),
                 "manual": N_("Manual order")}

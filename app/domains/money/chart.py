@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from app.domains.money.reports import DaySales, Period
 
 WIDTH, HEIGHT, PAD = 600, 200, 8
-COLOURS = {"shopee": "#ee4d2d", "tiktok": "#111111", "website": "#2563eb", "manual": "#16a34a"}
+COLOURS = {"shopee": "#ee4d2d", "tiktok": "#111111", "lazada": "#0f146d", "website": "#2563eb", "manual": "#16a34a"}
 
 
 @dataclass(frozen=True, slots=True)

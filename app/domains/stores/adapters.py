@@ -20,20 +20,31 @@ from app.core.tenancy import Tenant
 from app.domains.stores import services
 from app.domains.stores.tables import Store
 from app.integrations.base import CancelReason, Platform, PlatformAdapter, ShopConnection, TokenSet
+from app.integrations.lazada.adapter import LazadaAdapter
 from app.integrations.locks import SingleFlight
 from app.integrations.shopee.adapter import ShopeeAdapter
 from app.integrations.tiktok.adapter import TikTokAdapter
 from app.integrations.tokens import TokenKeeper
 from app.settings import get_settings
 
+MarketplaceAdapter = ShopeeAdapter | TikTokAdapter | LazadaAdapter
+ADAPTER_CLASSES: dict[Platform, type[MarketplaceAdapter]] = {
+    Platform.SHOPEE: ShopeeAdapter, Platform.TIKTOK: TikTokAdapter, Platform.LAZADA: LazadaAdapter}
 
-def build_adapter(platform: Platform | str) -> ShopeeAdapter | TikTokAdapter:
+
+def build_adapter(platform: Platform | str) -> MarketplaceAdapter:
     """A new adapter for ``platform`` configured from settings; the caller must ``aclose()`` it."""
     settings = get_settings()
     platform = Platform(platform)
     if platform is Platform.SHOPEE:
         return ShopeeAdapter(partner_id=settings.shopee_partner_id, partner_key=settings.shopee_partner_key,
                              base_url=settings.marketplace_host("shopee_api_base"), redis=redis_client(),
+                             prefix=settings.queue_name)
+    if platform is Platform.LAZADA:
+        return LazadaAdapter(app_key=settings.lazada_app_key, app_secret=settings.lazada_app_secret,
+                             redis=redis_client(), api_base=settings.marketplace_host("lazada_api_base"),
+                             auth_base=settings.marketplace_host("lazada_auth_base"),
+                             authorize_url=settings.marketplace_host("lazada_authorize_url"),
                              prefix=settings.queue_name)
     return TikTokAdapter(app_key=settings.tiktok_app_key, app_secret=settings.tiktok_app_secret,
                          service_id=settings.tiktok_service_id, redis=redis_client(),
@@ -45,7 +56,7 @@ def build_adapter(platform: Platform | str) -> ShopeeAdapter | TikTokAdapter:
 
 def cancel_reasons_of(platform: Platform | str) -> tuple[CancelReason, ...]:
     """The cancel reasons the platform takes from a seller (no adapter needs to be opened)."""
-    return (ShopeeAdapter if Platform(platform) is Platform.SHOPEE else TikTokAdapter).cancel_reasons
+    return ADAPTER_CLASSES[Platform(platform)].cancel_reasons
 
 
 def _built_from(platform: Platform) -> tuple:
@@ -55,14 +66,16 @@ def _built_from(platform: Platform) -> tuple:
     return (build_adapter, settings.queue_name, settings.redis_url, settings.shopee_partner_id,
             settings.shopee_partner_key, settings.marketplace_host("shopee_api_base"), settings.tiktok_app_key,
             settings.tiktok_app_secret, settings.tiktok_service_id, settings.marketplace_host("tiktok_api_base"),
-            settings.marketplace_host("tiktok_auth_base"), settings.marketplace_host("tiktok_authorize_url"))
+            settings.marketplace_host("tiktok_auth_base"), settings.marketplace_host("tiktok_authorize_url"),
+            settings.lazada_app_key, settings.lazada_app_secret, settings.marketplace_host("lazada_api_base"),
+            settings.marketplace_host("lazada_auth_base"), settings.marketplace_host("lazada_authorize_url"))
 
 
 # platform -> (event loop, what it was built from, adapter); an httpx pool belongs to one loop.
-_shared: dict[Platform, tuple[asyncio.AbstractEventLoop, tuple, ShopeeAdapter | TikTokAdapter]] = {}
+_shared: dict[Platform, tuple[asyncio.AbstractEventLoop, tuple, MarketplaceAdapter]] = {}
 
 
-async def shared_adapter(platform: Platform | str) -> ShopeeAdapter | TikTokAdapter:
+async def shared_adapter(platform: Platform | str) -> MarketplaceAdapter:
     """This process's adapter for ``platform`` (built on first use); never close it, see ``close_adapters``."""
     platform = Platform(platform)
     loop, built_from = asyncio.get_running_loop(), _built_from(platform)

@@ -178,3 +178,7 @@ class WebhooksController(Controller):
     async def tiktok(self, request: Request) -> Response:
         return await self._receive(request, Platform.TIKTOK)
 
+    @post("/lazada", name="webhooks:lazada", status_code=200)
+    async def lazada(self, request: Request) -> Response:
+        return await self._receive(request, Platform.LAZADA)
+

@@ -2,8 +2,8 @@
 
 It is a separate emulator with its own in-memory state: it never reads StoreSync's tables, and
 StoreSync reaches it only over HTTP through the adapters, exactly as it would the real hosts. Its
-apps are registered with the credentials StoreSync is configured with, and one Shopee and one
-TikTok shop exist from the start with their webhook URLs pointing back at this app, so `make run`
+apps are registered with the credentials StoreSync is configured with, and one Shopee, one
+TikTok and one Lazada shop exist from the start with their webhook URLs pointing back at this app, so `make run`
 connects stores end to end with no internet.
 
 Its control API (/sandbox/_control: inject faults, fake orders, expire tokens) answers only
@@ -38,14 +38,19 @@ def mounted_sandbox() -> Litestar:
     state.register_shopee_partner(settings.shopee_partner_id, settings.shopee_partner_key)
     state.register_tiktok_app(settings.tiktok_app_key, settings.tiktok_app_secret,
                               service_id=settings.tiktok_service_id, redirect_url=f"{base}/stores/callback")
+    state.register_lazada_app(settings.lazada_app_key, settings.lazada_app_secret, redirect_url=f"{base}/stores/callback")
     shopee = state.create_shop("shopee", app_id=settings.shopee_partner_id, name="Toko Demo Official Shop",
                                callback_url=f"{base}/webhooks/shopee")
     tiktok = state.create_shop("tiktok", app_id=settings.tiktok_app_key, name="Toko Demo TikTok Shop",
                                callback_url=f"{base}/webhooks/tiktok")
+    lazada = state.create_shop("lazada", app_id=settings.lazada_app_key, name="Toko Demo Lazada",
+                               callback_url=f"{base}/webhooks/lazada")
     seed_demo_listings(state, "shopee", shopee.shop_id)
+    seed_demo_listings(state, "lazada", lazada.shop_id, skip_last=3)
     seed_demo_listings(state, "tiktok", tiktok.shop_id, skip_last=3)
     seed_demo_orders(state, "shopee", shopee.shop_id)
     seed_demo_orders(state, "tiktok", tiktok.shop_id)
+    seed_demo_orders(state, "lazada", lazada.shop_id)
     register_payment_accounts(state, settings, public_url=f"{base}/sandbox")
     return create_sandbox_app(state, own_logging=False)
 

@@ -34,7 +34,7 @@ def parse_platform(value: str | None) -> Platform:
     try:
         return Platform((value or "").strip().lower())
     except ValueError:
-        raise ValidationFailed({"platform": _("Choose Shopee or TikTok Shop.")}) from None
+        raise ValidationFailed({"platform": _("Choose Shopee, TikTok Shop or Lazada.")}) from None
 
 
 class StoreLocationsForm(Form):

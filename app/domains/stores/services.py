@@ -32,7 +32,7 @@ from app.domains.stores.statuses import SYNC_KIND_COLUMNS, StoreStatus, SyncKind
 from app.domains.stores.tables import ConnectionAttempt, Store
 from app.integrations.base import Platform, ShopInfo, TokenSet
 
-PLATFORM_LABELS = {Platform.SHOPEE: "Shopee", Platform.TIKTOK: "TikTok Shop"}
+PLATFORM_LABELS = {Platform.SHOPEE: "Shopee", Platform.TIKTOK: "TikTok Shop", Platform.LAZADA: "Lazada"}
 SETTINGS_FIELDS = ("auto_push_stock", "auto_import_orders", "sync_interval_minutes", "stock_buffer",
                    "stock_percent", "price_markup_percent", "preferred_for_last_units", "auto_push_prices")
 # What a page may show of a store: everything except the (encrypted) tokens.

@@ -17,7 +17,7 @@ class Store(Table):
     id: Serial  # the primary key Piccolo adds; declared for the type checker
 
     organization = ForeignKey(Organization, null=False, index=True)
-    platform = Varchar(length=16, choices=Platform, help_text="Marketplace: shopee or tiktok.")
+    platform = Varchar(length=16, choices=Platform, help_text="Marketplace: shopee, tiktok or lazada.")
     name = Varchar(length=200, help_text="Shop name as the marketplace reports it.")
     platform_shop_id = Varchar(length=64, index=True, help_text="The marketplace's id of the shop.")
     shop_cipher = Varchar(length=200, default="", help_text="TikTok Shop's shop cipher (sent on every shop call).")

@@ -20,7 +20,7 @@ from app.domains.stores import services
 from app.domains.stores.adapters import open_adapter
 from app.domains.stores.statuses import StoreStatus
 from app.domains.stores.tables import Store, WebhookEventRecord
-from app.integrations.base import EventKind, Platform
+from app.integrations.base import EventKind, Platform, WebhookEvent
 from app.integrations.errors import WebhookRejected
 from app.settings import get_settings
 
@@ -74,7 +74,7 @@ async def receive(platform: Platform, *, headers: dict[str, str], body: bytes,
     row = WebhookEventRecord(
         platform=platform, dedupe_key=event.dedupe_key[:200], kind=event.kind.value, code=event.code[:16],
         platform_shop_id=event.shop_id[:64], store=store["id"] if store else None,
-        organization=store["organization"] if store else None, payload=dict(event.data),
+        organization=store["organization"] if store else None, payload=_payload(event),
     )
     inserted = await WebhookEventRecord.insert(row).on_conflict(
         target=WebhookEventRecord.dedupe_key, action="DO NOTHING").returning(WebhookEventRecord.id)
@@ -128,8 +128,17 @@ async def process(event_id: int) -> str:
     return outcome
 
 
+def _payload(event: WebhookEvent) -> dict:
+    """The notification's data, with the order number the adapter read from it as ``order_id``
+    (each platform spells it differently in its body)."""
+    payload = dict(event.data)
+    if event.order_id:
+        payload.setdefault("order_id", event.order_id)
+    return payload
+
+
 def _order_id(payload) -> str | None:
-    """The order number in a stored notification (Shopee: ordersn, TikTok: order_id)."""
+    """The order number in a stored notification (the adapter's ``order_id``; older rows: Shopee's ordersn)."""
     import json
 
     data = json.loads(payload) if isinstance(payload, str) else (payload or {})

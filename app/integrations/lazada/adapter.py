@@ -27,6 +27,7 @@ from app.integrations.base import (
     Address,
     AuthorizationResult,
     CancelReason,
+    CancelRequest,
     DocumentRef,
     DocumentState,
     DocumentStatus,
@@ -41,6 +42,7 @@ from app.integrations.base import (
     PickupAddress,
     Platform,
     PriceUpdate,
+    Settlement,
     ShippingOptions,
     ShipRequest,
     ShopConnection,
@@ -486,6 +488,21 @@ class LazadaAdapter:
 
     # Not built yet for Lazada (SetStatusToCanceled): no reason offered, so StoreSync offers no cancel.
     cancel_reasons: tuple[CancelReason, ...] = ()
+
+    async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
+        """No reason is offered, so no page asks for this; a caller that does is told so."""
+        raise errors.ValidationError("cancelling a Lazada order from StoreSync is not supported yet", platform=PLATFORM)
+
+    # -- settlements ------------------------------------------------------------------------
+
+    # Lazada's finance API (/finance/transaction/details/get) is not built yet, nor served by the
+    # sandbox: no order is reported settled, so a Lazada order's money stays as its order amounts.
+    async def get_settlements(self, conn: ShopConnection, order_ids: Sequence[str]) -> list[Settlement]:
+        return []
+
+    async def settled_orders(self, conn: ShopConnection, since: datetime, until: datetime) -> AsyncIterator[str]:
+        for _ in ():
+            yield _
 
     # -- push -------------------------------------------------------------------------------
 
