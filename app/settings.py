@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Where the SQLite file and the embedded Redis live.")
     queue_name: str = Field(default="storesync", description="SAQ queue name (tests use their own).")
+    labels_keep_days: int = Field(default=7, ge=1, description="Days a generated labels PDF (and its report) "
+                                  "stays under VAR_DIR/labels before the hourly clean-up deletes it.")
 
     # -- deployment ------------------------------------------------------------------------
     storesync_env: Literal["development", "production"] = Field(
