@@ -23,6 +23,7 @@ from litestar.types import Receive, Scope, Send
 
 from app.core.auth import client_ip, load_context
 from app.domains.catalog import demo_listings
+from app.domains.shipping import demo_courier_webhook
 from app.sandbox import SandboxState, create_sandbox_app
 from app.sandbox.server import register_payment_accounts
 from app.settings import get_settings
@@ -47,7 +48,14 @@ def mounted_sandbox() -> Litestar:
     seed_demo_orders(state, "shopee", shopee.shop_id)
     seed_demo_orders(state, "tiktok", tiktok.shop_id)
     register_payment_accounts(state, settings, public_url=f"{base}/sandbox")
+    register_demo_courier(state, base)
     return create_sandbox_app(state, own_logging=False)
+
+
+def register_demo_courier(state: SandboxState, base_url: str) -> None:
+    """The courier sandbox's account (SANDBOX_BITESHIP_API_KEY) sends its webhooks to the demo
+    organisation's receiver, whose URL token the demo seed sets in advance."""
+    state.couriers.register(get_settings().sandbox_biteship_api_key, *demo_courier_webhook(base_url))
 
 
 def seed_demo_orders(state: SandboxState, platform: str, shop_id: str, count: int = 4) -> None:
