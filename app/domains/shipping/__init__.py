@@ -12,7 +12,6 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.shipping.configuration import pickup_addresses as pickup_addresses
     from app.domains.shipping.configuration import services_label as services_label
     from app.domains.shipping.configuration import setting_label as setting_label
-    from app.domains.shipping.demo import demo_courier_webhook as demo_courier_webhook
     from app.domains.shipping.demo import seed_demo_shipping as seed_demo_shipping
     from app.domains.shipping.rates import CheckoutOption as CheckoutOption
     from app.domains.shipping.rates import ParcelLine as ParcelLine

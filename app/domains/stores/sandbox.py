@@ -23,7 +23,6 @@ from litestar.types import Receive, Scope, Send
 
 from app.core.auth import client_ip, load_context
 from app.domains.catalog import demo_listings
-from app.domains.shipping import demo_courier_webhook
 from app.sandbox import SandboxState, create_sandbox_app
 from app.sandbox.server import register_payment_accounts
 from app.settings import get_settings
@@ -54,8 +53,11 @@ def mounted_sandbox() -> Litestar:
 
 def register_demo_courier(state: SandboxState, base_url: str) -> None:
     """The courier sandbox's account (SANDBOX_BITESHIP_API_KEY) sends its webhooks to the demo
-    organisation's receiver, whose URL token the demo seed sets in advance."""
-    state.couriers.register(get_settings().sandbox_biteship_api_key, *demo_courier_webhook(base_url))
+    organisation's receiver at base_url, whose URL token the demo seed sets in advance."""
+    settings = get_settings()
+    url, header, secret = settings.demo_courier_webhook()
+    url = base_url.rstrip("/") + url.removeprefix(settings.base_url.rstrip("/"))
+    state.couriers.register(settings.sandbox_biteship_api_key, url, header, secret)
 
 
 def seed_demo_orders(state: SandboxState, platform: str, shop_id: str, count: int = 4) -> None:
