@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     )
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Where the SQLite file and the embedded Redis live.")
     queue_name: str = Field(default="storesync", description="SAQ queue name (tests use their own).")
+    labels_keep_days: int = Field(default=7, ge=1, description="Days a generated labels PDF (and its report) "
+                                  "stays under VAR_DIR/labels before the hourly clean-up deletes it.")
 
     # -- deployment ------------------------------------------------------------------------
     storesync_env: Literal["development", "production"] = Field(
@@ -212,6 +214,16 @@ class Settings(BaseSettings):
     # -- demo ------------------------------------------------------------------------------
     demo_email: str = Field(default="owner@tokodemo.id", description="Login of the demo owner.")
     demo_password: str = Field(default="tokodemo123", description="Password of the demo owner.")
+    demo_courier_webhook_token: str = Field(
+        default="demo-courier-webhooks-toko-demo", description="The demo organisation's courier webhook URL token "
+        "(/shipping/webhooks/<token>, header x-storesync-token): the mounted sandbox's courier account sends there.")
+    demo_courier_webhook_secret: str = Field(default="storesync-demo-courier-webhook-secret",
+                                             description="The demo organisation's courier webhook header secret.")
+
+    def demo_courier_webhook(self) -> tuple[str, str, str]:
+        """The demo organisation's courier webhook as the aggregator is told it: URL, header name, header value."""
+        return (f"{self.base_url.rstrip('/')}/shipping/webhooks/{self.demo_courier_webhook_token}", "x-storesync-token",
+                self.demo_courier_webhook_secret)
 
     # -- outbound webhooks -----------------------------------------------------------------
     webhooks_allow_private: bool | None = Field(

@@ -14,7 +14,13 @@ from saq import CronJob
 from tasks.billing import billing_cycle, check_billing_invoice
 from tasks.catalog import import_catalog
 from tasks.demo import demo_count
-from tasks.fulfillment import print_labels, retry_missing_tracking, run_order_action, sweep_order_actions
+from tasks.fulfillment import (
+    print_labels,
+    remove_old_labels,
+    retry_missing_tracking,
+    run_order_action,
+    sweep_order_actions,
+)
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
 from tasks.marketing import marketing_upkeep, send_campaign
@@ -40,7 +46,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
              expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
-             print_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
+             print_labels, remove_old_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
              billing_cycle, settle_store, refresh_rollups, schedule_settlements,
              send_weekly_summaries, refresh_category_trees, publish_products,
              marketing_upkeep, send_campaign]
@@ -67,6 +73,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(retry_courier_bookings, cron="* * * * *", timeout=300, retries=0),
     # Every 10 minutes: the polling safety net for courier tracking (webhooks may be lost).
     CronJob(poll_courier_tracking, cron="*/10 * * * *", timeout=600, heartbeat=120, retries=0),
+    # Hourly at :23: generated labels PDFs older than LABELS_KEEP_DAYS are deleted.
+    CronJob(remove_old_labels, cron="23 * * * *", timeout=300, retries=0),
     # Every minute: outbound webhook deliveries whose retry (backoff) is due, or whose job was lost.
     CronJob(sweep_webhook_deliveries, cron="* * * * *", timeout=120, retries=0),
     # Every 15 minutes: subscription renewals, past due, back to Free after the grace period; open invoices checked.

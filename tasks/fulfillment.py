@@ -45,3 +45,10 @@ async def print_labels(ctx: WorkerContext, *, organization_id: int, background_j
 
     return await run(Tenant(organization_id, Actor(None, "worker")), background_job_id, order_ids, LabelSize(size),
                      progress)
+
+
+async def remove_old_labels(ctx: WorkerContext) -> dict[str, int]:
+    """Cron: delete generated labels files older than LABELS_KEEP_DAYS."""
+    from app.domains.fulfillment.label_jobs import remove_old_files
+
+    return {"removed": await remove_old_files()}

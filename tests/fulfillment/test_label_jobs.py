@@ -131,3 +131,32 @@ async def test_another_organisations_order_is_never_printed(owner_client, worker
     reader = PdfReader(io.BytesIO((await owner_client.get(f"{where}/labels.pdf")).content))
     text = "".join(p.extract_text() for p in reader.pages)
     assert len(reader.pages) == 1 and secret["customer_name"] not in text
+
+
+async def test_labels_files_are_deleted_once_older_than_the_kept_days(owner_client, worker):
+    from datetime import timedelta
+
+    from app.core.clock import clock_at, utcnow
+    from app.domains.fulfillment.label_jobs import labels_path, remove_old_files, report_path
+    from app.settings import get_settings
+    from tasks import CRON_JOBS
+    from tasks.fulfillment import remove_old_labels
+
+    assert remove_old_labels in {cron.function for cron in CRON_JOBS}
+    ids = await _own_orders(owner_client, 1)
+    where, job_id = await _run_labels(owner_client, ids)
+    pdf, report = labels_path(owner_client.account.org_id, job_id), report_path(owner_client.account.org_id, job_id)
+    assert pdf.is_file() and report.is_file()
+    keep = get_settings().labels_keep_days
+    made = utcnow()
+
+    with clock_at(made + timedelta(days=keep) - timedelta(hours=1)):  # not old enough yet
+        await remove_old_files()
+    assert pdf.is_file() and report.is_file()
+    assert (await owner_client.get(f"{where}/labels.pdf")).status_code == 200
+
+    with clock_at(made + timedelta(days=keep, hours=1)):
+        removed = await remove_old_files()
+    assert removed >= 2
+    assert not pdf.exists() and not report.exists()
+    assert (await owner_client.get(f"{where}/labels.pdf")).status_code == 404

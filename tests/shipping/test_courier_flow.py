@@ -271,3 +271,22 @@ async def test_the_booking_job_books_what_waited(courier):
     outcome = await book_courier({}, organization_id=org.org_id, shipment_id=waiting.id)
     assert outcome["state"] == "booked" and outcome["waybill"]
     assert (await _shipment(org.org_id, order_id)).reason == ""
+
+
+async def test_the_demo_organisations_tracking_moves_by_the_sandboxs_webhooks(courier, marketplace):
+    """`make run`: the mounted sandbox's courier account is registered with the demo organisation's
+    receiver, so a status the courier sets arrives as a webhook (no polling)."""
+    from app.demo import seed_demo
+    from app.domains.shipping.booking import book
+    from app.domains.stores.sandbox import register_demo_courier
+
+    demo = await seed_demo()
+    register_demo_courier(marketplace.state, courier.app_url)  # what mounted_sandbox() does with BASE_URL
+    tenant = Tenant(int(demo["organization_id"]))
+    order_id = await weighed_order(tenant)
+    shipment = await book(tenant, order_id, service="jne:reg", pickup=True)
+    assert shipment.state == "booked"
+    courier.sandbox.set_status(shipment.booking_id, "picked")
+    await courier.flush()
+    assert (await _shipment(tenant.organization_id, order_id)).state == "picked"
+    assert await _order_state(tenant, order_id) == "shipped"

@@ -12,10 +12,12 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from app.core import tasks
+from app.core.clock import utcnow
 from app.core.errors import NotFound
 from app.core.i18n import _, deferred_plural
 from app.core.tenancy import Tenant
@@ -143,6 +145,28 @@ def _report(path: Path) -> dict[str, Any]:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
+
+
+def _remove_files_older_than(root: Path, cutoff: float) -> int:
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for path in root.glob("*/labels-*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another clean-up got there first
+            continue
+    return removed
+
+
+async def remove_old_files() -> int:
+    """Delete generated labels files (PDF and report) older than LABELS_KEEP_DAYS, every organisation's;
+    how many were deleted. The age is read against ``utcnow()``, so a test moves the clock, not the files."""
+    settings = get_settings()
+    cutoff = (utcnow() - timedelta(days=settings.labels_keep_days)).timestamp()
+    return await asyncio.to_thread(_remove_files_older_than, settings.var_dir / "labels", cutoff)
 
 
 async def labels_file(tenant: Tenant, job_id: int) -> Path:

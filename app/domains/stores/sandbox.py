@@ -52,7 +52,17 @@ def mounted_sandbox() -> Litestar:
     seed_demo_orders(state, "tiktok", tiktok.shop_id)
     seed_demo_orders(state, "lazada", lazada.shop_id)
     register_payment_accounts(state, settings, public_url=f"{base}/sandbox")
+    register_demo_courier(state, base)
     return create_sandbox_app(state, own_logging=False)
+
+
+def register_demo_courier(state: SandboxState, base_url: str) -> None:
+    """The courier sandbox's account (SANDBOX_BITESHIP_API_KEY) sends its webhooks to the demo
+    organisation's receiver at base_url, whose URL token the demo seed sets in advance."""
+    settings = get_settings()
+    url, header, secret = settings.demo_courier_webhook()
+    url = base_url.rstrip("/") + url.removeprefix(settings.base_url.rstrip("/"))
+    state.couriers.register(settings.sandbox_biteship_api_key, url, header, secret)
 
 
 def seed_demo_orders(state: SandboxState, platform: str, shop_id: str, count: int = 4) -> None:
