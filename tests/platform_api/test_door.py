@@ -3,7 +3,7 @@ sessions refused, and every call in the audit trail with the key as actor."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
