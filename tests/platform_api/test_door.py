@@ -3,7 +3,8 @@ sessions refused, and every call in the audit trail with the key as actor."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,7 +30,8 @@ async def test_missing_wrong_revoked_expired_and_foreign_address_keys_all_get_th
 
     account = await make_account()
     key_id, secret = await make_key(account)
-    _id2, expiring = await make_key(account, expires_on=date.today())
+    # the organisation's today (Asia/Jakarta), not the machine's: after 17:00 UTC they differ
+    _id2, expiring = await make_key(account, expires_on=datetime.now(ZoneInfo("Asia/Jakarta")).date())
     _id3, office_only = await make_key(account, allowed_ips="203.0.113.0/24")
     async with http_client(app) as client:
         assert (await client.get("/api/v1/orders", headers=bearer(secret))).status_code == 200

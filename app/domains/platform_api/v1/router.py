@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Router
+from litestar import Request, Router
 from litestar.di import Provide
 
 from app.domains.platform_api.guard import ApiCallMiddleware, api_guard, api_tenant
@@ -29,4 +29,6 @@ def api_router() -> Router:
         opt={"api_key": True},
         security=[{"BearerKey": []}],
         include_in_schema=True,
+        # a plain Request: the app's HTMXRequest (HTMXPlugin) parses htmx headers on every call, for pages only
+        request_class=Request,
     )
