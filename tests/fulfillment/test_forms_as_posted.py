@@ -51,3 +51,16 @@ async def test_a_tampered_order_field_on_the_pack_bench_is_refused(owner_client)
     refused = await post(owner_client, "/fulfillment/pack", {"order_id": "7 OR 1=1", "code": shirt["sku"]}, htmx=True)
     assert refused.status_code == 422 and "Order id is not valid" in refused.text
     assert await _state(order_id) == "ready_to_ship"
+
+
+async def test_an_empty_scan_asks_for_a_code_and_counts_nothing(owner_client):
+    tenant = tenant_of(owner_client.account)
+    shirt = await stocked_variant(tenant)
+    order_id = await ready_order(tenant, [(shirt, 2)])
+    nothing_open = await post(owner_client, "/fulfillment/pack", {"order_id": "", "code": ""}, htmx=True)
+    assert nothing_open.status_code == 422 and "Scan or type an order number" in nothing_open.text
+    opened = await post(owner_client, "/fulfillment/pack", {"order_id": "", "code": await _number(order_id)}, htmx=True)
+    assert opened.status_code == 200
+    blank = await post(owner_client, "/fulfillment/pack", {"order_id": str(order_id), "code": "  "}, htmx=True)
+    assert blank.status_code == 422 and "Scan or type an order number" in blank.text
+    assert "0 / 2" in blank.text, "the open order stays on the bench, nothing counted"

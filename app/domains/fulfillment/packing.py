@@ -179,7 +179,10 @@ async def open_order(tenant: Tenant, order_id: int) -> ScanResult:
 async def scan(tenant: Tenant, current: int | None, code: str) -> ScanResult:
     """The packing bench's one input. With no order open (or the open one done) the code is an
     order number; otherwise it is an item of the open order — unless it is no item at all but
-    another order's number, which opens that order (the scans so far are kept)."""
+    another order's number, which opens that order (the scans so far are kept). An empty scan (the
+    button pressed with nothing in the box) is refused with what to do, and counts nothing."""
+    if not (code or "").strip():
+        raise ScanRefused(_("Scan or type an order number or an item's barcode or SKU."))
     if current:
         view = await pack_view(tenant, current)
         if view.packable:
