@@ -84,7 +84,11 @@ class StoreSyncQueue(RedisQueue):
 
     TAKING_GRACE = 2.0  # seconds a worker may take between moving a job and marking it active
 
-    async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
+    async def sweep(self, lock: int | None = None, abort: float = 5.0) -> list[str]:
+        # One sweep per sweep interval across all workers. SAQ's own default lock is 60 s whatever the
+        # interval, so a worker killed just after sweeping kept every other worker from taking its
+        # job back for up to a minute.
+        lock = lock if lock is not None else max(1, get_settings().worker_sweep_seconds)
         if not await self.redis.set(self._sweep, 1, ex=lock, nx=True):
             return []  # another worker swept within the last `lock` seconds
         dead: list[Job] = []

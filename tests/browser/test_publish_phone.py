@@ -59,7 +59,9 @@ def test_publish_a_product_to_a_store_from_a_phone(phone, seller, live_url, tmp_
 
     # The category is proposed from the product's name; choose Kaos to be sure, then its attributes.
     page.select_option("#f-category", label="Kaos")
-    page.get_by_role("button", name="Use this category").click()
+    # A GET form: wait for the new page, or the attributes filled below belong to the page it replaces.
+    with page.expect_navigation(url=re.compile(r"category_id=")):
+        page.get_by_role("button", name="Use this category").click()
     brand = page.get_by_label("Merek")
     expect(brand).to_be_visible()
     brand.select_option(label="No Brand") if brand.evaluate("e => e.tagName") == "SELECT" else brand.fill("No Brand")
