@@ -24,7 +24,13 @@ from tasks.fulfillment import (
 from tasks.lifecycle import after_process, before_process, shutdown, startup
 from tasks.mail import deliver_mail, sweep_mail
 from tasks.marketing import marketing_upkeep, send_campaign
-from tasks.money import refresh_rollups, schedule_settlements, send_weekly_summaries, settle_store
+from tasks.money import (
+    refresh_rollups,
+    schedule_settlements,
+    send_weekly_summaries,
+    settle_store,
+    sweep_rollups,
+)
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
 from tasks.publishing import publish_products, refresh_category_trees
@@ -47,7 +53,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
              expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
              print_labels, remove_old_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
-             billing_cycle, settle_store, refresh_rollups, schedule_settlements,
+             billing_cycle, settle_store, refresh_rollups, sweep_rollups, schedule_settlements,
              send_weekly_summaries, refresh_category_trees, publish_products,
              marketing_upkeep, send_campaign]
 CRON_JOBS: list[CronJob] = [
@@ -81,6 +87,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(billing_cycle, cron="*/15 * * * *", timeout=300, retries=0),
     # Hourly at :17: each active store's marketplace settlements (estimates of open orders, payouts).
     CronJob(schedule_settlements, cron="17 * * * *", timeout=300, retries=0),
+    # Every minute: rollup refreshes whose orders changed while the organisation's last job was finishing.
+    CronJob(sweep_rollups, cron="* * * * *", timeout=120, retries=0),
     # Mondays 01:00 UTC (08:00 WIB): the weekly summary e-mail to owners who did not opt out.
     CronJob(send_weekly_summaries, cron="0 1 * * 1", timeout=900, retries=0),
     # Daily at 19:40 UTC (02:40 WIB): each marketplace's category tree, before its cached copy expires.

@@ -22,9 +22,16 @@ async def settle_store(ctx: WorkerContext, *, organization_id: int, store_id: in
 
 @implements(contracts.refresh_rollups)
 async def refresh_rollups(ctx: WorkerContext, *, organization_id: int, order_ids: list[int]) -> dict[str, Any]:
-    from app.domains.money.rollups import refresh_orders
+    from app.domains.money.rollups import refresh_pending
 
-    return {"rows": await refresh_orders(organization_id, order_ids)}
+    return {"rows": await refresh_pending(organization_id, order_ids)}
+
+
+async def sweep_rollups(ctx: WorkerContext) -> dict[str, int]:
+    """Cron (every minute): a rollup job for each organisation whose changed orders still wait."""
+    from app.domains.money.dispatch import pending_rollups
+
+    return {"enqueued": await pending_rollups()}
 
 
 async def schedule_settlements(ctx: WorkerContext) -> dict[str, int]:

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from saq.job import Status
+
 from app.core.clock import utcnow
 from app.core.queue import get_queue
+from app.core.redis import redis_client
 from app.core.secrets import decrypt
 from app.domains.mail.tables import OutgoingMail
-from app.domains.money.rollups import local_day, refresh_orders
+from app.domains.money.dispatch import pending_rollups
+from app.domains.money.rollups import dirty_key, local_day, refresh_orders
 from app.domains.money.summary import last_week, send_weekly_summaries, set_summary_wanted
+from app.domains.money.tables import DailyRollup
 from app.domains.orders.ingest import ingest_page
 from app.integrations.base import OrderStatus
+from tasks.money import refresh_rollups
 from tests.fulfillment.factories import ready_order, stocked_variant
 from tests.inventory.factories import tenant_of
 from tests.money.factories import make_store, marketplace_order
@@ -57,12 +63,34 @@ async def test_order_changes_enqueue_the_rollup_refresh_and_completion_the_settl
     _id, number = await marketplace_order(tenant, store_id, [(variant, 1)])
     done = await ingest_page(tenant, {"id": store_id, "platform": "shopee"}, [_completed(number, variant)])
     assert done[0].state == "completed"
-    from saq.job import Status
-
     kinds = [(j.function, j.kwargs) async for j in queue.iter_jobs([Status.QUEUED])
              if (j.kwargs or {}).get("organization_id") == account.org_id]
     assert ("settle_store", {"organization_id": account.org_id, "store_id": store_id, "order_ids": [_id]}) in kinds
     assert any(f == "refresh_rollups" and order_id in k["order_ids"] for f, k in kinds)
+
+
+async def test_rollup_refreshes_coalesce_into_one_job_that_drains_every_change():
+    account = await make_account()
+    tenant = tenant_of(account)
+    variant = await stocked_variant(tenant, price=10_000)
+    ids = [await ready_order(tenant, [(variant, n)]) for n in (1, 2, 3)]
+
+    queue = get_queue()
+    jobs = [j async for j in queue.iter_jobs([Status.QUEUED])
+            if j.function == "refresh_rollups" and (j.kwargs or {}).get("organization_id") == account.org_id]
+    assert len(jobs) == 1, "three order changes, one rollup job for the organisation"
+    redis = redis_client()
+    assert {int(i) for i in await redis.smembers(dirty_key(account.org_id))} == set(ids)
+
+    # The job, given only the first change, writes the days of all three and leaves the set empty.
+    await refresh_rollups({}, organization_id=account.org_id, order_ids=jobs[0].kwargs["order_ids"])
+    rows = await DailyRollup.select(DailyRollup.units, DailyRollup.orders).where(
+        DailyRollup.organization == account.org_id)
+    assert sum(r["units"] for r in rows) == 6
+    assert await redis.smembers(dirty_key(account.org_id)) == set()
+    # The sweep finds nothing left of this organisation.
+    await pending_rollups()
+    assert not await redis.exists(dirty_key(account.org_id))
 
 
 def _completed(number: str, variant: dict):
