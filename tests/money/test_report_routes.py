@@ -79,14 +79,14 @@ async def test_expense_form_as_the_browser_posts_it(owner_client):
     today = local_day(utcnow(), "Asia/Jakarta").isoformat()
     empty = await post(owner_client, "/reports/expenses", {"spent_on": "", "kind": "ads", "amount": "", "note": "",
                                                            "store": ""})
-    assert empty.status_code == 400 and "Choose the day of the cost." in empty.text
+    assert empty.status_code == 422 and "Choose the day of the cost." in empty.text
     assert "Type an amount in rupiah above zero" in empty.text
     for amount in ("-5000", "lima ribu", "0"):
         bad = await post(owner_client, "/reports/expenses", {"spent_on": today, "kind": "ads", "amount": amount,
                                                              "note": "", "store": ""})
-        assert bad.status_code == 400 and "Type an amount in rupiah above zero" in bad.text
+        assert bad.status_code == 422 and "Type an amount in rupiah above zero" in bad.text
     junk_kind = await post(owner_client, "/reports/expenses", {"spent_on": today, "kind": "bribes", "amount": "10.000"})
-    assert junk_kind.status_code == 400 and "Choose one of the listed options" in junk_kind.text
+    assert junk_kind.status_code == 422 and "Choose one of the listed options" in junk_kind.text
     foreign = await make_store(await make_account())
     assert (await post(owner_client, "/reports/expenses", {"spent_on": today, "kind": "ads", "amount": "10.000",
                                                            "store": str(foreign)})).status_code == 404

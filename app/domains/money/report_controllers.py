@@ -149,7 +149,7 @@ class ReportsController(Controller):
             form = ExpenseForm.parse(data)
             await expenses.add_expense(acting(tenant, ctx, request), form)
         except ValidationFailed as exc:
-            return await self._expenses(request, tenant, ctx, status_code=400, form_errors=exc.errors,
+            return await self._expenses(request, tenant, ctx, status_code=422, form_errors=exc.errors,
                                         form_values=data)
         flash(request, _("Expense saved."))
         return redirect_after_post(request, "/reports/expenses")
