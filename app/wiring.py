@@ -89,6 +89,8 @@ def register_listeners() -> None:
     subscribe_batch(inventory.AvailableChanged, webhooks.relay("stock.changed"))
     subscribe_batch(catalog.ProductChanged, webhooks.relay("product.updated"))
 
+    # an order cancelled with its courier booked: a job cancels the booking at the courier
+    subscribe(orders.OrderStatusChanged, shipping.on_order_status_changed)
     # plan limits: a new store, member or location is refused at the plan's limit (never an order)
     subscribe(Adding, billing.refuse_over_limit)
     # orders placed or changed: their days' money rollups are recomputed; a completed marketplace

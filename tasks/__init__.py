@@ -34,7 +34,13 @@ from tasks.money import (
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
 from tasks.publishing import publish_products, refresh_category_trees
-from tasks.shipping import book_courier, book_couriers, poll_courier_tracking, retry_courier_bookings
+from tasks.shipping import (
+    book_courier,
+    book_couriers,
+    cancel_courier,
+    poll_courier_tracking,
+    retry_courier_bookings,
+)
 from tasks.stores import process_webhook, refresh_store_tokens, sweep_webhook_events
 from tasks.sync import (
     import_listings,
@@ -51,7 +57,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              push_stock_changes, reconcile, sweep_stock_changes, fetch_orders, schedule_order_fetches,
              notify_late_orders, push_prices, retry_missing_tracking, run_order_action,
              sweep_order_actions, deliver_mail, sweep_mail, sweep_webhook_events, expire_gateway_payment,
-             expire_unpaid_orders, book_courier, book_couriers, retry_courier_bookings, poll_courier_tracking,
+             expire_unpaid_orders, book_courier, book_couriers, cancel_courier, retry_courier_bookings, poll_courier_tracking,
              print_labels, remove_old_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
              billing_cycle, settle_store, refresh_rollups, sweep_rollups, schedule_settlements,
              send_weekly_summaries, refresh_category_trees, publish_products,

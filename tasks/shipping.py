@@ -18,6 +18,14 @@ async def book_courier(ctx: WorkerContext, *, organization_id: int, shipment_id:
     return {"state": str(shipment.state), "waybill": shipment.waybill}
 
 
+@implements(contracts.cancel_courier)
+async def cancel_courier(ctx: WorkerContext, *, organization_id: int, order_id: int) -> dict[str, str]:
+    from app.core.tenancy import Actor, Tenant
+    from app.domains.shipping.cancel import cancel_with_order
+
+    return {"outcome": await cancel_with_order(Tenant(organization_id, Actor(None, "worker")), order_id)}
+
+
 @implements(contracts.book_couriers)
 async def book_couriers(ctx: WorkerContext, *, organization_id: int, background_job_id: int, order_ids: list[int],
                         pickup: bool = True, actor_id: int | None = None) -> dict[str, Any]:

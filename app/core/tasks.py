@@ -75,6 +75,10 @@ async def book_couriers(ctx: WorkerContext, *, organization_id: int, background_
     """Book the cheapest enabled courier for each of these orders (bulk "Book courier")."""
 
 
+async def cancel_courier(ctx: WorkerContext, *, organization_id: int, order_id: int) -> object:
+    """Cancel the courier booking of an order that was cancelled."""
+
+
 async def print_labels(ctx: WorkerContext, *, organization_id: int, background_job_id: int, order_ids: list[int],
                        size: str = "thermal") -> object:
     """Fetch or draw the shipping label of each order and merge them into one PDF."""
@@ -90,7 +94,7 @@ async def check_billing_invoice(ctx: WorkerContext, *, organization_id: int, inv
 
 CONTRACTS: dict[str, Task[..., object]] = {contract.__name__: contract for contract in (
     import_catalog, demo_count, run_order_action, deliver_mail, fetch_orders, process_webhook, import_listings,
-    push_stock, reconcile, push_stock_changes, push_prices, book_courier, book_couriers,
+    push_stock, reconcile, push_stock_changes, push_prices, book_courier, book_couriers, cancel_courier,
     print_labels, deliver_webhook, check_billing_invoice, send_campaign)}
 
 

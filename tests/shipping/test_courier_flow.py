@@ -290,3 +290,59 @@ async def test_the_demo_organisations_tracking_moves_by_the_sandboxs_webhooks(co
     await courier.flush()
     assert (await _shipment(tenant.organization_id, order_id)).state == "picked"
     assert await _order_state(tenant, order_id) == "shipped"
+
+
+async def test_cancelling_the_order_cancels_its_courier_booking_through_a_job(courier):
+    from saq.job import Status
+
+    from app.core.queue import get_queue
+    from app.domains.orders import transition
+    from app.domains.orders.tables import OrderEvent
+    from app.domains.shipping.booking import book
+    from app.integrations.errors import IntegrationError
+    from tasks.shipping import cancel_courier
+
+    org = await courier_org(courier)
+    tenant = Tenant(org.org_id)
+    order_id = await weighed_order(tenant)
+    booked = await book(tenant, order_id, service="jne:reg", pickup=True)
+    assert booked.state == "booked"
+
+    await transition(tenant, order_id, "cancelled")
+    jobs = [j async for j in get_queue().iter_jobs([Status.QUEUED])
+            if j.function == "cancel_courier" and (j.kwargs or {}).get("order_id") == order_id]
+    assert len(jobs) == 1 and jobs[0].kwargs["organization_id"] == org.org_id
+    assert (await _shipment(org.org_id, order_id)).state == "booked", "the courier is called by the job, not the request"
+
+    courier.sandbox.outage = -1  # the courier is down: the job fails for a retry, the booking stays
+    with pytest.raises(IntegrationError):
+        await cancel_courier({}, organization_id=org.org_id, order_id=order_id)
+    assert (await _shipment(org.org_id, order_id)).state == "booked"
+    courier.sandbox.outage = 0
+
+    assert await cancel_courier({}, organization_id=org.org_id, order_id=order_id) == {"outcome": "cancelled"}
+    assert (await _shipment(org.org_id, order_id)).state == "cancelled"
+    assert courier.sandbox.orders[booked.booking_id].status == "cancelled"
+    notes = [r["message"] for r in await OrderEvent.select(OrderEvent.message).where(OrderEvent.order == order_id)]
+    assert any(booked.waybill in n and "cancelled with the order" in n for n in notes), notes
+    # run again (a retry after all): nothing more happens
+    assert await cancel_courier({}, organization_id=org.org_id, order_id=order_id) == {"outcome": "nothing"}
+
+
+async def test_an_order_cancelled_after_pickup_asks_for_a_return_instead(courier):
+    from app.domains.orders import transition
+    from app.domains.orders.tables import OrderEvent
+    from app.domains.shipping.booking import book
+    from app.domains.shipping.tables import CourierShipment
+    from tasks.shipping import cancel_courier
+
+    org = await courier_org(courier)
+    tenant = Tenant(org.org_id)
+    order_id = await weighed_order(tenant)
+    booked = await book(tenant, order_id, service="jne:reg", pickup=True)
+    await CourierShipment.update({CourierShipment.state: "picked"}).where(CourierShipment.id == booked.id)
+    await transition(tenant, order_id, "cancelled")
+    assert await cancel_courier({}, organization_id=org.org_id, order_id=order_id) == {"outcome": "too late"}
+    assert courier.sandbox.orders[booked.booking_id].status != "cancelled"
+    notes = [r["message"] for r in await OrderEvent.select(OrderEvent.message).where(OrderEvent.order == order_id)]
+    assert any("arrange its return" in n for n in notes), notes

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from app.core.exports import lazy_exports
 
 if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr__ (app.core.exports)
+    from app.domains.shipping.cancel import on_order_status_changed as on_order_status_changed
     from app.domains.shipping.configuration import pickup_addresses as pickup_addresses
     from app.domains.shipping.configuration import services_label as services_label
     from app.domains.shipping.configuration import setting_label as setting_label
