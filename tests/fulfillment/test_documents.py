@@ -19,7 +19,7 @@ from app.domains.stores.tables import Store
 from tests.fulfillment.factories import ready_order, stocked_variant
 from tests.inventory.factories import tenant_of
 from tests.marketplace import connect, new_shop
-from tests.support import post
+from tests.support import make_account, post
 
 
 def _read(response) -> PdfReader:
@@ -196,3 +196,30 @@ async def test_order_page_and_packed_queue_offer_the_documents(owner_client):
     await Order.update({Order.state: "packed"}).where(Order.id == order_id)
     bench = await owner_client.get("/fulfillment/")
     assert f"/fulfillment/orders/{order_id}/label.pdf" in bench.text and "/fulfillment/manifest.pdf" in bench.text
+
+
+async def test_packing_slips_of_the_ticked_orders_in_one_pdf(owner_client):
+    tenant = tenant_of(owner_client.account)
+    variant = await stocked_variant(tenant, units=20, name="Sarung Tenun Samarinda")
+    ids = [await ready_order(tenant, [(variant, 1 + n)], customer=f"Pembeli {n}") for n in range(3)]
+    await Order.update({Order.state: "cancelled"}).where(Order.id == ids[2])
+
+    pressed = await post(owner_client, "/orders/bulk", {"action": "slips", "order_id": [str(i) for i in ids],
+                                                        "back": "/orders"})
+    assert pressed.status_code == 303, pressed.text[:300]
+    assert pressed.headers["location"] == f"/fulfillment/packing-slips.pdf?ids={ids[0]},{ids[1]}"  # not the cancelled
+    reader = _read(await owner_client.get(pressed.headers["location"]))
+    assert len(reader.pages) == 2
+    numbers = {r["id"]: r["platform_order_id"] for r in await Order.select(Order.id, Order.platform_order_id).where(
+        Order.id.is_in(ids))}
+    for page, order_id, customer in ((0, ids[0], "Pembeli 0"), (1, ids[1], "Pembeli 1")):
+        text = reader.pages[page].extract_text()
+        assert numbers[order_id] in text and customer in text and variant["sku"] in text
+
+    # as a link is typed: junk or nothing is refused with the reason; another organisation's order is not found
+    for junk in ("", "abc", ","):
+        refused = await owner_client.get("/fulfillment/packing-slips.pdf", params={"ids": junk})
+        assert refused.status_code in (400, 422) and "application/pdf" not in refused.headers["content-type"], junk
+    other = await make_account()
+    foreign = await ready_order(tenant_of(other), [(await stocked_variant(tenant_of(other)), 1)])
+    assert (await owner_client.get("/fulfillment/packing-slips.pdf", params={"ids": str(foreign)})).status_code == 404

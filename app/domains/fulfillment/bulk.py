@@ -30,6 +30,7 @@ class BulkAction(StrEnum):
     ACCEPT = "accept"  # ready to ship -> picking
     PICK_LIST = "pick_list"  # the same, recorded as one pick list to print
     LABELS = "labels"
+    SLIPS = "slips"  # one PDF of packing slips
     PACK = "pack"
     SHIP = "ship"
 
@@ -112,7 +113,7 @@ async def run(tenant: Tenant, action: BulkAction, ids: list[int]) -> BulkOutcome
                 await _apply(outcome, row, orders.transition(tenant, row.id, OrderState.PACKED))
     elif action is BulkAction.SHIP:
         await _ship(tenant, rows, outcome)
-    elif action is BulkAction.LABELS:
+    elif action in (BulkAction.LABELS, BulkAction.SLIPS):
         for row in rows:
             if row.state == OrderState.CANCELLED:
                 outcome.refuse(_("cancelled"))

@@ -175,6 +175,11 @@ class OrderActionsController(Controller):
                 flash(request, outcome.message, category)
             job_id = await label_jobs.start(tenant, outcome.done)
             return redirect_after_post(request, f"/fulfillment/labels/jobs/{job_id}")
+        if action is BulkAction.SLIPS and outcome.done:
+            # Drawn here, not fetched: the PDF opens at once (500 slips take a few seconds).
+            if outcome.refused:
+                flash(request, outcome.message, category)
+            return redirect_after_post(request, "/fulfillment/packing-slips.pdf?ids=" + ",".join(map(str, outcome.done)))
         flash(request, outcome.message, category)
         if outcome.pick_list_id:
             return redirect_after_post(request, f"/fulfillment/picklists/{outcome.pick_list_id}")

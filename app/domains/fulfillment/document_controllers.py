@@ -39,6 +39,12 @@ class DocumentsController(Controller):
     async def slip_pdf(self, tenant: Tenant, order_id: int) -> Response:
         return _pdf(await documents.packing_slips(tenant, [order_id]))
 
+    @get("/packing-slips.pdf", name="fulfillment:slips_pdf")
+    async def slips_pdf(self, tenant: Tenant, ids: str = "") -> Response:
+        """The packing slips of the orders ticked in the queue (`ids`: "1,2,3"), one PDF."""
+        chosen = OrderSelection.parse({"order_id": ids}).order_id
+        return _pdf(await documents.packing_slips(tenant, chosen))
+
     @get("/manifest.pdf", name="fulfillment:manifest_pdf")
     async def manifest_pdf(self, tenant: Tenant, day: str = "", carrier: str = "") -> Response:
         """The manifest of one courier (or each) for one pickup day (today by default)."""
