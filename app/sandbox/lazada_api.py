@@ -93,6 +93,11 @@ def _id_list(raw: str | None, name: str) -> list[str]:
     return [str(v) for v in values]
 
 
+# GetFailureReasons, type "canceled": the seller's reasons (the ids Lazada Indonesia lists; the adapter maps
+# StoreSync's reasons onto them).
+SELLER_CANCEL_REASONS = {"15": "Out of stock", "21": "Wrong price or pricing error", "10": "Customer requested"}
+
+
 class LazadaApi:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
@@ -107,7 +112,10 @@ class LazadaApi:
             ("POST", "/order/pack"): self.pack,
             ("POST", "/order/rts"): self.ready_to_ship,
             ("GET", "/order/document/get"): self.document,
+            ("GET", "/order/failure_reason/get"): self.failure_reasons,
+            ("GET", "/order/cancel"): self.cancel,
         }
+        self.cancelled_items: dict[str, set[int]] = {}  # order id -> its order items the seller cancelled
 
     async def params_of(self, request: Request) -> dict[str, str]:
         params = dict(request.query_params.items())
@@ -262,9 +270,9 @@ class LazadaApi:
             "remarks": "",
         }
 
-    @staticmethod
-    def _items(order: Order) -> list[dict[str, Any]]:
-        # One order item per unit, as Lazada lists them.
+    def _items(self, order: Order) -> list[dict[str, Any]]:
+        # One order item per unit, as Lazada lists them; an item the seller cancelled says so.
+        cancelled = self.cancelled_items.get(order.order_id, set())
         items = []
         for line in order.lines:
             for unit in range(line.quantity):
@@ -273,7 +281,8 @@ class LazadaApi:
                     "sku": line.seller_sku, "sku_id": line.sku_id, "product_id": line.product_id,
                     "name": line.name, "item_price": f"{line.list_price:.2f}", "paid_price": f"{line.unit_price:.2f}",
                     "voucher_seller": f"{line.list_price - line.unit_price:.2f}", "currency": "IDR",
-                    "status": order.status, "tracking_code": order.tracking_number,
+                    "status": "canceled" if int(f"{line.line_id[-9:]}{unit:02d}") in cancelled else order.status,
+                    "tracking_code": order.tracking_number,
                     "package_id": order.package_id if order.tracking_number else "",
                     "shipment_provider": order.carrier, "shipping_type": "Dropshipping",
                 })
@@ -367,6 +376,37 @@ class LazadaApi:
                      for i in self._items(order)]
         self.state.push_order_status(shop, order)
         return _ok({"order_items": items})
+
+    async def failure_reasons(self, call: Call) -> Response:
+        """GetFailureReasons: the reasons a seller may give (type "canceled" for SetStatusToCanceled)."""
+        return _ok([{"reason_id": int(rid), "name": name, "type": "canceled"}
+                    for rid, name in SELLER_CANCEL_REASONS.items()])
+
+    async def cancel(self, call: Call) -> Response:
+        """SetStatusToCanceled: one order item, before it is packed, with a seller reason."""
+        p = call.params
+        item_id = p.get("order_item_id") or ""
+        if not item_id.isdigit():
+            raise SandboxError("MissingParameter", "order_item_id is required.")
+        if p.get("reason_id") not in SELLER_CANCEL_REASONS:
+            raise SandboxError("InvalidParameter", "reason_id is not a seller cancellation reason.")
+        with self.state.lock:
+            order = next((o for o in call.shop.orders.values()
+                          if int(item_id) in {i["order_item_id"] for i in self._items(o)}), None)
+            if order is None:
+                raise SandboxError("E0063", "Order item not found.")
+            if order.status not in ("unpaid", "pending"):
+                raise SandboxError("E0073", f"Order item cannot be canceled in status {order.status}.")
+            cancelled = self.cancelled_items.setdefault(order.order_id, set())
+            cancelled.add(int(item_id))
+            everything = all(i["order_item_id"] in cancelled for i in self._items(order))
+            if everything:
+                order.status = "canceled"
+                order.update_time = max(int(self.state.now()), order.update_time + 1)
+            shop = call.shop
+        if everything:
+            self.state.push_order_status(shop, order)
+        return _ok()
 
     async def document(self, call: Call) -> Response:
         if call.params.get("doc_type") != "shippingLabel":

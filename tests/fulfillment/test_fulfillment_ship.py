@@ -33,7 +33,7 @@ async def _marketplace_order(client, sandbox, platform: str, qty: int = 2):
     await create_product(tenant, ProductForm(name="Kemeja Batik", variants=[VariantForm(sku=sku, price=150_000)]))
     variant = (await variants_by_sku(tenant, [sku]))[sku.upper()]
     await stock.receive(tenant, variant["id"], (await default_location(tenant))["id"], 5)
-    status = "READY_TO_SHIP" if platform == "shopee" else "AWAITING_SHIPMENT"
+    status = {"shopee": "READY_TO_SHIP", "lazada": "pending"}.get(platform, "AWAITING_SHIPMENT")
     placed = sandbox.create_order(platform, shop.shop_id, lines=[(product.product_id, product.skus[0].sku_id, qty)],
                                   status=status, push=False)
     await fetch_store_orders(tenant, store["id"])

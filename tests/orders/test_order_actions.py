@@ -66,6 +66,26 @@ async def test_a_tiktok_order_is_cancelled_through_the_cancellations_api(owner_c
     assert (await Order.select(Order.state).where(Order.id == order_id).first())["state"] == "cancelled"
 
 
+async def test_a_lazada_order_is_cancelled_item_by_item_with_lazadas_reason(owner_client, sandbox):
+    tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "lazada", qty=2)
+    page = await owner_client.get(f"/orders/{order_id}")
+    assert 'value="out_of_stock"' in page.text and 'value="undeliverable_address"' not in page.text, "Lazada's reasons"
+    refused = await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "undeliverable_address"},
+                         htmx=True)
+    assert refused.status_code == 409 and await OrderAction.count().where(OrderAction.order == order_id) == 0
+
+    sandbox.reset_calls()
+    asked = await post(owner_client, f"/orders/{order_id}/marketplace/cancel", {"reason": "out_of_stock"}, htmx=True)
+    assert asked.status_code == 200
+    assert sandbox.calls_to("lazada", "/order/cancel", outcome=None) == [], "no call inside the request"
+    await run_action(tenant, (await _action(order_id))["id"])
+    assert shop.orders[placed.order_id].status == "canceled"
+    assert len(sandbox.calls_to("lazada", "/order/cancel")) == 2, "one call per order item (one per unit)"
+    row = await Order.select().where(Order.id == order_id).first()
+    assert (row["state"], row["stock_state"]) == ("cancelled", "released")
+    assert await _level(variant["id"]) == (5, 0)
+
+
 async def test_a_cancel_the_marketplace_refuses_is_shown_and_changes_nothing(owner_client, sandbox):
     tenant, shop, placed, variant, order_id = await _marketplace_order(owner_client, sandbox, "shopee", qty=1)
     # Shipped from the seller centre meanwhile: Shopee no longer lets the seller cancel.

@@ -486,12 +486,28 @@ class LazadaAdapter:
 
     # -- cancellation -----------------------------------------------------------------------
 
-    # Not built yet for Lazada (SetStatusToCanceled): no reason offered, so StoreSync offers no cancel.
-    cancel_reasons: tuple[CancelReason, ...] = ()
+    # SetStatusToCanceled takes one order item and a reason id of GetFailureReasons (type "canceled").
+    # Lazada has no "undeliverable address" reason for sellers.
+    CANCEL_CODES: dict[CancelReason, str] = {
+        CancelReason.OUT_OF_STOCK: "15",
+        CancelReason.WRONG_PRICE: "21",
+        CancelReason.BUYER_REQUEST: "10",
+    }
+    cancel_reasons: tuple[CancelReason, ...] = tuple(CANCEL_CODES)
 
     async def cancel_order(self, conn: ShopConnection, request: CancelRequest) -> None:
-        """No reason is offered, so no page asks for this; a caller that does is told so."""
-        raise errors.ValidationError("cancelling a Lazada order from StoreSync is not supported yet", platform=PLATFORM)
+        """Cancel every order item still live (an item cancelled by an earlier, interrupted try is
+        skipped, so a retry finishes the job rather than failing on it)."""
+        code = self.CANCEL_CODES.get(request.reason)
+        if code is None:
+            raise errors.ValidationError(f"Lazada takes no seller cancellation for {request.reason}", platform=PLATFORM)
+        data = await self._shop_call(conn, "GET", "/order/items/get", "lazada.order_items_get",
+                                     params={"order_id": request.order_id})
+        live = [i for i in data.get("data") or [] if i.get("status") != "canceled"]
+        for item in live:
+            await self._shop_call(conn, "GET", "/order/cancel", "lazada.order_cancel",
+                                  params={"order_item_id": str(item["order_item_id"]), "reason_id": code,
+                                          "reason_detail": request.reason.value.replace("_", " ")})
 
     # -- settlements ------------------------------------------------------------------------
 
