@@ -22,7 +22,7 @@ import json
 import xml.etree.ElementTree as ET  # noqa: S405 - the sandbox parses its own test clients' payloads
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -31,6 +31,7 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.lazada import signing
+from app.sandbox import finance
 from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop
@@ -98,6 +99,9 @@ def _id_list(raw: str | None, name: str) -> list[str]:
 SELLER_CANCEL_REASONS = {"15": "Out of stock", "21": "Wrong price or pricing error", "10": "Customer requested"}
 
 
+MAX_TRANSACTIONS_PAGE = 500
+
+
 class LazadaApi:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
@@ -114,6 +118,7 @@ class LazadaApi:
             ("GET", "/order/document/get"): self.document,
             ("GET", "/order/failure_reason/get"): self.failure_reasons,
             ("GET", "/order/cancel"): self.cancel,
+            ("GET", "/finance/transaction/details/get"): self.transactions,
         }
         self.cancelled_items: dict[str, set[int]] = {}  # order id -> its order items the seller cancelled
 
@@ -407,6 +412,53 @@ class LazadaApi:
         if everything:
             self.state.push_order_status(shop, order)
         return _ok()
+
+    # -- finance ----------------------------------------------------------------------------
+    # QueryTransactionDetails: the transactions Lazada posted to the seller's account, per order
+    # item fee, once the order is confirmed (delivered and past its return window); nothing for
+    # an open order. Amounts are decimal strings, what Lazada takes negative.
+
+    @staticmethod
+    def _transactions_of(order: Order) -> list[dict[str, Any]]:
+        day = finance.statement_day(order)
+        if day is None:
+            return []
+        fees = finance.breakdown(order)
+        posted = datetime.fromtimestamp(day, UTC).astimezone(WIB).date()
+        rows = [("Orders-Sales", "Item Price Credit", fees.items),
+                ("Orders-Marketing Fees", "Lazada Bonus", fees.platform_voucher),
+                ("Orders-Lazada Fees", "Commission", -fees.commission),
+                ("Orders-Lazada Fees", "Payment Fee", -fees.transaction_fee),
+                ("Orders-Lazada Fees", "Service Fee", -fees.service_fee),
+                ("Orders-Marketing Fees", "Campaign Fee", -fees.campaign_fee),
+                ("Orders-Marketing Fees", "Affiliate Commission", -fees.affiliate_commission),
+                ("Orders-Logistics", "Shipping Fee (Paid By Customer)", fees.buyer_paid_shipping),
+                ("Orders-Logistics", "Shipping Fee Paid by Seller", -fees.actual_shipping),
+                ("Orders-Logistics", "Shipping Fee Voucher (by Lazada)", fees.shipping_rebate),
+                ("Orders-Taxes", "Withholding Tax", -fees.tax)]
+        return [{"transaction_date": posted.isoformat(), "transaction_type": kind, "fee_name": name,
+                 "amount": f"{amount:.2f}", "VAT_in_amount": "0.00", "WHT_amount": "0.00",
+                 "paid_status": "paid", "order_no": order.order_id, "orderItem_no": "",
+                 "statement": f"{posted.isoformat()} - {posted.isoformat()}",
+                 "transaction_number": f"{order.order_id}{n:02d}"}
+                for n, (kind, name, amount) in enumerate(rows) if amount]
+
+    async def transactions(self, call: Call) -> Response:
+        p = call.params
+        try:
+            start, end = (date.fromisoformat(p.get(name) or "") for name in ("start_time", "end_time"))
+        except ValueError:
+            raise SandboxError("MissingParameter", "start_time and end_time (YYYY-MM-DD) are required.") from None
+        offset, limit = _int(p, "offset", 0), _int(p, "limit", 100)
+        if not 1 <= limit <= MAX_TRANSACTIONS_PAGE or offset < 0:
+            raise SandboxError("InvalidParameter", f"limit must be between 1 and {MAX_TRANSACTIONS_PAGE}.")
+        wanted = p.get("trade_order_id")
+        with self.state.lock:
+            found = [row for order in sorted(call.shop.orders.values(), key=lambda o: o.order_id)
+                     if not wanted or order.order_id == wanted
+                     for row in self._transactions_of(order)
+                     if start <= date.fromisoformat(row["transaction_date"]) <= end]
+        return _ok(found[offset : offset + limit])
 
     async def document(self, call: Call) -> Response:
         if call.params.get("doc_type") != "shippingLabel":

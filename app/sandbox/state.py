@@ -463,7 +463,7 @@ class SandboxState:
             order = shop.orders[order_id]
             order.status = status
             order.update_time = max(int(self.now()), order.update_time + 1)
-            if status == "COMPLETED" and order.completed_time is None:
+            if status in ("COMPLETED", "confirmed") and order.completed_time is None:  # Lazada says confirmed
                 order.completed_time = order.update_time
         if push:
             self.push_order_status(shop, order)

@@ -70,6 +70,33 @@ async def test_settlement_estimated_then_final_and_replay_changes_nothing(owner_
     assert placed.order_id in store_page.text
 
 
+async def test_a_lazada_order_settles_once_lazada_posts_its_transactions(owner_client, sandbox):
+    tenant = tenant_of(owner_client.account)
+    shop, store_id = await connected_store(owner_client, sandbox, "lazada")
+    placed = place(sandbox, shop)
+    await fetch_store_orders(tenant, store_id)
+    order = await Order.select(Order.id).where(Order.platform_order_id == placed.order_id).first()
+
+    # Lazada's finance API lists nothing for an open order: no estimate, nothing recorded
+    assert (await settle_store(tenant, store_id)).recorded == 0
+    assert not await Settlement.exists().where(Settlement.order == order["id"])
+
+    sandbox.set_order_status("lazada", shop.shop_id, placed.order_id, "confirmed", push=False)
+    await ingest_orders(tenant, store_id, [placed.order_id])
+    final = await settle_store(tenant, store_id)
+    assert final.recorded == 1 and final.unmatched == 0
+    row = await Settlement.select().where(Settlement.order == order["id"]).first()
+    expected = finance.breakdown(placed)
+    assert (row["amount"], row["state"]) == (expected.settlement, "final") and row["settled_at"] is not None
+    lines = await lines_of(placed.order_id)
+    assert lines["items"] == expected.items and lines["commission"] == -expected.commission
+    assert lines["transaction_fee"] == -expected.transaction_fee and lines["tax"] == -expected.tax
+    assert lines["shipping_actual"] == -expected.actual_shipping and "adjustment" not in lines
+    assert sum(lines.values()) == row["amount"]
+    assert (await settle_store(tenant, store_id)).recorded == 0  # once final, a replay records nothing more
+    assert await Settlement.count().where(Settlement.order == order["id"]) == 1
+
+
 async def test_settlement_of_an_unknown_order_is_kept_as_unmatched_then_matched(owner_client, sandbox):
     tenant = tenant_of(owner_client.account)
     shop, store_id = await connected_store(owner_client, sandbox, "shopee")

@@ -15,7 +15,7 @@ import hashlib
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +32,7 @@ from app.integrations.base import (
     DocumentState,
     DocumentStatus,
     EventKind,
+    FeeKind,
     Listing,
     ListingVariant,
     Order,
@@ -52,6 +53,7 @@ from app.integrations.base import (
     UpdateFailure,
     UpdateResult,
     WebhookEvent,
+    balanced_lines,
     to_minor_units,
 )
 from app.integrations.breaker import BreakerPolicy
@@ -67,6 +69,24 @@ ORDERS_PAGE = 100  # documented maximum of GetOrders
 ITEMS_BATCH = 50  # GetMultipleOrderItems
 PRICE_QUANTITY_BATCH = 50  # SKUs per UpdatePriceQuantity call
 MAX_ORDER_WINDOW = timedelta(days=30)
+TRANSACTIONS_PAGE = 500  # QueryTransactionDetails' largest page
+SETTLEMENT_LOOKBACK = timedelta(days=180)  # how far back an order's transactions are looked for
+WIB = timezone(timedelta(hours=7))  # Lazada Indonesia's dates are local
+# QueryTransactionDetails' fee names -> StoreSync's kinds (what Lazada takes is negative).
+FEE_KINDS = {
+    "Item Price Credit": FeeKind.ITEMS,
+    "Lazada Bonus": FeeKind.PLATFORM_VOUCHER,
+    "Commission": FeeKind.COMMISSION,
+    "Payment Fee": FeeKind.TRANSACTION_FEE,
+    "Service Fee": FeeKind.SERVICE_FEE,
+    "Campaign Fee": FeeKind.CAMPAIGN_FEE,
+    "Affiliate Commission": FeeKind.AFFILIATE_COMMISSION,
+    "Shipping Fee (Paid By Customer)": FeeKind.SHIPPING_BUYER_PAID,
+    "Shipping Fee Paid by Seller": FeeKind.SHIPPING_ACTUAL,
+    "Shipping Fee Voucher (by Lazada)": FeeKind.SHIPPING_REBATE,
+    "Withholding Tax": FeeKind.TAX,
+    "Reversal Item Price": FeeKind.REFUND,
+}
 
 STATUS_MAP = {
     "unpaid": OrderStatus.UNPAID,
@@ -511,14 +531,61 @@ class LazadaAdapter:
 
     # -- settlements ------------------------------------------------------------------------
 
-    # Lazada's finance API (/finance/transaction/details/get) is not built yet, nor served by the
-    # sandbox: no order is reported settled, so a Lazada order's money stays as its order amounts.
+    # QueryTransactionDetails (/finance/transaction/details/get) lists what Lazada posted to the seller's
+    # account, fee by fee, once an order is confirmed; an open order has nothing there (no estimate:
+    # its money stays as its order amounts until then).
     async def get_settlements(self, conn: ShopConnection, order_ids: Sequence[str]) -> list[Settlement]:
-        return []
+        today = datetime.now(UTC).astimezone(WIB).date()
+        settlements: list[Settlement] = []
+        for order_id in dict.fromkeys(order_ids):
+            rows = await self._transactions(conn, today - SETTLEMENT_LOOKBACK, today, trade_order_id=order_id)
+            if rows:
+                settlements.append(self._settlement(order_id, rows))
+        return settlements
 
     async def settled_orders(self, conn: ShopConnection, since: datetime, until: datetime) -> AsyncIterator[str]:
-        for _ in ():
-            yield _
+        seen: set[str] = set()
+        start, end = since.astimezone(WIB).date(), until.astimezone(WIB).date()
+        for row in await self._transactions(conn, start, end):
+            order_id = str(row.get("order_no") or "")
+            if order_id and order_id not in seen:
+                seen.add(order_id)
+                yield order_id
+
+    async def _transactions(self, conn: ShopConnection, start: date, end: date, *,
+                            trade_order_id: str | None = None) -> list[Mapping[str, Any]]:
+        found: list[Mapping[str, Any]] = []
+        offset = 0
+        while True:
+            params = {"start_time": start.isoformat(), "end_time": end.isoformat(), "offset": offset,
+                      "limit": TRANSACTIONS_PAGE}
+            if trade_order_id:
+                params["trade_order_id"] = trade_order_id
+            data = await self._shop_call(conn, "GET", "/finance/transaction/details/get",
+                                         "lazada.transaction_details", params=params)
+            page = data.get("data") or []
+            found += page
+            if len(page) < TRANSACTIONS_PAGE:
+                return found
+            offset += TRANSACTIONS_PAGE
+
+    @staticmethod
+    def _settlement(order_id: str, rows: Sequence[Mapping[str, Any]]) -> Settlement:
+        """An order's posted transactions -> Settlement: each fee name onto its kind (an unknown one
+        is an adjustment); final once every transaction is paid out."""
+        parts = [(FEE_KINDS.get(str(row.get("fee_name") or ""), FeeKind.ADJUSTMENT),
+                  to_minor_units(row.get("amount") or 0)) for row in rows]
+        amount = sum(value for _kind, value in parts)
+        days = [str(row.get("transaction_date") or "") for row in rows]
+        final = all(str(row.get("paid_status") or "").lower() == "paid" for row in rows)
+        settled = None
+        if final and max(days):
+            try:
+                settled = datetime.fromisoformat(max(days)[:10]).replace(tzinfo=WIB)
+            except ValueError:
+                settled = None
+        return Settlement(order_id=order_id, amount=amount, lines=balanced_lines(amount, parts), final=final,
+                          settled_at=settled)
 
     # -- push -------------------------------------------------------------------------------
 
