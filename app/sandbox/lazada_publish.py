@@ -92,6 +92,10 @@ def _payload(params: dict[str, str]) -> dict[str, Any]:
     return product
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _listed(value: Any, key: str) -> list[Any]:
     """Lazada wraps lists: {"Image": [...]} / {"Sku": [...]}; a lone object counts as one."""
     inner = (value or {}).get(key) if isinstance(value, dict) else None
@@ -182,10 +186,9 @@ def publishing_routes(state: SandboxState) -> dict[tuple[str, str], Callable[[An
 
     def check_create(product: dict[str, Any], shop: Shop) -> None:
         node = _node(product.get("PrimaryCategory"))
-        attributes = product.get("Attributes") if isinstance(product.get("Attributes"), dict) else {}
+        attributes = _mapping(product.get("Attributes"))
         check_content(node, attributes, [str(u) for u in _listed(product.get("Images"), "Image")])
-        variation = product.get("variation") if isinstance(product.get("variation"), dict) else {}
-        tiers = [str(v.get("name") or "") for v in variation.values() if isinstance(v, dict)]
+        tiers = [str(v.get("name") or "") for v in _mapping(product.get("variation")).values() if isinstance(v, dict)]
         if len(tiers) > LIMITS.tiers_max:
             raise Refused("variation", f"at most {LIMITS.tiers_max} variations.")
         skus = _listed(product.get("Skus"), "Sku")
@@ -202,7 +205,7 @@ def publishing_routes(state: SandboxState) -> dict[tuple[str, str], Callable[[An
                 raise Refused("SellerSku", "is mandatory.", "MissingParameter")
             if seller_sku in taken:
                 raise Refused("SellerSku", f"{seller_sku} already exists.", "SellerSkuExisted")
-            sale = sku.get("saleProp") if isinstance(sku.get("saleProp"), dict) else {}
+            sale = _mapping(sku.get("saleProp"))
             if sorted(sale) != sorted(tiers):
                 raise Refused("saleProp", f"SKU {seller_sku} must name one option of every variation.")
             combo = tuple(str(sale[t]) for t in tiers)
