@@ -7,7 +7,8 @@ name and description are attributes too (they come from the listing's title and 
 from the attribute form). Variations are ``variation{variationN{name, options}}`` with each SKU's
 ``saleProp{name: option}``. One CreateProduct call makes the product with all its SKUs, so a
 refusal leaves nothing behind; a seller SKU is unique per seller, so a second create of the same
-product is refused (``SellerSkuExisted``) instead of duplicating it.
+product is refused (``SellerSkuExisted``) instead of duplicating it. UpdateProduct changes a published
+listing's name, description and SKU prices (ListingEditor).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.integrations.base import (
     Category,
     CategoryAttribute,
     CreatedListing,
+    ListingEdit,
     ListingLimits,
     NewListing,
     ShopConnection,
@@ -151,3 +153,18 @@ class LazadaPublishing(_Base):
         created = data.get("data") or {}
         return CreatedListing(listing_id=str(created["item_id"]),
                               variant_ids={str(s["seller_sku"]): str(s["sku_id"]) for s in created.get("sku_list") or []})
+
+    async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
+        """UpdateProduct: name and description (attributes) and SKU prices, by item and SKU id."""
+        product: dict[str, Any] = {
+            "ItemId": edit.listing_id,
+            "Attributes": {"name": edit.title, "description": edit.description},
+        }
+        if edit.prices:
+            product["Skus"] = {"Sku": [{"SkuId": sku_id, "price": str(from_minor_units(price))}
+                                       for sku_id, price in edit.prices.items()]}
+        try:
+            await self._shop_call(conn, "POST", "/product/update", "lazada.product_update",
+                                  params={"payload": {"Request": {"Product": product}}})
+        except errors.ValidationError as exc:
+            raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail)) from exc
