@@ -9,6 +9,10 @@ SYSTEM), ``message`` and ``request_id``. Choices where the documentation is sile
   ``InvalidCode``; a rate limit ``ApiCallLimit``.
 - UpdatePriceQuantity takes the documented XML ``payload``; a SKU it cannot update is listed in
   ``detail`` with code "0" kept for the others (a partial success).
+- Listing creation and UpdateProduct (category tree, attributes, images, create, update) are in
+  app/sandbox/lazada_publish.py; GetProducts also takes ``sku_seller_list`` (a JSON array of seller
+  SKUs, at most 100) to find the products holding them.
+- Faults may name an API path; ``lose_answer`` carries the call out, then answers ServiceTimeout.
 - Order items move pending -> packed (SetStatusToPackedByMarketplace, which assigns the tracking
   number) -> ready_to_ship (SetStatusToReadyToShip); the label is served for packed items on.
 """

@@ -93,7 +93,7 @@ class LazadaPublishing(_Base):
             customizable=a.get("input_type") not in _SELECTS,
             is_brand=a.get("name") == "brand",
         ) for a in data.get("data") or []
-            if a.get("attribute_type") == "normal" and not str(a.get("is_sale_prop")) == "1"
+            if a.get("attribute_type") == "normal" and str(a.get("is_sale_prop")) != "1"
             and a.get("name") not in _OWN]
 
     async def upload_image(self, conn: ShopConnection, content: bytes, filename: str) -> UploadedImage:
