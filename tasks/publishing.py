@@ -1,4 +1,5 @@
-"""Publishing tasks: the daily refresh of each marketplace's category tree (cron only)."""
+"""Publishing tasks: the daily refresh of each marketplace's category tree (cron only), bulk publish,
+and sending a product's edits to one of its listings."""
 
 from __future__ import annotations
 
@@ -33,3 +34,21 @@ async def publish_products(ctx: WorkerContext, *, organization_id: int, backgrou
             "refused": sum(1 for r in results if not r.listing_id),
             "results": [{"product_id": r.product_id, "name": r.name, "listing_id": r.listing_id, "errors": r.errors}
                         for r in results]}
+
+
+@implements(contracts.send_listing_changes)
+async def send_listing_changes(ctx: WorkerContext, *, organization_id: int, background_job_id: int, product_id: int,
+                               listing_row_id: int, actor_id: int | None = None) -> dict[str, Any]:
+    """Send the product's content to the listing; a refusal is the job's outcome (shown on its page)."""
+    from app.core.errors import ValidationFailed
+    from app.core.tenancy import Actor, Tenant
+    from app.domains.publishing import send_changes
+
+    await report_progress(ctx, 0, 1, current=str(product_id))
+    try:
+        changes = await send_changes(Tenant(organization_id, Actor(actor_id)), product_id, listing_row_id)
+    except ValidationFailed as refused:
+        await report_progress(ctx, 1, 1, errors=1)
+        return {"sent": False, "errors": dict(refused.errors)}
+    await report_progress(ctx, 1, 1)
+    return {"sent": True, "store_id": changes.store_id, "listing": changes.item_id}

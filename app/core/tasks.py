@@ -119,3 +119,8 @@ async def settle_store(ctx: WorkerContext, *, organization_id: int, store_id: in
 async def publish_products(ctx: WorkerContext, *, organization_id: int, background_job_id: int, store_id: int,
                            product_ids: list[int], actor_id: int | None = None) -> object:
     """Publish each product to one store (bulk "Publish to…"), one result per product."""
+
+
+async def send_listing_changes(ctx: WorkerContext, *, organization_id: int, background_job_id: int, product_id: int,
+                               listing_row_id: int, actor_id: int | None = None) -> object:
+    """Send a product's title, description and prices to one of its published listings."""

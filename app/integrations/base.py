@@ -649,3 +649,26 @@ class PublishingAdapter(Protocol):
     async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:
         """Create the listing with its variations; on a refusal nothing stays listed."""
         ...
+
+
+class ListingEdit(DomainModel):
+    """A published listing's new title, description and variant prices (minor units, by the
+    platform's variant id). Photos are not part of it yet."""
+
+    listing_id: str
+    title: str
+    description: str
+    prices: Mapping[str, int] = Field(default_factory=dict)
+
+
+@runtime_checkable
+class ListingEditor(Protocol):
+    """A channel that can change an existing listing's content (additive, like PublishingAdapter).
+    Refusals raise ``errors.ListingRefused`` naming the field, as a create's do."""
+
+    platform: Platform
+    listing_limits: ListingLimits
+
+    async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
+        """Replace the listing's title and description and set the named variants' prices."""
+        ...

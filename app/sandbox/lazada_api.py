@@ -9,6 +9,10 @@ SYSTEM), ``message`` and ``request_id``. Choices where the documentation is sile
   ``InvalidCode``; a rate limit ``ApiCallLimit``.
 - UpdatePriceQuantity takes the documented XML ``payload``; a SKU it cannot update is listed in
   ``detail`` with code "0" kept for the others (a partial success).
+- Listing creation and UpdateProduct (category tree, attributes, images, create, update) are in
+  app/sandbox/lazada_publish.py; GetProducts also takes ``sku_seller_list`` (a JSON array of seller
+  SKUs, at most 100) to find the products holding them.
+- Faults may name an API path; ``lose_answer`` carries the call out, then answers ServiceTimeout.
 - Order items move pending -> packed (SetStatusToPackedByMarketplace, which assigns the tracking
   number) -> ready_to_ship (SetStatusToReadyToShip); the label is served for packed items on.
 """
@@ -21,7 +25,7 @@ import html
 import json
 import xml.etree.ElementTree as ET  # noqa: S405 - the sandbox parses its own test clients' payloads
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -33,6 +37,7 @@ from litestar.params import FromPath
 from app.integrations.lazada import signing
 from app.sandbox import finance
 from app.sandbox.documents import label_pdf
+from app.sandbox.lazada_publish import Refused, publishing_routes, refusal
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.state import Order, Product, SandboxError, SandboxState, Shop
 
@@ -51,6 +56,7 @@ class Call:
     params: dict[str, str]
     app_key: str
     shop: Shop
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def _ok(data: Any = None, **extra: Any) -> Response:
@@ -120,16 +126,30 @@ class LazadaApi:
             ("GET", "/order/cancel"): self.cancel,
             ("GET", "/finance/transaction/details/get"): self.transactions,
         }
+        self.routes.update(publishing_routes(state))
         self.cancelled_items: dict[str, set[int]] = {}  # order id -> its order items the seller cancelled
 
     async def params_of(self, request: Request) -> dict[str, str]:
-        params = dict(request.query_params.items())
-        if request.method == "POST":
-            params.update(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        params, _files = await self.params_and_files(request)
         return params
 
+    async def params_and_files(self, request: Request) -> tuple[dict[str, str], dict[str, bytes]]:
+        """Query + form parameters, and the files of a multipart body (UploadImage's ``image``)."""
+        params = dict(request.query_params.items())
+        files: dict[str, bytes] = {}
+        if request.method == "POST" and request.headers.get("content-type", "").startswith("multipart/"):
+            form = await request.form()
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    params[key] = value
+                else:
+                    files[key] = await value.read()
+        elif request.method == "POST":
+            params.update(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        return params, files
+
     async def handle(self, request: Request, path: str) -> Response:
-        params = await self.params_of(request)
+        params, files = await self.params_and_files(request)
         shop_id: str | None = None
         outcome = "ok"
         try:
@@ -138,6 +158,7 @@ class LazadaApi:
             faulted = await apply_fault(
                 self.state, "lazada", shop_id, rate_limited=self._rate_limited,
                 server_error=lambda: _error("ServiceTimeout", "The service is temporarily unavailable.", 500, "ISP"),
+                path=path,
             )
             if faulted is not None:
                 outcome = "fault"
@@ -155,7 +176,14 @@ class LazadaApi:
                 return self._rate_limited()
             if self.state.config.latency:
                 await asyncio.sleep(self.state.config.latency)
-            return await endpoint(Call(path, params, app_key, self.state.shop("lazada", grant.shop_id)))
+            answer = await endpoint(Call(path, params, app_key, self.state.shop("lazada", grant.shop_id), files))
+            if self.state.take_fault("lazada", shop_id, path, answered=True) is not None:
+                outcome = "answer_lost"  # carried out, then the connection dropped
+                return _error("ServiceTimeout", "The service is temporarily unavailable.", 500, "ISP")
+            return answer
+        except Refused as exc:
+            outcome = str(exc.code)
+            return refusal(exc)
         except SandboxError as exc:
             outcome = str(exc.code)
             return _error(str(exc.code), exc.message, exc.http_status)
@@ -215,8 +243,13 @@ class LazadaApi:
         offset, limit = _int(call.params, "offset", 0), _int(call.params, "limit", 10)
         if not 1 <= limit <= MAX_PRODUCTS_PAGE or offset < 0:
             raise SandboxError("InvalidParameter", f"limit must be between 1 and {MAX_PRODUCTS_PAGE}.")
+        wanted = set(_id_list(call.params["sku_seller_list"], "sku_seller_list")) \
+            if call.params.get("sku_seller_list") else None
+        if wanted is not None and len(wanted) > 100:
+            raise SandboxError("InvalidParameter", "sku_seller_list takes at most 100 seller SKUs.")
         with self.state.lock:
-            products = list(call.shop.products.values())
+            products = [p for p in call.shop.products.values()
+                        if wanted is None or any(s.seller_sku in wanted for s in p.skus)]
             return _ok({"total_products": len(products),
                         "products": [self._product(p) for p in products[offset : offset + limit]]})
 

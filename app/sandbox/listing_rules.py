@@ -4,8 +4,9 @@ attributes, limits on titles, photos and variations, and photo dimensions.
 Choices (the platforms publish some limits, not all; written down so tests and adapters agree):
 - Shopee (Indonesia): item_name <= 120 characters, <= 9 images, <= 2 tiers, <= 50 models, photos
   at least 500x500 px. TikTok Shop: title <= 255 characters, <= 9 main images, <= 3 sales
-  attributes, <= 100 SKUs, photos at least 300x300 px.
-- Both trees hold the same small Indonesian catalogue under each platform's own ids.
+  attributes, <= 100 SKUs, photos at least 300x300 px. Lazada (Indonesia): name <= 255
+  characters, <= 8 images, <= 2 variations, <= 50 SKUs, photos at least 330x330 px.
+- All trees hold the same small Indonesian catalogue under each platform's own ids.
 - Photos are PNG or JPEG; the sandbox reads their size from the file header.
 """
 
@@ -58,6 +59,7 @@ class Limits:
 
 SHOPEE = Limits(title_max=120, images_max=9, tiers_max=2, variants_max=50, image_min_px=500)
 TIKTOK = Limits(title_max=255, images_max=9, tiers_max=3, variants_max=100, image_min_px=300)
+LAZADA = Limits(title_max=255, images_max=8, tiers_max=2, variants_max=50, image_min_px=330)
 
 
 def shopee_category_id(key: int) -> int:
@@ -66,6 +68,15 @@ def shopee_category_id(key: int) -> int:
 
 def tiktok_category_id(key: int) -> str:
     return str(600_000 + key)
+
+
+def lazada_category_id(key: int) -> int:
+    return 10_000 + key
+
+
+def lazada_attribute_key(attr: Attr) -> str:
+    """Lazada names an attribute by a key (``brand``, ``material``) in create payloads, not by its id."""
+    return "brand" if attr.brand else attr.name.lower().replace(" ", "_")
 
 
 def attribute_id(key: int) -> int:

@@ -100,6 +100,11 @@ class Product:
     skus: list[Sku]
     create_time: int
     update_time: int
+    # What a create (or an update) gave beyond the title; generated products leave them empty.
+    description: str = ""
+    category_id: str = ""
+    images: tuple[str, ...] = ()
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

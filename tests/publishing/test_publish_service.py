@@ -53,7 +53,7 @@ def answers(proposal, **override) -> dict[str, str]:
     return form
 
 
-@pytest.mark.parametrize("platform", ["shopee", "tiktok"])
+@pytest.mark.parametrize("platform", ["shopee", "tiktok", "lazada"])
 async def test_publish_proposes_creates_and_maps_at_once(owner_client, sandbox, platform):
     tenant = tenant_of(owner_client.account)
     shop, store = await connected_store(owner_client, sandbox, platform)
@@ -84,7 +84,7 @@ async def test_publish_proposes_creates_and_maps_at_once(owner_client, sandbox, 
     assert (await services.propose(tenant, product_id, store["id"])).category_id == proposal.category_id
 
 
-@pytest.mark.parametrize("platform", ["shopee", "tiktok"])
+@pytest.mark.parametrize("platform", ["shopee", "tiktok", "lazada"])
 async def test_refusals_before_the_call_name_the_field_and_send_nothing(owner_client, sandbox, platform):
     tenant = tenant_of(owner_client.account)
     shop, store = await connected_store(owner_client, sandbox, platform)
@@ -104,7 +104,8 @@ async def test_refusals_before_the_call_name_the_field_and_send_nothing(owner_cl
             proposal, **{f"attr_{mandatory.attribute_id}": ""}, category_id="junk"))
     assert "category_id" in empty.value.errors
     assert len(sandbox.shop(platform, shop.shop_id).products) == before
-    create = "/api/v2/product/add_item" if platform == "shopee" else "/product/202309/products"
+    create = {"shopee": "/api/v2/product/add_item", "tiktok": "/product/202309/products",
+              "lazada": "/product/create"}[platform]
     assert sandbox.calls_to(platform, create, outcome=None) == []
     assert await Listing.count().where(Listing.store == store["id"]) == 0
 
@@ -130,9 +131,11 @@ async def test_the_scheduled_refresh_rereads_each_platforms_tree(owner_client, s
 
     await connected_store(owner_client, sandbox, "shopee")
     await connected_store(owner_client, sandbox, "tiktok")
+    await connected_store(owner_client, sandbox, "lazada")
     sandbox.reset_calls()
     report = await trees.refresh_trees()
-    assert sorted(report.refreshed) == ["shopee", "tiktok"]
+    assert sorted(report.refreshed) == ["lazada", "shopee", "tiktok"]
+    assert len(sandbox.calls_to("lazada", "/category/tree/get")) == 1
     assert len(sandbox.calls_to("shopee", "/api/v2/product/get_category")) == 1
     assert len(sandbox.calls_to("tiktok", "/product/202309/categories")) == 1
     tenant = tenant_of(owner_client.account)
@@ -144,7 +147,8 @@ async def test_the_scheduled_refresh_rereads_each_platforms_tree(owner_client, s
 
 
 @pytest.mark.parametrize(("platform", "create_path"), [("shopee", "/api/v2/product/add_item"),
-                                                       ("tiktok", "/product/202309/products")])
+                                                       ("tiktok", "/product/202309/products"),
+                                                       ("lazada", "/product/create")])
 async def test_a_create_whose_answer_is_lost_is_looked_up_and_mapped_not_created_twice(
         owner_client, sandbox, marketplace, platform, create_path):
     tenant = tenant_of(owner_client.account)

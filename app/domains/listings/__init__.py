@@ -19,9 +19,11 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.reads import a_store_sells_from as a_store_sells_from
     from app.domains.listings.reads import forget_pushed as forget_pushed
     from app.domains.listings.reads import keep_sold_location as keep_sold_location
+    from app.domains.listings.reads import listings_of_variants as listings_of_variants
     from app.domains.listings.reads import mapped_variants as mapped_variants
     from app.domains.listings.reads import push_outcomes as push_outcomes
     from app.domains.listings.reads import quantities_of_store as quantities_of_store
+    from app.domains.listings.reads import record_listing_edit as record_listing_edit
     from app.domains.listings.reads import set_platform_price as set_platform_price
     from app.domains.listings.services import ImportCounts as ImportCounts
     from app.domains.listings.services import ListingView as ListingView

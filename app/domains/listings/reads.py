@@ -52,3 +52,24 @@ async def keep_sold_location(event: LocationDeactivating) -> None:
     """Listener of inventory's LocationDeactivating: a location a store sells from stays active."""
     if await a_store_sells_from(event.tenant, event.location_id):
         raise Conflict(_("A store sells the stock of %(code)s. Change that store's locations first.", code=event.code))
+
+
+async def listings_of_variants(tenant: Tenant, variant_ids: Iterable[int]) -> list[dict]:
+    """The mapped listings selling these variants: {id, store, platform_item_id, platform_model_id,
+    title, platform_price, variant, seller_sku}, by store and item."""
+    return await tenant.scoped(Listing).select(
+        Listing.id, Listing.store, Listing.platform_item_id, Listing.platform_model_id, Listing.title,
+        Listing.platform_price, Listing.variant, Listing.seller_sku).where(
+        (Listing.status == MappingStatus.MAPPED) & Listing.variant.is_in(sorted(set(variant_ids)) or [0])).order_by(
+        Listing.store).order_by(Listing.platform_item_id).order_by(Listing.id)
+
+
+async def record_listing_edit(tenant: Tenant, store_id: int, item_id: str, title: str,
+                              prices: dict[str, int]) -> None:
+    """What the marketplace now shows for an item after its content was sent: title, and prices by model id."""
+    await tenant.scoped(Listing).update({Listing.title: title[:255]}).where(
+        (Listing.store == store_id) & (Listing.platform_item_id == item_id))
+    for model_id, price in prices.items():
+        await tenant.scoped(Listing).update({Listing.platform_price: price}).where(
+            (Listing.store == store_id) & (Listing.platform_item_id == item_id)
+            & (Listing.platform_model_id == model_id))

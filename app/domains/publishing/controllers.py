@@ -14,7 +14,7 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import form_data, redirect_after_post, render
 from app.domains import catalog, jobs, stores
-from app.domains.publishing import services
+from app.domains.publishing import edits, services
 from app.integrations import errors
 
 
@@ -70,6 +70,32 @@ class PublishingController(Controller):
                               errors={"platform": _(str(down.seller_message))}, product_id=product_id)
         return render(request, "publishing/done.html", published=published, product_id=product_id,
                       store=await stores.store_view(tenant, store_id))
+
+
+    async def _changes(self, request: Request, tenant: Tenant, product_id: int, *, status_code: int = 200,
+                       problems: dict | None = None, queued: dict | None = None) -> Response:
+        product, _variants = await catalog.get_product(tenant, product_id)
+        changes = await edits.preview(tenant, product_id)
+        return render(request, "publishing/_changes.html", status_code=status_code, product=product, changes=changes,
+                      labels={c.platform: stores.platform_label(c.platform) for c in changes},
+                      errors=problems or {}, queued=queued or {})
+
+    @get("/products/{product_id:int}/changes", name="publishing:changes")
+    async def changes(self, request: Request, tenant: Tenant, product_id: int) -> Response:
+        """Lazy fragment of the product page: per published listing, old -> new title and prices."""
+        return await self._changes(request, tenant, product_id)
+
+    @post("/products/{product_id:int}/listings/{listing_id:int}/send", name="publishing:send_changes")
+    async def send_changes(self, request: Request, tenant: Tenant, product_id: int, listing_id: int) -> Response:
+        """"Send changes" on one listing: a job sends the product's content (the form has no fields)."""
+        changes = await edits.changes_of(tenant, product_id, listing_id)  # 404 for anything not this product's
+        if not changes.can_send:
+            return await self._changes(request, tenant, product_id, status_code=422, problems={
+                changes.listing_row_id: _("This marketplace cannot receive product changes yet.")})
+        row = await jobs.start(tenant, contracts.send_listing_changes, deferred("Send product changes"), timeout=600,
+                               retries=1, product_id=product_id, listing_row_id=listing_id,
+                               actor_id=tenant.actor.user_id)
+        return await self._changes(request, tenant, product_id, queued={changes.listing_row_id: row.id})
 
 
 class BulkPublishingController(Controller):

@@ -59,6 +59,7 @@ from app.integrations.base import (
 from app.integrations.breaker import BreakerPolicy
 from app.integrations.lazada import signing
 from app.integrations.lazada.client import LIVE_API_BASE, LIVE_AUTH_BASE, LIVE_AUTHORIZE_URL, LazadaClient
+from app.integrations.lazada.publishing import LazadaPublishing
 from app.integrations.ratelimit import RateLimitPolicy
 from app.integrations.tokens import StaticToken
 from app.integrations.transport import RetryPolicy, Transport
@@ -159,8 +160,9 @@ def chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-class LazadaAdapter:
-    """Lazada for one app (app key + secret); shop-scoped calls are scoped by the seller's access token."""
+class LazadaAdapter(LazadaPublishing):
+    """Lazada for one app (app key + secret); shop-scoped calls are scoped by the seller's access token.
+    Listing creation (PublishingAdapter) is in app.integrations.lazada.publishing."""
 
     platform = Platform.LAZADA
 
@@ -248,8 +250,9 @@ class LazadaAdapter:
             raise errors.NetworkError(f"unexpected Lazada seller response: {exc}", platform=PLATFORM) from exc
 
     async def _shop_call(self, conn: ShopConnection, method: str, path: str, op: str,
-                         params: Mapping[str, Any] | None = None) -> Any:
-        return await self.client.call(method, path, op=op, params=params, tokens=conn.tokens, key=conn.limit_key)
+                         params: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+        return await self.client.call(method, path, op=op, params=params, tokens=conn.tokens, key=conn.limit_key,
+                                      **kwargs)
 
     # -- catalog ----------------------------------------------------------------------------
 

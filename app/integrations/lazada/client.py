@@ -71,7 +71,14 @@ def decode(response: httpx.Response) -> Any:
                                   http_status=response.status_code)
     code = str(payload["code"])
     if code != "0" or response.status_code >= 400:
-        raise error_for(code, str(payload.get("message") or ""), kind=payload.get("type"),
+        message = str(payload.get("message") or "")
+        # Product refusals name the payload field in ``detail[{field, message}]``; keep it in front,
+        # where the publishing adapter reads which field was refused.
+        detail = payload.get("detail")
+        first = detail[0] if isinstance(detail, list) and detail and isinstance(detail[0], dict) else {}
+        if first.get("field") and not message.startswith(f"{first['field']}:"):
+            message = f"{first['field']}: {first.get('message') or message}"
+        raise error_for(code, message, kind=payload.get("type"),
                         http_status=response.status_code, request_id=payload.get("request_id"),
                         retry_after=parse_retry_after(response.headers.get("Retry-After")))
     return payload
@@ -107,17 +114,21 @@ class LazadaClient:
         tokens: TokenSource | None = None,
         key: str | None = None,
         base: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        unsafe: bool = False,
     ) -> Any:
-        """One API call; GET sends the parameters in the query, POST as a form body (both signed)."""
+        """One API call; GET sends the parameters in the query, POST as a form body (both signed), or
+        multipart with ``files`` (file parts are not signed). ``unsafe``: a create, never retried blindly."""
         root = (base or self.api_base).rstrip("/")
 
         def build(access_token: str | None) -> httpx.Request:
             signed = self.signed_params(path, params or {}, access_token)
             if method == "GET":
                 return self.transport.http.build_request("GET", f"{root}{path}", params=signed)
-            return self.transport.http.build_request(method, f"{root}{path}", data=signed)
+            return self.transport.http.build_request(method, f"{root}{path}", data=signed,
+                                                     files=dict(files) if files else None)
 
-        return await self.transport.send(op=op, build=build, decode=decode, key=key, tokens=tokens)
+        return await self.transport.send(op=op, build=build, decode=decode, key=key, tokens=tokens, unsafe=unsafe)
 
     async def token(self, path: str, params: Mapping[str, str], *, op: str) -> Any:
         """A call to the auth host (/auth/token/create, /auth/token/refresh): signed, no access token."""
