@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -84,10 +83,8 @@ class ApiCallMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 quota = scope.get("state", {}).get(STATE_QUOTA)
-                if quota is not None:
-                    headers = MutableScopeHeaders.from_message(message)
-                    for name, value in quota.headers().items():
-                        headers[name] = value
+                if quota is not None:  # appended as they are: nothing else sets RateLimit-* on an API answer
+                    message["headers"] = [*message.get("headers", ()), *quota.raw_headers()]
             await send(message)
 
         await self.app(scope, receive, send_with_limits)

@@ -90,6 +90,11 @@ class Quota:
         return {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(max(0, self.remaining)),
                 "RateLimit-Reset": str(self.reset)}
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """`headers()` as an ASGI message carries them."""
+        return [(b"ratelimit-limit", b"%d" % self.limit), (b"ratelimit-remaining", b"%d" % max(0, self.remaining)),
+                (b"ratelimit-reset", b"%d" % self.reset)]
+
 
 def _ns() -> str:
     return f"{get_settings().queue_name}:api"
@@ -140,35 +145,47 @@ _first_pending = 0.0
 _calls: dict[int, int] = {}  # organisation -> answered calls not yet handed to the counters
 
 
+_flushing = 0  # flushes under way in this process: a call finding the batch due while one runs leaves it be
+
+
 def queue_audit(entry: dict) -> bool:
-    """Keep one call's audit entry; True when the batch is due to be written."""
+    """Keep one call's audit entry; True when the batch is due to be written (and no flush of this
+    process is writing already: the calls answered while one runs would each start another)."""
     global _first_pending
     if not _pending:
         _first_pending = time.monotonic()
     _pending.append(entry)
-    return len(_pending) >= AUDIT_BATCH or time.monotonic() - _first_pending >= AUDIT_FLUSH_EVERY
+    return not _flushing and (len(_pending) >= AUDIT_BATCH or time.monotonic() - _first_pending >= AUDIT_FLUSH_EVERY)
 
 
 async def flush_audit() -> int:
-    """Write the kept API audit entries to the audit trail in one INSERT; how many."""
+    """Write the kept API audit entries to the audit trail in one INSERT, and hand the calls counted
+    since the last flush to the counters; how many entries. What it writes is taken before its first
+    await, so flushes running at once never write an entry or count a call twice."""
+    global _flushing, _first_pending
     calls = dict(_calls)
     _calls.clear()
-    for organization_id, count in calls.items():
-        for counter in _counters:
-            try:
-                await counter(organization_id, count)
-            except Exception:
-                log.exception("counting %s API calls of organisation %s failed", count, organization_id)
-    if not _pending:
-        return 0
     entries = _pending[:AUDIT_MAX_FLUSH]
     del _pending[:AUDIT_MAX_FLUSH]
+    _first_pending = time.monotonic()  # what is left (past AUDIT_MAX_FLUSH) waits one more interval at most
+    _flushing += 1
     try:
-        await record_many(entries)
-    except Exception:
-        log.exception("could not write %s API audit entries", len(entries))
-        return 0
-    return len(entries)
+        for organization_id, count in calls.items():
+            for counter in _counters:
+                try:
+                    await counter(organization_id, count)
+                except Exception:
+                    log.exception("counting %s API calls of organisation %s failed", count, organization_id)
+        if not entries:
+            return 0
+        try:
+            await record_many(entries)
+        except Exception:
+            log.exception("could not write %s API audit entries", len(entries))
+            return 0
+        return len(entries)
+    finally:
+        _flushing -= 1
 
 
 async def after_call(event: ApiCalled, ip: str) -> None:
