@@ -30,8 +30,12 @@ ANY_KEY = "*"  # opt["api_scope"] of a route any valid key may call
 
 
 def bearer_token(connection: ASGIConnection) -> str:
-    scheme, _sep, token = connection.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+    # read from the raw headers: connection.headers would parse every header of the call for this one
+    for name, value in connection.scope.get("headers") or ():
+        if name.lower() == b"authorization":
+            scheme, _sep, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return ""
 
 
 async def api_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
