@@ -7,6 +7,7 @@ import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app.core.clock import clock_at, utcnow
 from app.domains.audit import record_many
 from app.domains.audit.tables import AuditEntry
 from app.domains.platform_api import usage
@@ -60,3 +61,34 @@ async def test_one_flush_at_a_time_and_every_entry_written_once(monkeypatch):
     keys = [r["api_key"] for r in written]
     assert sorted(keys) == sorted([7000 + n for n in range(usage.AUDIT_BATCH)]
                                   + [8000 + i for i in range(usage.AUDIT_BATCH)])
+
+
+async def _evalsha_calls() -> int:
+    from app.core.redis import redis_client
+
+    stats = await redis_client().info("commandstats")
+    return int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
+
+
+async def test_calls_asking_at_once_share_one_round_trip_and_each_gets_its_own_count(monkeypatch):
+    from app.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "api_calls_per_key_minute", 30)
+    monkeypatch.setattr(get_settings(), "api_calls_per_org_minute", 1000)
+    account = await make_account()
+    other = await make_account()
+    await usage.take_call(other.org_id, 1, "v")  # the script loaded (a first EVALSHA may be refused as unknown)
+    before = await _evalsha_calls()
+    # 40 calls of one key and 5 of another organisation's, all at once (inside one minute's window)
+    with clock_at(utcnow().replace(second=20)):
+        quotas = await asyncio.gather(*[usage.take_call(account.org_id, 910_000 + account.org_id, "no-such-version")
+                                        for _ in range(40)],
+                                      *[usage.take_call(other.org_id, 920_000 + other.org_id, "no-such-version")
+                                        for _ in range(5)])
+    assert await _evalsha_calls() - before == 1
+    mine, theirs = quotas[:40], quotas[40:]
+    assert sorted(q.remaining for q in mine) == list(range(-10, 30))  # each call its own count, in turn
+    assert [q.refused for q in mine].count(True) == 10
+    assert [q.mark_used for q in mine].count(True) == 1  # the key's last use: noted by one call only
+    assert [q.remaining for q in theirs] == [29, 28, 27, 26, 25] and not any(q.refused for q in theirs)
+    assert all(q.key_version == 0 for q in quotas)
