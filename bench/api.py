@@ -132,9 +132,11 @@ async def api(env: BenchEnvironment) -> None:
     from app.domains.platform_api.v1.models import encode_cursor
 
     app_port, bare_port = _free_port(), _free_port()
-    # one key makes every call here: its rate limits are raised; the plan's limits are enforced (the
-    # organisation's plan allows more calls than the run makes: _seed)
-    limits = {"API_CALLS_PER_KEY_MINUTE": "100000000", "API_CALLS_PER_ORG_MINUTE": "100000000"}
+    # one key makes every call here: its rate limits are raised; the plan's limits are enforced, as in
+    # production (the bench turns them off for its other processes), and the organisation's plan
+    # allows more calls than the run makes (_seed)
+    limits = {"API_CALLS_PER_KEY_MINUTE": "100000000", "API_CALLS_PER_ORG_MINUTE": "100000000",
+              "BILLING_ENFORCE_LIMITS": "true"}
     app_server = env.spawn(["-m", "app.cli", "serve", "--host", HOST, "--port", str(app_port)], "api-server", **limits)
     bare_server = env.spawn(["-m", "bench.http", "--host", HOST, "--port", str(bare_port)], "api-bare-server")
     sessions: list[Session] = []
