@@ -59,10 +59,12 @@ async def record_many(entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     postgres = is_postgres()
-    rows = [{c: e.get(c) for c in API_CALL_COLUMNS} for e in entries]
-    for row in rows:  # as each engine stores a moment (Piccolo keeps SQLite's as UTC text)
-        moment = row["created_at"]
+    rows = []
+    for entry in entries:
+        row = {c: entry.get(c) for c in API_CALL_COLUMNS}
+        moment: datetime = entry["created_at"]  # as each engine stores a moment (Piccolo keeps SQLite's as UTC text)
         row["created_at"] = moment.isoformat() if postgres else str(moment.astimezone(UTC))
+        rows.append(row)
     await AuditEntry.raw(f"INSERT INTO audit_entry ({', '.join(API_CALL_COLUMNS)}) "
                          + (_PG_UNPACK if postgres else _SQLITE_UNPACK), json.dumps(rows))
 
