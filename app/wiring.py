@@ -7,8 +7,6 @@ again changes nothing (a listener is subscribed once; a lookup is replaced by it
 
 from __future__ import annotations
 
-import functools
-
 from app.core.events import subscribe, subscribe_batch
 from app.core.limits import Adding
 from app.domains import (
@@ -99,7 +97,7 @@ def register_listeners() -> None:
     # the audit trail names the API key that acted (REST API calls and their changes)
     audit.name_rows("api_key", platform_api.key_names)
     # the plan's monthly API calls: refused at the limit (429), each answered call counted
-    platform_api.set_call_allowance(functools.partial(billing.check_limit, resource="api_calls"))
+    platform_api.set_call_allowance(billing.check_api_call)
     platform_api.on_api_call(billing.count_api_call)
     # an abandoned-cart reminder asks the website whether the cart still holds items
     marketing.register_cart_check(website.cart_holds_items)

@@ -5,7 +5,8 @@ second (each with its own Idempotency-Key), and a small authenticated GET agains
 (generate_series on PostgreSQL, a recursive CTE on SQLite) into one organisation. The servers are
 real subprocesses on loopback (`storesync serve`, one web process, no worker; `python -m
 bench.http`), the API key is made through the real service, and its rate limits are raised for
-the run (every request here comes from one key).
+the run (every request here comes from one key); its organisation is on a plan allowing more API
+calls a month than the run makes, with the plans' limits enforced as in production.
 
 - api.orders_list.p95_ms / p50_ms: GET /api/v1/orders?limit=100&cursor=… from ORDER_CLIENTS
   clients at once, each on its own cursor spread over the whole table (a program paging through).
@@ -50,6 +51,7 @@ async def _seed(env: BenchEnvironment) -> tuple[str, list[int], int, int]:
     from app.core.tenancy import Actor, Tenant
     from app.domains.accounts.schemas import SignupForm
     from app.domains.accounts.services import sign_up
+    from app.domains.billing.tables import Plan, Subscription
     from app.domains.catalog.tables import Product, Variant
     from app.domains.inventory.locations import default_location
     from app.domains.inventory.stock import Line, count_many
@@ -86,6 +88,12 @@ async def _seed(env: BenchEnvironment) -> tuple[str, list[int], int, int]:
     location = (await default_location(tenant))["id"]
     await count_many(tenant, [Line(v, location, 1000) for v in variants], reference="bench:opening-stock")
     _key, secret = await create_key(tenant, ApiKeyForm.parse({"name": "Bench", "scopes": list(ALL_SCOPES)}))
+    # a plan whose monthly API calls this run cannot use up (the Free plan's 1,000 would refuse it):
+    # every call is checked against the plan and counted, as in production
+    plan = Plan(code=f"bench-{env.run_id}"[:20], name="Bench", price=0, available=False,
+                max_api_calls_per_month=100_000_000)
+    await plan.save()
+    await Subscription(organization=org_id, plan=plan.id, status="active").save()
     return secret, variants, location, low
 
 
@@ -124,10 +132,11 @@ async def api(env: BenchEnvironment) -> None:
     from app.domains.platform_api.v1.models import encode_cursor
 
     app_port, bare_port = _free_port(), _free_port()
-    # one key makes every call here: its rate limits are raised, and the Free plan's 1,000 calls a month
-    # are not enforced (each call is still counted towards the month, as in production)
+    # one key makes every call here: its rate limits are raised; the plan's limits are enforced, as in
+    # production (the bench turns them off for its other processes), and the organisation's plan
+    # allows more calls than the run makes (_seed)
     limits = {"API_CALLS_PER_KEY_MINUTE": "100000000", "API_CALLS_PER_ORG_MINUTE": "100000000",
-              "BILLING_ENFORCE_LIMITS": "false"}
+              "BILLING_ENFORCE_LIMITS": "true"}
     app_server = env.spawn(["-m", "app.cli", "serve", "--host", HOST, "--port", str(app_port)], "api-server", **limits)
     bare_server = env.spawn(["-m", "bench.http", "--host", HOST, "--port", str(bare_port)], "api-bare-server")
     sessions: list[Session] = []

@@ -56,6 +56,9 @@ def _mask_header(match: re.Match) -> str:
 _MASKERS = list(zip(_PATTERNS, (_mask_query, _mask_json, _mask_header), strict=True))
 
 
+_secrets_of: dict[tuple[str, ...], list[str]] = {}  # the settings' secret values -> the list to mask
+
+
 def _known_secrets() -> list[str]:
     from app.settings import get_settings
 
@@ -63,17 +66,28 @@ def _known_secrets() -> list[str]:
         settings = get_settings()
     except Exception:  # settings not valid yet: their own error is being logged
         return []
-    values = [settings.secret_key, settings.shopee_partner_key, settings.tiktok_app_secret, settings.lazada_app_secret,
-              settings.smtp_password,
-              *settings.encryption_keys.split(",")]
-    # Longest first, so a secret that contains another is masked whole.
-    return sorted({v.strip() for v in values if len(v.strip()) >= 8}, key=len, reverse=True)
+    raw = (settings.secret_key, settings.shopee_partner_key, settings.tiktok_app_secret, settings.lazada_app_secret,
+           settings.smtp_password, settings.encryption_keys)
+    known = _secrets_of.get(raw)
+    if known is None:  # worked out once per value of the settings, not on every log line
+        values = [*raw[:-1], *raw[-1].split(",")]
+        # Longest first, so a secret that contains another is masked whole.
+        known = sorted({v.strip() for v in values if len(v.strip()) >= 8}, key=len, reverse=True)
+        if len(_secrets_of) > 16:
+            _secrets_of.clear()
+        _secrets_of[raw] = known
+    return known
+
+
+_NAMES = tuple(n.casefold() for n in SECRET_NAMES + QUERY_SECRET_NAMES)  # every pattern needs one of them
 
 
 def redact(text: str) -> str:
     """``text`` with every secret it carries replaced by [redacted]."""
-    for pattern, mask in _MASKERS:
-        text = pattern.sub(mask, text)
+    lowered = text.casefold()  # casefold: (?i) also matches the long s and the Kelvin sign
+    if any(name in lowered for name in _NAMES):  # most lines (every access log line) name none: no regex runs
+        for pattern, mask in _MASKERS:
+            text = pattern.sub(mask, text)
     for secret in _known_secrets():
         if secret in text:
             text = text.replace(secret, MASK)

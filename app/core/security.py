@@ -11,7 +11,6 @@ import logging
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import Message, Scope
 
@@ -89,10 +88,26 @@ def content_security_policy(path: str, settings: Settings) -> str:
         base = SANDBOX_CSP
     else:
         base = APP_CSP
-    consent = sorted({o for o in (_origin(settings.marketplace_host("shopee_api_base")),
-                                  _origin(settings.marketplace_host("tiktok_authorize_url")),
-                                  _origin(settings.marketplace_host("lazada_authorize_url"))) if o})
-    return _policy(tuple(base.items()), tuple(consent))
+    return _policy(tuple(base.items()), _consent_origins(settings))
+
+
+_consent: dict[tuple, tuple[str, ...]] = {}
+
+
+def _consent_origins(settings: Settings) -> tuple[str, ...]:
+    """The marketplaces' consent origins, worked out once per value of the settings they come from
+    (every response asks)."""
+    key = (settings.shopee_api_base, settings.tiktok_authorize_url, settings.lazada_authorize_url,
+           settings.sandbox_enabled, settings.base_url)
+    origins = _consent.get(key)
+    if origins is None:
+        if len(_consent) > 16:
+            _consent.clear()
+        origins = _consent[key] = tuple(sorted({o for o in (
+            _origin(settings.marketplace_host("shopee_api_base")),
+            _origin(settings.marketplace_host("tiktok_authorize_url")),
+            _origin(settings.marketplace_host("lazada_authorize_url"))) if o}))
+    return origins
 
 
 def security_headers(settings: Settings):
@@ -105,18 +120,18 @@ def security_headers(settings: Settings):
         # Litestar rewrites scope["path"] for mounted apps (/admin, /sandbox); raw_path keeps the URL's.
         raw = scope.get("raw_path")
         path = raw.decode("latin-1").split("?", 1)[0] if raw else scope.get("path", "")
-        headers = MutableScopeHeaders.from_message(message)
-        wanted = {
-            "Content-Security-Policy": content_security_policy(path, settings),
-            "X-Frame-Options": "SAMEORIGIN" if _is_admin(path) else "DENY",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-        }
+        headers = list(message.get("headers", ()))
+        present = {name.lower() for name, _value in headers}
+        wanted = [
+            (b"content-security-policy", content_security_policy(path, settings)),
+            (b"x-frame-options", "SAMEORIGIN" if _is_admin(path) else "DENY"),
+            (b"x-content-type-options", "nosniff"),
+            (b"referrer-policy", "same-origin"),
+        ]
         if settings.https:
-            wanted["Strict-Transport-Security"] = HSTS
-        for name, value in wanted.items():
-            if headers.get(name) is None:
-                headers[name] = value
+            wanted.append((b"strict-transport-security", HSTS))
+        headers += [(name, value.encode("latin-1")) for name, value in wanted if name not in present]
+        message["headers"] = headers
 
     return add_headers
 

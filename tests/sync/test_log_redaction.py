@@ -115,3 +115,15 @@ def test_exception_text_is_redacted(caplog):
         except RuntimeError:
             logger.exception("call failed")
     assert "leak42" not in caplog.text and "access_token=[redacted]" in caplog.text
+
+
+def test_lines_naming_no_secret_pass_untouched_and_every_spelling_of_a_name_is_still_masked(monkeypatch):
+    # every access log line takes the fast path (no secret name in it); the regexes still see each
+    # spelling they match case-insensitively, the long s and the Kelvin sign included
+    line = '127.0.0.1:5400 - "GET /api/v1/key HTTP/1.1" 200'
+    assert redact(line) == line
+    for text in ("GET /a?ACCESS_TOKEN=abc123", "GET /a?ſign=abc123", "GET /a?Access_Token=abc123",
+                 '{"app_secret": "abc123"}', "AUTHORIZATION: Bearer abc123"):
+        assert "abc123" not in redact(text), text
+    monkeypatch.setattr(get_settings(), "secret_key", "a-secret-named-nowhere-9876")
+    assert redact("boom a-secret-named-nowhere-9876") == "boom [redacted]"  # a settings change is seen at once

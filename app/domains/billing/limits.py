@@ -8,7 +8,7 @@ about, never refused: incoming orders and stock pushes do not ask.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict
@@ -160,15 +160,74 @@ async def refuse_over_limit(event: Adding) -> None:
 
 async def count_api_call(organization_id: int, calls: int = 1) -> int:
     """Count `calls` API calls this month (the API hands them over in batches) and return the
-    month's count (for the API's middleware: call check_limit(org, "api_calls") first to refuse at
-    the limit, then this)."""
+    month's count (for the API: check_api_call(org) first to refuse at the limit, then this)."""
     month = month_key()
     updated = await ApiUsage.update({ApiUsage.calls: ApiUsage.calls + calls}).where(
         (ApiUsage.organization == organization_id) & (ApiUsage.month == month)).returning(ApiUsage.calls)
     if updated:
-        return int(updated[0]["calls"])
+        return _counted(organization_id, month, int(updated[0]["calls"]))
     inserted = await ApiUsage.insert(ApiUsage(organization=organization_id, month=month, calls=calls)).on_conflict(
         target=(ApiUsage.organization, ApiUsage.month), action="DO NOTHING").returning(ApiUsage.calls)
     if inserted:
-        return calls
+        return _counted(organization_id, month, calls)
     return await count_api_call(organization_id, calls)  # a concurrent first call inserted the row
+
+
+# check_api_call runs before every REST API call: what it read of an organisation's plan and month's
+# calls is kept by this process for API_ALLOWANCE_SECONDS (no query on the calls in between). The
+# calls it lets through are added to what was read, and each batch count_api_call writes brings the
+# count up to what the database holds (every process's calls). So one process stops at the limit;
+# several may pass it by what the others let through in those seconds, and a new plan applies to
+# the API within them (at once in the process that changed it: forget_api_allowance).
+API_ALLOWANCE_SECONDS = 5
+API_ALLOWANCE_SIZE = 10_000
+
+
+@dataclass(slots=True)
+class _Allowance:
+    until: datetime
+    month: str
+    plan: PlanView
+    limit: int | None
+    used: int
+
+
+_allowances: dict[int, _Allowance] = {}
+
+
+def _counted(organization_id: int, month: str, calls: int) -> int:
+    kept = _allowances.get(organization_id)
+    if kept is not None and kept.month == month:
+        kept.used = max(kept.used, calls)  # calls let through here and not yet written stay counted
+    return calls
+
+
+def forget_api_allowance(organization_id: int | None = None) -> None:
+    """Read the organisation's plan and calls afresh on its next API call (every organisation's: None)."""
+    if organization_id is None:
+        _allowances.clear()
+    else:
+        _allowances.pop(organization_id, None)
+
+
+async def check_api_call(organization_id: int) -> None:
+    """check_limit(organization_id, "api_calls") for the API's every call, counting the call it lets
+    through, without a query on most calls (see API_ALLOWANCE_SECONDS)."""
+    if not get_settings().billing_enforce_limits:
+        return
+    now = utcnow()
+    month = month_key(now)
+    kept = _allowances.get(organization_id)
+    if kept is None or kept.until <= now or kept.month != month:
+        plan = await plan_of(organization_id)
+        limit = plan.limits[Resource.API_CALLS.value]
+        used = await api_calls(organization_id, month) if limit is not None else 0
+        if len(_allowances) >= API_ALLOWANCE_SIZE:
+            _allowances.clear()
+        kept = _allowances[organization_id] = _Allowance(now + timedelta(seconds=API_ALLOWANCE_SECONDS), month, plan,
+                                                         limit, used)
+    if kept.limit is None:
+        return
+    if kept.used >= kept.limit:
+        raise LimitReached(_refusal(Resource.API_CALLS, kept.limit, kept.plan))
+    kept.used += 1

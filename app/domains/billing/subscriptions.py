@@ -24,7 +24,7 @@ from app.core.queue import get_queue, job_options, task_job
 from app.core.records import from_rows
 from app.core.tenancy import Actor, Tenant
 from app.domains import accounts, audit, notifications, payments
-from app.domains.billing.limits import FREE, PlanView, plan_by_code, plan_of
+from app.domains.billing.limits import FREE, PlanView, forget_api_allowance, plan_by_code, plan_of
 from app.domains.billing.statuses import InvoiceKind, InvoiceStatus, SubscriptionStatus
 from app.domains.billing.tables import BillingInvoice, Plan, Subscription
 from app.integrations import errors as integration_errors
@@ -178,6 +178,7 @@ async def apply_payment(invoice_id: int, *, now: datetime | None = None) -> bool
         if not updated:
             await Subscription(organization=inv["organization"], plan=inv["plan"], status=SubscriptionStatus.ACTIVE,
                                period_start=start, period_end=start + _period(), updated_at=now).save()
+    forget_api_allowance(inv["organization"])
     plan = await Plan.select(Plan.name).where(Plan.id == inv["plan"]).first()
     await notifications.notify(Tenant(inv["organization"]), "billing", deferred(
         N_("Payment received: you are on the %(plan)s plan."), plan=plan["name"] if plan else ""),
@@ -248,6 +249,7 @@ async def _downgrade(organization_id: int, free: PlanView, now: datetime) -> Non
             Subscription.organization == organization_id)
         await BillingInvoice.update({BillingInvoice.status: InvoiceStatus.VOID}).where(
             (BillingInvoice.organization == organization_id) & (BillingInvoice.status == InvoiceStatus.OPEN))
+    forget_api_allowance(organization_id)
     await audit.record(organization_id, Actor(None), "billing.downgraded", "organization", organization_id,
                        after={"plan": FREE})
     await notifications.notify(Tenant(organization_id), "billing", deferred(

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,8 +30,12 @@ ANY_KEY = "*"  # opt["api_scope"] of a route any valid key may call
 
 
 def bearer_token(connection: ASGIConnection) -> str:
-    scheme, _sep, token = connection.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+    # read from the raw headers: connection.headers would parse every header of the call for this one
+    for name, value in connection.scope.get("headers") or ():
+        if name.lower() == b"authorization":
+            scheme, _sep, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return ""
 
 
 async def api_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -84,10 +87,8 @@ class ApiCallMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 quota = scope.get("state", {}).get(STATE_QUOTA)
-                if quota is not None:
-                    headers = MutableScopeHeaders.from_message(message)
-                    for name, value in quota.headers().items():
-                        headers[name] = value
+                if quota is not None:  # appended as they are: nothing else sets RateLimit-* on an API answer
+                    message["headers"] = [*message.get("headers", ()), *quota.raw_headers()]
             await send(message)
 
         await self.app(scope, receive, send_with_limits)
