@@ -3,8 +3,9 @@ init_tier_variation; and edits of a published item (ListingEditor): update_item 
 description, then update_price for its models (model 0 is the only model of an item without
 variations). Mixed into ShopeeAdapter; uses its ``_shop_call``.
 
-The two edit calls are not one transaction on Shopee: when update_price refuses a model after
-update_item has taken the name, the name stays changed there. Both calls replace values (sending
+The edit calls are not one transaction on Shopee: the models are checked first (get_model_list), but
+when update_price still refuses a price after update_item has taken the name, the name stays changed
+there. Both calls replace values (sending
 the same edit again changes nothing more), so a refused edit is simply sent again once fixed."""
 
 from __future__ import annotations
@@ -167,9 +168,18 @@ class ShopeePublishing(_Base):
             for v in listing.variants})
 
     async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
-        """update_item (item_name, description), then update_price for the named models; a model
-        Shopee lists in failure_list refuses the edit with Shopee's reason."""
+        """get_model_list first (an item or a model gone from Shopee refuses the edit before anything
+        changes), then update_item (item_name, description), then update_price for the named models;
+        a model Shopee lists in failure_list refuses the edit with Shopee's reason."""
         try:
+            models_now = await self._shop_call(conn, "GET", "/api/v2/product/get_model_list", "shopee.model_list",
+                                               query={"item_id": edit.listing_id})
+            known = {str(m["model_id"]) for m in models_now.get("model") or []} or {"0"}
+            missing = sorted(set(edit.prices) - known)
+            if missing:
+                detail = f"model_id: {', '.join(missing)} is not a model of item {edit.listing_id} on Shopee."
+                raise errors.ListingRefused(detail, field="variants", platform="shopee", code="error_param",
+                                            seller_message=detail)
             await self._shop_call(conn, "POST", "/api/v2/product/update_item", "shopee.update_item",
                                   body={"item_id": int(edit.listing_id), "item_name": edit.title,
                                         "description": edit.description})
