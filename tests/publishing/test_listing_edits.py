@@ -16,6 +16,8 @@ from app.domains.catalog.services import get_product, update_product
 from app.domains.jobs.tables import BackgroundJob
 from app.domains.listings.tables import Listing
 from app.domains.publishing import edits, services
+from app.domains.stores.statuses import StoreStatus
+from app.domains.stores.tables import Store
 from tests.inventory.factories import tenant_of
 from tests.publishing.test_publish_service import answers, kaos
 from tests.support import http_client, login, make_account, post
@@ -165,3 +167,21 @@ async def test_a_listing_that_is_not_the_products_answers_404(app, owner_client,
     assert foreign.status_code == 404
     assert await BackgroundJob.count().where(
         BackgroundJob.organization.is_in([owner_client.account.org_id, stranger.org_id])) == 0, "no job started"
+
+
+async def test_a_store_that_is_not_connected_says_so_instead_of_sending(owner_client, sandbox):
+    tenant = tenant_of(owner_client.account)
+    shop, store, product_id, item_id = await _published(owner_client, sandbox, "shopee", "EP")
+    await _edit(tenant, product_id, name="Kaos Baru", description="Baru.", prices=NEW_PRICES)
+    await Store.update({Store.status: StoreStatus.PAUSED}).where(Store.id == store["id"])
+    [changes] = await edits.preview(tenant, product_id)
+
+    preview = await owner_client.get(f"/publish/products/{product_id}/changes", headers={"HX-Request": "true"})
+    assert "/send" not in preview.text and "resume or reconnect it to send changes" in preview.text
+    pressed = await post(owner_client, f"/publish/products/{product_id}/listings/{changes.listing_row_id}/send", {},
+                         htmx=True)
+    assert pressed.status_code == 422 and 'role="alert">This store is not connected now' in pressed.text
+    assert await BackgroundJob.count().where(BackgroundJob.organization == owner_client.account.org_id) == 0
+    with pytest.raises(ValidationFailed):  # a job queued before the pause sends nothing either
+        await edits.send_changes(tenant, product_id, changes.listing_row_id)
+    assert sandbox.shop("shopee", shop.shop_id).products[item_id].title == "Kaos Polos Katun Combed"
