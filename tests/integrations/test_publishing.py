@@ -95,6 +95,11 @@ async def test_shopee_item_without_variants_is_model_zero(shopee: ShopeeAdapter,
     [listed] = [x async for x in shopee.fetch_listings(shopee_shop.conn) if x.listing_id == created.listing_id]
     assert not listed.has_variants and listed.variants[0].quantity == 12
 
+    await shopee.update_listing(shopee_shop.conn, ListingEdit(listing_id=created.listing_id, title="Kopi Gayo 250gr",
+                                                              description="Kopi arabika.", prices={"0": 90_000}))
+    [edited] = [x async for x in shopee.fetch_listings(shopee_shop.conn) if x.listing_id == created.listing_id]
+    assert edited.title == "Kopi Gayo 250gr" and edited.variants[0].price == 90_000, "model 0 is the item's price"
+
 
 @pytest.mark.parametrize("which", ["shopee", "tiktok"])
 async def test_platform_refusals_name_the_field(which, shopee: ShopeeAdapter, tiktok: TikTokAdapter,
