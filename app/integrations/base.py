@@ -664,7 +664,10 @@ class ListingEdit(DomainModel):
 @runtime_checkable
 class ListingEditor(Protocol):
     """A channel that can change an existing listing's content (additive, like PublishingAdapter).
-    Refusals raise ``errors.ListingRefused`` naming the field, as a create's do."""
+    Refusals raise ``errors.ListingRefused`` naming the field, as a create's do. An edit replaces
+    values, so sending the same edit twice leaves the listing as sending it once: a job may retry it,
+    and a platform that needs several calls (Shopee: name, then prices) may keep the calls made
+    before a refusal; the edit is then sent again whole."""
 
     platform: Platform
     listing_limits: ListingLimits

@@ -1,5 +1,5 @@
-"""What the emulated marketplaces check when a listing is created: category trees, category
-attributes, limits on titles, photos and variations, and photo dimensions.
+"""What the emulated marketplaces check when a listing is created or edited: category trees, category
+attributes, limits on titles, photos and variations, photo dimensions, and prices.
 
 Choices (the platforms publish some limits, not all; written down so tests and adapters agree):
 - Shopee (Indonesia): item_name <= 120 characters, <= 9 images, <= 2 tiers, <= 50 models, photos
@@ -60,6 +60,24 @@ class Limits:
 SHOPEE = Limits(title_max=120, images_max=9, tiers_max=2, variants_max=50, image_min_px=500)
 TIKTOK = Limits(title_max=255, images_max=9, tiers_max=3, variants_max=100, image_min_px=300)
 LAZADA = Limits(title_max=255, images_max=8, tiers_max=2, variants_max=50, image_min_px=330)
+
+
+def title_problem(title: object, limits: Limits) -> str | None:
+    """What is wrong with a listing title (create and edit alike), None when nothing is."""
+    if not isinstance(title, str) or not title.strip():
+        return "is required."
+    if len(title) > limits.title_max:
+        return f"length must be at most {limits.title_max} characters."
+    return None
+
+
+def price_problem(amount: object) -> str | None:
+    """What is wrong with a price as a platform receives it (a number or a decimal string)."""
+    try:
+        value = float(str(amount))
+    except (TypeError, ValueError):
+        return "must be a number."
+    return None if value > 0 else "must be greater than 0."
 
 
 def shopee_category_id(key: int) -> int:

@@ -22,7 +22,7 @@ from litestar.enums import HttpMethod
 from litestar.params import FromPath
 
 from app.integrations.shopee import signing
-from app.sandbox import finance
+from app.sandbox import finance, listing_rules
 from app.sandbox.documents import label_pdf
 from app.sandbox.responses import apply_fault, html_page, json_response, request_id
 from app.sandbox.shopee_publish import publishing_endpoints
@@ -677,12 +677,12 @@ def _apply_stock(sku: Sku, entry: dict) -> dict | str:
 
 
 def _apply_price(sku: Sku, entry: dict) -> dict | str:
-    try:
-        price = float(entry["original_price"])
-    except (KeyError, TypeError, ValueError):
+    if "original_price" not in entry:
         return "original_price is required."
-    if price <= 0:
-        return "original_price must be positive."
+    problem = listing_rules.price_problem(entry["original_price"])
+    if problem:
+        return f"original_price {problem}"
+    price = float(entry["original_price"])
     sku.price = int(round(price))
     return {"original_price": price}
 

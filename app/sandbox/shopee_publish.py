@@ -1,10 +1,12 @@
 """Emulated Shopee listing creation: product.get_category, product.get_attribute_tree,
-media_space.upload_image, logistics.get_channel_list, product.add_item, product.init_tier_variation
-and product.delete_item, with the checks of app.sandbox.listing_rules.
+media_space.upload_image, logistics.get_channel_list, product.add_item, product.init_tier_variation,
+product.update_item (name and description of a published item; its prices go through
+product.update_price in shopee_api) and product.delete_item, with the checks of app.sandbox.listing_rules.
 
 Refusals use Shopee's envelope (``error``/``message``, HTTP 400): ``error_param`` for a missing or
 malformed field, ``product.error_attribute`` for attributes, ``product.error_image`` for photos,
-``product.error_tier_variation`` for tiers and models. Messages start with the request field at fault.
+``product.error_tier_variation`` for tiers and models, ``error_item_not_found`` for an item the shop
+does not have. Messages start with the request field at fault.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from app.sandbox.responses import request_id
 from app.sandbox.state import Product, SandboxError, SandboxState, Sku
 
 LIMITS = rules.SHOPEE
+DESCRIPTION_MAX = 3000  # the sandbox's choice (Seller Centre's limit for Indonesia, not checked against the API)
 CHANNELS = ({"logistics_channel_id": 8003, "logistics_channel_name": "J&T Express", "enabled": True},
             {"logistics_channel_id": 8005, "logistics_channel_name": "SiCepat REG", "enabled": True},
             {"logistics_channel_id": 8010, "logistics_channel_name": "GoSend Instant", "enabled": False})
@@ -79,20 +82,26 @@ def publishing_endpoints(state: SandboxState) -> dict[tuple[str, str], Callable[
     async def channel_list(call: Any) -> dict[str, Any]:
         return _ok({"logistics_channel_list": list(CHANNELS)})
 
-    def check_item(body: dict[str, Any]) -> tuple[rules.Node, list[str]]:
-        name = body.get("item_name")
-        if not isinstance(name, str) or not name.strip():
-            raise _refuse("error_param", "item_name: is required.")
-        if len(name) > LIMITS.title_max:
-            raise _refuse("error_param", f"item_name: length must be at most {LIMITS.title_max} characters.")
-        if not str(body.get("description") or "").strip():
+    def check_text(body: dict[str, Any], *, required: bool) -> None:
+        """item_name and description: required on add_item; on update_item, checked when given."""
+        if required or "item_name" in body:
+            problem = rules.title_problem(body.get("item_name"), LIMITS)
+            if problem:
+                raise _refuse("error_param", f"item_name: {problem}")
+        if (required or "description" in body) and not str(body.get("description") or "").strip():
             raise _refuse("error_param", "description: is required.")
+        if len(str(body.get("description") or "")) > DESCRIPTION_MAX:
+            raise _refuse("error_param", f"description: length must be at most {DESCRIPTION_MAX} characters.")
+
+    def check_item(body: dict[str, Any]) -> tuple[rules.Node, list[str]]:
+        check_text(body, required=True)
+        problem = rules.price_problem(body.get("original_price"))
+        if problem:
+            raise _refuse("error_param", f"original_price: {problem}")
         try:
-            price, weight = float(body.get("original_price") or 0), float(body.get("weight") or 0)
+            weight = float(body.get("weight") or 0)
         except (TypeError, ValueError):
-            raise _refuse("error_param", "original_price: must be a number.") from None
-        if price <= 0:
-            raise _refuse("error_param", "original_price: must be greater than 0.")
+            weight = 0
         if weight <= 0:
             raise _refuse("error_param", "weight: must be greater than 0.")
         node = rules.node_by(str(body.get("category_id")), rules.shopee_category_id)
@@ -142,7 +151,9 @@ def publishing_endpoints(state: SandboxState) -> dict[tuple[str, str], Callable[
                 product_id=product_id, title=body["item_name"],
                 status="UNLIST" if body.get("item_status") == "UNLIST" else "NORMAL",
                 seller_sku=str(body.get("item_sku") or ""), has_variants=False, tiers=(), skus=[sku],
-                create_time=now, update_time=now)
+                create_time=now, update_time=now, description=str(body["description"]),
+                category_id=str(body["category_id"]),
+                images=tuple(str(i) for i in body["image"]["image_id_list"]))
         return _ok({"item_id": int(product_id), "item_name": body["item_name"],
                     "item_status": call.shop.products[product_id].status})
 
@@ -191,6 +202,24 @@ def publishing_endpoints(state: SandboxState) -> dict[tuple[str, str], Callable[
                 {"model_id": int(s.sku_id), "model_sku": s.seller_sku, "tier_index": list(s.tier_index)}
                 for s in skus]})
 
+    async def update_item(call: Any) -> dict[str, Any]:
+        """product.update_item: what the body names replaces what was there (here item_name and
+        description; prices go through product.update_price). Checked whole before anything changes."""
+        body = call.body
+        item_id = str(body.get("item_id") or "")
+        check_text(body, required=False)
+        with state.lock:
+            product = call.shop.products.get(item_id)
+            if product is None:
+                raise _refuse("error_item_not_found", f"item_id: item {item_id or '(none)'} not found.")
+            if "item_name" in body:
+                product.title = str(body["item_name"])
+            if "description" in body:
+                product.description = str(body["description"])
+            product.update_time = max(int(state.now()), product.update_time + 1)
+            return _ok({"item_id": int(item_id), "item_name": product.title, "description": product.description,
+                        "item_status": product.status})
+
     async def delete_item(call: Any) -> dict[str, Any]:
         with state.lock:
             if call.shop.products.pop(str(call.body.get("item_id") or ""), None) is None:
@@ -204,5 +233,6 @@ def publishing_endpoints(state: SandboxState) -> dict[tuple[str, str], Callable[
         ("GET", "/api/v2/logistics/get_channel_list"): channel_list,
         ("POST", "/api/v2/product/add_item"): add_item,
         ("POST", "/api/v2/product/init_tier_variation"): init_tier_variation,
+        ("POST", "/api/v2/product/update_item"): update_item,
         ("POST", "/api/v2/product/delete_item"): delete_item,
     }

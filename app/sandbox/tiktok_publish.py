@@ -1,11 +1,13 @@
-"""Emulated TikTok Shop listing creation (202309): categories, category attributes, image upload and
-product create, with the checks of app.sandbox.listing_rules.
+"""Emulated TikTok Shop listing creation (202309): categories, category attributes, image upload,
+product create, and partial_edit of a published product (title, description, SKU prices), with the
+checks of app.sandbox.listing_rules.
 
 Refusals use TikTok's envelope (``code`` non-zero, ``message``, HTTP 200). The codes are the
 sandbox's choice (TikTok publishes many product codes, none stable enough to rely on):
 12052002 category not a leaf, 12052016 title, 12052017 description, 12052022 main images,
 12052040 package weight, 12052220 required attribute missing, 12052221 value not allowed,
-12052230 sales attributes / SKUs, 12052231 SKU price, 12019002 image refused at upload.
+12052230 sales attributes / SKUs (also a SKU id not in the product), 12052231 SKU price,
+12019002 image refused at upload, 12052048 product not found (as product detail answers it).
 Messages start with the request field at fault. TikTok spells the flag ``is_requried`` (sic).
 """
 
@@ -62,14 +64,25 @@ def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any
         return {"uri": uri, "url": f"https://p16-oec-sg.ibyteimg.com/{uri}~tplv.jpeg", "width": size[0],
                 "height": size[1], "use_case": "MAIN_IMAGE"}
 
-    def check(body: dict[str, Any]) -> None:
-        title = body.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise _refuse(12052016, "title: is required.")
-        if len(title) > LIMITS.title_max:
-            raise _refuse(12052016, f"title: length must be at most {LIMITS.title_max} characters.")
-        if not str(body.get("description") or "").strip():
+    def check_text(body: dict[str, Any], *, required: bool) -> None:
+        """title and description: required on create; on partial_edit, checked when given."""
+        if required or "title" in body:
+            problem = rules.title_problem(body.get("title"), LIMITS)
+            if problem:
+                raise _refuse(12052016, f"title: {problem}")
+        if (required or "description" in body) and not str(body.get("description") or "").strip():
             raise _refuse(12052017, "description: is required.")
+
+    def check_price(sku: dict[str, Any]) -> None:
+        price = sku.get("price")
+        if not isinstance(price, dict) or rules.price_problem(price.get("amount")):
+            raise _refuse(12052231, f"skus: price amount of SKU {sku.get('id') or sku.get('seller_sku') or '?'} "
+                          "must be greater than 0.")
+        if price.get("currency") not in (None, "IDR"):
+            raise _refuse(12052231, f"skus: currency {price.get('currency')} is not the shop's currency (IDR).")
+
+    def check(body: dict[str, Any]) -> None:
+        check_text(body, required=True)
         node = rules.node_by(str(body.get("category_id")), rules.tiktok_category_id)
         if node is None or node.key not in rules.LEAVES:
             raise _refuse(12052002, "category_id: is not a leaf category.")
@@ -110,12 +123,7 @@ def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any
         if len(set(combos)) != len(combos):
             raise _refuse(12052230, "skus: two SKUs have the same sales attribute values.")
         for sku in skus:
-            try:
-                amount = float((sku.get("price") or {}).get("amount") or 0)
-            except (TypeError, ValueError):
-                amount = 0
-            if amount <= 0:
-                raise _refuse(12052231, "skus: price amount must be greater than 0.")
+            check_price(sku)
 
     async def create(call: Any) -> dict[str, Any]:
         body = call.body
@@ -143,15 +151,48 @@ def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any
                 status="DRAFT" if body.get("save_mode") == "AS_DRAFT" else "ACTIVATE",
                 seller_sku=skus[0].seller_sku, has_variants=bool(tier_names),
                 tiers=tuple((str(n), tuple(o)) for n, o in zip(tier_names, options, strict=True)), skus=skus,
-                create_time=now, update_time=now)
+                create_time=now, update_time=now, description=str(body["description"]),
+                category_id=str(body["category_id"]), images=tuple(str(i["uri"]) for i in body["main_images"]))
         return {"product_id": product_id, "warnings": [], "skus": [
             {"id": s.sku_id, "seller_sku": s.seller_sku,
              "sales_attributes": [{"name": n, "value_name": v} for n, v in zip(tier_names, s.label, strict=True)]}
             for s in skus]}
+
+    async def partial_edit(call: Any) -> dict[str, Any]:
+        """Partial edit: only what the body names changes (here title, description and SKU prices by
+        SKU id; SKUs left out keep their price). Checked whole before anything changes."""
+        body = call.body
+        product_id = call.match["product_id"]
+        check_text(body, required=False)
+        skus_in = body.get("skus")
+        if skus_in is not None and (not isinstance(skus_in, list) or not skus_in):
+            raise _refuse(12052230, "skus: must hold at least one SKU when given.")
+        for sku in skus_in or []:
+            if "price" in sku:
+                check_price(sku)
+        with state.lock:
+            product = call.shop.products.get(product_id)
+            if product is None:
+                raise _refuse(12052048, "Product not found.")
+            by_id = {s.sku_id: s for s in product.skus}
+            unknown = [str(s.get("id")) for s in skus_in or [] if str(s.get("id")) not in by_id]
+            if unknown:
+                raise _refuse(12052230, f"skus: SKU {unknown[0]} is not in product {product_id}.")
+            if "title" in body:
+                product.title = str(body["title"])
+            if "description" in body:
+                product.description = str(body["description"])
+            for sku in skus_in or []:
+                if "price" in sku:
+                    by_id[str(sku["id"])].price = int(float(str(sku["price"]["amount"])))
+            product.update_time = max(int(state.now()), product.update_time + 1)
+            return {"product_id": product_id, "warnings": [], "skus": [
+                {"id": s.sku_id, "seller_sku": s.seller_sku} for s in product.skus]}
 
     return [
         ("GET", r"/product/202309/categories", categories),
         ("GET", r"/product/202309/categories/(?P<category_id>\d+)/attributes", attributes),
         ("POST", r"/product/202309/images/upload", upload),
         ("POST", r"/product/202309/products", create),
+        ("POST", r"/product/202309/products/(?P<product_id>\d+)/partial_edit", partial_edit),
     ]

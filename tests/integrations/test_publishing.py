@@ -9,7 +9,14 @@ import zlib
 import pytest
 
 from app.integrations import errors
-from app.integrations.base import ChosenAttribute, NewListing, NewVariant, PublishingAdapter
+from app.integrations.base import (
+    ChosenAttribute,
+    ListingEdit,
+    ListingEditor,
+    NewListing,
+    NewVariant,
+    PublishingAdapter,
+)
 from app.integrations.shopee.adapter import ShopeeAdapter
 from app.integrations.tiktok.adapter import TikTokAdapter
 from app.sandbox.state import SandboxState
@@ -88,6 +95,11 @@ async def test_shopee_item_without_variants_is_model_zero(shopee: ShopeeAdapter,
     [listed] = [x async for x in shopee.fetch_listings(shopee_shop.conn) if x.listing_id == created.listing_id]
     assert not listed.has_variants and listed.variants[0].quantity == 12
 
+    await shopee.update_listing(shopee_shop.conn, ListingEdit(listing_id=created.listing_id, title="Kopi Gayo 250gr",
+                                                              description="Kopi arabika.", prices={"0": 90_000}))
+    [edited] = [x async for x in shopee.fetch_listings(shopee_shop.conn) if x.listing_id == created.listing_id]
+    assert edited.title == "Kopi Gayo 250gr" and edited.variants[0].price == 90_000, "model 0 is the item's price"
+
 
 @pytest.mark.parametrize("which", ["shopee", "tiktok"])
 async def test_platform_refusals_name_the_field(which, shopee: ShopeeAdapter, tiktok: TikTokAdapter,
@@ -129,3 +141,57 @@ async def test_a_refused_create_can_be_retried_after_a_server_fault(shopee: Shop
     state.add_fault(Fault(platform="shopee", kind="server_error", shop_id=shopee_shop.shop.shop_id, remaining=2))
     created = await shopee.create_listing(shopee_shop.conn, _listing(leaf, attrs, [image.image_id]))
     assert created.listing_id in state.shop("shopee", shopee_shop.shop.shop_id).products
+
+
+@pytest.mark.parametrize("which", ["shopee", "tiktok"])
+async def test_an_edit_replaces_title_description_and_prices_per_variant(which, shopee: ShopeeAdapter,
+                                                                         tiktok: TikTokAdapter, shopee_shop: Connected,
+                                                                         tiktok_shop: Connected, state: SandboxState):
+    adapter, shop = (shopee, shopee_shop) if which == "shopee" else (tiktok, tiktok_shop)
+    assert isinstance(adapter, ListingEditor)
+    leaf, attrs = await _form(adapter, shop.conn, "Kaos")
+    image = await adapter.upload_image(shop.conn, png(800, 800), "kaos.png")
+    created = await adapter.create_listing(shop.conn, _listing(leaf, attrs, [image.image_id]))
+    ids = created.variant_ids
+    edit = ListingEdit(listing_id=created.listing_id, title="Kaos Polos Combed 30s Premium",
+                       description="Kaos katun, jahitan rantai.",
+                       prices={ids["KAOS-HTM-M"]: 64_000, ids["KAOS-HTM-L"]: 66_500})
+
+    await adapter.update_listing(shop.conn, edit)
+    await adapter.update_listing(shop.conn, edit)  # a retried job: the same edit again changes nothing more
+    item = state.shop(which, shop.shop.shop_id).products[created.listing_id]
+    assert item.title == "Kaos Polos Combed 30s Premium" and item.description == "Kaos katun, jahitan rantai."
+    [listed] = [x async for x in adapter.fetch_listings(shop.conn) if x.listing_id == created.listing_id]
+    assert {v.seller_sku: v.price for v in listed.variants} == {
+        "KAOS-HTM-M": 64_000, "KAOS-HTM-L": 66_500, "KAOS-PTH-M": 59_000}, "an SKU not named keeps its price"
+    assert listed.title == "Kaos Polos Combed 30s Premium"
+
+
+@pytest.mark.parametrize("which", ["shopee", "tiktok"])
+async def test_a_refused_edit_names_the_field_in_the_platforms_words(which, shopee: ShopeeAdapter,
+                                                                     tiktok: TikTokAdapter, shopee_shop: Connected,
+                                                                     tiktok_shop: Connected, state: SandboxState):
+    adapter, shop = (shopee, shopee_shop) if which == "shopee" else (tiktok, tiktok_shop)
+    leaf, attrs = await _form(adapter, shop.conn, "Kaos")
+    image = await adapter.upload_image(shop.conn, png(800, 800), "kaos.png")
+    created = await adapter.create_listing(shop.conn, _listing(leaf, attrs, [image.image_id]))
+    sku = created.variant_ids["KAOS-HTM-M"]
+    item = state.shop(which, shop.shop.shop_id).products[created.listing_id]
+
+    with pytest.raises(errors.ListingRefused) as long_title:
+        await adapter.update_listing(shop.conn, ListingEdit(
+            listing_id=created.listing_id, title="K" * (adapter.listing_limits.title_max + 1), description="Baru.",
+            prices={sku: 70_000}))
+    assert long_title.value.field == "title" and f"at most {adapter.listing_limits.title_max}" in long_title.value.detail
+    assert item.title == "Kaos Polos Cotton Combed 30s" and {s.price for s in item.skus} == {59_000, 61_000}
+
+    with pytest.raises(errors.ListingRefused) as unknown:
+        await adapter.update_listing(shop.conn, ListingEdit(listing_id="999999999", title="Kaos", description="Baru."))
+    assert unknown.value.field is None and "not found" in unknown.value.detail
+    assert unknown.value.platform == which and unknown.value.code in ("error_item_not_found", "12052048")
+
+    with pytest.raises(errors.ListingRefused) as foreign_sku:
+        await adapter.update_listing(shop.conn, ListingEdit(listing_id=created.listing_id, title="Kaos Baru",
+                                                            description="Baru.", prices={"123456789": 70_000}))
+    assert foreign_sku.value.field == "variants" and "123456789" in foreign_sku.value.detail
+    assert item.title == "Kaos Polos Cotton Combed 30s", "an unknown variant is refused before anything changes"

@@ -91,7 +91,7 @@ class PublishingController(Controller):
         changes = await edits.changes_of(tenant, product_id, listing_id)  # 404 for anything not this product's
         if not changes.can_send:
             return await self._changes(request, tenant, product_id, status_code=422, problems={
-                changes.listing_row_id: _("This marketplace cannot receive product changes yet.")})
+                changes.listing_row_id: changes.blocked})
         row = await jobs.start(tenant, contracts.send_listing_changes, deferred("Send product changes"), timeout=600,
                                retries=1, product_id=product_id, listing_row_id=listing_id,
                                actor_id=tenant.actor.user_id)

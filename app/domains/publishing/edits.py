@@ -6,7 +6,8 @@ as imported or last sent) with the product now (price with the store's markup). 
 current description is not kept, so the preview shows the description that will be sent. Sending
 is a background job per listing (no marketplace call inside a request or a transaction); on success
 the listing rows take the new title and prices, so the preview shows nothing left to send. Photos
-are not sent yet. A channel whose adapter is not a ListingEditor shows its preview without a button.
+are not sent yet. A channel whose adapter is not a ListingEditor, or a store that is not connected now,
+shows its preview without a button and says why.
 """
 
 from __future__ import annotations
@@ -44,8 +45,12 @@ class ListingChanges:
     title_new: str
     description_new: str
     prices: list[PriceChange] = field(default_factory=list)
-    can_send: bool = False
+    blocked: str = ""  # why it cannot be sent now, in the seller's words ("" when it can)
     row_ids: set[int] = field(default_factory=set)  # every listing row of the item
+
+    @property
+    def can_send(self) -> bool:
+        return not self.blocked
 
     @property
     def title_changed(self) -> bool:
@@ -72,11 +77,16 @@ async def preview(tenant: Tenant, product_id: int) -> list[ListingChanges]:
         if key not in out:
             async with stores.open_adapter(store.platform) as adapter:
                 editable = isinstance(adapter, ListingEditor)
+            blocked = ""
+            if not editable:
+                blocked = _("This marketplace cannot receive product changes yet.")
+            elif store.status != stores.StoreStatus.ACTIVE:
+                blocked = _("This store is not connected now: resume or reconnect it to send changes.")
             out[key] = ListingChanges(
                 listing_row_id=row["id"], store_id=store_id, store_name=store.name, platform=store.platform,
                 item_id=row["platform_item_id"], title_old=row["title"], title_new=product.name,
                 description_new=product.description or product.name,
-                can_send=editable and store.status == stores.StoreStatus.ACTIVE)
+                blocked=blocked)
         out[key].row_ids.add(row["id"])
         variant = by_id[row["variant"]]
         markup = store.price_markup_percent or 0
@@ -99,7 +109,7 @@ async def send_changes(tenant: Tenant, product_id: int, listing_row_id: int) -> 
     raises ValidationFailed keyed by the field, and nothing is recorded as sent."""
     changes = await changes_of(tenant, product_id, listing_row_id)
     if not changes.can_send:
-        raise ValidationFailed({"platform": _("This marketplace cannot receive product changes yet.")})
+        raise ValidationFailed({"platform": changes.blocked})
     if any(p.new <= 0 for p in changes.prices):
         raise ValidationFailed({"price": _("Enter the price of every variant first.")})
     store = await stores.get_store(tenant, changes.store_id)

@@ -1,5 +1,12 @@
 """Shopee listing creation (PublishingAdapter): categories, attribute tree, image upload, add_item +
-init_tier_variation. Mixed into ShopeeAdapter; uses its ``_shop_call``."""
+init_tier_variation; and edits of a published item (ListingEditor): update_item for its name and
+description, then update_price for its models (model 0 is the only model of an item without
+variations). Mixed into ShopeeAdapter; uses its ``_shop_call``.
+
+The edit calls are not one transaction on Shopee: the models are checked first (get_model_list), but
+when update_price still refuses a price after update_item has taken the name, the name stays changed
+there. Both calls replace values (sending
+the same edit again changes nothing more), so a refused edit is simply sent again once fixed."""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from app.integrations.base import (
     CategoryAttribute,
     CreatedListing,
     Listing,
+    ListingEdit,
     ListingLimits,
     NewListing,
     ShopConnection,
@@ -24,6 +32,7 @@ from app.integrations.base import (
 # Shopee Indonesia: item_name <= 120 characters, <= 9 images, <= 2 tiers, <= 50 models; photos of at
 # least 500x500 (the sandbox enforces the same, see app/sandbox/listing_rules.py).
 LIMITS = ListingLimits(title_max=120, images_max=9, tiers_max=2, variants_max=50, image_min_px=500)
+MODELS_PER_PRICE_CALL = 50
 
 # The request field a refusal message starts with -> StoreSync's field name.
 _FIELDS = {"item_name": "title", "description": "description", "image": "images", "weight": "weight",
@@ -157,3 +166,36 @@ class ShopeePublishing(_Base):
         return CreatedListing(listing_id=item_id, variant_ids={
             v.seller_sku: by_index[tuple(options[t].index(o) for t, o in enumerate(v.options))]
             for v in listing.variants})
+
+    async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
+        """get_model_list first (an item or a model gone from Shopee refuses the edit before anything
+        changes), then update_item (item_name, description), then update_price for the named models;
+        a model Shopee lists in failure_list refuses the edit with Shopee's reason."""
+        try:
+            models_now = await self._shop_call(conn, "GET", "/api/v2/product/get_model_list", "shopee.model_list",
+                                               query={"item_id": edit.listing_id})
+            known = {str(m["model_id"]) for m in models_now.get("model") or []} or {"0"}
+            missing = sorted(set(edit.prices) - known)
+            if missing:
+                detail = f"model_id: {', '.join(missing)} is not a model of item {edit.listing_id} on Shopee."
+                raise errors.ListingRefused(detail, field="variants", platform="shopee", code="error_param",
+                                            seller_message=detail)
+            await self._shop_call(conn, "POST", "/api/v2/product/update_item", "shopee.update_item",
+                                  body={"item_id": int(edit.listing_id), "item_name": edit.title,
+                                        "description": edit.description})
+            failed: list[str] = []
+            models = list(edit.prices.items())
+            for start in range(0, len(models), MODELS_PER_PRICE_CALL):
+                batch = models[start:start + MODELS_PER_PRICE_CALL]
+                answer = await self._shop_call(
+                    conn, "POST", "/api/v2/product/update_price", "shopee.update_price",
+                    body={"item_id": int(edit.listing_id),
+                          "price_list": [{"model_id": int(model_id), "original_price": float(from_minor_units(price))}
+                                         for model_id, price in batch]})
+                failed += [f"model {f.get('model_id')}: {f.get('failed_reason') or 'refused'}"
+                           for f in answer.get("failure_list") or []]
+        except errors.ValidationError as exc:
+            raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail)) from exc
+        if failed:
+            detail = "original_price: " + "; ".join(failed)
+            raise errors.ListingRefused(detail, field="price", platform="shopee", seller_message=detail)

@@ -1,5 +1,7 @@
 """TikTok Shop listing creation (PublishingAdapter, 202309): categories, category attributes, image
-upload, product create. Mixed into TikTokAdapter; uses its ``_shop_call``."""
+upload, product create; and edits of a published product (ListingEditor): one partial_edit call with
+the title, description and SKU prices (fields left out keep their values). Mixed into TikTokAdapter;
+uses its ``_shop_call``."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from app.integrations.base import (
     CategoryAttribute,
     CreatedListing,
     Listing,
+    ListingEdit,
     ListingLimits,
     NewListing,
     ShopConnection,
@@ -115,3 +118,15 @@ class TikTokPublishing(_Base):
             raise errors.ListingRefused.from_error(exc, refusal_field(exc)) from exc
         return CreatedListing(listing_id=str(data["product_id"]),
                               variant_ids={str(s.get("seller_sku")): str(s["id"]) for s in data.get("skus") or []})
+
+    async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
+        """partial_edit: title, description and the named SKUs' prices, in one call."""
+        body: dict[str, Any] = {"title": edit.title, "description": edit.description}
+        if edit.prices:
+            body["skus"] = [{"id": sku_id, "price": {"amount": str(from_minor_units(price)), "currency": "IDR"}}
+                            for sku_id, price in edit.prices.items()]
+        try:
+            await self._shop_call(conn, "POST", f"/product/202309/products/{edit.listing_id}/partial_edit",
+                                  "tiktok.partial_edit", body=body)
+        except errors.ValidationError as exc:
+            raise errors.ListingRefused.from_error(exc, refusal_field(exc)) from exc
