@@ -236,7 +236,7 @@ def output(proc: subprocess.Popen) -> str:
     return log.read()
 
 
-def wait_http(url: str, timeout: float = 30) -> None:
+def wait_http(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
