@@ -42,15 +42,29 @@ class Tenant:
         return Scoped(table, self.organization_id)
 
 
+# Each table's organization column (None: not tenant-owned), looked up once per process: a Scoped
+# is made for nearly every query, and reading a foreign key column's metadata goes through
+# Piccolo's ForeignKey.__getattribute__ (a website checkout made some twenty of them).
+_organization_columns: dict[type[Table], Any] = {}
+
+
+def _organization_column(table: type[Table]) -> Any:
+    if table not in _organization_columns:
+        owned = "organization" in {c._meta.name for c in table._meta.columns}
+        _organization_columns[table] = table._meta.get_column_by_name("organization") if owned else None
+    return _organization_columns[table]
+
+
 class Scoped(Generic[T]):
     """Queries on one tenant-owned table, always filtered by one organisation."""
 
     def __init__(self, table: type[T], organization_id: int) -> None:
-        if "organization" not in {c._meta.name for c in table._meta.columns}:
+        column = _organization_column(table)
+        if column is None:
             raise TypeError(f"{table.__name__} has no organization column; it is not tenant-owned")
         self.table = table
         self.organization_id = organization_id
-        self._filter = table._meta.get_column_by_name("organization") == organization_id
+        self._filter = column == organization_id
 
     def select(self, *columns: Any):
         return self.table.select(*columns).where(self._filter)

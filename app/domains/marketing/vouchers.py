@@ -19,6 +19,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 
 from app.core.clock import utcnow
+from app.core.database import is_postgres, pg_fetch
 from app.core.money import format_money
 from app.core.tenancy import Tenant
 from app.domains.catalog import active_products, live_variants
@@ -197,32 +198,101 @@ async def quote(tenant: Tenant, codes: Any, lines: Sequence[PricedLine], shippin
 async def redeem(tenant: Tenant, offer: Quote, *, order_id: int, customer: str, order_total: int) -> None:
     """Claim one use of each voucher of the quote for this order, in the caller's transaction:
     VoucherRefused (exhausted or customer limit; the caller's transaction then rolls back, the
-    order with it) when a racing checkout took the last use first."""
-    for applied in offer.applied:
-        claimed = await tenant.scoped(Voucher).update({Voucher.used: Voucher.used + 1}).where(
-            (Voucher.id == applied.voucher_id)
-            & WhereRaw("(total_limit IS NULL OR used < total_limit)")).returning(Voucher.id, Voucher.per_customer_limit)
-        if not claimed:
+    order with it) when a racing checkout took the last use first.
+
+    A voucher's usage counter is one row that every checkout with its code updates, locked from
+    that update until the commit: call this last in the transaction. Each voucher's claim takes that
+    lock in its last step, and vouchers are claimed in id order (a fixed lock order: two orders
+    stacking the same codes cannot deadlock)."""
+    for applied in sorted(offer.applied, key=lambda a: a.voucher_id):
+        if is_postgres():
+            await _claim_in_one_statement(tenant, applied, order_id, customer, order_total)
+        else:
+            await _claim_in_steps(tenant, applied, order_id, customer, order_total)
+
+
+# $1 voucher, $2 organisation, $3 order, $4 single-use code id (NULL: none), $5 customer key ('' : none),
+# $6 code text, $7 discount, $8 order total. The single-use code, then the customer's count (a row
+# per voucher and customer, created at its first use), then the voucher's own counter last, each a
+# conditional write that runs only when the ones before it succeeded; the use is recorded from the
+# counter's RETURNING. The customer limit is read from the voucher as it is now (the seller may
+# have changed it since the quote).
+_CLAIM_SQL = """
+WITH voucher_limit AS (
+    SELECT per_customer_limit FROM voucher WHERE id = $1 AND organization = $2
+), single AS (
+    UPDATE voucher_code SET "order" = $3, used_at = now()
+    WHERE id = $4::integer AND organization = $2 AND voucher = $1 AND used_at IS NULL
+    RETURNING id
+), counted AS (
+    INSERT INTO voucher_customer (organization, voucher, customer, uses)
+    SELECT $2, $1, $5::varchar, 1 FROM voucher_limit
+    WHERE $5::varchar <> '' AND (per_customer_limit IS NULL OR per_customer_limit > 0)
+      AND ($4::integer IS NULL OR EXISTS (SELECT 1 FROM single))
+    ON CONFLICT (voucher, customer) DO UPDATE SET uses = voucher_customer.uses + 1
+    WHERE voucher_customer.uses < COALESCE((SELECT per_customer_limit FROM voucher_limit), 2147483647)
+    RETURNING id
+), claimed AS (
+    UPDATE voucher SET used = used + 1
+    WHERE id = $1 AND organization = $2 AND (total_limit IS NULL OR used < total_limit)
+      AND ($4::integer IS NULL OR EXISTS (SELECT 1 FROM single))
+      AND ($5::varchar = '' OR EXISTS (SELECT 1 FROM counted))
+    RETURNING id
+), recorded AS (
+    INSERT INTO voucher_use (organization, voucher, "order", code, customer, discount, order_total, released,
+                             created_at)
+    SELECT $2, id, $3, $6, $5::varchar, $7, $8, false, now() FROM claimed
+    RETURNING id
+)
+SELECT $4::integer IS NULL OR EXISTS (SELECT 1 FROM single) AS single_taken,
+       $5::varchar = '' OR EXISTS (SELECT 1 FROM counted) AS counted,
+       EXISTS (SELECT 1 FROM recorded) AS claimed,
+       EXISTS (SELECT 1 FROM voucher_limit) AS found
+"""
+
+
+async def _claim_in_one_statement(tenant: Tenant, applied: Applied, order_id: int, customer: str,
+                                  order_total: int) -> None:
+    """PostgreSQL: the whole claim of one voucher in one round trip (see _CLAIM_SQL)."""
+    row = (await pg_fetch(_CLAIM_SQL, applied.voucher_id, int(tenant.organization_id), order_id, applied.code_id,
+                          customer, applied.code, applied.discount, order_total))[0]
+    if not row["single_taken"] or not row["found"]:
+        raise _refuse(applied.code, VoucherRefusal.EXHAUSTED)
+    if not row["counted"]:
+        raise _refuse(applied.code, VoucherRefusal.CUSTOMER_LIMIT)
+    if not row["claimed"]:
+        raise _refuse(applied.code, VoucherRefusal.EXHAUSTED)
+
+
+async def _claim_in_steps(tenant: Tenant, applied: Applied, order_id: int, customer: str, order_total: int) -> None:
+    """The portable path (SQLite, whose BEGIN IMMEDIATE serialises writers): the steps of _CLAIM_SQL,
+    each a conditional update, the voucher's counter last."""
+    if applied.code_id is not None:
+        taken = await tenant.scoped(VoucherCode).update({VoucherCode.order: order_id, VoucherCode.used_at: utcnow()}
+                                                        ).where((VoucherCode.id == applied.code_id)
+                                                                & VoucherCode.used_at.is_null()).returning(VoucherCode.id)
+        if not taken:
             raise _refuse(applied.code, VoucherRefusal.EXHAUSTED)
-        if applied.code_id is not None:
-            taken = await tenant.scoped(VoucherCode).update({VoucherCode.order: order_id, VoucherCode.used_at: utcnow()}
-                                                            ).where((VoucherCode.id == applied.code_id)
-                                                                    & VoucherCode.used_at.is_null()).returning(VoucherCode.id)
-            if not taken:
-                raise _refuse(applied.code, VoucherRefusal.EXHAUSTED)
-        limit = claimed[0]["per_customer_limit"]
-        if customer:
-            await VoucherCustomer.insert(VoucherCustomer(organization=tenant.organization_id, voucher=applied.voucher_id,
-                                                         customer=customer, uses=0)).on_conflict(
-                target=(VoucherCustomer.voucher, VoucherCustomer.customer), action="DO NOTHING")
-            counted = await tenant.scoped(VoucherCustomer).update({VoucherCustomer.uses: VoucherCustomer.uses + 1}).where(
-                (VoucherCustomer.voucher == applied.voucher_id) & (VoucherCustomer.customer == customer)
-                & (WhereRaw("uses < {}", limit) if limit is not None else WhereRaw("1 = 1"))).returning(VoucherCustomer.id)
-            if not counted:
-                raise _refuse(applied.code, VoucherRefusal.CUSTOMER_LIMIT)
-        await VoucherUse.insert(VoucherUse(organization=tenant.organization_id, voucher=applied.voucher_id,
-                                           order=order_id, code=applied.code, customer=customer,
-                                           discount=applied.discount, order_total=order_total))
+    if customer:
+        found = await tenant.scoped(Voucher).select(Voucher.per_customer_limit).where(
+            Voucher.id == applied.voucher_id).first()
+        limit = found["per_customer_limit"] if found else 0
+        await VoucherCustomer.insert(VoucherCustomer(organization=tenant.organization_id, voucher=applied.voucher_id,
+                                                     customer=customer, uses=0)).on_conflict(
+            target=(VoucherCustomer.voucher, VoucherCustomer.customer), action="DO NOTHING")
+        counted = await tenant.scoped(VoucherCustomer).update({VoucherCustomer.uses: VoucherCustomer.uses + 1}).where(
+            (VoucherCustomer.voucher == applied.voucher_id) & (VoucherCustomer.customer == customer)
+            & (WhereRaw("uses < {}", limit) if limit is not None else WhereRaw("1 = 1"))).returning(VoucherCustomer.id)
+        if not counted:
+            raise _refuse(applied.code, VoucherRefusal.CUSTOMER_LIMIT)
+    claimed = await tenant.scoped(Voucher).update({Voucher.used: Voucher.used + 1}).where(
+        (Voucher.id == applied.voucher_id)
+        & WhereRaw("(total_limit IS NULL OR used < total_limit)")).returning(Voucher.id)
+    if not claimed:
+        raise _refuse(applied.code, VoucherRefusal.EXHAUSTED)
+    await VoucherUse.insert(VoucherUse(organization=tenant.organization_id, voucher=applied.voucher_id,
+                                       order=order_id, code=applied.code, customer=customer,
+                                       discount=applied.discount, order_total=order_total))
 
 
 async def release_order(tenant: Tenant, order_id: int) -> int:

@@ -63,7 +63,10 @@ async def keys_of(org_id: int) -> Keys:
 
 
 async def settings_view(org_id: int) -> SettingsView:
-    row = await _row(org_id)
+    return _view_of(await _row(org_id))
+
+
+def _view_of(row: dict[str, Any] | None) -> SettingsView:
     if row is None:
         return SettingsView()
     return SettingsView(cod_enabled=row["cod_enabled"], bank_transfer_enabled=row["bank_transfer_enabled"],
@@ -76,7 +79,16 @@ async def settings_view(org_id: int) -> SettingsView:
 async def enabled_methods(org_id: int) -> list[str]:
     """What checkout offers: cod and bank transfer as set (on by default); Midtrans and Xendit only
     when enabled and their keys are set."""
+    return _methods_of(await _row(org_id))
+
+
+async def methods_and_view(org_id: int) -> tuple[list[str], SettingsView]:
+    """`enabled_methods` and `settings_view` from one read of the settings (a payment being started needs both)."""
     row = await _row(org_id)
+    return _methods_of(row), _view_of(row)
+
+
+def _methods_of(row: dict[str, Any] | None) -> list[str]:
     if row is None:
         return [PaymentMethod.COD.value, PaymentMethod.BANK_TRANSFER.value]
     methods = []

@@ -152,7 +152,8 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
     """Create the order's payment (committed) and, for a gateway, open it there over HTTP afterwards.
     ValidationFailed for a method that is not enabled; PaymentUnavailable when the gateway fails
     (the payment stays pending without a redirect). Calling it again for the order returns the same."""
-    if method not in await configuration.enabled_methods(org_id):
+    methods, view = await configuration.methods_and_view(org_id)
+    if method not in methods:
         raise ValidationFailed({"payment_method": _("Choose a payment method this shop offers.")})
     if amount <= 0:
         raise ValidationFailed({"amount": _("The amount to pay must be more than zero.")})
@@ -160,7 +161,6 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
     if existing is not None and existing.status == PaymentStatus.PENDING and (
             existing.redirect_url or not PaymentMethod(existing.method).is_gateway):
         return _start(existing)
-    view = await configuration.settings_view(org_id)
     instructions: dict[str, Any] = {"deadline": deadline.isoformat()}
     values: dict[str, Any] = {"organization": org_id, "order_id": order_id, "order_number": order_number, "method": method,
               "status": PaymentStatus.PENDING, "amount_due": amount, "deadline": deadline}
@@ -186,9 +186,13 @@ async def start_payment(org_id: int, order_id: int, order_number: str, amount: i
         await Payment.update({Payment.redirect_url: checkout.redirect_url,
                               Payment.gateway_reference: checkout.reference, Payment.updated_at: utcnow()}).where(
             Payment.id == row.id)
-    fresh = await Payment.select().where(Payment.id == row.id).first()
-    assert fresh is not None
-    return _start(_record(fresh))
+        fresh = await Payment.select().where(Payment.id == row.id).first()
+        assert fresh is not None
+        return _start(_record(fresh))
+    # the row as just saved (or read): no second read of what this call wrote
+    return PaymentStart(payment_id=row.id, method=str(row.method), status=str(row.status), amount_due=row.amount_due,
+                        redirect_url=row.redirect_url or None, instructions=dict(loaded(row.instructions, {})),
+                        deadline=row.deadline)
 
 
 async def payment_for_order(org_id: int, order_id: int) -> PaymentView | None:

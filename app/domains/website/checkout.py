@@ -17,7 +17,7 @@ from app.core.errors import Conflict, NotFound, Throttled, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.secrets import new_token, token_hash
 from app.core.throttle import checkout_allowed
-from app.domains.inventory import InsufficientStock
+from app.domains.inventory import InsufficientStock, default_location
 from app.domains.mail import queue_mail
 from app.domains.orders import (
     ChannelLine,
@@ -120,7 +120,9 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
         raise ValidationFailed({"payment_method": _("Choose a payment method this shop offers.")})
     if not await checkout_allowed(ip, buyer["phone"]):
         raise Throttled(_("Too many orders from here in a short time; wait a minute and try again."))
-    variants = await shops.sellable(shop, [vid for vid, _q in wanted])
+    # read once: the stock offered and the stock the order reserves are the same location's
+    location = (await default_location(shop.tenant))["id"]
+    variants = await shops.sellable(shop, [vid for vid, _q in wanted], location)
     lines = []
     for vid, quantity in wanted:
         variant = variants.get(vid)
@@ -154,7 +156,7 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
             order_id, number = await place_channel_order(
                 shop.tenant, channel="website", number_prefix="W-", lines=lines, customer_name=buyer["name"],
                 phone=buyer["phone"], email=buyer["email"], address=address, shipping_fee=fee, paid=cod,
-                cash_on_delivery=cod, discount=offer.discount)
+                cash_on_delivery=cod, discount=offer.discount, location_id=location)
             if deadline is not None:  # the seller's order page says until when the stock is held
                 await record_event(shop.tenant, order_id, "status", deferred(
                     "Waiting for payment (%(method)s) until %(when)s; then cancelled and its stock released.",

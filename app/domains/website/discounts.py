@@ -52,10 +52,8 @@ async def offer_for(shop: Shop, payload: dict[str, Any], lines: Sequence[Channel
 
 
 async def claim(shop: Shop, offer: Offer, order_id: int, buyer: dict[str, str], total: int) -> None:
-    """Claim the offer in the order's transaction (VoucherRefused / PointsRefused when a racing checkout was first)."""
-    if offer.vouchers.applied:
-        await marketing.redeem(shop.tenant, offer.vouchers, order_id=order_id, order_total=total,
-                               customer=marketing.customer_key(buyer["phone"], buyer["email"]))
+    """Claim the offer in the order's transaction (VoucherRefused / PointsRefused when a racing checkout was first).
+    The vouchers come last: their usage counters are rows every checkout with the code locks until the commit."""
     customer = marketing.customer_of(buyer["phone"], buyer["email"])
     if offer.points:
         await marketing.redeem_points(shop.tenant, customer, offer.points, order_id,
@@ -64,3 +62,6 @@ async def claim(shop: Shop, offer: Offer, order_id: int, buyer: dict[str, str], 
         for channel, address in (("email", buyer["email"]), ("whatsapp", buyer["phone"])):
             await marketing.record_consent(shop.tenant, customer, channel=channel, address=address,
                                            source="website checkout")
+    if offer.vouchers.applied:
+        await marketing.redeem(shop.tenant, offer.vouchers, order_id=order_id, order_total=total,
+                               customer=marketing.customer_key(buyer["phone"], buyer["email"]))

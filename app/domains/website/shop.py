@@ -99,7 +99,7 @@ def forget_cached_shops() -> None:
     _shops.clear()
 
 
-async def offered(shop: Shop, variants: list[LiveVariant]) -> dict[int, int]:
+async def offered(shop: Shop, variants: list[LiveVariant], location_id: int | None = None) -> dict[int, int]:
     """Units the website is offered of each variant now: available at the default location (where a
     website order reserves, as a manual order does), less the website's buffer, times its percentage;
     only preferred channels get the last units. Counting every location offered units a checkout
@@ -109,8 +109,8 @@ async def offered(shop: Shop, variants: list[LiveVariant]) -> dict[int, int]:
         return {}
     ids = [v.id for v in variants]
     bundles = [v.id for v in variants if v.is_bundle]
-    location = await default_location(tenant)
-    available = await allocation.available_by_variant(tenant, ids, bundles, locations=[location["id"]])
+    location = location_id if location_id is not None else (await default_location(tenant))["id"]
+    available = await allocation.available_by_variant(tenant, ids, bundles, locations=[location])
     limit = await allocation.threshold(tenant)
     any_preferred = shop.preferred_for_last_units
     if limit and not any_preferred:
@@ -219,9 +219,11 @@ async def product(shop: Shop, product_id: int | str) -> ProductView:
     return _product_view(row, variants, await offered(shop, variants))
 
 
-async def sellable(shop: Shop, variant_ids: list[int]) -> dict[int, dict[str, Any]]:
+async def sellable(shop: Shop, variant_ids: list[int], location_id: int | None = None) -> dict[int, dict[str, Any]]:
     """The website's variants among these ids: {id: {sku, title, price, available, product}};
-    a variant not on this shop's website (or archived, or another shop's) is absent."""
+    a variant not on this shop's website (or archived, or another shop's) is absent. `available`
+    counts the stock at `location_id` (default: the organisation's default location, where website
+    orders reserve)."""
     ids = sorted({int(i) for i in variant_ids})
     if not ids:
         return {}
@@ -230,7 +232,7 @@ async def sellable(shop: Shop, variant_ids: list[int]) -> dict[int, dict[str, An
         WebsiteProduct.product, WebsiteProduct.prices).where(
         WebsiteProduct.product.is_in([v.product for v in variants] or [0])).output(load_json=True)}
     variants = [v for v in variants if v.product in on]
-    stock = await offered(shop, variants)
+    stock = await offered(shop, variants, location_id)
     return {v.id: {"id": v.id, "sku": v.sku, "product": v.product, "image_url": v.image_url,
                    "title": f"{v.product_name} · {v.name}" if v.name else v.product_name,
                    "price": _price(v, on[v.product]), "available": stock.get(v.id, 0)} for v in variants}
