@@ -28,7 +28,7 @@ from redis.asyncio import Redis
 from app.admin import admin_mount
 from app.core import i18n, navigation, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant, resolve_locale, set_context_loader
-from app.core.clock import format_local
+from app.core.clock import delivery_time, format_local
 from app.core.database import start_database, stop_database
 from app.core.edge import EdgeMiddleware
 from app.core.edge import exception_handlers as edge_exception_handlers
@@ -168,6 +168,7 @@ def _configure_templates(engine: Jinja) -> None:
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["phone_bar"] = navigation.phone_bar  # {% for item in phone_bar(ctx.can) %}
     env.filters["label"] = statuses.label  # {{ order.state | label('OrderState') }}: never the raw value
+    env.filters["delivery_time"] = delivery_time  # a courier's "3 - 5 days" in the reader's language
     env.filters["codes"] = keep_codes_whole  # "M-00001" never breaks at its hyphen
     env.filters["stored"] = i18n.read  # text kept as a message id + parameters, in the reader's language
     env.policies["ext.i18n.trimmed"] = True

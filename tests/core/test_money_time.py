@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.core.clock import format_local, to_local
+from app.core.clock import delivery_time, format_local, to_local
+from app.core.i18n import current_locale
 from app.core.money import format_money, from_minor, to_minor
 
 
@@ -31,3 +32,17 @@ def test_times_are_shown_in_the_organisation_zone():
     assert "1 Feb 2026, 00:30" in format_local(moment, "Asia/Jakarta", "id")
     assert "1 Feb 2026, 01:30" in format_local(moment, "Asia/Makassar", "en")
     assert to_local(moment, "Not/AZone").utcoffset().total_seconds() == 7 * 3600
+
+
+@pytest.mark.parametrize(("said", "english", "indonesian"), [
+    ("3 - 5 days", "3–5 days", "3–5 hari"), ("1 day", "1 day", "1 hari"), ("6 - 8 hours", "6–8 hours", "6–8 jam"),
+    ("Same day", "Same day", "Same day"), ("", "", ""),
+])
+def test_a_couriers_delivery_time_reads_in_the_readers_language(said, english, indonesian):
+    """The aggregator says "3 - 5 days"; the Indonesian courier choice showed that in English."""
+    assert delivery_time(said) == english
+    token = current_locale.set("id")
+    try:
+        assert delivery_time(said) == indonesian
+    finally:
+        current_locale.reset(token)
