@@ -196,3 +196,13 @@ async def test_order_page_and_packed_queue_offer_the_documents(owner_client):
     await Order.update({Order.state: "packed"}).where(Order.id == order_id)
     bench = await owner_client.get("/fulfillment/")
     assert f"/fulfillment/orders/{order_id}/label.pdf" in bench.text and "/fulfillment/manifest.pdf" in bench.text
+
+
+async def test_the_printable_slip_never_breaks_a_sku_at_its_hyphen(owner_client):
+    """On the label page's packing slip the SKU column wrapped 'KBP-' / '0104' on a tablet."""
+    tenant = tenant_of(owner_client.account)
+    variant = await stocked_variant(tenant)
+    order_id = await ready_order(tenant, [(variant, 1)], customer="Rina Kusuma")
+    page = await owner_client.get(f"/fulfillment/orders/{order_id}/label")
+    assert "-" in variant["sku"] and page.status_code == 200
+    assert f'<td class="mono"><span class="nowrap">{variant["sku"]}</span></td>' in page.text
