@@ -43,6 +43,13 @@ def format_money(minor: int | None, currency: str = "IDR", locale: str = "id_ID"
     return _formatted(minor, currency, locale)
 
 
+def format_count(number: int | None) -> str:
+    """A whole count the way rupiah amounts are written: 20000 -> "20.000"."""
+    if number is None:
+        return "—"
+    return f"{number:,}".replace(",", ".")
+
+
 @lru_cache(maxsize=8192)
 def _formatted(minor: int, currency: str, locale: str) -> str:
     # Prices repeat across a page (and pages); babel's apply is most of a list page's formatting.
