@@ -73,14 +73,21 @@ _zone_labels: dict[tuple, str] = {}
 
 
 def _zone_label(local: datetime, babel_locale: Locale) -> str:
-    # The same zone at the same offset (and daylight saving) always reads the same ("WIB", "+0700").
+    # The same zone at the same offset (and daylight saving) always reads the same ("WIB", "+0800").
     key = (local.tzinfo, local.utcoffset(), local.dst(), str(babel_locale))
     label = _zone_labels.get(key)
     if label is None:
         if len(_zone_labels) > 1024:
             _zone_labels.clear()
-        label = _zone_labels[key] = format_datetime(local, "z", tzinfo=local.tzinfo, locale=babel_locale)
+        # Indonesia's zones are WIB, WITA and WIT in English too (babel's English says "+0700")
+        label = format_datetime(local, "z", tzinfo=local.tzinfo, locale=_months("id")[1])
+        if label not in _INDONESIAN_ZONES:
+            label = format_datetime(local, "z", tzinfo=local.tzinfo, locale=babel_locale)
+        _zone_labels[key] = label
     return label
+
+
+_INDONESIAN_ZONES = frozenset({"WIB", "WITA", "WIT"})
 
 
 _SPAN = re.compile(r"^\s*(\d+)(?:\s*-\s*(\d+))?\s*(day|days|hour|hours)\s*$", re.IGNORECASE)

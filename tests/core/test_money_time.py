@@ -34,6 +34,16 @@ def test_times_are_shown_in_the_organisation_zone():
     assert to_local(moment, "Not/AZone").utcoffset().total_seconds() == 7 * 3600
 
 
+def test_indonesian_zones_are_named_the_same_in_english():
+    """English pages said '6 Dec 2026, 05:06 +0700' where Indonesian ones say 'WIB'."""
+    moment = datetime(2026, 1, 31, 17, 30, tzinfo=UTC)
+    assert format_local(moment, "Asia/Jakarta", "en") == "1 Feb 2026, 00:30 WIB"
+    assert format_local(moment, "Asia/Makassar", "en").endswith(" WITA")
+    assert format_local(moment, "Asia/Jayapura", "en").endswith(" WIT")
+    assert format_local(moment, "Asia/Jakarta", "id").endswith(" WIB")
+    assert format_local(moment, "Asia/Singapore", "en").endswith("+0800")
+
+
 @pytest.mark.parametrize(("said", "english", "indonesian"), [
     ("3 - 5 days", "3–5 days", "3–5 hari"), ("1 day", "1 day", "1 hari"), ("6 - 8 hours", "6–8 hours", "6–8 jam"),
     ("Same day", "Same day", "Same day"), ("", "", ""),
