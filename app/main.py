@@ -34,7 +34,7 @@ from app.core.edge import EdgeMiddleware
 from app.core.edge import exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
 from app.core.log_redaction import install_log_redaction
-from app.core.money import format_count, format_money
+from app.core.money import format_count, format_decimal_number, format_money
 from app.core.redis import ensure_redis
 from app.core.security import CSRF_EXEMPT, SESSION_EXEMPT, check_deployment, security_headers
 from app.core.sessions import RotatingSessionConfig
@@ -164,6 +164,7 @@ def _configure_templates(engine: Jinja) -> None:
     env = engine.engine
     i18n.install(env)
     env.filters["money"] = lambda minor, currency="IDR": format_money(minor, currency)
+    env.filters["decimal"] = lambda value, digits=1: format_decimal_number(value, digits, i18n.current_locale.get())
     env.filters["count"] = format_count  # 20000 -> "20.000", like the amounts beside it
     env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
     env.globals["LOCALES"] = i18n.LOCALES

@@ -7,7 +7,7 @@ import pytest
 
 from app.core.clock import delivery_time, format_local, to_local
 from app.core.i18n import current_locale
-from app.core.money import format_money, from_minor, to_minor
+from app.core.money import format_decimal_number, format_money, from_minor, to_minor
 
 
 def test_rupiah_is_shown_the_way_sellers_write_it():
@@ -56,3 +56,11 @@ def test_a_couriers_delivery_time_reads_in_the_readers_language(said, english, i
         assert delivery_time(said) == indonesian
     finally:
         current_locale.reset(token)
+
+
+def test_measured_figures_use_the_readers_decimal_mark():
+    """The Indonesian courier panel said '0.80 kg' and the P&L '91.7 %'."""
+    assert format_decimal_number(0.8, 2, "id") == "0,80" and format_decimal_number(0.8, 2, "en") == "0.80"
+    assert format_decimal_number(Decimal("91.66"), 1, "id") == "91,7"
+    assert format_decimal_number(1234.5, 1, "id") == "1.234,5"
+    assert format_decimal_number(None) == "—"
