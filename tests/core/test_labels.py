@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from app.core.i18n import LOCALE_DIR, current_locale, deferred, deferred_label, deferred_plural, ngettext, read
+from app.core.i18n import (
+    LOCALE_DIR,
+    current_locale,
+    deferred,
+    deferred_label,
+    deferred_plural,
+    ngettext,
+    read,
+)
 from app.core.statuses import LABELLED, Channel, Role, label
 from app.integrations.errors import NetworkError
 
