@@ -139,3 +139,13 @@ def test_receiving_a_purchase_order_by_scanning_on_the_tablet(tablet, seller):
     expect(page.locator("#unit-costs")).to_contain_text("Rp 41.000")
     assert_no_page_overflow(page)
     screen.shot("product-cost")
+
+    # -- in Indonesian the reorder table's headings made it wider than its card beside the sidebar,
+    #    cutting off its empty-state sentence ------------------------------------------------------
+    page.goto("/account")
+    page.locator(".language button[value=id]").first.click()
+    page.wait_for_load_state()
+    page.goto("/purchasing/reorder/")
+    expect(page.locator("table.reorder-table")).to_contain_text("Tidak ada yang perlu dipesan ulang")
+    assert_table_fits(page, "table.reorder-table")
+    screen.shot("reorder-id")
