@@ -93,3 +93,17 @@ def test_every_indonesian_plural_has_both_forms():
         assert ngettext("%(num)s unit received.", "%(num)s units received.", 22) == "22 unit diterima."
     finally:
         current_locale.reset(token)
+
+
+def test_no_indonesian_translation_carries_another_messages_english():
+    """A merge glued 'The moving average of what the stock cost…' onto the Indonesian of the
+    marketplace-label hint, so a marketplace order's page showed that English sentence."""
+    with (LOCALE_DIR / "id" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    sentences = {entry.id for entry in catalog if isinstance(entry.id, str) and len(entry.id) >= 30}
+    glued = []
+    for entry in catalog:
+        own = entry.id if isinstance(entry.id, str) else " ".join(entry.id)
+        for text in entry.string if isinstance(entry.string, tuple) else (entry.string,):
+            glued += [f"{own!r} carries {other!r}" for other in sentences if other not in own and other in (text or "")]
+    assert not glued, glued
