@@ -28,13 +28,13 @@ from redis.asyncio import Redis
 from app.admin import admin_mount
 from app.core import i18n, navigation, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant, resolve_locale, set_context_loader
-from app.core.clock import format_local
+from app.core.clock import delivery_time, format_local
 from app.core.database import start_database, stop_database
 from app.core.edge import EdgeMiddleware
 from app.core.edge import exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
 from app.core.log_redaction import install_log_redaction
-from app.core.money import format_money
+from app.core.money import format_count, format_decimal_number, format_money
 from app.core.redis import ensure_redis
 from app.core.security import CSRF_EXEMPT, SESSION_EXEMPT, check_deployment, security_headers
 from app.core.sessions import RotatingSessionConfig
@@ -164,10 +164,13 @@ def _configure_templates(engine: Jinja) -> None:
     env = engine.engine
     i18n.install(env)
     env.filters["money"] = lambda minor, currency="IDR": format_money(minor, currency)
+    env.filters["decimal"] = lambda value, digits=1: format_decimal_number(value, digits, i18n.current_locale.get())
+    env.filters["count"] = format_count  # 20000 -> "20.000", like the amounts beside it
     env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["phone_bar"] = navigation.phone_bar  # {% for item in phone_bar(ctx.can) %}
     env.filters["label"] = statuses.label  # {{ order.state | label('OrderState') }}: never the raw value
+    env.filters["delivery_time"] = delivery_time  # a courier's "3 - 5 days" in the reader's language
     env.filters["codes"] = keep_codes_whole  # "M-00001" never breaks at its hyphen
     env.filters["stored"] = i18n.read  # text kept as a message id + parameters, in the reader's language
     env.policies["ext.i18n.trimmed"] = True

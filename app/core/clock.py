@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_datetime
+
+from app.core.i18n import ngettext
 
 _fixed_now: ContextVar[datetime | None] = ContextVar("fixed_now", default=None)
 
@@ -70,11 +73,34 @@ _zone_labels: dict[tuple, str] = {}
 
 
 def _zone_label(local: datetime, babel_locale: Locale) -> str:
-    # The same zone at the same offset (and daylight saving) always reads the same ("WIB", "+0700").
+    # The same zone at the same offset (and daylight saving) always reads the same ("WIB", "+0800").
     key = (local.tzinfo, local.utcoffset(), local.dst(), str(babel_locale))
     label = _zone_labels.get(key)
     if label is None:
         if len(_zone_labels) > 1024:
             _zone_labels.clear()
-        label = _zone_labels[key] = format_datetime(local, "z", tzinfo=local.tzinfo, locale=babel_locale)
+        # Indonesia's zones are WIB, WITA and WIT in English too (babel's English says "+0700")
+        label = format_datetime(local, "z", tzinfo=local.tzinfo, locale=_months("id")[1])
+        if label not in _INDONESIAN_ZONES:
+            label = format_datetime(local, "z", tzinfo=local.tzinfo, locale=babel_locale)
+        _zone_labels[key] = label
     return label
+
+
+_INDONESIAN_ZONES = frozenset({"WIB", "WITA", "WIT"})
+
+
+_SPAN = re.compile(r"^\s*(\d+)(?:\s*-\s*(\d+))?\s*(day|days|hour|hours)\s*$", re.IGNORECASE)
+
+
+def delivery_time(text: str) -> str:
+    """A courier's delivery time ("3 - 5 days", as the aggregator writes it) in the reader's
+    language; any other wording is shown as it came."""
+    found = _SPAN.match(text or "")
+    if not found:
+        return text or ""
+    low, high, unit = found.group(1), found.group(2), found.group(3).lower()
+    span = f"{low}–{high}" if high else low
+    if unit.startswith("hour"):
+        return ngettext("%(span)s hour", "%(span)s hours", int(high or low), span=span)
+    return ngettext("%(span)s day", "%(span)s days", int(high or low), span=span)

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import NumberPattern, get_currency_precision, parse_pattern
+from babel.numbers import NumberPattern, format_decimal, get_currency_precision, parse_pattern
 
 # IDR has two official minor digits that nobody uses; StoreSync stores whole rupiah, so one
 # minor unit is one rupiah. Other currencies keep their ISO precision.
@@ -41,6 +41,21 @@ def format_money(minor: int | None, currency: str = "IDR", locale: str = "id_ID"
     if minor is None:
         return "—"
     return _formatted(minor, currency, locale)
+
+
+def format_count(number: int | None) -> str:
+    """A whole count the way rupiah amounts are written: 20000 -> "20.000"."""
+    if number is None:
+        return "—"
+    return f"{number:,}".replace(",", ".")
+
+
+def format_decimal_number(value: float | Decimal | None, digits: int = 1, locale: str = "en") -> str:
+    """A measured figure (kilograms, a margin, units a day) with `digits` decimals in the reader's
+    writing: "0,80" in Indonesian, "0.80" in English."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "0" * digits, locale="id_ID" if locale == "id" else "en_GB")
 
 
 @lru_cache(maxsize=8192)

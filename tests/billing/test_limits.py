@@ -134,3 +134,14 @@ async def test_the_billing_page_shows_usage_bars_and_warns_from_80_percent(owner
     assert "1 / 1" in locations and "Limit reached" in locations
     members = text.split('data-resource="members"')[1].split('data-resource')[0]
     assert "1 / 5" in members and "Near the limit" not in members
+
+
+async def test_usage_counts_are_written_with_thousands_dots_like_the_plan_list(owner_client):
+    """'0 / 500000' beside a plan list that says '500.000': the usage line reads '0 / 500.000'."""
+    await subscribe(owner_client.account.org_id, await make_plan(max_orders_per_month=20_000,
+                                                                 max_api_calls_per_month=500_000))
+    text = (await owner_client.get("/settings/billing/")).text
+    api = text.split('data-resource="api_calls"')[1].split('data-resource')[0]
+    assert "0 / 500.000" in api
+    orders = text.split('data-resource="orders"')[1].split('data-resource')[0]
+    assert "0 / 20.000" in orders

@@ -43,6 +43,18 @@ def test_reading_the_profit_and_loss_on_a_phone(phone, request, seller):
     expect(page.locator("#rf-channel")).to_have_value("shopee")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
 
+    # in Indonesian the P&L's longest line ("Pengembalian dana dan penyesuaian") pushed the amounts
+    # out of the card: a two-column table needs no sideways scrolling
+    page.goto("/account")
+    page.locator(".language button[value=id]").first.click()
+    page.wait_for_load_state()
+    page.goto("/reports/pnl")
+    expect(page.locator("#report table.report-table")).to_contain_text("Pengembalian dana dan penyesuaian")
+    hidden = page.evaluate("(() => { const w = document.querySelector('#report .table-scroll');"
+                           " return w.scrollWidth - w.clientWidth; })()")
+    assert hidden <= 1, f"the P&L hides {hidden}px of its amounts off to the side"
+    screen.shot("pnl-id")
+
     page.goto("/reports/skus")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     screen.shot("skus")

@@ -72,6 +72,10 @@ def test_pick_pack_with_a_wrong_scan_ship_and_print_the_label(tablet, seller):
     choice = page.locator(".pick-choice", has_text=number)
     choice.locator("input[type=checkbox]").check()
     assert_tap_targets(page, ".bench-buttons .button, .pick-choice label")
+    # the manifest PDF button sits under the manifest tile, not in the grid cell under "Pack"
+    pdf = page.locator(".bench-actions > a.button").bounding_box()
+    manifest_tile = page.locator(".bench-actions a.bench-tile[href='/fulfillment/manifest']").bounding_box()
+    assert pdf["x"] >= manifest_tile["x"], (pdf, manifest_tile)
     tablet.shot("warehouse")
     page.click("#pick-selected")
     page.wait_for_url(re.compile(r"/fulfillment/picklists/\d+$"))

@@ -74,3 +74,16 @@ async def test_member_without_catalog_rights_is_refused(app):
         await login(client, staff)
         response = await post(client, "/catalog/parcel-sizes", _form({vid: ("9", "9", "9", "9")}), htmx=True)
         assert response.status_code == 403 and await _sizes(vid) == (100, 1, 2, 3)
+
+
+async def test_the_page_looks_like_the_others_and_unknown_sizes_are_empty(owner_client):
+    """Plain browser buttons, SKUs broken at their hyphen and '0' in fields the page calls
+    'empty means unknown' before."""
+    sku = unique("PZ-").upper()
+    [vid] = await _product(owner_client, sku)
+    await post(owner_client, "/catalog/parcel-sizes", _form({vid: ("250", "", "", "")}))
+    page = (await owner_client.get("/catalog/parcel-sizes", params={"q": sku})).text
+    assert '<button class="button" type="submit">' in page and '<button class="button primary" type="submit">' in page
+    assert f'<td class="sku mono">{sku}</td>' in page
+    assert f'name="weight_{vid}" inputmode="numeric" size="6" value="250"' in page
+    assert f'name="length_{vid}" inputmode="numeric" size="6" value=""' in page

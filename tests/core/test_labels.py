@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from app.core.i18n import LOCALE_DIR, current_locale, deferred, deferred_label, deferred_plural, read
+from app.core.i18n import (
+    LOCALE_DIR,
+    current_locale,
+    deferred,
+    deferred_label,
+    deferred_plural,
+    ngettext,
+    read,
+)
 from app.core.statuses import LABELLED, Channel, Role, label
 from app.integrations.errors import NetworkError
 
@@ -71,3 +79,31 @@ async def test_members_page_names_permissions_in_words(owner_client):
     page = await owner_client.get("/members")
     assert page.status_code == 200
     assert "Edit the catalog" in page.text and "<th>catalog.edit</th>" not in page.text
+
+
+def test_every_indonesian_plural_has_both_forms():
+    """gettext falls back to the English text when the plural's msgstr[1] is empty: the receiving
+    flash said '22 units received. 16 units still to come.' on an Indonesian page."""
+    with (LOCALE_DIR / "id" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    missing = [entry.id[0] for entry in catalog if isinstance(entry.id, tuple) and not all(entry.string)]
+    assert not missing, f"plural forms without Indonesian words: {missing}"
+    token = current_locale.set("id")
+    try:
+        assert ngettext("%(num)s unit received.", "%(num)s units received.", 22) == "22 unit diterima."
+    finally:
+        current_locale.reset(token)
+
+
+def test_no_indonesian_translation_carries_another_messages_english():
+    """A merge glued 'The moving average of what the stock cost…' onto the Indonesian of the
+    marketplace-label hint, so a marketplace order's page showed that English sentence."""
+    with (LOCALE_DIR / "id" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    sentences = {entry.id for entry in catalog if isinstance(entry.id, str) and len(entry.id) >= 30}
+    glued = []
+    for entry in catalog:
+        own = entry.id if isinstance(entry.id, str) else " ".join(entry.id)
+        for text in entry.string if isinstance(entry.string, tuple) else (entry.string,):
+            glued += [f"{own!r} carries {other!r}" for other in sentences if other not in own and other in (text or "")]
+    assert not glued, glued

@@ -223,3 +223,13 @@ async def test_packing_slips_of_the_ticked_orders_in_one_pdf(owner_client):
     other = await make_account()
     foreign = await ready_order(tenant_of(other), [(await stocked_variant(tenant_of(other)), 1)])
     assert (await owner_client.get("/fulfillment/packing-slips.pdf", params={"ids": str(foreign)})).status_code == 404
+
+
+async def test_the_printable_slip_never_breaks_a_sku_at_its_hyphen(owner_client):
+    """On the label page's packing slip the SKU column wrapped 'KBP-' / '0104' on a tablet."""
+    tenant = tenant_of(owner_client.account)
+    variant = await stocked_variant(tenant)
+    order_id = await ready_order(tenant, [(variant, 1)], customer="Rina Kusuma")
+    page = await owner_client.get(f"/fulfillment/orders/{order_id}/label")
+    assert "-" in variant["sku"] and page.status_code == 200
+    assert f'<td class="mono"><span class="nowrap">{variant["sku"]}</span></td>' in page.text

@@ -72,3 +72,17 @@ async def test_locations_can_be_added_with_unique_codes(owner_client):
     assert ok.status_code == 200 and "BKS" in ok.text
     dup = await post(owner_client, "/inventory/locations", {"name": "Lagi", "code": "BKS"}, htmx=True)
     assert dup.status_code == 422 and "already used" in dup.text
+
+
+async def test_show_more_opened_in_a_new_tab_is_the_stock_page_not_a_bare_table_row(owner_client):
+    """The "Show more" link swaps rows in with htmx; opened as a link (a new tab, no JavaScript) the
+    same URL must be the whole page with those rows, not a table row without the page around it."""
+    tenant = tenant_of(owner_client.account)
+    v, loc = await make_variant(tenant), await make_location(tenant)
+    await stock.receive(tenant, v["id"], loc["id"], 3)
+    url = "/inventory?after=999999999&q=&location=&low="
+    page = await owner_client.get(url)
+    assert page.status_code == 200 and "<html" in page.text and 'id="stock-page"' in page.text
+    assert v["sku"] in page.text
+    rows = await owner_client.get(url, headers={"HX-Request": "true", "HX-Target": "stock-more"})
+    assert rows.status_code == 200 and "<html" not in rows.text and v["sku"] in rows.text

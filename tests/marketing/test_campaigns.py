@@ -140,5 +140,8 @@ async def test_a_whatsapp_list_has_one_tap_links_for_consenting_numbers(app, own
     page = await owner_client.get(f"/marketing/campaigns/{campaign_id}")
     assert 'href="https://wa.me/6281280000003?text=' in page.text and "6281280000004" not in page.text
     assert "AKHIRTAHUN" in page.text
+    # the message itself is on the page before the numbers (the seller saw only phone numbers)
+    shown = f'<pre class="mail-preview" id="whatsapp-preview">{owner_client.account.org_name}: Pakai kode AKHIRTAHUN'
+    assert shown in page.text
     refused = await post(owner_client, f"/marketing/campaigns/{campaign_id}/send")
     assert refused.status_code in (302, 303)

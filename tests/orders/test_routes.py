@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.domains.inventory import stock
 from app.domains.inventory.locations import default_location
 from app.domains.inventory.tables import StockLevel
@@ -143,3 +145,14 @@ async def test_manual_order_amounts_and_refused_amounts(owner_client):
     assert row["total"] == variant["price"] * 2 + 10_000 and row["customer_email"] == "rudi@contoh.id"
     page = await owner_client.get(f"/orders/{row['id']}")
     assert "Rp 15.000" in page.text and "Seller discount" in page.text
+
+
+async def test_a_packed_orders_main_button_ships_it_and_going_back_to_picking_comes_last(owner_client):
+    """A packed order's first (primary) button was "Start picking", ahead of "Mark shipped"."""
+    _tenant, _variant, order_id = await _manual_ready_order(owner_client.account)
+    await Order.update({Order.state: "packed"}).where(Order.id == order_id)
+    page = (await owner_client.get(f"/orders/{order_id}")).text
+    actions = page.split('class="actions order-actions"')[1].split("</div>")[0]
+    buttons = re.findall(r'<button class="button ([a-z]*)">([^<]+)</button>', actions)
+    assert buttons[0] == ("primary", "Mark shipped"), buttons
+    assert buttons[-1][1] == "Start picking", buttons

@@ -102,3 +102,11 @@ async def test_an_admin_manages_keys(app, owner):
         await login(client, admin)
         assert "/settings/api/" in (await client.get("/settings")).text
         assert (await post(client, "/settings/api/", _form())).status_code == 201
+
+
+async def test_in_indonesian_the_revoke_button_says_what_its_question_says(owner_client):
+    """The button read 'Batalkan' (cancel) while its confirmation asks 'Cabut …?' (revoke)."""
+    await post(owner_client, "/settings/api/", _form())
+    await post(owner_client, "/language", {"locale": "id", "next": ""})
+    page = (await owner_client.get("/settings/api/")).text
+    assert ">Cabut</button>" in page and ">Batalkan</button>" not in page

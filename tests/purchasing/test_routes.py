@@ -39,6 +39,22 @@ async def test_pages_render_in_both_languages(owner_client):
     assert "Pesanan pembelian" in (await owner_client.get("/purchasing/")).text
 
 
+async def test_the_pdf_and_the_whatsapp_message_speak_indonesian_and_agree_on_the_total(owner_client):
+    """The PDF's title is translated (it was a gettext call inside an f-string, which the catalog
+    never saw) and the chat message's total includes the freight like the PDF's."""
+    tenant = tenant_of(owner_client.account)
+    v = await make_variant(tenant)
+    supplier = await make_supplier(tenant, items={v["sku"]: 12_000})
+    order_id = await make_order(tenant, supplier, {v["sku"]: (5, 12_000)}, place=False)
+    await post(owner_client, f"/purchasing/orders/{order_id}/costs",
+               {"freight": "50.000", "other_costs": "", "allocation": "value", "currency": "IDR"})
+    await post(owner_client, "/language", {"locale": "id", "next": ""})
+    pdf = await owner_client.get(f"/purchasing/orders/{order_id}/pdf")
+    assert b"/Title (Pesanan pembelian PO-" in pdf.content
+    page = (await owner_client.get(f"/purchasing/orders/{order_id}")).text
+    assert "Ongkos%20kirim%3A%20Rp%2050.000" in page and "Total%3A%20Rp%20110.000" in page
+
+
 async def test_a_supplier_as_the_browser_posts_it(owner_client):
     made = await post(owner_client, "/purchasing/suppliers/", SUPPLIER_FORM)
     assert made.status_code in (302, 303), made.text[:300]

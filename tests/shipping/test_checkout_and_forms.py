@@ -23,7 +23,7 @@ async def test_checkout_offers_live_courier_rates_beside_the_sellers_rate(courie
     assert page.status_code == 200
     text = page.text
     assert 'value="seller"' in text and 'value="courier:jne:reg"' in text and 'value="courier:jnt:ez"' in text
-    assert "Rp 18.000" in text and "2 - 3 days" in text and "tanpa COD" in text  # 12190 -> 16914: zone 2 (shop in Indonesian)
+    assert "Rp 18.000" in text and "2–3 hari" in text and "tanpa COD" in text  # 12190 -> 16914: zone 2 (shop in Indonesian)
     lines = [{"variant_id": shop.variant["id"], "quantity": 1}]
     phone = f"0813{random.randrange(10**7, 10**8)}"  # a phone of its own: the suite's checkouts count per phone
     refused = await client.post(f"/api/storefront/{shop.slug}/checkout",

@@ -58,18 +58,16 @@ class InventoryController(Controller):
                     low: bool = False, after: int | None = None, status_code: int = 200, errors: dict | None = None,
                     form: dict | None = None) -> Response:
         rows, next_after = await overview.stock_table(tenant, location_id=location, low_only=low, q=q, after=after)
-        return render(request, "inventory/index.html", fragment="inventory/_stock.html", status_code=status_code,
+        # "Show more" swaps in the next rows; the same link opened without htmx (a new tab) is the page
+        return render(request, "inventory/index.html", status_code=status_code,
+                      fragment="inventory/_stock_rows.html" if after else "inventory/_stock.html",
                       rows=rows, next_after=next_after, locations=await locations.list_locations(tenant),
                       filters={"q": q, "location": location, "low": low}, errors=errors or {}, form=form or {})
 
     @get("/", name="inventory:index")
     async def index(self, request: Request, tenant: Tenant, q: str = "", location: int | None = None,
                     low: bool = False, after: int | None = None) -> Response:
-        if after:
-            rows, next_after = await overview.stock_table(tenant, location_id=location, low_only=low, q=q, after=after)
-            return render(request, "inventory/_stock_rows.html", rows=rows, next_after=next_after,
-                          filters={"q": q, "location": location, "low": low})
-        return await self._page(request, tenant, q=q, location=location, low=low)
+        return await self._page(request, tenant, q=q, location=location, low=low, after=after)
 
     @post("/adjust", name="inventory:adjust", opt={"permission": Permission.INVENTORY_ADJUST})
     async def adjust(self, request: Request, tenant: Tenant) -> Response:

@@ -137,6 +137,8 @@ async def preview(tenant: Tenant, campaign_id: int) -> dict[str, Any]:
     campaign = await tenant.scoped(Campaign).get(campaign_id, _("Campaign not found."))
     shop = await accounts.organization_name(tenant.organization_id)
     subject, text = render_mail(shop, campaign.subject, campaign.body, f"{_base()}/unsubscribe/…")
+    if campaign.kind == "whatsapp":  # what the seller will send, shown before the numbers
+        text = whatsapp_text(shop, campaign.body)
     return {"campaign": campaign, "subject": subject, "text": text,
             "recipients": len(await recipients(tenant, campaign.id))}
 
@@ -201,13 +203,18 @@ async def send_campaign(tenant: Tenant, campaign_id: int, progress: Any) -> dict
     return {"sent": sent}
 
 
+def whatsapp_text(shop: str, body: str) -> str:
+    """The chat message a WhatsApp campaign fills in: the shop's name, then the body."""
+    return f"{shop}: {body.strip()}"
+
+
 async def whatsapp_list(tenant: Tenant, campaign_id: int) -> list[dict[str, str]]:
     """The numbers to message by hand: each with its wa.me link, the message filled in."""
     campaign = await tenant.scoped(Campaign).get(campaign_id, _("Campaign not found."))
     if campaign.kind != "whatsapp":
         raise NotFound(_("Campaign not found."))
     shop = await accounts.organization_name(tenant.organization_id)
-    text = f"{shop}: {campaign.body.strip()}"
+    text = whatsapp_text(shop, campaign.body)
     return [{"customer": r.customer, "url": f"https://wa.me/{r.address.lstrip('+')}?text={quote(text)}"}
             for r in await recipients(tenant, campaign.id)]
 

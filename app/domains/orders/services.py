@@ -242,6 +242,13 @@ class OrderDetail:
     returns: list[ReturnView]
 
 
+def _forward_first(current: OrderState, targets: set[OrderState]) -> list[OrderState]:
+    """The next steps in the order's course first, going back a step last: a packed order offers
+    "Mark shipped" before "Start picking" (the first is the page's main button)."""
+    order = list(OrderState)
+    return sorted(targets, key=lambda s: (order.index(s) < order.index(current), order.index(s)))
+
+
 async def get_order(tenant: Tenant, order_id: int) -> OrderDetail:
     order = await tenant.scoped(Order).select(
         Order.all_columns(), Order.store.name.as_alias("store_name"), Order.location.code.as_alias("location_code"),
@@ -267,7 +274,7 @@ async def get_order(tenant: Tenant, order_id: int) -> OrderDetail:
         lines=[from_row(OrderLineView, line, returnable=line["quantity"] - already.get(line["id"], 0))
                for line in lines],
         events=from_rows(OrderEventView, events), tags=tags.split_tag_list(order["tag_list"]),
-        next_states=sorted(local_targets(order["state"], order["store"]), key=list(OrderState).index),
+        next_states=_forward_first(OrderState(order["state"]), local_targets(order["state"], order["store"])),
         returns=order_returns)
 
 

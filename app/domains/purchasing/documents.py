@@ -27,11 +27,14 @@ def order_pdf(order: OrderRow, supplier: SupplierRow, lines: list[LineRow], *, o
     """A printable A4 purchase order: who orders what from whom, at what price, in rupiah."""
     out = io.BytesIO()
     styles = getSampleStyleSheet()
+    # gettext outside the f-strings: pybabel does not look inside an f-string, so a call there never
+    # reached the catalog and the Indonesian PDF said "Purchase order"
+    title = _("Purchase order %(number)s", number=order.number)
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=f"{_('Purchase order')} {order.number}", author=organisation)
+                            bottomMargin=18 * mm, title=title, author=organisation)
     day = format_local(order.ordered_at or order.created_at, timezone, current_locale.get())
     story: list[Flowable] = [
-        Paragraph(f"{_('Purchase order')} {order.number}", styles["Title"]),
+        Paragraph(_esc(title), styles["Title"]),
         Paragraph(f"<b>{_('From')}:</b> {_esc(organisation)}", styles["Normal"]),
         Paragraph(f"<b>{_('To')}:</b> {_esc(supplier.name)}"
                   + (f" · {_esc(supplier.contact_name)}" if supplier.contact_name else "")
@@ -73,7 +76,12 @@ def whatsapp_message(order: OrderRow, supplier: SupplierRow, lines: list[LineRow
              name=supplier.contact_name or supplier.name, shop=organisation, number=order.number)
     items = [f"- {line.sku} {line.title} × {line.quantity} @ {format_money(line.unit_price)}".replace("  ", " ")
              for line in lines]
-    total = _("Total: %(amount)s", amount=format_money(sum(line.value for line in lines)))
+    # the costs and the total as on the PDF, so the supplier reads one amount in both
+    if order.freight:
+        items.append(_("Freight: %(amount)s", amount=format_money(order.freight)))
+    if order.other_costs:
+        items.append(_("Other costs: %(amount)s", amount=format_money(order.other_costs)))
+    total = _("Total: %(amount)s", amount=format_money(order_total(order, lines)))
     return "\n".join([head, *items, total, _("Thank you.")])
 
 
