@@ -59,9 +59,11 @@ class InventoryController(Controller):
                     form: dict | None = None) -> Response:
         rows, next_after = await overview.stock_table(tenant, location_id=location, low_only=low, q=q, after=after)
         # "Show more" swaps in the next rows; the same link opened without htmx (a new tab) is the page
+        more_rows = bool(after) and bool(getattr(request, "htmx", None))  # the rows alone: no location list
         return render(request, "inventory/index.html", status_code=status_code,
                       fragment="inventory/_stock_rows.html" if after else "inventory/_stock.html",
-                      rows=rows, next_after=next_after, locations=await locations.list_locations(tenant),
+                      rows=rows, next_after=next_after,
+                      locations=[] if more_rows else await locations.list_locations(tenant),
                       filters={"q": q, "location": location, "low": low}, errors=errors or {}, form=form or {})
 
     @get("/", name="inventory:index")
