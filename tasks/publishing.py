@@ -19,7 +19,8 @@ async def refresh_category_trees(ctx: WorkerContext) -> dict[str, Any]:
 
 @implements(contracts.publish_products)
 async def publish_products(ctx: WorkerContext, *, organization_id: int, background_job_id: int, store_id: int,
-                           product_ids: list[int], actor_id: int | None = None) -> dict[str, Any]:
+                           product_ids: list[int], actor_id: int | None = None, draft: bool = False,
+                           tokopedia: bool = False) -> dict[str, Any]:
     """Publish the ticked products one by one, reporting progress; the per-product results are the
     job's outcome (the results page reads them)."""
     from app.core.tenancy import Actor, Tenant
@@ -29,7 +30,7 @@ async def publish_products(ctx: WorkerContext, *, organization_id: int, backgrou
         await report_progress(ctx, done, total, current=current, errors=failed)
 
     tenant = Tenant(organization_id, Actor(actor_id))
-    results = await publish_many(tenant, store_id, product_ids, progress)
+    results = await publish_many(tenant, store_id, product_ids, progress, draft=draft, tokopedia=tokopedia)
     return {"store_id": store_id, "published": sum(1 for r in results if r.listing_id),
             "refused": sum(1 for r in results if not r.listing_id),
             "results": [{"product_id": r.product_id, "name": r.name, "listing_id": r.listing_id, "errors": r.errors}

@@ -117,7 +117,8 @@ async def settle_store(ctx: WorkerContext, *, organization_id: int, store_id: in
 
 
 async def publish_products(ctx: WorkerContext, *, organization_id: int, background_job_id: int, store_id: int,
-                           product_ids: list[int], actor_id: int | None = None) -> object:
+                           product_ids: list[int], actor_id: int | None = None, draft: bool = False,
+                           tokopedia: bool = False) -> object:
     """Publish each product to one store (bulk "Publish to…"), one result per product."""
 
 

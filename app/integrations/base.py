@@ -90,6 +90,8 @@ class ShopInfo(DomainModel):
     cipher: str | None = None
     status: str | None = None
     authorization_expires_at: AwareDatetime | None = None
+    # TikTok: the platforms a product of this shop may be listed on ("TIKTOK_SHOP", "TOKOPEDIA").
+    listing_platforms: tuple[str, ...] = ()
 
 
 class TokenSource(Protocol):
@@ -600,6 +602,11 @@ class NewListing(DomainModel):
     # The client reference of this create attempt; Shopee carries it as the item's SKU when the
     # listing has tiers and no SKU of its own, so an item whose tiers never came can be found.
     reference: str | None = None
+    # Create it unlisted, for the seller to finish on the platform: Shopee add_item item_status
+    # UNLIST, TikTok save_mode AS_DRAFT, Lazada every SKU's Status inactive.
+    draft: bool = False
+    # Other marketplaces the shop lists it on as well (TikTok: "TOKOPEDIA"), among listing_channels().
+    also_on: tuple[str, ...] = ()
 
 
 class CreatedListing(DomainModel):
@@ -607,6 +614,7 @@ class CreatedListing(DomainModel):
 
     listing_id: str
     variant_ids: Mapping[str, str]  # seller_sku -> variant id ("0" for a Shopee item without models)
+    status: str = ""  # the new listing's status in the platform's spelling (NORMAL, UNLIST, DRAFT, ...)
 
 
 class ListingLimits(DomainModel):
@@ -638,6 +646,11 @@ class PublishingAdapter(Protocol):
 
     async def upload_image(self, conn: ShopConnection, content: bytes, filename: str) -> UploadedImage:
         """Hand one product photo to the platform's image API."""
+        ...
+
+    async def listing_channels(self, conn: ShopConnection) -> tuple[str, ...]:
+        """Other marketplaces this shop may list a new listing on as well (``NewListing.also_on``):
+        TikTok Shop ("TOKOPEDIA") when the shop allows it; () where there are none."""
         ...
 
     async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:

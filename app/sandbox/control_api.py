@@ -36,6 +36,7 @@ class ShopIn(AppIn):
     name: str | None = None
     products: int = Field(default=0, ge=0, le=5000)
     callback_url: str | None = None
+    tokopedia: bool = False  # TikTok: the shop may list its products on Tokopedia too
 
 
 class CountIn(BaseModel):
@@ -91,12 +92,12 @@ class ConfigIn(BaseModel):
 def shop_out(shop: Shop) -> dict[str, Any]:
     return {"platform": shop.platform, "shop_id": shop.shop_id, "name": shop.name, "region": shop.region,
             "cipher": shop.cipher, "app_id": shop.app_id, "callback_url": shop.callback_url,
-            "products": len(shop.products), "orders": len(shop.orders)}
+            "products": len(shop.products), "orders": len(shop.orders), "tokopedia": shop.tokopedia}
 
 
 def product_out(product: Product) -> dict[str, Any]:
     return {"product_id": product.product_id, "title": product.title, "status": product.status,
-            "has_variants": product.has_variants,
+            "listing_platforms": list(product.listing_platforms), "has_variants": product.has_variants,
             "skus": [{"sku_id": s.sku_id, "seller_sku": s.seller_sku, "label": list(s.label), "price": s.price,
                       "stock": s.stock} for s in product.skus]}
 
@@ -133,7 +134,7 @@ def control_router(state: SandboxState) -> Router:
     async def create_shop(data: JSONBody[ShopIn]) -> dict[str, Any]:
         app_id = register(data)
         shop = state.create_shop(data.platform, app_id=app_id, shop_id=data.shop_id, name=data.name,
-                                 products=data.products, callback_url=data.callback_url)
+                                 products=data.products, callback_url=data.callback_url, tokopedia=data.tokopedia)
         return shop_out(shop)
 
     @get("/shops")

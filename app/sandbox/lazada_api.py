@@ -233,7 +233,7 @@ class LazadaApi:
             "skus": [
                 {"SkuId": int(s.sku_id), "SellerSku": s.seller_sku, "ShopSku": f"{product.product_id}_ID-{s.sku_id}",
                  "price": float(s.price), "special_price": 0.0, "quantity": s.stock, "Available": s.stock,
-                 "Status": "active",
+                 "Status": "inactive" if product.status == "InActive" else "active",
                  "saleProp": {name: value for (name, _), value in zip(product.tiers, s.label, strict=False)}}
                 for s in product.skus
             ],

@@ -214,6 +214,8 @@ def publishing_routes(state: SandboxState) -> dict[tuple[str, str], Callable[[An
             combos.add(combo)
             positive(sku, "price")
             positive(sku, "package_weight")
+            if str(sku.get("Status") or "active").lower() not in ("active", "inactive"):
+                raise Refused("Status", f"SKU {seller_sku}: must be active or inactive.")
             taken.add(seller_sku)
 
     def sku_list(product: Product) -> list[dict[str, Any]]:
@@ -238,8 +240,10 @@ def publishing_routes(state: SandboxState) -> dict[tuple[str, str], Callable[[An
                                 label=label, tier_index=tuple(options[t].index(v) for t, v in enumerate(label)),
                                 price=int(float(sku["price"])), stock=int(sku.get("quantity") or 0), warehouse_id=""))
             item_id = state._new_id("lazada", "product")
+            # A product whose SKUs are all inactive (a draft) is InActive; any active SKU makes it Active.
+            active = any(str(s.get("Status") or "active").lower() == "active" for s in _listed(product["Skus"], "Sku"))
             created = Product(
-                product_id=item_id, title=attributes.pop(NAME), status="Active", seller_sku=skus[0].seller_sku,
+                product_id=item_id, title=attributes.pop(NAME), status="Active" if active else "InActive", seller_sku=skus[0].seller_sku,
                 has_variants=bool(tiers), tiers=tuple((t, tuple(o)) for t, o in zip(tiers, options, strict=True)),
                 skus=skus, create_time=now, update_time=now, description=attributes.pop(DESCRIPTION),
                 category_id=str(product["PrimaryCategory"]),

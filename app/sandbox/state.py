@@ -105,6 +105,8 @@ class Product:
     category_id: str = ""
     images: tuple[str, ...] = ()
     attributes: dict[str, str] = field(default_factory=dict)
+    # TikTok: where the product is listed ("TIKTOK_SHOP", "TOKOPEDIA"); empty for other platforms.
+    listing_platforms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -168,6 +170,8 @@ class Shop:
     open_id: str | None = None
     callback_url: str | None = None
     currency: str = "IDR"  # the currency the shop settles in (tests switch it to see it refused)
+    # TikTok: the shop may list its products on Tokopedia too (create product's listing_platforms).
+    tokopedia: bool = False
     products: dict[str, Product] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
 
@@ -273,7 +277,8 @@ class SandboxState:
             self.lazada_apps[app_key] = {"secret": app_secret, "redirect_url": redirect_url}
 
     def create_shop(self, platform: PlatformName, *, app_id: str | int, shop_id: str | None = None,
-                    name: str | None = None, products: int = 0, callback_url: str | None = None) -> Shop:
+                    name: str | None = None, products: int = 0, callback_url: str | None = None,
+                    tokopedia: bool = False) -> Shop:
         """Create a shop of an already registered app, optionally with ``products`` generated products."""
         app_id = str(app_id)
         with self.lock:
@@ -285,7 +290,7 @@ class SandboxState:
                 shop_id = {"shopee": self.seed.digits(9), "tiktok": self.seed.digits(19),
                            "lazada": self.seed.digits(10)}[platform]
             shop = Shop(platform=platform, shop_id=str(shop_id), name=name or self.seed.shop_name(), app_id=app_id,
-                        callback_url=callback_url)
+                        callback_url=callback_url, tokopedia=tokopedia and platform == "tiktok")
             if platform == "tiktok":
                 shop.cipher = "ROW_" + secrets.token_urlsafe(18)
                 shop.open_id = secrets.token_urlsafe(12)

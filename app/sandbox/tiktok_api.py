@@ -234,7 +234,8 @@ class TikTokApi:
     async def authorized_shops(self, call: Call) -> dict[str, Any]:
         shop = call.tokens_shop
         return {"shops": [{"id": shop.shop_id, "name": shop.name, "region": shop.region, "seller_type": "LOCAL",
-                           "cipher": shop.cipher, "code": "IDLC" + shop.shop_id[-6:]}]}
+                           "cipher": shop.cipher, "code": "IDLC" + shop.shop_id[-6:],
+                           "listing_platforms": ["TIKTOK_SHOP", "TOKOPEDIA"] if shop.tokopedia else ["TIKTOK_SHOP"]}]}
 
     # -- products ---------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ sandbox's choice (TikTok publishes many product codes, none stable enough to rel
 12052002 category not a leaf, 12052016 title, 12052017 description, 12052022 main images,
 12052040 package weight, 12052220 required attribute missing, 12052221 value not allowed,
 12052230 sales attributes / SKUs (also a SKU id not in the product), 12052231 SKU price,
-12019002 image refused at upload, 12052048 product not found (as product detail answers it).
+12019002 image refused at upload, 12052048 product not found (as product detail answers it),
+12052060 listing_platforms (TOKOPEDIA for a shop not allowed to list there). ``save_mode`` AS_DRAFT
+makes the product a DRAFT (LISTING, the default, makes it ACTIVATE here; TikTok reviews it first).
 Messages start with the request field at fault. TikTok spells the flag ``is_requried`` (sic).
 """
 
@@ -125,9 +127,23 @@ def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any
         for sku in skus:
             check_price(sku)
 
+    def platforms(body: dict[str, Any], shop: Any) -> tuple[str, ...]:
+        """listing_platforms: TIKTOK_SHOP (the default) and TOKOPEDIA where the shop allows it."""
+        given = body.get("listing_platforms")
+        if given is None:
+            return ("TIKTOK_SHOP",)
+        if not isinstance(given, list) or not given or any(p not in ("TIKTOK_SHOP", "TOKOPEDIA") for p in given):
+            raise _refuse(12052060, "listing_platforms: must name TIKTOK_SHOP and/or TOKOPEDIA.")
+        if "TOKOPEDIA" in given and not shop.tokopedia:
+            raise _refuse(12052060, "listing_platforms: this shop is not allowed to list products on TOKOPEDIA.")
+        return tuple(dict.fromkeys(str(p) for p in given))
+
     async def create(call: Any) -> dict[str, Any]:
         body = call.body
         check(body)
+        if body.get("save_mode", "LISTING") not in ("LISTING", "AS_DRAFT"):
+            raise _refuse(12052230, "save_mode: must be LISTING or AS_DRAFT.")
+        listed_on = platforms(body, call.shop)
         skus_in = body["skus"]
         tier_names = [a.get("name") for a in skus_in[0].get("sales_attributes") or []]
         options: list[list[str]] = [[] for _ in tier_names]
@@ -152,7 +168,8 @@ def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any
                 seller_sku=skus[0].seller_sku, has_variants=bool(tier_names),
                 tiers=tuple((str(n), tuple(o)) for n, o in zip(tier_names, options, strict=True)), skus=skus,
                 create_time=now, update_time=now, description=str(body["description"]),
-                category_id=str(body["category_id"]), images=tuple(str(i["uri"]) for i in body["main_images"]))
+                category_id=str(body["category_id"]), images=tuple(str(i["uri"]) for i in body["main_images"]),
+                listing_platforms=listed_on)
         return {"product_id": product_id, "warnings": [], "skus": [
             {"id": s.sku_id, "seller_sku": s.seller_sku,
              "sales_attributes": [{"name": n, "value_name": v} for n, v in zip(tier_names, s.label, strict=True)]}

@@ -195,3 +195,38 @@ async def test_a_refused_edit_names_the_field_in_the_platforms_words(which, shop
                                                             description="Baru.", prices={"123456789": 70_000}))
     assert foreign_sku.value.field == "variants" and "123456789" in foreign_sku.value.detail
     assert item.title == "Kaos Polos Cotton Combed 30s", "an unknown variant is refused before anything changes"
+
+
+@pytest.mark.parametrize("which", ["shopee", "tiktok"])
+async def test_a_draft_is_created_unlisted(which, shopee: ShopeeAdapter, tiktok: TikTokAdapter,
+                                           shopee_shop: Connected, tiktok_shop: Connected, state: SandboxState):
+    adapter, shop = (shopee, shopee_shop) if which == "shopee" else (tiktok, tiktok_shop)
+    leaf, attrs = await _form(adapter, shop.conn, "Kaos")
+    image = await adapter.upload_image(shop.conn, png(800, 800), "kaos.png")
+    created = await adapter.create_listing(shop.conn, _listing(leaf, attrs, [image.image_id], draft=True))
+    status = {"shopee": "UNLIST", "tiktok": "DRAFT"}[which]
+    assert created.status == status
+    assert state.shop(which, shop.shop.shop_id).products[created.listing_id].status == status
+    listed = {x.listing_id: x async for x in adapter.fetch_listings(shop.conn)}
+    assert listed[created.listing_id].status == status, "the listing import still sees the draft"
+    assert await adapter.listing_channels(shop.conn) == ()
+
+
+async def test_tiktok_lists_on_tokopedia_only_where_the_shop_allows_it(tiktok: TikTokAdapter, tiktok_shop: Connected,
+                                                                        state: SandboxState):
+    leaf, attrs = await _form(tiktok, tiktok_shop.conn, "Kaos")
+    image = await tiktok.upload_image(tiktok_shop.conn, png(800, 800), "kaos.png")
+    products = state.shop("tiktok", tiktok_shop.shop.shop_id).products
+    before = set(products)
+    with pytest.raises(errors.ListingRefused) as refused:
+        await tiktok.create_listing(tiktok_shop.conn, _listing(leaf, attrs, [image.image_id], also_on=("TOKOPEDIA",)))
+    assert refused.value.field == "listing_platforms" and refused.value.code == "12052060"
+    assert "TOKOPEDIA" in refused.value.detail and refused.value.request_id
+    assert set(products) == before
+
+    state.shop("tiktok", tiktok_shop.shop.shop_id).tokopedia = True
+    assert await tiktok.listing_channels(tiktok_shop.conn) == ("TOKOPEDIA",)
+    created = await tiktok.create_listing(tiktok_shop.conn, _listing(leaf, attrs, [image.image_id],
+                                                                     also_on=("TOKOPEDIA",)))
+    assert products[created.listing_id].listing_platforms == ("TIKTOK_SHOP", "TOKOPEDIA")
+    assert products[created.listing_id].status == "ACTIVATE"

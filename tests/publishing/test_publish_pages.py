@@ -15,10 +15,19 @@ from tests.sync.sync_helpers import connected_store
 
 
 def fields_of(page: str) -> dict[str, str]:
-    """What the browser would post from the publish form: inputs, textarea and selects (first
-    selected option, else empty)."""
-    form = page.split('method="post"', 1)[1]
-    data = {n: v for n, v in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)}
+    """What the browser would post from the publish form: inputs (a radio or checkbox only when
+    checked: an unticked checkbox is absent), textarea and selects (first selected option, else empty)."""
+    form = page.split('method="post" action="/publish/', 1)[1].split("</form>", 1)[0]
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name is None:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if kind and kind.group(1) in ("radio", "checkbox") and not re.search(r"\schecked\b", tag):
+            continue
+        data[name.group(1)] = value.group(1) if value else ("on" if kind and kind.group(1) == "checkbox" else "")
     data.update({n: v for n, v in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form)})
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
         picked = re.search(r'<option value="([^"]*)" selected', body)

@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.services import unmapped_count as unmapped_count
     from app.domains.listings.services import unmapped_count_sql as unmapped_count_sql
     from app.domains.listings.services import upsert_listings as upsert_listings
+    from app.domains.listings.statuses import ListingState as ListingState
     from app.domains.listings.statuses import MappingStatus as MappingStatus
+    from app.domains.listings.statuses import listing_state as listing_state
 else:
     __getattr__ = lazy_exports(__name__, __file__)

@@ -17,7 +17,7 @@ from app.core.records import from_row, from_rows
 from app.core.tenancy import Tenant
 from app.domains.audit import record
 from app.domains.catalog import ProductForm, VariantForm, create_product, variant_by_code, variants_by_sku
-from app.domains.listings.statuses import MappingStatus
+from app.domains.listings.statuses import MappingStatus, listing_state
 from app.domains.listings.tables import Listing
 from app.integrations.base import Listing as PlatformListing
 
@@ -69,6 +69,7 @@ async def upsert_listings(tenant: Tenant, store_id: int, listings: Iterable[Plat
                 "title": item.title[:255], "model_name": (v.name or "")[:255], "seller_sku": sku[:64],
                 "platform_price": v.price, "platform_quantity": v.quantity,
                 "platform_location_id": v.location_id or "", "imported_at": now,
+                "listing_state": listing_state(item.status),
             }
             row = existing.get((item.listing_id, v.variant_id))
             if row is None:
@@ -113,6 +114,7 @@ class ListingView:
     platform_location_id: str
     variant: int | None
     status: str
+    listing_state: str
     last_pushed_qty: int | None
     last_pushed_at: datetime | None
     last_push_error: str

@@ -27,6 +27,8 @@ class Listing(Table):
     platform_location_id = Varchar(length=64, default="", help_text="Marketplace warehouse of the quantity, if any.")
     variant = ForeignKey(Variant, null=True, index=True, help_text="The master variant it sells, once mapped.")
     status = Varchar(length=16, choices=MappingStatus, default=MappingStatus.UNMAPPED, index=True)
+    listing_state = Varchar(length=16, default="",
+                            help_text="ListingState on the marketplace (live, unlisted, draft, other); '' unknown.")
     last_pushed_qty = Integer(null=True, default=None, help_text="Quantity last sent to the marketplace.")
     last_pushed_at = Timestamptz(null=True, default=None)
     last_push_error = Text(default="")

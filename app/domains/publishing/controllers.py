@@ -35,7 +35,9 @@ class PublishingController(Controller):
                     status_code: int = 200) -> Response:
         proposal = await services.propose(tenant, product_id, store_id, category_id=category_id)
         values = services.form_values(proposal)
-        values.update(form or {})
+        if form is not None:  # as posted: an unticked checkbox is absent
+            values.pop("tokopedia", None)
+            values.update(form)
         return render(request, "publishing/form.html", status_code=status_code, proposal=proposal,
                       store=await stores.store_view(tenant, store_id), form=values, errors=errors or {})
 
@@ -107,8 +109,10 @@ class BulkPublishingController(Controller):
     @get("/", name="publishing:bulk_pick")
     async def pick(self, request: Request, tenant: Tenant) -> Response:
         """Tick the products and choose the store (bounded: the first 500 active products by name)."""
+        active = await stores.active_stores(tenant)
+        tokopedia = await services.tokopedia_stores(tenant, active)
         return render(request, "publishing/bulk_pick.html", products=(await catalog.active_products(tenant))[:500],
-                      stores=await stores.active_stores(tenant))
+                      stores=active, tokopedia=[s for s in active if s.id in tokopedia])
 
     @post("/", name="publishing:bulk")
     async def start(self, request: Request, tenant: Tenant) -> Response:
@@ -116,6 +120,11 @@ class BulkPublishingController(Controller):
         ids = sorted({int(v) for v in form.getall("ids", []) if isinstance(v, str) and v.isdigit()})[:500]
         store_id = str(form.get("store_id") or "")
         problems = {}
+        try:
+            choices = services.PublishChoices.parse_multi(form)
+        except ValidationFailed as exc:
+            problems.update(exc.errors)
+            choices = services.PublishChoices()
         if not ids:
             problems["ids"] = _("Tick the products to publish.")
         if not store_id.isdigit():
@@ -127,7 +136,8 @@ class BulkPublishingController(Controller):
             return render(request, "publishing/refused.html", status_code=422, product_id=None,
                           errors={"ids": _("Some of these products no longer exist.")})
         row = await jobs.start(tenant, contracts.publish_products, deferred("Publish to a store"), timeout=3600,
-                               retries=1, store_id=store.id, product_ids=ids, actor_id=tenant.actor.user_id)
+                               retries=1, store_id=store.id, product_ids=ids, actor_id=tenant.actor.user_id,
+                               draft=choices.visibility == "draft", tokopedia=choices.tokopedia)
         return redirect_after_post(request, f"/publish/bulk/{row.id}")
 
     @get("/{job_id:int}", name="publishing:bulk_results")

@@ -46,6 +46,7 @@ class ListingChanges:
     description_new: str
     prices: list[PriceChange] = field(default_factory=list)
     blocked: str = ""  # why it cannot be sent now, in the seller's words ("" when it can)
+    listing_state: str = ""  # ListingState on the marketplace (live, unlisted, draft) at the last import
     row_ids: set[int] = field(default_factory=set)  # every listing row of the item
 
     @property
@@ -86,7 +87,7 @@ async def preview(tenant: Tenant, product_id: int) -> list[ListingChanges]:
                 listing_row_id=row["id"], store_id=store_id, store_name=store.name, platform=store.platform,
                 item_id=row["platform_item_id"], title_old=row["title"], title_new=product.name,
                 description_new=product.description or product.name,
-                blocked=blocked)
+                blocked=blocked, listing_state=row.get("listing_state") or "")
         out[key].row_ids.add(row["id"])
         variant = by_id[row["variant"]]
         markup = store.price_markup_percent or 0

@@ -24,11 +24,12 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
 from app.core.errors import ValidationFailed
+from app.core.forms import Checkbox, Form
 from app.core.i18n import _
 from app.core.media import image_path
 from app.core.redis import redis_client
@@ -86,6 +87,21 @@ class Proposal:
     photos: list[str]
     title_max: int
     problems: dict[str, str] = field(default_factory=dict)
+    # Other marketplaces the store may list it on as well (TikTok Shop: "TOKOPEDIA" when the shop allows it).
+    channels: tuple[str, ...] = ()
+
+    @property
+    def offers_tokopedia(self) -> bool:
+        return "TOKOPEDIA" in self.channels
+
+
+class PublishChoices(Form):
+    """How the listing is created: on sale now or as an unlisted draft, and on Tokopedia as well
+    (an unticked checkbox sends nothing: False)."""
+
+    visibility: Literal["live", "draft"] = "live"
+    tokopedia: Checkbox = False
+    labels = {"visibility": "Publish as"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +109,8 @@ class Published:
     listing_id: str
     listing_rows: int  # listings of the store written (one per variant)
     mapped: int
+    listing_state: str = ""  # ListingState of the new listing (live, draft, unlisted)
+    also_on: tuple[str, ...] = ()
 
 
 def _words(text: str) -> set[str]:
@@ -162,6 +180,7 @@ async def propose(tenant: Tenant, product_id: int, store_id: int, *, category_id
         leaf_ids = {c.category_id for c in tree if c.is_leaf}
         attributes = await trees.attributes_of(adapter, conn, chosen) if chosen in leaf_ids else []
         limits = adapter.listing_limits
+        channels = await adapter.listing_channels(conn)
     offers = await _offers(tenant, store, variants)
     markup = store.price_markup_percent or 0
     tiers, options = _tiers(variants)
@@ -173,13 +192,36 @@ async def propose(tenant: Tenant, product_id: int, store_id: int, *, category_id
         variants=[ProposedVariant(v["id"], v["sku"], options[v["id"]],
                                   sync.store_price(v["price"], markup) if v["price"] > 0 else 0,
                                   offers.get(v["id"], 0), v["weight_grams"]) for v in variants],
-        photos=photos, title_max=limits.title_max)
+        photos=photos, title_max=limits.title_max, channels=channels)
+
+
+async def tokopedia_stores(tenant: Tenant, targets: list[Store]) -> set[int]:
+    """The ids of these stores that may list on Tokopedia as well (asked of each platform that can
+    say; a store that cannot be asked now is left out)."""
+    allowed: set[int] = set()
+    for store in targets:
+        async with stores.open_adapter(store.platform) as adapter:
+            if not isinstance(adapter, PublishingAdapter):
+                continue
+            try:
+                if "TOKOPEDIA" in await adapter.listing_channels(stores.connection_for(tenant, store, adapter)):
+                    allowed.add(store.id)
+            except errors.IntegrationError:
+                continue
+    return allowed
 
 
 def _check(proposal: Proposal, form: Mapping[str, str], limits: ListingLimits,
            ) -> tuple[NewListing | None, dict[str, str]]:
     """The listing to send, or the field errors (named like the form's inputs)."""
     problems: dict[str, str] = {}
+    try:
+        choices = PublishChoices.parse(form)
+    except ValidationFailed as exc:
+        problems.update(exc.errors)
+        choices = PublishChoices()
+    if choices.tokopedia and not proposal.offers_tokopedia:
+        problems["tokopedia"] = _("This store cannot list products on Tokopedia.")
     title = (form.get("title") or "").strip()
     description = (form.get("description") or "").strip()
     if not title:
@@ -229,7 +271,8 @@ def _check(proposal: Proposal, form: Mapping[str, str], limits: ListingLimits,
     weight = max(v.weight_grams for v in proposal.variants)
     return NewListing(
         title=title, description=description, category_id=proposal.category_id or "", attributes=tuple(chosen),
-        image_ids=(), weight_grams=weight, tiers=proposal.tiers,
+        image_ids=(), weight_grams=weight, tiers=proposal.tiers, draft=choices.visibility == "draft",
+        also_on=("TOKOPEDIA",) if choices.tokopedia else (),
         variants=tuple(NewVariant(seller_sku=v.sku, options=v.options, price=v.price, quantity=v.quantity)
                        for v in proposal.variants)), {}
 
@@ -253,7 +296,8 @@ def _field_of(refused: errors.ListingRefused) -> str:
     if name.startswith("attribute:"):
         return "attr_" + name.split(":", 1)[1]
     return {"images": "photos", "category": "category_id", "title": "title", "description": "description",
-            "weight": "weight", "price": "price", "variants": "variants"}.get(name, "platform")
+            "weight": "weight", "price": "price", "variants": "variants",
+            "listing_platforms": "tokopedia"}.get(name, "platform")
 
 
 ATTEMPT_TTL = 30 * 86400
@@ -308,7 +352,7 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
     await trees.remember_answers(tenant, store.platform, new.category_id,
                                  {k: v for k, v in form.items() if k.startswith("attr_") and v})
     listing = Listing(
-        listing_id=created.listing_id, title=new.title, status="NORMAL", has_variants=bool(new.tiers),
+        listing_id=created.listing_id, title=new.title, status=created.status, has_variants=bool(new.tiers),
         seller_sku=None if new.tiers else new.variants[0].seller_sku,
         variants=tuple(ListingVariant(variant_id=created.variant_ids[v.seller_sku], seller_sku=v.seller_sku,
                                       name=", ".join(v.options) or None, price=v.price, quantity=v.quantity)
@@ -316,15 +360,22 @@ async def publish(tenant: Tenant, product_id: int, store_id: int, form: Mapping[
     counts = await listings.upsert_listings(tenant, store.id, [listing])
     await redis_client().delete(attempt_key)
     await record(tenant.organization_id, tenant.actor, "listing.published", "product", product_id,
-                 after={"store": store.id, "listing": created.listing_id, "category": new.category_id})
+                 after={"store": store.id, "listing": created.listing_id, "category": new.category_id,
+                        "draft": new.draft, "also_on": list(new.also_on)})
     return Published(listing_id=created.listing_id, listing_rows=counts.created + counts.updated,
-                     mapped=counts.auto_mapped)
+                     mapped=counts.auto_mapped, listing_state=listings.listing_state(created.status),
+                     also_on=new.also_on)
 
 
-def form_values(proposal: Proposal, answers: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The form's first values: the product's title and description, the proposed category, and
-    the attribute answers last given for this category (when known)."""
-    values = {"title": proposal.title, "description": proposal.description, "category_id": proposal.category_id or ""}
+def form_values(proposal: Proposal, answers: Mapping[str, str] | None = None, *, draft: bool = False,
+                tokopedia: bool = True) -> dict[str, str]:
+    """The form's first values: the product's title and description, the proposed category, the
+    attribute answers last given for this category (when known), live (or draft), and Tokopedia
+    ticked where the store offers it."""
+    values = {"title": proposal.title, "description": proposal.description, "category_id": proposal.category_id or "",
+              "visibility": "draft" if draft else "live"}
+    if tokopedia and proposal.offers_tokopedia:
+        values["tokopedia"] = "on"
     for attr in proposal.attributes:
         name = f"attr_{attr.attribute_id}"
         values[name] = (answers or {}).get(name, "")
@@ -340,9 +391,11 @@ class BulkResult:
 
 
 async def publish_many(tenant: Tenant, store_id: int, product_ids: list[int],
-                       progress: Callable[[int, int, str, int], Awaitable[None]] | None = None) -> list[BulkResult]:
+                       progress: Callable[[int, int, str, int], Awaitable[None]] | None = None, *,
+                       draft: bool = False, tokopedia: bool = False) -> list[BulkResult]:
     """Publish each product with the proposed category and the attribute answers last given for
-    it; one result per product (a refusal names its fields; the product can be retried alone)."""
+    it, live or as drafts, on Tokopedia too when asked and the store allows it; one result per
+    product (a refusal names its fields; the product can be retried alone)."""
     results: list[BulkResult] = []
     failed = 0
     store = await stores.get_store(tenant, store_id)
@@ -352,7 +405,8 @@ async def publish_many(tenant: Tenant, store_id: int, product_ids: list[int],
             proposal = await propose(tenant, product_id, store_id)
             name = proposal.title
             answers = await trees.remembered_answers(tenant, store.platform, proposal.category_id or "")
-            published = await publish(tenant, product_id, store_id, form_values(proposal, answers))
+            published = await publish(tenant, product_id, store_id,
+                                      form_values(proposal, answers, draft=draft, tokopedia=tokopedia))
             results.append(BulkResult(product_id, name, listing_id=published.listing_id))
         except ValidationFailed as exc:
             failed += 1

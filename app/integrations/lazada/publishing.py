@@ -107,6 +107,9 @@ class LazadaPublishing(_Base):
         url = str(((data.get("data") or {}).get("image") or {})["url"])
         return UploadedImage(image_id=url, url=url)
 
+    async def listing_channels(self, conn: ShopConnection) -> tuple[str, ...]:
+        return ()  # a Lazada product is listed on Lazada only
+
     async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:
         """The product holding the listing's seller SKUs (GetProducts filtered by them); one create
         makes a product whole, so finding them all is finding it."""
@@ -116,11 +119,13 @@ class LazadaPublishing(_Base):
         for product in (data.get("data") or {}).get("products") or []:
             by_sku = {str(s.get("SellerSku")): str(s["SkuId"]) for s in product.get("skus") or []}
             if set(skus) <= set(by_sku):
-                return CreatedListing(listing_id=str(product["item_id"]), variant_ids={s: by_sku[s] for s in skus})
+                return CreatedListing(listing_id=str(product["item_id"]), variant_ids={s: by_sku[s] for s in skus},
+                                      status=str(product.get("status") or ""))
         return None
 
     async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:
-        """One CreateProduct call with all SKUs (nothing half-created on a refusal)."""
+        """One CreateProduct call with all SKUs (nothing half-created on a refusal); a draft's SKUs
+        have Status inactive (not for sale until the seller activates them), others active."""
         options: list[list[str]] = [[] for _ in listing.tiers]
         for variant in listing.variants:
             for tier, value in enumerate(variant.options):
@@ -130,13 +135,14 @@ class LazadaPublishing(_Base):
         for chosen in listing.attributes:
             attributes[chosen.attribute_id] = chosen.value_id or chosen.text or ""
         weight = f"{listing.weight_grams / 1000:.3f}"
+        status = "inactive" if listing.draft else "active"
         product: dict[str, Any] = {
             "PrimaryCategory": listing.category_id,
             "Images": {"Image": list(listing.image_ids)},
             "Attributes": attributes,
             "Skus": {"Sku": [
                 {"SellerSku": v.seller_sku, "quantity": v.quantity, "price": str(from_minor_units(v.price)),
-                 "package_weight": weight,
+                 "package_weight": weight, "Status": status,
                  **({"saleProp": dict(zip(listing.tiers, v.options, strict=True))} if listing.tiers else {})}
                 for v in listing.variants]},
         }
@@ -151,7 +157,7 @@ class LazadaPublishing(_Base):
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail)) from exc
         created = data.get("data") or {}
-        return CreatedListing(listing_id=str(created["item_id"]),
+        return CreatedListing(listing_id=str(created["item_id"]), status="InActive" if listing.draft else "Active",
                               variant_ids={str(s["seller_sku"]): str(s["sku_id"]) for s in created.get("sku_list") or []})
 
     async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:

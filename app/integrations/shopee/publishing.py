@@ -96,8 +96,11 @@ class ShopeePublishing(_Base):
         urls = info.get("image_url_list") or [{}]
         return UploadedImage(image_id=str(info["image_id"]), url=urls[0].get("image_url"))
 
+    async def listing_channels(self, conn: ShopConnection) -> tuple[str, ...]:
+        return ()  # a Shopee item is listed on Shopee only
+
     async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:
-        """add_item, then init_tier_variation when the listing has tiers; if the variations are
+        """add_item (item_status UNLIST for a draft, NORMAL otherwise), then init_tier_variation when the listing has tiers; if the variations are
         refused the item is deleted again, so that nothing half-created stays on Shopee."""
         channels = await self._shop_call(conn, "GET", "/api/v2/logistics/get_channel_list",
                                          "shopee.channel_list")
@@ -115,6 +118,7 @@ class ShopeePublishing(_Base):
                                           else {"value_id": 0, "original_value_name": a.text or ""}]}
                 for a in listing.attributes],
             "seller_stock": [{"stock": first.quantity if not listing.tiers else 0}],
+            "item_status": "UNLIST" if listing.draft else "NORMAL",
         }
         if listing.seller_sku or listing.reference or not listing.tiers:
             body["item_sku"] = listing.seller_sku or (listing.reference if listing.tiers else first.seller_sku)
@@ -124,9 +128,10 @@ class ShopeePublishing(_Base):
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail)) from exc
         item_id = str(added["item_id"])
+        status = str(added.get("item_status") or body["item_status"])
         if not listing.tiers:
-            return CreatedListing(listing_id=item_id, variant_ids={first.seller_sku: "0"})
-        return await self._init_tiers(conn, item_id, listing)
+            return CreatedListing(listing_id=item_id, variant_ids={first.seller_sku: "0"}, status=status)
+        return await self._init_tiers(conn, item_id, listing, status)
 
     async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:
         """The item by its models' SKUs; an item found by the reference without its models (the
@@ -135,13 +140,15 @@ class ShopeePublishing(_Base):
         async for found in self.fetch_listings(conn):
             by_sku = {v.seller_sku: v.variant_id for v in found.variants if v.seller_sku}
             if skus <= set(by_sku):
-                return CreatedListing(listing_id=found.listing_id, variant_ids={s: by_sku[s] for s in skus})
+                return CreatedListing(listing_id=found.listing_id, variant_ids={s: by_sku[s] for s in skus},
+                                      status=found.status)
             if listing.tiers and listing.reference and found.seller_sku == listing.reference \
                     and not found.has_variants:
-                return await self._init_tiers(conn, found.listing_id, listing)
+                return await self._init_tiers(conn, found.listing_id, listing, found.status)
         return None
 
-    async def _init_tiers(self, conn: ShopConnection, item_id: str, listing: NewListing) -> CreatedListing:
+    async def _init_tiers(self, conn: ShopConnection, item_id: str, listing: NewListing,
+                          status: str = "") -> CreatedListing:
         options: list[list[str]] = [[] for _ in listing.tiers]
         for variant in listing.variants:
             for tier, value in enumerate(variant.options):
@@ -163,7 +170,7 @@ class ShopeePublishing(_Base):
                 raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail) or "variants") from exc
             raise
         by_index = {tuple(m["tier_index"]): str(m["model_id"]) for m in answer.get("model") or []}
-        return CreatedListing(listing_id=item_id, variant_ids={
+        return CreatedListing(listing_id=item_id, status=status, variant_ids={
             v.seller_sku: by_index[tuple(options[t].index(o) for t, o in enumerate(v.options))]
             for v in listing.variants})
 

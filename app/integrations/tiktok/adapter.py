@@ -188,7 +188,8 @@ class TikTokAdapter(TikTokPublishing):
     @staticmethod
     def _shop(shop: Mapping[str, Any]) -> ShopInfo:
         return ShopInfo(shop_id=str(shop["id"]), name=shop.get("name") or str(shop["id"]), region=shop.get("region"),
-                        cipher=shop.get("cipher"), status=shop.get("seller_type"))
+                        cipher=shop.get("cipher"), status=shop.get("seller_type"),
+                        listing_platforms=tuple(str(p) for p in shop.get("listing_platforms") or ()))
 
     async def _shop_call(self, conn: ShopConnection, method: str, path: str, op: str, **kwargs: Any) -> Any:
         if not conn.cipher:

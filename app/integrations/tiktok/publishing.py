@@ -20,6 +20,7 @@ from app.integrations.base import (
     ListingLimits,
     NewListing,
     ShopConnection,
+    ShopInfo,
     UploadedImage,
     from_minor_units,
 )
@@ -30,7 +31,8 @@ LIMITS = ListingLimits(title_max=255, images_max=9, tiers_max=3, variants_max=10
 
 # TikTok product refusal codes (as the sandbox answers them) -> StoreSync's field name.
 _FIELDS = {12052002: "category", 12052016: "title", 12052017: "description", 12052022: "images",
-           12052040: "weight", 12052230: "variants", 12052231: "price", 12019002: "images"}
+           12052040: "weight", 12052230: "variants", 12052231: "price", 12019002: "images",
+           12052060: "listing_platforms"}
 
 
 def refusal_field(error: errors.IntegrationError) -> str | None:
@@ -47,6 +49,7 @@ def refusal_field(error: errors.IntegrationError) -> str | None:
 if TYPE_CHECKING:
     class _Base:
         async def _shop_call(self, conn: ShopConnection, method: str, path: str, op: str, **kwargs: Any) -> Any: ...
+        async def shop_info(self, conn: ShopConnection) -> ShopInfo: ...
         def fetch_listings(self, conn: ShopConnection) -> AsyncIterator[Listing]: ...
 else:
     _Base = object
@@ -84,17 +87,24 @@ class TikTokPublishing(_Base):
             raise errors.ListingRefused.from_error(exc, "images") from exc
         return UploadedImage(image_id=str(data["uri"]), url=data.get("url"))
 
+    async def listing_channels(self, conn: ShopConnection) -> tuple[str, ...]:
+        """Tokopedia when the shop's authorization lists it among its listing platforms."""
+        info = await self.shop_info(conn)
+        return tuple(p for p in info.listing_platforms if p != "TIKTOK_SHOP")
+
     async def resume_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing | None:
         """The product carrying all the listing's seller SKUs (one call creates it whole)."""
         skus = {v.seller_sku for v in listing.variants}
         async for found in self.fetch_listings(conn):
             by_sku = {v.seller_sku: v.variant_id for v in found.variants if v.seller_sku}
             if skus <= set(by_sku):
-                return CreatedListing(listing_id=found.listing_id, variant_ids={s: by_sku[s] for s in skus})
+                return CreatedListing(listing_id=found.listing_id, variant_ids={s: by_sku[s] for s in skus},
+                                      status=found.status)
         return None
 
     async def create_listing(self, conn: ShopConnection, listing: NewListing) -> CreatedListing:
-        """One call creates the product with all SKUs (nothing half-created on a refusal)."""
+        """One call creates the product with all SKUs (nothing half-created on a refusal); save_mode
+        AS_DRAFT for a draft, LISTING otherwise; listing_platforms when it goes to Tokopedia too."""
         inventory: dict[str, Any] = {"warehouse_id": listing.warehouse_id} if listing.warehouse_id else {}
         body: dict[str, Any] = {
             "title": listing.title, "description": listing.description, "category_id": listing.category_id,
@@ -110,13 +120,16 @@ class TikTokPublishing(_Base):
                       "price": {"amount": str(from_minor_units(v.price)), "currency": "IDR"},
                       "inventory": [{**inventory, "quantity": v.quantity}]}
                      for v in listing.variants],
+            "save_mode": "AS_DRAFT" if listing.draft else "LISTING",
         }
+        if listing.also_on:
+            body["listing_platforms"] = ["TIKTOK_SHOP", *listing.also_on]
         try:
             data = await self._shop_call(conn, "POST", "/product/202309/products", "tiktok.create_product",
                                          body=body, unsafe=True)
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc)) from exc
-        return CreatedListing(listing_id=str(data["product_id"]),
+        return CreatedListing(listing_id=str(data["product_id"]), status="DRAFT" if listing.draft else "ACTIVATE",
                               variant_ids={str(s.get("seller_sku")): str(s["id"]) for s in data.get("skus") or []})
 
     async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
