@@ -372,8 +372,10 @@ class LazadaApi:
             return _ok([{"order_id": int(i), "order_number": int(i), "order_items": self._items(call.shop.orders[i])}
                         for i in ids if i in call.shop.orders])
 
-    def _order_of_items(self, call: Call) -> Order:
-        ids = set(_id_list(call.params.get("order_item_ids"), "order_item_ids"))
+    def _order_of_items(self, call: Call, ids: set[str] | None = None) -> Order:
+        """The order holding every one of `ids` (by default the call's order_item_ids)."""
+        if ids is None:
+            ids = set(_id_list(call.params.get("order_item_ids"), "order_item_ids"))
         for order in call.shop.orders.values():
             mine = {str(i["order_item_id"]) for i in self._items(order)}
             if ids <= mine:
@@ -429,10 +431,7 @@ class LazadaApi:
         if p.get("reason_id") not in SELLER_CANCEL_REASONS:
             raise SandboxError("InvalidParameter", "reason_id is not a seller cancellation reason.")
         with self.state.lock:
-            order = next((o for o in call.shop.orders.values()
-                          if int(item_id) in {i["order_item_id"] for i in self._items(o)}), None)
-            if order is None:
-                raise SandboxError("E0063", "Order item not found.")
+            order = self._order_of_items(call, {item_id})
             if order.status not in ("unpaid", "pending"):
                 raise SandboxError("E0073", f"Order item cannot be canceled in status {order.status}.")
             cancelled = self.cancelled_items.setdefault(order.order_id, set())

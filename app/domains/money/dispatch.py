@@ -17,7 +17,7 @@ from app.core.queue import get_queue, job_options, task_job
 from app.core.redis import redis_client
 from app.core.tenancy import Tenant
 from app.domains import orders
-from app.domains.money.rollups import dirty_key
+from app.domains.money.rollups import dirty_key, dirty_prefix
 
 
 async def on_orders_changed(event: orders.OrdersChanged) -> None:
@@ -52,7 +52,7 @@ async def enqueue_rollups(organization_id: int, order_ids: list[int] | None = No
 async def pending_rollups() -> int:
     """Cron: a rollup job for every organisation with changed orders waiting; how many."""
     redis = redis_client()
-    prefix = dirty_key(0)[:-1]
+    prefix = dirty_prefix()
     found = 0
     async for key in redis.scan_iter(match=f"{prefix}*", count=500):
         name = key.decode() if isinstance(key, bytes) else str(key)

@@ -187,10 +187,15 @@ async def refresh_orders(organization_id: int, order_ids: Sequence[int]) -> int:
     return await refresh_days(organization_id, {local_day(p, tz) for p in placed.values()}, tz)
 
 
-def dirty_key(organization_id: int) -> str:
-    """The Redis set of order ids whose days' rollups wait for a refresh (per queue, so that test and
+def dirty_prefix() -> str:
+    """What every organisation's set of waiting order ids is named with (per queue, so that test and
     bench runs sharing a Redis keep apart)."""
-    return f"{get_settings().queue_name}:rollups-dirty:{organization_id}"
+    return f"{get_settings().queue_name}:rollups-dirty:"
+
+
+def dirty_key(organization_id: int) -> str:
+    """The Redis set of order ids whose days' rollups wait for a refresh."""
+    return f"{dirty_prefix()}{organization_id}"
 
 
 async def refresh_pending(organization_id: int, order_ids: Sequence[int] = ()) -> int:

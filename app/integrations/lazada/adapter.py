@@ -524,9 +524,7 @@ class LazadaAdapter(LazadaPublishing):
         code = self.CANCEL_CODES.get(request.reason)
         if code is None:
             raise errors.ValidationError(f"Lazada takes no seller cancellation for {request.reason}", platform=PLATFORM)
-        data = await self._shop_call(conn, "GET", "/order/items/get", "lazada.order_items_get",
-                                     params={"order_id": request.order_id})
-        live = [i for i in data.get("data") or [] if i.get("status") != "canceled"]
+        live = [i for i in await self._items(conn, request.order_id) if i.get("status") != "canceled"]
         for item in live:
             await self._shop_call(conn, "GET", "/order/cancel", "lazada.order_cancel",
                                   params={"order_item_id": str(item["order_item_id"]), "reason_id": code,
