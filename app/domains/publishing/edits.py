@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import NotFound, ValidationFailed
-from app.core.i18n import _
+from app.core.i18n import _, read
 from app.core.tenancy import Tenant
 from app.domains import catalog, listings, stores, sync
 from app.domains.audit import record
@@ -68,14 +68,11 @@ async def preview(tenant: Tenant, product_id: int) -> list[ListingChanges]:
     by_id = {v["id"]: v for v in variants if not v["archived"]}
     rows = await listings.listings_of_variants(tenant, list(by_id))
     out: dict[tuple[int, str], ListingChanges] = {}
-    store_cache: dict[int, Any] = {}
+    store_cache: dict[int, tuple[Any, str]] = {}  # store id -> (store, why it cannot be sent to, or "")
     for row in rows:
         store_id = row["store"]
         if store_id not in store_cache:
-            store_cache[store_id] = await stores.get_store(tenant, store_id)
-        store = store_cache[store_id]
-        key = (store_id, row["platform_item_id"])
-        if key not in out:
+            store = await stores.get_store(tenant, store_id)
             async with stores.open_adapter(store.platform) as adapter:
                 editable = isinstance(adapter, ListingEditor)
             blocked = ""
@@ -83,6 +80,10 @@ async def preview(tenant: Tenant, product_id: int) -> list[ListingChanges]:
                 blocked = _("This marketplace cannot receive product changes yet.")
             elif store.status != stores.StoreStatus.ACTIVE:
                 blocked = _("This store is not connected now: resume or reconnect it to send changes.")
+            store_cache[store_id] = (store, blocked)
+        store, blocked = store_cache[store_id]
+        key = (store_id, row["platform_item_id"])
+        if key not in out:
             out[key] = ListingChanges(
                 listing_row_id=row["id"], store_id=store_id, store_name=store.name, platform=store.platform,
                 item_id=row["platform_item_id"], title_old=row["title"], title_new=product.name,
@@ -128,7 +129,7 @@ async def send_changes(tenant: Tenant, product_id: int, listing_row_id: int) -> 
             raise ValidationFailed({(refused.field or "platform").replace("attribute:", "attr_"):
                                     refused.detail}) from refused
         except errors.IntegrationError as exc:
-            raise ValidationFailed({"platform": _(str(exc.seller_message))}) from exc
+            raise ValidationFailed({"platform": read(exc.seller_message)}) from exc
     await listings.record_listing_edit(tenant, store.id, changes.item_id, changes.title_new, prices)
     await record(tenant.organization_id, tenant.actor, "listing.content_sent", "product", product_id,
                  before={"title": changes.title_old, "prices": {p.sku: p.old for p in changes.prices}},
