@@ -87,3 +87,30 @@ async def test_the_page_looks_like_the_others_and_unknown_sizes_are_empty(owner_
     assert f'<td class="sku mono">{sku}</td>' in page
     assert f'name="weight_{vid}" inputmode="numeric" size="6" value="250"' in page
     assert f'name="length_{vid}" inputmode="numeric" size="6" value=""' in page
+
+
+async def test_pages_past_the_first_and_only_unknown_sizes(owner_client, monkeypatch):
+    """More variants than a page: the next page shows the rest, a save keeps its page and filters,
+    and "Only sizes still unknown" leaves out variants whose sizes are all known."""
+    from app.domains.catalog import parcel_bulk
+
+    monkeypatch.setattr(parcel_bulk, "PAGE_SIZE", 2)
+    prefix = unique("PP").upper()
+    ids = await _product(owner_client, *(f"{prefix}-{i}" for i in range(5)))
+    first = await owner_client.get("/catalog/parcel-sizes", params={"q": prefix, "missing": "", "page": ""})
+    assert first.status_code == 200 and f'name="weight_{ids[0]}"' in first.text
+    assert f'name="weight_{ids[2]}"' not in first.text and "page=2" in first.text and "page=0" not in first.text
+    third = await owner_client.get("/catalog/parcel-sizes", params={"q": prefix, "missing": "", "page": "3"})
+    assert f'name="weight_{ids[4]}"' in third.text and f'name="weight_{ids[0]}"' not in third.text
+    assert "page=2" in third.text and "page=4" not in third.text
+    junk = await owner_client.get("/catalog/parcel-sizes", params={"q": prefix, "missing": "", "page": "-x"})
+    assert junk.status_code == 200 and f'name="weight_{ids[0]}"' in junk.text
+
+    saved = await post(owner_client, "/catalog/parcel-sizes",
+                       {**_form({ids[2]: ("0", "5", "5", "5"), ids[3]: ("300", "", "", "")}),
+                        "q": prefix, "missing": "", "page": "2"})
+    assert saved.status_code == 200 and f'name="weight_{ids[2]}"' in saved.text and 'value="2"' in saved.text
+    assert await _sizes(ids[2]) == (0, 5, 5, 5)
+    unknown = await owner_client.get("/catalog/parcel-sizes", params={"q": prefix, "missing": "1", "page": ""})
+    assert f'name="weight_{ids[2]}"' in unknown.text and f'name="weight_{ids[3]}"' in unknown.text
+    assert f'name="weight_{ids[0]}"' not in unknown.text and 'name="missing" value="1" checked' in unknown.text

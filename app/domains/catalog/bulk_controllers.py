@@ -67,17 +67,24 @@ class CatalogBulkController(Controller):
                       headers={"Content-Disposition": 'attachment; filename="catalog.csv"', **VARY})
 
     @get("/parcel-sizes", name="catalog:parcel_sizes")
-    async def parcel_sizes_page(self, request: Request, tenant: Tenant, q: str = "") -> Response:
-        rows = await parcel_bulk.list_rows(tenant, q)
-        return render(request, "catalog/parcel_sizes.html", rows=rows, q=q, errors={}, values={}, saved=None,
-                      page_size=parcel_bulk.PAGE_SIZE)
+    async def parcel_sizes_page(self, request: Request, tenant: Tenant, q: str = "", missing: str = "",
+                                page: str = "") -> Response:
+        return await _parcel_sizes(request, tenant, {"q": q, "missing": missing, "page": page})
 
     @post("/parcel-sizes", name="catalog:parcel_sizes_save", opt={"permission": Permission.CATALOG_EDIT})
     async def save_parcel_sizes(self, request: Request, tenant: Tenant) -> Response:
         data = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-        q = data.get("q", "")
         forms, errors = parcel_bulk.parse_rows(data)
         saved = None if errors else await parcel_bulk.save(tenant, forms)
-        rows = await parcel_bulk.list_rows(tenant, q)
-        return render(request, "catalog/parcel_sizes.html", status_code=422 if errors else 200, rows=rows, q=q,
-                      errors=errors, values=data if errors else {}, saved=saved, page_size=parcel_bulk.PAGE_SIZE)
+        return await _parcel_sizes(request, tenant, data, errors=errors, saved=saved)
+
+
+async def _parcel_sizes(request: Request, tenant: Tenant, data: dict[str, str], *, errors: dict[str, str] | None = None,
+                        saved: int | None = None) -> Response:
+    """The parcel sizes page for the filters in `data` (q, missing, page), with a save's outcome."""
+    q, missing, page = data.get("q", ""), data.get("missing", "") in ("1", "on", "true"), parcel_bulk.page_number(
+        data.get("page"))
+    rows, more = await parcel_bulk.list_rows(tenant, q, missing=missing, page=page)
+    return render(request, "catalog/parcel_sizes.html", status_code=422 if errors else 200, rows=rows, q=q,
+                  missing=missing, page=page, more=more, errors=errors or {}, values=data if errors else {},
+                  saved=saved, page_size=parcel_bulk.PAGE_SIZE)

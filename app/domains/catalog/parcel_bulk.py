@@ -33,14 +33,25 @@ class ParcelSizeForm(Form):
         return 0 if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-async def list_rows(tenant: Tenant, q: str = "") -> list[dict[str, Any]]:
+async def list_rows(tenant: Tenant, q: str = "", *, missing: bool = False, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
+    """One page of active variants by SKU (`missing`: only those with a size still unknown) and
+    whether a next page exists."""
     query = tenant.scoped(Variant).select(
         Variant.id, Variant.sku, Variant.name, Variant.product.name.as_alias("product_name"), Variant.weight_grams,
         Variant.length_cm, Variant.width_cm, Variant.height_cm).where(
         Variant.archived == False, Variant.product.status == "active")  # noqa: E712
     if q.strip():
         query = query.where(Variant.search_text.like(f"%{q.strip().lower()}%"))
-    return await query.order_by(Variant.sku).limit(PAGE_SIZE)
+    if missing:
+        query = query.where((Variant.weight_grams == 0) | (Variant.length_cm == 0) | (Variant.width_cm == 0)
+                            | (Variant.height_cm == 0))
+    rows = await query.order_by(Variant.sku).order_by(Variant.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def page_number(value: str | None) -> int:
+    """The `page` query value as a page number (1 for empty or junk, capped so an offset stays sane)."""
+    return min(int(value), 10_000) if value and value.isdigit() and int(value) > 0 else 1
 
 
 def parse_rows(data: dict[str, str]) -> tuple[dict[int, ParcelSizeForm], dict[str, str]]:
