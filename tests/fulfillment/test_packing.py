@@ -38,6 +38,8 @@ async def test_packing_counts_each_unit_and_packs_when_all_are_scanned(owner_cli
     assert await _state(order_id) == "ready_to_ship"
     last = await post(owner_client, "/fulfillment/pack", {"order_id": order_id, "code": cap["barcode"]}, htmx=True)
     assert last.status_code == 200 and "is packed" in last.text and f"/fulfillment/orders/{order_id}/ship" in last.text
+    # one way to print (the label page carries the label and the slip), not three label buttons
+    assert last.text.count(f"/fulfillment/orders/{order_id}/label") == 1 and "packing-slip.pdf" not in last.text
     assert await _state(order_id) == "packed"
     level = await StockLevel.select().where(StockLevel.variant == shirt["id"]).first()
     assert (level["on_hand"], level["reserved"]) == (50, 2), "packing keeps the reservation"

@@ -148,11 +148,15 @@ async def test_manual_order_amounts_and_refused_amounts(owner_client):
 
 
 async def test_a_packed_orders_main_button_ships_it_and_going_back_to_picking_comes_last(owner_client):
-    """A packed order's first (primary) button was "Start picking", ahead of "Mark shipped"."""
+    """A packed order's first (primary) button was "Start picking", ahead of "Mark shipped"; going
+    back reads "Back to picking", and only a ready order offers "Start picking"."""
     _tenant, _variant, order_id = await _manual_ready_order(owner_client.account)
     await Order.update({Order.state: "packed"}).where(Order.id == order_id)
     page = (await owner_client.get(f"/orders/{order_id}")).text
     actions = page.split('class="actions order-actions"')[1].split("</div>")[0]
     buttons = re.findall(r'<button class="button ([a-z]*)">([^<]+)</button>', actions)
     assert buttons[0] == ("primary", "Mark shipped"), buttons
-    assert buttons[-1][1] == "Start picking", buttons
+    assert buttons[-1][1] == "Back to picking", buttons
+    await Order.update({Order.state: "ready_to_ship"}).where(Order.id == order_id)
+    page = (await owner_client.get(f"/orders/{order_id}")).text
+    assert ">Start picking</button>" in page and "Back to" not in page

@@ -27,8 +27,13 @@ class OrderState(Labelled):
                 "packed": N_("Packed"), "shipped": N_("Shipped"), "delivered": N_("Delivered"),
                 "completed": N_("Completed"), "cancelled": N_("Cancelled"), "returned": N_("Returned")}
 
-    def action(self) -> str:
-        """The words of the button that moves an order into this state."""
+    def action(self, current: str | None = None) -> str:
+        """The words of the button that moves an order into this state (from `current`: going back a
+        warehouse step reads "Back to picking", not "Start picking")."""
+        members = list(OrderState)
+        if current is not None and self in WAREHOUSE_STEPS and members.index(self) < members.index(OrderState(current)):
+            return gettext({"ready_to_ship": N_("Back to ready to ship"), "picking": N_("Back to picking"),
+                            "packed": N_("Back to packed")}[self.value])
         return gettext({"unpaid": N_("Mark unpaid"), "ready_to_ship": N_("Mark ready to ship"),
                         "picking": N_("Start picking"), "packed": N_("Mark packed"), "shipped": N_("Mark shipped"),
                         "delivered": N_("Mark delivered"), "completed": N_("Mark completed"),
