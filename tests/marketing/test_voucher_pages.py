@@ -38,6 +38,9 @@ async def test_create_edit_and_read_a_voucher_from_its_form(owner_client):
     assert (row["value"], row["total_limit"], row["active"]) == (30, None, False)
     listed = await owner_client.get("/marketing/")
     assert "LEBARAN-25" in listed.text
+    # every part of marketing is reachable from its first page (campaigns were only reachable by URL)
+    for part in ("/marketing/loyalty", "/marketing/segments/", "/marketing/campaigns/"):
+        assert f'href="{part}"' in listed.text, part
 
 
 async def test_bad_voucher_input_is_named_and_saves_nothing(owner_client):
