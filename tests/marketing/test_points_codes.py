@@ -24,6 +24,16 @@ CUSTOMER = "+6281233334444"
 HTMX = {"HX-Request": "true"}
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """The services' messages in English whatever an earlier test left in this context."""
+    from app.core import i18n
+
+    token = i18n.current_locale.set("en")
+    yield
+    i18n.current_locale.reset(token)
+
+
 async def _customer_with_points(client, *, email: bool = True, points: bool = True):
     """A shop with a customer (CHECKOUT's number) whose completed order earned 115 points, and left
     (or not) an e-mail address on file."""
@@ -63,11 +73,15 @@ async def test_a_stranger_typing_a_customers_number_sees_no_balance_and_cannot_s
     placed = await client.post(f"/shop/{shop.slug}/checkout", headers={"x-csrftoken": token},
                                data={**CHECKOUT, "voucher": "", "points": "50", "marketing_consent": ""})
     assert placed.status_code == 422 and 'id="err-points"' in placed.text
-    by_api = await client.post(f"/api/storefront/{shop.slug}/checkout", json=buyer(
+    by_api = await client.post(f"/api/storefront/{shop.slug}/checkout?lang=en", json=buyer(
         PHONE, lines=[{"variant_id": shop.variant["id"], "quantity": 1}], points="50"))
     assert by_api.status_code == 422 and "code" in by_api.json()["errors"]["points"]
     assert await loyalty.balance_of(shop.tenant, CUSTOMER) == 115
     assert await Order.count().where(Order.organization == shop.tenant.organization_id) == 1  # nothing placed
+    # without JavaScript "Send me a code" answers with the whole checkout page, the refusal on the points
+    no_js = await client.post(f"/shop/{shop.slug}/checkout/points-code", headers={"x-csrftoken": token}, data={
+        **CHECKOUT, "phone": "0812 9876 0001", "voucher": "", "points": "", "marketing_consent": ""})
+    assert no_js.status_code == 422 and 'id="err-points"' in no_js.text and 'name="line"' in no_js.text
 
 
 async def test_the_code_goes_to_the_address_on_file_never_the_one_typed(client, smtp_server):
@@ -89,7 +103,7 @@ async def test_strangers_numbers_without_points_and_without_an_address_get_one_s
         organizations.append(shop.tenant.organization_id)
         async with http_client(app) as browser:
             token = (await browser.post(f"/api/storefront/{shop.slug}/cart")).json()["token"]
-            answer = await browser.post(f"/api/storefront/{shop.slug}/cart/{token}/points-code", json={"phone": phone})
+            answer = await browser.post(f"/api/storefront/{shop.slug}/cart/{token}/points-code?lang=en", json={"phone": phone})
         assert answer.status_code == 422
         answers.append(answer.json())
     assert answers[0] == answers[1] == answers[2] and "e-mail" in answers[0]["errors"]["points"]
@@ -101,21 +115,21 @@ async def test_five_wrong_codes_void_it_and_codes_are_not_sent_twice_a_minute(cl
     shop = await _customer_with_points(client)
     api = f"/api/storefront/{shop.slug}/cart"
     token = (await client.post(api)).json()["token"]
-    sent = await client.post(f"{api}/{token}/points-code", json={"phone": PHONE, "email": ""})
+    sent = await client.post(f"{api}/{token}/points-code?lang=en", json={"phone": PHONE, "email": ""})
     assert sent.status_code == 202 and sent.json() == {"sent_to": "p***@contoh.id"}
     right = await mailed_points_code(_on_file(PHONE))
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
-    answers = [await client.post(f"{api}/{token}/points-verify", json={"phone": PHONE, "code": wrong})
+    answers = [await client.post(f"{api}/{token}/points-verify?lang=en", json={"phone": PHONE, "code": wrong})
                for _try in range(5)]
     assert [a.status_code for a in answers] == [422] * 5
     assert "4" in answers[0].json()["errors"]["points"] and "1" in answers[3].json()["errors"]["points"]
     assert "new one" in answers[4].json()["errors"]["points"]
-    late = await client.post(f"{api}/{token}/points-verify", json={"phone": PHONE, "code": right})
+    late = await client.post(f"{api}/{token}/points-verify?lang=en", json={"phone": PHONE, "code": right})
     assert late.status_code == 422  # the right code, too late: void
-    again = await client.post(f"{api}/{token}/points-code", json={"phone": PHONE, "email": ""})
+    again = await client.post(f"{api}/{token}/points-code?lang=en", json={"phone": PHONE, "email": ""})
     assert again.status_code == 429  # one code a minute per customer
     assert await points_access.verified_customer(shop.tenant, token) == ""
-    bad = await client.post(f"{api}/{token}/points-verify", json={"phone": PHONE, "code": "12ab"})
+    bad = await client.post(f"{api}/{token}/points-verify?lang=en", json={"phone": PHONE, "code": "12ab"})
     assert bad.status_code == 422 and "6-digit" in bad.json()["errors"]["points"]
 
 
@@ -125,16 +139,16 @@ async def test_a_code_expires_after_ten_minutes_and_works_only_on_its_cart(clien
     shop = await _customer_with_points(client)
     api = f"/api/storefront/{shop.slug}/cart"
     token, other = [(await client.post(api)).json()["token"] for _n in range(2)]
-    assert (await client.post(f"{api}/{token}/points-code", json={"phone": PHONE})).status_code == 202
+    assert (await client.post(f"{api}/{token}/points-code?lang=en", json={"phone": PHONE})).status_code == 202
     code = await mailed_points_code(_on_file(PHONE))
     ttl = await redis_client().ttl(points_access._key("code", shop.tenant.organization_id, CUSTOMER))
     assert 0 < ttl <= 600
-    elsewhere = await client.post(f"{api}/{other}/points-verify", json={"phone": PHONE, "code": code})
+    elsewhere = await client.post(f"{api}/{other}/points-verify?lang=en", json={"phone": PHONE, "code": code})
     assert elsewhere.status_code == 422 and await points_access.verified_customer(shop.tenant, other) == ""
     with pytest.raises(loyalty.PointsRefused, match="expired"):
-        await points_access.verify_code(shop.tenant, cart_token=token, phone=CUSTOMER, email="", code=code,
+        await points_access.verify_points_code(shop.tenant, cart_token=token, phone=CUSTOMER, email="", code=code,
                                         now=utcnow() + points_access.CODE_TTL + points_access.CODE_TTL / 10)
-    still = await client.post(f"{api}/{token}/points-verify", json={"phone": PHONE, "code": code})
+    still = await client.post(f"{api}/{token}/points-verify?lang=en", json={"phone": PHONE, "code": code})
     assert still.status_code == 422 and await points_access.verified_customer(shop.tenant, token) == ""
 
 

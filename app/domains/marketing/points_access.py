@@ -70,7 +70,7 @@ def _customer(phone: str, email: str) -> str:
     return customer
 
 
-async def request_code(tenant: Tenant, *, cart_token: str, phone: str, email: str, shop_name: str, ip: str,
+async def request_points_code(tenant: Tenant, *, cart_token: str, phone: str, email: str, shop_name: str, ip: str,
                        now: datetime | None = None) -> str:
     """Mail a new code for this customer's points to the e-mail address on file and return that address
     masked; PointsRefused (no points online for this number, no cart), Throttled (asked too often)."""
@@ -100,7 +100,7 @@ async def request_code(tenant: Tenant, *, cart_token: str, phone: str, email: st
     return mask_email(address)
 
 
-async def verify_code(tenant: Tenant, *, cart_token: str, phone: str, email: str, code: str,
+async def verify_points_code(tenant: Tenant, *, cart_token: str, phone: str, email: str, code: str,
                       now: datetime | None = None) -> int:
     """Check the code typed on this cart; right, the cart is verified for this customer (VERIFIED_TTL)
     and the balance is returned. PointsRefused says why not (wrong: how many tries are left)."""

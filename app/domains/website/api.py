@@ -207,6 +207,8 @@ class StorefrontApiController(Controller):
     @post("/checkout", name="storefront-api:checkout", status_code=201,
           summary="Place an order: 201, 409 short stock, 422 naming the field, 429 too many")
     async def checkout(self, request: Request, shop: str) -> CheckoutOut:
+        """Spending points ("points") needs {"cart": token} of a cart verified with points-code and
+        points-verify for the buyer's number; otherwise 422 on "points"."""
         found = await _shop(request, shop)
         placed = await checkout.checkout(found, await _body(request), ip=client_ip(request),
                                          base_url=str(request.base_url))
