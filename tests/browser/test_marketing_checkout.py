@@ -66,11 +66,14 @@ def mailbox() -> Iterator[Mailbox]:
 
 @pytest.fixture(scope="module")
 def live_url(database, mailbox) -> Iterator[str]:
-    """This module's own server (with its worker), mailing through the collector."""
+    """This module's own server (with its worker), mailing through the collector. Its own queue: the
+    session's server (mail off) would otherwise take its mail jobs and leave them to a later sweep."""
+    from app.settings import get_settings
+
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = spawn(["serve", "--port", str(port), "--with-worker"], BASE_URL=url, SMTP_HOST="127.0.0.1",
-                 SMTP_PORT=str(mailbox.port))
+                 SMTP_PORT=str(mailbox.port), QUEUE_NAME=f"{get_settings().queue_name}-mail")
     try:
         wait_http(url + "/healthz", timeout=60)
     except TimeoutError:
