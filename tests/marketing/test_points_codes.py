@@ -168,6 +168,8 @@ async def test_the_right_code_shows_the_balance_and_spends_the_points_once(app, 
         assert 'id="points-balance"' not in (await _post(stranger, shop.slug, "preview", their_cart)).text
     cart_token = next(v for k, v in client.cookies.items() if k.startswith("shop_cart_"))
     assert await points_access.verified_customer(shop.tenant, cart_token) == CUSTOMER
+    later = utcnow() + points_access.VERIFIED_TTL + points_access.CODE_TTL
+    assert await points_access.verified_customer(shop.tenant, cart_token, later) == ""  # 30 minutes, not more
     priced = await _post(client, shop.slug, "preview", token, points="50")
     assert "−Rp 500" in priced.text and 'id="err-points"' not in priced.text
     placed = await client.post(f"/shop/{shop.slug}/checkout", headers={"x-csrftoken": token},
@@ -180,3 +182,12 @@ async def test_the_right_code_shows_the_balance_and_spends_the_points_once(app, 
     assert await loyalty.balance_of(shop.tenant, CUSTOMER) == 65
     assert await points_access.verified_customer(shop.tenant, cart_token) == ""  # spent with the order
     assert await points_access.verified_customer(shop.tenant, "") == ""
+
+
+async def test_one_address_cannot_probe_numbers_in_bulk(client):
+    shop = await seeded_shop(5)
+    await loyalty.save_programme(shop.tenant, PROGRAMME)
+    token = (await client.post(f"/api/storefront/{shop.slug}/cart")).json()["token"]
+    codes = [(await client.post(f"/api/storefront/{shop.slug}/cart/{token}/points-code?lang=en",
+                                json={"phone": f"0812 4400 {n:04d}"})).status_code for n in range(31)]
+    assert codes[:30] == [422] * 30 and codes[30] == 429  # 30 an hour from one address
