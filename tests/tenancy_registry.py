@@ -309,6 +309,11 @@ ROW_FACTORIES["voucher_id"] = _voucher
 PUBLIC_ROUTES |= {"/shop/{slug:str}/checkout/preview"}
 # The buyer's points on their order's status page, behind the order's secret token (tests/marketing/test_loyalty.py).
 PUBLIC_ROUTES |= {"/shop/{slug:str}/orders/{token:str}/points"}
+# Loyalty points codes: mailed only to the e-mail address on file for the customer, the verification
+# bound to the buyer's cart token (tests/marketing/test_points_codes.py).
+PUBLIC_ROUTES |= {"/shop/{slug:str}/checkout/points-code", "/shop/{slug:str}/checkout/points-verify",
+                  "/api/storefront/{shop:str}/cart/{token:str}/points-code",
+                  "/api/storefront/{shop:str}/cart/{token:str}/points-verify"}
 
 
 async def _campaign(account: Account) -> int:

@@ -92,3 +92,25 @@ async def checkout_allowed(ip: str, phone: str) -> bool:
     by_ip = await limiter.hit(per_ip, _namespace(), "checkout-ip", ip)
     by_phone = await limiter.hit(per_phone, _namespace(), "checkout-phone", phone)
     return by_ip and by_phone
+
+
+# Loyalty point codes mailed to a customer: one a minute and five an hour per customer (nobody's
+# inbox is flooded), thirty an hour per address (numbers are not probed in bulk).
+POINTS_CODES_PER_CUSTOMER_MINUTE = RateLimitItemPerSecond(1, 60)
+POINTS_CODES_PER_CUSTOMER_HOUR = RateLimitItemPerHour(5)
+POINTS_CODES_PER_IP_HOUR = RateLimitItemPerHour(30)
+
+
+async def points_code_allowed(organization_id: int, customer: str, ip: str) -> bool:
+    """Counts this request for a points code; False when this customer or this address asked too often."""
+    limiter = _limiter(ensure_redis())
+    ns, who = _namespace(), f"{organization_id}:{customer}"
+    if not await limiter.test(POINTS_CODES_PER_IP_HOUR, ns, "points-code-ip", ip):
+        return False
+    await limiter.hit(POINTS_CODES_PER_IP_HOUR, ns, "points-code-ip", ip)
+    if not (await limiter.test(POINTS_CODES_PER_CUSTOMER_MINUTE, ns, "points-code-minute", who)
+            and await limiter.test(POINTS_CODES_PER_CUSTOMER_HOUR, ns, "points-code-hour", who)):
+        return False
+    await limiter.hit(POINTS_CODES_PER_CUSTOMER_MINUTE, ns, "points-code-minute", who)
+    await limiter.hit(POINTS_CODES_PER_CUSTOMER_HOUR, ns, "points-code-hour", who)
+    return True

@@ -1,19 +1,88 @@
 """Vouchers and points on a phone (390x844): the seller makes a voucher and switches points on; a
-buyer whose first order was completed (and earned points) applies the voucher and spends points at
-the checkout, sees the discount before placing the order, and the status page shows what is left."""
+buyer whose first order was completed (and earned points) applies the voucher, confirms the points
+are theirs with the code mailed to the address of that first order, spends them at the checkout,
+sees the discount before placing the order, and the status page shows what is left.
+
+This module runs its own server with SMTP pointed at a collector here (the session's server has
+mail off: the foundation flow reads the invitation link on screen)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.flows import own_shots, sign_up
+from tests.support import free_port, spawn, stop, wait_http
 
 pytestmark = pytest.mark.browser
+BUYER_EMAIL = "rina.marlina@contoh.id"
+
+
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on loopback collecting what the server's mail job sends."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.port = free_port()
+        self.arrived = threading.Condition()
+
+    def handle(self, message) -> None:
+        with self.arrived:
+            self.messages.append(message)
+            self.arrived.notify_all()
+
+    def wait_for(self, to: str, subject: str, timeout: float = 30) -> str:
+        """The text of the first mail to `to` whose subject holds `subject`, waiting for it to arrive."""
+        def found():
+            return next((m for m in self.messages if m["To"] == to and subject in str(m["Subject"])), None)
+
+        with self.arrived:
+            assert self.arrived.wait_for(found, timeout), f"no mail to {to} about {subject!r}"
+            return found().get_payload(decode=True).decode()
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[Mailbox]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    box = Mailbox()
+
+    class Collect(Message):
+        def handle_message(self, message):
+            box.handle(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def live_url(database, mailbox) -> Iterator[str]:
+    """This module's own server (with its worker), mailing through the collector. Its own queue: the
+    session's server (mail off) would otherwise take its mail jobs and leave them to a later sweep."""
+    from app.settings import get_settings
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = spawn(["serve", "--port", str(port), "--with-worker"], BASE_URL=url, SMTP_HOST="127.0.0.1",
+                 SMTP_PORT=str(mailbox.port), QUEUE_NAME=f"{get_settings().queue_name}-mail")
+    try:
+        wait_http(url + "/healthz", timeout=60)
+    except TimeoutError:
+        print(stop(proc))
+        raise
+    yield url
+    output = stop(proc)
+    if re.search(r"Traceback|ERROR", output):
+        print(output[-4000:])
 
 
 def _complete_orders_and_settle(organization: str) -> None:
@@ -48,9 +117,10 @@ def _complete_orders_and_settle(organization: str) -> None:
             db.pool = pooled
 
 
-def _checkout_address(buyer) -> None:
+def _checkout_address(buyer, email: str = "") -> None:
     buyer.fill("input[name=name]", "Rina Marlina")
     buyer.fill("input[name=phone]", "0813 2222 4444")
+    buyer.fill("input[name=email]", email)
     buyer.fill("textarea[name=line]", "Jl. Dago 45 RT 02/RW 05")
     buyer.select_option("select[name=province]", label="Jawa Barat")
     expect(buyer.locator("select[name=regency] option")).to_contain_text(["Kota Bandung"])
@@ -70,7 +140,7 @@ def _add_to_cart(buyer, slug: str) -> None:
     buyer.get_by_role("link", name="Checkout").click()
 
 
-def test_a_buyer_applies_a_voucher_and_spends_points_on_a_phone(phone, another_phone, seller):
+def test_a_buyer_applies_a_voucher_and_spends_points_on_a_phone(phone, another_phone, seller, mailbox):
     phone = own_shots(phone, "marketing")
     page = phone.page
     sign_up(page, seller)
@@ -115,11 +185,11 @@ def test_a_buyer_applies_a_voucher_and_spends_points_on_a_phone(phone, another_p
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#flash")).to_contain_text("Loyalty programme saved.")
 
-    # -- the buyer's first order (COD), completed: 115 points ------------------------------------
+    # -- the buyer's first order (COD, with their e-mail address), completed: 115 points ---------
     buyer = another_phone()
     phone.page = buyer
     _add_to_cart(buyer, slug)
-    _checkout_address(buyer)
+    _checkout_address(buyer, BUYER_EMAIL)
     buyer.check("input[value=cod]")
     buyer.get_by_role("button", name="Buat pesanan").click()
     buyer.wait_for_url(re.compile(rf"/shop/{slug}/orders/[\w-]+$"))
@@ -132,6 +202,15 @@ def test_a_buyer_applies_a_voucher_and_spends_points_on_a_phone(phone, another_p
     buyer.check("input[value=cod]")
     buyer.fill("input[name=voucher]", "hemat10")
     buyer.fill("input[name=points]", "50")
+    expect(buyer.locator("#points-balance")).to_have_count(0)  # no balance for a number typed: a code first
+    buyer.get_by_role("button", name="Kirimi saya kode").click()
+    expect(buyer.locator("#points-notice")).to_contain_text("r***@contoh.id")
+    phone.shot("buyer-points-code-sent")
+    text = mailbox.wait_for(BUYER_EMAIL, "Kode poin")
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    buyer.fill("input[name=points_code]", code)
+    buyer.get_by_role("button", name="Konfirmasi kode").click()
+    expect(buyer.locator("#points-notice")).to_contain_text("Terkonfirmasi")
     buyer.get_by_role("button", name="Terapkan", exact=True).click()
     summary = buyer.locator("#price-summary")
     expect(summary).to_contain_text("−Rp 10.000")  # 10 % of Rp 100.000

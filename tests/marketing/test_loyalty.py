@@ -16,7 +16,7 @@ from app.domains.marketing.tables import PointsBalance, PointsLine
 from app.domains.orders import transition
 from app.domains.orders.tables import Order
 from tests.inventory.factories import tenant_of
-from tests.marketing.factories import make_voucher
+from tests.marketing.factories import make_voucher, verified_cart
 from tests.support import post
 from tests.website.factories import buyer, seeded_shop
 
@@ -38,14 +38,24 @@ async def _complete(tenant: Tenant, order_id: int) -> None:
         await transition(tenant, order_id, state)
 
 
-async def _placed(client, shop, phone: str, quantity: int = 1, **changes) -> dict:
-    body = buyer(phone, lines=[{"variant_id": shop.variant["id"], "quantity": quantity}], **changes)
+def _on_file(phone: str) -> str:
+    return f"pelanggan{phone.replace(' ', '')[-4:]}@contoh.id"
+
+
+async def _placed(client, shop, phone: str, quantity: int = 1, cart: str | None = None, **changes) -> dict:
+    """An order through the JSON API: by lines with the customer's e-mail address, or (spending points)
+    from a cart verified with the code mailed to that address."""
+    if cart:
+        body = buyer(phone, cart=cart, **changes)
+    else:
+        body = buyer(phone, lines=[{"variant_id": shop.variant["id"], "quantity": quantity}], **changes)
+        body["buyer"]["email"] = _on_file(phone)
     response = await client.post(f"/api/storefront/{shop.slug}/checkout", json=body)
     assert response.status_code == 201, response.text
     return await Order.select().where(Order.platform_order_id == response.json()["order_number"]).first()
 
 
-async def test_completed_orders_earn_then_buyers_spend_points_and_a_cancel_gives_them_back(client):
+async def test_completed_orders_earn_then_buyers_spend_points_and_a_cancel_gives_them_back(client, smtp_server):
     shop = await seeded_shop(20, price=100_000)
     await loyalty.save_programme(shop.tenant, PROGRAMME)
     first = await _placed(client, shop, "0812 7000 0001")
@@ -55,13 +65,14 @@ async def test_completed_orders_earn_then_buyers_spend_points_and_a_cancel_gives
     await loyalty.settle(shop.tenant)
     assert await loyalty.settle(shop.tenant) == {"earned": 0, "reversed": 0, "refunded": 0, "expired": 0}  # once
     assert await _ledger_holds(shop.tenant, "+6281270000001") == 115  # 115.000 rupiah, 1 point per 1.000
-    # spend 100 points (Rp 1.000) on the next order: its total and the payment follow
-    second = await _placed(client, shop, "0812 7000 0001", points="100", payment_method="bank_transfer")
-    assert (second["seller_discount"], second["total"]) == (1_000, 114_000)
-    assert await _ledger_holds(shop.tenant, "+6281270000001") == 15
+    # spend 100 points (Rp 1.000) on the next order, from a cart the code mailed to the customer verified
+    cart = await verified_cart(client, shop.slug, shop.variant["id"], "0812 7000 0001", _on_file("0812 7000 0001"))
     too_many = await client.post(f"/api/storefront/{shop.slug}/checkout", json=buyer(
-        "0812 7000 0001", lines=[{"variant_id": shop.variant["id"], "quantity": 1}], points="16"))
-    assert too_many.status_code == 422 and "15" in too_many.json()["errors"]["points"]
+        "0812 7000 0001", cart=cart, points="116"))
+    assert too_many.status_code == 422 and "115" in too_many.json()["errors"]["points"]
+    second = await _placed(client, shop, "0812 7000 0001", cart=cart, points="100", payment_method="bank_transfer")
+    assert (second["seller_discount"], second["total"]) == (1_000, 114_000)  # its total and the payment follow
+    assert await _ledger_holds(shop.tenant, "+6281270000001") == 15
     await transition(shop.tenant, second["id"], "cancelled")
     await loyalty.settle(shop.tenant)
     assert await _ledger_holds(shop.tenant, "+6281270000001") == 115  # the spent points came back, once
@@ -69,13 +80,14 @@ async def test_completed_orders_earn_then_buyers_spend_points_and_a_cancel_gives
     assert await _ledger_holds(shop.tenant, "+6281270000001") == 115
 
 
-async def test_a_returned_order_takes_back_its_points_but_never_below_zero(client):
+async def test_a_returned_order_takes_back_its_points_but_never_below_zero(client, smtp_server):
     shop = await seeded_shop(20, price=100_000)
     await loyalty.save_programme(shop.tenant, PROGRAMME)
     order = await _placed(client, shop, "0812 7000 0002")
     await _complete(shop.tenant, order["id"])
     await loyalty.settle(shop.tenant)
-    await _placed(client, shop, "0812 7000 0002", points="100")  # 100 of the 115 spent
+    cart = await verified_cart(client, shop.slug, shop.variant["id"], "0812 7000 0002", _on_file("0812 7000 0002"))
+    await _placed(client, shop, "0812 7000 0002", cart=cart, points="100")  # 100 of the 115 spent
     await transition(shop.tenant, order["id"], "returned")
     assert (await loyalty.settle(shop.tenant))["reversed"] == 15
     assert await _ledger_holds(shop.tenant, "+6281270000002") == 0
@@ -109,13 +121,14 @@ async def test_channels_not_chosen_and_masked_buyers_earn_nothing(client):
     assert loyalty.customer_of("******789", "a***@x.id") == ""
 
 
-async def test_ten_checkouts_racing_for_the_same_points_spend_them_once(client):
+async def test_ten_checkouts_racing_for_the_same_points_spend_them_once(client, smtp_server):
     shop = await seeded_shop(50, price=100_000)
     await loyalty.save_programme(shop.tenant, PROGRAMME)
     order = await _placed(client, shop, "0812 7000 0005")
     await _complete(shop.tenant, order["id"])
     await loyalty.settle(shop.tenant)
-    body = buyer("0812 7000 0005", lines=[{"variant_id": shop.variant["id"], "quantity": 1}], points="100")
+    cart = await verified_cart(client, shop.slug, shop.variant["id"], "0812 7000 0005", _on_file("0812 7000 0005"))
+    body = buyer("0812 7000 0005", cart=cart, points="100")
     results = await asyncio.gather(*[client.post(f"/api/storefront/{shop.slug}/checkout", json=body)
                                      for _n in range(10)])
     codes = sorted(r.status_code for r in results)

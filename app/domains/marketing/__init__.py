@@ -20,6 +20,11 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.marketing.loyalty import programme as programme
     from app.domains.marketing.loyalty import redeem_points as redeem_points
     from app.domains.marketing.loyalty import settle_points as settle_points
+    from app.domains.marketing.points_access import forget_verification as forget_verification
+    from app.domains.marketing.points_access import request_points_code as request_points_code
+    from app.domains.marketing.points_access import require_verified as require_verified
+    from app.domains.marketing.points_access import verified_balance as verified_balance
+    from app.domains.marketing.points_access import verify_points_code as verify_points_code
     from app.domains.marketing.reminders import note_cart_contact as note_cart_contact
     from app.domains.marketing.reminders import register_cart_check as register_cart_check
     from app.domains.marketing.reminders import remind_abandoned_carts as remind_abandoned_carts

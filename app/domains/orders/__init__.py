@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.customers import normalize_phone as normalize_phone
     from app.domains.orders.discounts import add_seller_discount as add_seller_discount
     from app.domains.orders.discounts import customer_spend as customer_spend
+    from app.domains.orders.discounts import email_on_file as email_on_file
     from app.domains.orders.discounts import has_customer as has_customer
     from app.domains.orders.discounts import order_id_by_number as order_id_by_number
     from app.domains.orders.discounts import order_states as order_states

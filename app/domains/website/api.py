@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 from app.core.auth import client_ip
 from app.core.errors import AppError, NotFound, ValidationFailed
 from app.core.i18n import _, current_locale
+from app.domains import marketing
+from app.domains.orders import normalize_email, normalize_phone
 from app.domains.website import carts, checkout, regions
 from app.domains.website import shop as shops
 from app.domains.website.shop import Shop
@@ -57,6 +59,14 @@ class CartOut(BaseModel):
     lines: list[dict[str, Any]]
     subtotal: int
     count: int
+
+
+class PointsCodeOut(BaseModel):
+    sent_to: str = Field(description="The e-mail address on file the code went to, masked (b***@gmail.com).")
+
+
+class PointsVerifiedOut(BaseModel):
+    balance: int = Field(description="The customer's points; this cart may spend them for 30 minutes.")
 
 
 class CheckoutOut(BaseModel):
@@ -107,6 +117,11 @@ async def _body(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed({"body": _("Send a JSON object.")})
     return data
+
+
+async def _cart(shop: Shop, token: str) -> str:
+    await carts.resolve_cart_id(shop, token)  # NotFound for any other token
+    return token
 
 
 class StorefrontApiController(Controller):
@@ -165,9 +180,35 @@ class StorefrontApiController(Controller):
         found = await _shop(request, shop)
         return _json(request, found, await carts.remove_line(found, token, variant_id))  # type: ignore[return-value]
 
+    @post("/cart/{token:str}/points-code", name="storefront-api:points-code", status_code=202,
+          summary="Mail a code for the points of {phone} (JSON {phone, email}) to the e-mail address on file")
+    async def points_code(self, request: Request, shop: str, token: str) -> PointsCodeOut:
+        """The code goes to the address of the customer's last completed order, never to one typed here;
+        422 on "points" when the number has no points online (the same answer for any stranger), 429 too often."""
+        found = await _shop(request, shop)
+        data, cart = await _body(request), await _cart(found, token)
+        sent_to = await marketing.request_points_code(
+            found.tenant, cart_token=cart, phone=normalize_phone(str(data.get("phone") or "")),
+            email=normalize_email(str(data.get("email") or "")), shop_name=found.title, ip=client_ip(request))
+        return _json(request, found, {"sent_to": sent_to}, 202)  # type: ignore[return-value]
+
+    @post("/cart/{token:str}/points-verify", name="storefront-api:points-verify",
+          summary="The code from the e-mail (JSON {phone, email, code}): the cart may then spend the points")
+    async def points_verify(self, request: Request, shop: str, token: str) -> PointsVerifiedOut:
+        """Five wrong codes void it; right, a checkout of this cart (`cart`: token) may spend the points for
+        30 minutes, until its order is placed."""
+        found = await _shop(request, shop)
+        data, cart = await _body(request), await _cart(found, token)
+        balance = await marketing.verify_points_code(
+            found.tenant, cart_token=cart, phone=normalize_phone(str(data.get("phone") or "")),
+            email=normalize_email(str(data.get("email") or "")), code=str(data.get("code") or ""))
+        return _json(request, found, {"balance": balance})  # type: ignore[return-value]
+
     @post("/checkout", name="storefront-api:checkout", status_code=201,
           summary="Place an order: 201, 409 short stock, 422 naming the field, 429 too many")
     async def checkout(self, request: Request, shop: str) -> CheckoutOut:
+        """Spending points ("points") needs {"cart": token} of a cart verified with points-code and
+        points-verify for the buyer's number; otherwise 422 on "points"."""
         found = await _shop(request, shop)
         placed = await checkout.checkout(found, await _body(request), ip=client_ip(request),
                                          base_url=str(request.base_url))

@@ -171,6 +171,7 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
     except InsufficientStock:
         raise Conflict(_("Sorry, someone was faster: not enough stock left for this order. Nothing was reserved."
                          )) from None
+    await discounts.placed(shop, payload)
     status_url = f"{base_url.rstrip('/')}/shop/{shop.slug}/orders/{token}"
     payment = await _start_payment(shop, order_id, number, total, method, buyer, deadline or utcnow(), status_url)
     amount_due = int(payment.get("amount_due") or total)

@@ -36,8 +36,9 @@ def codes_of(payload: dict[str, Any]) -> Any:
 
 async def offer_for(shop: Shop, payload: dict[str, Any], lines: Sequence[ChannelLine], fee: int,
                     buyer: dict[str, str]) -> Offer:
-    """The vouchers' discount on these lines and this fee, then the points ("points") on what is left;
-    VoucherRefused (422 on "voucher") or PointsRefused (422 on "points") with the reason."""
+    """The vouchers' discount on these lines and this fee, then the points ("points") on what is left,
+    only on a cart ("cart") verified for this buyer's points; VoucherRefused (422 on "voucher") or
+    PointsRefused (422 on "points") with the reason."""
     quote = await marketing.quote(shop.tenant, codes_of(payload), _lines(lines), fee,
                                   customer=marketing.customer_key(buyer.get("phone", ""), buyer.get("email", "")),
                                   contacts=[buyer.get("phone", ""), buyer.get("email", "")])
@@ -46,9 +47,22 @@ async def offer_for(shop: Shop, payload: dict[str, Any], lines: Sequence[Channel
     if not wanted:
         return Offer(quote, consent=consent)
     left = sum(ln.unit_price * ln.quantity for ln in lines) + fee - quote.discount
-    points, off = await marketing.points_offer(
-        shop.tenant, marketing.customer_of(buyer.get("phone", ""), buyer.get("email", "")), wanted, left)
+    customer = marketing.customer_of(buyer.get("phone", ""), buyer.get("email", ""))
+    # only a cart that proved, by the code mailed to the customer, whose points they are
+    await marketing.require_verified(shop.tenant, cart_of(payload), customer)
+    points, off = await marketing.points_offer(shop.tenant, customer, wanted, left)
     return Offer(quote, points, off, consent)
+
+
+def cart_of(payload: dict[str, Any]) -> str:
+    """The cart token a checkout carries ('' for one by lines): the session points are verified on."""
+    cart = payload.get("cart")
+    return cart if isinstance(cart, str) else ""
+
+
+async def placed(shop: Shop, payload: dict[str, Any]) -> None:
+    """After the order's commit: the cart's points verification is spent (the next order asks again)."""
+    await marketing.forget_verification(shop.tenant, cart_of(payload))
 
 
 async def claim(shop: Shop, offer: Offer, order_id: int, buyer: dict[str, str], total: int) -> None:
