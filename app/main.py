@@ -35,6 +35,7 @@ from app.core.edge import exception_handlers as edge_exception_handlers
 from app.core.errors import AppError, NotFound
 from app.core.log_redaction import install_log_redaction
 from app.core.money import format_count, format_decimal_number, format_money
+from app.core.page_cache import PageCacheMiddleware
 from app.core.redis import ensure_redis
 from app.core.security import CSRF_EXEMPT, SESSION_EXEMPT, check_deployment, security_headers
 from app.core.sessions import RotatingSessionConfig
@@ -262,6 +263,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 exclude=SESSION_EXEMPT, store="sessions",
             ).middleware,
             EdgeMiddleware,  # after the session (for the reader's language), before any parsing
+            PageCacheMiddleware,  # after the edge's checks: kept pages for opted-in GETs, data versions bumped by writes
         ],
         stores={"sessions": session_store},
         csrf_config=CSRFConfig(

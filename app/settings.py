@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="en", description="UI language for visitors with no choice yet (en or id).")
     default_timezone: str = Field(default="Asia/Jakarta", description="Time zone of new organisations.")
     default_currency: str = Field(default="IDR", description="Currency of new organisations.")
+    page_cache: bool = Field(
+        default=True, description="Keep rendered logged-in pages (dashboard, orders, products, an order) per session "
+        "until the organisation's data changes (app/core/page_cache.py). false: every page is rendered afresh.")
+    page_cache_max_age: float = Field(
+        default=10.0, ge=0, description="Seconds a kept page is served at most, even if no change was announced "
+        "(the safety net for changes no write request, event or job reports).")
 
     # -- jobs ------------------------------------------------------------------------------
     worker_concurrency: int = Field(default=10, description="Jobs one worker process runs at once.")

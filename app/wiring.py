@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from app.core.events import subscribe, subscribe_batch
 from app.core.limits import Adding
+from app.core.page_cache import bump_event, bump_events
 from app.domains import (
     accounts,
     audit,
@@ -101,3 +102,13 @@ def register_listeners() -> None:
     platform_api.on_api_call(billing.count_api_call)
     # an abandoned-cart reminder asks the website whether the cart still holds items
     marketing.register_cart_check(website.cart_holds_items)
+
+    # kept pages (app/core/page_cache.py): what changes without a write request of the organisation
+    # (order ingest, webhooks and jobs, stock moved by them, prices and offers pushed) makes its pages
+    # render afresh; jobs also do when they start and end (tasks/lifecycle.py)
+    for event_type in (orders.OrderCreated, orders.OrderStatusChanged, orders.ShipmentUpdated,
+                       inventory.AvailableChanged, catalog.ProductChanged):
+        subscribe_batch(event_type, bump_events)
+    for event_type in (orders.OrdersChanged, catalog.CatalogPricesChanged, stores.StoreOfferChanged,
+                       stores.StorePricesWanted):
+        subscribe(event_type, bump_event)

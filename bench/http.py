@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import socket
 import subprocess
 import time
+from collections.abc import Awaitable, Callable
 
 import httpx
 from litestar import Litestar, MediaType, get
@@ -38,6 +40,8 @@ WARMUP_REQUESTS = 3  # per session, not measured
 PAGE_REQUESTS = 20  # per session and page, measured
 BARE_REQUESTS = 200  # per session: the bare route is fast, and a phase of a second or less is noise
 PHASE_SECONDS = 40.0  # a measured phase stops early (with fewer requests) past this
+WRITE_REQUESTS = 100  # per session and page in a phase with writes: kept pages make a phase short
+WRITE_INTERVAL = 1.0  # seconds between writes in each organisation during a phase with writes
 SHOP_ORDERS = 80  # the demo's own orders plus manual ones: more than a page of the order list
 JOBS_PER_ORGANIZATION = 5  # so the dashboard's "recent jobs" list has rows to render
 LOGIN_CONCURRENCY = 10
@@ -104,9 +108,9 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-async def _seed(env: BenchEnvironment) -> list[tuple[str, str]]:
+async def _seed(env: BenchEnvironment) -> list[tuple[str, str, int]]:
     """SESSIONS organisations, each with its owner and a few (queued) jobs, through the services;
-    (owner e-mail, organisation name) of each."""
+    (owner e-mail, organisation name, organisation id) of each."""
     from app.core import tasks
     from app.core.tenancy import Actor, Tenant
     from app.domains.accounts.schemas import SignupForm
@@ -122,13 +126,15 @@ async def _seed(env: BenchEnvironment) -> list[tuple[str, str]]:
         tenant = Tenant(org_id, Actor(user_id, HOST, email))
         for j in range(JOBS_PER_ORGANIZATION):
             await jobs.start(tenant, tasks.demo_count, f"Hitung anggota #{j + 1}")
-        owners.append((email, org_name))
+        owners.append((email, org_name, org_id))
     return owners
 
 
-async def _seed_shop(env: BenchEnvironment) -> tuple[list[str], dict[str, str]]:
+async def _seed_shop(env: BenchEnvironment) -> tuple[list[str], dict[str, tuple[str, str]], Callable[[], Awaitable[None]]]:
     """One organisation with the demo catalog and SHOP_ORDERS orders, and SESSIONS members of it
-    (role member); their e-mails, and the paths of the pages measured with what each must show."""
+    (role member); their e-mails, the paths of the pages measured with what each must show, and a
+    write in the shop as the phases with writes make it (a unit of stock received, through the
+    stock service: its AvailableChanged tells the page cache, as every stock change does)."""
     from faker import Faker
 
     from app.core.tenancy import Actor, Tenant
@@ -172,7 +178,11 @@ async def _seed_shop(env: BenchEnvironment) -> tuple[list[str], dict[str, str]]:
     pages = {"orders": ("/orders", newest["platform_order_id"]),
              "products": ("/products", "Kemeja Batik Parang"),
              "order_detail": (f"/orders/{newest['id']}", newest["platform_order_id"])}
-    return members, pages
+
+    async def receive_one() -> None:
+        await stock.receive(tenant, variants[0]["id"], location, 1, reason="bench write")
+
+    return members, pages, receive_one
 
 
 async def _login(base_url: str, email: str) -> dict[str, str]:
@@ -188,6 +198,7 @@ async def _login(base_url: str, email: str) -> dict[str, str]:
 
 
 async def _logged_in_sessions(owners: list[tuple[str, str]], port: int) -> list[Session]:
+    """Each (e-mail, text the page must show) logged in, asking for the dashboard."""
     began = time.monotonic()
     gate = asyncio.Semaphore(LOGIN_CONCURRENCY)
 
@@ -228,32 +239,67 @@ async def _measure(what: str, sessions: list[Session], requests_each: int,
     return phase, cpu_ms
 
 
+async def _measure_with_writes(what: str, sessions: list[Session], server: subprocess.Popen,
+                               write: Callable[[], Awaitable[None]]) -> tuple[Phase, float]:
+    """`_measure` while `write()` runs every WRITE_INTERVAL seconds: each write changes the
+    organisation's data version, so every session's kept page is rendered again once after it."""
+    stop = asyncio.Event()
+    writes = 0
+
+    async def writer() -> None:
+        nonlocal writes
+        while not stop.is_set():
+            await write()
+            writes += 1
+            try:
+                await asyncio.wait_for(stop.wait(), WRITE_INTERVAL)
+            except TimeoutError:
+                pass
+
+    task = asyncio.create_task(writer())
+    try:
+        result = await _measure(f"{what} with writes", sessions, WRITE_REQUESTS, server)
+    finally:
+        stop.set()
+        await task
+    log.info("%s with writes: %d writes, one every %.1f s", what, writes, WRITE_INTERVAL)
+    return result
+
+
 @benchmark("http.")
 async def pages_against_bare(env: BenchEnvironment) -> None:
     """http.<page>.p50_ms / p95_ms / rps for the dashboard, order list, product list and order page,
     http.bare.rps, and each page's rps over the bare route's: http.page_vs_bare.ratio (the dashboard)
     and http.<page>_vs_bare.ratio."""
+    from app.core.page_cache import bump
+
     app_port, bare_port = _free_port(), _free_port()
     app_server = env.spawn(["-m", "app.cli", "serve", "--host", HOST, "--port", str(app_port)], "app-server")
     bare_server = env.spawn(["-m", "bench.http", "--host", HOST, "--port", str(bare_port)], "bare-server")
     opened: list[Session] = []
     phases: dict[str, tuple[Phase, float]] = {}
+    with_writes: dict[str, tuple[Phase, float]] = {}
     try:
         began = time.monotonic()
         owners = await _seed(env)  # while the servers start
-        members, pages = await _seed_shop(env)
+        members, pages, shop_write = await _seed_shop(env)
         log.info("seeded %d organisations and the shop in %.1fs", len(owners), time.monotonic() - began)
         await _wait_ready(env, app_server, f"http://{HOST}:{app_port}/login", "app-server")
         await _wait_ready(env, bare_server, f"http://{HOST}:{bare_port}/", "bare-server")
-        sessions = await _logged_in_sessions(owners, app_port)
+        sessions = await _logged_in_sessions([(email, org) for email, org, _id in owners], app_port)
         opened += sessions
         phases["dashboard"] = await _measure("dashboard", sessions, PAGE_REQUESTS, app_server)
+        # a write a second in each of the fifty organisations: what any write request, event or job of
+        # theirs does to the page cache (the data each dashboard reads stays the same)
+        with_writes["dashboard"] = await _measure_with_writes(
+            "dashboard", sessions, app_server, functools.partial(bump, *(org_id for _e, _o, org_id in owners)))
         shop_sessions = await _logged_in_sessions([(email, "") for email in members], app_port)
         opened += shop_sessions
         for page, (path, expect) in pages.items():
             on_page = _on_page(shop_sessions, path, expect)
             opened += on_page
             phases[page] = await _measure(page, on_page, PAGE_REQUESTS, app_server)
+            with_writes[page] = await _measure_with_writes(page, on_page, app_server, shop_write)
         bare_sessions = [Session(HOST, bare_port, "/", expect=b"ok") for _ in range(SESSIONS)]
         opened += bare_sessions
         bare, bare_cpu = await _measure("bare route", bare_sessions, BARE_REQUESTS, bare_server)
@@ -276,6 +322,14 @@ async def pages_against_bare(env: BenchEnvironment) -> None:
         env.report(f"{name}.ratio", round(phase.rps / bare.rps, 4), "ratio", len(phase.latencies))
         # the same comparison in server CPU per request, which other work on the machine barely moves
         env.report(f"{name}.cpu_ratio", round(bare_cpu / cpu_ms, 4), "ratio", len(phase.latencies))
+    for page, (phase, cpu_ms) in with_writes.items():
+        # the same pages while their organisation's data changes once a second (the page cache's real case)
+        name = "http.page_vs_bare" if page == "dashboard" else f"http.{page}_vs_bare"
+        n = len(phase.latencies)
+        env.report(f"http.{page}.rps_with_writes", round(phase.rps, 1), "req/s", n)
+        env.report(f"http.{page}.server_cpu_ms_with_writes", round(cpu_ms, 3), "ms", n)
+        env.report(f"{name}.ratio_with_writes", round(phase.rps / bare.rps, 4), "ratio", n)
+        env.report(f"{name}.cpu_ratio_with_writes", round(bare_cpu / cpu_ms, 4), "ratio", n)
 
 
 if __name__ == "__main__":

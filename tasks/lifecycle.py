@@ -32,14 +32,22 @@ def _background_job_id(ctx: WorkerContext) -> int | None:
     return (job.kwargs or {}).get("background_job_id") if job else None
 
 
+def _organization_id(ctx: WorkerContext) -> int | None:
+    job = ctx.get("job")
+    return (job.kwargs or {}).get("organization_id") if job else None
+
+
 async def before_process(ctx: WorkerContext) -> None:
+    from app.core.page_cache import bump
     from app.domains.jobs.services import mark
 
     if (bg := _background_job_id(ctx)) is not None:
         await mark(bg, ctx["job"])
+    await bump(_organization_id(ctx))  # its pages show the job running (page_cache)
 
 
 async def after_process(ctx: WorkerContext) -> None:
+    from app.core.page_cache import bump
     from app.domains.jobs.services import mark
 
     if (bg := _background_job_id(ctx)) is not None:
@@ -47,3 +55,5 @@ async def after_process(ctx: WorkerContext) -> None:
             await mark(bg, ctx["job"])
         except Exception:  # the job's outcome stays in Redis; losing the mirror must not kill the worker
             log.exception("could not record the outcome of background job %s", bg)
+    # whatever a job of an organisation changed shows on its pages now (app/core/page_cache.py)
+    await bump(_organization_id(ctx))

@@ -114,8 +114,12 @@ async def _statements(client, url: str, headers: dict | None = None) -> list[str
 
 
 @pytest.fixture
-async def shop(app):
+async def shop(app, monkeypatch):
     from app.domains.inventory.locations import list_locations
+    from app.settings import get_settings
+
+    # the budget is what rendering a page costs: a kept page (app/core/page_cache.py) costs none
+    monkeypatch.setattr(get_settings(), "page_cache", False)
     from tests.tenancy_registry import ROW_FACTORIES
 
     account = await make_account()

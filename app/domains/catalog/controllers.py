@@ -30,7 +30,7 @@ def _blank_variant() -> dict:
 class ProductsController(Controller):
     path = "/products"
 
-    @get("/", name="catalog:index")
+    @get("/", name="catalog:index", opt={"page_cache": True})
     async def index(self, request: Request, tenant: Tenant, q: str = "", brand: str = "", category: str = "",
                     stock: str = "", after: int | None = None, archived: bool = False) -> Response:
         page = await services.search_variants(tenant, q, after=after, brand=brand, category=category,

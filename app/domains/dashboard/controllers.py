@@ -9,6 +9,6 @@ from app.domains.dashboard import services
 
 
 class DashboardController(Controller):
-    @get("/", name="dashboard:index")
+    @get("/", name="dashboard:index", opt={"page_cache": True})  # app/core/page_cache.py
     async def index(self, request: Request, tenant: Tenant) -> Response:
         return render(request, "dashboard/index.html", summary=await services.summary(tenant))

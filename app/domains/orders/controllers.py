@@ -38,7 +38,7 @@ def _day(text: str) -> date | None:
 class OrdersController(Controller):
     path = "/orders"
 
-    @get("/", name="orders:index")
+    @get("/", name="orders:index", opt={"page_cache": True})
     async def index(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default=""),
                     store: int | None = None, q: str = "", after: int | None = None,
                     oversold: bool = False, tag: str = "", since: str = Parameter(query="from", default=""),
@@ -60,7 +60,7 @@ class OrdersController(Controller):
                       stores=await list_stores(tenant),
                       tags=await tags.all_tags(tenant), filters=filters)
 
-    @get("/counts", name="orders:counts")
+    @get("/counts", name="orders:counts", opt={"page_cache": True})
     async def counts(self, request: Request, tenant: Tenant, tab: str = Parameter(query="state", default="")) -> Response:
         state = tab
         return render(request, "orders/_tabs.html", counts=await services.counts_by_state(tenant),
@@ -84,7 +84,7 @@ class OrdersController(Controller):
         flash(request, _("Order created and stock reserved."))
         return redirect_after_post(request, f"/orders/{order_id}")
 
-    @get("/{order_id:int}", name="orders:show")
+    @get("/{order_id:int}", name="orders:show", opt={"page_cache": True})
     async def show(self, request: Request, tenant: Tenant, order_id: int) -> Response:
         return render(request, "orders/show.html", fragment="orders/_detail.html",
                       **await order_page(tenant, order_id), error="")

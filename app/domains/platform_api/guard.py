@@ -17,6 +17,7 @@ from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core import page_cache
 from app.core.auth import client_ip
 from app.core.clock import utcnow
 from app.core.errors import AppError
@@ -52,6 +53,7 @@ async def api_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     if not principal.admits(ip, utcnow()):
         raise ApiUnauthorized()
     connection.state[STATE_PRINCIPAL] = principal
+    connection.state[page_cache.ORGANIZATION] = principal.organization_id  # a write bumps its pages' version
     connection.state[STATE_QUOTA] = quota
     if quota.refused:
         raise ApiThrottled("Too many calls: wait for the window to reset.", quota.reset)
