@@ -257,7 +257,8 @@ class PageCacheMiddleware:
         now = utcnow().timestamp()
         if entry is not None:
             if entry.version == version and now - entry.stored < get_settings().page_cache_max_age:
-                await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
+                # a copy: the middleware outside (the session's cookie, the security headers) appends to it
+                await send({"type": "http.response.start", "status": entry.status, "headers": list(entry.headers)})
                 await send({"type": "http.response.body", "body": entry.body, "more_body": False})
                 return
             pages.discard(key)

@@ -51,6 +51,15 @@ async def test_a_repeated_page_is_served_until_its_max_age(owner_client):
         assert quiet in (await owner_client.get("/products")).text
 
 
+async def test_a_kept_page_goes_out_with_the_headers_of_its_first_answer(owner_client):
+    first = await owner_client.get("/products")
+    answers = [await owner_client.get("/products") for _ in range(3)]
+    for answer in answers:
+        assert answer.text == first.text
+        assert len(answer.headers.get_list("set-cookie")) == len(first.headers.get_list("set-cookie")) == 1
+        assert sorted(answer.headers.keys()) == sorted(first.headers.keys())
+
+
 async def test_turned_off_every_page_is_rendered_afresh(owner_client, monkeypatch):
     monkeypatch.setattr(get_settings(), "page_cache", False)
     name = unique("Kaos ")
