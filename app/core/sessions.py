@@ -35,6 +35,14 @@ def rotate_session(session: dict[str, Any]) -> None:
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
+    _params: dict[str, Any] | None = None
+
+    def _cookie_params(self) -> dict[str, Any]:
+        """The cookie's attributes from the config, worked out once (every response sends the cookie)."""
+        if self._params is None:
+            self._params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        return self._params
+
     async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
         if session_id := connection.cookies.get(self.config.key):
             data = await self.get(session_id, store=self.config.get_store_from_app(connection.scope["app"]))
@@ -57,9 +65,9 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if isinstance(scope_session, dict) and not scope_session.get(ROTATE):
             if self._unchanged(scope_session, connection):
                 if connection.scope.get(_LOADED) is not None:  # the cookie as Litestar sends it on every response
-                    params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
                     MutableScopeHeaders.from_message(message).add("Set-Cookie", Cookie(
-                        value=self.get_session_id(connection), key=self.config.key, **params).to_header(header=""))
+                        value=self.get_session_id(connection), key=self.config.key,
+                        **self._cookie_params()).to_header(header=""))
                 return
             scope_session[WRITTEN] = int(utcnow().timestamp())
         if scope_session is Empty or not isinstance(scope_session, dict) or not scope_session.pop(ROTATE, False):
@@ -71,9 +79,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             await self.delete(old_id, store=store)
         new_id = self.generate_session_id()
         await self.set(session_id=new_id, data=self.serialize_data(scope_session, connection.scope), store=store)
-        params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
         MutableScopeHeaders.from_message(message).add(
-            "Set-Cookie", Cookie(value=new_id, key=self.config.key, **params).to_header(header=""))
+            "Set-Cookie", Cookie(value=new_id, key=self.config.key, **self._cookie_params()).to_header(header=""))
 
 
 class RotatingSessionConfig(ServerSideSessionConfig):
