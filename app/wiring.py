@@ -109,6 +109,6 @@ def register_listeners() -> None:
     for event_type in (orders.OrderCreated, orders.OrderStatusChanged, orders.ShipmentUpdated,
                        inventory.AvailableChanged, catalog.ProductChanged):
         subscribe_batch(event_type, bump_events)
-    for event_type in (orders.OrdersChanged, catalog.CatalogPricesChanged, stores.StoreOfferChanged,
-                       stores.StorePricesWanted):
-        subscribe(event_type, bump_event)
+    for announced in (orders.OrdersChanged, catalog.CatalogPricesChanged, stores.StoreOfferChanged,
+                      stores.StorePricesWanted):
+        subscribe(announced, bump_event)
