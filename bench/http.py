@@ -270,7 +270,8 @@ async def _measure_with_writes(what: str, sessions: list[Session], server: subpr
 async def pages_against_bare(env: BenchEnvironment) -> None:
     """http.<page>.p50_ms / p95_ms / rps for the dashboard, order list, product list and order page,
     http.bare.rps, and each page's rps over the bare route's: http.page_vs_bare.ratio (the dashboard)
-    and http.<page>_vs_bare.ratio."""
+    and http.<page>_vs_bare.ratio; the same pages again while their organisation's data changes once
+    a second (the page cache's honest case): *.rps_with_writes, *.ratio_with_writes."""
     from app.core.page_cache import bump
 
     app_port, bare_port = _free_port(), _free_port()
