@@ -219,7 +219,8 @@ class PageCacheMiddleware:
 
     async def _write(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A request that may change the organisation's data: its version changes once the handler
-        has answered (before the answer goes out) and again when everything after it has run."""
+        has answered, before the answer goes out (one Redis SET; the app sends no background tasks),
+        or at the end for one that never answered."""
         before = _organization_of(scope)
         bumped: set[int] = set()
 
@@ -233,7 +234,7 @@ class PageCacheMiddleware:
         try:
             await self.app(scope, receive, bumping_send)
         finally:
-            await bump(*(bumped | {org for org in (before, _organization_of(scope)) if org}))
+            await bump(*({org for org in (before, _organization_of(scope)) if org} - bumped))
 
     async def _cached(self, scope: Scope, receive: Receive, send: Send, handler: Any) -> None:
         try:
