@@ -33,7 +33,12 @@ from tasks.money import (
 )
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
-from tasks.publishing import change_listing_sale, publish_products, refresh_category_trees, send_listing_changes
+from tasks.publishing import (
+    change_listing_sale,
+    publish_products,
+    refresh_category_trees,
+    send_listing_changes,
+)
 from tasks.shipping import (
     book_courier,
     book_couriers,

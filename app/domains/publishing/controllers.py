@@ -12,7 +12,7 @@ from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import back_within, flash, form_data, redirect_after_post, render
+from app.core.web import back_within, flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains import catalog, jobs, listings, stores
 from app.domains.publishing import edits, sale, services
 from app.integrations import errors
@@ -125,7 +125,7 @@ class ListingSaleController(Controller):
             state = sale.target_state(data.get("to"))
             target = await sale.ask(tenant, listing_id, state)  # 404 for another organisation's listing
         except (ValidationFailed, Conflict) as exc:
-            if request.htmx:
+            if wants_fragment(request):
                 return await self._fragment(request, tenant, listing_id, error=exc.message, status_code=422)
             await listings.get_listing(tenant, listing_id)  # 404 before anything is said about it
             flash(request, exc.message, "error")
@@ -134,7 +134,7 @@ class ListingSaleController(Controller):
             "Take a listing off sale")
         await jobs.start(tenant, contracts.change_listing_sale, label, timeout=300, retries=1, listing_id=listing_id,
                          state=state.value, actor_id=tenant.actor.user_id)
-        if request.htmx:
+        if wants_fragment(request):
             return await self._fragment(request, tenant, listing_id)
         flash(request, _("The change is on its way to the marketplace."))
         return redirect_after_post(request, back_within(data.get("back"), "/", f"/sync/stores/{target.store_id}/listings"))
