@@ -234,3 +234,24 @@ async def test_the_job_puts_the_listing_on_sale_through_the_worker(owner_client,
     assert finished["status"] == "complete" and finished["result"]["changed"] is True, finished
     assert sandbox.shop("shopee", shop.shop_id).products[item_id].status == "NORMAL"
     assert await _states(store["id"], item_id) == {("live", "", "")}
+
+
+async def test_the_buttons_states_and_refusal_read_in_indonesian(owner_client, sandbox):
+    tenant = tenant_of(owner_client.account)
+    shop, store, _product, item_id, rows = await _published(owner_client, sandbox, "shopee", "OI")
+    listings_page = f"/sync/stores/{store['id']}/listings"
+    switched = await post(owner_client, "/language", {"locale": "id", "next": listings_page})
+    assert switched.status_code in (200, 303)
+    page = await owner_client.get(listings_page)
+    assert page.text.count(">Tayangkan</button>") == 4 and 'listing-state">Tidak ditayangkan</span>' in page.text
+    sandbox.shop("shopee", shop.shop_id).products[item_id].status = "BANNED"
+    action, fields = _sale_form(page.text, rows[0])
+    pressed = await post(owner_client, action, fields, htmx=True)
+    assert "Sedang ditayangkan di marketplace…" in pressed.text
+    await _run_job(owner_client, tenant)
+    page = await owner_client.get(listings_page)
+    assert "Marketplace menolak perubahan: Item status is BANNED; it cannot be listed or unlisted." in page.text, \
+        "the label translated, the platform's words as it wrote them"
+    await Store.update({Store.status: StoreStatus.DISCONNECTED}).where(Store.id == store["id"])
+    page = await owner_client.get(listings_page)
+    assert page.text.count("Toko ini sedang tidak terhubung") == 4 and ">Tayangkan</button>" not in page.text

@@ -132,8 +132,12 @@ class ListingSaleController(Controller):
             return redirect_after_post(request, back_within(data.get("back"), "/", "/sync"))
         label = deferred("Put a listing on sale") if state == listings.ListingState.LIVE else deferred(
             "Take a listing off sale")
-        await jobs.start(tenant, contracts.change_listing_sale, label, timeout=300, retries=1, listing_id=listing_id,
-                         state=state.value, actor_id=tenant.actor.user_id)
+        try:
+            await jobs.start(tenant, contracts.change_listing_sale, label, timeout=300, retries=1,
+                             listing_id=listing_id, state=state.value, actor_id=tenant.actor.user_id)
+        except Exception:
+            await sale.forget(tenant, target)  # no job will answer: the row must not wait for one
+            raise
         if wants_fragment(request):
             return await self._fragment(request, tenant, listing_id)
         flash(request, _("The change is on its way to the marketplace."))

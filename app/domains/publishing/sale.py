@@ -50,6 +50,11 @@ async def ask(tenant: Tenant, listing_id: int, state: ListingState) -> listings.
     return target
 
 
+async def forget(tenant: Tenant, target: listings.SaleTarget) -> None:
+    """The job could not be started: the item stops waiting, and says so."""
+    await listings.record_sale_refusal(tenant, target, N_("The change could not be started. Please try again."))
+
+
 async def change_sale(tenant: Tenant, listing_id: int, state: ListingState) -> str:
     """The job's work: ask the marketplace, then record the new state (returns "") or the refusal
     in the platform's words (returns it). An unexpected failure clears the wait and is raised."""
