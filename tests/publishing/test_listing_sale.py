@@ -198,6 +198,9 @@ async def test_a_junk_choice_or_a_state_it_does_not_apply_to_is_refused(owner_cl
     for to in ("", "draft", "LIVE"):
         refused = await post(owner_client, action, {**fields, "to": to}, htmx=True)
         assert refused.status_code == 422 and "Choose whether to put the listing on sale" in refused.text, to
+    for back in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "/logout"):
+        plain = await post(owner_client, action, {**fields, "to": "", "back": back})
+        assert plain.status_code == 303 and plain.headers["location"] == "/sync", back
     off = await post(owner_client, action, {**fields, "to": "unlisted"}, htmx=True)
     assert off.status_code == 422 and "not in a state that can be changed this way" in off.text
     assert await BackgroundJob.count().where(BackgroundJob.organization == owner_client.account.org_id) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from litestar import Controller, Request, get, post
 from litestar.response import Response
@@ -12,7 +13,7 @@ from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import back_within, flash, form_data, redirect_after_post, render, wants_fragment
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains import catalog, jobs, listings, stores
 from app.domains.publishing import edits, sale, services
 from app.integrations import errors
@@ -129,7 +130,7 @@ class ListingSaleController(Controller):
                 return await self._fragment(request, tenant, listing_id, error=exc.message, status_code=422)
             await listings.get_listing(tenant, listing_id)  # 404 before anything is said about it
             flash(request, exc.message, "error")
-            return redirect_after_post(request, back_within(data.get("back"), "/", "/sync"))
+            return redirect_after_post(request, _sale_back(data.get("back"), "/sync"))
         label = deferred("Put a listing on sale") if state == listings.ListingState.LIVE else deferred(
             "Take a listing off sale")
         try:
@@ -141,7 +142,7 @@ class ListingSaleController(Controller):
         if wants_fragment(request):
             return await self._fragment(request, tenant, listing_id)
         flash(request, _("The change is on its way to the marketplace."))
-        return redirect_after_post(request, back_within(data.get("back"), "/", f"/sync/stores/{target.store_id}/listings"))
+        return redirect_after_post(request, _sale_back(data.get("back"), f"/sync/stores/{target.store_id}/listings"))
 
 
 class BulkPublishingController(Controller):
@@ -193,6 +194,12 @@ class BulkPublishingController(Controller):
         return render(request, "publishing/bulk.html", progress=await jobs.progress(tenant, job_id),
                       outcome=outcome, results=outcome.get("results") or [],
                       store_id=(parameters.get("kwargs") or {}).get("store_id"))
+
+
+def _sale_back(value: object, default: str) -> str:
+    """Where a sale button's form goes back to: the product page or a store's listings page it was on."""
+    text = str(value or "")
+    return text if re.fullmatch(r"/(products/\d+|sync/stores/\d+/listings)", text) else default
 
 
 def _json(value: object) -> dict:

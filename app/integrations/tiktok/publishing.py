@@ -29,7 +29,7 @@ from app.integrations.base import (
 # Title <= 255 characters, <= 9 main images, <= 3 sales attributes, <= 100 SKUs, photos of at least
 # 300x300 (the sandbox enforces the same, see app/sandbox/listing_rules.py).
 LIMITS = ListingLimits(title_max=255, images_max=9, tiers_max=3, variants_max=100, image_min_px=300)
-ACTIVATE_MAX = 20  # product_ids per activate / deactivate call
+ACTIVATE_MAX = 20  # product_ids per activate / deactivate call (StoreSync sends one at a time)
 
 # TikTok product refusal codes (as the sandbox answers them) -> StoreSync's field name.
 _FIELDS = {12052002: "category", 12052016: "title", 12052017: "description", 12052022: "images",
@@ -153,7 +153,7 @@ class TikTokPublishing(_Base):
         action = "activate" if on_sale else "deactivate"
         try:
             data = await self._shop_call(conn, "POST", f"/product/202309/products/{action}", f"tiktok.{action}",
-                                         body={"product_ids": [listing_id][:ACTIVATE_MAX]})
+                                         body={"product_ids": [listing_id]})
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, None) from exc
         refused = [e for e in (data or {}).get("errors") or []
