@@ -2,7 +2,7 @@
 
 Squashed on 2026-12-05 from the history before it; see migrations/README.md."""
 
-from piccolo.columns.column_types import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.column_types import Boolean, ForeignKey, Integer, JSON, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from migrations._engine import Migration
