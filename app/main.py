@@ -76,7 +76,11 @@ from app.domains.platform_api.docs import api_docs
 from app.domains.platform_api.problems import not_found as api_not_found
 from app.domains.platform_api.usage import flush_audit as flush_api_audit
 from app.domains.platform_api.v1.router import api_router
-from app.domains.publishing.controllers import BulkPublishingController, PublishingController
+from app.domains.publishing.controllers import (
+    BulkPublishingController,
+    ListingSaleController,
+    PublishingController,
+)
 from app.domains.purchasing.controllers import PurchaseOrdersController, SuppliersController
 from app.domains.purchasing.receiving_controllers import (
     IncomingController,
@@ -152,6 +156,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ApiKeysController,
     PublishingController,
     BulkPublishingController,
+    ListingSaleController,
     MarketingController,
     ShopDiscountController,
     LoyaltyController,

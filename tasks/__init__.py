@@ -33,7 +33,12 @@ from tasks.money import (
 )
 from tasks.orders import fetch_orders, notify_late_orders, schedule_order_fetches
 from tasks.payments import expire_gateway_payment
-from tasks.publishing import publish_products, refresh_category_trees, send_listing_changes
+from tasks.publishing import (
+    change_listing_sale,
+    publish_products,
+    refresh_category_trees,
+    send_listing_changes,
+)
 from tasks.shipping import (
     book_courier,
     book_couriers,
@@ -60,7 +65,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [demo_count, refresh_store_toke
              expire_unpaid_orders, book_courier, book_couriers, cancel_courier, retry_courier_bookings, poll_courier_tracking,
              print_labels, remove_old_labels, deliver_webhook, sweep_webhook_deliveries, check_billing_invoice,
              billing_cycle, settle_store, refresh_rollups, sweep_rollups, schedule_settlements,
-             send_weekly_summaries, refresh_category_trees, publish_products, send_listing_changes,
+             send_weekly_summaries, refresh_category_trees, publish_products, send_listing_changes, change_listing_sale,
              marketing_upkeep, send_campaign]
 CRON_JOBS: list[CronJob] = [
     # Every 10 minutes; refreshes what expires within 30 (one store at a time, single-flight).

@@ -1,5 +1,5 @@
 """Publishing tasks: the daily refresh of each marketplace's category tree (cron only), bulk publish,
-and sending a product's edits to one of its listings."""
+sending a product's edits to one of its listings, and putting a listing on sale or taking it off sale."""
 
 from __future__ import annotations
 
@@ -53,3 +53,17 @@ async def send_listing_changes(ctx: WorkerContext, *, organization_id: int, back
         return {"sent": False, "errors": dict(refused.errors)}
     await report_progress(ctx, 1, 1)
     return {"sent": True, "store_id": changes.store_id, "listing": changes.item_id}
+
+
+@implements(contracts.change_listing_sale)
+async def change_listing_sale(ctx: WorkerContext, *, organization_id: int, background_job_id: int, listing_id: int,
+                              state: str, actor_id: int | None = None) -> dict[str, Any]:
+    """Ask the marketplace; the new state or the refusal is recorded on the listing (its row shows it)."""
+    from app.core.tenancy import Actor, Tenant
+    from app.domains.listings import ListingState
+    from app.domains.publishing import change_sale
+
+    await report_progress(ctx, 0, 1, current=str(listing_id))
+    refused = await change_sale(Tenant(organization_id, Actor(actor_id)), listing_id, ListingState(state))
+    await report_progress(ctx, 1, 1, errors=1 if refused else 0)
+    return {"changed": not refused, "listing_id": listing_id, "state": state, **({"error": refused} if refused else {})}

@@ -142,7 +142,8 @@ async def _listing(account: Account) -> int:
 
     store_id = await ROW_FACTORIES["store_id"](account)
     row = Listing(organization=account.org_id, store=store_id, platform_item_id=unique("item"),
-                  platform_model_id="0", title=f"Secret listing {account.org_name}", seller_sku=unique("SKU"))
+                  platform_model_id="0", title=f"Secret listing {account.org_name}", seller_sku=unique("SKU"),
+                  listing_state="draft")  # a state "Put on sale" applies to: only the tenant check can refuse it
     await row.save()
     return row.id
 
@@ -157,6 +158,8 @@ async def _sync_action(account: Account) -> str:
     return "push"  # not a row: the walker only needs a valid action name
 
 
+# Also the listing's sale routes: GET and POST /listings/{listing_id}/sale ("Put on sale" / "Take off
+# sale", tests/publishing/test_listing_sale.py).
 ROW_FACTORIES["listing_id"] = _listing
 ROW_FACTORIES["variant_id"] = _variant
 ROW_FACTORIES["action"] = _sync_action

@@ -125,3 +125,8 @@ async def publish_products(ctx: WorkerContext, *, organization_id: int, backgrou
 async def send_listing_changes(ctx: WorkerContext, *, organization_id: int, background_job_id: int, product_id: int,
                                listing_row_id: int, actor_id: int | None = None) -> object:
     """Send a product's title, description and prices to one of its published listings."""
+
+
+async def change_listing_sale(ctx: WorkerContext, *, organization_id: int, background_job_id: int, listing_id: int,
+                              state: str, actor_id: int | None = None) -> object:
+    """Put a listing's marketplace item on sale (state live) or take it off sale (state unlisted)."""

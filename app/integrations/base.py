@@ -688,3 +688,18 @@ class ListingEditor(Protocol):
     async def update_listing(self, conn: ShopConnection, edit: ListingEdit) -> None:
         """Replace the listing's title and description and set the named variants' prices."""
         ...
+
+
+@runtime_checkable
+class SaleSwitcher(Protocol):
+    """A channel that can put an existing listing on sale or take it off sale (additive, like
+    ListingEditor). A refusal raises ``errors.ListingRefused`` with the platform's own words as its
+    seller message. Setting the state it already has changes nothing, so a job may retry it."""
+
+    platform: Platform
+
+    async def set_on_sale(self, conn: ShopConnection, listing_id: str, on_sale: bool,
+                          variant_ids: Sequence[str] = ()) -> None:
+        """Make the listing buyable (on_sale) or hide it from buyers; ``variant_ids`` are its
+        variants' platform ids, for a platform whose status is per variant (Lazada)."""
+        ...

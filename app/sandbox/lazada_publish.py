@@ -14,6 +14,11 @@ choice: ``InvalidParameter`` for a field that breaks a rule, ``MissingParameter`
 one, ``SellerSkuExisted`` for a seller SKU the shop already has (Lazada's SellerSku is unique per
 seller, so a second create of the same product is refused rather than duplicated). Package
 dimensions, which Lazada also asks for, are not checked: StoreSync's catalog holds weights only.
+
+UpdateProduct also takes each SKU's ``Status`` (active / inactive): a product with an active SKU is
+Active, one whose SKUs are all inactive is InActive (the sandbox keeps the status per product, so
+an UpdateProduct that names some SKUs only decides by those). A product Lazada suspended, rejected
+or deleted is refused (``E0117``).
 """
 
 from __future__ import annotations
@@ -275,6 +280,11 @@ def publishing_routes(state: SandboxState) -> dict[tuple[str, str], Callable[[An
                 raise Refused("SkuId", f"SKU {sku.get('SkuId') or sku.get('SellerSku')} is not in item {item_id}.")
             if "price" in sku:
                 positive(sku, "price")
+            if "Status" in sku and str(sku["Status"]).lower() not in ("active", "inactive"):
+                raise Refused("Status", f"SKU {sku.get('SkuId') or sku.get('SellerSku')}: must be active or inactive.")
+        statuses = {str(s["Status"]).lower() for s in skus_in if "Status" in s}
+        if statuses and found.status.lower() not in ("active", "inactive"):
+            raise Refused("Status", f"item {item_id} is {found.status.lower()}; its status cannot be changed.", "E0117")
         with state.lock:
             found.title = str(merged_attributes.pop(NAME))
             found.description = str(merged_attributes.pop(DESCRIPTION))
@@ -286,6 +296,8 @@ def publishing_routes(state: SandboxState) -> dict[tuple[str, str], Callable[[An
                     target.price = int(float(sku["price"]))
                 if "quantity" in sku:
                     target.stock = int(sku["quantity"])
+            if statuses:
+                found.status = "Active" if "active" in statuses else "InActive"
             found.update_time = max(int(state.now()), found.update_time + 1)
         return _ok({"item_id": int(item_id), "sku_list": sku_list(found)})
 

@@ -1,7 +1,12 @@
 """Emulated Shopee listing creation: product.get_category, product.get_attribute_tree,
 media_space.upload_image, logistics.get_channel_list, product.add_item, product.init_tier_variation,
 product.update_item (name and description of a published item; its prices go through
-product.update_price in shopee_api) and product.delete_item, with the checks of app.sandbox.listing_rules.
+product.update_price in shopee_api), product.unlist_item (on sale / off sale) and product.delete_item, with
+the checks of app.sandbox.listing_rules.
+
+unlist_item answers per item in ``success_list`` / ``failure_list`` (``failed_reason``), as Shopee does:
+an item the shop does not have, or one Shopee banned or deleted (status BANNED, SHOPEE_DELETE,
+SELLER_DELETE, REVIEWING), cannot be put on sale or taken off sale.
 
 Refusals use Shopee's envelope (``error``/``message``, HTTP 400): ``error_param`` for a missing or
 malformed field, ``product.error_attribute`` for attributes, ``product.error_image`` for photos,
@@ -226,6 +231,29 @@ def publishing_endpoints(state: SandboxState) -> dict[tuple[str, str], Callable[
                 raise _refuse("error_item_not_found", "item_id: item not found.")
         return _ok({})
 
+    async def unlist_item(call: Any) -> dict[str, Any]:
+        entries = call.body.get("item_list")
+        if not isinstance(entries, list) or not 1 <= len(entries) <= 48:
+            raise _refuse("error_param", "item_list: must hold 1 to 48 items.")
+        success, failure = [], []
+        with state.lock:
+            for entry in entries:
+                item_id = str(entry.get("item_id") or "")
+                unlist = entry.get("unlist")
+                product = call.shop.products.get(item_id)
+                if not isinstance(unlist, bool):
+                    failure.append({"item_id": entry.get("item_id"), "failed_reason": "unlist: must be true or false."})
+                elif product is None:
+                    failure.append({"item_id": entry.get("item_id"), "failed_reason": f"Item {item_id} not found."})
+                elif product.status not in ("NORMAL", "UNLIST"):
+                    failure.append({"item_id": int(item_id), "failed_reason":
+                                    f"Item status is {product.status}; it cannot be listed or unlisted."})
+                else:
+                    product.status = "UNLIST" if unlist else "NORMAL"
+                    product.update_time = max(int(state.now()), product.update_time + 1)
+                    success.append({"item_id": int(item_id), "unlist": unlist})
+        return _ok({"success_list": success, "failure_list": failure})
+
     return {
         ("GET", "/api/v2/product/get_category"): get_category,
         ("GET", "/api/v2/product/get_attribute_tree"): get_attribute_tree,
@@ -235,4 +263,5 @@ def publishing_endpoints(state: SandboxState) -> dict[tuple[str, str], Callable[
         ("POST", "/api/v2/product/init_tier_variation"): init_tier_variation,
         ("POST", "/api/v2/product/update_item"): update_item,
         ("POST", "/api/v2/product/delete_item"): delete_item,
+        ("POST", "/api/v2/product/unlist_item"): unlist_item,
     }

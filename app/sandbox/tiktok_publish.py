@@ -11,6 +11,12 @@ sandbox's choice (TikTok publishes many product codes, none stable enough to rel
 12052060 listing_platforms (TOKOPEDIA for a shop not allowed to list there). ``save_mode`` AS_DRAFT
 makes the product a DRAFT (LISTING, the default, makes it ACTIVATE here; TikTok reviews it first).
 Messages start with the request field at fault. TikTok spells the flag ``is_requried`` (sic).
+
+products/activate and products/deactivate take ``product_ids`` (1 to 20) and answer ``errors[]``
+(``code``, ``message``, ``detail.product_id``) for the products they could not change: one not found
+(12052048), one frozen or deleted (12052251), a draft missing what a listing needs — category,
+description, main images (12052252) — and deactivating a product that is not live (12052253).
+Activating makes a product ACTIVATE here (TikTok reviews it first), deactivating SELLER_DEACTIVATED.
 """
 
 from __future__ import annotations
@@ -206,7 +212,42 @@ def publishing_routes(state: SandboxState) -> list[tuple[str, str, Callable[[Any
             return {"product_id": product_id, "warnings": [], "skus": [
                 {"id": s.sku_id, "seller_sku": s.seller_sku} for s in product.skus]}
 
+    def switch(on_sale: bool) -> Callable[[Any], Awaitable[Any]]:
+        async def endpoint(call: Any) -> dict[str, Any]:
+            ids = call.body.get("product_ids")
+            if not isinstance(ids, list) or not 1 <= len(ids) <= 20:
+                raise _refuse(12052230, "product_ids: must hold 1 to 20 product ids.")
+            failed = []
+            with state.lock:
+                for raw in ids:
+                    product_id = str(raw)
+                    product = call.shop.products.get(product_id)
+                    problem: tuple[int, str] | None = None
+                    if product is None:
+                        problem = (12052048, "Product not found.")
+                    elif product.status in ("FROZEN", "DELETED", "PLATFORM_DEACTIVATED"):
+                        problem = (12052251, f"The product is {product.status.lower()} and cannot be changed.")
+                    elif on_sale:
+                        missing = [name for name, have in (("category_id", product.category_id),
+                                                           ("description", product.description),
+                                                           ("main_images", product.images)) if not have]
+                        if product.status == "DRAFT" and missing:
+                            problem = (12052252, "The draft cannot be activated: it is missing "
+                                                 f"required information ({', '.join(missing)}).")
+                    elif product.status != "ACTIVATE":
+                        problem = (12052253, f"Only a live product can be deactivated; this one is {product.status}.")
+                    if problem is not None:
+                        failed.append({"code": problem[0], "message": problem[1], "detail": {"product_id": product_id}})
+                        continue
+                    assert product is not None
+                    product.status = "ACTIVATE" if on_sale else "SELLER_DEACTIVATED"
+                    product.update_time = max(int(state.now()), product.update_time + 1)
+            return {"errors": failed}
+        return endpoint
+
     return [
+        ("POST", r"/product/202309/products/activate", switch(True)),
+        ("POST", r"/product/202309/products/deactivate", switch(False)),
         ("GET", r"/product/202309/categories", categories),
         ("GET", r"/product/202309/categories/(?P<category_id>\d+)/attributes", attributes),
         ("POST", r"/product/202309/images/upload", upload),

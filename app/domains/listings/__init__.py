@@ -25,6 +25,11 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.listings.reads import quantities_of_store as quantities_of_store
     from app.domains.listings.reads import record_listing_edit as record_listing_edit
     from app.domains.listings.reads import set_platform_price as set_platform_price
+    from app.domains.listings.sale import SaleTarget as SaleTarget
+    from app.domains.listings.sale import ask_sale_change as ask_sale_change
+    from app.domains.listings.sale import record_sale_refusal as record_sale_refusal
+    from app.domains.listings.sale import record_sale_state as record_sale_state
+    from app.domains.listings.sale import sale_target as sale_target
     from app.domains.listings.services import ImportCounts as ImportCounts
     from app.domains.listings.services import ListingView as ListingView
     from app.domains.listings.services import PushTarget as PushTarget

@@ -56,10 +56,11 @@ async def keep_sold_location(event: LocationDeactivating) -> None:
 
 async def listings_of_variants(tenant: Tenant, variant_ids: Iterable[int]) -> list[dict]:
     """The mapped listings selling these variants: {id, store, platform_item_id, platform_model_id,
-    title, platform_price, variant, seller_sku, listing_state}, by store and item."""
+    title, platform_price, variant, seller_sku, listing_state, sale_change, sale_error}, by store and item."""
     return await tenant.scoped(Listing).select(
         Listing.id, Listing.store, Listing.platform_item_id, Listing.platform_model_id, Listing.title,
-        Listing.platform_price, Listing.variant, Listing.seller_sku, Listing.listing_state).where(
+        Listing.platform_price, Listing.variant, Listing.seller_sku, Listing.listing_state, Listing.sale_change,
+        Listing.sale_error).where(
         (Listing.status == MappingStatus.MAPPED) & Listing.variant.is_in(sorted(set(variant_ids)) or [0])).order_by(
         Listing.store).order_by(Listing.platform_item_id).order_by(Listing.id)
 

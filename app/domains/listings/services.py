@@ -121,13 +121,16 @@ class ListingView:
     imported_at: datetime
     variant_sku: str | None
     product_name: str | None = None
+    sale_change: str = ""  # ListingState asked of the marketplace, waiting for the job
+    sale_error: str = ""  # the marketplace's refusal of the last sale change
+    store_status: str = ""  # StoreStatus of its store (a sale change needs an active store)
 
 
 async def listings_of_store(tenant: Tenant, store_id: int, *, status: str = "", after: int | None = None,
                             limit: int = 50) -> tuple[list[ListingView], int | None]:
     query = tenant.scoped(Listing).select(
         *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
-        Listing.variant._.product.name.as_alias("product_name"),
+        Listing.variant._.product.name.as_alias("product_name"), Listing.store.status.as_alias("store_status"),
     ).where(Listing.store == store_id)
     if status in set(MappingStatus):
         query = query.where(Listing.status == status)
@@ -280,7 +283,8 @@ async def record_pushes(tenant: Tenant, pushed: dict[int, int], failed: dict[int
 
 async def get_listing(tenant: Tenant, listing_id: int) -> ListingView:
     row = await tenant.scoped(Listing).select(
-        *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku")).where(Listing.id == listing_id).first()
+        *Listing.all_columns(), Listing.variant.sku.as_alias("variant_sku"),
+        Listing.store.status.as_alias("store_status")).where(Listing.id == listing_id).first()
     if row is None:
         raise NotFound(_("Listing not found."))
     return from_row(ListingView, row)

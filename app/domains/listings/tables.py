@@ -29,6 +29,9 @@ class Listing(Table):
     status = Varchar(length=16, choices=MappingStatus, default=MappingStatus.UNMAPPED, index=True)
     listing_state = Varchar(length=16, default="",
                             help_text="ListingState on the marketplace (live, unlisted, draft, other); '' unknown.")
+    sale_change = Varchar(length=16, default="", help_text="ListingState asked of the marketplace (live, unlisted) "
+                                                           "by a job not finished yet; '' none.")
+    sale_error = Text(default="", help_text="Why the marketplace refused the last sale change, in its words.")
     last_pushed_qty = Integer(null=True, default=None, help_text="Quantity last sent to the marketplace.")
     last_pushed_at = Timestamptz(null=True, default=None)
     last_push_error = Text(default="")

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 from litestar import Controller, Request, get, post
 from litestar.response import Response
 
 from app.core import tasks as contracts
-from app.core.errors import ValidationFailed
+from app.core.errors import Conflict, ValidationFailed
 from app.core.i18n import _, deferred
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import form_data, redirect_after_post, render
-from app.domains import catalog, jobs, stores
-from app.domains.publishing import edits, services
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
+from app.domains import catalog, jobs, listings, stores
+from app.domains.publishing import edits, sale, services
 from app.integrations import errors
 
 
@@ -100,6 +101,50 @@ class PublishingController(Controller):
         return await self._changes(request, tenant, product_id, queued={changes.listing_row_id: row.id})
 
 
+class ListingSaleController(Controller):
+    """"Put on sale" / "Take off sale" of a listing (the store's listings page and the product page
+    show the same fragment): the request records the change, a job asks the marketplace."""
+
+    path = "/listings"
+    opt = {"permission": Permission.CATALOG_EDIT}
+
+    async def _fragment(self, request: Request, tenant: Tenant, listing_id: int, *, error: str = "",
+                        status_code: int = 200) -> Response:
+        return render(request, "publishing/_sale.html", s=await listings.get_listing(tenant, listing_id),
+                      sale_problem=error, status_code=status_code)
+
+    @get("/{listing_id:int}/sale", name="publishing:sale_state", opt={"permission": Permission.VIEW})
+    async def state(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
+        """The listing's sale state and button (polled while a change is on its way)."""
+        return await self._fragment(request, tenant, listing_id)
+
+    @post("/{listing_id:int}/sale", name="publishing:sale")
+    async def change(self, request: Request, tenant: Tenant, listing_id: int) -> Response:
+        """The form posts ``to`` (live or unlisted) and ``back`` (the page it was on)."""
+        data = await form_data(request)
+        try:
+            state = sale.target_state(data.get("to"))
+            target = await sale.ask(tenant, listing_id, state)  # 404 for another organisation's listing
+        except (ValidationFailed, Conflict) as exc:
+            if wants_fragment(request):
+                return await self._fragment(request, tenant, listing_id, error=exc.message, status_code=422)
+            await listings.get_listing(tenant, listing_id)  # 404 before anything is said about it
+            flash(request, exc.message, "error")
+            return redirect_after_post(request, _sale_back(data.get("back"), "/sync"))
+        label = deferred("Put a listing on sale") if state == listings.ListingState.LIVE else deferred(
+            "Take a listing off sale")
+        try:
+            await jobs.start(tenant, contracts.change_listing_sale, label, timeout=300, retries=1,
+                             listing_id=listing_id, state=state.value, actor_id=tenant.actor.user_id)
+        except Exception:
+            await sale.forget(tenant, target)  # no job will answer: the row must not wait for one
+            raise
+        if wants_fragment(request):
+            return await self._fragment(request, tenant, listing_id)
+        flash(request, _("The change is on its way to the marketplace."))
+        return redirect_after_post(request, _sale_back(data.get("back"), f"/sync/stores/{target.store_id}/listings"))
+
+
 class BulkPublishingController(Controller):
     """Bulk "Publish to…" of the ticked products: a background job, its progress, its results."""
 
@@ -149,6 +194,12 @@ class BulkPublishingController(Controller):
         return render(request, "publishing/bulk.html", progress=await jobs.progress(tenant, job_id),
                       outcome=outcome, results=outcome.get("results") or [],
                       store_id=(parameters.get("kwargs") or {}).get("store_id"))
+
+
+def _sale_back(value: object, default: str) -> str:
+    """Where a sale button's form goes back to: the product page or a store's listings page it was on."""
+    text = str(value or "")
+    return text if re.fullmatch(r"/(products/\d+|sync/stores/\d+/listings)", text) else default
 
 
 def _json(value: object) -> dict:

@@ -32,6 +32,16 @@ class PriceChange:
     new: int
 
 
+@dataclass(frozen=True, slots=True)
+class SaleView:
+    id: int
+    store: int
+    listing_state: str
+    sale_change: str
+    sale_error: str
+    store_status: str
+
+
 @dataclass(slots=True)
 class ListingChanges:
     """One published listing of the product: what sending would change on it."""
@@ -48,6 +58,15 @@ class ListingChanges:
     blocked: str = ""  # why it cannot be sent now, in the seller's words ("" when it can)
     listing_state: str = ""  # ListingState on the marketplace (live, unlisted, draft) at the last import
     row_ids: set[int] = field(default_factory=set)  # every listing row of the item
+    sale_change: str = ""  # ListingState asked of the marketplace by a job not finished yet
+    sale_error: str = ""  # the marketplace's refusal of the last sale change
+    store_status: str = ""
+
+    @property
+    def sale(self) -> SaleView:
+        """What the sale fragment (publishing/_sale.html) shows of this listing."""
+        return SaleView(id=self.listing_row_id, store=self.store_id, listing_state=self.listing_state,
+                        sale_change=self.sale_change, sale_error=self.sale_error, store_status=self.store_status)
 
     @property
     def can_send(self) -> bool:
@@ -88,7 +107,9 @@ async def preview(tenant: Tenant, product_id: int) -> list[ListingChanges]:
                 listing_row_id=row["id"], store_id=store_id, store_name=store.name, platform=store.platform,
                 item_id=row["platform_item_id"], title_old=row["title"], title_new=product.name,
                 description_new=product.description or product.name,
-                blocked=blocked, listing_state=row.get("listing_state") or "")
+                blocked=blocked, listing_state=row.get("listing_state") or "",
+                sale_change=row.get("sale_change") or "", sale_error=row.get("sale_error") or "",
+                store_status=store.status)
         out[key].row_ids.add(row["id"])
         variant = by_id[row["variant"]]
         markup = store.price_markup_percent or 0

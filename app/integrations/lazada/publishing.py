@@ -8,12 +8,14 @@ from the attribute form). Variations are ``variation{variationN{name, options}}`
 ``saleProp{name: option}``. One CreateProduct call makes the product with all its SKUs, so a
 refusal leaves nothing behind; a seller SKU is unique per seller, so a second create of the same
 product is refused (``SellerSkuExisted``) instead of duplicating it. UpdateProduct changes a published
-listing's name, description and SKU prices (ListingEditor).
+listing's name, description and SKU prices (ListingEditor), and each SKU's Status active / inactive to
+put it on sale or take it off sale (SaleSwitcher; the same shape a draft is created with, not checked
+against a live Lazada account).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.integrations import errors
@@ -174,3 +176,17 @@ class LazadaPublishing(_Base):
                                   params={"payload": {"Request": {"Product": product}}})
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc.detail)) from exc
+
+    async def set_on_sale(self, conn: ShopConnection, listing_id: str, on_sale: bool,
+                          variant_ids: Sequence[str] = ()) -> None:
+        """UpdateProduct setting every named SKU's Status to active (on sale) or inactive (off sale)."""
+        if not variant_ids:
+            raise errors.ListingRefused(f"Skus: item {listing_id} has no SKU to change.", platform="lazada",
+                                        seller_message=f"Skus: item {listing_id} has no SKU to change.")
+        status = "active" if on_sale else "inactive"
+        product = {"ItemId": listing_id, "Skus": {"Sku": [{"SkuId": sku_id, "Status": status} for sku_id in variant_ids]}}
+        try:
+            await self._shop_call(conn, "POST", "/product/update", "lazada.product_status",
+                                  params={"payload": {"Request": {"Product": product}}})
+        except errors.ValidationError as exc:
+            raise errors.ListingRefused.from_error(exc, None) from exc

@@ -1,7 +1,8 @@
 """Shopee listing creation (PublishingAdapter): categories, attribute tree, image upload, add_item +
 init_tier_variation; and edits of a published item (ListingEditor): update_item for its name and
 description, then update_price for its models (model 0 is the only model of an item without
-variations). Mixed into ShopeeAdapter; uses its ``_shop_call``.
+variations). Mixed into ShopeeAdapter; uses its ``_shop_call``. unlist_item puts a published item
+on sale or takes it off sale (SaleSwitcher).
 
 The edit calls are not one transaction on Shopee: the models are checked first (get_model_list), but
 when update_price still refuses a price after update_item has taken the name, the name stays changed
@@ -11,7 +12,7 @@ the same edit again changes nothing more), so a refused edit is simply sent agai
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.integrations import errors
@@ -206,3 +207,18 @@ class ShopeePublishing(_Base):
         if failed:
             detail = "original_price: " + "; ".join(failed)
             raise errors.ListingRefused(detail, field="price", platform="shopee", seller_message=detail)
+
+    async def set_on_sale(self, conn: ShopConnection, listing_id: str, on_sale: bool,
+                          variant_ids: Sequence[str] = ()) -> None:
+        """product.unlist_item with unlist false (on sale) or true (off sale); an item Shopee lists in
+        failure_list is refused with its failed_reason."""
+        try:
+            answer = await self._shop_call(conn, "POST", "/api/v2/product/unlist_item", "shopee.unlist_item",
+                                           body={"item_list": [{"item_id": int(listing_id), "unlist": not on_sale}]})
+        except errors.ValidationError as exc:
+            raise errors.ListingRefused.from_error(exc, None) from exc
+        failed = [f"{f.get('failed_reason') or 'refused'}" for f in answer.get("failure_list") or []
+                  if str(f.get("item_id")) == listing_id]
+        if failed or not any(str(s.get("item_id")) == listing_id for s in answer.get("success_list") or []):
+            detail = "; ".join(failed) or f"item_id: item {listing_id} was not changed."
+            raise errors.ListingRefused(detail, platform="shopee", seller_message=detail)

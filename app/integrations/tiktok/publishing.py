@@ -1,12 +1,13 @@
 """TikTok Shop listing creation (PublishingAdapter, 202309): categories, category attributes, image
 upload, product create; and edits of a published product (ListingEditor): one partial_edit call with
-the title, description and SKU prices (fields left out keep their values). Mixed into TikTokAdapter;
+the title, description and SKU prices (fields left out keep their values); products/activate and
+products/deactivate put a product on sale or take it off sale (SaleSwitcher). Mixed into TikTokAdapter;
 uses its ``_shop_call``."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.integrations import errors
@@ -28,6 +29,7 @@ from app.integrations.base import (
 # Title <= 255 characters, <= 9 main images, <= 3 sales attributes, <= 100 SKUs, photos of at least
 # 300x300 (the sandbox enforces the same, see app/sandbox/listing_rules.py).
 LIMITS = ListingLimits(title_max=255, images_max=9, tiers_max=3, variants_max=100, image_min_px=300)
+ACTIVATE_MAX = 20  # product_ids per activate / deactivate call (StoreSync sends one at a time)
 
 # TikTok product refusal codes (as the sandbox answers them) -> StoreSync's field name.
 _FIELDS = {12052002: "category", 12052016: "title", 12052017: "description", 12052022: "images",
@@ -143,3 +145,20 @@ class TikTokPublishing(_Base):
                                   "tiktok.partial_edit", body=body)
         except errors.ValidationError as exc:
             raise errors.ListingRefused.from_error(exc, refusal_field(exc)) from exc
+
+    async def set_on_sale(self, conn: ShopConnection, listing_id: str, on_sale: bool,
+                          variant_ids: Sequence[str] = ()) -> None:
+        """products/activate (on sale) or products/deactivate (off sale) of this one product; an
+        entry of data.errors naming it is refused with TikTok's message (and detail)."""
+        action = "activate" if on_sale else "deactivate"
+        try:
+            data = await self._shop_call(conn, "POST", f"/product/202309/products/{action}", f"tiktok.{action}",
+                                         body={"product_ids": [listing_id]})
+        except errors.ValidationError as exc:
+            raise errors.ListingRefused.from_error(exc, None) from exc
+        refused = [e for e in (data or {}).get("errors") or []
+                   if str((e.get("detail") or {}).get("product_id") or listing_id) == listing_id]
+        if refused:
+            detail = "; ".join(str(e.get("message") or e.get("code") or "refused") for e in refused)
+            raise errors.ListingRefused(detail, platform="tiktok", code=str(refused[0].get("code") or ""),
+                                        seller_message=detail)
