@@ -1,6 +1,6 @@
 """One business term, one Indonesian word: every message about a term uses the word chosen for it
 and none of the wrong ones the catalog once had (a marketplace settlement was "penyelesaian" in ten
-messages and "Pencairan" on the store card)."""
+messages and "Pencairan" on the store card; landed costs were "biaya pendaratan")."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from app.core.i18n import LOCALE_DIR
 TERMS = {
     "settlement": (re.compile(r"\bsettle|\bpayout\b|\bpaid out\b", re.I), re.compile(r"pencairan|cairkan", re.I),
                    re.compile(r"penyelesaian|menyelesaikan", re.I)),
+    # a purchase's freight, duty, insurance: "biaya pendaratan" is a word-for-word landing
+    "landed cost": (re.compile(r"\blanded\b", re.I), re.compile(r"biaya tambahan", re.I),
+                    re.compile(r"pendaratan", re.I)),
 }
 
 
