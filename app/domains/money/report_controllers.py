@@ -85,7 +85,7 @@ class ReportsController(Controller):
         if exported is not None:
             return exported
         return render(request, "money/report.html", fragment="money/_report.html",
-                      status_code=400 if errors else 200, table=table, pnl=pnl, chart=chart, period=period,
+                      status_code=422 if errors else 200, table=table, pnl=pnl, chart=chart, period=period,
                       typed=typed, errors=errors, reports=REPORTS, current=name,
                       stores=await stores.list_stores(tenant), channels=list(Channel), **extra)
 
@@ -131,6 +131,7 @@ class ReportsController(Controller):
                         form_errors: dict[str, str] | None = None, form_values: dict[str, str] | None = None
                         ) -> Response:
         period, typed, errors = await _filters(request, tenant)
+        status_code = 422 if errors and status_code == 200 else status_code
         return render(request, "money/expenses.html", fragment="money/_expenses.html", status_code=status_code,
                       expenses=await expenses.list_expenses(tenant, period), period=period, typed=typed,
                       errors=errors, form_errors=form_errors or {}, values=form_values or {},
