@@ -18,7 +18,7 @@ from app.core.permissions import Permission
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains import stores
+from app.domains import catalog, stores
 from app.domains.money import expenses, reports, summary, views
 from app.domains.money.chart import sales_chart
 from app.domains.money.exports import CSV_TYPE, XLSX_TYPE, as_csv, as_xlsx
@@ -188,4 +188,5 @@ class ReportsController(Controller):
             entry["week"] += g.figures.revenue
         for d in today_sales:
             channels.setdefault(d.channel, {"week": 0, "today": 0})["today"] += d.revenue
-        return render(request, "money/_dashboard_money.html", channels=channels, pnl=pnl, top=top)
+        titles = await catalog.variant_titles(tenant, [g.key for g in top])
+        return render(request, "money/_dashboard_money.html", channels=channels, pnl=pnl, top=top, titles=titles)
