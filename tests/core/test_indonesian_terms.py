@@ -1,6 +1,6 @@
 """One business term, one Indonesian word: every message about a term uses the word chosen for it
 and none of the wrong ones the catalog once had (a marketplace settlement was "penyelesaian" in ten
-messages and "Pencairan" on the store card; landed costs were "biaya pendaratan")."""
+messages and "Pencairan" on the store card; landed costs were "biaya pendaratan"; tracking was "Resi", the tracking number's word)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ TERMS = {
     # a purchase's freight, duty, insurance: "biaya pendaratan" is a word-for-word landing
     "landed cost": (re.compile(r"\blanded\b", re.I), re.compile(r"biaya tambahan", re.I),
                     re.compile(r"pendaratan", re.I)),
+    # tracking (the courier's statuses) is "pelacakan"; "resi" is the tracking number
+    "tracking": (re.compile(r"\btracking\b(?! number)", re.I), re.compile(r"pelacakan", re.I),
+                 re.compile(r"\bresi\b", re.I)),
 }
 
 
