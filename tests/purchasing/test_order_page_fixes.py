@@ -59,7 +59,7 @@ async def test_the_receiving_sheet_says_over_only_for_what_is_over(owner_client)
     await post(owner_client, f"/purchasing/orders/{order_id}/receive/post", {})
 
     sheet = await owner_client.get(f"/purchasing/orders/{order_id}/receive/")
-    row = re.search(r'<tr[^>]*data-sku="%s".*?</tr>' % re.escape(v["sku"]), sheet.text, re.S).group(0)
+    row = re.search(rf'<tr[^>]*data-sku="{re.escape(v["sku"])}".*?</tr>', sheet.text, re.S).group(0)
     received, scanned_now = re.findall(r"<td class=\"num[^\"]*\"[^>]*>(.*?)</td>", row, re.S)[1:]
     assert _visible(received).strip() == "26 16 more than ordered"
     assert _visible(scanned_now).strip() == "0"  # it read "0 +16 over"

@@ -13,9 +13,9 @@ from app.core.permissions import Permission
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains import accounts
-from app.settings import get_settings
 from app.domains.billing import limits, subscriptions
 from app.domains.billing.invoice_pdf import render_pdf
+from app.settings import get_settings
 
 
 def acting(tenant: Tenant, ctx: RequestContext, request: Request) -> Tenant:

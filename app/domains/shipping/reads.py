@@ -88,8 +88,9 @@ async def panel(tenant: Tenant, order_id: int, *, quote: bool = True, destinatio
                                          weight_grams=weight_grams)
     except ValidationFailed as exc:  # shown beside the fields it names
         view.destination_postal = destination_postal or booking.destination_postal_of(order)
-        problems = dict(exc.errors)
-        if not view.destination_postal.strip() and problems.pop("destination_postal", None):
+        problems: dict[str, str] = dict(exc.errors)
+        if not view.destination_postal.strip() and "destination_postal" in problems:
+            del problems["destination_postal"]
             view.quote_hint = _("Type the buyer's postal code to see the couriers' rates.")
         view.quote_error = " ".join(problems.values())
         return view
