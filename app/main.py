@@ -28,7 +28,7 @@ from redis.asyncio import Redis
 from app.admin import admin_mount
 from app.core import i18n, navigation, statuses
 from app.core.auth import permission_guard, provide_ctx, provide_tenant, resolve_locale, set_context_loader
-from app.core.clock import delivery_time, format_local
+from app.core.clock import delivery_time, format_day, format_local
 from app.core.database import start_database, stop_database
 from app.core.edge import EdgeMiddleware
 from app.core.edge import exception_handlers as edge_exception_handlers
@@ -66,6 +66,7 @@ from app.domains.money.controllers import MoneyController
 from app.domains.money.report_controllers import ReportsController
 from app.domains.notifications.controllers import NotificationsController
 from app.domains.orders.controllers import CustomersController, OrdersController
+from app.domains.orders.customers import postal_code_of
 from app.domains.payments.controllers import (
     PaymentReceiversController,
     PaymentsController,
@@ -173,6 +174,8 @@ def _configure_templates(engine: Jinja) -> None:
     env.filters["decimal"] = lambda value, digits=1: format_decimal_number(value, digits, i18n.current_locale.get())
     env.filters["count"] = format_count  # 20000 -> "20.000", like the amounts beside it
     env.filters["localtime"] = lambda moment, tz="Asia/Jakarta": format_local(moment, tz, i18n.current_locale.get())
+    env.filters["day"] = lambda day: format_day(day, i18n.current_locale.get())  # a date, "25 Nov 2026"
+    env.filters["postal_code"] = postal_code_of  # a recipient's postal code from an order's address
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["phone_bar"] = navigation.phone_bar  # {% for item in phone_bar(ctx.can) %}
     env.filters["label"] = statuses.label  # {{ order.state | label('OrderState') }}: never the raw value

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,6 +61,14 @@ def format_local(moment: datetime | None, tz_name: str | None, locale: str = "en
     # babel's "d MMM yyyy, HH:mm" written out: its pattern machinery was most of a list page's cost
     return (f"{local.day} {months[local.month]} {local.year:04d}, {local.hour:02d}:{local.minute:02d} "
             f"{_zone_label(local, babel_locale)}")
+
+
+def format_day(day: date | None, locale: str = "en") -> str:
+    """A calendar day in the reader's language: '25 Dec 2026', '25 Des 2026'."""
+    if day is None:
+        return "—"
+    months, _locale = _months(locale)
+    return f"{day.day} {months[day.month]} {day.year:04d}"
 
 
 @lru_cache(maxsize=8)

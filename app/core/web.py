@@ -73,6 +73,14 @@ def back_within(value: object, prefix: str, default: str | None = None) -> str:
     return default or prefix
 
 
+def stays_at(request: Request, url: str) -> dict[str, str]:
+    """Headers for a page answering a POST whose address is `url` (a refused form shown again): htmx
+    would otherwise put the form's action (".../lines") in the address bar, a URL nobody can GET."""
+    if request.method != "POST" or not getattr(request, "htmx", None):
+        return {}
+    return {"HX-Replace-Url": url}
+
+
 def redirect_after_post(request: Request, url: str) -> Response:
     """Redirect after a successful POST, as htmx expects it or as a browser expects it."""
     if getattr(request, "htmx", None):

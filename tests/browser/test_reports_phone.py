@@ -54,6 +54,14 @@ def test_reading_the_profit_and_loss_on_a_phone(phone, request, seller):
                            " return w.scrollWidth - w.clientWidth; })()")
     assert hidden <= 1, f"the P&L hides {hidden}px of its amounts off to the side"
     screen.shot("pnl-id")
+    # two pickers side by side cut "Semua kanal" to "Semua kana": each chosen word fits its box
+    for picker in ("#rf-store", "#rf-channel"):
+        room = page.evaluate("""(s) => { const el = document.querySelector(s); const cs = getComputedStyle(el);
+            const ctx = document.createElement('canvas').getContext('2d'); ctx.font = cs.font;
+            const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+            // Chromium draws its arrow (about 20px) inside the padding box, besides the padding
+            return el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 24 - text; }""", picker)
+        assert room >= 0, f"{picker} cuts its chosen option by {-room:.0f}px"
 
     page.goto("/reports/skus")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1

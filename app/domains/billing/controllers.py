@@ -15,6 +15,7 @@ from app.core.web import flash, form_data, redirect_after_post, render
 from app.domains import accounts
 from app.domains.billing import limits, subscriptions
 from app.domains.billing.invoice_pdf import render_pdf
+from app.settings import get_settings
 
 
 def acting(tenant: Tenant, ctx: RequestContext, request: Request) -> Tenant:
@@ -30,7 +31,8 @@ class BillingController(Controller):
         return render(request, "billing/index.html", status_code=status_code,
                       sub=await subscriptions.subscription(tenant.organization_id),
                       usage=await limits.usage(tenant.organization_id), plans=await limits.plans(),
-                      invoices=await subscriptions.invoices(tenant), errors=errors or {})
+                      invoices=await subscriptions.invoices(tenant), errors=errors or {},
+                      grace_days=get_settings().billing_grace_days)
 
     @get("/", name="billing:index")
     async def index(self, request: Request, tenant: Tenant) -> Response:

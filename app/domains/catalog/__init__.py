@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.catalog.events import ProductChanged as ProductChanged
     from app.domains.catalog.labels import product_names as product_names
     from app.domains.catalog.labels import variant_skus as variant_skus
+    from app.domains.catalog.labels import variant_titles as variant_titles
     from app.domains.catalog.reads import ActiveProduct as ActiveProduct
     from app.domains.catalog.reads import LiveVariant as LiveVariant
     from app.domains.catalog.reads import active_products as active_products

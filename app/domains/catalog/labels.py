@@ -17,6 +17,17 @@ async def variant_skus(tenant: Tenant, variant_ids: Iterable[int]) -> dict[int, 
     return {r["id"]: r["sku"] for r in rows}
 
 
+async def variant_titles(tenant: Tenant, variant_ids: Iterable[int]) -> dict[int, str]:
+    """{variant id: "Product Variant"} (the parts that are not empty; '' when both are)."""
+    ids = sorted({int(i) for i in variant_ids})
+    if not ids:
+        return {}
+    rows = await tenant.scoped(Variant).select(Variant.id, Variant.name, Variant.product.name.as_alias("product")
+                                               ).where(Variant.id.is_in(ids))
+    return {r["id"]: " ".join(part.strip() for part in (r["product"] or "", r["name"] or "") if part.strip())
+            for r in rows}
+
+
 async def product_names(tenant: Tenant, product_ids: Iterable[int]) -> dict[int, str]:
     """{product id: name} for the organisation's products among ``product_ids``."""
     ids = sorted({int(i) for i in product_ids})

@@ -78,7 +78,8 @@ def own_label(order: LabelOrder, organization: str, pickup: PickupAddress | None
         recipient_name=order.customer_name,
         recipient_phone=order.customer_phone,
         recipient_address=str(address.get("full_address") or ", ".join(
-            str(address[k]) for k in ("city", "region", "postal_code") if address.get(k))),
+            str(address[k]) for k in ("city", "region") if address.get(k))),
+        recipient_postal=orders.postal_code_of(address),
         sender_name=organization,
         sender_detail=sender or order.location_code or "",
         source=_source(order),

@@ -41,6 +41,7 @@ class LabelData:
     sender_detail: str  # the warehouse the parcel leaves from
     source: str  # the store, "Website" or "Manual order"
     units: int
+    recipient_postal: str = ""  # printed on its own line: couriers sort parcels by it
 
 
 def _label(canvas: Canvas, label: LabelData) -> None:
@@ -68,6 +69,9 @@ def _label(canvas: Canvas, label: LabelData) -> None:
     y = draw_lines(canvas, [label.recipient_name or "-"], pad, height - 65 * mm, width=inner, font="Helvetica-Bold",
                    size=12, max_lines=2)
     y = draw_lines(canvas, [label.recipient_phone, label.recipient_address], pad, y, width=inner, size=10, max_lines=5)
+    if label.recipient_postal:
+        y = draw_lines(canvas, [_("Postal code %(code)s", code=label.recipient_postal)], pad, y, width=inner,
+                       font="Helvetica-Bold", size=11, max_lines=1)
     top = min(y - 3 * mm, height - 100 * mm)
     canvas.line(pad, top, width - pad, top)
     canvas.setFont("Helvetica", 8)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.inventory.stock import Level as Level
     from app.domains.inventory.stock import Line as Line
     from app.domains.inventory.stock import adjust as adjust
+    from app.domains.inventory.stock import available as available
     from app.domains.inventory.stock import check_unit_cost as check_unit_cost
     from app.domains.inventory.stock import commit as commit
     from app.domains.inventory.stock import count_many as count_many

@@ -18,7 +18,7 @@ from app.core.permissions import Permission
 from app.core.statuses import Channel
 from app.core.tenancy import Tenant
 from app.core.web import flash, form_data, redirect_after_post, render
-from app.domains import stores
+from app.domains import catalog, stores
 from app.domains.money import expenses, reports, summary, views
 from app.domains.money.chart import sales_chart
 from app.domains.money.exports import CSV_TYPE, XLSX_TYPE, as_csv, as_xlsx
@@ -85,7 +85,7 @@ class ReportsController(Controller):
         if exported is not None:
             return exported
         return render(request, "money/report.html", fragment="money/_report.html",
-                      status_code=400 if errors else 200, table=table, pnl=pnl, chart=chart, period=period,
+                      status_code=422 if errors else 200, table=table, pnl=pnl, chart=chart, period=period,
                       typed=typed, errors=errors, reports=REPORTS, current=name,
                       stores=await stores.list_stores(tenant), channels=list(Channel), **extra)
 
@@ -131,6 +131,7 @@ class ReportsController(Controller):
                         form_errors: dict[str, str] | None = None, form_values: dict[str, str] | None = None
                         ) -> Response:
         period, typed, errors = await _filters(request, tenant)
+        status_code = 422 if errors and status_code == 200 else status_code
         return render(request, "money/expenses.html", fragment="money/_expenses.html", status_code=status_code,
                       expenses=await expenses.list_expenses(tenant, period), period=period, typed=typed,
                       errors=errors, form_errors=form_errors or {}, values=form_values or {},
@@ -187,4 +188,5 @@ class ReportsController(Controller):
             entry["week"] += g.figures.revenue
         for d in today_sales:
             channels.setdefault(d.channel, {"week": 0, "today": 0})["today"] += d.revenue
-        return render(request, "money/_dashboard_money.html", channels=channels, pnl=pnl, top=top)
+        titles = await catalog.variant_titles(tenant, [g.key for g in top])
+        return render(request, "money/_dashboard_money.html", channels=channels, pnl=pnl, top=top, titles=titles)

@@ -18,7 +18,7 @@ from app.domains.money.statuses import ExpenseKind, FeeKind
 @dataclass(frozen=True, slots=True)
 class Column:
     label: str  # msgid
-    kind: str = "money"  # money, int, text, percent
+    kind: str = "money"  # money, int, text, percent, date
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ class ReportTable:
         return [gettext(c.label) for c in self.columns]
 
     def export_rows(self) -> list[list[Any]]:
-        return [[None if v is None else (float(v) if c.kind == "percent" else v)
+        return [[None if v is None else (float(v) if c.kind == "percent" else v.isoformat() if c.kind == "date" else v)
                  for c, v in zip(self.columns, row, strict=True)] for row in self.rows]
 
 
@@ -110,10 +110,10 @@ async def orders_table(tenant: Tenant, period: Period) -> ReportTable:
 
 async def daily_table(tenant: Tenant, period: Period) -> tuple[ReportTable, list[reports.DaySales]]:
     days = await reports.sales_per_day(tenant, period)
-    table = ReportTable("daily", N_("Sales per day"), [Column(N_("Day"), "text"), Column(N_("Channel"), "text"),
+    table = ReportTable("daily", N_("Sales per day"), [Column(N_("Day"), "date"), Column(N_("Channel"), "text"),
                                                        Column(N_("Orders"), "int"), Column(N_("Revenue"))])
     for d in days:
-        table.rows.append([d.day.isoformat(), _channel_label(d.channel), d.orders, d.revenue])
+        table.rows.append([d.day, _channel_label(d.channel), d.orders, d.revenue])
         table.links.append(None)
     return table, days
 

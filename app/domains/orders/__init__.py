@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.customers import list_customers as list_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone
+    from app.domains.orders.customers import postal_code_of as postal_code_of
     from app.domains.orders.discounts import add_seller_discount as add_seller_discount
     from app.domains.orders.discounts import customer_spend as customer_spend
     from app.domains.orders.discounts import email_on_file as email_on_file

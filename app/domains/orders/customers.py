@@ -148,3 +148,16 @@ async def customer_orders(tenant: Tenant, key: str) -> list[CustomerOrder]:
         Order.customer_name, Order.customer_phone, Order.customer_email, Order.store.name.as_alias("store_name"),
     ).where(Order.customer_phone.is_in(sorted(phones) or ["-"]) | Order.customer_email.is_in(sorted(emails) or ["-"])
             ).order_by(Order.placed_at, ascending=False).limit(200))
+
+
+_POSTAL = re.compile(r"\b\d{5}\b")
+
+
+def postal_code_of(address: dict | None) -> str:
+    """The recipient's postal code: the marketplace's field, else (a manual order's typed address)
+    the last five-digit group of the address; '' when there is none."""
+    postal = str((address or {}).get("postal_code") or "").strip()
+    if not postal:
+        found = _POSTAL.findall(str((address or {}).get("full_address") or ""))
+        postal = found[-1] if found else ""
+    return postal

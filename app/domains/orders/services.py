@@ -400,12 +400,33 @@ async def create_manual_order(tenant: Tenant, *, customer_name: str, phone: str,
         await settle_stock(tenant, order.id)
         final = await tenant.scoped(Order).select(Order.oversold).where(Order.id == order.id).first()
         if final["oversold"]:
-            raise Conflict(_("Not enough stock for this order; nothing was saved."))
+            raise await _not_enough_stock(tenant, resolved, location)
         await announce(OrderCreated(tenant.organization_id, order.id, "manual", OrderState.READY_TO_SHIP.value))
         await orders_changed(tenant.organization_id, [order.id])
     await record(tenant.organization_id, tenant.actor, "order.created", "order", order.id,
                  after={"number": number, "lines": [[v["sku"], q] for v, q in resolved]})
     return order.id
+
+
+async def _not_enough_stock(tenant: Tenant, resolved: list[tuple[Any, int]], location: Any) -> Conflict:
+    """The refusal of a manual order whose stock is short at `location`: each short SKU with what
+    it asks and what is available there (the reservation attempt was rolled back, so these are the
+    figures before the order)."""
+    wanted: dict[int, tuple[str, int]] = {}
+    for variant, qty in resolved:
+        sku, before = wanted.get(variant["id"], (variant["sku"], 0))
+        wanted[variant["id"]] = (sku, before + qty)
+    short = []
+    for variant_id, (sku, qty) in wanted.items():
+        have = await stock.available(tenant, variant_id, [location["id"]])
+        if have < qty:
+            short.append(_("%(sku)s: %(wanted)s wanted, %(available)s available", sku=sku, wanted=qty, available=have))
+    where = f"{location['name']} ({location['code']})"
+    if not short:  # short only together (two bundles sharing a component): name the location at least
+        return Conflict(_("Not enough stock at %(location)s for these items together; nothing was saved.",
+                          location=where))
+    return Conflict(_("Not enough stock at %(location)s — manual orders take stock from the default location: "
+                      "%(short)s. Nothing was saved.", location=where, short="; ".join(short)))
 
 
 async def start_picking(tenant: Tenant, order_ids: list[int] | None) -> list[int]:

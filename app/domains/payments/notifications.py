@@ -181,6 +181,16 @@ class NoticeRow:
     detail: str
     received_at: datetime
 
+    @property
+    def state(self) -> str:
+        """The gateway's status word as one of our payment states (shown with its label), '' for a
+        word the gateway's adapter does not know."""
+        if self.provider == PaymentMethod.MIDTRANS:
+            return midtrans.state_of(self.gateway_status, None) or ""
+        if self.provider == PaymentMethod.XENDIT:
+            return xendit.state_of(self.gateway_status) or ""
+        return ""
+
 
 async def recent(org_id: int, limit: int = 30) -> list[NoticeRow]:
     """The organisation's newest gateway notifications."""

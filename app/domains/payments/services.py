@@ -319,7 +319,11 @@ async def flag_for_refund(org_id: int, payment_id: int, reason: str) -> None:
 async def mark_paid(tenant: Tenant, payment_id: int, *, note: str = "") -> str:
     """A person saw the money (a transfer in the bank app): the payment is settled for what was due."""
     row = await payment_row(tenant, payment_id)
-    if row.status not in (PaymentStatus.PENDING, *CLOSED_UNPAID):
+    if row.status in CLOSED_UNPAID:
+        raise Conflict(_("This payment is %(status)s: it can no longer be marked paid. If the buyer paid anyway, "
+                         "give the money back or make a new order for them.",
+                         status=PaymentStatus(row.status).label().lower()))
+    if row.status != PaymentStatus.PENDING:
         raise Conflict(_("This payment is already %(status)s.", status=PaymentStatus(row.status).label()))
     verdict = await settle(row.id, amount=row.amount_due, note=note or _who(tenant.actor, "marked paid"))
     await audit.record(tenant.organization_id, tenant.actor, "payments.mark_paid", "payment", row.id,

@@ -9,7 +9,7 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render
+from app.core.web import flash, form_data, redirect_after_post, render, stays_at
 from app.domains import inventory
 from app.domains.purchasing import documents, orders, suppliers
 from app.domains.purchasing.schemas import (
@@ -118,10 +118,12 @@ class PurchaseOrdersController(Controller):
         order = await orders.get_order(tenant, purchase_order_id)
         supplier = await suppliers.get_supplier(tenant, order.supplier)
         lines = await orders.lines_of(tenant, order)
+        # a refused form (posted to /lines or /costs) shows the order page: the address bar says so too
         return render(request, "purchasing/order.html", status_code=status_code, order=order, supplier=supplier,
                       lines=lines, total=documents.order_total(order, lines), allocations=list(Allocation),
                       whatsapp=documents.whatsapp_order_link(order, supplier, lines, _org_name(request)),
-                      errors=errors or {}, form=form or {})
+                      errors=errors or {}, form=form or {},
+                      headers=stays_at(request, f"/purchasing/orders/{purchase_order_id}"))
 
     @get("/orders/{purchase_order_id:int}", name="purchasing:order")
     async def show(self, request: Request, tenant: Tenant, purchase_order_id: int) -> Response:

@@ -219,6 +219,10 @@ async def place_order(tenant: Tenant, order_id: int) -> None:
     order = await get_order(tenant, order_id)
     if not await tenant.scoped(PurchaseOrderLine).exists().where(PurchaseOrderLine.purchase_order == order_id):
         raise ValidationFailed({"code": _("Add at least one line before ordering.")})
+    unpriced = [line.sku for line in await lines_of(tenant, order) if line.unit_price <= 0]
+    if unpriced:  # ordered at Rp 0, the stock would be valued at nothing when it arrives
+        raise ValidationFailed({"unit_price": _("Set a unit price before ordering; these lines have none: %(skus)s.",
+                                                skus=", ".join(unpriced))})
     await _move(tenant, order, PurchaseStatus.ORDERED, PurchaseStatus.DRAFT,
                 message=_("Only a draft purchase order can be ordered."), ordered_at=utcnow())
 

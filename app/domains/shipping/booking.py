@@ -49,11 +49,7 @@ class Prepared:
 
 
 def destination_postal_of(order: orders.OrderDetail) -> str:
-    postal = str((order.address or {}).get("postal_code") or "").strip()
-    if not postal:  # a manual order's typed address: the last five-digit group
-        found = re.findall(r"\b\d{5}\b", str((order.address or {}).get("full_address") or ""))
-        postal = found[-1] if found else ""
-    return postal
+    return orders.postal_code_of(order.address)
 
 
 async def prepare(tenant: Tenant, order_id: int, *, destination_postal: str = "", weight_grams: int | None = None

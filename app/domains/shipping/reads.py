@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.core.errors import ValidationFailed
+from app.core.i18n import _
 from app.core.records import from_rows
 from app.core.tenancy import Tenant
 from app.domains import orders, payments
@@ -44,6 +45,7 @@ class Panel:
     destination_postal: str = ""
     quotes: list[Rate] = field(default_factory=list)
     quote_error: str = ""
+    quote_hint: str = ""  # what to type before there can be rates (not an error: nothing was typed yet)
     cod: Cod | None = None
 
     @property
@@ -86,7 +88,11 @@ async def panel(tenant: Tenant, order_id: int, *, quote: bool = True, destinatio
                                          weight_grams=weight_grams)
     except ValidationFailed as exc:  # shown beside the fields it names
         view.destination_postal = destination_postal or booking.destination_postal_of(order)
-        view.quote_error = " ".join(exc.errors.values())
+        problems: dict[str, str] = dict(exc.errors)
+        if not view.destination_postal.strip() and "destination_postal" in problems:
+            del problems["destination_postal"]
+            view.quote_hint = _("Type the buyer's postal code to see the couriers' rates.")
+        view.quote_error = " ".join(problems.values())
         return view
     view.weight_grams, view.destination_postal = prepared.parcel.weight_grams, prepared.destination_postal
     origin = await configuration.origin_of(tenant, order.location)
