@@ -124,8 +124,8 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
     # read once: the stock offered and the stock the order reserves are the same location's
     # (and the default location and its stock are one statement)
     location, stock = await available_at_default_location(shop.tenant, [vid for vid, _q in wanted])
-    if location is None:
-        location, stock = (await default_location(shop.tenant))["id"], None
+    if location is None:  # no warehouse yet: default_location makes it (with no stock: `stock` is empty)
+        location = (await default_location(shop.tenant))["id"]
     variants = await shops.sellable(shop, [vid for vid, _q in wanted], location, stock)
     lines = []
     for vid, quantity in wanted:
