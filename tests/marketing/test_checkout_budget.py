@@ -23,7 +23,7 @@ from tests.website.factories import buyer, seeded_shop
 # voucher's claim, COMMIT, the webhook endpoints, the payment, the website order's payment.
 # SQLite has no single-statement order insert: the order, its lines, its number and its events
 # are four statements there, and its claim of a voucher takes more than one.
-BUDGET = {"postgres": 16, "sqlite": 27}
+BUDGET = {"postgres": 16, "sqlite": 28}
 
 
 async def _checkout(client, slug: str, body: dict):
