@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,10 @@ def lazy_exports(package: str, init_file: str) -> Callable[[str], Any]:
         if name not in exports:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         module, attribute = exports[name]
-        return getattr(importlib.import_module(module), attribute)
+        # sys.modules first: import_module's own checks cost more than the rest of a hot call
+        loaded = sys.modules.get(module)
+        if loaded is None or getattr(getattr(loaded, "__spec__", None), "_initializing", False):
+            loaded = importlib.import_module(module)
+        return getattr(loaded, attribute)
 
     return __getattr__

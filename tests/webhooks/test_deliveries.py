@@ -198,3 +198,21 @@ async def test_the_demo_allows_loopback(receiver):
     assert get_settings().storesync_env == "development"
     tenant, endpoint_id = await endpoint_for(receiver)  # loopback receiver: allowed in development
     assert endpoint_id
+
+
+async def test_events_after_one_commit_share_one_endpoint_read_and_a_new_endpoint_is_seen_at_once(receiver):
+    from app.core.events import emit_all
+    from tests.query_budget import counting
+
+    tenant, first = await endpoint_for(receiver, events=("order.created", "order.status_changed"))
+    with counting() as log:
+        await emit_all([orders.OrderCreated(tenant.organization_id, 7, "website", "unpaid"),
+                        orders.OrderStatusChanged(tenant.organization_id, 7, "unpaid", "ready_to_ship")])
+    assert sum("webhook_endpoint" in s for s in log.statements) == 1, str(log)
+    assert await WebhookDelivery.count().where(WebhookDelivery.endpoint == first) == 2
+    # an endpoint added now gets the very next event, memo or not
+    second, _secret = await services.create_endpoint(tenant, url=receiver.url, description="Gudang",
+                                                     events=["order.created"])
+    await emit(orders.OrderCreated(tenant.organization_id, 8, "website", "unpaid"))
+    assert await WebhookDelivery.count().where(WebhookDelivery.endpoint == second) == 1
+    assert await WebhookDelivery.count().where(WebhookDelivery.endpoint == first) == 3

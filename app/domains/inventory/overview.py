@@ -35,6 +35,22 @@ async def availability(tenant: Tenant, variant_ids: Iterable[int], *, locations:
     return dict(totals)
 
 
+async def available_at_default_location(tenant: Tenant, variant_ids: Iterable[int],
+                                       ) -> tuple[int | None, dict[int, int]]:
+    """(the default location's id, {variant: on_hand - reserved there}) in one statement: the default
+    location is the organisation's first active one, as `default_location` says (None when it has
+    none; `default_location` then makes it). Variants without a stock row there are absent."""
+    ids = sorted({int(i) for i in variant_ids}) or [0]
+    rows = await StockLevel.raw(
+        "SELECT l.id AS location, s.variant, s.on_hand, s.reserved FROM (SELECT id FROM location"
+        " WHERE organization = {} AND active ORDER BY id LIMIT 1) l LEFT JOIN stock_level s ON s.location = l.id"
+        f" AND s.organization = {{}} AND s.variant IN ({', '.join('{}' for _ in ids)})",
+        tenant.organization_id, tenant.organization_id, *ids)
+    if not rows:
+        return None, {}
+    return rows[0]["location"], {r["variant"]: r["on_hand"] - r["reserved"] for r in rows if r["variant"] is not None}
+
+
 async def availability_with_bundles(tenant: Tenant, variants: Iterable[dict]) -> dict[int, dict[str, int]]:
     """Like `availability` for rows with `id` and `is_bundle`: a bundle has no stock of its own, so
     it has what its components allow (the least of each component's units // units per bundle) —

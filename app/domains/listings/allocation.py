@@ -57,8 +57,10 @@ def offer(available: int, rule: StoreRule, *, threshold: int = 0, any_preferred:
 
 
 async def threshold(tenant: Tenant) -> int:
-    row = await tenant.scoped(AllocationRule).select(AllocationRule.last_units_threshold).first()
-    return row["last_units_threshold"] if row else 0
+    # raw: every shop page and website checkout asks it
+    rows = await AllocationRule.raw("SELECT last_units_threshold FROM allocation_rule WHERE organization = {} LIMIT 1",
+                                    tenant.organization_id)
+    return rows[0]["last_units_threshold"] if rows else 0
 
 
 async def set_threshold(tenant: Tenant, value: int) -> None:

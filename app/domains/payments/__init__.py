@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.payments.configuration import enabled_methods as enabled_methods
     from app.domains.payments.configuration import key_label as key_label
     from app.domains.payments.configuration import method_label as method_label
+    from app.domains.payments.configuration import methods_and_view as methods_and_view
     from app.domains.payments.configuration import platform_gateway as platform_gateway
     from app.domains.payments.demo import seed_demo_payments as seed_demo_payments
     from app.domains.payments.events import PaymentSettled as PaymentSettled

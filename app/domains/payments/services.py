@@ -148,16 +148,20 @@ async def _insert_bank_transfer(org_id: int, values: dict[str, Any], amount: int
 
 
 async def start_payment(org_id: int, order_id: int, order_number: str, amount: int, method: str, buyer_name: str,
-                        buyer_phone: str, buyer_email: str | None, deadline: datetime, finish_url: str) -> PaymentStart:
+                        buyer_phone: str, buyer_email: str | None, deadline: datetime, finish_url: str, *,
+                        new_order: bool = False,
+                        settings: tuple[list[str], configuration.SettingsView] | None = None) -> PaymentStart:
     """Create the order's payment (committed) and, for a gateway, open it there over HTTP afterwards.
     ValidationFailed for a method that is not enabled; PaymentUnavailable when the gateway fails
-    (the payment stays pending without a redirect). Calling it again for the order returns the same."""
-    methods, view = await configuration.methods_and_view(org_id)
+    (the payment stays pending without a redirect). Calling it again for the order returns the same.
+    `new_order`: the caller committed the order itself just now, so it has no payment to look for;
+    `settings`: what `methods_and_view` gave the caller during this request (not read again)."""
+    methods, view = settings if settings is not None else await configuration.methods_and_view(org_id)
     if method not in methods:
         raise ValidationFailed({"payment_method": _("Choose a payment method this shop offers.")})
     if amount <= 0:
         raise ValidationFailed({"amount": _("The amount to pay must be more than zero.")})
-    existing = await _for_order(org_id, order_id)
+    existing = None if new_order else await _for_order(org_id, order_id)
     if existing is not None and existing.status == PaymentStatus.PENDING and (
             existing.redirect_url or not PaymentMethod(existing.method).is_gateway):
         return _start(existing)

@@ -14,6 +14,7 @@ import json
 import logging
 import time
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -108,6 +109,7 @@ async def create_endpoint(tenant: Tenant, *, url: str, description: str, events:
     row = tenant.scoped(WebhookEndpoint).new(url=url.strip(), description=description.strip()[:200],
                                              events=sorted(set(events)), secret=encrypt(secret))
     await row.save()
+    _endpoints_changed()
     await audit.record(tenant.organization_id, tenant.actor, "webhooks.endpoint_created", "webhook_endpoint", row.id,
                        after={"url": row.url, "events": sorted(set(events))})
     return row.id, secret
@@ -124,6 +126,7 @@ async def update_endpoint(tenant: Tenant, endpoint_id: int, *, url: str, descrip
     if active and not row.active:
         values |= {WebhookEndpoint.failure_streak: 0, WebhookEndpoint.disabled_reason: ""}
     await tenant.scoped(WebhookEndpoint).update(values).where(WebhookEndpoint.id == row.id)
+    _endpoints_changed()
     await audit.record(tenant.organization_id, tenant.actor, "webhooks.endpoint_updated", "webhook_endpoint", row.id,
                        before={"url": row.url, "events": _events(row.events), "active": row.active},
                        after={"url": url.strip(), "events": sorted(set(events)), "active": active})
@@ -135,6 +138,7 @@ async def delete_endpoint(tenant: Tenant, endpoint_id: int) -> None:
         await tenant.scoped(WebhookAttempt).delete().where(WebhookAttempt.endpoint == row.id)
         await tenant.scoped(WebhookDelivery).delete().where(WebhookDelivery.endpoint == row.id)
         await tenant.scoped(WebhookEndpoint).delete().where(WebhookEndpoint.id == row.id)
+    _endpoints_changed()
     await audit.record(tenant.organization_id, tenant.actor, "webhooks.endpoint_deleted", "webhook_endpoint", row.id,
                        before={"url": row.url})
 
@@ -180,15 +184,46 @@ async def publish(organization_id: int, event_type: str, data: dict[str, Any]) -
     return await _insert(organization_id, [(endpoint_id, event_id, event_type, body, None) for endpoint_id in wanted])
 
 
+# One request (or job) often publishes several event types after one commit (a website order: the
+# order and the stock it reserved); they share one read of the endpoints. The memo lives in the
+# caller's context, so it never outlives the request or job that read it by more than MEMO_SECONDS,
+# and any change of an endpoint in this process (`_endpoints_changed`) makes it stale at once.
+MEMO_SECONDS = 1.0
+_endpoint_generation = 0
+_endpoint_memo: ContextVar[dict[int, tuple[float, int, list[dict[str, Any]]]] | None] = ContextVar(
+    "webhook_endpoint_memo", default=None)
+
+
+def _endpoints_changed() -> None:
+    global _endpoint_generation
+    _endpoint_generation += 1
+
+
+async def _active_endpoints(organizations: list[int]) -> list[dict[str, Any]]:
+    """The active endpoints (id, organization, events) of these organisations."""
+    memo = _endpoint_memo.get() or {}
+    now = time.monotonic()
+    missing = [o for o in organizations if (o not in memo or memo[o][0] < now or memo[o][1] != _endpoint_generation)]
+    if missing:
+        generation = _endpoint_generation
+        rows = await WebhookEndpoint.select(WebhookEndpoint.id, WebhookEndpoint.organization,
+                                            WebhookEndpoint.events).where(
+            WebhookEndpoint.organization.is_in(missing) & (WebhookEndpoint.active == True))  # noqa: E712
+        # a new dict, never the one read: a context's memo is never changed by the tasks it started
+        memo = {**memo, **{organization_id: (now + MEMO_SECONDS, generation,
+                                              [r for r in rows if r["organization"] == organization_id])
+                           for organization_id in missing}}
+        _endpoint_memo.set(memo)
+    return [r for o in organizations for r in memo[o][2]]
+
+
 async def publish_many(event_type: str, events: list[tuple[int, dict[str, Any]]]) -> list[int]:
     """`publish` for a burst of (organisation id, data) events of one type: one endpoint lookup and
     one insert however many events."""
     organizations = sorted({organization_id for organization_id, _ in events})
     if not organizations:
         return []
-    endpoints = await WebhookEndpoint.select(WebhookEndpoint.id, WebhookEndpoint.organization,
-                                             WebhookEndpoint.events).where(
-        WebhookEndpoint.organization.is_in(organizations) & (WebhookEndpoint.active == True))  # noqa: E712
+    endpoints = await _active_endpoints(organizations)
     wanted: dict[int, list[int]] = {}
     for row in endpoints:
         if event_type in _events(row["events"]):
@@ -367,6 +402,7 @@ async def _count_failure(endpoint: dict[str, Any]) -> None:
                                              WebhookEndpoint.updated_at: utcnow()}).where(
         (WebhookEndpoint.id == endpoint["id"]) & (WebhookEndpoint.active == True)).returning(  # noqa: E712
         WebhookEndpoint.id)
+    _endpoints_changed()
     if not disabled:
         return
     tenant = Tenant(endpoint["organization"])

@@ -17,7 +17,7 @@ from app.core.errors import Conflict, NotFound, Throttled, ValidationFailed
 from app.core.i18n import _, deferred, deferred_label
 from app.core.secrets import new_token, token_hash
 from app.core.throttle import checkout_allowed
-from app.domains.inventory import InsufficientStock, default_location
+from app.domains.inventory import InsufficientStock, available_at_default_location, default_location
 from app.domains.mail import queue_mail
 from app.domains.orders import (
     ChannelLine,
@@ -116,13 +116,17 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
         wanted = _lines(payload.get("lines"))
     buyer, place, street = validate_buyer(payload.get("buyer"), payload.get("address"))
     method = payload.get("payment_method")
-    if method not in await payment_port.enabled_methods(shop.organization_id):
+    payment_settings = await payment_port.checkout_settings(shop.organization_id)  # read once, used again below
+    if method not in payment_port.methods_of(payment_settings):
         raise ValidationFailed({"payment_method": _("Choose a payment method this shop offers.")})
     if not await checkout_allowed(ip, buyer["phone"]):
         raise Throttled(_("Too many orders from here in a short time; wait a minute and try again."))
     # read once: the stock offered and the stock the order reserves are the same location's
-    location = (await default_location(shop.tenant))["id"]
-    variants = await shops.sellable(shop, [vid for vid, _q in wanted], location)
+    # (and the default location and its stock are one statement)
+    location, stock = await available_at_default_location(shop.tenant, [vid for vid, _q in wanted])
+    if location is None:  # no warehouse yet: default_location makes it (with no stock: `stock` is empty)
+        location = (await default_location(shop.tenant))["id"]
+    variants = await shops.sellable(shop, [vid for vid, _q in wanted], location, stock)
     lines = []
     for vid, quantity in wanted:
         variant = variants.get(vid)
@@ -173,7 +177,8 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
                          )) from None
     await discounts.placed(shop, payload)
     status_url = f"{base_url.rstrip('/')}/shop/{shop.slug}/orders/{token}"
-    payment = await _start_payment(shop, order_id, number, total, method, buyer, deadline or utcnow(), status_url)
+    payment = await _start_payment(shop, order_id, number, total, method, buyer, deadline or utcnow(), status_url,
+                                   payment_settings)
     amount_due = int(payment.get("amount_due") or total)
     await shop.tenant.scoped(WebsiteOrder).update({WebsiteOrder.payment: payment, WebsiteOrder.amount_due: amount_due}
                                                   ).where(WebsiteOrder.order == order_id)
@@ -189,11 +194,12 @@ async def checkout(shop: Shop, payload: dict[str, Any], *, ip: str, base_url: st
 
 
 async def _start_payment(shop: Shop, order_id: int, number: str, total: int, method: str, buyer: dict[str, str],
-                         deadline: Any, finish_url: str) -> dict[str, Any]:
+                         deadline: Any, finish_url: str, settings: Any) -> dict[str, Any]:
     try:
         return await payment_port.start_payment(
             shop.organization_id, order_id, number, total, method, buyer_name=buyer["name"],
-            buyer_phone=buyer["phone"], buyer_email=buyer["email"] or None, deadline=deadline, finish_url=finish_url)
+            buyer_phone=buyer["phone"], buyer_email=buyer["email"] or None, deadline=deadline, finish_url=finish_url,
+            new_order=True, settings=settings)
     except ValidationFailed:
         raise
     except Exception as exc:  # the gateway is down: the order stands, its payment waits (PaymentUnavailable)

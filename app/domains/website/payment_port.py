@@ -19,12 +19,25 @@ async def enabled_methods(org_id: int) -> list[str]:
     return list(await payments.enabled_methods(org_id))
 
 
+async def checkout_settings(org_id: int) -> Any:
+    """The payment settings a checkout reads once: which methods it offers (`methods_of`), handed
+    back to `start_payment` for the same request."""
+    return await payments.methods_and_view(org_id)
+
+
+def methods_of(settings: Any) -> list[str]:
+    return list(settings[0])
+
+
 async def start_payment(org_id: int, order_id: int, order_number: str, amount: int, method: str, *,
                         buyer_name: str, buyer_phone: str, buyer_email: str | None, deadline: datetime,
-                        finish_url: str) -> dict[str, Any]:
-    """Start the order's payment (after the order's transaction committed): payments' PaymentStart."""
+                        finish_url: str, new_order: bool = False, settings: Any = None) -> dict[str, Any]:
+    """Start the order's payment (after the order's transaction committed): payments' PaymentStart.
+    `new_order`: the caller's own just-committed order (no payment of it yet); `settings`: from
+    `checkout_settings` in the same request."""
     return _plain(await payments.start_payment(org_id, order_id, order_number, amount, method, buyer_name,
-                                               buyer_phone, buyer_email, deadline, finish_url))
+                                               buyer_phone, buyer_email, deadline, finish_url, new_order=new_order,
+                                               settings=settings))
 
 
 async def payment_for_order(org_id: int, order_id: int) -> dict[str, Any] | None:

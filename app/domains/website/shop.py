@@ -3,6 +3,7 @@ prices and what the website is offered of each variant right now (the allocation
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,24 +100,36 @@ def forget_cached_shops() -> None:
     _shops.clear()
 
 
-async def offered(shop: Shop, variants: list[LiveVariant], location_id: int | None = None) -> dict[int, int]:
+async def offered(shop: Shop, variants: list[LiveVariant], location_id: int | None = None,
+                  stock: dict[int, int] | None = None) -> dict[int, int]:
     """Units the website is offered of each variant now: available at the default location (where a
     website order reserves, as a manual order does), less the website's buffer, times its percentage;
     only preferred channels get the last units. Counting every location offered units a checkout
-    could not reserve: "In stock" on the page, then "someone was faster" with no one there."""
+    could not reserve: "In stock" on the page, then "someone was faster" with no one there.
+    `stock`: {variant: on_hand - reserved} at `location_id`, already read by the caller (used when
+    no variant is a bundle, whose units come from its components)."""
     tenant = shop.tenant
     if not variants:
         return {}
     ids = [v.id for v in variants]
     bundles = [v.id for v in variants if v.is_bundle]
-    location = location_id if location_id is not None else (await default_location(tenant))["id"]
-    available = await allocation.available_by_variant(tenant, ids, bundles, locations=[location])
+    if stock is not None and location_id is not None and not bundles:
+        available = {i: max(0, stock.get(i, 0)) for i in ids}
+    else:
+        location = location_id if location_id is not None else (await default_location(tenant))["id"]
+        available = await allocation.available_by_variant(tenant, ids, bundles, locations=[location])
     limit = await allocation.threshold(tenant)
     any_preferred = shop.preferred_for_last_units
     if limit and not any_preferred:
         any_preferred = any(s.preferred_for_last_units for s in await active_stores(tenant))
     rule = allocation.StoreRule(0, shop.stock_buffer, shop.stock_percent, shop.preferred_for_last_units)
     return {i: allocation.offer(available.get(i, 0), rule, threshold=limit, any_preferred=any_preferred) for i in ids}
+
+
+def _prices(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        value = json.loads(value) if value else None
+    return dict(value or {})
 
 
 def _price(variant: LiveVariant, prices: dict[str, Any]) -> int:
@@ -219,23 +232,25 @@ async def product(shop: Shop, product_id: int | str) -> ProductView:
     return _product_view(row, variants, await offered(shop, variants))
 
 
-async def sellable(shop: Shop, variant_ids: list[int], location_id: int | None = None) -> dict[int, dict[str, Any]]:
+async def sellable(shop: Shop, variant_ids: list[int], location_id: int | None = None,
+                   stock: dict[int, int] | None = None) -> dict[int, dict[str, Any]]:
     """The website's variants among these ids: {id: {sku, title, price, available, product}};
     a variant not on this shop's website (or archived, or another shop's) is absent. `available`
     counts the stock at `location_id` (default: the organisation's default location, where website
-    orders reserve)."""
+    orders reserve); `stock`: what the caller read there (inventory's available_at_default_location)."""
     ids = sorted({int(i) for i in variant_ids})
     if not ids:
         return {}
     variants = await live_variants(shop.tenant, variant_ids=ids)
-    on = {r["product"]: r["prices"] or {} for r in await shop.tenant.scoped(WebsiteProduct).select(
-        WebsiteProduct.product, WebsiteProduct.prices).where(
-        WebsiteProduct.product.is_in([v.product for v in variants] or [0])).output(load_json=True)}
+    products = sorted({v.product for v in variants}) or [0]
+    on = {r["product"]: _prices(r["prices"]) for r in await WebsiteProduct.raw(
+        "SELECT product, prices FROM website_product WHERE organization = {}"
+        f" AND product IN ({', '.join('{}' for _ in products)})", shop.organization_id, *products)}
     variants = [v for v in variants if v.product in on]
-    stock = await offered(shop, variants, location_id)
+    units = await offered(shop, variants, location_id, stock)
     return {v.id: {"id": v.id, "sku": v.sku, "product": v.product, "image_url": v.image_url,
                    "title": f"{v.product_name} · {v.name}" if v.name else v.product_name,
-                   "price": _price(v, on[v.product]), "available": stock.get(v.id, 0)} for v in variants}
+                   "price": _price(v, on[v.product]), "available": units.get(v.id, 0)} for v in variants}
 
 
 async def sitemap_products(shop: Shop) -> list[int]:
