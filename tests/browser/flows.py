@@ -24,3 +24,24 @@ def own_shots(screen, prefix: str):
     for old in screen.directory.glob(f"{screen.name}-*.png"):
         old.unlink()
     return screen
+
+
+def connect_new_shopee_shop(page: Page, live_url: str, name: str, products: int) -> tuple[int, int]:
+    """Make a sandbox Shopee shop of `products` products only this test uses, connect it through the
+    real OAuth screens as the signed-in seller, and return (sandbox shop id, store id)."""
+    import httpx
+
+    from app.settings import get_settings
+
+    settings = get_settings()
+    created = httpx.post(f"{live_url}/sandbox/_control/shops", json={
+        "platform": "shopee", "partner_id": int(settings.shopee_partner_id),
+        "partner_key": settings.shopee_partner_key, "name": name, "products": products})
+    assert created.status_code == 201, created.text
+    shop_id = created.json()["shop_id"]
+    page.goto("/stores")
+    page.get_by_role("button", name="Connect Shopee", exact=True).click()
+    page.wait_for_url(re.compile(r"/sandbox/shopee/"))
+    page.locator(f'[data-shop-id="{shop_id}"]').click()
+    page.wait_for_url(re.compile(r"/stores/\d+"))
+    return shop_id, int(re.search(r"/stores/(\d+)", page.url).group(1))

@@ -7,34 +7,20 @@ import io
 import re
 import uuid
 
-import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.flows import own_shots, sign_up
+from tests.browser.flows import connect_new_shopee_shop, own_shots, sign_up
 
 pytestmark = pytest.mark.browser
 
 
 def test_publish_a_product_to_a_store_from_a_phone(phone, seller, live_url, tmp_path):
-    from app.settings import get_settings
-
     screen = own_shots(phone, "publish")
     page = screen.page
-    settings = get_settings()
-    created = httpx.post(f"{live_url}/sandbox/_control/shops", json={
-        "platform": "shopee", "partner_id": int(settings.shopee_partner_id),
-        "partner_key": settings.shopee_partner_key, "name": f"Toko Terbit {uuid.uuid4().hex[:6]}", "products": 0})
-    assert created.status_code == 201, created.text
-    shop_id = created.json()["shop_id"]
-
     sign_up(page, seller)
-    page.goto("/stores")
-    page.get_by_role("button", name="Connect Shopee", exact=True).click()
-    page.wait_for_url(re.compile(r"/sandbox/shopee/"))
-    page.locator(f'[data-shop-id="{shop_id}"]').click()
-    page.wait_for_url(re.compile(r"/stores/\d+"))
+    connect_new_shopee_shop(page, live_url, f"Toko Terbit {uuid.uuid4().hex[:6]}", products=0)
 
     sku = f"KTB-{uuid.uuid4().hex[:6].upper()}"
     page.goto("/products/new")

@@ -3,40 +3,24 @@ on the Sync page press "Import listings" and watch the live progress bar reach 1
 
 from __future__ import annotations
 
-import re
 import uuid
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.flows import sign_up
+from tests.browser.flows import connect_new_shopee_shop, sign_up
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_listing_import_streams_its_progress_to_100(desktop, seller, live_url):
-    from app.settings import get_settings
-
-    settings = get_settings()
     name = f"Toko Sinkron {uuid.uuid4().hex[:6]}"
-    # A shop only this test uses (the demo shops belong to the connect-stores test).
-    created = httpx.post(f"{live_url}/sandbox/_control/shops", json={
-        "platform": "shopee", "partner_id": int(settings.shopee_partner_id),
-        "partner_key": settings.shopee_partner_key, "name": name, "products": 40})
-    assert created.status_code == 201, created.text
-    shop_id = created.json()["shop_id"]
-
     screen = desktop
     screen.name = f"sync-{screen.name}"
     page = screen.page
     sign_up(page, seller)
-    page.goto("/stores")
-    page.get_by_role("button", name="Connect Shopee", exact=True).click()
-    page.wait_for_url(re.compile(r"/sandbox/shopee/"))
-    page.locator(f'[data-shop-id="{shop_id}"]').click()
-    page.wait_for_url(re.compile(r"/stores/\d+"))
-    store_id = int(re.search(r"/stores/(\d+)", page.url).group(1))
+    # A shop only this test uses (the demo shops belong to the connect-stores test).
+    _shop_id, store_id = connect_new_shopee_shop(page, live_url, name, products=40)
 
     page.goto("/sync")
     expect(page.locator(".store-card", has_text=name)).to_be_visible()

@@ -4,38 +4,21 @@ quantity as opening stock."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.flows import own_shots, sign_up
+from tests.browser.flows import connect_new_shopee_shop, own_shots, sign_up
 
 pytestmark = pytest.mark.browser
 
 
 def imported_store(screen, seller, live_url) -> int:
     """Sign up, connect a new sandbox Shopee shop of 3 products and import its listings."""
-    from app.settings import get_settings
-
-    settings = get_settings()
-    name = f"Toko Antrian {uuid.uuid4().hex[:6]}"
-    created = httpx.post(f"{live_url}/sandbox/_control/shops", json={
-        "platform": "shopee", "partner_id": int(settings.shopee_partner_id),
-        "partner_key": settings.shopee_partner_key, "name": name, "products": 3})
-    assert created.status_code == 201, created.text
-    shop_id = created.json()["shop_id"]
-
     page = screen.page
     sign_up(page, seller)
-    page.goto("/stores")
-    page.get_by_role("button", name="Connect Shopee", exact=True).click()
-    page.wait_for_url(re.compile(r"/sandbox/shopee/"))
-    page.locator(f'[data-shop-id="{shop_id}"]').click()
-    page.wait_for_url(re.compile(r"/stores/\d+"))
-    store_id = int(re.search(r"/stores/(\d+)", page.url).group(1))
+    _shop_id, store_id = connect_new_shopee_shop(page, live_url, f"Toko Antrian {uuid.uuid4().hex[:6]}", products=3)
     page.goto("/sync")
     page.click(f"#sync-import-{store_id}")
     finished = page.locator('#job-live .progress-wrap[data-status="complete"], #job-live .progress-wrap[data-status="failed"]')
