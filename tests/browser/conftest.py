@@ -12,14 +12,14 @@ Screenshots go to test-output/browser/ (git-ignored), one per key step, named
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, spawn, stop, unique, wait_http
+from tests.browser.live import serving
+from tests.support import unique
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "browser"
@@ -39,22 +39,9 @@ VIEWPORTS = {
 
 @pytest.fixture(scope="session")
 def live_url(database) -> Iterator[str]:
-    """A real web process with a job worker inside, on the run's (already migrated) database."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    # BASE_URL: the links the app shows or mails (invitations) must point at this very server
-    proc = spawn(["serve", "--port", str(port), "--with-worker"], BASE_URL=url)
-    try:
-        wait_http(url + "/healthz", timeout=60)
-    except TimeoutError:
-        print(stop(proc))
-        raise
-    yield url
-    output = stop(proc)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "server.log").write_text(output)
-    if re.search(r"Traceback|ERROR", output):
-        print(output[-4000:])
+    """The session's server (mail off: the foundation flow reads the invitation link on screen)."""
+    with serving(SHOTS / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.flows import own_shots, sign_up
-from tests.support import free_port, spawn, stop, wait_http
+from tests.browser.live import serving
+from tests.support import free_port
 
 pytestmark = pytest.mark.browser
 BUYER_EMAIL = "rina.marlina@contoh.id"
@@ -70,19 +71,9 @@ def live_url(database, mailbox) -> Iterator[str]:
     session's server (mail off) would otherwise take its mail jobs and leave them to a later sweep."""
     from app.settings import get_settings
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = spawn(["serve", "--port", str(port), "--with-worker"], BASE_URL=url, SMTP_HOST="127.0.0.1",
-                 SMTP_PORT=str(mailbox.port), QUEUE_NAME=f"{get_settings().queue_name}-mail")
-    try:
-        wait_http(url + "/healthz", timeout=60)
-    except TimeoutError:
-        print(stop(proc))
-        raise
-    yield url
-    output = stop(proc)
-    if re.search(r"Traceback|ERROR", output):
-        print(output[-4000:])
+    with serving(SMTP_HOST="127.0.0.1", SMTP_PORT=str(mailbox.port),
+                 QUEUE_NAME=f"{get_settings().queue_name}-mail") as url:
+        yield url
 
 
 def _complete_orders_and_settle(organization: str) -> None:
