@@ -58,12 +58,13 @@ async def seed_demo() -> dict[str, str | int]:
 def _seeders() -> list:
     from app.domains.billing.demo import seed_demo_billing
     from app.domains.catalog.demo import seed_catalog
+    from app.domains.marketing.demo import seed_marketing
     from app.domains.money.demo import seed_money
     from app.domains.orders.demo import seed_orders
     from app.domains.website.demo import seed_website
 
     # billing first: the demo's team, warehouses and stores fit its plan
-    return [seed_demo_billing, seed_catalog, seed_orders, seed_website, seed_money]
+    return [seed_demo_billing, seed_catalog, seed_orders, seed_website, seed_money, seed_marketing]
 
 
 SEEDERS: list = _seeders()

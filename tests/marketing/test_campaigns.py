@@ -5,6 +5,7 @@ honoured at once and for good, a WhatsApp list; empty or consent-less audiences 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from app.domains.jobs.tables import BackgroundJob
 from app.domains.mail.outbox import deliver_due
@@ -145,3 +146,57 @@ async def test_a_whatsapp_list_has_one_tap_links_for_consenting_numbers(app, own
     assert shown in page.text
     refused = await post(owner_client, f"/marketing/campaigns/{campaign_id}/send")
     assert refused.status_code in (302, 303)
+
+
+async def test_the_seller_marks_whatsapp_numbers_sent_and_sees_names_and_progress(app, owner_client):
+    """Each number shows the customer's name; ticking one counts it (the campaign reads sent once
+    every number is), a tick can be undone, and a number not on the list changes nothing."""
+    tenant, slug, variant = await _shop_of(owner_client)
+    async with http_client(app) as shopper:
+        for phone in ("0812 8000 0011", "0812 8000 0012"):
+            await _order(shopper, slug, variant, phone, "", consent=True)
+    campaign_id = await _campaign(owner_client, await _segment(owner_client, "WA tick"), kind="whatsapp")
+    page = await owner_client.get(f"/marketing/campaigns/{campaign_id}")
+    assert "0 of 2 sent" in page.text and page.text.count("Mark sent") == 2
+    assert page.text.count("Siti Aminah") == 2  # the buyer factory's name, beside each number
+
+    url = f"/marketing/campaigns/{campaign_id}/whatsapp"
+    ticked = await post(owner_client, url, {"customer": "+6281280000011", "sent": "1"}, htmx=True)
+    assert ticked.status_code == 200 and "1 of 2 sent" in ticked.text and 'id="whatsapp-list"' in ticked.text
+    row = await Campaign.select(Campaign.sent, Campaign.total, Campaign.status).where(Campaign.id == campaign_id).first()
+    assert (row["sent"], row["total"], row["status"]) == (1, 2, "sending")
+    again = await post(owner_client, url, {"customer": "+6281280000011", "sent": "1"}, htmx=True)
+    assert "1 of 2 sent" in again.text  # ticking twice counts once
+    await post(owner_client, url, {"customer": "+6281280000012", "sent": "1"}, htmx=True)
+    row = await Campaign.select(Campaign.sent, Campaign.status).where(Campaign.id == campaign_id).first()
+    assert (row["sent"], row["status"]) == (2, "sent")
+    undone = await post(owner_client, url, {"customer": "+6281280000012", "sent": ""}, htmx=True)
+    assert "1 of 2 sent" in undone.text
+    stranger = await post(owner_client, url, {"customer": "+6281299999999", "sent": "1"}, htmx=True)
+    assert stranger.status_code == 422 and "1 of 2 sent" in stranger.text
+    plain = await post(owner_client, url, {"customer": "", "sent": "1"})
+    assert plain.status_code in (302, 303)
+    row = await Campaign.select(Campaign.sent, Campaign.status).where(Campaign.id == campaign_id).first()
+    assert (row["sent"], row["status"]) == (1, "sending")
+
+
+
+async def test_the_demo_has_a_whatsapp_campaign_with_consenting_named_customers(app):
+    """The demo seeds a segment, WhatsApp consent for some of its customers and a campaign to send
+    by hand, once (seeding again adds nothing)."""
+    from app.demo import seed_demo
+    from app.domains.marketing.tables import Segment
+    from app.settings import get_settings
+    from tests.support import login
+
+    seeded = await seed_demo()
+    await seed_demo()
+    org = seeded["organization_id"]
+    assert await Segment.count().where(Segment.organization == org) == 1
+    campaign = await Campaign.select().where((Campaign.organization == org) & (Campaign.kind == "whatsapp")).first()
+    settings = get_settings()
+    async with http_client(app) as seller:
+        await login(seller, SimpleNamespace(email=settings.demo_email, password=settings.demo_password))
+        page = await seller.get(f"/marketing/campaigns/{campaign['id']}")  # the demo owner reads Indonesian
+    assert page.status_code == 200 and "0 dari 6 terkirim" in page.text and page.text.count("https://wa.me/62") == 6
+    assert "Tanpa nama" not in page.text and page.text.count("Tandai terkirim") == 6

@@ -11,7 +11,7 @@ from app.core.errors import AppError, ValidationFailed
 from app.core.i18n import _
 from app.core.permissions import Permission
 from app.core.tenancy import Tenant
-from app.core.web import flash, form_data, redirect_after_post, render
+from app.core.web import flash, form_data, redirect_after_post, render, wants_fragment
 from app.domains.marketing import campaigns, segments
 
 
@@ -44,6 +44,26 @@ class CampaignsController(Controller):
         view = await campaigns.preview(tenant, campaign_id)
         whatsapp = await campaigns.whatsapp_list(tenant, campaign_id) if view["campaign"].kind == "whatsapp" else []
         return render(request, "marketing/campaign.html", whatsapp=whatsapp, **view)
+
+    @post("/{campaign_id:int}/whatsapp", name="marketing:campaign-whatsapp",
+          opt={"permission": Permission.ORDERS_MANAGE})
+    async def mark_whatsapp(self, request: Request, tenant: Tenant, campaign_id: int) -> Response:
+        """Tick a number of the WhatsApp list as messaged (sent=1) or not (sent=): the list again for
+        htmx, the campaign page otherwise."""
+        data = await form_data(request)
+        status_code = 200
+        try:
+            await campaigns.mark_whatsapp(tenant, campaign_id, data.get("customer", ""), data.get("sent") == "1")
+        except ValidationFailed as exc:
+            if not wants_fragment(request):
+                flash(request, exc.errors["customer"], "error")
+                return redirect_after_post(request, f"/marketing/campaigns/{campaign_id}")
+            status_code = 422
+        if not wants_fragment(request):
+            return redirect_after_post(request, f"/marketing/campaigns/{campaign_id}")
+        view = await campaigns.preview(tenant, campaign_id)
+        return render(request, "marketing/_whatsapp_list.html", status_code=status_code,
+                      whatsapp=await campaigns.whatsapp_list(tenant, campaign_id), **view)
 
     @post("/{campaign_id:int}/test", name="marketing:campaign-test", opt={"permission": Permission.ORDERS_MANAGE})
     async def test_send(self, request: Request, tenant: Tenant, ctx: RequestContext, campaign_id: int) -> Response:

@@ -17,13 +17,14 @@ from urllib.parse import quote
 
 from app.core import tasks
 from app.core.clock import utcnow
+from app.core.database import transaction
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.tenancy import Tenant
-from app.domains import accounts, jobs
+from app.domains import accounts, jobs, orders
 from app.domains.mail import Mail, queue_mails
 from app.domains.marketing import segments
-from app.domains.marketing.tables import Campaign, Consent
+from app.domains.marketing.tables import Campaign, CampaignMessage, Consent
 from app.settings import get_settings
 
 BATCH = 50
@@ -208,15 +209,46 @@ def whatsapp_text(shop: str, body: str) -> str:
     return f"{shop}: {body.strip()}"
 
 
-async def whatsapp_list(tenant: Tenant, campaign_id: int) -> list[dict[str, str]]:
-    """The numbers to message by hand: each with its wa.me link, the message filled in."""
+async def _whatsapp_campaign(tenant: Tenant, campaign_id: int) -> Campaign:
     campaign = await tenant.scoped(Campaign).get(campaign_id, _("Campaign not found."))
     if campaign.kind != "whatsapp":
         raise NotFound(_("Campaign not found."))
+    return campaign
+
+
+async def whatsapp_list(tenant: Tenant, campaign_id: int) -> list[dict[str, Any]]:
+    """The numbers to message by hand: each with the customer's name, its wa.me link (the message
+    filled in) and whether the seller marked it messaged."""
+    campaign = await _whatsapp_campaign(tenant, campaign_id)
     shop = await accounts.organization_name(tenant.organization_id)
     text = whatsapp_text(shop, campaign.body)
-    return [{"customer": r.customer, "url": f"https://wa.me/{r.address.lstrip('+')}?text={quote(text)}"}
-            for r in await recipients(tenant, campaign.id)]
+    audience = await recipients(tenant, campaign.id)
+    names = await orders.customer_names(tenant, [r.customer for r in audience])
+    sent = {r["customer"] for r in await tenant.scoped(CampaignMessage).select(CampaignMessage.customer).where(
+        CampaignMessage.campaign == campaign.id)}
+    return [{"customer": r.customer, "name": names.get(r.customer, ""), "sent": r.customer in sent,
+             "url": f"https://wa.me/{r.address.lstrip('+')}?text={quote(text)}"} for r in audience]
+
+
+async def mark_whatsapp(tenant: Tenant, campaign_id: int, customer: str, sent: bool) -> None:
+    """Mark one number of a WhatsApp campaign's list as messaged (or not, to undo a wrong tap); the
+    campaign counts what is marked against its list, and reads sent once every number is.
+    ValidationFailed for a number that is not on the list."""
+    campaign = await _whatsapp_campaign(tenant, campaign_id)
+    audience = {r.customer for r in await recipients(tenant, campaign.id)}
+    if customer not in audience:
+        raise ValidationFailed({"customer": _("This number is not on the campaign's list.")})
+    async with transaction():
+        marked = tenant.scoped(CampaignMessage)
+        await marked.delete().where((CampaignMessage.campaign == campaign.id) & (CampaignMessage.customer == customer))
+        if sent:
+            await marked.new(campaign=campaign.id, customer=customer).save()
+        done = {r["customer"] for r in await marked.select(CampaignMessage.customer).where(
+            CampaignMessage.campaign == campaign.id)} & audience
+        status = "sent" if len(done) == len(audience) else ("sending" if done else "draft")
+        await tenant.scoped(Campaign).update({
+            Campaign.sent: len(done), Campaign.total: len(audience), Campaign.status: status,
+            Campaign.sent_at: utcnow() if status == "sent" else None}).where(Campaign.id == campaign.id)
 
 
 async def campaigns(tenant: Tenant) -> list[dict[str, Any]]:

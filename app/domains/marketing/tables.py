@@ -158,6 +158,17 @@ class Campaign(Table):
     sent_at = Timestamptz(null=True, default=None)
 
 
+class CampaignMessage(Table):
+    """A WhatsApp campaign's number the seller marked as messaged (by hand, from the list)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for the type checker
+
+    organization = ForeignKey(Organization, null=False, index=True)
+    campaign = ForeignKey(Campaign, null=False)
+    customer = Varchar(length=200, help_text="The recipient's key: phone number (+62…), else e-mail address.")
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+
 class CartReminder(Table):
     """A website cart whose buyer left a contact at the checkout: reminded once after a delay unless ordered."""
 

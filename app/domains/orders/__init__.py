@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # what other domains may use; handed out lazily by __getattr_
     from app.domains.orders.audience import chooses_any as chooses_any
     from app.domains.orders.audience import chosen_customers as chosen_customers
     from app.domains.orders.audience import count_customers as count_customers
+    from app.domains.orders.customers import customer_names as customer_names
     from app.domains.orders.customers import list_customers as list_customers
     from app.domains.orders.customers import normalize_email as normalize_email
     from app.domains.orders.customers import normalize_phone as normalize_phone

@@ -122,6 +122,25 @@ async def customer_contacts(tenant: Tenant, key: str) -> tuple[set[str], set[str
     return phones, emails
 
 
+async def customer_names(tenant: Tenant, keys: list[str]) -> dict[str, str]:
+    """The name on each customer's latest order that has one, by key (a phone or an e-mail); keys
+    without a named order are left out."""
+    phones = sorted({k for k in keys if k and "@" not in k})
+    emails = sorted({k for k in keys if "@" in k})
+    if not phones and not emails:
+        return {}
+    rows = await tenant.scoped(Order).select(Order.customer_phone, Order.customer_email, Order.customer_name).where(
+        (Order.customer_phone.is_in(phones or ["-"]) | Order.customer_email.is_in(emails or ["-"]))
+        & (Order.customer_name != "")).order_by(Order.placed_at, ascending=False).order_by(Order.id, ascending=False)
+    names: dict[str, str] = {}
+    for row in rows:
+        for key in (row["customer_phone"], row["customer_email"]):
+            if key and key not in names:
+                names[key] = row["customer_name"]
+    wanted = set(keys)
+    return {key: name for key, name in names.items() if key in wanted}
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerOrder:
     """An order of one customer, on the customer's page."""
