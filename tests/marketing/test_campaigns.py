@@ -198,5 +198,5 @@ async def test_the_demo_has_a_whatsapp_campaign_with_consenting_named_customers(
     async with http_client(app) as seller:
         await login(seller, SimpleNamespace(email=settings.demo_email, password=settings.demo_password))
         page = await seller.get(f"/marketing/campaigns/{campaign['id']}")  # the demo owner reads Indonesian
-    assert page.status_code == 200 and "0 dari 6 terkirim" in page.text and page.text.count("https://wa.me/62") == 6
+    assert page.status_code == 200 and "0 dari 6 terkirim" in page.text and page.text.count("https://wa.me/6281") == 6  # mobile numbers
     assert "Tanpa nama" not in page.text and page.text.count("Tandai terkirim") == 6

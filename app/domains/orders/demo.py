@@ -25,7 +25,9 @@ async def seed_orders(organization_id: int, fake: Faker) -> None:
     variants = [{"sku": sku} for sku in await plain_variant_skus(tenant)]
     if not variants:
         return
-    customers = [(fake.name(), fake.phone_number(), f"{fake.street_address()}, {fake.city()}") for _ in range(8)]
+    # mobile numbers (08…), as buyers give them and as WhatsApp needs them; Faker's include landlines
+    customers = [(fake.name(), fake.numerify("081#########"), f"{fake.street_address()}, {fake.city()}")
+                 for _ in range(8)]
     for n in range(18):
         name, phone, address = rng.choice(customers)
         lines = [(rng.choice(variants)["sku"], rng.randint(1, 2)) for _ in range(rng.randint(1, 2))]
