@@ -163,6 +163,7 @@ async def test_the_seller_marks_whatsapp_numbers_sent_and_sees_names_and_progres
     url = f"/marketing/campaigns/{campaign_id}/whatsapp"
     ticked = await post(owner_client, url, {"customer": "+6281280000011", "sent": "1"}, htmx=True)
     assert ticked.status_code == 200 and "1 of 2 sent" in ticked.text and 'id="whatsapp-list"' in ticked.text
+    assert 'id="campaign-status" hx-swap-oob="true"' in ticked.text  # the status line above follows
     row = await Campaign.select(Campaign.sent, Campaign.total, Campaign.status).where(Campaign.id == campaign_id).first()
     assert (row["sent"], row["total"], row["status"]) == (1, 2, "sending")
     again = await post(owner_client, url, {"customer": "+6281280000011", "sent": "1"}, htmx=True)
@@ -170,6 +171,8 @@ async def test_the_seller_marks_whatsapp_numbers_sent_and_sees_names_and_progres
     await post(owner_client, url, {"customer": "+6281280000012", "sent": "1"}, htmx=True)
     row = await Campaign.select(Campaign.sent, Campaign.status).where(Campaign.id == campaign_id).first()
     assert (row["sent"], row["status"]) == (2, "sent")
+    status = (await owner_client.get(f"/marketing/campaigns/{campaign_id}")).text.split('id="campaign-status"')[1]
+    assert "Sent" in status.split("</p>")[0]
     undone = await post(owner_client, url, {"customer": "+6281280000012", "sent": ""}, htmx=True)
     assert "1 of 2 sent" in undone.text
     stranger = await post(owner_client, url, {"customer": "+6281299999999", "sent": "1"}, htmx=True)

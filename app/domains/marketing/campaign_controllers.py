@@ -62,7 +62,7 @@ class CampaignsController(Controller):
         if not wants_fragment(request):
             return redirect_after_post(request, f"/marketing/campaigns/{campaign_id}")
         view = await campaigns.preview(tenant, campaign_id)
-        return render(request, "marketing/_whatsapp_list.html", status_code=status_code,
+        return render(request, "marketing/_whatsapp_list.html", status_code=status_code, oob=True,
                       whatsapp=await campaigns.whatsapp_list(tenant, campaign_id), **view)
 
     @post("/{campaign_id:int}/test", name="marketing:campaign-test", opt={"permission": Permission.ORDERS_MANAGE})
